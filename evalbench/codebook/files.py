@@ -1,0 +1,348 @@
+"""Codebook files: the YAML and JSON formats described in docs/codebook-format.md.
+
+A file is a mapping with ``evalbench_codebook: 1``, optional descriptive
+fields and a flat ``codes`` list; each code names its ``parent`` by ID, so a
+move is a one-line diff. YAML goes through ruamel.yaml in round-trip mode:
+saving a codebook that was loaded from YAML updates the loaded document in
+place, so the user's comments and key order survive.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from evalbench.codebook.model import META_FIELDS, Codebook, CodebookError, make_codebook
+from evalbench.model import Code
+
+FORMAT_KEY = "evalbench_codebook"
+FORMAT_VERSION = 1
+#: Keys a code may carry in a file, in the order they are written.
+CODE_KEYS = ("id", "parent", "name", "definition", "inclusion", "exclusion", "examples",
+             "keywords", "color", "valence_applies", "extra")
+TOP_KEYS = (FORMAT_KEY, *META_FIELDS, "codes")
+_TEXT_KEYS = ("definition", "inclusion", "exclusion")
+_LIST_KEYS = ("examples", "keywords")
+
+
+# --- reading -----------------------------------------------------------------
+def _yaml():
+    from ruamel.yaml import YAML
+
+    y = YAML(typ="rt")
+    y.allow_duplicate_keys = False
+    y.width = 4096  # one line per field: clean git diffs
+    y.indent(mapping=2, sequence=2, offset=0)
+    y.preserve_quotes = True
+    return y
+
+
+def _mark(node: Any, key: Any = None) -> tuple[int | None, int | None]:
+    """1-based (line, column) of a ruamel node, or of one key within a mapping."""
+    lc = getattr(node, "lc", None)
+    if lc is None:
+        return None, None
+    try:
+        if key is not None:
+            line, col = lc.key(key)
+        else:
+            line, col = lc.line, lc.col
+    except (KeyError, TypeError, AttributeError):
+        return None, None
+    return line + 1, col + 1
+
+
+def parse_yaml_text(text: str, source: str) -> Any:
+    """Parse YAML text, turning syntax errors into a CodebookError with line and column."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        return _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        if mark is not None:
+            raise CodebookError(source, f"invalid YAML: {problem}", mark.line + 1, mark.column + 1) from None
+        raise CodebookError(source, f"invalid YAML: {problem}") from None
+    except YAMLError as exc:
+        raise CodebookError(source, f"invalid YAML: {str(exc).splitlines()[0]}") from None
+
+
+def _text(source: str, value: Any, what: str, where) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (bool, list, dict)):
+        raise CodebookError(source, f"{what} must be text", *where)
+    return str(value)
+
+
+def _strings(source: str, value: Any, what: str, where) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list):
+        raise CodebookError(source, f"{what} must be a list of text", *where)
+    out = []
+    for item in value:
+        if isinstance(item, (list, dict)) or item is None:
+            raise CodebookError(source, f"{what} must be a list of text", *where)
+        out.append(str(item))
+    return tuple(out)
+
+
+def _plain(value: Any) -> Any:
+    """ruamel containers to plain dicts and lists (for Code.extra)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def codebook_from_data(data: Any, source: str) -> Codebook:
+    """Check a parsed YAML/JSON document and build a Codebook from it."""
+    if not isinstance(data, dict):
+        raise CodebookError(source, "a codebook file must be a mapping with a 'codes' list", 1, 1)
+    for key in data:
+        if key not in TOP_KEYS:
+            raise CodebookError(source, f"unknown key {key!r} (allowed: {', '.join(TOP_KEYS)})",
+                                *_mark(data, key))
+    version = data.get(FORMAT_KEY, FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        raise CodebookError(source, f"{FORMAT_KEY}: {version!r} is not a format version this "
+                            f"evalbench reads (it reads {FORMAT_VERSION})", *_mark(data, FORMAT_KEY))
+    items = data.get("codes")
+    if not isinstance(items, list):
+        raise CodebookError(source, "'codes' must be a list of codes", *_mark(data, "codes"))
+    codes: list[Code] = []
+    positions: dict[str, tuple[int, int]] = {}
+    for i, item in enumerate(items, 1):
+        where = _mark(item)
+        if where == (None, None):
+            where = _mark(data, "codes")
+        if not isinstance(item, dict):
+            raise CodebookError(source, f"codes[{i}] must be a mapping", *where)
+        for key in item:
+            if key not in CODE_KEYS:
+                raise CodebookError(source, f"codes[{i}]: unknown key {key!r} "
+                                    f"(allowed: {', '.join(CODE_KEYS)})", *_mark(item, key))
+        cid = item.get("id")
+        if not isinstance(cid, str) or not cid.strip():
+            raise CodebookError(source, f"codes[{i}] has no 'id'", *where)
+        label = f"code {cid!r}"
+        if cid in positions:
+            first = positions[cid][0]
+            raise CodebookError(source, f"duplicate code ID {cid!r} (first defined on line {first})", *where)
+        parent = item.get("parent")
+        if parent is not None and not isinstance(parent, str):
+            raise CodebookError(source, f"{label}: parent must be a code ID", *_mark(item, "parent"))
+        valence = item.get("valence_applies", True)
+        if not isinstance(valence, bool):
+            raise CodebookError(source, f"{label}: valence_applies must be true or false",
+                                *_mark(item, "valence_applies"))
+        extra = item.get("extra") or {}
+        if not isinstance(extra, dict):
+            raise CodebookError(source, f"{label}: extra must be a mapping", *_mark(item, "extra"))
+        color = item.get("color")
+        codes.append(Code(
+            id=cid, name=_text(source, item.get("name"), f"{label}: name", where).strip(),
+            parent_id=parent or None,
+            definition=_text(source, item.get("definition"), f"{label}: definition", where).strip(),
+            inclusion=_text(source, item.get("inclusion"), f"{label}: inclusion", where).strip(),
+            exclusion=_text(source, item.get("exclusion"), f"{label}: exclusion", where).strip(),
+            examples=_strings(source, item.get("examples"), f"{label}: examples", where),
+            keywords=_strings(source, item.get("keywords"), f"{label}: keywords", where),
+            color=str(color) if color is not None else None,
+            valence_applies=valence, position=i, extra=_plain(extra)))
+        positions[cid] = where
+    meta = {k: str(data[k]).strip() for k in META_FIELDS if data.get(k) is not None}
+    return make_codebook(codes, source=source, meta=meta, positions=positions, document=data)
+
+
+def read_codebook_file(path: str | Path) -> Codebook:
+    """Load a .yaml/.yml/.json/.qdc codebook file and validate it."""
+    path = Path(path)
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CodebookError(source, "no such file") from None
+    except OSError as exc:
+        raise CodebookError(source, f"cannot read: {exc.strerror}") from None
+    suffix = path.suffix.lower()
+    if suffix == ".qdc":
+        from evalbench.codebook.refi import read_qdc
+
+        return read_qdc(raw, source=source)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CodebookError(source, f"not UTF-8 text (byte {exc.start})") from None
+    if suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CodebookError(source, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+        book = codebook_from_data(data, source)
+        book.document = None
+        return book
+    return codebook_from_data(parse_yaml_text(text, source), source)
+
+
+# --- writing -------------------------------------------------------------------
+def code_to_data(code: Code) -> dict[str, Any]:
+    """The file form of one code; empty optional fields are left out."""
+    out: dict[str, Any] = {"id": code.id}
+    if code.parent_id is not None:
+        out["parent"] = code.parent_id
+    out["name"] = code.name
+    for key in _TEXT_KEYS:
+        if getattr(code, key):
+            out[key] = getattr(code, key)
+    for key in _LIST_KEYS:
+        if getattr(code, key):
+            out[key] = list(getattr(code, key))
+    if code.color:
+        out["color"] = code.color
+    if not code.valence_applies:
+        out["valence_applies"] = False
+    if code.extra:
+        out["extra"] = code.extra
+    return out
+
+
+def codebook_to_data(book: Codebook) -> dict[str, Any]:
+    """Plain dict form of a codebook (the JSON file)."""
+    data: dict[str, Any] = {FORMAT_KEY: FORMAT_VERSION}
+    for key in META_FIELDS:
+        if book.meta.get(key):
+            data[key] = book.meta[key]
+    data["codes"] = [code_to_data(c) for c in book.tree_order()]
+    return data
+
+
+def _same(old: Any, new: Any) -> bool:
+    return _plain(old) == _plain(new)
+
+
+def _yaml_code(code: Code):
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    m = CommentedMap()
+    for key, value in code_to_data(code).items():
+        if key == "keywords":
+            seq = CommentedSeq(value)
+            seq.fa.set_flow_style()
+            value = seq
+        m[key] = value
+    return m
+
+
+def _update_yaml_code(node, code: Code) -> None:
+    """Bring one loaded code mapping up to date, touching only keys whose value changed."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    want = code_to_data(code)
+    if "parent" not in want and "parent" in node and node["parent"] is not None:
+        want["parent"] = None
+    for key in list(node):
+        if key not in want and key != "parent":
+            del node[key]
+    for key, value in want.items():
+        if key in node and _same(node[key], value):
+            continue
+        if key in node and isinstance(node[key], CommentedSeq) and isinstance(value, list):
+            node[key].clear()
+            node[key].extend(value)
+        elif key not in node:
+            # Keep the usual key order for a newly added field.
+            order = [k for k in CODE_KEYS if k in node or k == key]
+            node.insert(order.index(key), key, value)
+        else:
+            node[key] = value
+
+
+def codebook_to_yaml(book: Codebook) -> str:
+    """YAML text for a codebook, reusing the loaded document (and its comments) when present."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    doc = book.document
+    if not isinstance(doc, CommentedMap) or not isinstance(doc.get("codes"), CommentedSeq):
+        doc = CommentedMap()
+        doc["codes"] = CommentedSeq()
+    doc[FORMAT_KEY] = FORMAT_VERSION
+    for key in META_FIELDS:
+        value = book.meta.get(key)
+        if value and not _same(doc.get(key), value):
+            doc[key] = value
+        elif not value and key in doc:
+            del doc[key]
+    # Top-level key order: format key first, codes last.
+    order = [k for k in TOP_KEYS if k in doc]
+    if list(doc) != order:
+        for i, key in enumerate(order):
+            value = doc.pop(key)
+            doc.insert(i, key, value)
+    seq = doc["codes"]
+    existing = {m.get("id"): m for m in seq if isinstance(m, dict)}
+    new_items = []
+    for code in book.tree_order():
+        node = existing.get(code.id)
+        if node is None:
+            node = _yaml_code(code)
+        else:
+            _update_yaml_code(node, code)
+        new_items.append(node)
+    if [id(n) for n in seq] != [id(n) for n in new_items]:
+        comments = {id(n): seq.ca.items.get(i) for i, n in enumerate(seq)}
+        seq.ca.items.clear()
+        seq.clear()
+        for i, node in enumerate(new_items):
+            seq.append(node)
+            if comments.get(id(node)) is not None:
+                seq.ca.items[i] = comments[id(node)]
+    buf = io.StringIO()
+    _yaml().dump(doc, buf)
+    return buf.getvalue()
+
+
+def codebook_to_json(book: Codebook) -> str:
+    return json.dumps(codebook_to_data(book), indent=2, ensure_ascii=False) + "\n"
+
+
+def atomic_write(path: str | Path, data: str | bytes) -> None:
+    """Write a file via a temporary sibling and rename, so a failure leaves nothing half-written."""
+    path = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_codebook_file(book: Codebook, path: str | Path, fmt: str | None = None) -> None:
+    """Save a codebook as yaml, json or qdc (chosen by ``fmt`` or the file suffix)."""
+    path = Path(path)
+    fmt = (fmt or path.suffix.lstrip(".") or "yaml").lower()
+    if fmt in ("yaml", "yml"):
+        text: str | bytes = codebook_to_yaml(book)
+    elif fmt == "json":
+        text = codebook_to_json(book)
+    elif fmt == "qdc":
+        from evalbench.codebook.refi import codebook_to_qdc
+
+        text = codebook_to_qdc(book)
+    else:
+        raise CodebookError(str(path), f"unknown codebook format {fmt!r} (use yaml, json or qdc)")
+    if not path.parent.exists():
+        raise CodebookError(str(path), f"folder {path.parent} does not exist")
+    atomic_write(path, text)
