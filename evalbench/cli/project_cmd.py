@@ -1,0 +1,159 @@
+"""Project commands: init, open, search, stats, undo/redo and the demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from evalbench.cli.common import coder_option, echo_json, json_option, open_project, project_argument
+from evalbench.project import Project
+
+
+@click.command()
+@project_argument
+@click.option("--codebook", "codebook", metavar="cfir2|FILE",
+              help="Start from a built-in template (cfir2) or a codebook file (.yaml, .json, .qdc).")
+@coder_option
+def init(project: str, codebook: str | None, coder: str | None) -> None:
+    """Create a new project file.
+
+    \b
+    Example:
+      evalbench init study.evb --codebook cfir2
+    """
+    codes = None
+    if codebook:
+        from evalbench.codebook import load_codebook_source
+
+        codes = load_codebook_source(codebook)
+    proj = Project.init(project, coder=coder)
+    with proj:
+        if codes:
+            proj.add_codes(codes, label=f"Load codebook {codebook}")
+        n = len(proj.codes())
+    click.echo(f"Created {project}" + (f" with {n} codes from {codebook}" if codes else ""))
+
+
+@click.command("open")
+@project_argument
+@coder_option
+def open_cmd(project: str, coder: str | None) -> None:
+    """Open PROJECT in the terminal workbench (same as `evalbench PROJECT`).
+
+    \b
+    Example:
+      evalbench open study.evb --coder alex
+    """
+    from evalbench.tui.launch import run_app
+
+    open_project(project, coder).close()
+    run_app(project, coder=coder)
+
+
+@click.command()
+@project_argument
+@click.argument("query")
+@click.option("--limit", default=200, show_default=True, help="Most hits to show.")
+@json_option
+def search(project: str, query: str, limit: int, as_json: bool) -> None:
+    """Full-text search over speaker turns.
+
+    Words must all occur in a turn; put a phrase in double quotes; `lead*`
+    matches leader, leaders, leadership.
+
+    \b
+    Example:
+      evalbench search study.evb '"protected time"'
+      evalbench search study.evb 'leader* support' --json
+    """
+    with open_project(project) as proj:
+        hits = proj.search(query, limit=limit)
+    if as_json:
+        echo_json([{"document": h.document, "turn": h.turn, "start": h.start, "end": h.end,
+                    "text": h.text} for h in hits])
+        return
+    for h in hits:
+        text = " ".join(h.text.split())
+        click.echo(f"{h.document}  turn {h.turn}  {h.speaker or ''}: {text[:160]}")
+    click.echo(f"{len(hits)} turn(s) match", err=True)
+
+
+@click.command()
+@project_argument
+@json_option
+def stats(project: str, as_json: bool) -> None:
+    """Documents, turns, words, speakers, codes and codings in a project.
+
+    \b
+    Example:
+      evalbench stats study.evb --json
+    """
+    with open_project(project) as proj:
+        data = proj.stats()
+    if as_json:
+        echo_json(data)
+        return
+    for d in data["documents"]:
+        roles = ", ".join(f"{s['name'] or '—'} ({s['role']}, {s['turns']})" for s in d["speakers"])
+        click.echo(f"{d['name']:<40} {d['participant'] or '-':<6} {d['turns']:>4} turns "
+                   f"{d['words']:>6} words  {roles}")
+    click.echo(f"{len(data['documents'])} documents, {data['codes']} codes, {data['codings']} codings, "
+               f"coders: {', '.join(data['coders']) or 'none'}")
+
+
+@click.command()
+@project_argument
+@coder_option
+def undo(project: str, coder: str | None) -> None:
+    """Undo your last change in PROJECT (the undo log survives restarts).
+
+    \b
+    Example:
+      evalbench undo study.evb --coder alex
+    """
+    with open_project(project, coder) as proj:
+        label = proj.undo()
+    click.echo(f"Undid: {label}" if label else "Nothing to undo")
+
+
+@click.command()
+@project_argument
+@coder_option
+def redo(project: str, coder: str | None) -> None:
+    """Redo your last undone change in PROJECT.
+
+    \b
+    Example:
+      evalbench redo study.evb --coder alex
+    """
+    with open_project(project, coder) as proj:
+        label = proj.redo()
+    click.echo(f"Redid: {label}" if label else "Nothing to redo")
+
+
+@click.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="evalbench-demo.evb",
+              show_default=True, help="Where to build the demo project (replaced if it exists).")
+@click.option("--no-tui", is_flag=True, help="Build the demo project and print where it is.")
+def demo(output: str, no_tui: bool) -> None:
+    """Build a demo project from the synthetic sample transcripts and open it.
+
+    \b
+    Example:
+      evalbench demo
+      evalbench demo --no-tui -o /tmp/demo.evb
+    """
+    from evalbench.demo import build_demo
+
+    path = Path(output)
+    summary = build_demo(path)
+    click.echo(f"Demo project: {path.resolve()}")
+    click.echo(summary)
+    if not no_tui:
+        from evalbench.tui.launch import run_app
+
+        run_app(str(path), coder="alex")
+
+
+COMMANDS = [init, open_cmd, search, stats, undo, redo, demo]

@@ -1,0 +1,167 @@
+"""Plain dataclasses that cross layers: the store returns them, the CLI and TUI show them.
+
+Offsets (``start``/``end``) are character offsets into the owning document's
+immutable text, half-open: ``text[start:end]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A person interviewed; ``label`` is the study ID (e.g. ``P07``)."""
+
+    id: int
+    label: str
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A speaker label within one document and the role it plays there."""
+
+    id: int
+    document_id: int
+    label: str | None
+    role: str  # 'interviewer' | 'participant'
+    role_source: str  # 'label' | 'recurring' | 'detected' | 'default' | 'user'
+
+
+@dataclass(frozen=True)
+class Document:
+    """An imported transcript. ``text`` is only filled when asked for (it can be large)."""
+
+    id: int
+    name: str
+    format: str
+    sha256: str
+    words: int
+    participant: str | None
+    attributes: dict[str, str]
+    imported_at: str
+    text: str | None = None
+    path: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A speaker turn: ``seq`` counts from 1 within its document."""
+
+    id: int
+    document_id: int
+    seq: int
+    speaker: str | None
+    role: str
+    start: int
+    end: int
+    time: str | None = None
+
+
+@dataclass(frozen=True)
+class Code:
+    """A codebook entry with a stable string ID (e.g. ``cfir2.inner.culture.learning``)."""
+
+    id: str
+    name: str
+    parent_id: str | None = None
+    definition: str = ""
+    inclusion: str = ""
+    exclusion: str = ""
+    examples: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    color: str | None = None
+    valence_applies: bool = True
+    position: int = 0
+    extra: dict = field(default_factory=dict, hash=False, compare=True)
+
+
+@dataclass(frozen=True)
+class Coding:
+    """A span of a document that a coder assigned a code to."""
+
+    id: int
+    document_id: int
+    start: int
+    end: int
+    code_id: str
+    coder: str
+    valence: str = "none"
+    memo: str = ""
+    origin: str = "manual"
+    suggestion_id: int | None = None
+    starred: bool = False
+    created_at: str = ""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A code proposed for a turn, with the provenance needed to disclose AI assistance."""
+
+    id: int
+    document_id: int
+    turn_id: int | None
+    start: int
+    end: int
+    code_id: str
+    score: float
+    valence: str | None
+    evidence: tuple[str, ...]
+    source: str  # 'rules' | 'model' | …
+    model: str
+    model_version: str
+    status: str = "open"
+
+
+@dataclass(frozen=True)
+class Memo:
+    """A note attached to a project, document, turn, code, coding or matrix cell."""
+
+    id: int
+    target_type: str
+    target_id: str
+    coder: str
+    text: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A full-text match: the turn it is in and that turn's text."""
+
+    document: str
+    document_id: int
+    turn: int
+    start: int
+    end: int
+    text: str
+    speaker: str | None = None
+    role: str | None = None
+
+
+@dataclass
+class ImportReport:
+    """What a batch import did, file by file."""
+
+    imported: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no file failed (skipped duplicates are fine)."""
+        return not self.failed
+
+
+@dataclass(frozen=True)
+class UndoEntry:
+    """One user action in the persistent undo log."""
+
+    id: int
+    coder: str
+    label: str
+    created_at: str
+    undone: bool

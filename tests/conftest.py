@@ -1,0 +1,76 @@
+"""Shared fixtures: a real project file in tmp_path, and where ../shared lives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evalbench.ingest.document import ParsedDocument, ParsedTurn
+from evalbench.model import Code
+from evalbench.project import Project
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path, monkeypatch):
+    """Keep every test away from the user's real config and coder name."""
+    monkeypatch.setenv("EVALBENCH_CODER", "tester")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """../shared beside the repo (REFI-QDA schemas, interop fixtures); skip if absent."""
+    if not (SHARED / "refi-qda").is_dir():
+        pytest.skip(f"{SHARED} is absent: REFI-QDA schemas and interop fixtures are not available")
+    return SHARED
+
+
+def make_parsed(name: str, turns: list[tuple[str | None, str]], *, fmt: str = "txt") -> ParsedDocument:
+    """A ParsedDocument built the way the parsers build text: 'Speaker: content' paragraphs."""
+    parts, spans, pos = [], [], 0
+    for speaker, content in turns:
+        prefix = f"{speaker}: " if speaker else ""
+        start = pos + len(prefix)
+        spans.append(ParsedTurn(speaker=speaker, start=start, end=start + len(content), time=None))
+        para = prefix + content
+        parts.append(para)
+        pos += len(para) + 2
+    text = "\n\n".join(parts)
+    import hashlib
+
+    return ParsedDocument(name=name, path=name, format=fmt, text=text, turns=spans,
+                          sha256=hashlib.sha256((name + text).encode()).hexdigest(), metadata={})
+
+
+SMALL_CODES = [
+    Code(id="inner", name="Inner Setting"),
+    Code(id="inner.priority", name="Relative Priority", parent_id="inner",
+         keywords=("competing priorities",)),
+    Code(id="inner.culture", name="Culture", parent_id="inner"),
+]
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    """A project with two interviews and a three-code codebook."""
+    proj = Project.init(tmp_path / "study.evb", coder="alex")
+    proj.add_codes(SMALL_CODES)
+    roles = {"Interviewer": ("interviewer", "label"), "Dr Patel": ("participant", "default"),
+             "Nurse Kim": ("participant", "default")}
+    proj.add_document(make_parsed("p01.txt", [
+        ("Interviewer", "What got in the way?"),
+        ("Dr Patel", "Honestly, competing priorities. We had no protected time for the case reviews."),
+        ("Interviewer", "And what helped?"),
+        ("Dr Patel", "The culture of learning. People felt safe to talk about errors."),
+    ]), roles)
+    proj.add_document(make_parsed("p02.txt", [
+        ("Interviewer", "Tell me about leadership support."),
+        ("Nurse Kim", "Our leaders showed up to every session, and that made it easier."),
+    ]), roles)
+    yield proj
+    proj.close()
