@@ -179,6 +179,10 @@ def read_codebook_file(path: str | Path) -> Codebook:
         from evalbench.codebook.refi import read_qdc
 
         return read_qdc(raw, source=source)
+    if suffix == ".qdpx":
+        from evalbench.codebook.refi import read_qdpx
+
+        return read_qdpx(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

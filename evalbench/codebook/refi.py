@@ -1,0 +1,309 @@
+"""REFI-QDA codebook exchange (.qdc, ``urn:QDA-XML:codebook:1.0``) and the <Codes> of .qde projects.
+
+REFI-QDA codes carry only a GUID, a name, a colour, ``isCodable`` and one free
+text ``Description``; hierarchy is nesting. To survive a trip through another
+QDA program, evalbench writes each code's Description as readable text
+followed by one machine line (see docs/codebook-format.md)::
+
+    <definition>
+
+    Inclusion: <inclusion>
+    Exclusion: <exclusion>
+    Examples:
+    - <example>
+    Keywords: <kw>; <kw>
+
+    [evalbench] {"id": "...", "definition": "...", ...}
+
+On import the JSON line is authoritative while the readable text above it is
+unchanged; if someone edited the text in another program, the edited text
+wins and is parsed back by its labels, keeping the ID from the JSON line.
+GUIDs are the code's original REFI GUID when it came from a REFI file, else a
+uuid5 of its ID, so exporting twice gives the same file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+import zipfile
+from pathlib import Path
+
+from evalbench.codebook.model import ID_PATTERN, Codebook, CodebookError, make_codebook
+from evalbench.model import Code
+
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+#: Namespace for deterministic code GUIDs: uuid5(EVALBENCH_NS, code id).
+EVALBENCH_NS = uuid.UUID("5b0f7d2e-6c1a-4e55-9a53-2f7f0c3b9e61")
+MARKER = "[evalbench] "
+#: extra keys evalbench itself uses for REFI data.
+GUID_KEY, CODABLE_KEY = "refi_guid", "refi_codable"
+_MAX_QDE = 512 * 1024 * 1024
+_GUID = re.compile(r"^\{?[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\}?$")
+
+
+def code_guid(code: Code) -> str:
+    """The GUID a code is exported under: its original REFI GUID, else uuid5 of its ID."""
+    guid = (code.extra or {}).get(GUID_KEY)
+    if isinstance(guid, str) and _GUID.match(guid):
+        return guid
+    return str(uuid.uuid5(EVALBENCH_NS, code.id))
+
+
+# --- Description text ----------------------------------------------------------
+def _readable(code: Code) -> str:
+    parts = [code.definition] if code.definition else []
+    labelled = []
+    if code.inclusion:
+        labelled.append(f"Inclusion: {code.inclusion}")
+    if code.exclusion:
+        labelled.append(f"Exclusion: {code.exclusion}")
+    if code.examples:
+        labelled.append("Examples:\n" + "\n".join(f"- {e}" for e in code.examples))
+    if code.keywords:
+        labelled.append("Keywords: " + "; ".join(code.keywords))
+    if labelled:
+        parts.append("\n".join(labelled))
+    return "\n\n".join(parts)
+
+
+def description_for(code: Code) -> str:
+    """The REFI Description for a code: readable text plus the evalbench JSON line."""
+    fields = {"id": code.id, "definition": code.definition, "inclusion": code.inclusion,
+              "exclusion": code.exclusion, "examples": list(code.examples),
+              "keywords": list(code.keywords)}
+    if not code.valence_applies:
+        fields["valence_applies"] = False
+    extra = {k: v for k, v in (code.extra or {}).items() if k not in (GUID_KEY, CODABLE_KEY)}
+    if extra:
+        fields["extra"] = extra
+    machine = MARKER + json.dumps(fields, ensure_ascii=False, sort_keys=False)
+    readable = _readable(code)
+    return f"{readable}\n\n{machine}" if readable else machine
+
+
+_LABEL = re.compile(r"^(Inclusion|Exclusion|Examples|Keywords):[ ]?(.*)$")
+
+
+def _parse_readable(text: str) -> dict:
+    """Definition, inclusion, exclusion, examples and keywords from labelled text."""
+    out: dict = {"definition": [], "inclusion": [], "exclusion": [], "examples": [], "keywords": []}
+    current = "definition"
+    for line in text.splitlines():
+        m = _LABEL.match(line)
+        if m:
+            current = m.group(1).lower()
+            if m.group(2).strip():
+                out[current].append(m.group(2))
+            continue
+        if current == "examples" and line.startswith("- "):
+            out["examples"].append(line[2:])
+        elif current == "examples" and out["examples"] and line.strip():
+            out["examples"][-1] += " " + line.strip()
+        else:
+            out[current].append(line)
+    return {
+        "definition": "\n".join(out["definition"]).strip(),
+        "inclusion": "\n".join(out["inclusion"]).strip(),
+        "exclusion": "\n".join(out["exclusion"]).strip(),
+        "examples": [e.strip() for e in out["examples"] if e.strip()],
+        "keywords": [k.strip() for k in "; ".join(out["keywords"]).split(";") if k.strip()],
+    }
+
+
+def parse_description(text: str) -> dict:
+    """Structured fields from a Description; ``id`` is present only if evalbench wrote it."""
+    text = (text or "").replace("\r\n", "\n").strip()
+    lines = text.split("\n")
+    machine: dict | None = None
+    if lines and lines[-1].startswith(MARKER):
+        try:
+            machine = json.loads(lines[-1][len(MARKER):])
+        except json.JSONDecodeError:
+            machine = None
+        if isinstance(machine, dict):
+            text = "\n".join(lines[:-1]).strip()
+        else:
+            machine = None
+    if machine is None:
+        return {"definition": text.strip()}
+    fields = {
+        "definition": str(machine.get("definition", "")),
+        "inclusion": str(machine.get("inclusion", "")),
+        "exclusion": str(machine.get("exclusion", "")),
+        "examples": [str(e) for e in machine.get("examples", []) if isinstance(e, str)],
+        "keywords": [str(k) for k in machine.get("keywords", []) if isinstance(k, str)],
+    }
+    probe = Code(id="x", name="x", definition=fields["definition"], inclusion=fields["inclusion"],
+                 exclusion=fields["exclusion"], examples=tuple(fields["examples"]),
+                 keywords=tuple(fields["keywords"]))
+    if _readable(probe).strip() != text:
+        fields = _parse_readable(text)  # edited in another program: the visible text wins
+    if isinstance(machine.get("id"), str):
+        fields["id"] = machine["id"]
+    if machine.get("valence_applies") is False:
+        fields["valence_applies"] = False
+    if isinstance(machine.get("extra"), dict):
+        fields["extra"] = machine["extra"]
+    return fields
+
+
+# --- <Codes> <-> codes -----------------------------------------------------------
+def slug(name: str) -> str:
+    """A code ID segment from a name: lower case letters, digits and underscores."""
+    s = re.sub(r"[^0-9a-z]+", "_", name.lower()).strip("_")
+    return s or "code"
+
+
+def _color(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.strip()
+    if re.fullmatch(r"#[0-9A-Fa-f]{3}", value):
+        return "#" + "".join(ch * 2 for ch in value[1:]).lower()
+    if re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+        return value.lower()
+    return None
+
+
+def codes_from_refi(codes_element, ns: str) -> list[Code]:
+    """Codes from a REFI <Codes> element (nested <Code>s), parents before children.
+
+    IDs come from the evalbench line in a Description when present (and not
+    already taken); otherwise they are built from the names along the path,
+    e.g. ``barriers.staffing``, with ``_2``... added to keep them unique.
+    """
+    tag, desc_tag = f"{{{ns}}}Code", f"{{{ns}}}Description"
+    codes: list[Code] = []
+    taken: set[str] = set()
+
+    def unique(base: str) -> str:
+        cid, n = base, 2
+        while cid in taken:
+            cid, n = f"{base}_{n}", n + 1
+        return cid
+
+    def walk(parent_el, parent_id: str | None) -> None:
+        for pos, el in enumerate(parent_el.findall(tag)):
+            name = (el.get("name") or "").strip() or "(unnamed)"
+            desc_el = el.find(desc_tag)
+            fields = parse_description(desc_el.text if desc_el is not None else "")
+            wanted = fields.pop("id", None)
+            if not (isinstance(wanted, str) and wanted not in taken and ID_PATTERN.match(wanted)):
+                wanted = unique(f"{parent_id}.{slug(name)}" if parent_id else slug(name))
+            taken.add(wanted)
+            extra = dict(fields.pop("extra", {}) or {})
+            guid = el.get("guid")
+            if guid and guid != str(uuid.uuid5(EVALBENCH_NS, wanted)):
+                extra[GUID_KEY] = guid
+            if (el.get("isCodable") or "true").strip().lower() in ("false", "0"):
+                extra[CODABLE_KEY] = False
+            codes.append(Code(
+                id=wanted, name=name, parent_id=parent_id,
+                definition=fields.get("definition", ""), inclusion=fields.get("inclusion", ""),
+                exclusion=fields.get("exclusion", ""), examples=tuple(fields.get("examples", ())),
+                keywords=tuple(fields.get("keywords", ())), color=_color(el.get("color")),
+                valence_applies=fields.get("valence_applies", True), position=pos, extra=extra))
+            walk(el, wanted)
+
+    walk(codes_element, None)
+    return codes
+
+
+def codes_to_refi(codes: list[Code], parent_element) -> None:
+    """Append nested <Code> elements for ``codes`` to a <Codes> element (same namespace)."""
+    from lxml import etree
+
+    ns = etree.QName(parent_element).namespace
+    q = (lambda n: f"{{{ns}}}{n}") if ns else (lambda n: n)
+    kids: dict[str | None, list[Code]] = {}
+    ids = {c.id for c in codes}
+    for c in codes:
+        kids.setdefault(c.parent_id if c.parent_id in ids else None, []).append(c)
+
+    def add(container, parent_id: str | None) -> None:
+        for c in sorted(kids.get(parent_id, []), key=lambda c: c.position):
+            el = etree.SubElement(container, q("Code"))
+            el.set("guid", code_guid(c))
+            el.set("name", c.name)
+            el.set("isCodable", "false" if (c.extra or {}).get(CODABLE_KEY) is False else "true")
+            if c.color:
+                el.set("color", c.color.upper())
+            etree.SubElement(el, q("Description")).text = description_for(c)
+            add(el, c.id)
+
+    add(parent_element, None)
+
+
+# --- whole files ------------------------------------------------------------------
+def codebook_to_qdc(book: Codebook) -> bytes:
+    """A REFI-QDA codebook file (valid against Codebook-mrt2019.xsd)."""
+    from lxml import etree
+
+    from evalbench import __version__
+
+    if not book.codes:
+        raise CodebookError(book.source, "an empty codebook cannot be written as REFI-QDA "
+                            "(a .qdc needs at least one code)")
+    root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS})
+    root.set("origin", f"evalbench {__version__}")
+    codes_to_refi(book.tree_order(), etree.SubElement(root, f"{{{CODEBOOK_NS}}}Codes"))
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+
+
+def _codebook_from_root(root, source: str) -> Codebook:
+    from lxml import etree
+
+    ns = etree.QName(root).namespace or ""
+    local = etree.QName(root).localname
+    if local == "Project":
+        book_el = root.find(f"{{{ns}}}CodeBook")
+        if book_el is None:
+            raise CodebookError(source, "the REFI-QDA project has no <CodeBook>")
+    elif local == "CodeBook":
+        book_el = root
+    else:
+        raise CodebookError(source, f"not a REFI-QDA codebook: root element is <{local}>",
+                            root.sourceline)
+    codes_el = book_el.find(f"{{{ns}}}Codes")
+    if codes_el is None:
+        raise CodebookError(source, "the <CodeBook> has no <Codes>", book_el.sourceline)
+    codes = codes_from_refi(codes_el, ns)
+    meta = {"name": Path(source).stem}
+    if root.get("origin"):
+        meta["description"] = f"Imported from REFI-QDA written by {root.get('origin')}"
+    return make_codebook(codes, source=source, meta=meta)
+
+
+def read_qdc(data: bytes, *, source: str) -> Codebook:
+    """Parse a .qdc codebook (or a .qde project's XML) safely into a Codebook."""
+    from evalbench.xmlsafe import parse_xml
+
+    return _codebook_from_root(parse_xml(data, source=source), source)
+
+
+def read_qdpx_project_xml(path: str | Path) -> bytes:
+    """The project.qde bytes of a .qdpx archive, read with a size cap."""
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = [n for n in zf.namelist() if n.lower().endswith(".qde") and "/" not in n.strip("/")]
+            if not names:
+                raise CodebookError(str(path), "no project.qde inside this .qdpx")
+            info = zf.getinfo(names[0])
+            if info.file_size > _MAX_QDE:
+                raise CodebookError(str(path), f"{names[0]} is larger than {_MAX_QDE >> 20} MB")
+            with zf.open(info) as fh:
+                data = fh.read(_MAX_QDE + 1)
+            if len(data) > _MAX_QDE:
+                raise CodebookError(str(path), f"{names[0]} is larger than {_MAX_QDE >> 20} MB")
+            return data
+    except zipfile.BadZipFile:
+        raise CodebookError(str(path), "not a .qdpx (zip) file") from None
+
+
+def read_qdpx(path: str | Path) -> Codebook:
+    """The codebook of a REFI-QDA project archive (.qdpx)."""
+    return read_qdc(read_qdpx_project_xml(path), source=str(path))
