@@ -1,0 +1,130 @@
+"""The parsed form of one transcript and the builder that lays out its text.
+
+Every reader turns its file into a preamble (titles, metadata) and a list of
+:class:`Block` s — one per cue, paragraph or labelled line. :func:`build_document`
+merges consecutive blocks by the same speaker and writes the normalised
+transcript text that is stored (and never changed) in the project: one paragraph
+per turn, ``[hh:mm:ss] Speaker: content``, paragraphs separated by a blank line.
+Turn offsets point at the content only, so coding a whole turn never includes
+its label.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ParsedTurn:
+    """One speaker turn: ``text[start:end]`` is its content, without the label."""
+
+    speaker: str | None  #: label as written ("Dr Patel", "I"); None for unlabelled prose
+    start: int
+    end: int
+    time: str | None  #: first timestamp "hh:mm:ss" (merged turns keep the first)
+
+
+@dataclass
+class ParsedDocument:
+    """A transcript ready for the store: immutable text plus its turns."""
+
+    name: str  #: file name (basename)
+    path: str  #: path as given
+    format: str  #: 'txt', 'md', 'docx', 'vtt', 'srt', 'odt', 'rtf' or 'pdf'
+    text: str  #: NFC-normalised, '\n' line endings
+    turns: list[ParsedTurn]
+    sha256: str  #: of the raw file bytes
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Block:
+    """A piece of transcript as a reader found it, before merging."""
+
+    speaker: str | None
+    time: str | None
+    text: str
+
+
+@dataclass
+class Extract:
+    """What a format reader hands back: non-turn preamble, blocks, metadata."""
+
+    preamble: list[str]
+    blocks: list[Block]
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+def clean(text: str) -> str:
+    """NFC-normalise and unify line endings; strip trailing spaces on each line."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+    text = text.replace("\ufeff", "").replace("\x00", "")
+    text = unicodedata.normalize("NFC", text)
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+
+
+def merge_blocks(blocks: list[Block]) -> list[Block]:
+    """Merge consecutive blocks by the same named speaker, keeping the first time.
+
+    Unlabelled blocks (speaker None) are separate paragraphs and never merge.
+    """
+    merged: list[Block] = []
+    for block in blocks:
+        text = clean(block.text)
+        if not text.strip():
+            continue
+        last = merged[-1] if merged else None
+        if last is not None and block.speaker is not None and last.speaker == block.speaker:
+            last.text = f"{last.text}\n{text}"
+            last.time = last.time or block.time
+        else:
+            merged.append(Block(block.speaker, block.time, text))
+    return merged
+
+
+def build_document(
+    *,
+    name: str,
+    path: str,
+    fmt: str,
+    sha256: str,
+    preamble: list[str],
+    blocks: list[Block],
+    metadata: dict[str, str] | None = None,
+) -> ParsedDocument:
+    """Lay out preamble and merged turns as one text and record each turn's span."""
+    parts: list[str] = []
+    pos = 0
+
+    def add(paragraph: str) -> int:
+        nonlocal pos
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        start = pos
+        parts.append(paragraph)
+        pos += len(paragraph)
+        return start
+
+    for para in preamble:
+        para = clean(para)
+        if para.strip():
+            add(para)
+    turns: list[ParsedTurn] = []
+    for block in merge_blocks(blocks):
+        speaker = clean(block.speaker) if block.speaker else None
+        prefix = f"[{block.time}] " if block.time else ""
+        if speaker:
+            prefix += f"{speaker}: "
+        start = add(prefix + block.text) + len(prefix)
+        turns.append(ParsedTurn(speaker or None, start, start + len(block.text), block.time))
+    return ParsedDocument(
+        name=name,
+        path=path,
+        format=fmt,
+        text="".join(parts),
+        turns=turns,
+        sha256=sha256,
+        metadata=dict(metadata or {}),
+    )

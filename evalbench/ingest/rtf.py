@@ -1,0 +1,22 @@
+"""Rich Text (.rtf) transcripts: striprtf gives plain text, then the usual turn parser."""
+
+from __future__ import annotations
+
+from evalbench.errors import IngestError
+from evalbench.ingest.decode import decode_bytes
+from evalbench.ingest.document import Extract
+from evalbench.ingest.plaintext import extract_from_text
+
+
+def read_rtf(data: bytes, path: str, encoding: str | None = None) -> Extract:
+    """Strip RTF control words (``\\'xx`` escapes decode as cp1252 by default)."""
+    from striprtf.striprtf import rtf_to_text  # lazy: optional format
+
+    source = decode_bytes(data, path, encoding or "latin-1")
+    if not source.lstrip().startswith("{\\rtf"):
+        raise IngestError(path, "not an RTF file (does not start with '{\\rtf')")
+    try:
+        text = rtf_to_text(source, errors="replace")
+    except Exception as exc:  # striprtf has no error hierarchy of its own
+        raise IngestError(path, f"corrupt RTF file ({type(exc).__name__})") from None
+    return extract_from_text(text)

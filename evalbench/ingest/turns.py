@@ -1,0 +1,279 @@
+"""Speaker-turn parsing for line-oriented transcripts (txt, md, rtf, pdf, docx, odt).
+
+Recognised layouts, each at the start of a line:
+
+- ``Name: text`` and ``Name:`` alone, with the text on following lines
+- ``[00:01:02] Name: text``, ``00:01:02 Name: text``, ``Name (00:01:02): text``
+- Otter-style header lines ``Name  0:12`` (or ``Name (0:12)``) followed by text
+- abbreviations ``I:``/``R:``, ``Q:``/``A:``, ``P3:``; ``**Name:**`` in Markdown
+
+A label is short (one to four words), starts with a capital letter (role words
+like ``interviewer`` may be lower-case) and is not a common heading word such as
+``Note`` or ``Example``. Lines without a label continue the current turn; lines
+before the first label are preamble (title, date). A file without any labels is
+prose: each paragraph becomes an unlabelled turn.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from evalbench.ingest.document import Block
+from evalbench.ingest.roles import role_from_label
+
+_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+_LABEL = r"(?P<label>[^\W\d_][\w.'’\-]*(?:[ \t]+[\w.'’&\-]+){0,3}?)"
+_LEAD = rf"(?:[\[(](?P<t1>{_TIME})[\])]|(?P<t0>{_TIME}))[ \t]*(?:[-–—][ \t]*)?"
+_AFTER = rf"(?:[ \t]*[\[(](?P<t2>{_TIME})[\])])?"
+
+#: ``[time] Label: text`` / ``Label (time): text`` / ``Label:`` at the end of a line.
+_INLINE = re.compile(rf"^(?:{_LEAD})?{_LABEL}{_AFTER}[ \t]*:(?:[ \t]+(?P<content>.*)|[ \t]*$)")
+#: Otter-style ``Label  0:12`` / ``Label (0:12)`` / ``[0:12] Label`` alone on a line.
+_HEADER = re.compile(
+    rf"^(?:{_LABEL}(?:[ \t]+(?P<t3>{_TIME})|[ \t]*[\[(](?P<t2>{_TIME})[\])])"
+    rf"|[\[(](?P<t1>{_TIME})[\])][ \t]*{_LABEL.replace('label', 'label2')})[ \t]*$"
+)
+_TIME_ONLY = re.compile(rf"^[\[(]?(?P<t>{_TIME})[\])]?$")
+_MD_BOLD = re.compile(r"^(\*\*|__)(?P<inner>[^*_]{1,60}?)\1(?P<rest>.*)$")
+
+_PARTICLES = frozenset(
+    "de da di du van von der den la le del dos das al el bin ibn of the and & y".split()
+)
+#: Words that start heading-like lines ("Note: ...") rather than speaker turns.
+_NOT_SPEAKERS = frozenset(
+    """
+    note notes nb ps example examples e.g eg update date time duration length location
+    place venue subject re fwd from to cc bcc title transcript transcription interview
+    recording file filename audio video session meeting topic agenda summary abstract
+    background purpose aim aims goal goals objective objectives method methods result
+    results outcome outcomes conclusion conclusions recommendation recommendations
+    action actions comment comments warning caution important tip hint source sources
+    reference references step steps keywords tags status version page section chapter
+    part appendix table figure tel phone mobile email e-mail fax web website url http
+    https www address site role organisation organization department unit team ward
+    hospital programme program project study participants attendees present absent
+    speakers language yes no so well okay ok and but also then first second third
+    finally however because basically honestly again right like now here there this that
+    these those it we they he she you my our their one two three lesson lessons key main
+    problem issue issues challenge challenges benefit benefits barrier barriers
+    facilitators strengths weaknesses pros cons total day week month
+    year morning afternoon evening monday tuesday wednesday thursday friday saturday
+    sunday january february march april may june july august september october november
+    december
+    """.split()
+)
+
+
+@dataclass
+class Para:
+    """One input line or paragraph, possibly with a label already found (Word bold)."""
+
+    text: str
+    label: str | None = None
+    time: str | None = None
+    heading: bool = False
+    front: bool = False  #: title/metadata at the top of a file: never a turn
+
+
+def normalise_time(raw: str | None) -> str | None:
+    """'0:12' -> '00:00:12', '1:02:03.5' -> '01:02:03'; None when not a clock time."""
+    if not raw:
+        return None
+    parts = re.split(r"[.,]", raw)[0].split(":")
+    nums = [int(p) for p in parts]
+    if len(nums) == 2:
+        nums = [0, *nums]
+    hours, minutes, seconds = nums
+    if minutes > 59 or seconds > 59:
+        return None
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}"
+
+
+def is_label(label: str) -> bool:
+    """Whether text looks like a speaker label: short, capitalised, not a heading word."""
+    label = label.strip()
+    words = label.split()
+    if not words or len(words) > 4 or len(label) > 40:
+        return False
+    if role_from_label(label):
+        return True
+    first = words[0]
+    if not first[0].isupper() or first.lower().rstrip(".") in _NOT_SPEAKERS:
+        return False
+    if label.lower() in _NOT_SPEAKERS:
+        return False
+    return all(w[0].isupper() or w[0].isdigit() or w.lower() in _PARTICLES for w in words[1:])
+
+
+def _unbold(line: str) -> str:
+    """``**Name:** text`` / ``**Name**: text`` -> ``Name: text``."""
+    m = _MD_BOLD.match(line)
+    if not m:
+        return line
+    inner, rest = m["inner"].strip(), m["rest"]
+    if inner.endswith(":") or rest.lstrip().startswith(":"):
+        return f"{inner}{rest}"
+    return line
+
+
+def split_label(line: str) -> tuple[str, str | None, str] | None:
+    """``(speaker, time, content)`` if the line starts with a speaker label, else None."""
+    line = _unbold(line.strip())
+    m = _INLINE.match(line)
+    if not m or not is_label(m["label"]):
+        return None
+    raw = m["t1"] or m["t0"] or m["t2"]
+    time = normalise_time(raw)
+    if raw and time is None:
+        return None
+    return m["label"].strip(), time, (m["content"] or "").strip()
+
+
+def split_header(line: str) -> tuple[str, str] | None:
+    """``(speaker, time)`` for an Otter-style header line ``Name  0:12``."""
+    m = _HEADER.match(line.strip())
+    if not m:
+        return None
+    label = (m["label"] or m["label2"]).strip()
+    time = normalise_time(m["t1"] or m["t2"] or m["t3"])
+    if time is None or not is_label(label):
+        return None
+    return label, time
+
+
+def _classify(para: Para) -> tuple:
+    """Tag a line as ('label', speaker, time, text), ('time', t), ('blank',) or ('text', line)."""
+    if para.label:
+        return ("label", para.label, para.time, para.text.strip(), True)
+    text = para.text.strip()
+    if not text:
+        return ("blank",)
+    if para.front:
+        return ("front", text)
+    if para.heading:
+        return ("heading", text)
+    found = split_label(text)
+    if found:
+        return ("label", *found, False)
+    header = split_header(text)
+    if header:
+        return ("label", header[0], header[1], "", False)
+    m = _TIME_ONLY.match(text)
+    if m and normalise_time(m["t"]):
+        return ("time", normalise_time(m["t"]))
+    return ("text", text)
+
+
+def _demote_one_offs(tags: list[tuple]) -> list[tuple]:
+    """Single-word labels used once beside established speakers are ordinary text.
+
+    "Anyway: we tried..." inside an answer is not a new speaker when the real
+    speakers each appear many times.
+    """
+    counts = Counter(t[1] for t in tags if t[0] == "label")
+    if not counts or counts.most_common(1)[0][1] < 3:
+        return tags
+    out = []
+    for t in tags:
+        if (
+            t[0] == "label"
+            and not t[4]
+            and counts[t[1]] == 1
+            and len(t[1].split()) == 1
+            and role_from_label(t[1]) is None
+        ):
+            # Rebuild the original line as text.
+            out.append(("text", f"{t[1]}: {t[3]}".rstrip()))
+        else:
+            out.append(t)
+    return out
+
+
+def parse_paras(paras: list[Para] | list[str]) -> tuple[list[str], list[Block]]:
+    """Split lines into (preamble paragraphs, speaker blocks)."""
+    items = [p if isinstance(p, Para) else Para(p) for p in paras]
+    tags = _demote_one_offs([_classify(p) for p in items])
+    if not any(t[0] == "label" for t in tags):
+        # Prose: headings and front matter above the first paragraph are not turns.
+        body = next((i for i, t in enumerate(tags) if t[0] in ("text", "time")), len(tags))
+        front = [t[1] for t in tags[:body] if t[0] in ("front", "heading")]
+        return front + [t[1] for t in tags[body:] if t[0] == "front"], _prose_blocks(tags[body:])
+    preamble: list[str] = []
+    blocks: list[Block] = []
+    current: list[str] = []
+    pending_time: str | None = None
+    para_lines: list[str] = []
+
+    def flush_preamble() -> None:
+        if para_lines:
+            preamble.append("\n".join(para_lines))
+            para_lines.clear()
+
+    for tag in tags:
+        kind = tag[0]
+        if kind == "label":
+            flush_preamble()
+            if blocks:
+                blocks[-1].text = "\n".join(current)
+            current = [tag[3]] if tag[3] else []
+            blocks.append(Block(tag[1], tag[2] or pending_time, ""))
+            pending_time = None
+        elif kind == "time":
+            pending_time = tag[1]
+        elif kind == "blank":
+            if not blocks:
+                flush_preamble()
+        elif kind == "front":
+            flush_preamble()
+            preamble.append(tag[1])
+        elif not blocks:
+            para_lines.append(tag[1])
+        elif kind == "heading":
+            blocks[-1].text = "\n".join(current)
+            current = [tag[1]]
+            blocks.append(Block(None, pending_time, ""))
+            pending_time = None
+        else:
+            current.append(tag[1])
+    flush_preamble()
+    if blocks:
+        blocks[-1].text = "\n".join(current)
+    return preamble, blocks
+
+
+def _prose_blocks(tags: list[tuple]) -> list[Block]:
+    """No labels anywhere: every paragraph (blank-line separated) is an unlabelled turn."""
+    blocks: list[Block] = []
+    lines: list[str] = []
+    time: str | None = None
+
+    def flush() -> None:
+        nonlocal time
+        if lines:
+            blocks.append(Block(None, time, "\n".join(lines)))
+            lines.clear()
+            time = None
+
+    for tag in tags:
+        if tag[0] == "front":
+            continue
+        if tag[0] == "blank":
+            flush()
+        elif tag[0] == "time":
+            flush()
+            time = tag[1]
+        elif tag[0] == "heading":
+            flush()
+            blocks.append(Block(None, time, tag[1]))
+            time = None
+        else:
+            lines.append(tag[1])
+    flush()
+    return blocks
+
+
+def parse_text(text: str) -> tuple[list[str], list[Block]]:
+    """Preamble and blocks of a plain-text transcript."""
+    return parse_paras(text.split("\n"))
