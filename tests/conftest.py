@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import socket
 from pathlib import Path
 
 import pytest
@@ -14,12 +16,31 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
 
+class NetworkUsed(AssertionError):
+    """Raised when code under test tries to reach the network."""
+
+
+def _refuse_network(self, address, *args, **kwargs):
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        raise NetworkUsed(f"evalbench tried to open a network connection to {address!r}")
+    return _real_connect(self, address, *args, **kwargs)
+
+
+_real_connect = socket.socket.connect
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path, monkeypatch):
-    """Keep every test away from the user's real config and coder name."""
+    """Keep every test away from the user's config and coder name, and off the network.
+
+    Transcripts hold health information: every test doubles as a proof that
+    the code it runs opens no network connection.
+    """
     monkeypatch.setenv("EVALBENCH_CODER", "tester")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setattr(socket.socket, "connect", _refuse_network)
+    monkeypatch.setattr(socket.socket, "connect_ex", _refuse_network)
 
 
 @pytest.fixture
@@ -41,8 +62,6 @@ def make_parsed(name: str, turns: list[tuple[str | None, str]], *, fmt: str = "t
         parts.append(para)
         pos += len(para) + 2
     text = "\n\n".join(parts)
-    import hashlib
-
     return ParsedDocument(name=name, path=name, format=fmt, text=text, turns=spans,
                           sha256=hashlib.sha256((name + text).encode()).hexdigest(), metadata={})
 

@@ -224,3 +224,13 @@ def test_core_never_imports_textual_or_spacy_eagerly():
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_the_suite_refuses_network_connections():
+    """The autouse guard in conftest is live: any test that reaches the network fails."""
+    import socket
+
+    from tests.conftest import NetworkUsed
+
+    with pytest.raises(NetworkUsed):
+        socket.create_connection(("192.0.2.1", 80), timeout=0.1)
