@@ -149,6 +149,8 @@ class ImportReport:
     imported: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    #: Notes that do not fail the import (e.g. a CSV row naming no imported document).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

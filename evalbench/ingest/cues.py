@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from evalbench.ingest.document import Block, Extract
 from evalbench.ingest.turns import is_label, normalise_time, split_label
 
-_TIMING = re.compile(
-    r"^\s*(?P<start>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}"
-)
+_TIMING = re.compile(r"^\s*(?P<start>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}")
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?[ \t]+([^>]+)>")
 _TAG = re.compile(r"</?[^>\s][^>]*>")
 _BRACKET = re.compile(r"^\[(?P<label>[^\]]{1,40})\][ \t]*(?P<content>.*)$")
@@ -72,18 +70,26 @@ def _plain(text: str) -> str:
     return html.unescape(_TAG.sub("", text)).replace("\u00a0", " ").strip()
 
 
-def cues_to_extract(cues: list[Cue]) -> Extract:
-    """Speaker blocks from cues, merging a speaker's consecutive cues."""
+def cues_to_extract(cues: list[Cue], preamble: list[str] | None = None) -> Extract:
+    """Speaker blocks from cues, merging a speaker's consecutive cues.
+
+    In a file with speakers, unlabelled cues before the first speaker (a title
+    card) join the preamble instead of becoming turns.
+    """
     found = [(_cue_time(c.start), *_speaker(" ".join(c.lines))) for c in cues if c.lines]
     labelled = any(speaker for _, speaker, _ in found)
+    preamble = list(preamble or [])
     blocks: list[Block] = []
     for time, speaker, text in found:
         if not text:
             continue
-        if labelled and speaker is None and blocks:
+        if labelled and speaker is None and not blocks:
+            preamble.append(text)
+            continue
+        if labelled and speaker is None:
             speaker = blocks[-1].speaker
         if blocks and speaker is not None and blocks[-1].speaker == speaker:
             blocks[-1].text += " " + text
         else:
             blocks.append(Block(speaker, time, text))
-    return Extract([], blocks)
+    return Extract(preamble, blocks)

@@ -44,9 +44,7 @@ def decode_bytes(data: bytes, path: str | Path, encoding: str | None = None) -> 
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:
-            raise IngestError(
-                path, f"cannot be decoded as {encoding} (byte {exc.start}: {exc.reason})"
-            ) from None
+            raise IngestError(path, f"cannot be decoded as {encoding} (byte {exc.start}: {exc.reason})") from None
         return text.removeprefix("\ufeff")
     found = bom_encoding(data)
     if found:

@@ -10,6 +10,8 @@ from evalbench.errors import IngestError
 from evalbench.ingest.document import Extract, ParsedDocument, build_document
 
 DEFAULT_MAX_BYTES = 50_000_000
+#: Message for a format whose library is an optional extra that is not installed.
+OPTIONAL = "reading {ext} files needs {package}: pip install 'evalbench[formats]'"
 
 Reader = Callable[[bytes, str, str | None], Extract]
 
@@ -53,9 +55,7 @@ def format_of(path: str | Path) -> str | None:
     return FORMATS.get(Path(path).suffix.lower())
 
 
-def parse_file(
-    path: str | Path, *, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
-) -> ParsedDocument:
+def parse_file(path: str | Path, *, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDocument:
     """Read one transcript file; any problem with the file raises :class:`IngestError`."""
     path = Path(path)
     fmt = format_of(path)
@@ -70,8 +70,7 @@ def parse_file(
         if size > max_bytes:
             raise IngestError(
                 path,
-                f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit "
-                "(raise it with --max-size)",
+                f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit (raise it with --max-size)",
             )
         data = path.read_bytes()
     except FileNotFoundError:

@@ -7,20 +7,22 @@ import io
 from evalbench.errors import IngestError
 from evalbench.ingest.archive import open_zip
 from evalbench.ingest.document import Extract
+from evalbench.ingest.files import OPTIONAL
 from evalbench.ingest.turns import Para, parse_paras
 
 
 def read_odt(data: bytes, path: str, encoding: str | None = None) -> Extract:
     """Headings before the first speaker are title material; paragraphs are parsed for turns."""
     open_zip(data, path, "OpenDocument", "content.xml").close()
-    from odf import teletype, text  # lazy: optional format
-    from odf.opendocument import load
+    try:
+        from odf import teletype, text  # lazy: optional format
+        from odf.opendocument import load
+    except ImportError:
+        raise IngestError(path, OPTIONAL.format(ext=".odt", package="odfpy")) from None
 
     try:
         document = load(io.BytesIO(data))
-        elements = document.text.getElementsByType(text.P) + document.text.getElementsByType(
-            text.H
-        )
+        elements = document.text.getElementsByType(text.P) + document.text.getElementsByType(text.H)
     except Exception as exc:  # odfpy raises xml and zip errors unwrapped
         raise IngestError(path, f"corrupt OpenDocument file ({type(exc).__name__})") from None
     order = _document_order(document.text)

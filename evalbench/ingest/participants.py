@@ -77,13 +77,10 @@ def read_participants_csv(path: str | Path, encoding: str | None = None) -> list
                 if prev and prev[0] != participant:
                     raise IngestError(
                         path,
-                        f"line {line}: document '{document}' is already given to "
-                        f"'{prev[0]}' on line {prev[1]}",
+                        f"line {line}: document '{document}' is already given to '{prev[0]}' on line {prev[1]}",
                     )
                 owner[document.lower()] = (participant, line)
-            attributes = {
-                header[i]: row[i] for i in range(len(header)) if i not in (p_col, d_col) and row[i]
-            }
+            attributes = {header[i]: row[i] for i in range(len(header)) if i not in (p_col, d_col) and row[i]}
             rows.append(ParticipantRow(participant, document, attributes))
     except csv.Error as exc:
         raise IngestError(path, f"line {reader.line_num}: {exc}") from None

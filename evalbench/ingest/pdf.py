@@ -9,13 +9,17 @@ import io
 
 from evalbench.errors import IngestError
 from evalbench.ingest.document import Extract
+from evalbench.ingest.files import OPTIONAL
 from evalbench.ingest.plaintext import extract_from_text
 
 
 def read_pdf(data: bytes, path: str, encoding: str | None = None) -> Extract:
     """Extract each page's text; encrypted or broken PDFs raise IngestError."""
-    from pypdf import PdfReader  # lazy: optional format
-    from pypdf.errors import PdfReadError
+    try:
+        from pypdf import PdfReader  # lazy: optional format
+        from pypdf.errors import PdfReadError
+    except ImportError:
+        raise IngestError(path, OPTIONAL.format(ext=".pdf", package="pypdf")) from None
 
     if not data.startswith(b"%PDF"):
         raise IngestError(path, "not a PDF file (no %PDF header)")

@@ -88,11 +88,7 @@ def detect_roles_from_counts(docs: dict[str, list[SpeakerCount]]) -> Roles:
         for label, _, _ in speakers:
             if _is_named(label):
                 seen_in[_norm(label)].add(key)
-    recurring = (
-        {name: len(keys) for name, keys in seen_in.items() if len(keys) >= 2}
-        if len(docs) >= 3
-        else {}
-    )
+    recurring = {name: len(keys) for name, keys in seen_in.items() if len(keys) >= 2} if len(docs) >= 3 else {}
     for key, speakers in docs.items():
         roles.update(_roles_for_document(key, speakers, recurring))
     return roles

@@ -38,9 +38,7 @@ _HEADER = re.compile(
 _TIME_ONLY = re.compile(rf"^[\[(]?(?P<t>{_TIME})[\])]?$")
 _MD_BOLD = re.compile(r"^(\*\*|__)(?P<inner>[^*_]{1,60}?)\1(?P<rest>.*)$")
 
-_PARTICLES = frozenset(
-    "de da di du van von der den la le del dos das al el bin ibn of the and & y".split()
-)
+_PARTICLES = frozenset("de da di du van von der den la le del dos das al el bin ibn of the and & y".split())
 #: Words that start heading-like lines ("Note: ...") rather than speaker turns.
 _NOT_SPEAKERS = frozenset(
     """

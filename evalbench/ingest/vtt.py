@@ -15,9 +15,16 @@ def read_vtt(data: bytes, path: str, encoding: str | None = None) -> Extract:
     text = clean(decode_bytes(data, path, encoding))
     if not text.startswith("WEBVTT"):
         raise IngestError(path, "not a WebVTT file (first line is not 'WEBVTT')")
-    # NOTE, STYLE and REGION blocks carry no timing line, so parse_cues skips them.
+    # NOTE, STYLE and REGION blocks carry no timing line, so parse_cues skips them;
+    # NOTEs above the first cue (a title, a disclaimer) are kept as preamble.
     body = re.sub(r"^WEBVTT[^\n]*\n?", "", text, count=1)
     cues = parse_cues(body)
     if not cues:
         raise IngestError(path, "no cues found in WebVTT file")
-    return cues_to_extract(cues)
+    notes = []
+    for chunk in re.split(r"\n[ \t]*\n", body.strip()):
+        if "-->" in chunk:
+            break
+        if chunk.startswith("NOTE"):
+            notes.append(chunk[4:].strip())
+    return cues_to_extract(cues, notes)

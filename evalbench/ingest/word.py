@@ -135,9 +135,7 @@ def _table_turns(rows: list[list[str]]) -> list[Para]:
         speaker = cells[-2] if len(cells) >= 2 else ""
         if 2 <= len(cells) <= 3 and is_label(speaker.rstrip(":")):
             time = split_header(f"{speaker} {cells[0]}") if len(cells) == 3 else None
-            paras.append(
-                Para(cells[-1], label=speaker.rstrip(":").strip(), time=time[1] if time else None)
-            )
+            paras.append(Para(cells[-1], label=speaker.rstrip(":").strip(), time=time[1] if time else None))
         else:
             paras.append(Para(" | ".join(cells)))
     return paras
