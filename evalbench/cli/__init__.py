@@ -8,6 +8,7 @@ imported inside the commands so that ``evalbench --help`` starts fast.
 from __future__ import annotations
 
 import importlib
+import sqlite3
 import sys
 
 import click
@@ -18,6 +19,8 @@ from evalbench.errors import UserError
 COMMAND_MODULES = (
     "evalbench.cli.project_cmd",
     "evalbench.cli.import_cmd",
+    "evalbench.cli.check_cmd",
+    "evalbench.cli.analysis_cmd",
 )
 
 
@@ -38,6 +41,10 @@ class EvalbenchGroup(click.Group):
             return super().invoke(ctx)
         except UserError as exc:
             click.echo(f"evalbench: {exc}", err=True)
+            sys.exit(1)
+        except sqlite3.DatabaseError as exc:
+            click.echo(f"evalbench: the project file is damaged ({exc}); run `evalbench check` "
+                       "and `evalbench recover`", err=True)
             sys.exit(1)
 
 

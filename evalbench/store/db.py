@@ -49,6 +49,7 @@ def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
             with write_transaction(conn, path):
                 create_schema(conn)
         else:
+            _check_structure(conn, path)
             _check_version(conn, path)
     except sqlite3.DatabaseError as exc:
         conn.close()
@@ -70,6 +71,19 @@ def schema_version(conn: sqlite3.Connection) -> int:
     """The schema version recorded in the file (0 when absent)."""
     value = _meta(conn, "schema_version")
     return int(value) if value else 0
+
+
+def _check_structure(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a truncated or damaged file before anything reads or writes it.
+
+    ``quick_check`` reads every page once (milliseconds per megabyte), which
+    is what turns a damaged file into one clear message instead of a failure
+    halfway through someone's work.
+    """
+    result = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
+    if result != ["ok"]:
+        raise ProjectError(f"{path}: project file is damaged ({result[0]}); run `evalbench check {path}` "
+                           f"and `evalbench recover {path} -o NEW.evb`")
 
 
 def _check_version(conn: sqlite3.Connection, path: Path) -> None:

@@ -1,0 +1,152 @@
+"""Checking a project file and copying what can be read out of a damaged one.
+
+``check`` answers "can I trust this file?": SQLite's own integrity check,
+foreign keys, codings and turns inside their documents' text, and the
+full-text index in step with the turns. ``recover`` never touches the damaged
+file: it reads it row by row and writes whatever survives into a new project.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from evalbench.errors import ProjectError
+from evalbench.store.db import SQLITE_MAGIC, connect, write_transaction
+from evalbench.store.schema import SCHEMA_VERSION
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a project file."""
+
+    check: str
+    detail: str
+
+
+def _rows(conn: sqlite3.Connection, sql: str) -> list[tuple]:
+    return conn.execute(sql).fetchall()
+
+
+def open_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection that never migrates or writes (for damaged files)."""
+    with open(path, "rb") as fh:
+        if fh.read(16) != SQLITE_MAGIC:
+            raise ProjectError(f"{path}: not an SQLite file")
+    return sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+
+
+def check(conn: sqlite3.Connection) -> list[Problem]:
+    """Every integrity problem found in an open project (empty when healthy)."""
+    problems: list[Problem] = []
+    result = [r[0] for r in _rows(conn, "PRAGMA integrity_check")]
+    if result != ["ok"]:
+        problems += [Problem("sqlite", line) for line in result[:20]]
+        return problems  # the structural checks below would only repeat the damage
+    for table, rowid, parent, _ in _rows(conn, "PRAGMA foreign_key_check"):
+        problems.append(Problem("orphan", f"{table} row {rowid} points to a missing {parent} row"))
+    for cid, doc, start, end, length in _rows(conn, (
+            'SELECT c.id, d.name, c.start, c."end", length(d.text) FROM codings c '
+            'JOIN documents d ON d.id = c.document_id WHERE c.start < 0 OR c."end" > length(d.text) '
+            'OR c."end" <= c.start')):
+        problems.append(Problem("bounds", f"coding {cid} ({start}-{end}) lies outside {doc} (0-{length})"))
+    for tid, doc, start, end, length in _rows(conn, (
+            'SELECT t.id, d.name, t.start, t."end", length(d.text) FROM turns t '
+            'JOIN documents d ON d.id = t.document_id WHERE t.start < 0 OR t."end" > length(d.text)')):
+        problems.append(Problem("bounds", f"turn {tid} ({start}-{end}) lies outside {doc} (0-{length})"))
+    for (cid,) in _rows(conn, "SELECT id FROM codes WHERE parent_id IS NOT NULL AND parent_id = id"):
+        problems.append(Problem("codebook", f"code {cid} is its own parent"))
+    try:
+        conn.execute("INSERT INTO turns_fts(turns_fts, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.OperationalError as exc:
+        if "readonly" not in str(exc):
+            problems.append(Problem("search index", f"full-text index is out of step with the turns ({exc})"))
+    except sqlite3.DatabaseError as exc:
+        problems.append(Problem("search index", f"full-text index is out of step with the turns ({exc})"))
+    return problems
+
+
+def rebuild_search_index(conn: sqlite3.Connection) -> None:
+    """Rebuild the full-text index from the turns (the repair for a 'search index' problem)."""
+    with write_transaction(conn):
+        conn.execute("INSERT INTO turns_fts(turns_fts) VALUES ('rebuild')")
+
+
+#: Tables copied by ``recover``, parents before children.
+RECOVER_ORDER = ("meta", "participants", "participant_attributes", "documents", "speakers", "turns",
+                 "codes", "coders", "suggestions", "codings", "memos", "ratings", "undo_log")
+
+
+def _readable_rows(src: sqlite3.Connection, table: str) -> tuple[list[str], list[tuple], int]:
+    """Rows of ``table`` that can still be read, stepping over damaged pages by rowid."""
+    cols = [r[1] for r in src.execute(f'PRAGMA table_info("{table}")')]
+    select = ", ".join(f'"{c}"' for c in cols)
+    try:
+        return cols, src.execute(f'SELECT {select} FROM "{table}"').fetchall(), 0
+    except sqlite3.DatabaseError:
+        pass
+    rows, lost, rowid = [], 0, 0
+    try:
+        top = src.execute(f'SELECT max(rowid) FROM "{table}"').fetchone()[0] or 0
+    except sqlite3.DatabaseError:
+        top = 1_000_000
+    while rowid <= top:
+        try:
+            row = src.execute(f'SELECT {select} FROM "{table}" WHERE rowid = ?', (rowid,)).fetchone()
+            if row is not None:
+                rows.append(row)
+        except sqlite3.DatabaseError:
+            lost += 1
+        rowid += 1
+    return cols, rows, lost
+
+
+def recover(damaged: Path, target: Path) -> dict[str, tuple[int, int]]:
+    """Copy every readable row of ``damaged`` into a new project at ``target``.
+
+    Returns table -> (rows copied, rows lost). The damaged file is opened
+    read-only and never written.
+    """
+    damaged, target = Path(damaged), Path(target)
+    if target.exists():
+        raise ProjectError(f"{target}: already exists; choose a new file for the recovered project")
+    src = open_readonly(damaged)
+    dest = connect(target, create=True)
+    report: dict[str, tuple[int, int]] = {}
+    try:
+        dest.execute("PRAGMA foreign_keys = OFF")
+        with write_transaction(dest, target):
+            dest.execute("DELETE FROM meta")
+            for table in RECOVER_ORDER:
+                try:
+                    cols, rows, lost = _readable_rows(src, table)
+                except sqlite3.DatabaseError:
+                    report[table] = (0, -1)
+                    continue
+                if not cols:
+                    continue
+                marks = ", ".join("?" for _ in cols)
+                names = ", ".join(f'"{c}"' for c in cols)
+                copied = 0
+                for row in rows:
+                    try:
+                        dest.execute(f'INSERT OR IGNORE INTO "{table}" ({names}) VALUES ({marks})', row)
+                        copied += 1
+                    except sqlite3.DatabaseError:
+                        lost += 1
+                report[table] = (copied, lost)
+            dest.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+                         (str(SCHEMA_VERSION),))
+            dest.execute("DELETE FROM meta WHERE key IN ('migration_in_progress', 'migration_backup')")
+            # Drop what lost its parent, so the copy passes its own check.
+            dest.execute('DELETE FROM codings WHERE document_id NOT IN (SELECT id FROM documents) '
+                         'OR code_id NOT IN (SELECT id FROM codes) OR "end" > '
+                         '(SELECT length(text) FROM documents d WHERE d.id = document_id)')
+            dest.execute("DELETE FROM turns WHERE document_id NOT IN (SELECT id FROM documents)")
+            dest.execute("INSERT INTO turns_fts(turns_fts) VALUES ('rebuild')")
+        dest.execute("PRAGMA foreign_keys = ON")
+    finally:
+        src.close()
+        dest.close()
+    return report
