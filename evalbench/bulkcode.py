@@ -1,0 +1,354 @@
+"""Bulk coding from a spreadsheet (CSV), for teams moving from Excel-based rapid analysis.
+
+Columns (headers matched case-insensitively; comma, semicolon or tab separated):
+
+- ``document``: the transcript's file name (also accepted: the name without its
+  extension, or a participant ID that has exactly one transcript);
+- the place, one of: ``start`` and ``end`` character offsets; ``turn`` (the
+  turn number, from 1); ``quote`` (an excerpt found in that document's text);
+  ``quote`` with ``turn`` looks for the quote inside that turn only;
+- ``code``: a code ID, a code name, or a ``Parent / Name`` path where a name
+  alone is ambiguous;
+- optional ``coder``, ``valence`` (barrier, facilitator, mixed, neutral, none;
+  empty means none) and ``memo``.
+
+Quotes are matched on whitespace-normalised text, with curly and straight
+quotes, dashes and the ellipsis character treated alike; the match is mapped
+back to exact character offsets of the stored text. A quote that is not found
+case-sensitively is tried case-insensitively. Rows are numbered as a
+spreadsheet shows them (the header is row 1). Every row is checked before any
+is written: all land as one undoable action, or none do. Rows that repeat a
+coding already in the project (same document, span, code and coder) are
+skipped, so loading the same file twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from evalbench.errors import UserError
+from evalbench.store.schema import VALENCES
+
+#: Accepted header spellings -> canonical column.
+_ALIASES = {
+    "document": "document", "file": "document", "source": "document", "transcript": "document",
+    "start": "start", "end": "end", "turn": "turn", "quote": "quote", "excerpt": "quote",
+    "code": "code", "code_id": "code", "coder": "coder", "valence": "valence", "memo": "memo",
+}
+_VALENCE_ALIASES = {"": "none", "+": "facilitator", "-": "barrier", "b": "barrier", "f": "facilitator",
+                    "positive": "facilitator", "negative": "barrier", "both": "mixed", "x": "mixed"}
+_SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032`\u00b4"
+_DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_MAX_LISTED = 20
+
+
+class BulkCodingError(UserError):
+    """One or more rows of a codings CSV cannot be applied; ``problems`` lists each."""
+
+    def __init__(self, path: str | Path, problems: list[str]) -> None:
+        self.path = str(path)
+        self.problems = problems
+        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        super().__init__(f"{Path(self.path).name}: {problems[0]}{more}; nothing was coded")
+
+
+@dataclass
+class NormalisedText:
+    """Text with whitespace runs collapsed and quote marks unified, mapped back to the original.
+
+    ``spans[i]`` is the ``(start, end)`` in the original text that produced
+    normalised character ``i``.
+    """
+
+    text: str
+    spans: list[tuple[int, int]] = field(repr=False)
+
+    def original(self, start: int, end: int) -> tuple[int, int]:
+        """Original offsets of the normalised slice ``[start, end)``."""
+        return self.spans[start][0], self.spans[end - 1][1]
+
+
+def _norm_char(ch: str) -> str:
+    if ch in _SINGLE_QUOTES:
+        return "'"
+    if ch in _DOUBLE_QUOTES:
+        return '"'
+    if ch in _DASHES:
+        return "-"
+    if ch == "\u2026":
+        return "..."
+    return ch
+
+
+def normalise(text: str, offset: int = 0) -> NormalisedText:
+    """Normalise ``text`` (whose first character sits at ``offset`` in its document)."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            j = i
+            while j < n and text[j].isspace():
+                j += 1
+            out.append(" ")
+            spans.append((offset + i, offset + j))
+            i = j
+            continue
+        for piece in _norm_char(ch):
+            out.append(piece)
+            spans.append((offset + i, offset + i + 1))
+        i += 1
+    return NormalisedText("".join(out), spans)
+
+
+def normalise_quote(quote: str) -> str:
+    """The form a quote cell is searched in: normalised, trimmed."""
+    return normalise(quote.strip()).text.strip()
+
+
+def find_quote(haystack: NormalisedText, quote: str) -> list[tuple[int, int]]:
+    """Original ``(start, end)`` of every occurrence of ``quote`` (case-insensitive if none exact)."""
+    needle = normalise_quote(quote)
+    if not needle:
+        return []
+    hits = _find_all(haystack.text, needle)
+    if not hits:
+        lowered = haystack.text.lower()
+        if len(lowered) == len(haystack.text):
+            hits = _find_all(lowered, needle.lower())
+    if not hits and len(needle) > 2 and needle[0] == needle[-1] and needle[0] in "'\"":
+        return find_quote(haystack, needle[1:-1])  # a quote cell wrapped in quote marks
+    return [haystack.original(a, a + len(needle)) for a in hits]
+
+
+def _find_all(text: str, needle: str) -> list[int]:
+    out, at = [], text.find(needle)
+    while at != -1:
+        out.append(at)
+        at = text.find(needle, at + 1)
+    return out
+
+
+class _Resolver:
+    """Looks up documents, codes and turns of one project, caching what it reads."""
+
+    def __init__(self, project) -> None:
+        self.project = project
+        self.docs = project.documents()
+        self.codes = {c.id: c for c in project.codes()}
+        self._texts: dict[int, NormalisedText] = {}
+        self._raw: dict[int, str] = {}
+        self._turns: dict[int, dict[int, tuple[int, int]]] = {}
+        by_name: dict[str, list] = {}
+        for code in self.codes.values():
+            by_name.setdefault(code.name.strip().casefold(), []).append(code)
+        self.by_name = by_name
+
+    # documents
+    def document(self, ref: str):
+        ref = ref.strip()
+        for test in (lambda d: d.name == ref,
+                     lambda d: d.name.casefold() == ref.casefold(),
+                     lambda d: Path(d.name).stem.casefold() == ref.casefold(),
+                     lambda d: (d.participant or "").casefold() == ref.casefold()):
+            found = [d for d in self.docs if test(d)]
+            if len(found) == 1:
+                return found[0]
+            if len(found) > 1:
+                names = ", ".join(d.name for d in found[:4])
+                raise ValueError(f"document {ref!r} is ambiguous ({names}); use the full file name")
+        raise ValueError(f"unknown document {ref!r}")
+
+    def raw_text(self, doc_id: int) -> str:
+        if doc_id not in self._raw:
+            self._raw[doc_id] = self.project.document_text(doc_id)
+        return self._raw[doc_id]
+
+    def text(self, doc_id: int) -> NormalisedText:
+        if doc_id not in self._texts:
+            self._texts[doc_id] = normalise(self.raw_text(doc_id))
+        return self._texts[doc_id]
+
+    def turn(self, doc, seq: int) -> tuple[int, int]:
+        if doc.id not in self._turns:
+            self._turns[doc.id] = {t.seq: (t.start, t.end) for t in self.project.turns(doc.id)}
+        span = self._turns[doc.id].get(seq)
+        if span is None:
+            raise ValueError(f"{doc.name} has no turn {seq} (it has {len(self._turns[doc.id])})")
+        return span
+
+    def turn_of(self, doc, offset: int) -> int | None:
+        if doc.id not in self._turns:
+            self._turns[doc.id] = {t.seq: (t.start, t.end) for t in self.project.turns(doc.id)}
+        for seq, (start, end) in self._turns[doc.id].items():
+            if start <= offset < end:
+                return seq
+        return None
+
+    # codes
+    def path(self, code) -> list[str]:
+        names = []
+        while code is not None:
+            names.append(code.name.strip().casefold())
+            code = self.codes.get(code.parent_id) if code.parent_id else None
+        return names[::-1]
+
+    def code(self, ref: str) -> str:
+        ref = ref.strip()
+        if ref in self.codes:
+            return ref
+        found = self.by_name.get(ref.casefold(), [])
+        if len(found) == 1:
+            return found[0].id
+        if "/" in ref:
+            parts = [p.strip().casefold() for p in ref.split("/") if p.strip()]
+            matches = [c for c in self.codes.values() if self.path(c)[-len(parts):] == parts]
+            if len(matches) == 1:
+                return matches[0].id
+            if len(matches) > 1:
+                found = matches
+        if len(found) > 1:
+            options = "; ".join(" / ".join(c.name for c in self._chain(c)[-2:]) for c in found[:4])
+            raise ValueError(f"code name {ref!r} is ambiguous; write it as a path, e.g. {options}")
+        raise ValueError(f"unknown code {ref!r}")
+
+    def _chain(self, code) -> list:
+        out = []
+        while code is not None:
+            out.append(code)
+            code = self.codes.get(code.parent_id) if code.parent_id else None
+        return out[::-1]
+
+
+def read_rows(path: str | Path) -> list[tuple[int, dict[str, str]]]:
+    """``(spreadsheet row number, {column: cell})`` for each non-empty row of a codings CSV."""
+    from evalbench.ingest.decode import decode_bytes
+
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{path.name}: cannot read file ({exc.strerror or exc})") from None
+    text = decode_bytes(data, path)
+    if not text.strip():
+        raise UserError(f"{path.name}: empty file")
+    try:
+        delimiter = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [h.strip().lower() for h in next(reader)]
+    columns = [_ALIASES.get(h) for h in header]
+    missing = [c for c in ("document", "code") if c not in columns]
+    if missing:
+        raise UserError(f"{path.name}: row 1: no {' or '.join(repr(m) for m in missing)} column "
+                        f"(header: {', '.join(header)})")
+    if not ({"quote", "turn"} & set(columns) or {"start", "end"} <= set(columns)):
+        raise UserError(f"{path.name}: row 1: needs a 'quote', 'turn' or 'start' and 'end' column")
+    out = []
+    for row_no, cells in enumerate(reader, start=2):  # one spreadsheet row per CSV record
+        if any(c.strip() for c in cells):
+            out.append((row_no, {col: cell for col, cell in zip(columns, cells, strict=False) if col}))
+    return out
+
+
+def _valence(cell: str) -> str:
+    value = cell.strip().lower()
+    value = _VALENCE_ALIASES.get(value, value)
+    if value not in VALENCES:
+        raise ValueError(f"valence must be one of {', '.join(VALENCES)}, not {cell.strip()!r}")
+    return value
+
+
+def _int(cell: str, what: str) -> int:
+    try:
+        return int(cell.strip())
+    except ValueError:
+        raise ValueError(f"{what} must be a whole number, not {cell.strip()!r}") from None
+
+
+def _place(res: _Resolver, doc, row: dict[str, str]) -> tuple[int, int]:
+    start, end = row.get("start", "").strip(), row.get("end", "").strip()
+    quote = row.get("quote", "")
+    turn = row.get("turn", "").strip()
+    if start or end:
+        if not (start and end):
+            raise ValueError("give both start and end")
+        span = _int(start, "start"), _int(end, "end")
+        if quote.strip() and normalise_quote(res.raw_text(doc.id)[span[0]:span[1]]) != normalise_quote(quote):
+            raise ValueError(f"the text at {span[0]}-{span[1]} is not the quote")
+        return span
+    if quote.strip():
+        if turn:
+            t_start, t_end = res.turn(doc, _int(turn, "turn"))
+            scope = normalise(res.raw_text(doc.id)[t_start:t_end], t_start)
+            where = f"turn {turn} of {doc.name}"
+        else:
+            scope, where = res.text(doc.id), doc.name
+        hits = find_quote(scope, quote)
+        short = " ".join(quote.split())
+        short = short if len(short) <= 60 else short[:57] + "..."
+        if not hits:
+            raise ValueError(f"quote not found in {where}: {short!r}")
+        if len(hits) > 1:
+            turns = sorted({res.turn_of(doc, a) or 0 for a, _ in hits})
+            at = ", ".join(str(t) for t in turns if t)
+            raise ValueError(f"quote found {len(hits)} times in {where}" + (f" (turns {at})" if at else "")
+                             + f"; add a turn column or a longer quote: {short!r}")
+        return hits[0]
+    if turn:
+        return res.turn(doc, _int(turn, "turn"))
+    raise ValueError("no place: give a quote, a turn, or start and end")
+
+
+def plan_codings(project, path: str | Path, *, coder: str | None = None) -> list[dict]:
+    """Resolve every row of a codings CSV into ``add_codings`` rows, or raise BulkCodingError."""
+    res = _Resolver(project)
+    default_coder = coder or project.coder
+    existing = {(c.document_id, c.start, c.end, c.code_id, c.coder) for c in project.codings()}
+    problems: list[str] = []
+    planned: list[dict] = []
+    for row_no, row in read_rows(path):
+        try:
+            if not row.get("document", "").strip():
+                raise ValueError("empty document")
+            if not row.get("code", "").strip():
+                raise ValueError("empty code")
+            doc = res.document(row["document"])
+            code_id = res.code(row["code"])
+            start, end = _place(res, doc, row)
+            length = len(res.raw_text(doc.id))
+            if not 0 <= start < end <= length:
+                raise ValueError(f"span {start}-{end} is outside {doc.name} (0-{length})")
+            who = row.get("coder", "").strip() or default_coder
+            valence = _valence(row.get("valence", ""))
+        except ValueError as exc:
+            problems.append(f"row {row_no}: {exc}")
+            if len(problems) >= _MAX_LISTED:
+                problems.append("stopped after 20 problems")
+                break
+            continue
+        key = (doc.id, start, end, code_id, who)
+        if key in existing:
+            continue
+        existing.add(key)
+        planned.append({"document_id": doc.id, "start": start, "end": end, "code_id": code_id,
+                        "coder": who, "valence": valence, "memo": row.get("memo", "").strip(),
+                        "origin": "import"})
+    if problems:
+        raise BulkCodingError(path, problems)
+    return planned
+
+
+def code_from_csv(project, path: str | Path, *, coder: str | None = None) -> int:
+    """Apply a codings CSV to ``project`` as one undoable action; returns codings added."""
+    rows = plan_codings(project, path, coder=coder)
+    if not rows:
+        return 0
+    project.add_codings(rows, label=f"Code from {Path(path).name} ({len(rows)} codings)")
+    return len(rows)
