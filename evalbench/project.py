@@ -483,6 +483,15 @@ class Project:
     # --- suggestions ----------------------------------------------------------
 
     # --- analysis and export --------------------------------------------------
+    def code_from_csv(self, path: str | Path, *, coder: str | None = None) -> int:
+        """Apply a codings spreadsheet (see :mod:`evalbench.bulkcode`); all rows or none.
+
+        Returns the number of codings added (rows already in the project are skipped).
+        """
+        from evalbench.bulkcode import code_from_csv
+
+        return code_from_csv(self, path, coder=coder)
+
 
     # --- team: agreement, merge, consensus -----------------------------------
 
