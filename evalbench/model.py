@@ -167,3 +167,43 @@ class UndoEntry:
     label: str
     created_at: str
     undone: bool
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A coded excerpt with who said it: a matrix cell's quotes, an exemplar, an export row."""
+
+    coding_id: int
+    document: str
+    participant: str
+    role: str
+    site: str | None
+    turn: int | None
+    speaker: str | None
+    code_id: str
+    code: str
+    valence: str
+    coder: str
+    text: str
+    starred: bool = False
+    memo: str = ""
+    document_id: int = 0
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class Rating:
+    """A CFIR construct rating for one participant or site, proposed or confirmed by a coder.
+
+    ``rating`` is one of -2, -1, 0, +1, +2, X (mixed) or M (missing), as text.
+    """
+
+    code_id: str
+    scope_type: str  # 'participant' | 'site'
+    scope_value: str
+    rating: str
+    rationale: str
+    proposed: str | None = None
+    confirmed: bool = False
+    coder: str = ""
