@@ -54,7 +54,7 @@ def read_participants_csv(path: str | Path, encoding: str | None = None) -> list
     for i, name in enumerate(lower):
         if not name:
             raise IngestError(path, f"line 1: column {i + 1} has no name")
-        if lower.count(name) > 1:
+        if name in lower[:i]:
             raise IngestError(path, f"line 1: column '{header[i]}' appears twice")
     p_col = lower.index("participant")
     d_col = lower.index("document") if "document" in lower else None
