@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from evalbench.analysis.agreement import AgreementReport
+from evalbench.analysis.disagreements import Disagreement
 from evalbench.errors import ProjectError, UserError
 from evalbench.model import Code, Coding, Document, Participant, SearchHit, Speaker, Turn
 from evalbench.store import queries, undo
@@ -479,6 +481,66 @@ class Project:
 
 
     # --- codebook -------------------------------------------------------------
+    # Thin wrappers over evalbench.codebook.ops; each change is one undoable action.
+    def codebook(self):
+        """The project's codes as an ``evalbench.codebook.Codebook``."""
+        from evalbench.codebook.ops import project_codebook
+
+        return project_codebook(self)
+
+    def add_code(self, code: Code) -> Code:
+        """Add one code at the end of its parent's children."""
+        from evalbench.codebook.ops import add_code
+
+        return add_code(self, code)
+
+    def update_code(self, code_id: str, **changes) -> Code:
+        """Edit a code's name, definition, criteria, examples, keywords, colour or valence."""
+        from evalbench.codebook.ops import update_code
+
+        return update_code(self, code_id, **changes)
+
+    def rename_code(self, code_id: str, name: str) -> Code:
+        return self.update_code(code_id, name=name)
+
+    def move_code(self, code_id: str, parent_id: str | None) -> Code:
+        """Move a code and its subtree under ``parent_id`` (None: top level)."""
+        from evalbench.codebook.ops import move_code
+
+        return move_code(self, code_id, parent_id)
+
+    def remove_code(self, code_id: str) -> None:
+        """Delete a code that has no codings and no children."""
+        from evalbench.codebook.ops import remove_code
+
+        remove_code(self, code_id)
+
+    def merge_codes(self, sources: list[str], target: str) -> dict:
+        """Merge codes into ``target``, moving their codings (memo records 'merged from')."""
+        from evalbench.codebook.ops import merge_codes
+
+        return merge_codes(self, sources, target)
+
+    def split_code(self, code_id: str, into: list[tuple[str, str]], *, as_children: bool = False,
+                   codings_to: str | None = None) -> list[Code]:
+        """Create new codes [(id, name)] from one; codings stay unless ``codings_to``."""
+        from evalbench.codebook.ops import split_code
+
+        return split_code(self, code_id, into, as_children=as_children, codings_to=codings_to)
+
+    def pull_codebook(self, source, *, dry_run: bool = False):
+        """Update the codebook from a shared file (or Codebook); used codes are kept, reported."""
+        from evalbench.codebook import Codebook, load_codebook
+        from evalbench.codebook.ops import pull_codebook
+
+        book = source if isinstance(source, Codebook) else load_codebook(source)
+        return pull_codebook(self, book, dry_run=dry_run, label=f"Pull codebook from {Path(book.source).name}")
+
+    def push_codebook(self, path: str | Path, fmt: str | None = None):
+        """Write the codebook to a shared file (keeping its comments); returns the file's diff."""
+        from evalbench.codebook.ops import push_codebook
+
+        return push_codebook(self, path, fmt)
 
     # --- suggestions ----------------------------------------------------------
 
@@ -494,6 +556,45 @@ class Project:
 
 
     # --- team: agreement, merge, consensus -----------------------------------
+    def agreement(self, coders: list[str], *, unit: str = "turn",
+                  include_interviewer: bool = False) -> AgreementReport:
+        """Intercoder agreement (percent, Cohen's κ, Krippendorff's α) per code and overall.
+
+        ``unit`` is 'turn' (participant turns) or 'char' (characters, as NVivo
+        reports it). See :mod:`evalbench.analysis.agreement` for the rules.
+        """
+        from evalbench.analysis.agreement import compute_agreement
+
+        return compute_agreement(self.conn, list(coders), unit=unit,
+                                 include_interviewer=include_interviewer, where=self.path.name)
+
+    def disagreements(self, coders: list[str], *, code: str | None = None, unit: str = "turn",
+                      include_interviewer: bool = False) -> list[Disagreement]:
+        """The units on which ``coders`` differ (only for ``code`` if given), in document order."""
+        from evalbench.analysis.disagreements import list_disagreements
+
+        return list_disagreements(self.conn, list(coders), code=code, unit=unit,
+                                  include_interviewer=include_interviewer, where=self.path.name)
+
+    def resolve_disagreement(self, d: Disagreement, decision: str, *,
+                             consensus_coder: str = "consensus") -> list[int]:
+        """Resolve a disagreement into the consensus coder's coding; one undoable action.
+
+        ``decision`` is 'keep_a', 'keep_b', 'both' or 'neither' (A and B are the
+        first two coders compared). Returns the ids of the consensus codings made.
+        """
+        from evalbench.team.consensus import resolve
+
+        return resolve(self, d, decision, consensus_coder=consensus_coder)
+
+    def merge(self, sources: list[str | Path], *, progress=None, cancel=None):
+        """Bring other projects (.evb) or REFI-QDA exports (.qdpx) into this one.
+
+        Returns a :class:`evalbench.team.merge.MergeReport`; see that module for the rules.
+        """
+        from evalbench.team.merge import merge_sources
+
+        return merge_sources(self, [Path(s) for s in sources], progress=progress, cancel=cancel)
 
 
 _FTS_SYNTAX = re.compile(r'["*]|\b(AND|OR|NOT|NEAR)\b')
