@@ -17,11 +17,11 @@ demo: install  ## install everything, build the demo project and open it
 	$(VENV)/bin/evalbench demo
 
 test: install  ## install everything, lint, and run the whole test suite
-	$(VENV)/bin/ruff check evalbench tests benchmarks
+	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -n 2
 
 lint: install
-	$(VENV)/bin/ruff check evalbench tests benchmarks
+	$(VENV)/bin/ruff check .
 
 bench: install  ## run the benchmark suite (slow; by hand, not in CI)
 	$(PY) -m benchmarks
