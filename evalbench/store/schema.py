@@ -192,6 +192,25 @@ CREATE TABLE ratings (
     UNIQUE (code_id, scope_type, scope_value, coder)
 );
 
+-- Consensus decisions on intercoder disagreements (team/consensus.py): which
+-- coders' coding of a unit the consensus coder kept; coding_ids are the
+-- consensus codings the decision created (JSON list).
+CREATE TABLE consensus_decisions (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    document_id     INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start           INTEGER NOT NULL,
+    "end"           INTEGER NOT NULL,
+    code_id         TEXT NOT NULL REFERENCES codes(id) ON UPDATE CASCADE ON DELETE CASCADE,
+    unit            TEXT NOT NULL CHECK (unit IN ('turn', 'char')),
+    coders          TEXT NOT NULL,
+    decision        TEXT NOT NULL CHECK (decision IN ('keep_a', 'keep_b', 'both', 'neither')),
+    consensus_coder TEXT NOT NULL DEFAULT 'consensus',
+    coding_ids      TEXT NOT NULL DEFAULT '[]',
+    decided_by      TEXT NOT NULL,
+    decided_at      TEXT NOT NULL,
+    UNIQUE (document_id, start, "end", code_id, consensus_coder)
+);
+
 -- The persistent undo log: one row per user action, holding the row changes
 -- needed to reverse it (see store/undo.py).
 CREATE TABLE undo_log (

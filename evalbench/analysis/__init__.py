@@ -1,0 +1,1 @@
+"""Analysis over the store: frequencies, matrices, co-occurrence, ratings, agreement."""

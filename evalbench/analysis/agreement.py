@@ -1,0 +1,173 @@
+"""Intercoder agreement per code and overall: percent agreement, Cohen's κ, Krippendorff's α.
+
+Every (unit, code) pair is a yes/no decision by each coder (units are turns or
+characters; see :mod:`evalbench.analysis.agreement_data`). Per code, the
+decisions over the compared units give a 2×2 contingency table (two coders)
+and a coincidence matrix (any number of coders); the overall figures pool the
+decisions of every code that at least one coder used, by summing those tables.
+
+Reporting rules (also in ``docs/agreement.md``):
+
+* A code no compared coder used has ``n_units = 0`` and no statistic (None):
+  its all-"no" agreement says nothing about the code.
+* A code only one of two coders used has κ = 0 exactly: the other coder's
+  marginal is all "no", so p_e = p_o. Krippendorff's α is then slightly below 0.
+  Both follow from the formulas and are reported as computed; rare codes
+  suffer from prevalence (few "yes" decisions make κ and α unstable), which is
+  why percent agreement and ``n_applied`` are reported beside them.
+* κ or α whose chance term leaves nothing to beat (every decision the same
+  value, e.g. both coders applied the code to every unit) is undefined: None.
+* κ is only defined for two coders; with three or more it is None.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from dataclasses import dataclass, field
+
+from evalbench.errors import UserError
+from evalbench.store import queries
+
+UNITS = ("turn", "char")
+
+
+@dataclass(frozen=True)
+class CodeAgreement:
+    """Agreement on one code. ``percent`` is 0–100; statistics are None when undefined."""
+
+    code: str
+    name: str
+    percent: float | None
+    kappa: float | None
+    alpha: float | None
+    n_units: int  #: units (turns or characters) compared; 0 when no coder used the code
+    n_applied: dict[str, int] = field(default_factory=dict)  #: units each coder applied it to
+    n_disagreements: int = 0  #: units on which the coders differ
+
+    def to_json(self) -> dict:
+        return {"code": self.code, "percent": self.percent, "kappa": self.kappa, "alpha": self.alpha,
+                "n_units": self.n_units, "n_applied": dict(self.n_applied)}
+
+
+@dataclass(frozen=True)
+class AgreementSummary:
+    """The overall figures, pooling every (unit, code) decision of the codes in use."""
+
+    percent: float | None
+    kappa: float | None
+    alpha: float | None
+    n_units: int  #: (unit, code) decisions pooled
+
+    def to_json(self) -> dict:
+        return {"percent": self.percent, "kappa": self.kappa, "alpha": self.alpha, "n_units": self.n_units}
+
+
+@dataclass(frozen=True)
+class AgreementReport:
+    """What ``evalbench agreement`` reports; ``to_json()`` is the ``--json`` shape."""
+
+    unit: str  #: 'turn' or 'char'
+    coders: tuple[str, ...]
+    overall: AgreementSummary
+    codes: tuple[CodeAgreement, ...]
+    documents: tuple[str, ...] = ()  #: names of the documents compared
+    include_interviewer: bool = False
+    units_per_code: int = 0  #: turns (or characters) compared for each code
+
+    def to_json(self) -> dict:
+        return {"unit": self.unit, "coders": list(self.coders), "overall": self.overall.to_json(),
+                "codes": [c.to_json() for c in self.codes]}
+
+    def worst_first(self) -> list[CodeAgreement]:
+        """Codes in use, lowest agreement first (α, then κ, then percent), unused codes last."""
+        def key(c: CodeAgreement):
+            stat = next((v for v in (c.alpha, c.kappa) if v is not None), None)
+            return (c.n_units == 0, stat is None, stat if stat is not None else 0.0,
+                    c.percent if c.percent is not None else 101.0, c.code)
+        return sorted(self.codes, key=key)
+
+    def code(self, code_id: str) -> CodeAgreement:
+        for c in self.codes:
+            if c.code == code_id:
+                return c
+        raise KeyError(code_id)
+
+
+def check_coders(conn: sqlite3.Connection, coders: list[str], where: str = "project") -> list[str]:
+    """Validate the coders to compare: at least two, distinct, each known to the project."""
+    coders = [c.strip() for c in coders if c and c.strip()]
+    if len(coders) < 2 or len(set(coders)) != len(coders):
+        raise UserError(f"{where}: name at least two different coders to compare (e.g. --coders alex,sam)")
+    known = {r[0] for r in conn.execute("SELECT name FROM coders UNION SELECT DISTINCT coder FROM codings")}
+    missing = [c for c in coders if c not in known]
+    if missing:
+        raise UserError(f"{where}: no coder {missing[0]!r} (coders: {', '.join(sorted(known)) or 'none'})")
+    return coders
+
+
+def compute_agreement(conn: sqlite3.Connection, coders: list[str], *, unit: str = "turn",
+                      include_interviewer: bool = False, where: str = "project") -> AgreementReport:
+    """Agreement between ``coders`` on every code of the codebook (see the module notes)."""
+    import numpy as np
+
+    from evalbench.analysis import agreement_data as data
+    from evalbench.analysis.reliability import alpha_from_coincidences, binary_tables, kappa_from_table
+
+    if unit not in UNITS:
+        raise UserError(f"{where}: unit must be one of {', '.join(UNITS)}, not {unit!r}")
+    coders = check_coders(conn, coders, where)
+    codes = [(c.id, c.name) for c in queries.codes(conn)]
+    code_ids = [c[0] for c in codes]
+    doc_ids = data.compared_documents(conn, coders)
+    units, codings = data.load(conn, coders, code_ids, doc_ids, include_interviewer)
+    m = len(coders)
+    if unit == "turn":
+        cube = data.turn_decisions(units, codings, len(code_ids), m)
+        count = cube.sum(axis=0)
+        hist = np.stack([(count == j).sum(axis=0) for j in range(m + 1)], axis=-1).astype(float)
+        applied = cube.sum(axis=1).T.astype(float)
+        total = float(len(units))
+    else:
+        total = float((units.key_end - units.key_start).sum())
+        hist = np.zeros((len(code_ids), m + 1))
+        applied = np.zeros((len(code_ids), m))
+        for i in np.unique(codings.code):
+            seg = data.char_segments(units, codings, int(i), m)
+            w = seg.weight.astype(float)
+            k = seg.applied.sum(axis=1)
+            hist[i, 1:] = [w[k == j].sum() for j in range(1, m + 1)]
+            applied[i] = (w[:, None] * seg.applied).sum(axis=0)
+        hist[:, 0] = total - hist[:, 1:].sum(axis=1)
+    used = applied.sum(axis=1) > 0
+    coinc, table = binary_tables(hist, applied)
+    alpha = alpha_from_coincidences(coinc)
+    kappa = kappa_from_table(table) if table is not None else None
+    agree = (hist[:, 0] + hist[:, m]) / total * 100 if total else np.full(len(code_ids), np.nan)
+    rows = []
+    for i, (code_id, name) in enumerate(codes):
+        ok = bool(used[i])
+        rows.append(CodeAgreement(
+            code=code_id, name=name, percent=_num(agree[i]) if ok else None,
+            kappa=_num(kappa[i]) if ok and kappa is not None else None,
+            alpha=_num(alpha[i]) if ok else None, n_units=int(total) if ok else 0,
+            n_applied={c: int(applied[i, j]) for j, c in enumerate(coders)},
+            n_disagreements=int(total - hist[i, 0] - hist[i, m]) if ok else 0))
+    pooled_hist, pooled_applied = hist[used].sum(axis=0), applied[used].sum(axis=0)
+    p_coinc, p_table = binary_tables(pooled_hist, pooled_applied)
+    n_pooled = float(pooled_hist.sum())
+    overall = AgreementSummary(
+        percent=_num((pooled_hist[0] + pooled_hist[m]) / n_pooled * 100) if n_pooled else None,
+        kappa=_num(kappa_from_table(p_table)) if p_table is not None and n_pooled else None,
+        alpha=_num(alpha_from_coincidences(p_coinc)) if n_pooled else None,
+        n_units=int(n_pooled))
+    names = dict(conn.execute("SELECT id, name FROM documents"))
+    return AgreementReport(unit=unit, coders=tuple(coders), overall=overall, codes=tuple(rows),
+                           documents=tuple(names[d] for d in doc_ids),
+                           include_interviewer=include_interviewer, units_per_code=int(total))
+
+
+def _num(value) -> float | None:
+    """A finite float, or None for NaN (an undefined statistic)."""
+    value = float(value)
+    return None if math.isnan(value) else value

@@ -1,0 +1,1 @@
+"""Team work on one project: merging coders' projects and resolving their disagreements."""

@@ -1,0 +1,98 @@
+"""Consensus: resolve each disagreement into a ``consensus`` coder's coding.
+
+For a disagreement on a unit (a turn, or a run of characters) and a code, the
+team decides to keep coder A's coding, coder B's, both (the union of every
+compared coder's coding), or neither. The consensus coder then holds exactly
+that coding of the code on the unit: the chosen coders' codings clipped to the
+unit (merged where they overlap), valence and memo taken from the first
+source coding. The decision is stored in the ``consensus_decisions`` table
+(with the ids of the codings it created), so it can be listed, audited and
+changed: deciding again on the same unit replaces the earlier decision and its
+codings. Everything happens in one undoable action.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from evalbench.errors import UserError
+from evalbench.store.db import now
+
+if TYPE_CHECKING:
+    from evalbench.analysis.disagreements import Disagreement
+    from evalbench.project import Project
+
+DECISIONS = ("keep_a", "keep_b", "both", "neither")
+#: Key letters used in the TUI and their decisions.
+KEYS = {"a": "keep_a", "b": "keep_b", "c": "both", "n": "neither"}
+
+
+def chosen_coders(d: Disagreement, decision: str) -> tuple[str, ...]:
+    """Whose coding the decision keeps."""
+    if decision not in DECISIONS:
+        raise UserError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
+    coders = d.coders or (d.applied_by + d.not_applied_by)
+    return {"keep_a": coders[:1], "keep_b": coders[1:2], "both": tuple(coders), "neither": ()}[decision]
+
+
+def resolve(project: Project, d: Disagreement, decision: str, *, consensus_coder: str = "consensus") -> list[int]:
+    """Record ``decision`` on ``d`` and write the consensus coding; returns the new coding ids."""
+    keep = chosen_coders(d, decision)
+    if consensus_coder in (d.coders or ()):
+        raise UserError(f"{consensus_coder!r} is one of the coders compared; choose another consensus coder")
+    conn = project.conn
+    sources = conn.execute(
+        f'SELECT start, "end", valence, memo FROM codings WHERE document_id = ? AND code_id = ? '
+        f'AND start < ? AND "end" > ? AND coder IN ({",".join("?" * len(keep)) or "NULL"}) ORDER BY start',
+        (d.document_id, d.code, d.end, d.start, *keep)).fetchall()
+    spans = _union([(max(s, d.start), min(e, d.end)) for s, e, _, _ in sources])
+    valence, memo = (sources[0][2], sources[0][3]) if sources else ("none", "")
+    label = f"Consensus {decision.replace('_', ' ')} on {d.code} ({d.document} turn {d.turn})"
+    with project.action(label) as act:
+        old = conn.execute(
+            'SELECT id, coding_ids FROM consensus_decisions WHERE document_id = ? AND start = ? AND "end" = ? '
+            "AND code_id = ? AND consensus_coder = ?",
+            (d.document_id, d.start, d.end, d.code, consensus_coder)).fetchone()
+        stale = set(json.loads(old[1])) if old else set()
+        stale |= {r[0] for r in conn.execute(
+            'SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND coder = ? AND start >= ? AND "end" <= ?',
+            (d.document_id, d.code, consensus_coder, d.start, d.end))}
+        for coding_id in sorted(stale):
+            act.delete("codings", {"id": coding_id})
+        if old:
+            act.delete("consensus_decisions", {"id": old[0]})
+        project._ensure_coder(consensus_coder)
+        ids = [act.insert("codings", {
+            "document_id": d.document_id, "start": s, "end": e, "code_id": d.code, "coder": consensus_coder,
+            "valence": valence, "memo": memo, "origin": "manual", "created_at": now()}) for s, e in spans]
+        act.insert("consensus_decisions", {
+            "document_id": d.document_id, "start": d.start, "end": d.end, "code_id": d.code, "unit": d.unit,
+            "coders": json.dumps(list(d.coders)), "decision": decision, "consensus_coder": consensus_coder,
+            "coding_ids": json.dumps(ids), "decided_by": project.coder, "decided_at": now()})
+    return ids
+
+
+def decisions(project: Project, consensus_coder: str = "consensus") -> list[dict]:
+    """Every recorded decision, oldest first, as plain dicts."""
+    cur = project.conn.execute(
+        'SELECT c.document_id, d.name, c.start, c."end", c.code_id, c.unit, c.coders, c.decision, '
+        "c.decided_by, c.decided_at FROM consensus_decisions c JOIN documents d ON d.id = c.document_id "
+        "WHERE c.consensus_coder = ? ORDER BY c.id", (consensus_coder,))
+    cols = ["document_id", "document", "start", "end", "code", "unit", "coders", "decision",
+            "decided_by", "decided_at"]
+    out = [dict(zip(cols, r)) for r in cur]
+    for row in out:
+        row["coders"] = json.loads(row["coders"])
+    return out
+
+
+def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merge overlapping or touching spans; drop empty ones."""
+    merged: list[list[int]] = []
+    for s, e in sorted(sp for sp in spans if sp[1] > sp[0]):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    return [(s, e) for s, e in merged]
