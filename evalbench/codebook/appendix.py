@@ -97,6 +97,12 @@ def _repeat_header(row) -> None:
     tr_pr.append(el)
 
 
+def _keep_row_together(row) -> None:
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
 def write_codebook_docx(book: Codebook, path: str | Path) -> None:
     """Write the appendix as a landscape Word table (header row repeats on each page)."""
     import docx
@@ -134,6 +140,7 @@ def write_codebook_docx(book: Codebook, path: str | Path) -> None:
     for code in book.tree_order():
         depth = book.depth(code.id) - offset + 1
         row = table.add_row()
+        _keep_row_together(row)
         cells = row.cells
         for cell, width in zip(cells, widths):
             cell.width = width

@@ -1,0 +1,492 @@
+"""`evalbench codebook ...`: create, check, convert, compare and merge codebooks, and edit a project's.
+
+File formats: .yaml/.yml and .json (docs/codebook-format.md), REFI-QDA .qdc
+(and the codebook inside a .qdpx), Word .docx and Markdown .md appendices.
+Anywhere a SOURCE codebook is read, a project file (.evb) or a built-in
+template name (cfir2) works too.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from evalbench.cli.common import coder_option, echo_json, json_option, open_project
+from evalbench.errors import UserError
+
+FORMATS = ("yaml", "json", "qdc", "docx", "md")
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def is_project(path: str | Path) -> bool:
+    """True if ``path`` is a SQLite file (a project) rather than a codebook file."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == _SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def load_source(source: str):
+    """A Codebook from a codebook file, a project file or a built-in template name."""
+    from evalbench.codebook import load_codebook, template, template_names
+
+    if not Path(source).exists() and source in template_names():
+        return template(source)
+    if is_project(source):
+        with open_project(source) as proj:
+            return proj.codebook()
+    return load_codebook(source)
+
+
+def write_output(book, out: str, fmt: str | None) -> str:
+    """Write ``book`` to ``out`` in ``fmt`` (default: from the suffix); returns the format used."""
+    from evalbench.codebook import save_codebook
+
+    fmt = (fmt or Path(out).suffix.lstrip(".").lower() or "yaml").replace("yml", "yaml")
+    if fmt not in FORMATS:
+        raise UserError(f"{out}: cannot tell the format; use --format {'|'.join(FORMATS)}")
+    if not Path(out).parent.exists():
+        raise UserError(f"{out}: folder {Path(out).parent} does not exist")
+    if fmt == "docx":
+        from evalbench.codebook.appendix import write_codebook_docx
+
+        write_codebook_docx(book, out)
+    elif fmt == "md":
+        from evalbench.codebook.appendix import write_codebook_markdown
+
+        write_codebook_markdown(book, out)
+    else:
+        save_codebook(book, out, fmt)
+    return fmt
+
+
+def _refuse_overwrite(out: str, force: bool) -> None:
+    if Path(out).exists() and not force:
+        raise UserError(f"{out}: already exists (use --force to replace it)")
+
+
+out_option = click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
+                          help="File to write.")
+force_option = click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+
+
+@click.group("codebook")
+def codebook() -> None:
+    """Create, check, convert, compare and merge codebooks; edit a project's codebook.
+
+    \b
+    Example:
+      evalbench codebook new --template cfir2 -o codebook.yaml
+      evalbench codebook diff old.yaml codebook.yaml
+    """
+
+
+# --- files -------------------------------------------------------------------------------
+@codebook.command("new")
+@click.option("--template", "name", default="cfir2", show_default=True, help="Built-in codebook to start from.")
+@out_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default: from the suffix).")
+@force_option
+def new(name: str, out: str, fmt: str | None, force: bool) -> None:
+    """Write a new codebook file from a built-in template.
+
+    \b
+    Example:
+      evalbench codebook new --template cfir2 -o codebook.yaml
+    """
+    from evalbench.codebook import template
+
+    _refuse_overwrite(out, force)
+    book = template(name)
+    write_output(book, out, fmt)
+    click.echo(f"Wrote {out}: {len(book.codes)} codes from {name}")
+
+
+@codebook.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+def validate(file: str) -> None:
+    """Check a codebook file: syntax, unknown keys, duplicate IDs, parents, cycles, merge conflicts.
+
+    \b
+    Example:
+      evalbench codebook validate codebook.yaml
+    """
+    book = load_source(file)
+    if Path(file).suffix.lower() in (".yaml", ".yml"):
+        text = Path(file).read_text(encoding="utf-8-sig")
+        for n, line in enumerate(text.splitlines(), 1):
+            if line.lstrip().startswith("# MERGE CONFLICT"):
+                raise UserError(f"{file}:{n}: unresolved merge conflict (edit the code, then delete "
+                                "the '# MERGE CONFLICT' comment lines)")
+    depth = max((book.depth(c.id) for c in book.codes), default=-1) + 1
+    click.echo(f"{file}: OK, {len(book.codes)} codes, {depth} level(s)")
+
+
+@codebook.command("list")
+@click.argument("source")
+@json_option
+def list_cmd(source: str, as_json: bool) -> None:
+    """List the codes of a codebook file or project: id, parent, name, depth.
+
+    \b
+    Example:
+      evalbench codebook list codebook.yaml
+      evalbench codebook list study.evb --json
+    """
+    book = load_source(source)
+    rows = [{"id": c.id, "parent": c.parent_id, "name": c.name, "depth": book.depth(c.id)}
+            for c in book.tree_order()]
+    if as_json:
+        echo_json(rows)
+        return
+    width = max((len(r["id"]) for r in rows), default=2)
+    for r in rows:
+        click.echo(f"{r['id']:<{width}}  {'  ' * r['depth']}{r['name']}")
+
+
+@codebook.command()
+@click.argument("source")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default: from the suffix).")
+@out_option
+@force_option
+def export(source: str, fmt: str | None, out: str, force: bool) -> None:
+    """Export a codebook file or a project's codebook as yaml, json, qdc, docx or md.
+
+    docx and md give a manuscript appendix: one row per code with name,
+    definition, inclusion, exclusion and an example.
+
+    \b
+    Example:
+      evalbench codebook export study.evb --format docx -o appendix.docx
+      evalbench codebook export codebook.yaml -o codebook.qdc
+    """
+    _refuse_overwrite(out, force)
+    book = load_source(source)
+    used = write_output(book, out, fmt)
+    click.echo(f"Wrote {out} ({used}, {len(book.codes)} codes)")
+
+
+@codebook.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@out_option
+@force_option
+def import_cmd(file: str, out: str, force: bool) -> None:
+    """Convert a REFI-QDA codebook (.qdc, or the codebook in a .qdpx project) to YAML or JSON.
+
+    Codebooks from NVivo, ATLAS.ti, MAXQDA, QualCoder and Taguette work;
+    codes written by evalbench come back with their IDs and guidance.
+
+    \b
+    Example:
+      evalbench codebook import team.qdc -o codebook.yaml
+    """
+    from evalbench.codebook import load_codebook
+
+    _refuse_overwrite(out, force)
+    book = load_codebook(file)
+    write_output(book, out, None)
+    click.echo(f"Wrote {out}: {len(book.codes)} codes from {file}")
+
+
+@codebook.command()
+@click.argument("a")
+@click.argument("b")
+@json_option
+def diff(a: str, b: str, as_json: bool) -> None:
+    """Show what changed from codebook A to codebook B, by code ID.
+
+    Lines start with + (added), - (removed) or ~ (renamed, moved or edited).
+    A and B may be files or projects.
+
+    \b
+    Example:
+      evalbench codebook diff codebook-v1.yaml codebook-v2.yaml
+      evalbench codebook diff codebook.yaml study.evb --json
+    """
+    from evalbench.codebook.diff import diff_codebooks
+
+    result = diff_codebooks(load_source(a), load_source(b))
+    if as_json:
+        echo_json(result.to_json())
+        return
+    for line in result.lines():
+        click.echo(line)
+    if not result:
+        click.echo("No differences.", err=True)
+
+
+def annotate_conflicts(text: str, conflicts) -> str:
+    """Put '# MERGE CONFLICT' comment lines above each conflicting code in merged YAML."""
+    notes: dict[str, list[str]] = {}
+    for c in conflicts:
+        notes.setdefault(c.id, []).append(c.line())
+    out = []
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped.startswith("- id: "):
+            cid = stripped[len("- id: "):].split(" #")[0].strip().strip("'\"")
+            for note in notes.get(cid, []):
+                out.append(f"# MERGE CONFLICT {' '.join(note.split())}\n")
+        out.append(line)
+    return "".join(out)
+
+
+@codebook.command("merge")
+@click.argument("base")
+@click.argument("ours")
+@click.argument("theirs")
+@out_option
+@json_option
+def merge_cmd(base: str, ours: str, theirs: str, out: str, as_json: bool) -> None:
+    """Three-way merge of codebook files: changes from OURS and THEIRS since BASE.
+
+    Conflicts (the same field changed differently; deleted on one side but
+    edited on the other) are listed and the exit status is 1. OUT is still
+    written, holding OURS for each conflict and, in YAML, a '# MERGE CONFLICT'
+    comment above each conflicting code; `codebook validate` fails until
+    they are resolved.
+
+    \b
+    Example:
+      evalbench codebook merge base.yaml mine.yaml alex.yaml -o merged.yaml
+    """
+    from evalbench.codebook.files import atomic_write, codebook_to_yaml
+    from evalbench.codebook.merge import merge_codebooks
+
+    result = merge_codebooks(load_source(base), load_source(ours), load_source(theirs))
+    fmt = Path(out).suffix.lstrip(".").lower()
+    if fmt in ("yaml", "yml", ""):
+        if not Path(out).parent.exists():
+            raise UserError(f"{out}: folder {Path(out).parent} does not exist")
+        atomic_write(out, annotate_conflicts(codebook_to_yaml(result.codebook), result.conflicts))
+    else:
+        write_output(result.codebook, out, None)
+    if as_json:
+        echo_json({"output": out, "codes": len(result.codebook.codes),
+                   "conflicts": [c.to_json() for c in result.conflicts]})
+    else:
+        click.echo(f"Wrote {out}: {len(result.codebook.codes)} codes")
+        for c in result.conflicts:
+            click.echo(f"CONFLICT {c.line()}", err=True)
+    if result.conflicts:
+        click.echo(f"{len(result.conflicts)} conflict(s); resolve them in {out}", err=True)
+        sys.exit(1)
+
+
+# --- project operations ---------------------------------------------------------------------
+@codebook.command()
+@click.argument("project", type=click.Path(dir_okay=False))
+@click.argument("code_id")
+@click.argument("name")
+@click.option("--parent", help="ID of the parent code (default: top level).")
+@click.option("--definition", default="", help="What the code means.")
+@click.option("--inclusion", default="", help="When to apply it.")
+@click.option("--exclusion", default="", help="When not to apply it, and what to use instead.")
+@click.option("--keyword", "keywords", multiple=True, help="A phrase for suggestions (repeatable).")
+@click.option("--example", "examples", multiple=True, help="An example quote (repeatable).")
+@click.option("--color", help="Colour as #RRGGBB.")
+@click.option("--no-valence", is_flag=True, help="Codings of this code carry no barrier/facilitator valence.")
+@coder_option
+def add(project, code_id, name, parent, definition, inclusion, exclusion, keywords, examples, color,
+        no_valence, coder) -> None:
+    """Add a code to a project's codebook.
+
+    \b
+    Example:
+      evalbench codebook add study.evb local.huddles "Safety huddles" --parent cfir2.process \\
+          --keyword huddle --keyword "morning report"
+    """
+    from evalbench.model import Code
+
+    code = Code(id=code_id, name=name, parent_id=parent, definition=definition, inclusion=inclusion,
+                exclusion=exclusion, keywords=tuple(keywords), examples=tuple(examples), color=color,
+                valence_applies=not no_valence)
+    with open_project(project, coder) as proj:
+        proj.add_code(code)
+    click.echo(f"Added {code_id} ({name})" + (f" under {parent}" if parent else ""))
+
+
+@codebook.command()
+@click.argument("project", type=click.Path(dir_okay=False))
+@click.argument("code_id")
+@click.option("--name", help="New name.")
+@click.option("--definition", help="New definition.")
+@click.option("--inclusion", help="New inclusion criteria.")
+@click.option("--exclusion", help="New exclusion criteria.")
+@click.option("--add-keyword", "add_keywords", multiple=True, help="Add a keyword (repeatable).")
+@click.option("--remove-keyword", "remove_keywords", multiple=True, help="Remove a keyword (repeatable).")
+@click.option("--color", help="Colour as #RRGGBB.")
+@coder_option
+def edit(project, code_id, name, definition, inclusion, exclusion, add_keywords, remove_keywords,
+         color, coder) -> None:
+    """Edit a code's name, guidance, keywords or colour in a project.
+
+    \b
+    Example:
+      evalbench codebook edit study.evb cfir2.inner.relative_priority --add-keyword "initiative overload"
+    """
+    changes = {k: v for k, v in (("name", name), ("definition", definition), ("inclusion", inclusion),
+                                 ("exclusion", exclusion), ("color", color)) if v is not None}
+    with open_project(project, coder) as proj:
+        if add_keywords or remove_keywords:
+            current = list(proj.code(code_id).keywords)
+            current += [k for k in add_keywords if k not in current]
+            changes["keywords"] = [k for k in current if k not in remove_keywords]
+        if not changes:
+            raise UserError("nothing to change: give --name, --definition, --add-keyword, ...")
+        proj.update_code(code_id, **changes)
+    click.echo(f"Updated {code_id}: {', '.join(sorted(changes))}")
+
+
+@codebook.command()
+@click.argument("project", type=click.Path(dir_okay=False))
+@click.argument("code_id")
+@click.argument("name")
+@coder_option
+def rename(project: str, code_id: str, name: str, coder: str | None) -> None:
+    """Rename a code; its ID (and every coding) stays the same.
+
+    \b
+    Example:
+      evalbench codebook rename study.evb cfir2.inner.relative_priority "Competing priorities"
+    """
+    with open_project(project, coder) as proj:
+        old = proj.code(code_id).name
+        proj.rename_code(code_id, name)
+    click.echo(f"Renamed {code_id}: {old!r} -> {name!r}")
+
+
+@codebook.command()
+@click.argument("project", type=click.Path(dir_okay=False))
+@click.argument("code_id")
+@click.option("--to", "parent", help="ID of the new parent code.")
+@click.option("--top", is_flag=True, help="Make it a top-level code.")
+@coder_option
+def move(project: str, code_id: str, parent: str | None, top: bool, coder: str | None) -> None:
+    """Move a code (and its children) under another parent.
+
+    \b
+    Example:
+      evalbench codebook move study.evb local.huddles --to cfir2.process.doing
+    """
+    if bool(parent) == top:
+        raise UserError("give exactly one of --to PARENT or --top")
+    with open_project(project, coder) as proj:
+        proj.move_code(code_id, None if top else parent)
+    click.echo(f"Moved {code_id} to {parent or 'the top level'}")
+
+
+@codebook.command("merge-codes")
+@click.argument("project", type=click.Path(dir_okay=False))
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--into", "target", required=True, help="ID of the code that remains.")
+@coder_option
+def merge_codes(project: str, sources: tuple[str, ...], target: str, coder: str | None) -> None:
+    """Merge codes into one; their codings move over and the source codes are removed.
+
+    Each moved coding keeps its coder, valence, origin and date; its memo
+    gains a line '[merged from ID "Name"]', and the remaining code lists the
+    merged codes under extra.merged_from. One undoable action.
+
+    \b
+    Example:
+      evalbench codebook merge-codes study.evb local.no_time local.busy --into cfir2.inner.structure.work
+    """
+    with open_project(project, coder) as proj:
+        counts = proj.merge_codes(list(sources), target)
+    click.echo(f"Merged {', '.join(sources)} into {target}: {counts['codings']} coding(s) moved, "
+               f"{counts['folded']} duplicate(s) folded, {counts['children']} child code(s) moved")
+
+
+def _parse_into(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    out = []
+    for v in values:
+        cid, sep, name = v.partition(":")
+        if not sep or not cid.strip() or not name.strip():
+            raise UserError(f"--into {v!r}: write it as ID:Name")
+        out.append((cid.strip(), name.strip()))
+    return out
+
+
+@codebook.command()
+@click.argument("project", type=click.Path(dir_okay=False))
+@click.argument("code_id")
+@click.option("--into", "into", multiple=True, required=True, metavar="ID:NAME",
+              help="A new code to create (repeatable).")
+@click.option("--as-children", is_flag=True, help="Create the new codes under CODE_ID instead of beside it.")
+@click.option("--codings-to", help="Move all of CODE_ID's codings to this new code.")
+@coder_option
+def split(project, code_id, into, as_children, codings_to, coder) -> None:
+    """Split a code into new codes that copy its guidance.
+
+    Codings stay on the original code for re-sorting unless --codings-to
+    names a new code to receive them.
+
+    \b
+    Example:
+      evalbench codebook split study.evb cfir2.inner.resources \\
+          --into local.staff_time:"Staff time" --into local.money:"Money" --as-children
+    """
+    with open_project(project, coder) as proj:
+        made = proj.split_code(code_id, _parse_into(into), as_children=as_children, codings_to=codings_to)
+        left = len(proj.codings(code_id=code_id))
+    click.echo(f"Split {code_id} into {', '.join(c.id for c in made)}; {left} coding(s) remain on {code_id}")
+
+
+@codebook.command()
+@click.argument("project", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Report what would change without changing anything.")
+@json_option
+@coder_option
+def pull(project: str, file: str, dry_run: bool, as_json: bool, coder: str | None) -> None:
+    """Update a project's codebook from a shared codebook file and report what changed.
+
+    Codes the file adds are added; renamed, moved or edited codes are updated.
+    A code the file removes is deleted only if nothing is coded with it;
+    otherwise it is kept and reported. One undoable action.
+
+    \b
+    Example:
+      evalbench codebook pull study.evb team-codebook.yaml --dry-run
+    """
+    from evalbench.codebook import load_codebook
+
+    book = load_codebook(file)
+    with open_project(project, coder) as proj:
+        report = proj.pull_codebook(book, dry_run=dry_run)
+    if as_json:
+        echo_json({"dry_run": dry_run, **report.to_json()})
+        return
+    for line in report.lines():
+        click.echo(line)
+    verb = "Would change" if dry_run else "Changed"
+    if report.diff or report.removed:
+        click.echo(f"{verb} {project} from {file}", err=True)
+    else:
+        click.echo(f"{project} already matches {file}", err=True)
+
+
+@codebook.command()
+@click.argument("project", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(("yaml", "json", "qdc")),
+              help="Output format (default: from the suffix).")
+def push(project: str, file: str, fmt: str | None) -> None:
+    """Write a project's codebook to a shared file (comments in an existing YAML file are kept).
+
+    \b
+    Example:
+      evalbench codebook push study.evb team-codebook.yaml
+    """
+    with open_project(project) as proj:
+        changes = proj.push_codebook(file, fmt)
+    for line in changes.lines():
+        click.echo(line)
+    click.echo(f"Wrote {file}" + ("" if changes else " (no changes)"), err=True)
+
+
+COMMANDS = [codebook]
