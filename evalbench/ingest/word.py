@@ -30,6 +30,7 @@ def read_docx(data: bytes, path: str, encoding: str | None = None) -> Extract:
         items = list(document.iter_inner_content())
     except Exception as exc:  # python-docx raises many types for broken parts
         raise IngestError(path, f"corrupt Word file ({type(exc).__name__})") from None
+    styles = _Styles(document)
     paras: list[Para] = []
     metadata: dict[str, str] = {}
     started = False
@@ -41,7 +42,7 @@ def read_docx(data: bytes, path: str, encoding: str | None = None) -> Extract:
             else:
                 paras.extend(_table_turns(rows))
             continue
-        found = _paragraph(item)
+        found = _paragraph(item, styles)
         started = started or any(p.label or _has_label(p.text) for p in found)
         paras.extend(found)
     return Extract(*parse_paras(paras), metadata)
@@ -52,35 +53,54 @@ def _has_label(text: str) -> bool:
     return bool(split_label(line) or split_header(line))
 
 
-def _style_name(paragraph) -> str:
-    try:
-        return (paragraph.style.name or "").lower() if paragraph.style is not None else ""
-    except (KeyError, AttributeError, ValueError):
-        return ""
+class _Styles:
+    """Style names and boldness by style id, read once.
+
+    python-docx resolves ``paragraph.style`` by scanning every style on each
+    call, which made style lookups 90% of import time for long transcripts.
+    """
+
+    def __init__(self, document) -> None:
+        self.names: dict[str, str] = {}
+        self.bold: set[str] = set()
+        for style in document.styles:
+            self.names[style.style_id] = (style.name or "").lower()
+            font = getattr(style, "font", None)
+            if font is not None and font.bold:
+                self.bold.add(style.style_id)
+
+    def is_heading(self, paragraph) -> bool:
+        style_id = paragraph._p.style
+        return bool(style_id) and self.names.get(style_id, style_id.lower()).startswith(_HEADING_STYLES)
+
+    def is_bold(self, run) -> bool:
+        if run.bold is not None:
+            return bool(run.bold)
+        return run._r.style in self.bold
 
 
-def _paragraph(paragraph) -> list[Para]:
+def _paragraph(paragraph, styles: _Styles) -> list[Para]:
     """One Word paragraph as Para lines; the first carries a bold label if any."""
     text = paragraph.text
     if not text.strip():
         return [Para("")]
-    if _style_name(paragraph).startswith(_HEADING_STYLES):
+    if styles.is_heading(paragraph):
         return [Para(" ".join(text.split()), heading=True)]
     lines = text.split("\n")
-    label = _bold_label(paragraph, lines[0])
+    label = _bold_label(paragraph, lines[0], styles)
     if label is None:
         return [Para(line) for line in lines]
     speaker, time, rest = label
     return [Para(rest, label=speaker, time=time), *(Para(line) for line in lines[1:])]
 
 
-def _bold_label(paragraph, first_line: str) -> tuple[str, str | None, str] | None:
+def _bold_label(paragraph, first_line: str, styles: _Styles) -> tuple[str, str | None, str] | None:
     """(speaker, time, rest) when the paragraph opens with a bold speaker label."""
     bold = ""
     for run in paragraph.runs:
         if not run.text:
             continue
-        if run.bold or (run.bold is None and run.style is not None and run.style.font.bold):
+        if styles.is_bold(run):
             bold += run.text
         elif not run.text.strip() and bold:
             bold += run.text
