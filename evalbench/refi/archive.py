@@ -1,0 +1,210 @@
+"""Reading and writing .qdpx archives without trusting them.
+
+A .qdpx is a zip that another program (or an attacker) wrote. This Python's
+``zipfile`` predates the zip-bomb fix (overlapping members), so every check is
+ours: member names may not climb out of the archive (``..``, absolute paths,
+drive letters), symlinks, encrypted and duplicate members are refused, the
+number of members is capped, and each member is read through a byte budget (per
+member and for the whole archive) that is enforced while decompressing, not
+taken from sizes the archive declares. Nothing is ever extracted to disk: the
+importer reads members into memory, so there is no target to escape from.
+
+Writing is deterministic (fixed timestamps and permissions, members in the
+order given) and atomic (a temporary file beside the target, then a rename).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from evalbench.errors import IngestError
+
+#: Timestamp written on every member so repeated exports are byte-identical.
+FIXED_DATE = (1980, 1, 1, 0, 0, 0)
+_CHUNK = 1 << 16
+
+
+class ArchiveError(IngestError):
+    """A .qdpx that is corrupt or hostile; ``str()`` is ``"<file>: <problem>"``."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps applied while reading an archive (bytes are uncompressed)."""
+
+    max_members: int = 20_000
+    max_member_bytes: int = 256 * 1024 * 1024
+    max_total_bytes: int = 1024 * 1024 * 1024
+    #: A member this much larger than its compressed form is a bomb, once past ``ratio_floor`` bytes.
+    max_ratio: int = 1000
+    ratio_floor: int = 16 * 1024 * 1024
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:g} MB"
+
+
+def check_member_name(name: str) -> str | None:
+    """Why a member name is unsafe, or None when it stays inside the archive."""
+    if "\x00" in name:
+        return "has a NUL byte in its name"
+    unified = name.replace("\\", "/")
+    if unified.startswith("/") or (len(unified) > 1 and unified[1] == ":"):
+        return "has an absolute path"
+    if ".." in PurePosixPath(unified).parts:
+        return "climbs out of the archive (.. in its path)"
+    return None
+
+
+class SafeZip:
+    """A zip archive opened for careful reading; use as a context manager.
+
+    Opening checks the whole member list up front, so a hostile archive is
+    refused before anything of it is read.
+    """
+
+    def __init__(self, path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.path = Path(path)
+        self.limits = limits
+        self._read_total = 0
+        try:
+            self._zip = zipfile.ZipFile(self.path)
+        except FileNotFoundError:
+            raise ArchiveError(self.path, "no such file") from None
+        except IsADirectoryError:
+            raise ArchiveError(self.path, "is a folder, not a .qdpx file") from None
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            raise ArchiveError(self.path, f"not a valid .qdpx (zip) archive ({exc})") from None
+        try:
+            self._infos = self._check_listing(self._zip.infolist())
+        except ArchiveError:
+            self._zip.close()
+            raise
+
+    def _fail(self, problem: str) -> ArchiveError:
+        return ArchiveError(self.path, problem)
+
+    def _check_listing(self, infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
+        lim = self.limits
+        if len(infos) > lim.max_members:
+            raise self._fail(f"holds {len(infos)} members, more than the {lim.max_members} allowed")
+        out: dict[str, zipfile.ZipInfo] = {}
+        declared = 0
+        for info in infos:
+            name = info.filename
+            why = check_member_name(name)
+            if why:
+                raise self._fail(f"member {name!r} {why}; refusing the archive")
+            mode = info.external_attr >> 16
+            if info.create_system == 3 and stat.S_ISLNK(mode):
+                raise self._fail(f"member {name!r} is a symbolic link; refusing the archive")
+            if info.flag_bits & 0x1:
+                raise self._fail(f"member {name!r} is encrypted; export the project without a password")
+            key = name.replace("\\", "/")
+            if key in out:
+                raise self._fail(f"member {name!r} appears twice; refusing an ambiguous archive")
+            if info.file_size > lim.max_member_bytes:
+                raise self._fail(f"member {name!r} unpacks to {_mb(info.file_size)}, over the "
+                                 f"{_mb(lim.max_member_bytes)} limit (zip bomb?)")
+            self._check_ratio(name, info.file_size, info.compress_size)
+            declared += info.file_size
+            out[key] = info
+        if declared > lim.max_total_bytes:
+            raise self._fail(f"unpacks to {_mb(declared)}, over the {_mb(lim.max_total_bytes)} limit (zip bomb?)")
+        self._check_overlap(infos)
+        return out
+
+    def _check_ratio(self, name: str, size: int, packed: int) -> None:
+        lim = self.limits
+        if size > lim.ratio_floor and size > lim.max_ratio * max(packed, 1):
+            raise self._fail(f"member {name!r} expands {size // max(packed, 1)}-fold "
+                             f"(more than {lim.max_ratio}x); refusing a likely zip bomb")
+
+    def _check_overlap(self, infos: list[zipfile.ZipInfo]) -> None:
+        """Refuse members whose data overlap: the trick behind non-recursive zip bombs."""
+        spans = sorted((i.header_offset, i.header_offset + 30 + len(i.orig_filename.encode("utf-8", "replace"))
+                        + i.compress_size, i.filename) for i in infos)
+        for (_, end, name), (start, _, other) in zip(spans, spans[1:]):
+            if start < end:
+                raise self._fail(f"members {name!r} and {other!r} overlap; refusing a likely zip bomb")
+
+    # --- reading ----------------------------------------------------------
+    def names(self) -> list[str]:
+        """Member names with ``/`` separators, in archive order (folders included)."""
+        return list(self._infos)
+
+    def find(self, name: str) -> str | None:
+        """The stored name matching ``name`` (exactly, else ignoring case), or None."""
+        key = name.replace("\\", "/").lstrip("/")
+        if key in self._infos:
+            return key
+        lower = key.lower()
+        return next((n for n in self._infos if n.lower() == lower), None)
+
+    def read(self, name: str, *, max_bytes: int | None = None) -> bytes:
+        """A member's bytes, decompressed under the per-member and total budgets."""
+        key = self.find(name)
+        if key is None:
+            raise self._fail(f"no member {name!r} inside")
+        info = self._infos[key]
+        cap = min(max_bytes or self.limits.max_member_bytes, self.limits.max_member_bytes)
+        budget = self.limits.max_total_bytes - self._read_total
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            with self._zip.open(info) as fh:
+                while True:
+                    chunk = fh.read(_CHUNK)
+                    if not chunk:
+                        break
+                    size += len(chunk)
+                    if size > cap:
+                        raise self._fail(f"member {key!r} unpacks to more than {_mb(cap)} (zip bomb?); refusing")
+                    if size > budget:
+                        raise self._fail(f"unpacks to more than {_mb(self.limits.max_total_bytes)} "
+                                         "in all (zip bomb?); refusing")
+                    self._check_ratio(key, size, info.compress_size)
+                    chunks.append(chunk)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
+            raise self._fail(f"member {key!r} is corrupt ({exc})") from None
+        self._read_total += size
+        return b"".join(chunks)
+
+    def close(self) -> None:
+        self._zip.close()
+
+    def __enter__(self) -> SafeZip:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def write_zip(path: str | Path, members: list[tuple[str, bytes]]) -> None:
+    """Write ``members`` as a deflated zip at ``path``, atomically and deterministically."""
+    path = Path(path)
+    if not path.parent.exists():
+        raise IngestError(path, f"folder {path.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as zf:
+            for name, data in members:
+                info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.create_system = 3
+                info.external_attr = (stat.S_IFREG | 0o644) << 16
+                zf.writestr(info, data, compresslevel=6)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

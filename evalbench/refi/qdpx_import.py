@@ -1,0 +1,205 @@
+"""Build a new project from a .qdpx archive, all or nothing.
+
+The archive is read and checked completely first (:func:`read_qdpx`); only
+then is a project built, in a hidden temporary file beside the target, in one
+transaction. The file is moved into place when everything has landed, so a
+failed or cancelled ``evalbench init --from`` leaves no project file behind.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from evalbench.errors import ProjectError, UserError
+from evalbench.ingest.document import ParsedDocument, ParsedTurn
+from evalbench.model import ImportReport
+from evalbench.refi.qdpx_read import RefiProject, read_qdpx
+from evalbench.refi.sourcetext import derive_turns
+from evalbench.store.db import now
+from evalbench.store.schema import ORIGINS
+
+Progress = Callable[[int, int, str], None]
+
+
+def import_qdpx(path: str | Path, qdpx: str | Path, *, progress: Progress | None = None,
+                cancel: threading.Event | None = None, report: ImportReport | None = None):
+    """Create the project ``path`` from the archive ``qdpx`` and return it open.
+
+    ``report`` (if given) receives the imported document names and warnings
+    about what was skipped.
+    """
+    from evalbench.project import Project
+
+    target = Path(path)
+    if target.exists() and target.stat().st_size > 0:
+        raise ProjectError(f"{target}: already exists; choose another name or open it")
+    if not target.parent.exists():
+        raise ProjectError(f"{target}: folder {target.parent} does not exist")
+    data = read_qdpx(qdpx, progress=progress, cancel=cancel)
+    tmp = target.with_name(f".{target.name}.importing-{os.getpid()}")
+    _remove(tmp)
+    try:
+        first = data.users.get(data.default_user) or next(iter(sorted(data.users.values())), None)
+        proj = Project.init(tmp, name=data.name, coder=first)
+        try:
+            _fill(proj, data, progress, cancel, report)
+        finally:
+            proj.close()
+        _move_into_place(tmp, target)
+    except BaseException:
+        _remove(tmp)
+        raise
+    if report is not None:
+        report.warnings.extend(data.warnings)
+    return Project.open(target)
+
+
+def _remove(db: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
+def _move_into_place(tmp: Path, target: Path) -> None:
+    """Rename without ever replacing a file that appeared meanwhile."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise ProjectError(f"{target}: already exists; choose another name or open it") from None
+    except OSError:
+        if target.exists():
+            raise ProjectError(f"{target}: already exists; choose another name or open it") from None
+        os.replace(tmp, target)
+        return
+    tmp.unlink()
+
+
+def _fill(proj, data: RefiProject, progress, cancel, report) -> None:
+    def coder_of(user_guid: str) -> str:
+        return data.users.get(user_guid) or data.users.get(data.default_user) or "imported"
+
+    with proj.transaction():
+        proj._set_meta("imported_from", f"{data.archive} ({data.origin or 'unknown program'})")
+        for name in sorted(set(data.users.values())):
+            proj.conn.execute("INSERT OR IGNORE INTO coders(name, created_at) VALUES (?, ?)", (name, now()))
+        if data.codes:
+            proj.add_codes(data.codes, label=f"Import codebook from {data.archive}")
+        doc_ids = _documents(proj, data, progress, cancel, report)
+        _participants(proj, data, doc_ids)
+        rows = []
+        used_notes: set[str] = set()
+        seen: set[tuple] = set()
+        for c in data.codings:
+            if c.source_guid not in doc_ids:
+                continue
+            key = (c.source_guid, c.start, c.end, c.code_id, coder_of(c.user_guid))
+            if key in seen:
+                continue
+            seen.add(key)
+            memo = _join([data.notes[g].text for g in dict.fromkeys(c.note_guids) if g in data.notes])
+            used_notes.update(c.note_guids)
+            rows.append({"document_id": doc_ids[c.source_guid], "start": c.start, "end": c.end,
+                         "code_id": c.code_id, "coder": key[4], "valence": c.valence, "memo": memo,
+                         "origin": c.origin if c.origin in ORIGINS else "import", "starred": c.starred})
+        starred = [r.pop("starred") for r in rows]
+        if rows:
+            ids = proj.add_codings(rows, label=f"Import codings from {data.archive}")
+            proj.conn.executemany("UPDATE codings SET starred = 1 WHERE id = ?",
+                                  [(i,) for i, s in zip(ids, starred) if s])
+        _memos(proj, data, doc_ids, used_notes, coder_of)
+
+
+def _join(texts: list[str]) -> str:
+    return "\n\n".join(t for t in texts if t)
+
+
+def _documents(proj, data: RefiProject, progress, cancel, report) -> dict[str, int]:
+    from evalbench.ingest.batch import document_speakers
+    from evalbench.ingest.roles import detect_roles_from_counts
+
+    doc_ids: dict[str, int] = {}
+    known: dict[int, list] = {}
+    for done, src in enumerate(data.sources):
+        if cancel is not None and cancel.is_set():
+            raise UserError(f"{data.archive}: import cancelled; no project created")
+        if progress:
+            progress(done, len(data.sources), f"storing {src.name}")
+        if src.turns is not None:
+            turns = [ParsedTurn(s, a, b, t) for a, b, s, t in src.turns]
+        else:
+            turns = derive_turns(src.text)
+        parsed = ParsedDocument(name=src.name, path=src.path or f"{data.archive}/{src.name}",
+                                format=src.format, text=src.text, turns=turns, sha256=src.sha256,
+                                metadata=src.metadata)
+        if src.roles:
+            roles = {(label or None): pair for label, pair in src.roles.items()}
+        else:
+            counts = document_speakers(parsed)
+            known_roles = detect_roles_from_counts({"new": counts})
+            roles = {label: r for (_, label), r in known_roles.items()}
+        doc_ids[src.guid] = proj.add_document(parsed, roles)
+        if not src.roles:
+            known[doc_ids[src.guid]] = document_speakers(parsed)
+        if report is not None:
+            report.imported.append(src.name)
+    if known and len(known) == len(doc_ids):
+        proj.refresh_roles(known)
+    return doc_ids
+
+
+def _participants(proj, data: RefiProject, doc_ids: dict[str, int]) -> None:
+    linked: dict[str, str] = {}
+    for case in data.cases:
+        docs = [g for g in case.source_guids if g in doc_ids]
+        if not docs:
+            proj.set_participant(None, case.name, case.attributes)
+        for g in docs:
+            if g in linked and linked[g] != case.name:
+                data.warnings.append(f"source linked to cases {linked[g]!r} and {case.name!r}; "
+                                     f"kept {linked[g]!r}")
+                proj.set_participant(None, case.name, case.attributes)
+                continue
+            linked[g] = case.name
+            proj.set_participant(doc_ids[g], case.name, case.attributes)
+
+
+def _memos(proj, data: RefiProject, doc_ids: dict[str, int], used: set[str], coder_of) -> None:
+    """Notes that are not coding memos become project, document, code, turn or cell memos."""
+    turn_at: dict[tuple[int, int, int], int] = {}
+    for t in proj.turns():
+        turn_at[(t.document_id, t.start, t.end)] = t.id
+    memos: dict[tuple[str, str, str], list[str]] = {}
+    for g, note in data.notes.items():
+        if g in used:
+            continue
+        kind, key = data.note_targets.get(g, ("project", ""))
+        text = note.text
+        if kind == "document" and key in doc_ids:
+            target = ("document", str(doc_ids[key]))
+        elif kind == "code":
+            target = ("code", str(key))
+        elif kind == "cell":
+            target = ("cell", str(key))
+        elif kind == "project":
+            target = ("project", "")
+        elif kind == "selection" and key[0] in doc_ids:
+            doc_id = doc_ids[key[0]]
+            turn = turn_at.get((doc_id, key[1], key[2]))
+            if turn is not None:
+                target = ("turn", str(turn))
+            else:
+                target = ("document", str(doc_id))
+                text = f"[characters {key[1]}-{key[2]}] {text}"
+        else:
+            target = ("project", "")
+            if note.name:
+                text = f"{note.name}\n{text}"
+        memos.setdefault((*target, coder_of(note.user_guid)), []).append(text)
+    stamp = now()
+    for (kind, target, coder), texts in sorted(memos.items()):
+        proj.conn.execute("INSERT OR IGNORE INTO coders(name, created_at) VALUES (?, ?)", (coder, stamp))
+        proj.conn.execute(
+            "INSERT INTO memos(target_type, target_id, coder, text, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)", (kind, target, coder, _join(texts), stamp, stamp))

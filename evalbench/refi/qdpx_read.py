@@ -1,0 +1,453 @@
+"""Parse a .qdpx archive into plain data, before anything touches a project file.
+
+Reads NVivo, ATLAS.ti, MAXQDA, QualCoder and qc exports as well as our own.
+Tolerates what real files do: GUIDs in upper case or braces, a missing
+``plainTextPath`` (falls back to inline ``PlainTextContent`` or the rich-text
+.docx), ``relative://`` paths, absent optional elements, unknown elements, and
+the same code name at several levels of the tree. Every problem that stops the
+import is a one-line :class:`~evalbench.refi.archive.ArchiveError` naming the
+archive; anything merely skipped becomes a warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable
+from copy import deepcopy
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from evalbench.codebook.refi import code_guid, codes_from_refi
+from evalbench.errors import UserError
+from evalbench.model import Code
+from evalbench.refi.archive import ArchiveError, Limits, SafeZip
+from evalbench.refi.common import (
+    EXTENSION_FORMAT,
+    EXTENSION_MEMBER,
+    VALENCE_BY_GUID,
+    VALENCE_GROUP,
+    norm_guid,
+)
+from evalbench.refi.sourcetext import SourceText
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class RefiSource:
+    guid: str
+    name: str
+    text: str  #: ``\n`` line endings; selections are already mapped onto it
+    sha256: str
+    format: str = "txt"
+    path: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+    turns: list[tuple[int, int, str | None, str | None]] | None = None  #: from our extension only
+    roles: dict[str, tuple[str, str]] = field(default_factory=dict)
+    note_guids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RefiCoding:
+    source_guid: str
+    start: int
+    end: int
+    code_id: str
+    user_guid: str
+    valence: str = "none"
+    note_guids: list[str] = field(default_factory=list)
+    origin: str = "import"
+    starred: bool = False
+
+
+@dataclass
+class RefiNote:
+    guid: str
+    name: str
+    text: str
+    user_guid: str
+
+
+@dataclass
+class RefiCase:
+    guid: str
+    name: str
+    attributes: dict[str, str]
+    source_guids: list[str]
+
+
+@dataclass
+class RefiProject:
+    """Everything an import needs, as plain data."""
+
+    archive: str
+    name: str
+    origin: str
+    users: dict[str, str]  #: GUID -> coder name
+    default_user: str  #: GUID used when a coding names no user
+    codes: list[Code]
+    sources: list[RefiSource]
+    codings: list[RefiCoding]
+    cases: list[RefiCase]
+    notes: dict[str, RefiNote]
+    #: note GUID -> (target type, key): key is a code ID, source GUID, (source GUID, start, end) or cell id.
+    note_targets: dict[str, tuple[str, object]]
+    warnings: list[str] = field(default_factory=list)
+    #: (source GUID, start, end) of selections that carry notes but no codes.
+    bare_selections: list[tuple[str, int, int, list[str]]] = field(default_factory=list)
+
+
+def _local(el) -> str:
+    tag = el.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _kids(el, name: str) -> list:
+    return [c for c in el if _local(c) == name]
+
+
+def _kid(el, name: str):
+    return next((c for c in el if _local(c) == name), None)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int((value or "").strip())
+    except ValueError:
+        return None
+
+
+class _Reader:
+    def __init__(self, path: Path, zf: SafeZip) -> None:
+        self.path = path
+        self.zf = zf
+        self.warnings: list[str] = []
+        self.ext: dict = {}
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def fail(self, problem: str) -> ArchiveError:
+        return ArchiveError(self.path, problem)
+
+    # --- members ---------------------------------------------------------------
+    def member_for(self, ref: str | None) -> str | None:
+        """The archive member an ``internal://`` or ``relative://`` path points at, if present."""
+        if not ref:
+            return None
+        ref = ref.strip()
+        for scheme in ("internal://", "relative://", "absolute://", "file://"):
+            if ref.lower().startswith(scheme):
+                ref = ref[len(scheme):]
+                break
+        ref = ref.replace("\\", "/").lstrip("/")
+        base = ref.rsplit("/", 1)[-1]
+        for candidate in (f"sources/{ref}", ref, f"sources/{base}"):
+            if ".." in candidate.split("/"):
+                continue
+            found = self.zf.find(candidate)
+            if found:
+                return found
+        return None
+
+    def text_of(self, el, what: str) -> str | None:
+        """Plain text of a TextSource/Note: plainTextPath, else PlainTextContent, else the .docx."""
+        member = self.member_for(el.get("plainTextPath"))
+        if member:
+            from evalbench.ingest.decode import decode_bytes
+
+            return decode_bytes(self.zf.read(member), f"{self.path.name}:{member}")
+        content = _kid(el, "PlainTextContent")
+        if content is not None:
+            return content.text or ""
+        if el.get("plainTextPath"):
+            self.warn(f"{what}: {el.get('plainTextPath')} is not inside the archive")
+        rich = self.member_for(el.get("richTextPath"))
+        if rich and rich.lower().endswith(".docx"):
+            self.warn(f"{what}: no plain text; read the Word file instead (coded positions may shift)")
+            return _docx_text(self.zf.read(rich), f"{self.path.name}:{rich}")
+        return None
+
+
+def _docx_text(data: bytes, source: str) -> str:
+    """Paragraph text of a .docx, one paragraph per line (the size of its parts is checked first)."""
+    import io
+
+    from evalbench.ingest.archive import open_zip
+
+    open_zip(data, source, "Word", "word/document.xml").close()
+    import docx
+
+    try:
+        return "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+    except Exception as exc:  # python-docx raises many types for broken parts
+        raise UserError(f"{source}: corrupt Word file ({type(exc).__name__})") from None
+
+
+def read_qdpx(path: str | Path, *, limits: Limits | None = None, progress: Progress | None = None,
+              cancel: threading.Event | None = None) -> RefiProject:
+    """Read and check a whole .qdpx; raises a one-line UserError when it cannot be imported."""
+    from evalbench.xmlsafe import parse_xml
+
+    path = Path(path)
+    with SafeZip(path, **({"limits": limits} if limits else {})) as zf:
+        r = _Reader(path, zf)
+        qde = zf.find("project.qde") or next(
+            (n for n in zf.names() if n.lower().endswith(".qde") and "/" not in n), None)
+        if qde is None:
+            raise r.fail("no project.qde inside; not a REFI-QDA project archive")
+        data = zf.read(qde)
+        root = parse_xml(data, source=f"{path.name}:{qde}")
+        if _local(root) != "Project":
+            raise r.fail(f"{qde} holds <{_local(root)}>, not a REFI-QDA <Project>")
+        r.ext = _extension(r, zf, data)
+        return _project(r, root, progress, cancel)
+
+
+def _extension(r: _Reader, zf: SafeZip, qde: bytes) -> dict:
+    """Our own extension data, used only if it was written together with this project.qde."""
+    member = zf.find(EXTENSION_MEMBER)
+    if member is None:
+        return {}
+    try:
+        ext = json.loads(zf.read(member, max_bytes=256 * 1024 * 1024))
+    except (ValueError, UnicodeDecodeError):
+        r.warn(f"{EXTENSION_MEMBER} is not valid JSON; ignored")
+        return {}
+    if not isinstance(ext, dict) or ext.get("format") != EXTENSION_FORMAT:
+        return {}
+    if ext.get("qde_sha256") != hashlib.sha256(qde).hexdigest():
+        r.warn(f"{EXTENSION_MEMBER} does not match project.qde (edited elsewhere?); "
+               "turns are re-derived from the text")
+        return {}
+    return ext
+
+
+def _users(root) -> dict[str, str]:
+    users: dict[str, str] = {}
+    el = _kid(root, "Users")
+    for u in _kids(el, "User") if el is not None else []:
+        g = norm_guid(u.get("guid"))
+        name = (u.get("name") or u.get("id") or "").strip() or f"user-{g[:8]}"
+        users[g] = name
+    return users
+
+
+def _codes(r: _Reader, root) -> tuple[list[Code], dict[str, str]]:
+    """Codes (parents first) and GUID -> code ID; our valence codes are left out."""
+    book = _kid(root, "CodeBook")
+    codes_el = _kid(book, "Codes") if book is not None else None
+    if codes_el is None:
+        return [], {}
+    codes_el = deepcopy(codes_el)
+    for el in list(codes_el.iter()):
+        g = norm_guid(el.get("guid"))
+        if _local(el) == "Code" and (g in VALENCE_BY_GUID or g == VALENCE_GROUP):
+            parent = el.getparent()
+            if g == VALENCE_GROUP:
+                for child in [c for c in el if _local(c) == "Code"]:  # keep codes someone added there
+                    if norm_guid(child.get("guid")) not in VALENCE_BY_GUID:
+                        parent.append(child)
+            parent.remove(el)
+    ns = codes_el.tag.rsplit("}", 1)[0].lstrip("{") if codes_el.tag.startswith("{") else ""
+    codes = codes_from_refi(codes_el, ns)
+    return codes, {norm_guid(code_guid(c)): c.id for c in codes}
+
+
+def _value(vv) -> str | None:
+    for kind in ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue", "DateTimeValue"):
+        el = _kid(vv, kind)
+        if el is not None:
+            return (el.text or "").strip() if kind != "TextValue" else (el.text or "")
+    return None
+
+
+def _variables(root) -> dict[str, str]:
+    el = _kid(root, "Variables")
+    return {norm_guid(v.get("guid")): (v.get("name") or "").strip()
+            for v in (_kids(el, "Variable") if el is not None else [])}
+
+
+def _values(el, variables: dict[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for vv in _kids(el, "VariableValue"):
+        ref = _kid(vv, "VariableRef")
+        name = variables.get(norm_guid(ref.get("targetGUID"))) if ref is not None else None
+        value = _value(vv)
+        if name and value is not None:
+            out[name] = value
+    return out
+
+
+def _refs(el, name: str) -> list[str]:
+    return [norm_guid(x.get("targetGUID")) for x in _kids(el, name) if x.get("targetGUID")]
+
+
+def _project(r: _Reader, root, progress: Progress | None, cancel: threading.Event | None) -> RefiProject:
+    users = _users(root)
+    default_user = norm_guid(root.get("creatingUserGUID"))
+    codes, code_ids = _codes(r, root)
+    variables = _variables(root)
+    ext_sources = r.ext.get("sources", {}) if r.ext else {}
+    ext_selections = r.ext.get("selections", {}) if r.ext else {}
+    sources: list[RefiSource] = []
+    codings: list[RefiCoding] = []
+    bare: list[tuple[str, int, int, list[str]]] = []
+    note_targets: dict[str, tuple[str, object]] = {}
+    for code_el in root.iter("{*}Code"):
+        cid = code_ids.get(norm_guid(code_el.get("guid")))
+        for ref in _refs(code_el, "NoteRef"):
+            if cid:
+                note_targets.setdefault(ref, ("code", cid))
+
+    sources_el = _kid(root, "Sources")
+    all_sources = list(sources_el) if sources_el is not None else []
+    skipped_kinds: dict[str, int] = {}
+    hashes: set[str] = set()
+    for done, el in enumerate(all_sources):
+        if cancel is not None and cancel.is_set():
+            raise UserError(f"{r.path.name}: import cancelled; no project created")
+        kind = _local(el)
+        if kind != "TextSource":
+            if kind:
+                skipped_kinds[kind] = skipped_kinds.get(kind, 0) + 1
+            continue
+        g = norm_guid(el.get("guid"))
+        name = (el.get("name") or "").strip() or f"source-{g[:8]}"
+        if progress:
+            progress(done, len(all_sources), name)
+        raw = r.text_of(el, f"source {name!r}")
+        if raw is None:
+            r.warn(f"source {name!r} has no text in the archive; skipped with its codings")
+            continue
+        st = SourceText(raw)
+        ext = ext_sources.get(g) or ext_sources.get(el.get("guid")) or {}
+        sha = ext.get("sha256") if isinstance(ext.get("sha256"), str) else None
+        if not sha or sha in hashes:
+            sha = hashlib.sha256(st.text.encode("utf-8")).hexdigest()
+            if sha in hashes:  # identical text twice (e.g. two empty sources): keep both, apart
+                sha = hashlib.sha256(f"{sha}:{g}".encode()).hexdigest()
+        hashes.add(sha)
+        src = RefiSource(guid=g, name=name, text=st.text, sha256=sha,
+                         format=str(ext.get("format") or "txt"), path=ext.get("path"),
+                         metadata={str(k): str(v) for k, v in (ext.get("metadata") or {}).items()},
+                         note_guids=_refs(el, "NoteRef"))
+        src.metadata.update({f"variable:{k}": v for k, v in _values(el, variables).items()})
+        _ext_turns(r, src, ext)
+        sources.append(src)
+        for ref in src.note_guids:
+            note_targets.setdefault(ref, ("document", g))
+        whole = [(c, el) for c in _kids(el, "Coding")]
+        _selections(r, src, st, el, whole, code_ids, ext_selections, codings, bare, note_targets)
+    for kind, n in sorted(skipped_kinds.items()):
+        r.warn(f"{n} {kind} source(s) skipped: evalbench imports text sources only")
+
+    notes = _notes(r, root)
+    for ref in _refs(root, "NoteRef"):
+        note_targets.setdefault(ref, ("project", ""))
+    for g, info in (r.ext.get("notes", {}) if r.ext else {}).items():
+        if isinstance(info, dict) and info.get("target_type") == "cell":
+            note_targets[norm_guid(g)] = ("cell", str(info.get("target_id", "")))
+    return RefiProject(
+        archive=r.path.name, name=(root.get("name") or r.path.stem).strip() or r.path.stem,
+        origin=root.get("origin") or "", users=users, default_user=default_user, codes=codes,
+        sources=sources, codings=codings, cases=_cases(root, variables), notes=notes,
+        note_targets=note_targets, warnings=r.warnings, bare_selections=bare)
+
+
+def _ext_turns(r: _Reader, src: RefiSource, ext: dict) -> None:
+    """Exact turns and roles from our extension, if they fit the text."""
+    turns = ext.get("turns")
+    if not isinstance(turns, list):
+        return
+    out = []
+    for t in turns:
+        if (isinstance(t, list) and len(t) == 4 and all(isinstance(x, int) for x in t[:2])
+                and 0 <= t[0] <= t[1] <= len(src.text)):
+            out.append((t[0], t[1], t[2] if isinstance(t[2], str) else None, t[3] if isinstance(t[3], str) else None))
+        else:
+            r.warn(f"source {src.name!r}: turn layout in {EXTENSION_MEMBER} does not fit; re-derived")
+            return
+    src.turns = out
+    for label, pair in (ext.get("roles") or {}).items():
+        if isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair):
+            src.roles[label] = (pair[0], pair[1])
+
+
+def _selections(r, src, st, el, whole, code_ids, ext_selections, codings, bare, note_targets) -> None:
+    unknown = 0
+    bad = 0
+    for coding_el, _ in whole:  # codings of the whole source
+        ref = _kid(coding_el, "CodeRef")
+        cid = code_ids.get(norm_guid(ref.get("targetGUID"))) if ref is not None else None
+        if cid and src.text:
+            codings.append(RefiCoding(src.guid, 0, len(src.text), cid,
+                                      norm_guid(coding_el.get("creatingUser")) or "",
+                                      note_guids=_refs(coding_el, "NoteRef")))
+    for sel in _kids(el, "PlainTextSelection"):
+        a, b = _int(sel.get("startPosition")), _int(sel.get("endPosition"))
+        if a is None or b is None:
+            bad += 1
+            continue
+        a, b = sorted((a, b))
+        start, end = st.offset(a), st.offset(b)
+        if a < 0 or b > st.raw_length or start >= end:
+            bad += 1
+            continue
+        sel_guid = norm_guid(sel.get("guid"))
+        sel_user = norm_guid(sel.get("creatingUser"))
+        sel_notes = _refs(sel, "NoteRef")
+        extra = ext_selections.get(sel_guid) or ext_selections.get(sel.get("guid")) or {}
+        valence = "none"
+        found: list[RefiCoding] = []
+        for coding_el in _kids(sel, "Coding"):
+            ref = _kid(coding_el, "CodeRef")
+            target = norm_guid(ref.get("targetGUID")) if ref is not None else ""
+            if target in VALENCE_BY_GUID:
+                valence = VALENCE_BY_GUID[target]
+                continue
+            cid = code_ids.get(target)
+            if cid is None:
+                unknown += 1
+                continue
+            found.append(RefiCoding(src.guid, start, end, cid,
+                                    norm_guid(coding_el.get("creatingUser")) or sel_user,
+                                    note_guids=sel_notes + _refs(coding_el, "NoteRef"),
+                                    origin=str(extra.get("origin") or ("manual" if r.ext else "import")),
+                                    starred=bool(extra.get("starred"))))
+        for c in found:
+            c.valence = valence
+        codings.extend(found)
+        if not found and sel_notes:
+            bare.append((src.guid, start, end, sel_notes))
+        for ref in sel_notes:
+            note_targets.setdefault(ref, ("selection", (src.guid, start, end)))
+    if unknown:
+        r.warn(f"source {src.name!r}: {unknown} coding(s) point at codes not in the codebook; skipped")
+    if bad:
+        r.warn(f"source {src.name!r}: {bad} selection(s) outside the text or empty; skipped")
+
+
+def _notes(r: _Reader, root) -> dict[str, RefiNote]:
+    out: dict[str, RefiNote] = {}
+    el = _kid(root, "Notes")
+    for note in _kids(el, "Note") if el is not None else []:
+        g = norm_guid(note.get("guid"))
+        name = (note.get("name") or "").strip()
+        text = r.text_of(note, f"note {name or g!r}")
+        if text is None or not text.strip():
+            continue
+        out[g] = RefiNote(g, name, SourceText(text).text.strip(), norm_guid(note.get("creatingUser")))
+    return out
+
+
+def _cases(root, variables: dict[str, str]) -> list[RefiCase]:
+    el = _kid(root, "Cases")
+    out = []
+    for case in _kids(el, "Case") if el is not None else []:
+        g = norm_guid(case.get("guid"))
+        out.append(RefiCase(g, (case.get("name") or "").strip() or f"case-{g[:8]}",
+                            _values(case, variables), _refs(case, "SourceRef")))
+    return out
