@@ -545,6 +545,30 @@ class Project:
     # --- suggestions ----------------------------------------------------------
 
     # --- analysis and export --------------------------------------------------
+    # REFI-QDA project exchange (.qdpx): see evalbench/refi and docs/refi-qda.md.
+    def export_qdpx(self, out: str | Path, *, coder: str | None = None, progress=None, cancel=None) -> dict:
+        """Write the project (or one coder's codings and memos) as a REFI-QDA .qdpx archive.
+
+        Valid against the REFI-QDA 1.0 project schema; an unchanged project
+        exports byte-identically. Returns counts of what was written.
+        """
+        from evalbench.refi.qdpx_export import export_qdpx
+
+        return export_qdpx(self, out, coder=coder, progress=progress, cancel=cancel)
+
+    @classmethod
+    def from_qdpx(cls, path: str | Path, qdpx: str | Path, *, progress=None, cancel=None,
+                  report=None) -> Project:
+        """Create the project ``path`` from a .qdpx (NVivo, ATLAS.ti, MAXQDA, QualCoder, evalbench).
+
+        The archive is checked completely before anything is written, and a
+        failed or cancelled import leaves no project file behind. ``report``
+        (an ``ImportReport``) collects imported documents and warnings.
+        """
+        from evalbench.refi.qdpx_import import import_qdpx
+
+        return import_qdpx(path, qdpx, progress=progress, cancel=cancel, report=report)
+
     def code_from_csv(self, path: str | Path, *, coder: str | None = None) -> int:
         """Apply a codings spreadsheet (see :mod:`evalbench.bulkcode`); all rows or none.
 
