@@ -82,15 +82,15 @@ def test_extra_and_valence_survive(tmp_path):
 @pytest.mark.parametrize("text, line, col, words", [
     ("codes:\n- id: a\n  name: A: b\n", 3, 10, "invalid YAML"),
     ("codes:\n- id: a\n  name: A\n- id: a\n  name: B\n", 4, 3, "duplicate code ID 'a'"),
-    ("codes:\n- id: a\n  name: A\n  parent: zz\n", 2, 3, "unknown parent 'zz'"),
-    ("codes:\n- id: a\n  name: A\n  parent: b\n- id: b\n  name: B\n  parent: a\n", 2, 3, "parent cycle"),
+    ("codes:\n- id: a\n  name: A\n  parent: zz\n", 4, 3, "unknown parent 'zz'"),
+    ("codes:\n- id: a\n  name: A\n  parent: b\n- id: b\n  name: B\n  parent: a\n", 4, 3, "parent cycle"),
     ("codes:\n- id: a\n  name: A\n  colour: '#ffffff'\n", 4, 3, "unknown key 'colour'"),
     ("codes:\n- id: a\n  name: A\ncodez: []\n", 4, 1, "unknown key 'codez'"),
     ("codes:\n- id: a\n  name: A\n  name: B\n", 4, 3, "invalid YAML"),
     ("codes:\n- id: a b\n  name: A\n", 2, 3, "no spaces"),
     ("codes:\n- id: a\n", 2, 3, "has no name"),
     ("codes:\n- id: a\n  name: A\n  valence_applies: maybe\n", 4, 3, "true or false"),
-    ("codes:\n- id: a\n  name: A\n  color: red\n", 2, 3, "#RRGGBB"),
+    ("codes:\n- id: a\n  name: A\n  color: red\n", 4, 3, "#RRGGBB"),
 ])
 def test_bad_yaml_names_file_line_and_column(tmp_path, text, line, col, words):
     path = write(tmp_path, text)

@@ -121,6 +121,7 @@ def codebook_from_data(data: Any, source: str) -> Codebook:
         raise CodebookError(source, "'codes' must be a list of codes", *_mark(data, "codes"))
     codes: list[Code] = []
     positions: dict[str, tuple[int, int]] = {}
+    field_positions: dict[tuple[str, str], tuple[int, int]] = {}
     for i, item in enumerate(items, 1):
         where = _mark(item)
         if where == (None, None):
@@ -160,8 +161,12 @@ def codebook_from_data(data: Any, source: str) -> Codebook:
             color=str(color) if color is not None else None,
             valence_applies=valence, position=i, extra=_plain(extra)))
         positions[cid] = where
+        for key in ("parent", "color"):
+            if key in item and _mark(item, key) != (None, None):
+                field_positions[(cid, key)] = _mark(item, key)
     meta = {k: str(data[k]).strip() for k in META_FIELDS if data.get(k) is not None}
-    return make_codebook(codes, source=source, meta=meta, positions=positions, document=data)
+    return make_codebook(codes, source=source, meta=meta, positions=positions, document=data,
+                         field_positions=field_positions)
 
 
 def read_codebook_file(path: str | Path) -> Codebook:

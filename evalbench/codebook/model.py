@@ -49,6 +49,8 @@ class Codebook:
     meta: dict[str, Any] = field(default_factory=dict)
     source: str = "<codebook>"
     positions: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+    #: (code ID, key) -> (line, column) of one field, for errors about that field.
+    field_positions: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict, repr=False)
     document: Any = field(default=None, repr=False, compare=False)
 
     # --- lookups -----------------------------------------------------------
@@ -107,7 +109,9 @@ class Codebook:
         return out
 
     # --- checks ------------------------------------------------------------
-    def _where(self, code_id: str) -> tuple[int | None, int | None]:
+    def _where(self, code_id: str, key: str | None = None) -> tuple[int | None, int | None]:
+        if key and (code_id, key) in self.field_positions:
+            return self.field_positions[(code_id, key)]
         return self.positions.get(code_id, (None, None))
 
     def validate(self) -> Codebook:
@@ -124,11 +128,12 @@ class Codebook:
             if not code.name or not code.name.strip():
                 raise CodebookError(self.source, f"code {code.id!r} has no name", line, col)
             if code.color is not None and not COLOR_PATTERN.match(code.color):
+                line, col = self._where(code.id, "color")
                 raise CodebookError(self.source, f"code {code.id!r}: colour {code.color!r} "
                                     "is not of the form #RRGGBB", line, col)
         for code in self.codes:
             if code.parent_id is not None and code.parent_id not in seen:
-                line, col = self._where(code.id)
+                line, col = self._where(code.id, "parent")
                 raise CodebookError(self.source, f"code {code.id!r} has unknown parent "
                                     f"{code.parent_id!r}", line, col)
         index = self.by_id()
@@ -136,7 +141,7 @@ class Codebook:
             chain, cur = [code.id], code
             while cur.parent_id is not None:
                 if cur.parent_id in chain:
-                    line, col = self._where(code.id)
+                    line, col = self._where(code.id, "parent")
                     loop = " -> ".join([*chain[chain.index(cur.parent_id):], cur.parent_id])
                     raise CodebookError(self.source, f"parent cycle: {loop}", line, col)
                 chain.append(cur.parent_id)
@@ -155,7 +160,8 @@ class Codebook:
 
 
 def make_codebook(codes: list[Code], *, source: str = "<codebook>", meta: dict | None = None,
-                  positions: dict | None = None, document: Any = None) -> Codebook:
+                  positions: dict | None = None, document: Any = None,
+                  field_positions: dict | None = None) -> Codebook:
     """Build, check and normalise a codebook: parents before children, positions per parent.
 
     Codes keep the relative order they were given in among siblings.
@@ -166,5 +172,6 @@ def make_codebook(codes: list[Code], *, source: str = "<codebook>", meta: dict |
         n = counters.get(c.parent_id, 0)
         counters[c.parent_id] = n + 1
         numbered.append(replace(c, position=n))
-    book = Codebook(numbered, dict(meta or {}), source, dict(positions or {}), document)
+    book = Codebook(numbered, dict(meta or {}), source, dict(positions or {}),
+                    dict(field_positions or {}), document)
     return book.validate().normalised()
