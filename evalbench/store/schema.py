@@ -132,6 +132,15 @@ CREATE TABLE suggestions (
 );
 CREATE INDEX suggestions_turn ON suggestions(turn_id, status);
 
+-- Trained suggestion models (evalbench/suggest), kept inside the project so they travel with it.
+CREATE TABLE models (
+    name       TEXT PRIMARY KEY,
+    version    TEXT NOT NULL,
+    info       TEXT NOT NULL DEFAULT '{{}}',
+    data       BLOB NOT NULL,
+    created_at TEXT NOT NULL
+);
+
 CREATE TABLE codings (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,
     document_id   INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
