@@ -14,14 +14,20 @@ from evalbench.project import Project
 @project_argument
 @click.option("--codebook", "codebook", metavar="cfir2|FILE",
               help="Start from a built-in template (cfir2) or a codebook file (.yaml, .json, .qdc).")
+@click.option("--from", "from_qdpx", metavar="FILE.qdpx", type=click.Path(dir_okay=False),
+              help="Build the project from a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder, evalbench).")
 @coder_option
-def init(project: str, codebook: str | None, coder: str | None) -> None:
+def init(project: str, codebook: str | None, from_qdpx: str | None, coder: str | None) -> None:
     """Create a new project file.
 
     \b
     Example:
       evalbench init study.evb --codebook cfir2
+      evalbench init study.evb --from nvivo-export.qdpx
     """
+    if from_qdpx:
+        _init_from_qdpx(project, from_qdpx, codebook, coder)
+        return
     codes = None
     if codebook:
         from evalbench.codebook import load_codebook_source
@@ -33,6 +39,26 @@ def init(project: str, codebook: str | None, coder: str | None) -> None:
             proj.add_codes(codes, label=f"Load codebook {codebook}")
         n = len(proj.codes())
     click.echo(f"Created {project}" + (f" with {n} codes from {codebook}" if codes else ""))
+
+
+def _init_from_qdpx(project: str, qdpx: str, codebook: str | None, coder: str | None) -> None:
+    """``init --from FILE.qdpx``: the whole archive lands in a new project, or nothing does."""
+    from evalbench.errors import UserError
+    from evalbench.model import ImportReport
+
+    if codebook:
+        raise UserError("--from and --codebook cannot be combined: the .qdpx brings its own codebook")
+    report = ImportReport()
+    with Project.from_qdpx(project, qdpx, report=report) as proj:
+        if coder:
+            proj.set_coder(coder)
+        data = proj.stats()
+        coders = proj.coders()
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"Created {project} from {Path(qdpx).name}: {len(data['documents'])} documents, "
+               f"{data['codes']} codes, {data['codings']} codings, "
+               f"coders: {', '.join(coders) or 'none'}")
 
 
 @click.command("open")
