@@ -26,6 +26,10 @@ def code_part(project, doc_name, seq, code, coder, *, head=None):
 
 @pytest.fixture
 def team(project):
+    return build_team(project)
+
+
+def build_team(project):
     """p01 and p03 coded by alex and sam; p02 only by alex."""
     project.add_document(make_parsed("p03.txt", [
         ("Interviewer", "First question?"), ("Ana", "We never had time for reviews."),

@@ -1,0 +1,100 @@
+"""Team commands: intercoder agreement and merging coders' projects."""
+
+from __future__ import annotations
+
+import click
+
+from evalbench.cli.common import echo_json, json_option, open_project, project_argument
+
+
+def _coder_list(ctx, param, value: str) -> list[str]:
+    coders = [c.strip() for c in value.split(",") if c.strip()]
+    if len(coders) < 2:
+        raise click.BadParameter("name at least two coders, separated by commas (e.g. alex,sam)")
+    return coders
+
+
+@click.command()
+@project_argument
+@click.option("--coders", required=True, callback=_coder_list, metavar="A,B[,C]",
+              help="Coders to compare, separated by commas.")
+@click.option("--unit", type=click.Choice(["turn", "char"]), default="turn", show_default=True,
+              help="turn: participant turns; char: every character (as NVivo's coding comparison).")
+@click.option("--include-interviewer", is_flag=True, help="Count interviewer turns too.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="REPORT.docx|.xlsx",
+              help="Also write a Word or Excel report with the disagreements.")
+@json_option
+def agreement(project: str, coders: list[str], unit: str, include_interviewer: bool,
+              output: str | None, as_json: bool) -> None:
+    """Intercoder agreement per code and overall: percent, Cohen's kappa, Krippendorff's alpha.
+
+    Only documents every named coder has coded are compared. A code nobody
+    used shows n = 0 and no statistic. Kappa needs exactly two coders.
+
+    \b
+    Example:
+      evalbench agreement study.evb --coders alex,sam
+      evalbench agreement study.evb --coders alex,sam,kim --unit char --json
+      evalbench agreement study.evb --coders alex,sam -o agreement.docx
+    """
+    with open_project(project) as proj:
+        report = proj.agreement(coders, unit=unit, include_interviewer=include_interviewer)
+        if output:
+            from evalbench.team.report_files import write_report
+
+            found = proj.disagreements(coders, unit=unit, include_interviewer=include_interviewer)
+            write_report(report, found, output)
+    if as_json:
+        echo_json(report.to_json())
+    else:
+        _print_table(report)
+    if output:
+        click.echo(f"Wrote {click.format_filename(output)}", err=True)
+
+
+def _print_table(report) -> None:
+    from evalbench.team.report_files import fmt, summary_sentence
+
+    click.echo(summary_sentence(report))
+    width = max([len(c.code) for c in report.codes] + [len("Overall")])
+    click.echo(f"{'Code':<{width}}  {'%agree':>7}  {'kappa':>6}  {'alpha':>6}  {'units':>8}  applied")
+    o = report.overall
+    click.echo(f"{'Overall':<{width}}  {fmt(o.percent, 1):>7}  {fmt(o.kappa):>6}  {fmt(o.alpha):>6}  "
+               f"{o.n_units:>8}")
+    for c in report.worst_first():
+        if not c.n_units:
+            continue
+        applied = " ".join(f"{k}={n}" for k, n in c.n_applied.items())
+        click.echo(f"{c.code:<{width}}  {fmt(c.percent, 1):>7}  {fmt(c.kappa):>6}  {fmt(c.alpha):>6}  "
+                   f"{c.n_units:>8}  {applied}")
+    unused = sum(1 for c in report.codes if not c.n_units)
+    if unused:
+        click.echo(f"({unused} code(s) not used by any of these coders: no statistic)")
+
+
+@click.command()
+@click.argument("target", type=click.Path(dir_okay=False))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@json_option
+def merge(target: str, sources: tuple[str, ...], as_json: bool) -> None:
+    """Merge other coders' projects (.evb) or REFI-QDA exports (.qdpx) into TARGET.
+
+    Documents are matched by content, codes by ID; coders stay distinct.
+    A code that differs between the files is reported as a conflict and the
+    target's version kept. Running the same merge twice adds nothing twice.
+
+    \b
+    Example:
+      evalbench merge team.evb alex.evb sam.evb
+      evalbench merge team.evb kim-export.qdpx --json
+    """
+    with open_project(target) as proj:
+        report = proj.merge(list(sources))
+    if as_json:
+        echo_json(report.to_json())
+        return
+    for line in report.lines():
+        click.echo(line)
+
+
+COMMANDS = [agreement, merge]
