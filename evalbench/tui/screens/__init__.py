@@ -1,0 +1,1 @@
+"""One screen per module: documents, coding, code browser, analysis, help and the modals."""

@@ -1,0 +1,150 @@
+"""The code browser: pick a code, see every excerpt coded with it (and its sub-codes), jump to one."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from evalbench.model import Coding
+from evalbench.tui.colors import VALENCE_STYLE, code_colors
+from evalbench.tui.messages import OpenDocument
+
+EXCERPT_CHARS = 300
+
+
+class CodeBrowserScreen(Screen):
+    """Codes on the left (with counts over all coders), excerpts on the right."""
+
+    BINDINGS = [
+        Binding("a", "toggle_coders", "All coders / mine"),
+        Binding("tab", "app.focus_next", "Switch pane", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mine_only = False
+        self.code_id: str | None = None
+        self._shown: list[Coding] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="browser"):
+            with Vertical(id="browser-codes"):
+                yield Static("Codes", classes="panel-title")
+                yield OptionList(id="code-list")
+            with Vertical(id="browser-excerpts"):
+                yield Static("Excerpts", classes="panel-title", id="excerpt-title")
+                yield OptionList(id="excerpt-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Code browser"
+        self.reload()
+        self.query_one("#code-list").focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        project = self.app.project
+        self.sub_title = f"coder {project.coder}" + (" · your codings" if self.mine_only else " · all coders")
+        self.codes = project.codes()
+        self.code_palette = code_colors(self.codes)
+        self.children_of: dict[str, list[str]] = {}
+        depth: dict[str, int] = {}
+        for c in self.codes:
+            self.children_of.setdefault(c.parent_id or "", []).append(c.id)
+            depth[c.id] = depth.get(c.parent_id, -1) + 1 if c.parent_id else 0
+        self.codings = project.codings(coder=project.coder if self.mine_only else None)
+        self.docs = {d.id: d for d in project.documents()}
+        counts: dict[str, int] = {}
+        for c in self.codings:
+            counts[c.code_id] = counts.get(c.code_id, 0) + 1
+        options = []
+        for code in self.codes:
+            text = Text("  " * depth[code.id])
+            text.append("■ ", style=self.code_palette[code.id])
+            text.append(code.name)
+            total = sum(counts.get(i, 0) for i in self._subtree(code.id))
+            if total:
+                text.append(f" {total}", style="bold cyan")
+            options.append(Option(text, id=code.id))
+        listing = self.query_one("#code-list", OptionList)
+        keep = self.code_id
+        listing.set_options(options)
+        if keep:
+            self.show_code(keep)
+
+    def _subtree(self, code_id: str) -> list[str]:
+        out, stack = [], [code_id]
+        while stack:
+            current = stack.pop()
+            out.append(current)
+            stack.extend(self.children_of.get(current, []))
+        return out
+
+    def show_code(self, code_id: str) -> None:
+        """Highlight a code and list its excerpts."""
+        listing = self.query_one("#code-list", OptionList)
+        try:
+            listing.highlighted = listing.get_option_index(code_id)
+        except Exception:
+            return
+        self._list_excerpts(code_id)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list.id == "code-list" and event.option.id:
+            self._list_excerpts(event.option.id)
+
+    def _list_excerpts(self, code_id: str) -> None:
+        self.code_id = code_id
+        wanted = set(self._subtree(code_id))
+        shown = [c for c in self.codings if c.code_id in wanted]
+        self._shown = shown
+        project = self.app.project
+        names = {c.id: c.name for c in self.codes}
+        texts: dict[int, str] = {}
+        options = []
+        for c in shown:
+            doc = self.docs.get(c.document_id)
+            if c.document_id not in texts:
+                texts[c.document_id] = project.document_text(c.document_id)
+            excerpt = " ".join(texts[c.document_id][c.start:c.end].split())
+            if len(excerpt) > EXCERPT_CHARS:
+                excerpt = excerpt[:EXCERPT_CHARS - 1] + "…"
+            attrs = doc.attributes if doc else {}
+            head = Text()
+            head.append(doc.participant or doc.name if doc else "?", style="bold")
+            role = next((v for k, v in attrs.items() if k.lower() == "role"), "")
+            if role:
+                head.append(f" ({role})", style="dim")
+            head.append(f"  {doc.name if doc else ''}", style="dim")
+            if c.code_id != code_id:
+                head.append(f"  {names.get(c.code_id, c.code_id)}", style=self.code_palette.get(c.code_id, ""))
+            if c.valence != "none":
+                head.append(f"  {c.valence}", style=VALENCE_STYLE[c.valence])
+            head.append(f"  [{c.coder}]", style="dim")
+            head.append(f"\n“{excerpt}”\n")
+            options.append(Option(head, id=str(c.id)))
+        listing = self.query_one("#excerpt-list", OptionList)
+        listing.set_options(options or [Option(Text("No excerpts coded with this code yet.", style="dim"),
+                                                disabled=True)])
+        self.query_one("#excerpt-title", Static).update(
+            f"Excerpts of {names.get(code_id, code_id)} — {len(shown)} · Enter jumps to one")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id == "code-list":
+            self.query_one("#excerpt-list").focus()
+            return
+        coding = next((c for c in self._shown if str(c.id) == event.option.id), None)
+        if coding is not None:
+            self.post_message(OpenDocument(coding.document_id, coding.start))
+
+    def action_toggle_coders(self) -> None:
+        self.mine_only = not self.mine_only
+        self.reload()

@@ -1,0 +1,456 @@
+"""The coding view: one transcript, turn by turn, coded from the keyboard.
+
+The screen owns the state (document, layout, codings, current turn, active
+coding) and calls :class:`~evalbench.project.Project` for every change, so each
+key press that changes data is committed (and undoable) at once. Widgets only
+display what they are given. Suggestions come from a thread worker on its own
+connection, because the suggester may load spaCy.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, TextArea, Tree
+
+from evalbench.errors import UserError
+from evalbench.model import Coding, Suggestion
+from evalbench.tui.colors import code_colors
+from evalbench.tui.layout import TranscriptLayout, extend
+from evalbench.tui.screens.code_picker import CodePicker
+from evalbench.tui.screens.prompt import MemoPrompt
+from evalbench.tui.widgets.code_detail import CodeDetail
+from evalbench.tui.widgets.codebook_tree import CodebookTree
+from evalbench.tui.widgets.suggestions import SuggestionsPanel
+from evalbench.tui.widgets.transcript import Transcript
+from evalbench.tui.widgets.turn_codes import TurnCodeRow, TurnCodes
+
+VALENCE_KEYS = {"b": "barrier", "f": "facilitator", "m": "mixed", "n": "neutral"}
+
+
+class CodingScreen(Screen):
+    """Read and code one document."""
+
+    BINDINGS = [
+        Binding("j", "turn(1)", "Next turn"),
+        Binding("k", "turn(-1)", "Prev turn"),
+        Binding("right_parenthesis", "sentence(1)", "Next sentence", show=False),
+        Binding("left_parenthesis", "sentence(-1)", "Prev sentence", show=False),
+        Binding("g", "next_uncoded", "Next uncoded"),
+        Binding("w", "extend('word', True)", "Select +word", show=False),
+        Binding("W", "extend('word', False)", "Select −word", show=False),
+        Binding("s", "extend('sentence', True)", "Select +sentence", show=False),
+        Binding("S", "extend('sentence', False)", "Select −sentence", show=False),
+        Binding("t", "select_turn", "Select turn", show=False),
+        Binding("c", "code", "Code"),
+        Binding("b", "valence('barrier')", "Barrier"),
+        Binding("f", "valence('facilitator')", "Facilitator"),
+        Binding("m", "valence('mixed')", "Mixed", show=False),
+        Binding("n", "valence('neutral')", "Neutral", show=False),
+        Binding("1", "accept(1)", "Accept 1", show=False),
+        Binding("2", "accept(2)", "Accept 2", show=False),
+        Binding("3", "accept(3)", "Accept 3", show=False),
+        Binding("exclamation_mark", "reject(1)", "Reject 1", show=False),
+        Binding("at", "reject(2)", "Reject 2", show=False),
+        Binding("number_sign", "reject(3)", "Reject 3", show=False),
+        Binding("right_square_bracket", "cycle_coding(1)", "Next coding", show=False),
+        Binding("left_square_bracket", "cycle_coding(-1)", "Prev coding", show=False),
+        Binding("r", "recode", "Recode", show=False),
+        Binding("d,delete", "remove_coding", "Remove", show=False),
+        Binding("o", "memo('coding')", "Memo", show=False),
+        Binding("O", "memo('turn')", "Turn memo", show=False),
+        Binding("C", "memo('code')", "Code memo", show=False),
+        Binding("v", "other_coder", "Other coder", show=False),
+        Binding("u", "app.undo", "Undo", show=False),
+        Binding("U", "app.redo", "Redo", show=False),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, document_id: int, offset: int | None = None) -> None:
+        super().__init__()
+        self.document_id = document_id
+        self.start_offset = offset
+        self.other_coder: str | None = None
+        self.active_id: int | None = None
+        self.mine: list[Coding] = []
+        self.others: list[Coding] = []
+        self.suggestions: list[Suggestion] = []
+        self.block = 0
+
+    @property
+    def project(self):
+        return self.app.project
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="coding"):
+            with Vertical(id="transcript-pane"):
+                yield Transcript(id="transcript")
+                yield Static(id="status")
+            with Vertical(id="side"):
+                yield Static("Codes on this turn", classes="panel-title")
+                yield TurnCodes(id="turn-codes")
+                yield Static("Suggestions", classes="panel-title")
+                yield SuggestionsPanel(id="suggestions")
+                yield Static("Codebook", classes="panel-title")
+                yield CodebookTree(id="codebook")
+                yield CodeDetail(id="code-detail")
+        yield Footer()
+
+    # --- loading ------------------------------------------------------------
+    def on_mount(self) -> None:
+        project = self.project
+        self.doc = project.document(self.document_id)
+        self.layout_map = TranscriptLayout(self.doc.text or "", project.turns(self.document_id))
+        self.codes = project.codes()
+        self.code_by_id = {c.id: c for c in self.codes}
+        self.code_palette = code_colors(self.codes)
+        self.depth = _depths(self.codes)
+        self.title = self.doc.name
+        self._load_codings()
+        transcript = self.query_one(Transcript)
+        transcript.show(self.layout_map, self.mine, self.others, self.code_palette)
+        self.query_one(CodebookTree).load(self.codes, self.code_palette, self._counts())
+        offset = self.start_offset
+        index = self.layout_map.block_index_at_doc(offset) if offset is not None else 0
+        self.goto_block(index, doc_offset=offset)
+        transcript.focus()
+
+    def reload(self) -> None:
+        """Re-read codings after an outside change (undo, coder switch, import)."""
+        self._load_codings()
+        self._repaint()
+
+    def _load_codings(self) -> None:
+        project = self.project
+        self.mine = project.codings(document_id=self.document_id, coder=project.coder)
+        self.others = (project.codings(document_id=self.document_id, coder=self.other_coder)
+                       if self.other_coder else [])
+        self.sub_title = f"coder {project.coder}" + (f" · showing {self.other_coder}" if self.other_coder else "")
+
+    def _counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for c in self.mine:
+            counts[c.code_id] = counts.get(c.code_id, 0) + 1
+        return counts
+
+    def _repaint(self) -> None:
+        self.query_one(Transcript).paint(self.mine, self.others, self.code_palette)
+        self.query_one(CodebookTree).set_counts(self._counts())
+        self._show_turn()
+
+    # --- the current turn ---------------------------------------------------------
+    @property
+    def turn(self):
+        return self.layout_map.blocks[self.block].turn
+
+    def goto_block(self, index: int, doc_offset: int | None = None) -> None:
+        """Put the cursor in turn ``index`` (at ``doc_offset`` if given) and show it."""
+        index = max(0, min(index, len(self.layout_map.blocks) - 1))
+        block = self.layout_map.blocks[index]
+        transcript = self.query_one(Transcript)
+        display = self.layout_map.to_display(doc_offset) if doc_offset is not None else block.display_start
+        transcript.move_cursor(self.layout_map.location(display))
+        transcript.scroll_to(y=max(0, transcript.wrapped_document.location_to_offset(
+            (block.header_line, 0)).y - 1), animate=False)
+        transcript.scroll_cursor_visible()
+        self._set_block(index)
+
+    def _set_block(self, index: int) -> None:
+        changed = index != self.block or self.active_id is None
+        self.block = index
+        self.query_one(Transcript).set_current_block(index)
+        if changed:
+            mine = self._turn_codings(self.mine)
+            self.active_id = mine[-1].id if mine else None
+        self._show_turn()
+        if changed:
+            self._load_suggestions()
+
+    def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
+        index = self.layout_map.block_index_at_line(event.selection.end[0])
+        if index != self.block:
+            self._set_block(index)
+        else:
+            self._show_status()
+
+    def _turn_codings(self, codings: list[Coding]) -> list[Coding]:
+        t = self.turn
+        return [c for c in codings if c.start < t.end and c.end > t.start]
+
+    def _show_turn(self) -> None:
+        rows = []
+        text = self.doc.text or ""
+        for coding, mine in [(c, True) for c in self._turn_codings(self.mine)] + \
+                            [(c, False) for c in self._turn_codings(self.others)]:
+            code = self.code_by_id.get(coding.code_id)
+            excerpt = " ".join(text[coding.start:coding.end].split())
+            rows.append(TurnCodeRow(coding, code.name if code else coding.code_id,
+                                    self.code_palette.get(coding.code_id, "white"),
+                                    excerpt if len(excerpt) <= 60 else excerpt[:57] + "…", mine,
+                                    bool(coding.memo)))
+        if self.active_id not in {r.coding.id for r in rows if r.mine}:
+            mine_rows = [r for r in rows if r.mine]
+            self.active_id = mine_rows[-1].coding.id if mine_rows else None
+        self.query_one(TurnCodes).show(rows, self.active_id)
+        self._show_status()
+
+    def _show_status(self) -> None:
+        t = self.turn
+        sel = self.query_one(Transcript).doc_selection()
+        what = (f"selection {len((self.doc.text or '')[sel[0]:sel[1]].split())} words" if sel
+                else "whole turn")
+        memo = " · ✎ turn memo" if self.project.memo("turn", t.id) else ""
+        self.query_one("#status", Static).update(
+            f"{self.project.coder} · turn {t.seq}/{len(self.layout_map.blocks)} ({t.role}) · "
+            f"target: {what}{memo} · ? help")
+
+    def on_option_list_option_highlighted(self, event: TurnCodes.OptionHighlighted) -> None:
+        if isinstance(event.option_list, TurnCodes):
+            self.active_id = event.option_list.active_id or self.active_id
+
+    # --- codebook panel -------------------------------------------------------------
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        code = self.code_by_id.get(event.node.data) if event.node.data else None
+        memo = self.project.memo("code", code.id) if code else ""
+        self.query_one(CodeDetail).show(code, memo=memo)
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        if event.node.data:
+            self.apply_code(event.node.data)
+
+    # --- movement ---------------------------------------------------------------------
+    def action_turn(self, step: int) -> None:
+        self.goto_block(self.block + step)
+
+    def action_sentence(self, step: int) -> None:
+        transcript = self.query_one(Transcript)
+        here = transcript.cursor_doc()
+        blocks = range(self.block, len(self.layout_map.blocks)) if step > 0 else range(self.block, -1, -1)
+        for index in blocks:
+            starts = [s for s, _e in self.layout_map.sentences(index)]
+            candidates = [s for s in starts if s > here] if step > 0 else [s for s in starts if s < here]
+            if candidates:
+                target = candidates[0] if step > 0 else candidates[-1]
+                transcript.move_cursor(self.layout_map.location(self.layout_map.to_display(target)))
+                transcript.scroll_cursor_visible()
+                return
+
+    def action_next_uncoded(self) -> None:
+        coded = self.mine
+        blocks = self.layout_map.blocks
+        for index in list(range(self.block + 1, len(blocks))) + list(range(0, self.block + 1)):
+            t = blocks[index].turn
+            if t.role == "participant" and not any(c.start < t.end and c.end > t.start for c in coded):
+                self.goto_block(index)
+                return
+        self.notify("Every participant turn has a code of yours.")
+
+    def action_extend(self, unit: str, forward: bool) -> None:
+        transcript = self.query_one(Transcript)
+        units = (self.layout_map.words if unit == "word" else self.layout_map.sentences)(self.block)
+        sel = transcript.doc_selection()
+        if sel is None:
+            start, end = extend(units, transcript.cursor_doc(), None, forward)
+        else:
+            start, end = extend(units, sel[0], sel[1], forward)
+        if end > start:
+            transcript.select_doc(start, end)
+
+    def action_select_turn(self) -> None:
+        t = self.turn
+        self.query_one(Transcript).select_doc(t.start, t.end)
+
+    def action_back(self) -> None:
+        transcript = self.query_one(Transcript)
+        if not transcript.selection.is_empty:
+            transcript.move_cursor(transcript.cursor_location)
+            return
+        self.dismiss()
+
+    # --- coding ---------------------------------------------------------------------------
+    def target_span(self) -> tuple[int, int]:
+        """What a new code applies to: the selection (kept inside its turn), else the whole turn."""
+        t = self.turn
+        sel = self.query_one(Transcript).doc_selection()
+        if sel is None:
+            return t.start, t.end
+        start, end = max(sel[0], t.start), min(sel[1], t.end)
+        return (start, end) if end > start else (t.start, t.end)
+
+    def action_code(self) -> None:
+        self.app.push_screen(CodePicker(self.codes, "Apply code", self.code_palette, self.depth), self._picked)
+
+    def _picked(self, code_id: str | None) -> None:
+        if code_id:
+            self.apply_code(code_id)
+
+    def apply_code(self, code_id: str) -> None:
+        """Code the target span; the new coding becomes the active one."""
+        start, end = self.target_span()
+        try:
+            new_id = self.project.add_coding(self.document_id, start, end, code_id)
+        except UserError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.active_id = new_id
+        transcript = self.query_one(Transcript)
+        transcript.move_cursor(transcript.cursor_location)
+        self.reload()
+
+    def _active(self) -> Coding | None:
+        coding = next((c for c in self.mine if c.id == self.active_id), None)
+        if coding is None:
+            self.notify("No coding of yours on this turn — press c to code it first.", severity="warning")
+        return coding
+
+    def _change(self, coding_id: int, **changes) -> None:
+        try:
+            self.project.update_coding(coding_id, **changes)
+        except UserError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.reload()
+
+    def action_valence(self, valence: str) -> None:
+        coding = self._active()
+        if coding is not None:
+            self._change(coding.id, valence="none" if coding.valence == valence else valence)
+
+    def action_recode(self) -> None:
+        coding = self._active()
+        if coding is not None:
+            self.app.push_screen(CodePicker(self.codes, f"Recode {self.code_name(coding.code_id)} as",
+                                            self.code_palette, self.depth),
+                                 lambda code_id: code_id and self._change(coding.id, code_id=code_id))
+
+    def action_remove_coding(self) -> None:
+        coding = self._active()
+        if coding is not None:
+            self.project.remove_coding(coding.id)
+            self.active_id = None
+            self.reload()
+            self.notify(f"Removed {self.code_name(coding.code_id)} (u to undo)")
+
+    def action_cycle_coding(self, step: int) -> None:
+        ids = [c.id for c in self._turn_codings(self.mine)]
+        if ids:
+            i = ids.index(self.active_id) if self.active_id in ids else -1
+            self.active_id = ids[(i + step) % len(ids)]
+            self._show_turn()
+
+    def code_name(self, code_id: str) -> str:
+        code = self.code_by_id.get(code_id)
+        return code.name if code else code_id
+
+    # --- memos ----------------------------------------------------------------------------
+    def action_memo(self, target: str) -> None:
+        if target == "coding":
+            coding = self._active()
+            if coding is None:
+                return
+            key, title = coding.id, f"Memo on coding {self.code_name(coding.code_id)}"
+        elif target == "turn":
+            key, title = self.turn.id, f"Memo on turn {self.turn.seq} ({self.turn.speaker or 'no speaker'})"
+        else:
+            code_id = self.query_one(CodebookTree).focused_code
+            active = next((c for c in self.mine if c.id == self.active_id), None)
+            if self.focused is not self.query_one(CodebookTree) and active is not None:
+                code_id = active.code_id
+            if not code_id:
+                self.notify("Focus a code in the codebook first.", severity="warning")
+                return
+            key, title = code_id, f"Memo on code {self.code_name(code_id)}"
+        current = self.project.memo(target, key)
+
+        def save(text: str | None) -> None:
+            if text is not None and text != current:
+                self.project.set_memo(target, key, text)
+                self.reload()
+                self.notify("Memo saved" if text else "Memo deleted")
+
+        self.app.push_screen(MemoPrompt(title, current), save)
+
+    # --- other coder ----------------------------------------------------------------------
+    def action_other_coder(self) -> None:
+        """Cycle through the other coders' codings shown beside yours (then none)."""
+        others = [c for c in self.project.coders() if c != self.project.coder]
+        if not others:
+            self.notify("No other coder has coded this project yet.")
+            return
+        order = [None, *others]
+        self.other_coder = order[(order.index(self.other_coder) + 1) % len(order)] \
+            if self.other_coder in order else others[0]
+        self.reload()
+        self.notify(f"Showing {self.other_coder}'s codings (underlined)" if self.other_coder
+                    else "Showing only your codings")
+
+    # --- suggestions ----------------------------------------------------------------------
+    def _load_suggestions(self) -> None:
+        panel = self.query_one(SuggestionsPanel)
+        self.suggestions = []
+        if not hasattr(self.project, "suggest_turn"):
+            panel.show_unavailable("Suggestions are not available in this version.")
+            return
+        if self.turn.id == 0 or self.turn.role != "participant":
+            panel.show_unavailable("Suggestions are offered on participant turns.")
+            return
+        panel.show_loading()
+        self._fetch_suggestions(self.turn.id)
+
+    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
+    def _fetch_suggestions(self, turn_id: int) -> None:
+        try:
+            with self.project.reopen() as project:
+                found = list(project.suggest_turn(turn_id, k=3))
+                stale = bool(project.suggester_stale()) if hasattr(project, "suggester_stale") else False
+        except Exception as exc:  # the panel says why; coding goes on
+            self.app.call_from_thread(self.query_one(SuggestionsPanel).show_unavailable,
+                                      f"Suggestions failed: {exc}")
+            return
+        self.app.call_from_thread(self._show_suggestions, turn_id, found, stale)
+
+    def _show_suggestions(self, turn_id: int, found: list[Suggestion], stale: bool) -> None:
+        if turn_id != self.turn.id:
+            return
+        self.suggestions = found[:3]
+        names = {c.id: c.name for c in self.codes}
+        self.query_one(SuggestionsPanel).show(self.suggestions, names, stale)
+
+    def _suggestion(self, n: int) -> Suggestion | None:
+        if n > len(self.suggestions):
+            self.notify(f"No suggestion {n} on this turn.", severity="warning")
+            return None
+        return self.suggestions[n - 1]
+
+    def action_accept(self, n: int) -> None:
+        s = self._suggestion(n)
+        if s is None or not hasattr(self.project, "accept_suggestion"):
+            return
+        try:
+            new_id = self.project.accept_suggestion(s.id)
+        except UserError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if isinstance(new_id, int):
+            self.active_id = new_id
+        self.reload()
+        self._load_suggestions()
+
+    def action_reject(self, n: int) -> None:
+        s = self._suggestion(n)
+        if s is None or not hasattr(self.project, "reject_suggestion"):
+            return
+        self.project.reject_suggestion(s.id)
+        self.notify(f"Rejected {self.code_name(s.code_id)}")
+        self._load_suggestions()
+
+
+def _depths(codes) -> dict[str, int]:
+    depth: dict[str, int] = {}
+    for c in codes:
+        depth[c.id] = depth.get(c.parent_id, -1) + 1 if c.parent_id else 0
+    return depth

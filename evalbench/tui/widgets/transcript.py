@@ -1,0 +1,156 @@
+"""The transcript: a read-only TextArea that paints turns, codings and the current turn.
+
+Styling happens in :meth:`get_line` from a per-line span index that is rebuilt
+only when codings change (DESIGN: restyling thousands of spans this way takes
+tens of milliseconds; the built-in offset conversions are too slow for it).
+The widget knows nothing about the project: the coding screen gives it a
+:class:`~evalbench.tui.layout.TranscriptLayout` and the codings to paint.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import TextArea
+from textual.widgets.text_area import Selection
+
+from evalbench.model import Coding
+from evalbench.tui.colors import code_background, code_color
+from evalbench.tui.layout import TranscriptLayout
+
+HEADER = Style(bold=True)
+HEADER_CURRENT = Style(bold=True, reverse=True)
+INTERVIEWER = Style(color="grey58")
+INTERVIEWER_HEADER = Style(color="grey50", bold=True)
+OVERLAP = Style(bold=True, underline=True)
+
+
+class Transcript(TextArea):
+    """Read-only transcript view; selection is the TextArea's own (keys or mouse)."""
+
+    # The TextArea's editing keys do nothing read-only; hide them so the screen's
+    # bindings (delete = remove coding, ctrl+z/y = project undo/redo) are reached.
+    BINDINGS = [
+        Binding("delete,ctrl+d", "screen.remove_coding", show=False),
+        Binding("ctrl+z", "app.undo", show=False),
+        Binding("ctrl+y", "app.redo", show=False),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__("", read_only=True, soft_wrap=True, show_cursor=True, **kwargs)
+        self.cursor_blink = False
+        self.highlight_cursor_line = False
+        self.layout_map: TranscriptLayout | None = None
+        self.current_block = 0
+        self._line_spans: dict[int, list[tuple[int, int, Style]]] = {}
+        self._quiet_lines: set[int] = set()
+
+    # --- content ------------------------------------------------------------
+    def show(self, layout: TranscriptLayout, codings: list[Coding], others: list[Coding],
+             colors: dict[str, str]) -> None:
+        """Load a laid-out transcript and paint its codings."""
+        self.layout_map = layout
+        self.load_text(layout.display)
+        self._quiet_lines = set()
+        for block in layout.blocks:
+            if block.turn.role == "interviewer":
+                self._quiet_lines.update(range(block.first_line, block.last_line + 1))
+        self.paint(codings, others, colors)
+
+    def paint(self, codings: list[Coding], others: list[Coding], colors: dict[str, str]) -> None:
+        """Rebuild the per-line style index for these codings and redraw."""
+        layout = self.layout_map
+        if layout is None:
+            return
+        spans: dict[int, list[tuple[int, int, str, bool]]] = {}
+        for coding, mine in [(c, True) for c in codings] + [(c, False) for c in others]:
+            color = colors.get(coding.code_id, "grey50")
+            for s, e in layout.display_spans(coding.start, coding.end):
+                (r0, c0), (r1, c1) = layout.location(s), layout.location(e)
+                for row in range(r0, r1 + 1):
+                    start = c0 if row == r0 else 0
+                    end = c1 if row == r1 else layout.line_starts[row + 1] - layout.line_starts[row] - 1
+                    if end > start:
+                        spans.setdefault(row, []).append((start, end, color, mine))
+        self._line_spans = {row: _segments(items) for row, items in spans.items()}
+        self.redraw()
+
+    def redraw(self) -> None:
+        self._line_cache.clear()
+        self.refresh()
+
+    def set_current_block(self, index: int) -> None:
+        if index != self.current_block:
+            self.current_block = index
+            self.redraw()
+
+    # --- rendering ------------------------------------------------------------
+    def get_line(self, line_index: int) -> Text:
+        line = super().get_line(line_index)
+        layout = self.layout_map
+        if layout is None:
+            return line
+        index = layout.block_index_at_line(line_index)
+        block = layout.blocks[index]
+        if line_index == block.header_line:
+            quiet = block.turn.role == "interviewer"
+            style = HEADER_CURRENT if index == self.current_block else (INTERVIEWER_HEADER if quiet else HEADER)
+            line.stylize(style)
+            return line
+        if line_index in self._quiet_lines:
+            line.stylize(INTERVIEWER)
+        for start, end, style in self._line_spans.get(line_index, ()):
+            line.stylize(style, start, end)
+        return line
+
+    # --- selection in document offsets --------------------------------------------
+    def doc_selection(self) -> tuple[int, int] | None:
+        """The selected span in document offsets, or None when nothing is selected."""
+        layout = self.layout_map
+        if layout is None or self.selection.is_empty:
+            return None
+        a, b = sorted(self.selection)
+        start, end = layout.to_doc(layout.offset(a)), layout.to_doc(layout.offset(b))
+        return (start, end) if end > start else None
+
+    def select_doc(self, start: int, end: int) -> None:
+        """Select a document span (cursor at its end) and keep it in view."""
+        layout = self.layout_map
+        if layout is None:
+            return
+        a = layout.location(layout.to_display(start))
+        b = layout.location(layout.to_display(end))
+        self.selection = Selection(a, b)
+        self.scroll_cursor_visible()
+
+    def cursor_doc(self) -> int:
+        """Document offset under the cursor."""
+        layout = self.layout_map
+        return layout.to_doc(layout.offset(self.cursor_location)) if layout else 0
+
+
+def _segments(items: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, Style]]:
+    """Flatten overlapping coded intervals on one line into styled segments.
+
+    Your codings paint the background in the code colour (the shortest coding
+    wins, so a nested code stays visible); where two of yours overlap the text
+    is bold and underlined; another coder's codings underline in their colour.
+    """
+    points = sorted({p for s, e, _c, _m in items for p in (s, e)})
+    out = []
+    for a, b in zip(points, points[1:], strict=False):
+        cover = [(e - s, color, mine) for s, e, color, mine in items if s <= a and e >= b]
+        if not cover:
+            continue
+        mine = sorted(c for c in cover if c[2])
+        theirs = sorted(c for c in cover if not c[2])
+        style = Style()
+        if mine:
+            style += Style(bgcolor=code_background(mine[0][1]))
+            if len(mine) > 1:
+                style += OVERLAP
+        if theirs:
+            style += Style(underline=True, color=code_color(theirs[0][1]) if not mine else None)
+        out.append((a, b, style))
+    return out
