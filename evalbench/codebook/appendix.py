@@ -38,13 +38,16 @@ def codebook_markdown(book: Codebook) -> str:
     header = ["| " + " | ".join(COLUMNS) + " |", "|" + "|".join("---" for _ in COLUMNS) + "|"]
     if not _sectioned(book):
         return "\n".join([*lines, *header, *(_md_row(book, c, 0) for c in book.tree_order())]) + "\n"
-    for top in book.tree_order():
-        if top.parent_id is not None:
-            continue
+    sections: list[tuple] = []
+    for code in book.tree_order():
+        if code.parent_id is None:
+            sections.append((code, []))
+        else:
+            sections[-1][1].append(code)
+    for top, subtree in sections:
         lines += [f"## {top.name}", ""]
         if top.definition:
             lines += [_md_cell(top.definition), ""]
-        subtree = [c for c in book.tree_order() if top.id in _ancestors(book, c.id)]
         if subtree:
             lines += [*header, *(_md_row(book, c, 1) for c in subtree), ""]
     return "\n".join(lines).rstrip() + "\n"
@@ -63,15 +66,6 @@ def _md_row(book: Codebook, code, offset: int) -> str:
 def _sectioned(book: Codebook) -> bool:
     """Top-level codes become section rows only when there is a hierarchy under them."""
     return any(c.parent_id for c in book.codes)
-
-
-def _ancestors(book: Codebook, code_id: str) -> list[str]:
-    index, out = book.by_id(), []
-    cur = index[code_id].parent_id
-    while cur is not None:
-        out.append(cur)
-        cur = index[cur].parent_id
-    return out
 
 
 # --- Word ----------------------------------------------------------------------------

@@ -52,10 +52,15 @@ class Codebook:
     #: (code ID, key) -> (line, column) of one field, for errors about that field.
     field_positions: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict, repr=False)
     document: Any = field(default=None, repr=False, compare=False)
+    _index: tuple = field(default=(None, None), init=False, repr=False, compare=False)
 
     # --- lookups -----------------------------------------------------------
     def by_id(self) -> dict[str, Code]:
-        return {c.id: c for c in self.codes}
+        """ID -> code (cached until ``codes`` is replaced or changes length; do not mutate)."""
+        key = (id(self.codes), len(self.codes))
+        if self._index[0] != key:
+            self._index = (key, {c.id: c for c in self.codes})
+        return self._index[1]
 
     def get(self, code_id: str) -> Code | None:
         return self.by_id().get(code_id)
