@@ -42,7 +42,7 @@ class Limits:
     max_member_bytes: int = 256 * 1024 * 1024
     max_total_bytes: int = 1024 * 1024 * 1024
     #: A member this much larger than its compressed form is a bomb, once past ``ratio_floor`` bytes.
-    max_ratio: int = 1000
+    max_ratio: int = 200
     ratio_floor: int = 16 * 1024 * 1024
 
 
