@@ -79,6 +79,28 @@ def test_docx_bold_label_without_colon(tmp_path):
     ]
 
 
+def test_docx_bold_character_style_and_table_layout(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Interview P11", style="Title")
+    para = document.add_paragraph()
+    para.add_run("[00:00:04] Interviewer:", style="Strong")
+    para.add_run(" Shall we start?")
+    table = document.add_table(rows=2, cols=3)
+    for row, cells in zip(table.rows, [("00:00:09", "Dr Patel", "Yes."), ("00:00:12", "Interviewer", "Good?")]):
+        for cell, value in zip(row.cells, cells):
+            cell.text = value
+    document.save(tmp_path / "p11.docx")
+    doc = parse_file(tmp_path / "p11.docx")
+    assert turns(doc) == [
+        ("Interviewer", "00:00:04", "Shall we start?"),
+        ("Dr Patel", "00:00:09", "Yes."),
+        ("Interviewer", "00:00:12", "Good?"),
+    ]
+    assert doc.text.startswith("Interview P11\n\n[00:00:04] Interviewer: ")
+
+
 # --- subtitles -------------------------------------------------------------------
 
 ZOOM_VTT = """WEBVTT

@@ -163,3 +163,25 @@ def test_parser_never_raises_and_spans_are_sound(lines):
         assert 0 <= last_end <= turn.start <= turn.end <= len(doc.text)
         last_end = turn.end
         assert doc.text[turn.start : turn.end].strip()
+
+
+def test_key_value_header_block_is_front_matter_not_turns(tmp_path):
+    doc, turns = turns_of(
+        tmp_path,
+        "Participant ID: P03\nInterviewer: Dana Whitfield\nMode: Zoom\n\n"
+        "Interviewer: Thanks for coming. Shall we start?\nDr Patel: Yes.\nInterviewer: Good?\nDr Patel: Fine.\n",
+    )
+    assert [s for s, _, _ in turns] == ["Interviewer", "Dr Patel"] * 2
+    assert doc.text[: doc.turns[0].start] == (
+        "Participant ID: P03\nInterviewer: Dana Whitfield\nMode: Zoom\n\nInterviewer: "
+    )
+
+
+def test_short_opening_exchange_is_not_mistaken_for_a_header(tmp_path):
+    _, turns = turns_of(tmp_path, "Interviewer: Hi\nDr Patel: Hello there\nInterviewer: So?\nDr Patel: Fine.\n")
+    assert [s for s, _, _ in turns] == ["Interviewer", "Dr Patel"] * 2
+
+
+def test_names_in_scripts_without_case(tmp_path):
+    _, turns = turns_of(tmp_path, "Interviewer: 你好?\n王医生: 很好。\n")
+    assert [s for s, _, _ in turns] == ["Interviewer", "王医生"]

@@ -98,11 +98,11 @@ def is_label(label: str) -> bool:
     if role_from_label(label):
         return True
     first = words[0]
-    if not first[0].isupper() or first.lower().rstrip(".") in _NOT_SPEAKERS:
+    if first[0].islower() or first.lower().rstrip(".") in _NOT_SPEAKERS:
         return False
     if label.lower() in _NOT_SPEAKERS:
         return False
-    return all(w[0].isupper() or w[0].isdigit() or w.lower() in _PARTICLES for w in words[1:])
+    return all(not w[0].islower() or w.lower() in _PARTICLES for w in words[1:])
 
 
 def _unbold(line: str) -> str:
@@ -189,10 +189,48 @@ def _demote_one_offs(tags: list[tuple]) -> list[tuple]:
     return out
 
 
+def _front_block(tags: list[tuple]) -> list[tuple]:
+    """A header block of ``Key: value`` lines at the top is front matter, not turns.
+
+    ``Participant ID: P03`` / ``Interviewer: Dana Whitfield`` above the
+    interview: short values without sentence punctuation, each key once, at
+    least one line that is not a recurring speaker, and real turns after it.
+    """
+    counts = Counter(t[1] for t in tags if t[0] == "label")
+    run: list[int] = []
+    keys: set[str] = set()
+    start = next((i for i, t in enumerate(tags) if t[0] != "blank"), len(tags))
+    for i in range(start, len(tags)):
+        t = tags[i]
+        if t[0] == "text" and len(t[1].split()) <= 8:
+            run.append(i)
+        elif (
+            t[0] == "label"
+            and not t[4]
+            and t[1] not in keys
+            and 0 < len(t[3].split()) <= 6
+            and not t[3].endswith((".", "?", "!", "…"))
+        ):
+            keys.add(t[1])
+            run.append(i)
+        else:
+            break
+    labels = [i for i in run if tags[i][0] == "label"]
+    one_off = any(tags[i][0] == "text" or counts[tags[i][1]] == 1 for i in run)
+    if len(run) < 2 or not labels or not one_off:
+        return tags
+    if not any(t[0] == "label" for t in tags[run[-1] + 1 :]):
+        return tags
+    out = list(tags)
+    for i in labels:  # text before the first label is preamble
+        out[i] = ("text", f"{tags[i][1]}: {tags[i][3]}")
+    return out
+
+
 def parse_paras(paras: list[Para] | list[str]) -> tuple[list[str], list[Block]]:
     """Split lines into (preamble paragraphs, speaker blocks)."""
     items = [p if isinstance(p, Para) else Para(p) for p in paras]
-    tags = _demote_one_offs([_classify(p) for p in items])
+    tags = _front_block(_demote_one_offs([_classify(p) for p in items]))
     if not any(t[0] == "label" for t in tags):
         # Prose: headings and front matter above the first paragraph are not turns.
         body = next((i for i, t in enumerate(tags) if t[0] in ("text", "time")), len(tags))
