@@ -116,6 +116,21 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class TrainReport:
+    """What training the suggestion model did (``Project.train_suggester``)."""
+
+    model: str  # e.g. 'textcat_multilabel-bow (blank:en)'
+    model_version: str
+    examples: int  # training texts, including codebook seeds and negatives
+    coded_turns: int  # participant turns with at least one human code
+    rejections: int  # rejected suggestions used as negatives
+    labels: int  # codes the model can suggest
+    epochs: int
+    seconds: float
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
 class Memo:
     """A note attached to a project, document, turn, code, coding or matrix cell."""
 
