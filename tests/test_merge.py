@@ -142,3 +142,16 @@ def test_merge_command_json(pair):
     text = CliRunner().invoke(main, ["merge", target, str(sam_path)]).output
     assert "0 coding(s) added, 3 already present" in text
     assert "conflict: code inner.culture differs in definition (target kept)" in text
+
+
+def test_merge_from_qdpx_export(pair, tmp_path):
+    from evalbench.refi.qdpx_export import export_qdpx
+
+    alex, sam_path = pair
+    with Project.open(sam_path) as sam:
+        export_qdpx(sam, tmp_path / "sam.qdpx")
+    src = alex.merge([tmp_path / "sam.qdpx"]).sources[0]
+    assert src.documents_matched == 1 and src.documents_added == ["p03.txt"]
+    assert src.codings_added == 3
+    assert {c.code_id for c in alex.codings(coder="sam")} == {"inner.priority", "inner.culture", "inner.extra"}
+    assert alex.merge([tmp_path / "sam.qdpx"]).sources[0].codings_added == 0

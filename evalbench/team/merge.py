@@ -114,15 +114,9 @@ def merge_sources(target: Project, sources: list[Path], *, progress: Progress = 
 
 def qdpx_as_project(path: Path, scratch: Path) -> Project:
     """Import a REFI-QDA project export into a scratch project file and open it."""
-    try:
-        from evalbench.refi.qdpx_import import import_qdpx
-    except ImportError as exc:
-        raise UserError(f"{path.name}: this evalbench cannot read .qdpx projects yet") from exc
-    from evalbench.project import Project
+    from evalbench.refi.qdpx_import import import_qdpx
 
-    project = Project.init(scratch, coder="merge")
-    import_qdpx(project, path)
-    return project
+    return import_qdpx(scratch, path)
 
 
 def _text_hash(text: str) -> str:
