@@ -1,0 +1,141 @@
+"""What every export shares: safe spreadsheet cells, excerpt rows, deterministic packages, progress.
+
+Office files (docx, xlsx) are zip packages whose entries carry timestamps and
+whose core properties name an author and dates. So that the same project gives
+the same file, and no login name leaks into a shared report, packages are
+rewritten with fixed entry times and explicit core properties: no author, the
+project's name as title, and as dates the time of the project's last coding.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from threading import Event
+from xml.sax.saxutils import escape
+
+from evalbench.errors import UserError
+
+Progress = Callable[[int, int, str], None]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A spreadsheet cell value that cannot run as a formula (OWASP CSV injection advice).
+
+    Text starting with ``= + - @``, a tab or a carriage return gets a leading
+    apostrophe; numbers and other values pass through unchanged.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+class Steps:
+    """Progress reporting and cancellation for an export of a known number of steps."""
+
+    def __init__(self, total: int, progress: Progress | None, cancel: Event | None) -> None:
+        self.total, self.done = total, 0
+        self.progress, self.cancel = progress, cancel
+
+    def __call__(self, message: str) -> None:
+        """Mark the start of the next step; raises UserError if the export was cancelled."""
+        if self.cancel is not None and self.cancel.is_set():
+            raise UserError("export cancelled; nothing was written")
+        if self.progress is not None:
+            self.progress(self.done, self.total, message)
+        self.done += 1
+
+    def finish(self, message: str = "done") -> None:
+        if self.progress is not None:
+            self.progress(self.total, self.total, message)
+
+
+def export_timestamp(project) -> str:
+    """The moment the exported content describes: the last coding's time (else project creation)."""
+    row = project.conn.execute("SELECT max(created_at) FROM codings").fetchone()
+    stamp = (row[0] if row else None) or project.meta("created_at") or "2000-01-01T00:00:00Z"
+    stamp = stamp.replace("+00:00", "Z")
+    return stamp if stamp.endswith("Z") else stamp[:19] + "Z"
+
+
+def core_xml(title: str, stamp: str) -> bytes:
+    """docProps/core.xml with a title, dates, and no author."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"'
+        ' xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(title)}</dc:title><dc:creator></dc:creator>"
+        "<cp:lastModifiedBy></cp:lastModifiedBy><cp:revision>1</cp:revision>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+        "</cp:coreProperties>").encode()
+
+
+def deterministic_package(data: bytes, *, title: str, stamp: str) -> bytes:
+    """Rewrite an Office zip package: fixed entry times, sorted-stable order, our core properties."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            payload = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                payload = core_xml(title, stamp)
+            entry = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            dst.writestr(entry, payload)
+    return out.getvalue()
+
+
+def excerpt_columns(frame) -> list[str]:
+    """Header of the one-row-per-excerpt table (attribute columns depend on the project)."""
+    attrs = [c[5:] for c in frame.columns if c.startswith("attr.")]
+    return ["document", "participant", *attrs, "turn", "speaker", "speaker_role", "code_id", "code",
+            "construct", "domain", "valence", "coder", "starred", "memo", "text", "start", "end", "coding_id"]
+
+
+def excerpt_rows(frame, tree):
+    """Rows (lists) of the excerpt table, in document order, values safe for spreadsheets."""
+    attr_cols = [c for c in frame.columns if c.startswith("attr.")]
+    col = {c: frame[c].tolist() for c in frame.columns}
+    for i in range(len(frame)):
+        turn = col["turn"][i]
+        yield [safe_cell(v) for v in (
+            col["document"][i], col["participant"][i], *(_plain(col[c][i]) for c in attr_cols),
+            int_or_none(turn),
+            col["speaker"][i], col["speaker_role"][i], col["code_id"][i], col["code"][i],
+            tree.name(col["construct_id"][i]), tree.name(col["domain_id"][i]), col["valence"][i],
+            col["coder"][i], "yes" if col["starred"][i] else "", col["memo"][i], col["text"][i],
+            int(col["start"][i]), int(col["end"][i]), int(col["coding_id"][i]))]
+
+
+def int_or_none(value) -> int | None:
+    """An integer, or None for a missing value (None, NaN, pandas NA)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _plain(value):
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return value
+
+
+def table_rows(table, *, index_label: str):
+    """A DataFrame as header + rows of plain values (index first), for sheets and CSV files."""
+    header = [index_label, *[str(c) for c in table.columns]]
+    rows = []
+    for idx, values in zip(table.index, table.itertuples(index=False), strict=True):
+        rows.append([safe_cell(str(idx)), *(safe_cell(_number(v)) for v in values)])
+    return header, rows
+
+
+def _number(value):
+    if hasattr(value, "item"):
+        value = value.item()
+    return _plain(value)
