@@ -174,7 +174,7 @@ def _memos(proj, data: RefiProject, doc_ids: dict[str, int], used: set[str], cod
     for g, note in data.notes.items():
         if g in used:
             continue
-        kind, key = data.note_targets.get(g, ("project", ""))
+        kind, key = data.note_targets.get(g, ("unreferenced", ""))
         text = note.text
         if kind == "document" and key in doc_ids:
             target = ("document", str(doc_ids[key]))
