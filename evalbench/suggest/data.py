@@ -1,0 +1,131 @@
+"""What the suggester learns from, read from the project file.
+
+Participant turns with their text; the codes human coders gave each turn
+(manual, accepted-suggestion, imported and merged codings that overlap it;
+never ``rule`` auto-codings); the codes coders rejected for a turn; and seed
+texts written from the codebook (definition, inclusion, examples, keywords)
+so that a model exists before anyone has coded.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass, field
+
+from evalbench.model import Code
+
+#: Coding origins that are a human judgement and so may teach the model.
+HUMAN_ORIGINS = ("manual", "suggestion", "import", "merge")
+_ORIGINS_SQL = "(" + ", ".join(f"'{o}'" for o in HUMAN_ORIGINS) + ")"
+
+
+@dataclass
+class TurnText:
+    """A participant turn and its text."""
+
+    id: int
+    document_id: int
+    seq: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class LabelledTurn:
+    """A turn with the codes given to it and the codes rejected for it."""
+
+    turn: TurnText
+    codes: set[str] = field(default_factory=set)
+    rejected: set[str] = field(default_factory=set)
+
+
+def participant_turns(conn: sqlite3.Connection, document_id: int | None = None,
+                      turn_id: int | None = None) -> list[TurnText]:
+    """Participant turns (optionally of one document, or one turn) with their text."""
+    sql = ("SELECT t.id, t.document_id, t.seq, t.start, t.\"end\", "
+           "substr(d.text, t.start + 1, t.\"end\" - t.start) FROM turns t "
+           "JOIN documents d ON d.id = t.document_id LEFT JOIN speakers s ON s.id = t.speaker_id "
+           "WHERE COALESCE(s.role, 'participant') = 'participant'")
+    args: list = []
+    if document_id is not None:
+        sql += " AND t.document_id = ?"
+        args.append(document_id)
+    if turn_id is not None:
+        sql += " AND t.id = ?"
+        args.append(turn_id)
+    return [TurnText(*r) for r in conn.execute(sql + " ORDER BY t.document_id, t.seq", args)]
+
+
+def labelled_turns(conn: sqlite3.Connection, *, coder: str | None = None,
+                   include_uncoded: bool = True) -> list[LabelledTurn]:
+    """Participant turns in documents someone coded, with human codes and rejections.
+
+    With ``coder``, only that coder's codings and rejections count. Uncoded
+    turns of coded documents are kept (as negatives) when ``include_uncoded``.
+    """
+    who = " AND c.coder = ?" if coder else ""
+    args = (coder,) if coder else ()
+    rows = conn.execute(
+        "SELECT t.id, c.code_id FROM codings c JOIN turns t ON t.document_id = c.document_id "
+        "AND c.start < t.\"end\" AND c.\"end\" > t.start "
+        f"WHERE c.origin IN {_ORIGINS_SQL}{who}", args).fetchall()
+    rejected = conn.execute(
+        "SELECT turn_id, code_id FROM suggestions WHERE status = 'rejected' AND turn_id IS NOT NULL"
+        + (" AND coder = ?" if coder else ""), args).fetchall()
+    coded_docs = {r[0] for r in conn.execute(
+        f"SELECT DISTINCT c.document_id FROM codings c WHERE c.origin IN {_ORIGINS_SQL}{who}", args)}
+    codes: dict[int, set[str]] = {}
+    for tid, code in rows:
+        codes.setdefault(tid, set()).add(code)
+    rejects: dict[int, set[str]] = {}
+    for tid, code in rejected:
+        rejects.setdefault(tid, set()).add(code)
+    out = []
+    for turn in participant_turns(conn):
+        if turn.id in codes or turn.id in rejects or (include_uncoded and turn.document_id in coded_docs):
+            out.append(LabelledTurn(turn, codes.get(turn.id, set()),
+                                    rejects.get(turn.id, set()) - codes.get(turn.id, set())))
+    return out
+
+
+def seed_texts(codes: list[Code]) -> list[tuple[str, str]]:
+    """(code id, text) pairs written from the codebook: the model's starting point."""
+    out = []
+    for code in codes:
+        parts = [code.name, code.definition, code.inclusion, *code.examples, *code.keywords]
+        text = ". ".join(p for p in parts if p)
+        if text:
+            out.append((code.id, text))
+        for example in code.examples:
+            out.append((code.id, example))
+    return out
+
+
+def valence_history(conn: sqlite3.Connection, coder: str) -> dict[str, Counter]:
+    """code id -> Counter of the valences this coder gave it."""
+    out: dict[str, Counter] = {}
+    for code, valence, n in conn.execute(
+            "SELECT code_id, valence, count(*) FROM codings WHERE coder = ? GROUP BY code_id, valence",
+            (coder,)):
+        out.setdefault(code, Counter())[valence] = n
+    return out
+
+
+def has_training_data(conn: sqlite3.Connection) -> bool:
+    """True when any human coding or rejected suggestion exists."""
+    return conn.execute(
+        f"SELECT EXISTS (SELECT 1 FROM codings WHERE origin IN {_ORIGINS_SQL}) "
+        "OR EXISTS (SELECT 1 FROM suggestions WHERE status = 'rejected')").fetchone()[0] == 1
+
+
+def training_fingerprint(conn: sqlite3.Connection) -> str:
+    """Changes whenever the human codings, rejections or codebook change; cheap to compute."""
+    c = conn.execute(
+        f"SELECT count(*), coalesce(max(id), 0), total(start + \"end\"), total(length(code_id) * id) "
+        f"FROM codings WHERE origin IN {_ORIGINS_SQL}").fetchone()
+    s = conn.execute("SELECT count(*), total(id) FROM suggestions WHERE status = 'rejected'").fetchone()
+    k = conn.execute("SELECT count(*), total(length(id) + length(keywords) + length(definition) "
+                     "+ length(examples)) FROM codes").fetchone()
+    return ":".join(str(int(x)) for x in (*c, *s, *k))

@@ -1,0 +1,131 @@
+"""Ranking codes for turns: codebook rules and the learned model, combined.
+
+For each turn the rule score ``r`` (keyword matches) and the model score ``m``
+(classifier probability) are combined as a noisy-or, ``1 - (1 - m)(1 - w r)``,
+where the rules' weight ``w`` drops once the model has learned from real
+coding. Codes below the threshold are never shown. Each candidate carries its
+evidence (matched keywords, then the turn's words most typical of the code in
+training), a suggested valence and its provenance.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from evalbench.model import Code
+from evalbench.suggest.learned import NAME as MODEL_NAME
+from evalbench.suggest.learned import LearnedModel
+from evalbench.suggest.nlp import Pipeline, doc_words
+from evalbench.suggest.rules import RuleMatcher
+from evalbench.suggest.valence import suggest_valence
+
+DEFAULT_THRESHOLD = 0.3
+#: Weight of the rules once the model was trained on coded turns (1.0 before).
+RULE_WEIGHT_TRAINED = 0.5
+#: Model scores below this do not count as the model "suggesting" a code.
+MODEL_FLOOR = 0.1
+MAX_EVIDENCE = 5
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A code proposed for one text, before it is stored."""
+
+    code_id: str
+    score: float
+    source: str  # 'rules' | 'model' | 'rules+model'
+    evidence: tuple[str, ...]
+    valence: str | None
+    model: str
+    model_version: str
+
+
+def turn_keys(words: list[tuple[str, str, bool, int]]) -> list[str]:
+    """The classifier's view of a turn: normalised words that are not stop words."""
+    return [key for _, key, stop, _ in words if not stop]
+
+
+class Suggester:
+    """Rules plus an optional learned model over one codebook and one pipeline."""
+
+    def __init__(self, codes: list[Code], pipeline: Pipeline, model: LearnedModel | None = None,
+                 *, threshold: float = DEFAULT_THRESHOLD) -> None:
+        self.pipeline = pipeline
+        self.codes = {c.id: c for c in codes}
+        self.rules = RuleMatcher(codes, pipeline)
+        self.model = model if model is None or model.labels else None
+        self.threshold = threshold
+        trained = bool(model and model.info.get("coded_turns"))
+        self.rule_weight = RULE_WEIGHT_TRAINED if trained else 1.0
+        self._label_index = {label: i for i, label in enumerate(model.labels)} if model else {}
+
+    # provenance -----------------------------------------------------------
+    def _provenance(self, source: str) -> tuple[str, str]:
+        base = self.pipeline.name
+        rules = f"rules {self.rules.version}"
+        if source == "rules":
+            return f"codebook-keywords ({base})", f"{self.pipeline.version}; {rules}"
+        model = f"model {self.model.version}"
+        if source == "model":
+            return f"{MODEL_NAME} ({base})", f"{self.pipeline.version}; {model}"
+        return f"{MODEL_NAME} + codebook-keywords ({base})", f"{self.pipeline.version}; {model}; {rules}"
+
+    # ranking -----------------------------------------------------------------
+    def rank(self, texts: list[str], *, k: int = 3, exclude: list[set[str]] | None = None,
+             history: dict[str, Counter] | None = None, with_valence: bool = True,
+             threshold: float | None = None) -> list[list[Candidate]]:
+        """The top ``k`` candidates for each text, best first, at or above the threshold."""
+        threshold = self.threshold if threshold is None else threshold
+        docs = list(self.pipeline.docs(texts))
+        words = [doc_words(d) for d in docs]
+        scores = self.model.predict([turn_keys(w) for w in words]) if self.model else None
+        out = []
+        for i, doc in enumerate(docs):
+            skip = exclude[i] if exclude else set()
+            hits = self.rules.match_doc(doc)
+            row = scores[i] if scores is not None else None
+            combined: dict[str, tuple[float, float, float]] = {}
+            if row is not None:
+                for j in row.argsort()[::-1][: k + len(skip) + 3]:
+                    m = float(row[j])
+                    if m < MODEL_FLOOR:
+                        break
+                    combined[self.model.labels[j]] = (m, 0.0, 0.0)
+            for code_id, hit in hits.items():
+                j = self._label_index.get(code_id)
+                m = float(row[j]) if row is not None and j is not None else 0.0
+                combined[code_id] = (m, hit.score, 0.0)
+            ranked = []
+            for code_id, (m, r, _) in combined.items():
+                if code_id in skip or code_id not in self.codes:
+                    continue
+                score = 1.0 - (1.0 - m) * (1.0 - self.rule_weight * r)
+                if score >= threshold:
+                    ranked.append((score, code_id, m, r))
+            ranked.sort(key=lambda t: (-t[0], t[1]))
+            out.append([self._candidate(doc, words[i], hits.get(code_id), code_id, score, m, history,
+                                        with_valence)
+                        for score, code_id, m, r in ranked[:k]])
+        return out
+
+    def _candidate(self, doc, words, hit, code_id: str, score: float, m: float,
+                   history: dict[str, Counter] | None, with_valence: bool) -> Candidate:
+        by_model = self.model is not None and m >= MODEL_FLOOR
+        source = ("rules+model" if hit and by_model else "rules" if hit else "model")
+        evidence = list(hit.evidence) if hit else []
+        spans = list(hit.spans) if hit else []
+        if by_model:
+            typical = set(self.model.lexicon.get(code_id, ()))
+            for surface, key, _, idx in words:
+                if len(evidence) >= MAX_EVIDENCE:
+                    break
+                if key in typical and surface not in evidence:
+                    evidence.append(surface)
+                    spans.append((idx, idx + len(surface)))
+        valence = None
+        if with_valence and self.codes[code_id].valence_applies:
+            valence = suggest_valence(doc.text, spans, (history or {}).get(code_id))
+        model, version = self._provenance(source)
+        return Candidate(code_id, round(score, 4), source, tuple(evidence[:MAX_EVIDENCE]), valence,
+                         model, version)

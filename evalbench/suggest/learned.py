@@ -1,0 +1,161 @@
+"""The learned model: a spaCy ``textcat_multilabel`` bag-of-words classifier.
+
+It reads a turn as its normalised, non-stop words (the same keys the rules
+use), so word variants share weights. Training data are the project's coded
+participant turns (1 for the codes given, 0 for the rest), rejected
+suggestions (0 for that code only; other codes unknown), uncoded turns of
+coded documents (all 0) and codebook seed texts (1 for their code). Beside the
+weights it keeps, per code, the words most typical of it in the training data:
+the evidence shown for a model suggestion.
+
+Serialised as zlib-compressed spaCy bytes plus a JSON header, so it can live
+inside the project file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import threading
+import time
+import zlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+ARCH = {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False,
+        "ngram_size": 1, "no_output_layer": False, "length": 32768}
+NAME = "textcat_multilabel-bow"
+LEARN_RATE = 0.02
+#: Example-updates per training run; epochs = this / examples, kept within [5, 20].
+UPDATE_BUDGET = 24_000
+_EMPTY = "<empty>"
+
+
+@dataclass
+class Example:
+    """One training text as normalised keys, with its known labels (code -> 0/1)."""
+
+    keys: list[str]
+    cats: dict[str, float]
+
+
+@dataclass
+class LearnedModel:
+    """A trained classifier with its labels, evidence lexicon and provenance."""
+
+    nlp: object
+    labels: list[str]
+    lexicon: dict[str, list[str]]
+    info: dict = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        return self.info.get("version", "?")
+
+    def predict(self, key_lists: list[list[str]]):
+        """Scores (a numpy array, one row per text, one column per label)."""
+        from spacy.tokens import Doc
+
+        textcat = self.nlp.get_pipe("textcat_multilabel")
+        vocab = self.nlp.vocab
+        docs = [Doc(vocab, words=keys or [_EMPTY]) for keys in key_lists]
+        if not docs:
+            import numpy
+
+            return numpy.zeros((0, len(self.labels)), dtype="float32")
+        return textcat.model.ops.to_numpy(textcat.model.predict(docs))
+
+    def to_bytes(self) -> bytes:
+        """JSON header line + zlib-compressed textcat weights."""
+        weights = self.nlp.get_pipe("textcat_multilabel").to_bytes(exclude=["vocab"])
+        header = json.dumps({"labels": self.labels, "lexicon": self.lexicon, "info": self.info,
+                             "arch": ARCH}).encode()
+        return header + b"\n" + zlib.compress(weights, 6)
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> LearnedModel:
+        header, _, weights = blob.partition(b"\n")
+        meta = json.loads(header)
+        nlp = _blank(meta["arch"])
+        nlp.get_pipe("textcat_multilabel").from_bytes(zlib.decompress(weights), exclude=["vocab"])
+        return cls(nlp, meta["labels"], meta["lexicon"], meta["info"])
+
+
+def _blank(arch: dict | None = None):
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("textcat_multilabel", config={"model": dict(arch or ARCH)})
+    return nlp
+
+
+def epochs_for(n: int) -> int:
+    """Fewer passes over big data sets, more over small ones."""
+    return max(5, min(20, UPDATE_BUDGET // max(n, 1)))
+
+
+def build_lexicon(examples: list[Example], labels: list[str], top: int = 25) -> dict[str, list[str]]:
+    """Per label, the words whose share in its positive texts most exceeds their overall share."""
+    df: Counter = Counter()
+    pos_df: dict[str, Counter] = {label: Counter() for label in labels}
+    n_pos: Counter = Counter()
+    for ex in examples:
+        keys = set(ex.keys)
+        df.update(keys)
+        for label, value in ex.cats.items():
+            if value >= 0.5 and label in pos_df:
+                pos_df[label].update(keys)
+                n_pos[label] += 1
+    n = len(examples)
+    out = {}
+    for label in labels:
+        scored = []
+        for key, k in pos_df[label].items():
+            if len(key) < 3:
+                continue
+            lift = ((k + 0.1) / (n_pos[label] + 1)) / ((df[key] + 1) / (n + 1))
+            if lift > 2:
+                scored.append((lift * math.log1p(k), key))
+        out[label] = [key for _, key in sorted(scored, reverse=True)[:top]]
+    return out
+
+
+def train(examples: list[Example], labels: list[str], *, info: dict | None = None,
+          epochs: int | None = None, seed: int = 0,
+          progress: Callable[[int, int, str], None] | None = None,
+          cancel: threading.Event | None = None) -> LearnedModel | None:
+    """Train a classifier; None when cancelled. Deterministic for a given ``seed``."""
+    from spacy.tokens import Doc
+    from spacy.training import Example as SpacyExample
+    from spacy.util import fix_random_seed, minibatch
+
+    fix_random_seed(seed)
+    rng = random.Random(seed)
+    nlp = _blank()
+    textcat = nlp.get_pipe("textcat_multilabel")
+    for label in labels:
+        textcat.add_label(label)
+    data = [SpacyExample.from_dict(Doc(nlp.vocab, words=ex.keys or [_EMPTY]), {"cats": ex.cats})
+            for ex in examples if ex.cats]
+    started = time.perf_counter()
+    if not data:
+        raise ValueError("nothing to train on")
+    optimizer = nlp.initialize(lambda: data[:200])
+    optimizer.learn_rate = LEARN_RATE
+    epochs = epochs or epochs_for(len(data))
+    size = min(100, max(8, len(data) // 10))
+    for epoch in range(epochs):
+        if cancel is not None and cancel.is_set():
+            return None
+        rng.shuffle(data)
+        losses: dict = {}
+        for batch in minibatch(data, size=size):
+            textcat.update(batch, sgd=optimizer, losses=losses)
+        if progress:
+            progress(epoch + 1, epochs, f"epoch {epoch + 1}/{epochs}, loss {losses.get('textcat_multilabel', 0):.3f}")
+    meta = dict(info or {})
+    meta.update({"examples": len(data), "epochs": epochs,
+                 "seconds": round(time.perf_counter() - started, 3)})
+    return LearnedModel(nlp, list(labels), build_lexicon(examples, labels), meta)

@@ -1,0 +1,140 @@
+"""Reading and writing suggestions and trained models in the project file.
+
+Open suggestions are machine output, refreshed in place (not through the undo
+log); only a coder's accept or reject is an undoable action. A refreshed turn
+keeps one open row per code: an existing row is updated, a new code is
+inserted, and a code that dropped out is deleted unless the undo log mentions
+it (so that redoing an accept still finds its suggestion).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from evalbench.model import Suggestion
+from evalbench.store.db import now
+from evalbench.suggest.data import TurnText
+from evalbench.suggest.engine import Candidate
+
+MODEL_ROW = "suggester"
+SUGGESTION_COLS = ('id, document_id, turn_id, start, "end", code_id, score, valence, evidence, '
+                   "source, model, model_version, status")
+
+
+def suggestion_from_row(r: tuple) -> Suggestion:
+    return Suggestion(id=r[0], document_id=r[1], turn_id=r[2], start=r[3], end=r[4], code_id=r[5],
+                      score=r[6], valence=r[7], evidence=tuple(json.loads(r[8])), source=r[9],
+                      model=r[10], model_version=r[11], status=r[12])
+
+
+def get_suggestion(conn: sqlite3.Connection, suggestion_id: int) -> Suggestion | None:
+    row = conn.execute(f"SELECT {SUGGESTION_COLS} FROM suggestions WHERE id = ?",
+                       (suggestion_id,)).fetchone()
+    return suggestion_from_row(row) if row else None
+
+
+def action_label(verb: str, suggestion_id: int, code_id: str) -> str:
+    """Undo-log label of an accept/reject; :func:`store_candidates` looks for it."""
+    return f"{verb} suggestion #{suggestion_id}: {code_id}"
+
+
+def _has_history(conn: sqlite3.Connection, suggestion_id: int) -> bool:
+    return conn.execute(
+        "SELECT 1 FROM undo_log WHERE label LIKE ? OR label LIKE ? LIMIT 1",
+        (f"Accept suggestion #{suggestion_id}:%", f"Reject suggestion #{suggestion_id}:%")).fetchone() is not None
+
+
+def store_candidates(conn: sqlite3.Connection, turns: list[TurnText],
+                     candidates: list[list[Candidate]]) -> list[list[Suggestion]]:
+    """Make the open suggestions of each turn match its candidates (caller holds the transaction)."""
+    existing: dict[int, dict[str, tuple[int, ...]]] = {}
+    ids = [t.id for t in turns]
+    for chunk in range(0, len(ids), 900):
+        part = ids[chunk:chunk + 900]
+        marks = ",".join("?" * len(part))
+        for sid, tid, code, score, valence, evidence, source, model, version in conn.execute(
+                f"SELECT id, turn_id, code_id, score, valence, evidence, source, model, model_version "
+                f"FROM suggestions WHERE status = 'open' AND turn_id IN ({marks})", part):
+            existing.setdefault(tid, {})[code] = (sid, score, valence, evidence, source, model, version)
+    stamp = now()
+    updates, deletes, out = [], [], []
+    for turn, cands in zip(turns, candidates):
+        have = existing.get(turn.id, {})
+        stored = []
+        for c in cands:
+            values = (c.score, c.valence, json.dumps(list(c.evidence), ensure_ascii=False), c.source,
+                      c.model, c.model_version)
+            old = have.pop(c.code_id, None)
+            if old is None:
+                sid = conn.execute(
+                    'INSERT INTO suggestions(document_id, turn_id, start, "end", code_id, score, valence, '
+                    "evidence, source, model, model_version, status, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+                    (turn.document_id, turn.id, turn.start, turn.end, c.code_id, *values, stamp)).lastrowid
+            else:
+                sid = old[0]
+                if tuple(old[1:]) != values:
+                    updates.append((*values, sid))
+            stored.append(Suggestion(sid, turn.document_id, turn.id, turn.start, turn.end, c.code_id,
+                                     c.score, c.valence, c.evidence, c.source, c.model, c.model_version))
+        deletes.extend(row[0] for row in have.values())
+        out.append(stored)
+    if updates:
+        conn.executemany("UPDATE suggestions SET score = ?, valence = ?, evidence = ?, source = ?, "
+                         "model = ?, model_version = ? WHERE id = ?", updates)
+    gone = [(sid,) for sid in deletes if not _has_history(conn, sid)]
+    if gone:
+        conn.executemany("DELETE FROM suggestions WHERE id = ? AND status = 'open'", gone)
+    return out
+
+
+def coder_exclusions(conn: sqlite3.Connection, coder: str, turns: list[TurnText]) -> list[set[str]]:
+    """Per turn: codes this coder already applied to it or rejected for it."""
+    if not turns:
+        return []
+    docs = sorted({t.document_id for t in turns})
+    applied: dict[int, list[tuple[int, int, str]]] = {}
+    rejected: dict[int, set[str]] = {}
+    for doc in docs:
+        applied[doc] = conn.execute(
+            'SELECT start, "end", code_id FROM codings WHERE document_id = ? AND coder = ?',
+            (doc, coder)).fetchall()
+        for tid, code in conn.execute(
+                "SELECT turn_id, code_id FROM suggestions WHERE document_id = ? AND coder = ? "
+                "AND status = 'rejected'", (doc, coder)):
+            rejected.setdefault(tid, set()).add(code)
+    out = []
+    for t in turns:
+        codes = {code for s, e, code in applied[t.document_id] if s < t.end and e > t.start}
+        out.append(codes | rejected.get(t.id, set()))
+    return out
+
+
+# --- models ----------------------------------------------------------------
+def model_info(conn: sqlite3.Connection, name: str = MODEL_ROW) -> dict | None:
+    """The stored model's small JSON info (version, fingerprint, counts), or None."""
+    try:
+        row = conn.execute("SELECT version, info FROM models WHERE name = ?", (name,)).fetchone()
+    except sqlite3.OperationalError:  # a file made before the models table existed
+        return None
+    if row is None:
+        return None
+    return {**json.loads(row[1]), "version": row[0]}
+
+
+def load_model_bytes(conn: sqlite3.Connection, name: str = MODEL_ROW) -> bytes | None:
+    try:
+        row = conn.execute("SELECT data FROM models WHERE name = ?", (name,)).fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return bytes(row[0]) if row else None
+
+
+def save_model(conn: sqlite3.Connection, version: str, info: dict, data: bytes,
+               name: str = MODEL_ROW) -> None:
+    """Store (replace) a trained model; the caller holds the transaction."""
+    conn.execute("CREATE TABLE IF NOT EXISTS models (name TEXT PRIMARY KEY, version TEXT NOT NULL, "
+                 "info TEXT NOT NULL DEFAULT '{}', data BLOB NOT NULL, created_at TEXT NOT NULL)")
+    conn.execute("INSERT OR REPLACE INTO models(name, version, info, data, created_at) "
+                 "VALUES (?, ?, ?, ?, ?)", (name, version, json.dumps(info, sort_keys=True), data, now()))
