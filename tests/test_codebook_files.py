@@ -122,3 +122,14 @@ def test_json_schema_documents_exactly_the_keys_the_loader_accepts():
     code = schema["$defs"]["code"]
     assert set(code["properties"]) == set(CODE_KEYS) and code["additionalProperties"] is False
     assert set(code["required"]) == {"id", "name"}
+
+
+def test_yaml_alias_bomb_in_extra_is_refused_quickly(tmp_path):
+    rows = ["codes:", "- id: x", "  name: X", "  extra:", "    a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    prev = "a"
+    for name in "bcdefghi":
+        rows.append(f"    {name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+        prev = name
+    path = write(tmp_path, "\n".join(rows) + "\n")
+    with pytest.raises(CodebookError, match=r"book\.yaml:4:3: code 'x': extra: data too large"):
+        load_codebook(path)

@@ -95,13 +95,31 @@ def _strings(source: str, value: Any, what: str, where) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _plain(value: Any) -> Any:
-    """ruamel containers to plain dicts and lists (for Code.extra)."""
+_PLAIN_BUDGET = 100_000
+
+
+def _plain(value: Any, budget: list[int] | None = None) -> Any:
+    """ruamel containers to plain dicts and lists (for Code.extra).
+
+    YAML aliases can make a small file describe an exponentially large value
+    ("billion laughs" in YAML); a node budget stops the expansion.
+    """
+    budget = budget if budget is not None else [_PLAIN_BUDGET]
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ValueError("data too large (YAML aliases expanding?)")
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): _plain(v, budget) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [_plain(v, budget) for v in value]
     return value
+
+
+def _extra(source: str, extra: Any, label: str, where) -> dict:
+    try:
+        return _plain(extra)
+    except ValueError as exc:
+        raise CodebookError(source, f"{label}: extra: {exc}", *where) from None
 
 
 def codebook_from_data(data: Any, source: str) -> Codebook:
@@ -159,7 +177,7 @@ def codebook_from_data(data: Any, source: str) -> Codebook:
             examples=_strings(source, item.get("examples"), f"{label}: examples", where),
             keywords=_strings(source, item.get("keywords"), f"{label}: keywords", where),
             color=str(color) if color is not None else None,
-            valence_applies=valence, position=i, extra=_plain(extra)))
+            valence_applies=valence, position=i, extra=_extra(source, extra, label, _mark(item, "extra"))))
         positions[cid] = where
         for key in ("parent", "color"):
             if key in item and _mark(item, key) != (None, None):
