@@ -3,7 +3,10 @@
 One row per construct (at the chosen level) and valence group that has
 codings: Domain | Construct | Barrier/Facilitator | n participants (roles) |
 exemplar quotes with participant IDs. Valence groups are Barrier,
-Facilitator, Mixed and "Neutral or not specified" (neutral and none together).
+Facilitator, Mixed and "Neutral or not specified" (neutral and none together);
+the last appears only for a construct with no barrier, facilitator or mixed
+codings, since the table reports influences. Role values print with spaces
+for underscores (``quality_safety`` → "quality safety").
 Rows follow codebook order; roles within a cell are listed most frequent first.
 """
 
@@ -66,14 +69,16 @@ def theme_rows(frame, tree: CodeTree, *, level: str = "construct", quotes: int =
                 construct = "(domain as a whole)"
             else:  # a flat codebook: no domains
                 domain = ""
+        valenced = any(r["valence"] in ("barrier", "facilitator", "mixed") for r in rows)
         for key, label, valences in GROUPS:
             part = [r for r in rows if r["valence"] in valences]
-            if not part:
+            if not part or (key == "neutral" and valenced):
                 continue
             people: dict[str, str] = {}
             for r in part:
                 value = r[group]
-                people.setdefault(r["participant"], value if isinstance(value, str) and value else "unknown")
+                people.setdefault(r["participant"],
+                                  value.replace("_", " ") if isinstance(value, str) and value else "unknown")
             role_counts = Counter(people.values())
             roles = tuple(sorted(role_counts.items(), key=lambda rn: (-rn[1], rn[0])))
             picked = pick_exemplars(part, quotes)

@@ -6,7 +6,10 @@ import sys
 
 import click
 
-from evalbench.cli.common import coder_option, open_project, project_argument
+from evalbench.cli.common import coder_option, echo_json, json_option, open_project, project_argument
+
+only_coder_option = click.option("--coder", "only_coder", metavar="NAME",
+                                 help="Use only this coder's codings (default: every coder's).")
 
 
 @click.command("code")
@@ -45,4 +48,86 @@ def code_cmd(project: str, csv_path: str, coder: str | None) -> None:
     click.echo(f"Added {added} coding(s) from {click.format_filename(csv_path)}")
 
 
-COMMANDS = [code_cmd]
+@click.command("matrix")
+@project_argument
+@click.option("--by", default="participant", show_default=True, metavar="participant|role|site|ATTRIBUTE",
+              help="Columns: participants, or their role, site or any participants.csv attribute.")
+@click.option("--level", type=click.Choice(["construct", "domain", "code"]), default="construct",
+              show_default=True, help="Rows: constructs (subconstructs counted in), domains, or every code.")
+@click.option("--count", "value", type=click.Choice(["codings", "participants"]), default="codings",
+              show_default=True, help="What a cell counts.")
+@only_coder_option
+@json_option
+def matrix_cmd(project: str, by: str, level: str, value: str, only_coder: str | None, as_json: bool) -> None:
+    """Print a code × participant (or role, site, attribute) matrix.
+
+    \b
+    Example:
+      evalbench matrix study.evb --by site
+      evalbench matrix study.evb --by role --count participants --json
+      evalbench matrix study.evb --by participant --coder alex --level domain
+    """
+    with open_project(project) as proj:
+        table = proj.matrix(by=by, coder=only_coder, level=level, value=value)
+    if as_json:
+        echo_json([{"code_id": idx, **{k: (v if k == "code" else int(v)) for k, v in row.items()}}
+                   for idx, row in zip(table.index, table.to_dict("records"), strict=True)])
+        return
+    if table.empty:
+        click.echo("No codings yet.", err=True)
+        return
+    click.echo(render_table(["code", *[str(c) for c in table.columns[1:]]],
+                            [[row[0], *(str(int(v)) for v in row[1:])] for row in table.itertuples(index=False)]))
+
+
+def render_table(header: list[str], rows: list[list[str]], *, first_width: int = 40) -> str:
+    """Plain aligned columns: the first (names) left-aligned and cut, the rest right-aligned."""
+    cut = [[(r[0] if len(r[0]) <= first_width else r[0][:first_width - 1] + "…"), *r[1:]] for r in rows]
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *cut, strict=True)]
+    lines = []
+    for row in [header, *cut]:
+        cells = [str(row[0]).ljust(widths[0])] + [str(v).rjust(w) for v, w in zip(row[1:], widths[1:], strict=True)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+@click.command("export")
+@project_argument
+@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "csv", "md", "qdpx"]),
+              help="Output format (default: from the file name's extension).")
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
+              help="File to write.")
+@click.option("--by", metavar="role|site|ATTRIBUTE",
+              help="docx: break participant counts down by this; xlsx/csv/md: add a matrix by it.")
+@only_coder_option
+@click.option("--ratings/--no-ratings", default=None,
+              help="docx: include the construct × site rating table (default: when sites exist).")
+@click.option("--codebook-appendix", is_flag=True, help="docx: append the codebook.")
+def export_cmd(project: str, fmt: str | None, out: str, by: str | None, only_coder: str | None,
+               ratings: bool | None, codebook_appendix: bool) -> None:
+    """Export the analysis: Word theme table, Excel, CSV, Markdown or REFI-QDA.
+
+    docx: methods paragraph, theme table (Domain | Construct | Barrier/Facilitator |
+    n participants (roles) | exemplar quotes), construct × site ratings.
+    xlsx/csv: one row per coded excerpt plus matrices, frequencies and codebook.
+    md: a quick report. qdpx: a REFI-QDA project for other QDA tools.
+
+    \b
+    Example:
+      evalbench export study.evb -o theme-table.docx --codebook-appendix
+      evalbench export study.evb --format xlsx -o coding.xlsx --by site
+      evalbench export study.evb -o alex.csv --coder alex
+      evalbench export study.evb -o study.qdpx
+    """
+    from pathlib import Path
+
+    fmt = fmt or Path(out).suffix.lower().lstrip(".")
+    if fmt not in ("docx", "xlsx", "csv", "md", "qdpx"):
+        raise click.UsageError("give --format (docx, xlsx, csv, md, qdpx) or an output file with that extension")
+    options = {"ratings": ratings, "codebook": codebook_appendix} if fmt == "docx" else {}
+    with open_project(project) as proj:
+        written = proj.export(fmt, out, by=by, coder=only_coder, **options)
+    click.echo(f"Wrote {written}")
+
+
+COMMANDS = [code_cmd, matrix_cmd, export_cmd]

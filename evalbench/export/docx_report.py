@@ -52,14 +52,16 @@ def theme_table(document, rows, by: str = "role") -> None:
         document.add_paragraph("No codings yet.")
         return
     table = document.add_table(rows=1, cols=len(THEME_HEADER))
-    ds.style_table(table)
+    ds.style_table(table, first_col=True)
     header = list(THEME_HEADER)
     if by != "role":
         header[3] = f"n participants ({by}s)"
     _header_row(table, header)
     last = ("", "")
     for r in rows:
-        cells = table.add_row().cells
+        row = table.add_row()
+        ds.keep_row_together(row)
+        cells = row.cells
         if r.domain != last[0]:
             cells[0].text = r.domain
         if (r.domain, r.construct) != last:

@@ -75,10 +75,11 @@ def style_table(table, *, first_col: bool = False) -> None:
     if look is None:
         look = OxmlElement("w:tblLook")
         tbl_pr.append(look)
-    for attr, on in (("firstRow", True), ("lastRow", False), ("firstColumn", first_col),
-                     ("lastColumn", False), ("noHBand", True), ("noVBand", True)):
+    flags = (("firstRow", True, 0x20), ("lastRow", False, 0x40), ("firstColumn", first_col, 0x80),
+             ("lastColumn", False, 0x100), ("noHBand", True, 0x200), ("noVBand", True, 0x400))
+    for attr, on, _ in flags:
         look.set(qn(f"w:{attr}"), "1" if on else "0")
-    look.set(qn("w:val"), "04A0" if not first_col else "04E0")
+    look.set(qn("w:val"), f"{sum(bit for _, on, bit in flags if on):04X}")
 
 
 def fix_widths(table, widths) -> None:
@@ -102,11 +103,20 @@ def fix_widths(table, widths) -> None:
 
 def repeat_header(row) -> None:
     """Mark a table row as a header row that Word repeats at the top of each page."""
+    _row_flag(row, "w:tblHeader")
+
+
+def keep_row_together(row) -> None:
+    """Ask Word not to split a row across pages (a quote cut in half is hard to read)."""
+    _row_flag(row, "w:cantSplit")
+
+
+def _row_flag(row, tag: str) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
     tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
+    el = OxmlElement(tag)
     el.set(qn("w:val"), "true")
     tr_pr.append(el)
 
