@@ -73,9 +73,10 @@ def rebuild_search_index(conn: sqlite3.Connection) -> None:
         conn.execute("INSERT INTO turns_fts(turns_fts) VALUES ('rebuild')")
 
 
-#: Tables copied by ``recover``, parents before children.
-RECOVER_ORDER = ("meta", "participants", "participant_attributes", "documents", "speakers", "turns",
-                 "codes", "coders", "suggestions", "codings", "memos", "ratings", "undo_log")
+def _copyable_tables(db) -> list[str]:
+    """Ordinary tables of a project (not the FTS index's shadow tables, not SQLite's own)."""
+    skip = ("turns_fts", "sqlite_")
+    return [t for t in db.table_names() if not t.startswith(skip)]
 
 
 def _readable_rows(src: sqlite3.Connection, table: str) -> tuple[list[str], list[tuple], int]:
@@ -111,27 +112,33 @@ def recover(damaged: Path, target: Path) -> dict[str, tuple[int, int]]:
     damaged, target = Path(damaged), Path(target)
     if target.exists():
         raise ProjectError(f"{target}: already exists; choose a new file for the recovered project")
+    import sqlite_utils  # whole-table work only: it imports pandas, too slow for start-up
+
     src = open_readonly(damaged)
     dest = connect(target, create=True)
     report: dict[str, tuple[int, int]] = {}
     try:
-        dest.execute("PRAGMA foreign_keys = OFF")
+        dest.execute("PRAGMA foreign_keys = OFF")  # tables arrive in any order
+        src_db, dest_db = sqlite_utils.Database(src), sqlite_utils.Database(dest)
+        try:
+            present = set(_copyable_tables(src_db))
+        except sqlite3.DatabaseError:
+            present = set(_copyable_tables(dest_db))
         with write_transaction(dest, target):
             dest.execute("DELETE FROM meta")
-            for table in RECOVER_ORDER:
+            for table in _copyable_tables(dest_db):
+                if table not in present:
+                    continue
                 try:
                     cols, rows, lost = _readable_rows(src, table)
                 except sqlite3.DatabaseError:
                     report[table] = (0, -1)
                     continue
-                if not cols:
-                    continue
-                marks = ", ".join("?" for _ in cols)
-                names = ", ".join(f'"{c}"' for c in cols)
+                wanted = set(dest_db[table].columns_dict)
                 copied = 0
                 for row in rows:
                     try:
-                        dest.execute(f'INSERT OR IGNORE INTO "{table}" ({names}) VALUES ({marks})', row)
+                        dest_db[table].insert({c: v for c, v in zip(cols, row) if c in wanted}, ignore=True)
                         copied += 1
                     except sqlite3.DatabaseError:
                         lost += 1
@@ -140,10 +147,11 @@ def recover(damaged: Path, target: Path) -> dict[str, tuple[int, int]]:
                          (str(SCHEMA_VERSION),))
             dest.execute("DELETE FROM meta WHERE key IN ('migration_in_progress', 'migration_backup')")
             # Drop what lost its parent, so the copy passes its own check.
-            dest.execute('DELETE FROM codings WHERE document_id NOT IN (SELECT id FROM documents) '
-                         'OR code_id NOT IN (SELECT id FROM codes) OR "end" > '
-                         '(SELECT length(text) FROM documents d WHERE d.id = document_id)')
-            dest.execute("DELETE FROM turns WHERE document_id NOT IN (SELECT id FROM documents)")
+            while orphans := dest.execute("PRAGMA foreign_key_check").fetchall():
+                for table, rowid, _parent, _ in orphans:
+                    dest.execute(f'DELETE FROM "{table}" WHERE rowid = ?', (rowid,))
+                    copied, lost = report.get(table, (0, 0))
+                    report[table] = (copied - 1, lost + 1)
             dest.execute("INSERT INTO turns_fts(turns_fts) VALUES ('rebuild')")
         dest.execute("PRAGMA foreign_keys = ON")
     finally:
