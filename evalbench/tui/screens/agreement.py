@@ -1,0 +1,193 @@
+"""Agreement: per-code intercoder agreement, worst first, and each code's disagreements.
+
+The table lists every code in use with percent agreement, Cohen's κ, Krippendorff's
+α and how often each coder applied it, lowest agreement first. Enter on a code
+lists its disagreements below; Enter on a disagreement opens it in the coding
+view (:class:`OpenDocument`). ``k`` walks them in the consensus screen. The
+figures are computed by :meth:`Project.agreement` in a thread worker on its own
+connection.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from evalbench.tui.messages import OpenDocument
+
+
+def stat(value: float | None, digits: int = 2) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def stat_style(value: float | None) -> str:
+    """Red below 0.4, yellow below 0.67, green from 0.67 (the usual rough thresholds)."""
+    if value is None:
+        return "dim"
+    return "red" if value < 0.4 else "yellow" if value < 0.67 else "green"
+
+
+class AgreementScreen(Screen):
+    """Per-code agreement between two or more coders, and the disagreements behind it."""
+
+    DEFAULT_CSS = """
+    AgreementScreen #agreement-bar { height: auto; padding: 0 1; }
+    AgreementScreen #agreement-table { height: 1fr; }
+    AgreementScreen #disagreements-title { height: 1; padding: 0 1; background: $panel; }
+    AgreementScreen #disagreements { height: 12; border: none; }
+    """
+
+    BINDINGS = [
+        Binding("u", "toggle_unit", "Turn/char units"),
+        Binding("i", "toggle_interviewer", "Interviewer turns"),
+        Binding("o", "choose_coders", "Coders"),
+        Binding("k", "consensus", "Consensus"),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+
+    def __init__(self, coders: list[str] | None = None, *, unit: str = "turn") -> None:
+        super().__init__()
+        self.coders = list(coders) if coders else None
+        self.unit = unit
+        self.include_interviewer = False
+        self.report = None
+        self.code_id: str | None = None
+        self.shown = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Computing agreement…", id="agreement-bar")
+        yield DataTable(id="agreement-table", cursor_type="row", zebra_stripes=True)
+        yield Static("Enter on a code lists its disagreements", id="disagreements-title")
+        yield OptionList(id="disagreements")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Agreement"
+        if self.coders is None:
+            self.coders = self.app.project.team_coders()[:2]
+        self.reload()
+        self.query_one(DataTable).focus()
+
+    def reload(self) -> None:
+        if not self.coders or len(self.coders) < 2:
+            self._message("Agreement needs codings by at least two coders (switch coder with ctrl+o, "
+                          "or merge another coder's project with `evalbench merge`).")
+            return
+        self.sub_title = f"{' vs '.join(self.coders)} · {self.unit} units"
+        self.query_one("#agreement-bar", Static).update("Computing agreement…")
+        self._compute(list(self.coders), self.unit, self.include_interviewer)
+
+    def _message(self, text: str) -> None:
+        self.query_one(DataTable).clear(columns=True)
+        self.query_one("#agreement-bar", Static).update(text)
+
+    @work(thread=True, exclusive=True, group="agreement", exit_on_error=False)
+    def _compute(self, coders: list[str], unit: str, include_interviewer: bool) -> None:
+        from evalbench.errors import UserError
+
+        try:
+            with self.app.project.reopen() as project:
+                report = project.agreement(coders, unit=unit, include_interviewer=include_interviewer)
+        except UserError as exc:
+            self.app.call_from_thread(self._message, str(exc))
+            return
+        self.app.call_from_thread(self._fill, report)
+
+    def _fill(self, report) -> None:
+        from evalbench.team.report_files import summary_sentence
+
+        if (list(report.coders), report.unit, report.include_interviewer) != (
+                self.coders, self.unit, self.include_interviewer):
+            return
+        self.report = report
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        table.add_column("Code", key="code")
+        for label in ("%", "κ", "α", "Units"):
+            table.add_column(label, key=label)
+        for coder in report.coders:
+            table.add_column(coder, key=f"applied:{coder}")
+        table.add_column("Disagree", key="n_disagreements")
+        for c in report.worst_first():
+            if not c.n_units:
+                continue
+            table.add_row(Text(f"{c.name}  ", style="bold") + Text(c.code, style="dim"),
+                          stat(c.percent, 1), Text(stat(c.kappa), style=stat_style(c.kappa)),
+                          Text(stat(c.alpha), style=stat_style(c.alpha)), f"{c.n_units:,}",
+                          *[f"{c.n_applied.get(k, 0):,}" for k in report.coders], str(c.n_disagreements),
+                          key=c.code)
+        unused = sum(1 for c in report.codes if not c.n_units)
+        self.query_one("#agreement-bar", Static).update(
+            summary_sentence(report) + (f" {unused} code(s) unused: no statistic." if unused else "")
+            + "\nu turn/char units · i interviewer turns · o coders · Enter disagreements · k consensus")
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.show_disagreements(str(event.row_key.value))
+
+    def show_disagreements(self, code_id: str) -> None:
+        """List the disagreements on one code in the panel below and focus it."""
+        self.code_id = code_id
+        self.shown = self.app.project.disagreements(self.coders, code=code_id, unit=self.unit,
+                                                    include_interviewer=self.include_interviewer)
+        options = []
+        for i, d in enumerate(self.shown):
+            text = Text(f"{d.document} turn {d.turn}", style="bold")
+            text.append(f"  applied by {', '.join(d.applied_by)}", style="cyan")
+            text.append(f", not by {', '.join(d.not_applied_by)}", style="dim")
+            if d.decision:
+                text.append(f"  ✓ {d.decision.replace('_', ' ')}", style="green")
+            text.append("\n“" + " ".join(d.text.split())[:300] + "”")
+            options.append(Option(text, id=str(i)))
+        listing = self.query_one("#disagreements", OptionList)
+        listing.set_options(options or [Option(Text("No disagreements on this code.", style="dim"),
+                                               disabled=True)])
+        self.query_one("#disagreements-title", Static).update(
+            f"{len(self.shown)} disagreement(s) on {code_id} · Enter opens one in the coding view")
+        if options:
+            listing.highlighted = 0
+            listing.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            d = self.shown[int(event.option.id)]
+            self.post_message(OpenDocument(d.document_id, d.start))
+
+    def action_toggle_unit(self) -> None:
+        self.unit = "char" if self.unit == "turn" else "turn"
+        self.reload()
+
+    def action_toggle_interviewer(self) -> None:
+        self.include_interviewer = not self.include_interviewer
+        self.reload()
+
+    def action_choose_coders(self) -> None:
+        from evalbench.tui.screens.prompt import LinePrompt
+
+        def chosen(value: str | None) -> None:
+            names = [n.strip() for n in (value or "").split(",") if n.strip()]
+            if len(names) >= 2:
+                self.coders = names
+                self.reload()
+            elif value:
+                self.app.notify("Name at least two coders, separated by commas", severity="warning")
+
+        known = ", ".join(self.app.project.team_coders())
+        self.app.push_screen(LinePrompt("Coders to compare (separated by commas)", ",".join(self.coders or []),
+                                        f"coders: {known}"), chosen)
+
+    def action_consensus(self) -> None:
+        from evalbench.tui.screens.consensus import ConsensusScreen
+
+        if self.coders and len(self.coders) >= 2:
+            self.app.push_screen(ConsensusScreen(self.coders, code=self.code_id, unit=self.unit,
+                                                 include_interviewer=self.include_interviewer))
+
+    def on_screen_resume(self) -> None:
+        if self.report is not None:
+            self.reload()
