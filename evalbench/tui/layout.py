@@ -106,6 +106,8 @@ class TranscriptLayout:
         block = self.blocks[index]
         if display_offset < block.display_start:
             return block.turn.start
+        if display_offset > block.display_end and index + 1 < len(self.blocks):
+            return self.blocks[index + 1].turn.start  # the gap and header before the next turn
         return block.turn.start + min(display_offset - block.display_start, block.length)
 
     def display_spans(self, start: int, end: int) -> list[tuple[int, int]]:

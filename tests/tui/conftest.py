@@ -1,0 +1,41 @@
+"""Pilot helpers: the app on a real project file in tmp_path, at a fixed terminal size."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+
+import pytest
+
+from evalbench.project import Project
+from evalbench.tui.app import EvalbenchApp
+
+SIZE = (120, 40)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """Run ``async def`` tests in a fresh event loop (no asyncio plugin needed)."""
+    if inspect.iscoroutinefunction(pyfuncitem.obj):
+        names = pyfuncitem._fixtureinfo.argnames
+        asyncio.run(pyfuncitem.obj(**{n: pyfuncitem.funcargs[n] for n in names}))
+        return True
+    return None
+
+
+@pytest.fixture
+def app(project) -> EvalbenchApp:
+    """The workbench on the shared two-interview project (coder alex)."""
+    return EvalbenchApp(project)
+
+
+def stored(project) -> Project:
+    """The project as a second process would see it: a fresh connection to the same file."""
+    return Project.open(project.path)
+
+
+async def open_first_document(pilot) -> None:
+    """From the documents screen, open the first document (p01.txt) in the coding view."""
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()

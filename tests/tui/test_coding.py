@@ -1,0 +1,191 @@
+"""Coding by keyboard (and mouse) in the coding view, asserted on what the project file holds."""
+
+from __future__ import annotations
+
+from evalbench.tui.screens.coding import CodingScreen
+from evalbench.tui.widgets.transcript import Transcript
+from evalbench.tui.widgets.turn_codes import TurnCodes
+
+from .conftest import SIZE, open_first_document, stored
+
+PATEL_2 = "Honestly, competing priorities. We had no protected time for the case reviews."
+
+
+def coded_texts(project) -> list[tuple[str, str, str, str]]:
+    with stored(project) as fresh:
+        text = fresh.document_text(1)
+        return [(text[c.start:c.end], c.code_id, c.valence, c.coder) for c in fresh.codings()]
+
+
+async def pick(pilot, query: str) -> None:
+    await pilot.press("c")
+    await pilot.press(*query)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_code_a_whole_turn_and_set_valence(app, project):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        assert isinstance(app.screen, CodingScreen)
+        await pilot.press("j")  # to Dr Patel's first turn
+        await pick(pilot, "priority")
+        await pilot.press("b")
+        await pilot.pause()
+    assert coded_texts(project) == [(PATEL_2, "inner.priority", "barrier", "alex")]
+
+
+async def test_valence_key_again_clears_it_and_keys_cover_all_valences(app, project):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("j")
+        await pick(pilot, "inner.culture")
+        seen = []
+        for key in ("f", "m", "n", "n"):
+            await pilot.press(key)
+            await pilot.pause()
+            seen.append(coded_texts(project)[0][2])
+    assert seen == ["facilitator", "mixed", "neutral", "none"]
+
+
+async def test_select_by_words_and_sentences_before_coding(app, project):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("j", "w", "w")
+        await pick(pilot, "culture")
+        await pilot.press("s", "s", "S")  # one sentence from the cursor, grown then shrunk back
+        await pick(pilot, "priority")
+    assert [t[0] for t in coded_texts(project)] == ["Honestly, competing", "Honestly, competing priorities."]
+
+
+async def test_mouse_selection_is_coded(app, project):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        transcript = app.screen.query_one(Transcript)
+        row = transcript.layout_map.blocks[1].first_line  # "Honestly, competing priorities. ..."
+        await pilot.mouse_down(transcript, offset=(1 + 10, row))
+        await pilot.hover(transcript, offset=(1 + 30, row))
+        await pilot.mouse_up(transcript, offset=(1 + 30, row))
+        await pilot.pause()
+        await pick(pilot, "priority")
+    assert coded_texts(project) == [(PATEL_2[10:30], "inner.priority", "none", "alex")]
+
+
+async def test_next_uncoded_participant_turn_skips_coded_and_interviewer_turns(app, project):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("g")
+        assert app.screen.turn.seq == 2
+        await pick(pilot, "priority")
+        await pilot.press("g")
+        assert app.screen.turn.seq == 4
+        await pick(pilot, "culture")
+    assert [t[1] for t in coded_texts(project)] == ["inner.priority", "inner.culture"]
+
+
+async def test_move_by_sentence_then_code_from_cursor(app, project):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("j", "right_parenthesis", "s")
+        await pick(pilot, "priority")
+    assert coded_texts(project)[0][0] == "We had no protected time for the case reviews."
+
+
+async def test_recode_and_remove(app, project):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("j")
+        await pick(pilot, "priority")
+        await pilot.press("r", *"culture", "enter")
+        await pilot.pause()
+        assert [t[1] for t in coded_texts(project)] == ["inner.culture"]
+        await pilot.press("d")
+        await pilot.pause()
+    assert coded_texts(project) == []
+
+
+async def test_undo_and_redo_survive_a_restart(app, project):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("j")
+        await pick(pilot, "priority")
+    assert len(coded_texts(project)) == 1
+    from evalbench.project import Project
+    from evalbench.tui.app import EvalbenchApp
+
+    with Project.open(project.path, coder="alex") as reopened:
+        again = EvalbenchApp(reopened)
+        async with again.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("ctrl+z")
+            await pilot.pause()
+            assert coded_texts(project) == []
+            await open_first_document(pilot)
+            await pilot.press("ctrl+y")
+            await pilot.pause()
+            assert len(coded_texts(project)) == 1
+            await pilot.press("u")  # the coding view's own undo key
+            await pilot.pause()
+    assert coded_texts(project) == []
+
+
+async def test_memos_on_coding_turn_and_code(app, project):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("j")
+        await pick(pilot, "priority")
+        await pilot.press("o", *"key quote", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("O", *"sarcastic tone", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("C", *"watch for workload", "ctrl+s")
+        await pilot.pause()
+        turn_id = app.screen.turn.id
+    with stored(project) as fresh:
+        assert fresh.codings()[0].memo == "key quote"
+        assert fresh.memo("turn", turn_id, coder="alex") == "sarcastic tone"
+        assert fresh.memo("code", "inner.priority", coder="alex") == "watch for workload"
+
+
+async def test_other_coders_codings_shown_beside_yours_but_not_editable(app, project):
+    turn = project.turns(1)[1]
+    project.add_coding(1, turn.start, turn.end, "inner.culture", coder="sam", valence="facilitator")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("j")
+        panel = app.screen.query_one(TurnCodes)
+        assert panel.option_count == 1 and panel.get_option_at_index(0).disabled  # the empty-turn hint
+        await pilot.press("v")
+        await pilot.pause()
+        assert app.screen.other_coder == "sam"
+        assert "Culture" in str(panel.get_option_at_index(0).prompt)
+        await pilot.press("b")  # valence keys act on your own codings only
+        await pilot.pause()
+    with stored(project) as fresh:
+        assert [(c.coder, c.valence) for c in fresh.codings()] == [("sam", "facilitator")]
+
+
+async def test_enter_on_codebook_code_applies_it(app, project):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("j")
+        tree = app.screen.query_one("#codebook")
+        tree.focus()
+        tree.focus_code("inner.culture")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+    assert [t[1] for t in coded_texts(project)] == ["inner.culture"]
+
+
+async def test_suggestions_panel_says_when_the_feature_is_missing(app, project):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("j")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = str(app.screen.query_one("#suggestions").render())
+        if hasattr(project, "suggest_turn"):
+            assert "not available" not in text
+        else:
+            assert "not available" in text
