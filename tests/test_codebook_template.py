@@ -78,3 +78,12 @@ def test_load_codebook_source_takes_a_name_or_a_path(tmp_path):
     path = tmp_path / "mine.yaml"
     path.write_text("evalbench_codebook: 1\ncodes:\n- id: a\n  name: A\n- id: a.b\n  parent: a\n  name: B\n")
     assert [c.id for c in load_codebook_source(path)] == ["a", "a.b"]
+
+
+def test_cfir2009_is_available_with_39_constructs():
+    book = template("cfir2009")
+    depths = [book.depth(c.id) for c in book.codes]
+    assert (depths.count(0), depths.count(1) + depths.count(2)) == (5, 39)
+    assert book.get("cfir2009.inner.climate.learning_climate").name == "Learning Climate"
+    assert all(c.definition and c.inclusion and c.exclusion for c in book.codes)
+    assert "Damschroder" in book.meta["attribution"]
