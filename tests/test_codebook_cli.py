@@ -195,3 +195,18 @@ def test_every_codebook_command_has_an_example():
 
     for name, cmd in codebook.commands.items():
         assert "Example:" in (cmd.help or ""), name
+
+
+def test_bad_input_writes_nothing(tmp_path):
+    bad = variant(tmp_path, "bad.yaml", ("- id: helps\n", "- id: barriers\n"))
+    out = tmp_path / "out.qdc"
+    result = run("codebook", "export", bad, "-o", out, code=1)
+    assert "bad.yaml:14:3: duplicate code ID 'barriers' (first defined on line 4)" in result.output
+    assert not out.exists()
+    result = run("codebook", "export", variant(tmp_path, "ok.yaml"), "-o", tmp_path / "nope" / "x.md", code=1)
+    assert "does not exist" in result.output
+    project = tmp_path / "s.evb"
+    run("init", project, "--codebook", "cfir2")
+    before = run("codebook", "list", project, "--json").output
+    run("codebook", "pull", project, bad, code=1)
+    assert run("codebook", "list", project, "--json").output == before

@@ -86,7 +86,8 @@ def codebook() -> None:
 
 # --- files -------------------------------------------------------------------------------
 @codebook.command("new")
-@click.option("--template", "name", default="cfir2", show_default=True, help="Built-in codebook to start from.")
+@click.option("--template", "name", default="cfir2", show_default=True,
+              help="Built-in codebook to start from: cfir2 (CFIR 2.0) or cfir2009 (original CFIR).")
 @out_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default: from the suffix).")
 @force_option
