@@ -171,3 +171,38 @@ def test_validate_names_the_first_schema_violation():
                      '</Codes></CodeBook>'.encode(), source="x.qdc")
     with pytest.raises(UserError, match=r"x\.qdc: not valid against Codebook-mrt2019\.xsd: line 3: .*guid"):
         validate(root, XSD, source="x.qdc")
+
+
+QUALCODER = """<?xml version="1.0" encoding="utf-8"?>
+<CodeBook origin="QualCoder 3.5">
+<Codes>
+<Code guid="5a0c2c3e-1111-4e55-9a53-2f7f0c3b9e61" name="Barriers" isCodable="false">
+<Description>Category of barriers</Description>
+<Code guid="5a0c2c3e-2222-4e55-9a53-2f7f0c3b9e61" name="Staffing" isCodable="true" color="#F0A0A0" />
+</Code>
+</Codes>
+</CodeBook>"""
+
+TAGUETTE = ('<?xml version="1.0" encoding="utf-8"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0" '
+            'origin="Taguette 1.4.1"><Codes><Code guid="0E0C6A57-5F1B-5B47-8E51-7B8D9A3A0C11" '
+            'name="interesting" isCodable="true"/><Code guid="1E0C6A57-5F1B-5B47-8E51-7B8D9A3A0C11" '
+            'name="barriers.time" isCodable="true"/></Codes><Sets/></CodeBook>')
+
+
+@pytest.mark.parametrize("text, ids, names", [
+    (QUALCODER, ["barriers", "barriers.staffing"], ["Barriers", "Staffing"]),  # no namespace, categories
+    (TAGUETTE, ["interesting", "barriers_time"], ["interesting", "barriers.time"]),  # flat tag paths
+])
+def test_qualcoder_and_taguette_shapes_import_and_go_back_out(tmp_path, text, ids, names):
+    path = tmp_path / "theirs.qdc"
+    path.write_text(text)
+    book = load_codebook(path)
+    assert [c.id for c in book.codes] == ids and [c.name for c in book.codes] == names
+    out = tmp_path / "ours.qdc"
+    save_codebook(book, out)
+    from lxml import etree
+
+    guids = [el.get("guid") for el in etree.parse(str(path)).iter("{*}Code")]
+    assert [code_guid(c) for c in load_codebook(out).codes] == guids
+    if XSD.exists():
+        assert validation_errors(parse_xml(out.read_bytes(), source="ours"), XSD) == []
