@@ -131,7 +131,11 @@ def char_segments(units: Units, codings: CodingArrays, code: int, n_coders: int)
     """The runs inside counted turns where some coder applied code number ``code``."""
     mine = codings.code == code
     starts, ends, who = codings.key_start[mine], codings.key_end[mine], codings.coder[mine]
-    bounds = np.unique(np.concatenate([starts, ends, units.key_start, units.key_end]))
+    # Turn boundaries matter only where they cut through a coding.
+    edges = np.concatenate([units.key_start, units.key_end])
+    cuts = edges[_covered(starts, ends, edges)]
+    bounds = np.sort(np.concatenate([starts, ends, cuts]))
+    bounds = bounds[np.r_[True, bounds[1:] != bounds[:-1]]] if len(bounds) else bounds
     left, right = bounds[:-1], bounds[1:]
     unit = np.searchsorted(units.key_start, left, side="right") - 1
     inside = (unit >= 0) & (units.key_end[np.clip(unit, 0, None)] > left) if len(units) else left < 0
