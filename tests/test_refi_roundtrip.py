@@ -142,7 +142,7 @@ def test_round_trip_gives_back_documents_codes_codings_participants_and_memos(ri
         def coding_fields(p):
             names = {d.id: d.name for d in p.documents()}
             return sorted((names[c.document_id], c.start, c.end, c.code_id, c.coder, c.valence, c.memo,
-                           c.origin, c.starred) for c in p.codings())
+                           c.origin, c.starred, c.created_at) for c in p.codings())
 
         assert coding_fields(back) == coding_fields(rich)
         assert back.participants() == rich.participants()

@@ -9,6 +9,7 @@ failed or cancelled ``evalbench init --from`` leaves no project file behind.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -19,9 +20,10 @@ from evalbench.model import ImportReport
 from evalbench.refi.qdpx_read import RefiProject, read_qdpx
 from evalbench.refi.sourcetext import derive_turns
 from evalbench.store.db import now
-from evalbench.store.schema import ORIGINS
+from evalbench.store.schema import ORIGINS, VALENCES
 
 Progress = Callable[[int, int, str], None]
+_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$")
 
 
 def import_qdpx(path: str | Path, qdpx: str | Path, *, progress: Progress | None = None,
@@ -88,27 +90,37 @@ def _fill(proj, data: RefiProject, progress, cancel, report) -> None:
             proj.add_codes(data.codes, label=f"Import codebook from {data.archive}")
         doc_ids = _documents(proj, data, progress, cancel, report)
         _participants(proj, data, doc_ids)
-        rows = []
-        used_notes: set[str] = set()
-        seen: set[tuple] = set()
-        for c in data.codings:
-            if c.source_guid not in doc_ids:
-                continue
-            key = (c.source_guid, c.start, c.end, c.code_id, coder_of(c.user_guid))
-            if key in seen:
-                continue
-            seen.add(key)
-            memo = _join([data.notes[g].text for g in dict.fromkeys(c.note_guids) if g in data.notes])
-            used_notes.update(c.note_guids)
-            rows.append({"document_id": doc_ids[c.source_guid], "start": c.start, "end": c.end,
-                         "code_id": c.code_id, "coder": key[4], "valence": c.valence, "memo": memo,
-                         "origin": c.origin if c.origin in ORIGINS else "import", "starred": c.starred})
-        starred = [r.pop("starred") for r in rows]
-        if rows:
-            ids = proj.add_codings(rows, label=f"Import codings from {data.archive}")
-            proj.conn.executemany("UPDATE codings SET starred = 1 WHERE id = ?",
-                                  [(i,) for i, s in zip(ids, starred) if s])
+        rows, used_notes = _coding_rows(data, doc_ids, coder_of)
+        # A new project has nothing to undo: bulk insert instead of one undo entry per coding.
+        # The reader checked spans, codes, valence and origin; the schema's triggers check bounds again.
+        proj.conn.executemany("INSERT OR IGNORE INTO coders(name, created_at) VALUES (?, ?)",
+                              [(name, now()) for name in sorted({r[4] for r in rows})])
+        proj.conn.executemany(
+            'INSERT INTO codings(document_id, start, "end", code_id, coder, valence, memo, origin, starred, '
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         _memos(proj, data, doc_ids, used_notes, coder_of)
+
+
+def _coding_rows(data: RefiProject, doc_ids: dict[str, int], coder_of) -> tuple[list[tuple], set[str]]:
+    """Rows for the codings table (exact duplicates dropped) and the notes they used as memos."""
+    rows: list[tuple] = []
+    used: set[str] = set()
+    seen: set[tuple] = set()
+    stamp = now()
+    for c in data.codings:
+        if c.source_guid not in doc_ids:
+            continue
+        key = (c.source_guid, c.start, c.end, c.code_id, coder_of(c.user_guid))
+        if key in seen:
+            continue
+        seen.add(key)
+        memo = _join([data.notes[g].text for g in dict.fromkeys(c.note_guids) if g in data.notes])
+        used.update(c.note_guids)
+        created = c.created_at if c.created_at and _DATETIME.match(c.created_at) else stamp
+        rows.append((doc_ids[c.source_guid], c.start, c.end, c.code_id, key[4],
+                     c.valence if c.valence in VALENCES else "none", memo,
+                     c.origin if c.origin in ORIGINS else "import", int(c.starred), created))
+    return rows, used
 
 
 def _join(texts: list[str]) -> str:

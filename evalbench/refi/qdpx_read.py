@@ -60,6 +60,7 @@ class RefiCoding:
     note_guids: list[str] = field(default_factory=list)
     origin: str = "import"
     starred: bool = False
+    created_at: str | None = None  #: the Coding's creationDateTime when it has one
 
 
 @dataclass
@@ -105,11 +106,12 @@ def _local(el) -> str:
 
 
 def _kids(el, name: str) -> list:
-    return [c for c in el if _local(c) == name]
+    """Children named ``name`` in any namespace (or none)."""
+    return el.findall(f"{{*}}{name}")
 
 
 def _kid(el, name: str):
-    return next((c for c in el if _local(c) == name), None)
+    return el.find(f"{{*}}{name}")
 
 
 def _int(value: str | None) -> int | None:
@@ -416,7 +418,8 @@ def _selections(r, src, st, el, whole, code_ids, ext_selections, codings, bare, 
                                     norm_guid(coding_el.get("creatingUser")) or sel_user,
                                     note_guids=sel_notes + _refs(coding_el, "NoteRef"),
                                     origin=str(extra.get("origin") or ("manual" if r.ext else "import")),
-                                    starred=bool(extra.get("starred"))))
+                                    starred=bool(extra.get("starred")),
+                                    created_at=coding_el.get("creationDateTime") or sel.get("creationDateTime")))
         for c in found:
             c.valence = valence
         codings.extend(found)
