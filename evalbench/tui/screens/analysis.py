@@ -164,6 +164,7 @@ class AnalysisScreen(Screen):
         self.query_one("#quotes-title", Static).update(
             f"{len(quotes)} quote(s): {code_id} · {where} · Enter opens one")
         if options:
+            listing.highlighted = 0
             listing.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
