@@ -66,6 +66,11 @@ def test_otter_header_lines(tmp_path):
     ]
 
 
+def test_zoom_saved_chat_style_headers(tmp_path):
+    _, turns = turns_of(tmp_path, "[Dana Whitfield] 10:02:33\nHello?\n\n[Priya N] 10:02:40\nHi.\n")
+    assert turns == [("Dana Whitfield", "10:02:33", "Hello?"), ("Priya N", "10:02:40", "Hi.")]
+
+
 def test_abbreviated_labels(tmp_path):
     _, ir = turns_of(tmp_path, "I: How did it start?\nR: Slowly.\nI: Why?\nR: No time.\n", "ir.txt")
     assert [s for s, _, _ in ir] == ["I", "R", "I", "R"]

@@ -4,7 +4,8 @@ Recognised layouts, each at the start of a line:
 
 - ``Name: text`` and ``Name:`` alone, with the text on following lines
 - ``[00:01:02] Name: text``, ``00:01:02 Name: text``, ``Name (00:01:02): text``
-- Otter-style header lines ``Name  0:12`` (or ``Name (0:12)``) followed by text
+- Otter-style header lines ``Name  0:12`` (or ``Name (0:12)``, Zoom's
+  ``[Name] 10:02:33``) followed by text
 - abbreviations ``I:``/``R:``, ``Q:``/``A:``, ``P3:``; ``**Name:**`` in Markdown
 
 A label is short (one to four words), starts with a capital letter (role words
@@ -33,7 +34,8 @@ _INLINE = re.compile(rf"^(?:{_LEAD})?{_LABEL}{_AFTER}[ \t]*:(?:[ \t]+(?P<content
 #: Otter-style ``Label  0:12`` / ``Label (0:12)`` / ``[0:12] Label`` alone on a line.
 _HEADER = re.compile(
     rf"^(?:{_LABEL}(?:[ \t]+(?P<t3>{_TIME})|[ \t]*[\[(](?P<t2>{_TIME})[\])])"
-    rf"|[\[(](?P<t1>{_TIME})[\])][ \t]*{_LABEL.replace('label', 'label2')})[ \t]*$"
+    rf"|[\[(](?P<t1>{_TIME})[\])][ \t]*{_LABEL.replace('label', 'label2')}"
+    rf"|\[{_LABEL.replace('label', 'label3')}\][ \t]+(?P<t4>{_TIME}))[ \t]*$"
 )
 _TIME_ONLY = re.compile(rf"^[\[(]?(?P<t>{_TIME})[\])]?$")
 _MD_BOLD = re.compile(r"^(\*\*|__)(?P<inner>[^*_]{1,60}?)\1(?P<rest>.*)$")
@@ -134,8 +136,8 @@ def split_header(line: str) -> tuple[str, str] | None:
     m = _HEADER.match(line.strip())
     if not m:
         return None
-    label = (m["label"] or m["label2"]).strip()
-    time = normalise_time(m["t1"] or m["t2"] or m["t3"])
+    label = (m["label"] or m["label2"] or m["label3"]).strip()
+    time = normalise_time(m["t1"] or m["t2"] or m["t3"] or m["t4"])
     if time is None or not is_label(label):
         return None
     return label, time
