@@ -356,7 +356,7 @@ def test_missing_file(tmp_path):
 def test_folder_listing_is_recursive_sorted_and_skips_hidden(tmp_path):
     (tmp_path / "b").mkdir()
     (tmp_path / ".git").mkdir()
-    for name in ["b/z.txt", "a.vtt", "B.docx", ".hidden.txt", ".git/x.txt", "~$lock.docx", "notes.csv"]:
+    for name in ["b/z.txt", "a.vtt", "B.docx", ".hidden.txt", ".git/x.txt", "~$lock.docx", "notes.csv", "README.md"]:
         (tmp_path / name).write_text("x")
     names = [p.relative_to(tmp_path).as_posix() for p in iter_input_files([tmp_path])]
     assert names == ["a.vtt", "B.docx", "b/z.txt"]

@@ -94,13 +94,18 @@ def parse_file(path: str | Path, *, encoding: str | None = None, max_bytes: int 
     return document
 
 
-def _hidden(path: Path, root: Path) -> bool:
+#: File names in a folder that are about the folder, not interviews.
+_NOT_TRANSCRIPTS = ("readme", "license", "licence", "changelog", "contributing")
+
+
+def _skipped_in_folder(path: Path, root: Path) -> bool:
+    """Hidden files, Word lock files (``~$x.docx``) and README-like files."""
     parts = path.relative_to(root).parts
-    return any(p.startswith((".", "~$")) for p in parts)
+    return any(p.startswith((".", "~$")) for p in parts) or path.stem.lower() in _NOT_TRANSCRIPTS
 
 
 def iter_input_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand folders recursively (sorted; hidden, lock and non-transcript files skipped).
+    """Expand folders recursively (sorted; hidden, lock, README and non-transcript files skipped).
 
     Files named explicitly are kept whatever their type, so that an unsupported
     one is reported rather than silently ignored.
@@ -111,7 +116,7 @@ def iter_input_files(paths: Iterable[str | Path]) -> list[Path]:
         root = Path(given)
         if root.is_dir():
             found = sorted(
-                (p for p in root.rglob("*") if p.is_file() and format_of(p) and not _hidden(p, root)),
+                (p for p in root.rglob("*") if p.is_file() and format_of(p) and not _skipped_in_folder(p, root)),
                 key=lambda p: p.relative_to(root).as_posix().lower(),
             )
         else:
