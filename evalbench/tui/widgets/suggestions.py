@@ -34,5 +34,5 @@ class SuggestionsPanel(Static):
             text.append("\n")
         text.append("1-3 accept · shift+1-3 reject", style="dim")
         if stale:
-            text.append(" · model out of date (retrain from the palette)", style="yellow")
+            text.append("\nmodel out of date: retrain from the palette (ctrl+p)", style="yellow")
         self.update(text)
