@@ -180,8 +180,9 @@ def _participants(proj, data: RefiProject, doc_ids: dict[str, int]) -> None:
 def _memos(proj, data: RefiProject, doc_ids: dict[str, int], used: set[str], coder_of) -> None:
     """Notes that are not coding memos become project, document, code, turn or cell memos."""
     turn_at: dict[tuple[int, int, int], int] = {}
-    for t in proj.turns():
-        turn_at[(t.document_id, t.start, t.end)] = t.id
+    if data.bare_selections:  # only notes on uncoded selections can be turn memos
+        for t in proj.turns():
+            turn_at[(t.document_id, t.start, t.end)] = t.id
     memos: dict[tuple[str, str, str], list[str]] = {}
     for g, note in data.notes.items():
         if g in used:

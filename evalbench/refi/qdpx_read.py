@@ -114,6 +114,15 @@ def _kid(el, name: str):
     return el.find(f"{{*}}{name}")
 
 
+def _by_name(el) -> dict[str, list]:
+    """An element's children grouped by local name, in one pass (selections are many)."""
+    out: dict[str, list] = {}
+    for child in el:
+        if isinstance(child.tag, str):
+            out.setdefault(child.tag.rpartition("}")[2], []).append(child)
+    return out
+
+
 def _int(value: str | None) -> int | None:
     try:
         return int((value or "").strip())
@@ -400,11 +409,12 @@ def _selections(r, src, st, el, whole, code_ids, ext_selections, codings, bare, 
             continue
         sel_guid = norm_guid(sel.get("guid"))
         sel_user = norm_guid(sel.get("creatingUser"))
-        sel_notes = _refs(sel, "NoteRef")
+        kids = _by_name(sel)
+        sel_notes = [norm_guid(x.get("targetGUID")) for x in kids.get("NoteRef", ()) if x.get("targetGUID")]
         extra = ext_selections.get(sel_guid) or ext_selections.get(sel.get("guid")) or {}
         valence = "none"
         found: list[RefiCoding] = []
-        for coding_el in _kids(sel, "Coding"):
+        for coding_el in kids.get("Coding", ()):
             ref = _kid(coding_el, "CodeRef")
             target = norm_guid(ref.get("targetGUID")) if ref is not None else ""
             if target in VALENCE_BY_GUID:
