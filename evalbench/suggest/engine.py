@@ -20,7 +20,10 @@ from evalbench.suggest.nlp import Pipeline, doc_words
 from evalbench.suggest.rules import RuleMatcher
 from evalbench.suggest.valence import suggest_valence
 
-DEFAULT_THRESHOLD = 0.3
+#: Scores below this are never shown. The classifier is under-confident (each code is
+#: positive in few turns), so this is low; on the synthetic test project 0.1 showed
+#: codes with ~0.8 precision (see docs/benchmarks.md, Suggestions). Meta key suggest.threshold.
+DEFAULT_THRESHOLD = 0.1
 #: Weight of the rules once the model was trained on coded turns (1.0 before).
 RULE_WEIGHT_TRAINED = 0.5
 #: Model scores below this do not count as the model "suggesting" a code.
@@ -50,8 +53,9 @@ class Suggester:
     """Rules plus an optional learned model over one codebook and one pipeline."""
 
     def __init__(self, codes: list[Code], pipeline: Pipeline, model: LearnedModel | None = None,
-                 *, threshold: float = DEFAULT_THRESHOLD) -> None:
+                 *, threshold: float = DEFAULT_THRESHOLD, use_rules: bool = True) -> None:
         self.pipeline = pipeline
+        self.use_rules = use_rules
         self.codes = {c.id: c for c in codes}
         self.rules = RuleMatcher(codes, pipeline)
         self.model = model if model is None or model.labels else None
@@ -80,16 +84,17 @@ class Suggester:
         docs = list(self.pipeline.docs(texts))
         words = [doc_words(d) for d in docs]
         scores = self.model.predict([turn_keys(w) for w in words]) if self.model else None
+        floor = min(MODEL_FLOOR, threshold)
         out = []
         for i, doc in enumerate(docs):
             skip = exclude[i] if exclude else set()
-            hits = self.rules.match_doc(doc)
+            hits = self.rules.match_doc(doc) if self.use_rules else {}
             row = scores[i] if scores is not None else None
             combined: dict[str, tuple[float, float, float]] = {}
             if row is not None:
                 for j in row.argsort()[::-1][: k + len(skip) + 3]:
                     m = float(row[j])
-                    if m < MODEL_FLOOR:
+                    if m < floor:
                         break
                     combined[self.model.labels[j]] = (m, 0.0, 0.0)
             for code_id, hit in hits.items():

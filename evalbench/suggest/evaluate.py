@@ -1,0 +1,140 @@
+"""Is the suggester worth trusting? k-fold cross-validation against the project's own coding.
+
+Unit: a participant turn that the human coding gave at least one code (the
+codes of all codings overlapping it). Turns are shuffled with a fixed seed
+and split into ``folds``; for each fold the model is trained on the other
+folds (plus codebook seeds and the uncoded turns of coded documents as
+negatives) and ranks the held-out turns. Four methods are scored:
+
+* ``model``: the learned classifier alone;
+* ``rules``: codebook keywords alone (needs no training);
+* ``combined``: model and rules together, as suggestions are shown;
+* ``baseline``: the codes most frequent in the training folds, for every turn.
+
+Ranking metrics, averaged over turns, ignore the display threshold:
+precision@1 (is the top-ranked code one of the turn's codes; a turn where a
+method ranks nothing counts as a miss) and recall@3 (share of the turn's codes
+among the top three). Per-code precision, recall and F1 compare the codes a
+coder would be shown (top three at or above the threshold; the baseline
+always shows three) with the turn's codes; ``macro_f1`` averages F1 over codes
+that occur in the human coding. Uncoded turns are not scored, so false
+alarms on them are not counted.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import Counter
+from collections.abc import Callable
+
+from evalbench.errors import UserError
+
+METHODS = ("model", "rules", "combined", "baseline")
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b else 0.0
+
+
+def ranking_metrics(gold: list[set[str]], ranked: list[list[str]], shown: list[set[str]] | None = None,
+                    k: int = 3) -> dict:
+    """precision@1, recall@k of rankings and per-code P/R/F1 of the codes shown, against gold sets.
+
+    ``shown`` defaults to the top ``k`` of each ranking.
+    """
+    if len(gold) != len(ranked):
+        raise ValueError("gold and ranked differ in length")
+    n = len(gold)
+    p1 = sum(1 for g, r in zip(gold, ranked) if r and r[0] in g)
+    rk = sum(_ratio(len(set(r[:k]) & g), len(g)) for g, r in zip(gold, ranked))
+    tp: Counter = Counter()
+    fp: Counter = Counter()
+    fn: Counter = Counter()
+    for i, g in enumerate(gold):
+        shown_here = set(shown[i]) if shown is not None else set(ranked[i][:k])
+        tp.update(shown_here & g)
+        fp.update(shown_here - g)
+        fn.update(g - shown_here)
+    per_code = {}
+    for code in sorted(set(tp) | set(fp) | set(fn)):
+        precision = _ratio(tp[code], tp[code] + fp[code])
+        recall = _ratio(tp[code], tp[code] + fn[code])
+        per_code[code] = {"precision": round(precision, 4), "recall": round(recall, 4),
+                          "f1": round(_ratio(2 * precision * recall, precision + recall), 4),
+                          "support": tp[code] + fn[code]}
+    supported = [v["f1"] for v in per_code.values() if v["support"]]
+    return {"precision_at_1": round(_ratio(p1, n), 4), f"recall_at_{k}": round(_ratio(rk, n), 4),
+            "macro_f1": round(_ratio(sum(supported), len(supported)), 4), "turns": n,
+            "per_code": per_code}
+
+
+def fold_of(n: int, folds: int, seed: int = 0) -> list[int]:
+    """A fold number for each of ``n`` items: shuffled, sizes differing by at most one."""
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    out = [0] * n
+    for rank, i in enumerate(order):
+        out[i] = rank % folds
+    return out
+
+
+def evaluate_project(project, *, coder: str | None = None, folds: int = 5,
+                     progress: Callable[[int, int, str], None] | None = None,
+                     cancel: threading.Event | None = None) -> dict:
+    """Cross-validate the suggester on the project's coded participant turns (see module doc)."""
+    from evalbench.suggest import data, service
+    from evalbench.suggest.engine import Suggester
+    from evalbench.suggest.learned import train
+    from evalbench.suggest.nlp import load_pipeline
+
+    if folds < 2:
+        raise UserError("--folds must be at least 2")
+    conn = project.conn
+    codes = project.codes()
+    labels = [c.id for c in codes]
+    labelled = data.labelled_turns(conn, coder=coder)
+    pipeline = load_pipeline(service.pipeline_name(project))
+    examples, _ = service.build_examples(pipeline, codes, labelled)
+    known = set(labels)
+    items = [i for i, lt in enumerate(labelled) if lt.codes & known]
+    who = f"coder {coder!r}" if coder else "the project"
+    if len(items) < 2 * folds:
+        raise UserError(f"{project.path.name}: {who} has {len(items)} coded participant turns; "
+                        f"{folds}-fold evaluation needs at least {2 * folds}")
+    threshold = service.threshold(project)
+    gold = [labelled[i].codes & known for i in items]
+    texts = [labelled[i].turn.text for i in items]
+    fold = fold_of(len(items), folds)
+    test_of = {items[j]: f for j, f in enumerate(fold)}
+    ranked: dict[str, list] = {m: [None] * len(items) for m in METHODS}
+    shown: dict[str, list] = {m: [None] * len(items) for m in METHODS}
+
+    def record(name: str, where: list[int], suggester) -> None:
+        for j, cands in zip(where, suggester.rank([texts[j] for j in where], with_valence=False,
+                                                  threshold=1e-9)):
+            ranked[name][j] = [c.code_id for c in cands]
+            shown[name][j] = {c.code_id for c in cands if c.score >= threshold}
+
+    record("rules", list(range(len(items))), Suggester(codes, pipeline, None, threshold=threshold))
+    seeds = examples[len(labelled):]
+    for f in range(folds):
+        if progress:
+            progress(f, folds, f"fold {f + 1} of {folds}")
+        train_ex = [ex for i, ex in enumerate(examples[:len(labelled)]) if test_of.get(i) != f] + seeds
+        model = train(train_ex, labels, info={"coded_turns": 1}, cancel=cancel)
+        if model is None:
+            return {"cancelled": True}
+        test = [j for j in range(len(items)) if fold[j] == f]
+        freq = Counter(code for j in range(len(items)) if fold[j] != f for code in gold[j])
+        common = [code for code, _ in sorted(freq.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
+        for name, use_rules in (("model", False), ("combined", True)):
+            record(name, test, Suggester(codes, pipeline, model, threshold=threshold, use_rules=use_rules))
+        for j in test:
+            ranked["baseline"][j] = common
+            shown["baseline"][j] = set(common)
+    if progress:
+        progress(folds, folds, "done")
+    return {"coder": coder, "folds": folds, "turns": len(items), "threshold": threshold,
+            "pipeline": pipeline.name, "codes_coded": len(set().union(*gold)),
+            "methods": {m: ranking_metrics(gold, ranked[m], shown[m]) for m in METHODS}}
