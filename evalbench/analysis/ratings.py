@@ -29,7 +29,7 @@ The rationale states the counts behind each proposal, so a reviewer can see why.
 
 from __future__ import annotations
 
-from evalbench.analysis.frame import CodeTree, with_level
+from evalbench.analysis.frame import CodeTree, records, with_level
 from evalbench.errors import UserError
 
 RATINGS = ("-2", "-1", "0", "+1", "+2", "X", "M")
@@ -38,36 +38,48 @@ EXPLICIT_WORDS = 15
 
 
 def propose(rows, scope_type: str) -> tuple[str, str]:
-    """``(rating, rationale)`` for the codings ``rows`` of one construct in one scope."""
-    if rows.empty:
+    """``(rating, rationale)`` for the codings of one construct in one scope.
+
+    ``rows`` are codings-frame rows: a DataFrame or a list of dicts with
+    participant, valence, words, starred, document_id and turn.
+    """
+    if hasattr(rows, "columns"):
+        rows = records(rows, ["participant", "valence", "words", "starred", "document_id", "turn"])
+    if not rows:
         return "M", "no coded excerpts"
-    barrier = rows[rows["valence"] == "barrier"]
-    facilitator = rows[rows["valence"] == "facilitator"]
+    barrier = [r for r in rows if r["valence"] == "barrier"]
+    facilitator = [r for r in rows if r["valence"] == "facilitator"]
     b, f = len(barrier), len(facilitator)
-    counts = (f"{b} barrier and {f} facilitator codings"
-              f" from {rows['participant'].nunique()} participant(s)")
+    people = len({r["participant"] for r in rows})
+    counts = f"{b} barrier and {f} facilitator codings from {people} participant(s)"
     if b == 0 and f == 0:
-        if (rows["valence"] == "mixed").any():
+        if any(r["valence"] == "mixed" for r in rows):
             return "X", f"{len(rows)} coding(s) marked mixed, none clearly barrier or facilitator"
         return "0", f"{len(rows)} coding(s), none marked barrier or facilitator"
     if b and f and max(b, f) < 2 * min(b, f):
         return "X", counts + "; positive and negative statements balance out"
     side, other, sign, word = ((facilitator, b, "+", "facilitator") if f > b
                                else (barrier, f, "-", "barrier"))
-    explicit = side[side["starred"] | (side["words"] >= EXPLICIT_WORDS)]
+    explicit = [r for r in side if r["starred"] or r["words"] >= EXPLICIT_WORDS]
     if scope_type == "site":
-        sources = explicit["participant"].nunique()
-        enough = sources >= 2
+        sources = len({r["participant"] for r in explicit})
         basis = f"explicit {word} examples from {sources} participant(s)"
     else:
-        sources = explicit.drop_duplicates(["document_id", "turn"]).shape[0]
-        enough = sources >= 2
+        sources = len({(r["document_id"], _turn(r["turn"])) for r in explicit})
         basis = f"{sources} explicit {word} example(s) in different turns"
+    enough = sources >= 2
     strong = enough and other == 0
     why = basis + ("" if enough else " (fewer than two)")
     if other:
         why += "; some statements on the other side"
     return f"{sign}{2 if strong else 1}", f"{counts}; {why}"
+
+
+def _turn(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def scope_column(scope_type: str) -> str:
@@ -85,13 +97,16 @@ def propose_all(frame, tree: CodeTree, scope_type: str, *, level: str = "constru
     if col == "site" and frame["site"].isna().all():
         raise UserError("no participant has a 'site' attribute (add one in participants.csv)")
     values = sorted(frame[col].dropna().astype(str).unique())
-    records = []
-    groups = {key: rows for key, rows in frame.dropna(subset=[col]).groupby(["unit", col])}
-    empty = frame.iloc[0:0]
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for rec in records(frame, ["unit", col, "participant", "valence", "words", "starred", "document_id",
+                               "turn"]):
+        if isinstance(rec[col], str):
+            groups.setdefault((rec["unit"], rec[col]), []).append(rec)
+    out = []
     for code_id in tree.ids_at(level):
         for value in values:
-            rating, why = propose(groups.get((code_id, value), empty), scope_type)
-            records.append({"code_id": code_id, "code": tree.name(code_id), "scope_type": scope_type,
+            rating, why = propose(groups.get((code_id, value), []), scope_type)
+            out.append({"code_id": code_id, "code": tree.name(code_id), "scope_type": scope_type,
                             "scope_value": value, "proposed": rating, "rationale": why})
-    return pd.DataFrame.from_records(records, columns=["code_id", "code", "scope_type", "scope_value",
+    return pd.DataFrame.from_records(out, columns=["code_id", "code", "scope_type", "scope_value",
                                                        "proposed", "rationale"])

@@ -113,15 +113,20 @@ def cooccurrence(frame, tree: CodeTree, *, level: str = "code", participant_turn
     import pandas as pd
 
     frame = with_level(frame, tree, level)
+    import numpy as np
+
     frame = frame.dropna(subset=["turn"])
     if participant_turns_only:
         frame = frame[frame["speaker_role"] != "interviewer"]
     if frame.empty:
         return _names_first(pd.DataFrame(dtype="int64"), tree)
-    keys = frame["document_id"].astype(str) + ":" + frame["turn"].astype(str)
-    present = pd.crosstab(keys, frame["unit"]).clip(upper=1)
-    counts = present.T.dot(present)
-    order = sorted(counts.index, key=lambda cid: (tree.order.get(cid, 10**9), cid))
-    counts = counts.loc[order, order]
-    counts.columns = list(order)
+    turn_keys = frame["document_id"].to_numpy(dtype="int64") * 1_000_000 + frame["turn"].to_numpy(dtype="int64")
+    turn_idx, _ = pd.factorize(turn_keys)
+    unit_idx, units = pd.factorize(frame["unit"])
+    present = np.zeros((turn_idx.max() + 1, len(units)), dtype=np.int32)
+    present[turn_idx, unit_idx] = 1
+    both = present.T @ present
+    order = sorted(range(len(units)), key=lambda i: (tree.order.get(units[i], 10**9), units[i]))
+    ids = [units[i] for i in order]
+    counts = pd.DataFrame(both[np.ix_(order, order)], index=ids, columns=ids)
     return _names_first(counts, tree)

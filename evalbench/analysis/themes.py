@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from evalbench.analysis.exemplars import clean_quote, pick_exemplars
-from evalbench.analysis.frame import CodeTree, group_column, with_level
+from evalbench.analysis.frame import CodeTree, group_column, records, with_level
 
 GROUPS = (("barrier", "Barrier", ("barrier",)), ("facilitator", "Facilitator", ("facilitator",)),
           ("mixed", "Mixed", ("mixed",)), ("neutral", "Neutral or not specified", ("neutral", "none")))
@@ -54,7 +54,8 @@ def theme_rows(frame, tree: CodeTree, *, level: str = "construct", quotes: int =
     if frame.empty:
         return []
     by_unit: dict[str, list[dict]] = {}
-    for rec in frame.to_dict("records"):
+    for rec in records(frame, ["unit", "valence", "participant", group, "role", "speaker_role", "text",
+                               "words", "starred", "document", "document_id", "start", "end", "coding_id"]):
         by_unit.setdefault(rec["unit"], []).append(rec)
     out: list[ThemeRow] = []
     units = sorted(by_unit, key=lambda cid: (tree.order.get(cid, 10**9), cid))

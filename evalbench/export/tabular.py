@@ -1,7 +1,8 @@
 """Excel (.xlsx) and CSV exports: one row per coded excerpt, plus matrices, frequencies, codebook.
 
-The xlsx workbook has the sheets Excerpts, Matrix by participant (and Matrix
-by <by> when asked), Frequencies and Codebook. The CSV export writes the
+The xlsx workbook (written by :mod:`evalbench.export.xlsx_writer`) has the
+sheets Excerpts, Matrix by participant (and Matrix by <by> when asked),
+Frequencies and Codebook. The CSV export writes the
 excerpts to the file asked for and the other tables beside it as
 ``<name>.matrix-participant.csv``, ``<name>.frequencies.csv``,
 ``<name>.codebook.csv`` (and ``<name>.matrix-<by>.csv``). Text cells that a
@@ -16,7 +17,6 @@ from pathlib import Path
 
 from evalbench.export.common import (
     Steps,
-    deterministic_package,
     excerpt_columns,
     excerpt_rows,
     export_timestamp,
@@ -48,59 +48,21 @@ def _tables(project, frame, tree, by: str | None) -> list[tuple[str, str, list, 
 def write_xlsx(project, out: Path, *, by: str | None = None, coder: str | None = None,
                progress=None, cancel=None) -> bytes:
     """The workbook's bytes (the caller writes them atomically)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
+    from evalbench.export.xlsx_writer import Sheet, write_workbook
 
-    steps = Steps(4, progress, cancel)
+    steps = Steps(3, progress, cancel)
     steps("reading codings")
     frame, tree = project.codings_frame(coder)
     steps("building tables")
-    tables = _tables(project, frame, tree, by)
-    steps("writing workbook")
-    wb = Workbook(write_only=True)
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-
-    def sheet(title: str, header: list, rows, widths: dict[int, float] | None = None, wrap_col=None):
-        ws = wb.create_sheet(title)
-        ws.freeze_panes = "B2"
-        for i, width in (widths or {}).items():
-            ws.column_dimensions[_letter(i)].width = width
-        head = []
-        for name in header:
-            cell = WriteOnlyCell(ws, value=str(name))
-            cell.font = bold
-            head.append(cell)
-        ws.append(head)
-        for row in rows:
-            cells = []
-            for i, value in enumerate(row):
-                cell = WriteOnlyCell(ws, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"  # never a formula, whatever the text
-                if i == wrap_col:
-                    cell.alignment = wrap
-                cells.append(cell)
-            ws.append(cells)
-
     columns = excerpt_columns(frame)
     text_col = columns.index("text")
-    sheet("Excerpts", columns, excerpt_rows(frame, tree), {text_col: 80, 0: 28}, wrap_col=text_col)
-    for title, _, header, rows in tables:
-        sheet(title, header, rows, {0: 34})
-    buf = io.BytesIO()
-    wb.save(buf)
-    steps("finishing")
-    data = deterministic_package(buf.getvalue(), title=project.name, stamp=export_timestamp(project))
+    sheets = [Sheet("Excerpts", columns, excerpt_rows(frame, tree), {0: 18, text_col: 80}, wrap_col=text_col)]
+    sheets += [Sheet(title, header, rows, {0: 34, 1: 30}) for title, _, header, rows in
+               _tables(project, frame, tree, by)]
+    steps("writing workbook")
+    data = write_workbook(sheets, title=project.name, stamp=export_timestamp(project))
     steps.finish()
     return data
-
-
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)
 
 
 def _csv_text(header: list, rows) -> str:
