@@ -634,11 +634,18 @@ class Project:
         """Every coding (of ``coder``, or of all coders) as a DataFrame with its context.
 
         Returns ``(frame, tree)``; see :mod:`evalbench.analysis.frame` for the columns.
+        The frame is cached until the project changes (a write through this
+        connection or a commit by another), so a matrix and then its quotes
+        read the store once.
         """
         from evalbench.analysis.frame import CodeTree, codings_frame
 
-        tree = CodeTree.of(self.codes())
-        return codings_frame(self.conn, tree, coder=coder), tree
+        key = (coder, self.conn.total_changes, self.conn.execute("PRAGMA data_version").fetchone()[0])
+        cached = getattr(self, "_analysis_cache", None)
+        if cached is None or cached[0] != key:
+            tree = CodeTree.of(self.codes())
+            cached = self._analysis_cache = (key, codings_frame(self.conn, tree, coder=coder), tree)
+        return cached[1].copy(deep=False), cached[2]
 
     def frequencies(self, by: str | None = None, coder: str | None = None, *, level: str = "code",
                     all_codes: bool = False):
