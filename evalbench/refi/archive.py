@@ -202,7 +202,7 @@ def write_zip(path: str | Path, members: list[tuple[str, bytes]]) -> None:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.create_system = 3
                 info.external_attr = (stat.S_IFREG | 0o644) << 16
-                zf.writestr(info, data, compresslevel=6)
+                zf.writestr(info, data, compresslevel=1)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+import hashlib
 
 from evalbench.codebook.refi import EVALBENCH_NS, PROJECT_NS
 
@@ -13,9 +13,20 @@ EXTENSION_MEMBER = "evalbench.json"
 EXTENSION_FORMAT = "evalbench-qdpx-extension"
 
 
+_NS_BYTES = EVALBENCH_NS.bytes
+
+
 def guid(kind: str, key: str) -> str:
-    """A deterministic GUID for an exported object: uuid5 of its kind and stable key."""
-    return str(uuid.uuid5(EVALBENCH_NS, f"{kind}:{key}"))
+    """A deterministic GUID for an exported object: uuid5 of its kind and stable key.
+
+    Same value as ``str(uuid.uuid5(EVALBENCH_NS, f"{kind}:{key}"))``, computed
+    without building UUID objects (an export makes one per coding and more).
+    """
+    h = bytearray(hashlib.sha1(_NS_BYTES + f"{kind}:{key}".encode()).digest()[:16])
+    h[6] = (h[6] & 0x0F) | 0x50  # version 5
+    h[8] = (h[8] & 0x3F) | 0x80  # RFC 4122 variant
+    x = h.hex()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
 
 
 def norm_guid(value: str | None) -> str:

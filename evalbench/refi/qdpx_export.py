@@ -80,7 +80,10 @@ class _Writer:
         return el
 
     def user(self, name: str) -> str:
-        return self.users.setdefault(name, guid("user", name))
+        found = self.users.get(name)
+        if found is None:
+            found = self.users[name] = guid("user", name)
+        return found
 
     def note(self, kind: str, key: str, coder: str, text: str, created: str | None, title: str) -> str:
         """Make a Note (memo) and return its GUID for a NoteRef."""
@@ -185,8 +188,8 @@ def export_qdpx(project, out: str | Path, *, coder: str | None = None, progress:
 
     qde = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
     w.ext["qde_sha256"] = hashlib.sha256(qde).hexdigest()
-    members = [("project.qde", qde), *w.members,
-               (EXTENSION_MEMBER, json.dumps(w.ext, ensure_ascii=False, sort_keys=True, indent=1).encode())]
+    ext = json.dumps(w.ext, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    members = [("project.qde", qde), *w.members, (EXTENSION_MEMBER, ext.encode())]
     write_zip(out, members)
     return {"sources": len(docs), "codes": len(codes), "codings": len(codings),
             "users": len(w.users), "cases": len(project.participants()), "notes": len(w.notes)}
