@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "evalbench.cli.analysis_cmd",
     "evalbench.cli.team_cmd",
     "evalbench.cli.codebook_cmd",
+    "evalbench.cli.suggest_cmd",
 )
 
 

@@ -113,13 +113,6 @@ def valence_history(conn: sqlite3.Connection, coder: str) -> dict[str, Counter]:
     return out
 
 
-def has_training_data(conn: sqlite3.Connection) -> bool:
-    """True when any human coding or rejected suggestion exists."""
-    return conn.execute(
-        f"SELECT EXISTS (SELECT 1 FROM codings WHERE origin IN {_ORIGINS_SQL}) "
-        "OR EXISTS (SELECT 1 FROM suggestions WHERE status = 'rejected')").fetchone()[0] == 1
-
-
 def training_fingerprint(conn: sqlite3.Connection) -> str:
     """Changes whenever the human codings, rejections or codebook change; cheap to compute."""
     c = conn.execute(

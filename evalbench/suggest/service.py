@@ -3,8 +3,8 @@
 The Suggester (pipeline, compiled rules, loaded model) is cached per Project
 object and rebuilt only when the codebook, the stored model or the configured
 pipeline changes, so ``suggest_turn`` costs one tokenisation, one match and
-one prediction. Before any model is stored, a model seeded from the codebook
-is trained (well under a second) and stored.
+one prediction. On first use, when no model is stored yet, one is trained
+(from the codebook alone in an uncoded project, well under a second) and stored.
 """
 
 from __future__ import annotations
@@ -57,8 +57,8 @@ def engine(project) -> Suggester:
     """The project's Suggester, rebuilt only when what it depends on changed."""
     conn = project.conn
     info = store.model_info(conn)
-    if info is None:
-        train_suggester(project, seed_only=True)
+    if info is None:  # first use: learn from whatever coding exists (the codebook alone if none)
+        train_suggester(project)
         info = store.model_info(conn)
     key = (pipeline_name(project), _codes_key(conn), info["version"], threshold(project))
     cached = _CACHE.get(project)
@@ -161,7 +161,7 @@ def build_examples(pipeline, codes, labelled: list[data.LabelledTurn]) -> tuple[
 
 
 def train_suggester(project, *, progress: Callable[[int, int, str], None] | None = None,
-                    cancel: threading.Event | None = None, seed_only: bool = False) -> TrainReport:
+                    cancel: threading.Event | None = None) -> TrainReport:
     """Train the model on the project's human coding (or only the codebook) and store it."""
     started = time.perf_counter()
     conn = project.conn
@@ -170,14 +170,13 @@ def train_suggester(project, *, progress: Callable[[int, int, str], None] | None
     codes = project.codes()
     if not codes:
         raise UserError(f"{project.path.name}: the project has no codes to suggest")
-    labelled = [] if seed_only else data.labelled_turns(conn)
+    labelled = data.labelled_turns(conn)
     if progress:
         progress(0, 1, f"reading {len(labelled)} turns")
     examples, counts = build_examples(pipeline, codes, labelled)
     kind = "coded" if counts["coded_turns"] else "seed"
     version = f"{kind}-{counts['coded_turns']}-{now()}-{uuid.uuid4().hex[:6]}"
-    up_to_date = not seed_only or not data.has_training_data(conn)
-    info = {"version": version, "fingerprint": fingerprint if up_to_date else "",
+    info = {"version": version, "fingerprint": fingerprint,
             "pipeline": pipeline.name, **counts}
     model = train(examples, [c.id for c in codes], info=info, progress=progress, cancel=cancel)
     name = f"{MODEL_NAME} ({pipeline.name})"

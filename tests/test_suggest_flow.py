@@ -1,0 +1,176 @@
+"""Suggesting, accepting, rejecting and undoing on a real project file."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from evalbench.errors import UserError
+from evalbench.project import Project
+
+
+def participant_turn(project: Project, contains: str):
+    for turn in project.turns():
+        text = project.document_text(turn.document_id)[turn.start:turn.end]
+        if turn.role == "participant" and contains in text:
+            return turn
+    raise AssertionError(contains)
+
+
+def test_keyword_turn_gets_a_suggestion_with_provenance(project):
+    turn = participant_turn(project, "competing priorities")
+    found = project.suggest_turn(turn.id)
+    top = found[0]
+    assert top.code_id == "inner.priority"
+    assert top.evidence[0] == "competing priorities"
+    assert top.valence == "barrier"  # "no protected time"
+    assert "rules" in top.source
+    assert (top.start, top.end) == (turn.start, turn.end)
+    row = project.conn.execute(
+        "SELECT status, model, model_version, score, evidence FROM suggestions WHERE id = ?",
+        (top.id,)).fetchone()
+    assert row[0] == "open"
+    assert "blank:en" in row[1] and "spacy" in row[2] and "rules" in row[2]
+    assert row[3] == pytest.approx(top.score)
+    assert json.loads(row[4])[0] == "competing priorities"
+
+
+def test_interviewer_turn_gets_nothing_and_unknown_turn_is_an_error(project):
+    interviewer = next(t for t in project.turns() if t.role == "interviewer")
+    assert project.suggest_turn(interviewer.id) == []
+    with pytest.raises(UserError):
+        project.suggest_turn(99999)
+
+
+def test_same_open_suggestion_is_stored_once(project):
+    turn = participant_turn(project, "competing priorities")
+    first = project.suggest_turn(turn.id)
+    again = project.suggest_turn(turn.id)
+    assert [s.id for s in first] == [s.id for s in again]
+    project.suggestions()
+    n = project.conn.execute("SELECT count(*) FROM suggestions WHERE turn_id = ? AND code_id = ?",
+                             (turn.id, "inner.priority")).fetchone()[0]
+    assert n == 1
+
+
+def test_accept_makes_a_linked_coding_and_undo_redo_round_trip(project):
+    turn = participant_turn(project, "competing priorities")
+    s = project.suggest_turn(turn.id)[0]
+    coding_id = project.accept_suggestion(s.id, valence="mixed")
+    coding = project.coding(coding_id)
+    assert (coding.origin, coding.suggestion_id, coding.code_id) == ("suggestion", s.id, s.code_id)
+    assert (coding.start, coding.end, coding.valence, coding.coder) == (turn.start, turn.end, "mixed", "alex")
+    status = project.conn.execute("SELECT status, coder, decided_at FROM suggestions WHERE id = ?",
+                                  (s.id,)).fetchone()
+    assert status[0] == "accepted" and status[1] == "alex" and status[2]
+    # the coder already applied it: not suggested again
+    assert s.code_id not in {x.code_id for x in project.suggest_turn(turn.id)}
+    with pytest.raises(UserError, match="already accepted"):
+        project.accept_suggestion(s.id)
+
+    assert project.undo().startswith("Accept suggestion")
+    assert project.codings() == []
+    row = project.conn.execute("SELECT status, coder FROM suggestions WHERE id = ?", (s.id,)).fetchone()
+    assert row == ("open", None)
+    again = project.suggest_turn(turn.id)
+    assert again[0].id == s.id  # the same open suggestion comes back
+    assert project.redo().startswith("Accept suggestion")
+    assert project.coding(coding_id).suggestion_id == s.id
+
+
+def test_accept_uses_the_suggested_valence_by_default(project):
+    turn = participant_turn(project, "competing priorities")
+    s = project.suggest_turn(turn.id)[0]
+    assert project.coding(project.accept_suggestion(s.id)).valence == s.valence == "barrier"
+
+
+def test_reject_is_remembered_per_coder_and_undoable(project, tmp_path):
+    turn = participant_turn(project, "competing priorities")
+    s = project.suggest_turn(turn.id)[0]
+    project.reject_suggestion(s.id)
+    assert s.code_id not in {x.code_id for x in project.suggest_turn(turn.id)}
+    # remembered across processes
+    with Project.open(project.path, coder="alex") as again:
+        assert s.code_id not in {x.code_id for x in again.suggest_turn(turn.id)}
+    # another coder still sees it
+    with Project.open(project.path, coder="sam") as other:
+        assert s.code_id in {x.code_id for x in other.suggest_turn(turn.id)}
+    assert project.undo().startswith("Reject suggestion")
+    assert s.code_id in {x.code_id for x in project.suggest_turn(turn.id)}
+
+
+def test_rejections_and_codings_make_the_model_stale_and_training_uses_them(project):
+    turn = participant_turn(project, "competing priorities")
+    s = project.suggest_turn(turn.id)[0]  # first use trains and stores a model
+    assert not project.suggester_stale()
+    project.reject_suggestion(s.id)
+    assert project.suggester_stale()
+    report = project.train_suggester()
+    assert report.rejections == 1 and not project.suggester_stale()
+    other = participant_turn(project, "culture of learning")
+    project.add_coding(other.document_id, other.start, other.end, "inner.culture")
+    assert project.suggester_stale()
+    report = project.train_suggester()
+    assert report.coded_turns == 1 and report.model_version.startswith("coded-1-")
+
+
+def test_manual_coding_on_the_turn_hides_that_code(project):
+    turn = participant_turn(project, "competing priorities")
+    project.add_coding(turn.document_id, turn.start + 10, turn.start + 30, "inner.priority")
+    assert "inner.priority" not in {x.code_id for x in project.suggest_turn(turn.id)}
+
+
+def test_suggestions_lists_open_ones_best_first_per_turn(project):
+    found = project.suggestions()
+    assert found, "the keyword turn at least"
+    by_turn: dict[int, list[float]] = {}
+    for s in found:
+        assert s.status == "open"
+        by_turn.setdefault(s.turn_id, []).append(s.score)
+    for scores in by_turn.values():
+        assert scores == sorted(scores, reverse=True) and len(scores) <= 3
+    roles = {t.id: t.role for t in project.turns()}
+    assert {roles[t] for t in by_turn} == {"participant"}
+    only = project.suggestions(document="p02.txt")
+    assert {s.document_id for s in only} == {project.document("p02.txt").id}
+
+
+def test_trained_model_is_stored_in_the_project_and_used_by_the_next_process(project):
+    report = project.train_suggester()
+    path = project.path
+    project.close()
+    with Project.open(path) as again:
+        assert not again.suggester_stale()
+        turn = participant_turn(again, "competing priorities")
+        found = again.suggest_turn(turn.id)
+        model_suggestions = [s for s in found if "model" in s.source]
+        assert model_suggestions and all(report.model_version in s.model_version for s in model_suggestions)
+
+
+def test_training_can_be_cancelled_and_reports_progress(project):
+    import threading
+
+    seen = []
+    stop = threading.Event()
+
+    def progress(done, total, message):
+        seen.append((done, total))
+        if done >= 2:
+            stop.set()
+
+    report = project.train_suggester(progress=progress, cancel=stop)
+    assert report.cancelled and seen
+    assert project.conn.execute("SELECT count(*) FROM models").fetchone()[0] == 0
+
+
+def test_missing_pipeline_is_a_clear_error_and_nothing_is_loaded(project, monkeypatch):
+    import spacy
+
+    def no_load(*args, **kwargs):
+        raise AssertionError("spacy.load must not be called for a pipeline that is not installed")
+
+    monkeypatch.setattr(spacy, "load", no_load)
+    with pytest.raises(UserError, match="not installed.*never downloads"):
+        project.set_suggest_pipeline("en_core_web_sm_not_here")
+    assert project.meta("suggest.pipeline") is None
