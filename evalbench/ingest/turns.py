@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from evalbench.ingest.document import Block
 from evalbench.ingest.roles import role_from_label
@@ -143,89 +144,97 @@ def split_header(line: str) -> tuple[str, str] | None:
     return label, time
 
 
-def _classify(para: Para) -> tuple:
-    """Tag a line as ('label', speaker, time, text), ('time', t), ('blank',) or ('text', line)."""
-    if para.label:
-        return ("label", para.label, para.time, para.text.strip(), True)
+class Tag(NamedTuple):
+    """A classified line: kind is label, text, time, blank, heading or front."""
+
+    kind: str
+    text: str = ""  #: the content (for a label: what follows it)
+    speaker: str | None = None
+    time: str | None = None
+    forced: bool = False  #: label found by formatting (Word bold), not by pattern
+    raw: str = ""  #: the line as written
+
+
+def _classify(para: Para) -> Tag:
     text = para.text.strip()
+    if para.label:
+        return Tag("label", text, para.label, para.time, True, text)
     if not text:
-        return ("blank",)
-    if para.front:
-        return ("front", text)
-    if para.heading:
-        return ("heading", text)
+        return Tag("blank")
+    if para.front or para.heading:
+        return Tag("front" if para.front else "heading", text, raw=text)
     found = split_label(text)
     if found:
-        return ("label", *found, False)
+        return Tag("label", found[2], found[0], found[1], raw=text)
     header = split_header(text)
     if header:
-        return ("label", header[0], header[1], "", False)
+        return Tag("label", "", header[0], header[1], raw=text)
     m = _TIME_ONLY.match(text)
     if m and normalise_time(m["t"]):
-        return ("time", normalise_time(m["t"]))
-    return ("text", text)
+        return Tag("time", time=normalise_time(m["t"]), raw=text)
+    return Tag("text", text, raw=text)
 
 
-def _demote_one_offs(tags: list[tuple]) -> list[tuple]:
+def _as_text(tag: Tag) -> Tag:
+    return Tag("text", tag.raw, raw=tag.raw)
+
+
+def _demote_one_offs(tags: list[Tag]) -> list[Tag]:
     """Single-word labels used once beside established speakers are ordinary text.
 
     "Anyway: we tried..." inside an answer is not a new speaker when the real
     speakers each appear many times.
     """
-    counts = Counter(t[1] for t in tags if t[0] == "label")
+    counts = Counter(t.speaker for t in tags if t.kind == "label")
     if not counts or counts.most_common(1)[0][1] < 3:
         return tags
-    out = []
-    for t in tags:
-        if (
-            t[0] == "label"
-            and not t[4]
-            and counts[t[1]] == 1
-            and len(t[1].split()) == 1
-            and role_from_label(t[1]) is None
-        ):
-            # Rebuild the original line as text.
-            out.append(("text", f"{t[1]}: {t[3]}".rstrip()))
-        else:
-            out.append(t)
-    return out
+    return [
+        _as_text(t)
+        if t.kind == "label"
+        and not t.forced
+        and counts[t.speaker] == 1
+        and len(t.speaker.split()) == 1
+        and role_from_label(t.speaker) is None
+        else t
+        for t in tags
+    ]
 
 
-def _front_block(tags: list[tuple]) -> list[tuple]:
+def _front_block(tags: list[Tag]) -> list[Tag]:
     """A header block of ``Key: value`` lines at the top is front matter, not turns.
 
     ``Participant ID: P03`` / ``Interviewer: Dana Whitfield`` above the
     interview: short values without sentence punctuation, each key once, at
     least one line that is not a recurring speaker, and real turns after it.
     """
-    counts = Counter(t[1] for t in tags if t[0] == "label")
+    counts = Counter(t.speaker for t in tags if t.kind == "label")
     run: list[int] = []
-    keys: set[str] = set()
-    start = next((i for i, t in enumerate(tags) if t[0] != "blank"), len(tags))
+    keys: set[str | None] = set()
+    start = next((i for i, t in enumerate(tags) if t.kind != "blank"), len(tags))
     for i in range(start, len(tags)):
         t = tags[i]
-        if t[0] == "text" and len(t[1].split()) <= 8:
+        if t.kind == "text" and len(t.text.split()) <= 8:
             run.append(i)
         elif (
-            t[0] == "label"
-            and not t[4]
-            and t[1] not in keys
-            and 0 < len(t[3].split()) <= 6
-            and not t[3].endswith((".", "?", "!", "…"))
+            t.kind == "label"
+            and not t.forced
+            and t.speaker not in keys
+            and 0 < len(t.text.split()) <= 6
+            and not t.text.endswith((".", "?", "!", "…"))
         ):
-            keys.add(t[1])
+            keys.add(t.speaker)
             run.append(i)
         else:
             break
-    labels = [i for i in run if tags[i][0] == "label"]
-    one_off = any(tags[i][0] == "text" or counts[tags[i][1]] == 1 for i in run)
+    labels = [i for i in run if tags[i].kind == "label"]
+    one_off = any(tags[i].kind == "text" or counts[tags[i].speaker] == 1 for i in run)
     if len(run) < 2 or not labels or not one_off:
         return tags
-    if not any(t[0] == "label" for t in tags[run[-1] + 1 :]):
+    if not any(t.kind == "label" for t in tags[run[-1] + 1 :]):
         return tags
     out = list(tags)
     for i in labels:  # text before the first label is preamble
-        out[i] = ("text", f"{tags[i][1]}: {tags[i][3]}")
+        out[i] = _as_text(tags[i])
     return out
 
 
@@ -233,11 +242,11 @@ def parse_paras(paras: list[Para] | list[str]) -> tuple[list[str], list[Block]]:
     """Split lines into (preamble paragraphs, speaker blocks)."""
     items = [p if isinstance(p, Para) else Para(p) for p in paras]
     tags = _front_block(_demote_one_offs([_classify(p) for p in items]))
-    if not any(t[0] == "label" for t in tags):
+    if not any(t.kind == "label" for t in tags):
         # Prose: headings and front matter above the first paragraph are not turns.
-        body = next((i for i, t in enumerate(tags) if t[0] in ("text", "time")), len(tags))
-        front = [t[1] for t in tags[:body] if t[0] in ("front", "heading")]
-        return front + [t[1] for t in tags[body:] if t[0] == "front"], _prose_blocks(tags[body:])
+        body = next((i for i, t in enumerate(tags) if t.kind in ("text", "time")), len(tags))
+        front = [t.text for t in tags[:body] if t.kind in ("front", "heading")]
+        return front + [t.text for t in tags[body:] if t.kind == "front"], _prose_blocks(tags[body:])
     preamble: list[str] = []
     blocks: list[Block] = []
     current: list[str] = []
@@ -249,39 +258,39 @@ def parse_paras(paras: list[Para] | list[str]) -> tuple[list[str], list[Block]]:
             preamble.append("\n".join(para_lines))
             para_lines.clear()
 
+    def start_block(speaker: str | None, time: str | None, first: str) -> None:
+        nonlocal current, pending_time
+        if blocks:
+            blocks[-1].text = "\n".join(current)
+        current = [first] if first else []
+        blocks.append(Block(speaker, time or pending_time, ""))
+        pending_time = None
+
     for tag in tags:
-        kind = tag[0]
-        if kind == "label":
+        if tag.kind == "label":
             flush_preamble()
-            if blocks:
-                blocks[-1].text = "\n".join(current)
-            current = [tag[3]] if tag[3] else []
-            blocks.append(Block(tag[1], tag[2] or pending_time, ""))
-            pending_time = None
-        elif kind == "time":
-            pending_time = tag[1]
-        elif kind == "blank":
+            start_block(tag.speaker, tag.time, tag.text)
+        elif tag.kind == "time":
+            pending_time = tag.time
+        elif tag.kind == "blank":
             if not blocks:
                 flush_preamble()
-        elif kind == "front":
+        elif tag.kind == "front":
             flush_preamble()
-            preamble.append(tag[1])
+            preamble.append(tag.text)
         elif not blocks:
-            para_lines.append(tag[1])
-        elif kind == "heading":
-            blocks[-1].text = "\n".join(current)
-            current = [tag[1]]
-            blocks.append(Block(None, pending_time, ""))
-            pending_time = None
+            para_lines.append(tag.text)
+        elif tag.kind == "heading":
+            start_block(None, None, tag.text)
         else:
-            current.append(tag[1])
+            current.append(tag.text)
     flush_preamble()
     if blocks:
         blocks[-1].text = "\n".join(current)
     return preamble, blocks
 
 
-def _prose_blocks(tags: list[tuple]) -> list[Block]:
+def _prose_blocks(tags: list[Tag]) -> list[Block]:
     """No labels anywhere: every paragraph (blank-line separated) is an unlabelled turn."""
     blocks: list[Block] = []
     lines: list[str] = []
@@ -295,19 +304,19 @@ def _prose_blocks(tags: list[tuple]) -> list[Block]:
             time = None
 
     for tag in tags:
-        if tag[0] == "front":
+        if tag.kind == "front":
             continue
-        if tag[0] == "blank":
+        if tag.kind == "blank":
             flush()
-        elif tag[0] == "time":
+        elif tag.kind == "time":
             flush()
-            time = tag[1]
-        elif tag[0] == "heading":
+            time = tag.time
+        elif tag.kind == "heading":
             flush()
-            blocks.append(Block(None, time, tag[1]))
+            blocks.append(Block(None, time, tag.text))
             time = None
         else:
-            lines.append(tag[1])
+            lines.append(tag.text)
     flush()
     return blocks
 
