@@ -56,7 +56,8 @@ def write_xlsx(project, out: Path, *, by: str | None = None, coder: str | None =
     steps("building tables")
     columns = excerpt_columns(frame)
     text_col = columns.index("text")
-    sheets = [Sheet("Excerpts", columns, excerpt_rows(frame, tree), {0: 18, text_col: 80}, wrap_col=text_col)]
+    widths = {**{i: 14 for i in range(len(columns))}, 0: 24, columns.index("code"): 28, text_col: 80}
+    sheets = [Sheet("Excerpts", columns, excerpt_rows(frame, tree), widths, wrap_col=text_col)]
     sheets += [Sheet(title, header, rows, {0: 34, 1: 30}) for title, _, header, rows in
                _tables(project, frame, tree, by)]
     steps("writing workbook")

@@ -1,0 +1,151 @@
+"""Time matrices and exports on a generated study: 200 participants × the 72-code CFIR 2.0 codebook.
+
+Each interview has 60 turns (30 participant answers of ~120 words); each answer
+gets ~2 codings (a construct or subconstruct, a valence, a few starred), so
+the project holds ~12,000 codings by two coders — denser than most real
+studies. Run by hand:
+
+    .venv/bin/python benchmarks/bench_export.py [--participants 200] [--keep DIR]
+
+Targets (issue 6): docx ≤ 10 s, xlsx ≤ 10 s, any matrix ≤ 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from evalbench.codebook import load_codebook_source  # noqa: E402
+from evalbench.ingest.document import ParsedDocument, ParsedTurn  # noqa: E402
+from evalbench.project import Project  # noqa: E402
+
+WORDS = ("the case review time staff nurse leaders support protected learning safety culture team "
+         "meeting unit patient diagnosis error follow-up timeline coaching data report tool huddle "
+         "workload manager budget priority trust feedback training residents attending night shift").split()
+ROLES = ("physician", "nurse", "leader", "quality_safety", "researcher")
+SITES = tuple(f"Site {c}" for c in "ABCDEFGH")
+
+
+def interview(rng: random.Random, n: int) -> ParsedDocument:
+    parts, turns, pos = [], [], 0
+    for i in range(60):
+        speaker = "Interviewer" if i % 2 == 0 else f"Participant {n}"
+        words = rng.randint(8, 20) if i % 2 == 0 else rng.randint(60, 180)
+        content = " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+        prefix = f"{speaker}: "
+        turns.append(ParsedTurn(speaker=speaker, start=pos + len(prefix), end=pos + len(prefix) + len(content),
+                                time=None))
+        parts.append(prefix + content)
+        pos += len(prefix) + len(content) + 2
+    text = "\n\n".join(parts)
+    name = f"p{n:03d}.txt"
+    return ParsedDocument(name=name, path=name, format="txt", text=text, turns=turns,
+                          sha256=hashlib.sha256(text.encode()).hexdigest(), metadata={})
+
+
+def build(path: Path, participants: int) -> Project:
+    rng = random.Random(6)
+    proj = Project.init(path, coder="alex")
+    codes = load_codebook_source("cfir2")
+    proj.add_codes(codes, label="codebook")
+    leaves = [c.id for c in codes if c.parent_id]
+    rows = []
+    for n in range(1, participants + 1):
+        parsed = interview(rng, n)
+        roles = {"Interviewer": ("interviewer", "label"), f"Participant {n}": ("participant", "label")}
+        doc_id = proj.add_document(parsed, roles)
+        proj.set_participant(doc_id, f"P{n:03d}", {"role": ROLES[n % len(ROLES)], "site": SITES[n % len(SITES)]})
+        for turn in parsed.turns[1::2]:
+            for _ in range(rng.choice((1, 2, 2, 3))):
+                length = turn.end - turn.start
+                a = turn.start + rng.randint(0, length // 2)
+                b = min(turn.end, a + rng.randint(40, 400))
+                rows.append({"document_id": doc_id, "start": a, "end": b, "code_id": rng.choice(leaves),
+                             "valence": rng.choice(("barrier", "facilitator", "facilitator", "mixed", "none")),
+                             "coder": rng.choice(("alex", "alex", "sam"))})
+    proj.add_codings(rows, label="generated codings")
+    for cid in [c.id for c in proj.codings()][::97]:
+        proj.conn.execute("UPDATE codings SET starred = 1 WHERE id = ?", (cid,))
+    proj.conn.commit()
+    return proj
+
+
+def timed(fn, repeat: int = 1) -> tuple[float, float]:
+    """Median wall-clock and CPU seconds of ``repeat`` calls (CPU shows the work on a shared machine)."""
+    walls, cpus = [], []
+    for _ in range(repeat):
+        t, c = time.perf_counter(), time.process_time()
+        fn()
+        walls.append(time.perf_counter() - t)
+        cpus.append(time.process_time() - c)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--participants", type=int, default=200)
+    ap.add_argument("--keep", type=Path, help="build the project and exports in this folder")
+    ap.add_argument("--reuse", action="store_true", help="reuse the project already in --keep")
+    args = ap.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="evalbench-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "bench.evb"
+    t = time.perf_counter()
+    if args.reuse and path.exists():
+        proj = Project.open(path)
+    else:
+        path.unlink(missing_ok=True)
+        proj = build(path, args.participants)
+    stats = proj.stats()
+    print(f"built {len(stats['documents'])} interviews, {stats['codes']} codes, {stats['codings']} codings "
+          f"in {time.perf_counter() - t:.1f} s")
+    import docx  # noqa: F401  (import costs are not export costs)
+    import openpyxl  # noqa: F401
+    import pandas  # noqa: F401
+
+    def fresh_frame():
+        proj.__dict__.pop("_analysis_cache", None)
+        proj.codings_frame()
+
+    def cold(fn):
+        """Time ``fn`` as the first call after a change (the cached codings frame dropped)."""
+        def run():
+            proj.__dict__.pop("_analysis_cache", None)
+            fn()
+        return run
+
+    results = [
+        ("codings frame (read from the store)", timed(fresh_frame, 3)),
+        ("matrix by participant (construct)", timed(cold(lambda: proj.matrix(by="participant")), 3)),
+        ("matrix by participant (code)", timed(cold(lambda: proj.matrix(by="participant", level="code")), 3)),
+        ("matrix by role", timed(cold(lambda: proj.matrix(by="role")), 3)),
+        ("matrix by site, participants", timed(cold(lambda: proj.matrix(by="site", value="participants")), 3)),
+        ("frequencies by site", timed(cold(lambda: proj.frequencies(by="site")), 3)),
+        ("co-occurrence (code)", timed(cold(lambda: proj.cooccurrence()), 3)),
+        ("rapid matrix (domain)", timed(cold(lambda: proj.rapid_matrix()), 3)),
+        ("propose ratings by site", timed(cold(lambda: proj.propose_ratings("site")), 3)),
+        ("docx export (+ratings, +codebook)",
+         timed(cold(lambda: proj.export("docx", folder / "bench.docx", codebook=True)))),
+        ("xlsx export (+by site)", timed(cold(lambda: proj.export("xlsx", folder / "bench.xlsx", by="site")))),
+        ("csv export", timed(cold(lambda: proj.export("csv", folder / "bench.csv")))),
+        ("md export", timed(cold(lambda: proj.export("md", folder / "bench.md")))),
+        ("matrix quotes of one cell (warm)",
+         timed(lambda: proj.matrix_quotes("cfir2.inner.culture", "participant", "P001"), 3)),
+    ]
+    print(f"{'':38s} {'wall':>7s}   {'cpu':>7s}")
+    for name, (wall, cpu) in results:
+        print(f"{name:38s} {wall:7.2f} s {cpu:7.2f} s")
+    print(f"(cpu time of the whole run: {time.process_time():.1f} s; matrices are cold: each rebuilds the frame)")
+    proj.close()
+
+
+if __name__ == "__main__":
+    main()
