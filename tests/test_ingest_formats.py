@@ -5,6 +5,8 @@ from __future__ import annotations
 import zipfile
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from evalbench.errors import IngestError
 from evalbench.ingest import iter_input_files, parse_file
@@ -362,3 +364,51 @@ def test_folder_listing_is_recursive_sorted_and_skips_hidden(tmp_path):
     assert names == ["a.vtt", "B.docx", "b/z.txt"]
     explicit = iter_input_files([tmp_path / "notes.csv", tmp_path / "a.vtt", tmp_path])
     assert [p.name for p in explicit] == ["notes.csv", "a.vtt", "B.docx", "z.txt"]
+
+
+def test_docx_with_broken_xml(tmp_path):
+    path = tmp_path / "garbled.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types")
+        archive.writestr("word/document.xml", "<w:document><unclosed>")
+    with pytest.raises(IngestError, match=r"^garbled\.docx: corrupt Word file \("):
+        parse_file(path)
+
+
+def test_docx_that_unpacks_too_large_is_refused(tmp_path, monkeypatch):
+    from evalbench.ingest import archive
+
+    monkeypatch.setattr(archive, "MAX_UNPACKED", 1_000_000)
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/document.xml", b"\0" * 2_000_000)
+    with pytest.raises(IngestError, match=r"^bomb\.docx: Word file unpacks to 1 MB; refusing"):
+        parse_file(path)
+
+
+_JUNK = st.one_of(
+    st.binary(max_size=300),
+    st.text(max_size=300).map(lambda t: t.encode("utf-8")),
+    st.lists(
+        st.sampled_from(
+            ["WEBVTT", "", "1", "00:00:01.000 --> 00:00:02.000", "00:00:01,000 --> x", "<v A>hi", "Dr X: yo", "NOTE"]
+        ),
+        max_size=20,
+    ).map(lambda lines: "\n".join(lines).encode("utf-8")),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=_JUNK, ext=st.sampled_from([".txt", ".md", ".vtt", ".srt", ".docx", ".rtf", ".odt", ".pdf"]))
+def test_any_bytes_give_a_document_or_an_ingest_error(tmp_path, data, ext):
+    path = tmp_path / f"junk{ext}"
+    path.write_bytes(data)
+    try:
+        doc = parse_file(path)
+    except IngestError as exc:
+        assert str(exc).startswith(f"junk{ext}: ")
+        return
+    end = 0
+    for turn in doc.turns:
+        assert end <= turn.start <= turn.end <= len(doc.text)
+        end = turn.end
