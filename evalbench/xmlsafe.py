@@ -77,7 +77,7 @@ def parse_xml(data: bytes, *, source: str):
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (exc.lineno, None)
         where = f"{source}:{line}" + (f":{col}" if col else "")
-        msg = (exc.msg or "not well-formed").split(f", line {line}")[0]
+        msg = " ".join((exc.msg or "not well-formed").split(f", line {line}")[0].split())  # one line
         raise XMLError(f"{where}: not well-formed XML: {msg}") from None
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:  # belt and braces
