@@ -57,16 +57,15 @@ def theme_table(document, rows, by: str = "role") -> None:
     if by != "role":
         header[3] = f"n participants ({by}s)"
     _header_row(table, header)
-    last = ("", "")
+    last = ""
     for r in rows:
         row = table.add_row()
         ds.keep_row_together(row)
         cells = row.cells
-        if r.domain != last[0]:
+        if r.domain != last:  # the construct repeats, so a row read after a page break still says what it is
             cells[0].text = r.domain
-        if (r.domain, r.construct) != last:
-            cells[1].text = r.construct
-        last = (r.domain, r.construct)
+        cells[1].text = r.construct
+        last = r.domain
         cells[2].text = r.valence_label
         cells[3].text = r.count_text
         for i, (quote, participant) in enumerate(r.quotes):

@@ -34,13 +34,12 @@ def write_markdown(project, *, by: str | None = None, coder: str | None = None,
     rows = theme_rows(frame, tree, level="construct", quotes=2)
     lines += ["## Barriers and facilitators", ""]
     if rows:
-        body, last = [], ("", "")
+        body, last = [], ""
         for r in rows:
             quotes = "<br>".join(f"“{q}” ({p})" for q, p in r.quotes)
-            domain = r.domain if r.domain != last[0] else ""
-            construct = r.construct if (r.domain, r.construct) != last else ""
-            last = (r.domain, r.construct)
-            body.append([domain, construct, r.valence_label, r.count_text, quotes])
+            body.append([r.domain if r.domain != last else "", r.construct, r.valence_label, r.count_text,
+                         quotes])
+            last = r.domain
         lines += md_table(["Domain", "Construct or theme", "Barrier/Facilitator", "n participants (roles)",
                            "Exemplar quotes"], body)
     else:
