@@ -15,12 +15,18 @@ from evalbench.analysis.disagreements import Disagreement
 from evalbench.errors import UserError
 
 MAX_LISTED = 25
+NOTE = ("Codes no coder used are listed without statistics. A code only one of two coders used has "
+        "κ = 0 by the formula; κ and α are unstable for rarely applied codes, so read them beside "
+        "percent agreement and how often each coder applied the code.")
 UNIT_WORDS = {"turn": "participant turns", "char": "characters"}
 
 
 def fmt(value: float | None, digits: int = 2) -> str:
     """A statistic for a table: fixed decimals, an em dash when undefined."""
-    return "—" if value is None else f"{value:.{digits}f}"
+    if value is None:
+        return "—"
+    text = f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text  # no "-0.00"
 
 
 def summary_sentence(report: AgreementReport) -> str:
@@ -68,6 +74,7 @@ def _write_docx(report: AgreementReport, disagreements: list[Disagreement], path
     doc.add_heading("Intercoder agreement", level=1)
     doc.add_paragraph(summary_sentence(report))
     doc.add_paragraph("Documents compared: " + (", ".join(report.documents) or "none") + ".")
+    doc.add_paragraph(NOTE)
     _docx_table(doc, headers(report), [code_row(report, c) for c in report.worst_first()])
     by_code: dict[str, list[Disagreement]] = {}
     for d in disagreements:

@@ -18,11 +18,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from evalbench.team.report_files import fmt as stat
 from evalbench.tui.messages import OpenDocument
-
-
-def stat(value: float | None, digits: int = 2) -> str:
-    return "—" if value is None else f"{value:.{digits}f}"
 
 
 def stat_style(value: float | None) -> str:
