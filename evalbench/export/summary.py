@@ -86,7 +86,7 @@ def study_summary(project, frame, *, coder: str | None = None) -> StudySummary:
     people: dict[str, dict] = {}
     for d in docs:
         people.setdefault(d.participant or d.name, d.attributes)
-    roles = Counter(a.get("role") for a in people.values() if a.get("role"))
+    roles = Counter(a["role"].replace("_", " ") for a in people.values() if a.get("role"))
     sites = sorted({a["site"] for a in people.values() if a.get("site")})
     coders = sorted(set(frame["coder"])) if len(frame) else []
     return StudySummary(
