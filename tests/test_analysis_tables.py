@@ -168,3 +168,11 @@ def test_exemplars_put_starred_first_and_spread_across_participants(study):
     # alex's and sam's "competing priorities" are the same words: only one is proposed
     assert [q.text for q in priority].count("competing priorities") <= 1
     assert priority[0].participant != priority[1].participant
+
+
+def test_matrix_lists_participants_not_yet_coded(study):
+    doc = study.add_document(make_parsed("p04.txt", [("Interviewer", "Hello?"), ("Mr Lee", "Nothing to add.")]),
+                             ROLES)
+    study.set_participant(doc, "P04", {"role": "pharmacist", "site": "East"})
+    assert list(study.matrix(by="participant").columns) == ["code", "P01", "P02", "P03", "P04"]
+    assert cells(study.matrix(by="site"))["inner.priority"] == {"East": 0, "North": 3, "South": 1}

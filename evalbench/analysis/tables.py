@@ -58,8 +58,12 @@ def frequencies(frame, tree: CodeTree, *, by: str | None = None, level: str = "c
 
 
 def matrix(frame, tree: CodeTree, *, by: str = "participant", level: str = "construct",
-           value: str = "codings"):
-    """Codes (rows, at ``level``) × participants or groups (columns); cells count codings or participants."""
+           value: str = "codings", columns: list[str] | None = None):
+    """Codes (rows, at ``level``) × participants or groups (columns); cells count codings or participants.
+
+    ``columns`` adds groups that have no codings yet (e.g. a participant not
+    yet coded), so the matrix shows the whole sample.
+    """
     if value not in MATRIX_VALUES:
         raise UserError(f"value must be one of {', '.join(MATRIX_VALUES)}, not {value!r}")
     frame = with_level(frame, tree, level)
@@ -69,7 +73,7 @@ def matrix(frame, tree: CodeTree, *, by: str = "participant", level: str = "cons
         table = frame.groupby(["unit", col]).size().unstack(fill_value=0)
     else:
         table = frame.groupby(["unit", col])["participant"].nunique().unstack(fill_value=0)
-    table = table.reindex(columns=sorted(table.columns, key=str))
+    table = table.reindex(columns=sorted(set(table.columns) | set(columns or ()), key=str), fill_value=0)
     table.columns = [str(c) for c in table.columns]
     table.columns.name = by
     return _names_first(table, tree)

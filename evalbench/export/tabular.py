@@ -34,7 +34,8 @@ def _tables(project, frame, tree, by: str | None) -> list[tuple[str, str, list, 
 
     out = []
     for group in dict.fromkeys(["participant", *([by] if by else [])]):
-        header, rows = table_rows(matrix(frame, tree, by=group, level="code"), index_label="code_id")
+        table = matrix(frame, tree, by=group, level="code", columns=project.group_values(group))
+        header, rows = table_rows(table, index_label="code_id")
         out.append((f"Matrix by {group}"[:31], f"matrix-{group}", header, rows))
     header, rows = table_rows(frequencies(frame, tree, by=by, all_codes=True), index_label="code_id")
     out.append(("Frequencies", "frequencies", header, rows))
