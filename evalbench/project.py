@@ -661,7 +661,15 @@ class Project:
         from evalbench.analysis.tables import matrix
 
         frame, tree = self.codings_frame(coder)
-        return matrix(frame, tree, by=by, level=level, value=value)
+        return matrix(frame, tree, by=by, level=level, value=value, columns=self.group_values(by))
+
+    def group_values(self, by: str) -> list[str]:
+        """Every participant (or attribute value) in the project, coded or not, for matrix columns."""
+        if by == "participant":
+            return sorted({d.participant or d.name for d in self.documents()})
+        if by == "document":
+            return sorted(d.name for d in self.documents())
+        return sorted({p.attributes[by] for p in self.participants() if p.attributes.get(by)})
 
     def matrix_quotes(self, code_id: str, by: str = "participant", value: str | None = None,
                       coder: str | None = None, *, level: str = "construct"):
