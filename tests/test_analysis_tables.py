@@ -176,3 +176,12 @@ def test_matrix_lists_participants_not_yet_coded(study):
     study.set_participant(doc, "P04", {"role": "pharmacist", "site": "East"})
     assert list(study.matrix(by="participant").columns) == ["code", "P01", "P02", "P03", "P04"]
     assert cells(study.matrix(by="site"))["inner.priority"] == {"East": 0, "North": 3, "South": 1}
+
+
+def test_a_coding_starting_on_the_speaker_name_belongs_to_that_turn(study):
+    text = study.document_text(3)
+    start = text.index("Mr Lee: ")
+    study.add_coding(3, start, start + 20, "inner.priority", valence="barrier")
+    (quote,) = [q for q in study.matrix_quotes("inner.priority", "participant", "P03")
+                if q.text.startswith("Mr Lee")]
+    assert (quote.turn, quote.speaker) == (2, "Mr Lee")

@@ -10,6 +10,8 @@ they all agree on what a participant, a role or a construct is:
   else the document's file name;
 - role: the participant's ``role`` attribute if present, else the role of the
   speaker of the coded turn (``participant`` or ``interviewer``);
+- turn: the turn the coding starts in (or, starting between turns, the next
+  turn it reaches into);
 - construct / domain: the code's ancestor at depth 1 / 0 (a subconstruct's
   codings count towards its construct; a domain-level coding is its own construct).
 """
@@ -105,12 +107,12 @@ def codings_frame(conn: sqlite3.Connection, tree: CodeTree, *, coder: str | None
     texts = dict(conn.execute(f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(used))})",
                               used)) if used else {}
     turns: dict[int, tuple[list[int], list[tuple]]] = {}
-    for doc_id, start, seq, label, role in conn.execute(
-            "SELECT t.document_id, t.start, t.seq, s.label, s.role FROM turns t "
+    for doc_id, start, end, seq, label, role in conn.execute(
+            'SELECT t.document_id, t.start, t."end", t.seq, s.label, s.role FROM turns t '
             "LEFT JOIN speakers s ON s.id = t.speaker_id ORDER BY t.document_id, t.start"):
         starts, info = turns.setdefault(doc_id, ([], []))
         starts.append(start)
-        info.append((seq, label, role))
+        info.append((seq, label, role, end))
     attrs = participant_attributes(conn)
     attr_names = sorted({name for a in attrs.values() for name in a})
     levels: dict[str, tuple[str, str, str]] = {}
@@ -120,7 +122,9 @@ def codings_frame(conn: sqlite3.Connection, tree: CodeTree, *, coder: str | None
         a = attrs.get(pid, {})
         starts, info = turns.get(doc_id, ([], []))
         i = bisect_right(starts, start) - 1
-        seq, speaker, speaker_role = info[i] if i >= 0 else (None, None, None)
+        if i + 1 < len(starts) and (i < 0 or start >= info[i][3]) and starts[i + 1] < end:
+            i += 1  # starts in the gap before a turn (e.g. on the speaker's name): that turn
+        seq, speaker, speaker_role, _ = info[i] if i >= 0 else (None, None, None, None)
         if code_id not in levels:
             levels[code_id] = (tree.name(code_id), tree.at_level(code_id, "construct"),
                                tree.at_level(code_id, "domain"))

@@ -46,7 +46,8 @@ def write_markdown(project, *, by: str | None = None, coder: str | None = None,
         lines.append("No codings yet.")
     steps("building matrix")
     group = by or "role"
-    table = matrix(frame, tree, by=group, level="construct", value="participants") if len(frame) else None
+    table = (matrix(frame, tree, by=group, level="construct", value="participants",
+                    columns=project.group_values(group)) if len(frame) else None)
     if table is not None and len(table):
         lines += ["", f"## Participants coded per construct, by {group}", ""]
         header = ["Construct", *table.columns[1:]]
