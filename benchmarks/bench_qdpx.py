@@ -33,6 +33,7 @@ from corpus import _Writer, interview_turns  # noqa: E402
 from evalbench.codebook import template  # noqa: E402
 from evalbench.ingest.document import ParsedDocument, ParsedTurn  # noqa: E402
 from evalbench.project import Project  # noqa: E402
+from evalbench.refi.qdpx_read import read_qdpx  # noqa: E402
 
 VALENCES = ["barrier", "facilitator", "mixed", "neutral", "none"]
 
@@ -95,17 +96,25 @@ def main() -> None:
         n_codings = len(proj.codings())
         out = tmp / "bench.qdpx"
         export_s = timed(lambda: proj.export_qdpx(out), args.repeat)
+        cpu0 = time.process_time()
+        proj.export_qdpx(out)
+        export_cpu = time.process_time() - cpu0
         counter = iter(range(10_000))
 
         def do_import() -> None:
             Project.from_qdpx(tmp / f"copy{next(counter)}.evb", out).close()
 
         import_s = timed(do_import, args.repeat)
+        read_s = timed(lambda: read_qdpx(out), args.repeat)
+        cpu0 = time.process_time()
+        do_import()
+        import_cpu = time.process_time() - cpu0
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"participants: {n}  codes: {len(proj.codes())}  codings: {n_codings}  (built in {built:.1f} s)")
         print(f"archive: {out.stat().st_size / 1e6:.1f} MB")
-        print(f"export_qdpx: {export_s:.2f} s (median of {args.repeat})")
-        print(f"from_qdpx:   {import_s:.2f} s (median of {args.repeat})")
+        print(f"export_qdpx: {export_s:.2f} s (median of {args.repeat}); CPU {export_cpu:.2f} s")
+        print(f"from_qdpx:   {import_s:.2f} s (median of {args.repeat}); CPU {import_cpu:.2f} s; "
+              f"of which reading and checking the archive {read_s:.2f} s")
         print(f"peak memory: {peak_mb:.0f} MB")
         proj.close()
 
