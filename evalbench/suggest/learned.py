@@ -31,6 +31,7 @@ ARCH = {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False,
         "ngram_size": 1, "no_output_layer": False, "length": 8192}
 NAME = "textcat_multilabel-bow"
 LEARN_RATE = 0.02
+L2 = 0.01  # mild weight decay; made little difference on the test projects
 #: Example-updates per training run; epochs = this / examples, kept within [5, 20].
 UPDATE_BUDGET = 24_000
 BATCHES_PER_EPOCH = 5
@@ -174,6 +175,8 @@ def train(examples: list[Example], labels: list[str], *, info: dict | None = Non
               for i in range(min(len(docs), 50))]
     optimizer = nlp.initialize(lambda: sample)
     optimizer.learn_rate = LEARN_RATE
+    optimizer.L2 = L2
+    optimizer.L2_is_weight_decay = True
     model = textcat.model
     epochs = epochs or epochs_for(len(docs))
     size = min(MAX_BATCH, max(8, len(docs) // BATCHES_PER_EPOCH))
