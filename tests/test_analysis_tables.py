@@ -185,3 +185,10 @@ def test_a_coding_starting_on_the_speaker_name_belongs_to_that_turn(study):
     (quote,) = [q for q in study.matrix_quotes("inner.priority", "participant", "P03")
                 if q.text.startswith("Mr Lee")]
     assert (quote.turn, quote.speaker) == (2, "Mr Lee")
+
+
+def test_rapid_cell_gives_the_summary_and_its_quotes(study):
+    study.set_cell_summary("P03", "inner", "Short staffing vs. wish to learn.")
+    summary, quotes = study.rapid_cell("P03", "inner")
+    assert summary == "Short staffing vs. wish to learn."
+    assert [q.code_id for q in quotes] == ["inner.priority", "inner.culture"]

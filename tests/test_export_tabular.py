@@ -120,3 +120,15 @@ def test_cli_matrix_json_and_table(study, tmp_path):  # noqa: F811
     result = CliRunner().invoke(main, ["export", path, "-o", str(out), "--by", "site"])
     assert result.exit_code == 0, result.output
     assert "Matrix by site" in openpyxl.load_workbook(out).sheetnames
+
+
+def test_cli_export_qdpx_goes_through_the_refi_exporter(study, tmp_path):  # noqa: F811
+    import zipfile
+
+    path = str(study.path)
+    study.close()
+    out = tmp_path / "study.qdpx"
+    result = CliRunner().invoke(main, ["export", path, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as z:
+        assert "project.qde" in z.namelist()
