@@ -705,9 +705,15 @@ class Project:
         self.set_memo("cell", cell_key(participant, code_id), text)
 
     def cell_summary(self, participant: str, code_id: str) -> str:
+        """The current coder's rapid-analysis summary of one cell ('' when none)."""
         from evalbench.analysis.rapid import cell_key
 
         return self.memo("cell", cell_key(participant, code_id))
+
+    def rapid_cell(self, participant: str, code_id: str, *, level: str = "domain", coder: str | None = None):
+        """One rapid-analysis cell: ``(summary, quotes)`` for a participant and a domain or construct."""
+        quotes = self.matrix_quotes(code_id, "participant", participant, coder, level=level)
+        return self.cell_summary(participant, code_id), quotes
 
     def exemplar_quotes(self, code_id: str, n: int = 3, *, valence: str | None = None,
                         coder: str | None = None, level: str = "construct"):
