@@ -89,7 +89,7 @@ def _write_docx(report: AgreementReport, disagreements: list[Disagreement], path
         _docx_table(doc, ["Measure", "Value"], figures)
         listed = by_code.get(c.code, [])
         if listed:
-            rows = [[d.document, str(d.turn), ", ".join(d.applied_by), _clip(d.text)] for d in listed[:MAX_LISTED]]
+            rows = [[d.document, str(d.turn), ", ".join(d.applied_by), clip(d.text)] for d in listed[:MAX_LISTED]]
             _docx_table(doc, ["Document", "Turn", "Applied by", "Text"], rows)
             if len(listed) > MAX_LISTED:
                 doc.add_paragraph(f"… and {len(listed) - MAX_LISTED} more disagreement(s).")
@@ -140,6 +140,7 @@ def _cell(value: float | None):
     return None if value is None else round(value, 4)
 
 
-def _clip(text: str, limit: int = 300) -> str:
+def clip(text: str, limit: int = 300) -> str:
+    """Whitespace collapsed; an ellipsis when cut."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from evalbench.team.report_files import clip
 from evalbench.team.report_files import fmt as stat
 from evalbench.tui.messages import OpenDocument
 
@@ -139,7 +140,7 @@ class AgreementScreen(Screen):
             text.append(f", not by {', '.join(d.not_applied_by)}", style="dim")
             if d.decision:
                 text.append(f"  ✓ {d.decision.replace('_', ' ')}", style="green")
-            text.append("\n“" + " ".join(d.text.split())[:300] + "”")
+            text.append("\n“" + clip(d.text) + "”")
             options.append(Option(text, id=str(i)))
         listing = self.query_one("#disagreements", OptionList)
         listing.set_options(options or [Option(Text("No disagreements on this code.", style="dim"),

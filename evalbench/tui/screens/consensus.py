@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from evalbench.team.report_files import clip
 from evalbench.tui.messages import OpenDocument
 
 DECISION_WORDS = {"keep_a": "kept A", "keep_b": "kept B", "both": "kept both", "neither": "kept neither"}
@@ -92,7 +93,8 @@ class ConsensusScreen(Screen):
         self._status()
 
     def _prompt(self, d) -> Text:
-        text = Text("✓ " if d.decision else "• ", style="green" if d.decision else "yellow")
+        text = Text()
+        text.append("✓ " if d.decision else "• ", style="green" if d.decision else "yellow")
         text.append(f"{d.document} turn {d.turn}", style="bold")
         text.append(f"  {d.code}", style="cyan")
         text.append(f"  applied by {', '.join(d.applied_by)}", style="dim")
@@ -124,7 +126,7 @@ class ConsensusScreen(Screen):
         text.append(f"B {d.coders[1]}: {'applied' if d.coders[1] in d.applied_by else 'not applied'}")
         if d.decision:
             text.append(f" · decided: {DECISION_WORDS[d.decision]}", style="green")
-        text.append("\n“" + " ".join(d.text.split())[:700] + "”")
+        text.append("\n“" + clip(d.text, 700) + "”")
         panel.update(text)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
