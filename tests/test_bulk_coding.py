@@ -131,3 +131,23 @@ def test_cli_codes_and_reports_problems(project, tmp_path):
     assert "row 2: quote not found" in result.output
     assert "row 3: unknown code 'nope'" in result.output
     assert "nothing was coded" in result.output
+
+
+def test_demo_codings_csv_lands_on_exactly_its_quotes(tmp_path):
+    import csv
+
+    from evalbench.bulkcode import normalise_quote
+    from evalbench.demo import build_demo, sample_dir
+    from evalbench.project import Project
+
+    path = tmp_path / "demo.evb"
+    build_demo(path)
+    with (sample_dir() / "codings.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    with Project.open(path) as proj:
+        codings = proj.codings()
+        assert len(codings) == len(rows)
+        got = sorted((proj.document(c.document_id, with_text=False).name, c.code_id, c.coder, c.valence,
+                      normalise_quote(proj.document_text(c.document_id)[c.start:c.end])) for c in codings)
+    want = sorted((r["document"], r["code"], r["coder"], r["valence"], normalise_quote(r["quote"])) for r in rows)
+    assert got == want
