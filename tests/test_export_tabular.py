@@ -132,3 +132,19 @@ def test_cli_export_qdpx_goes_through_the_refi_exporter(study, tmp_path):  # noq
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(out) as z:
         assert "project.qde" in z.namelist()
+
+
+def test_xlsx_writer_cells_stay_within_excel_limits(tmp_path):
+    from evalbench.export.xlsx_writer import MAX_CELL, Sheet, column_letter, sheet_name, write_workbook
+
+    assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+    taken: set[str] = set()
+    assert sheet_name("Matrix by site/role: [all]", taken) == "Matrix by site role   all"
+    assert sheet_name("Matrix by site/role: [all]", taken) == "Matrix by site role   all (2)"
+    data = write_workbook([Sheet("Long", ["text", "n"], [["x" * 40000, 3], ["bell\x07 <&>", None]])],
+                          title="t", stamp="2026-01-01T00:00:00Z")
+    path = tmp_path / "long.xlsx"
+    path.write_bytes(data)
+    ws = openpyxl.load_workbook(path)["Long"]
+    assert len(ws["A2"].value) == MAX_CELL and ws["B2"].value == 3
+    assert ws["A3"].value == "bell <&>" and ws["B3"].value is None

@@ -24,6 +24,7 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 STYLE_BOLD, STYLE_WRAP = 1, 2
+MAX_CELL = 32767
 
 _STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="{_MAIN}">
@@ -61,7 +62,10 @@ def _cell(ref: str, value, style: int) -> str:
         if value != value:  # NaN
             return ""
         return f'<c r="{ref}"{s}><v>{value}</v></c>'
-    text = escape(_ILLEGAL.sub("", str(value)))
+    text = _ILLEGAL.sub("", str(value))
+    if len(text) > MAX_CELL:  # Excel refuses longer cells
+        text = text[:MAX_CELL - 1] + "…"
+    text = escape(text)
     if not text:
         return ""
     return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
@@ -101,7 +105,7 @@ class Sheet:
 
 def sheet_name(title: str, taken: set[str]) -> str:
     """A valid, unique sheet name (≤ 31 characters, none of []:*?/\\)."""
-    base = _BAD_SHEET_CHARS.sub(" ", title).strip("'")[:31] or "Sheet"
+    base = _BAD_SHEET_CHARS.sub(" ", title).strip().strip("'")[:31].strip() or "Sheet"
     name, n = base, 2
     while name.lower() in taken:
         suffix = f" ({n})"
