@@ -128,3 +128,18 @@ def test_cli_export_docx(study, tmp_path):  # noqa: F811
     result = CliRunner().invoke(main, ["export", path, "-o", str(out), "--codebook-appendix"])
     assert result.exit_code == 0, result.output
     assert docx.Document(str(out)).tables[0].style.name == "Evalbench Table"
+
+
+def test_control_characters_in_a_transcript_do_not_break_the_word_file(project, tmp_path):
+    from tests.conftest import make_parsed
+
+    doc = project.add_document(make_parsed("odd.txt", [
+        ("Interviewer", "Go on."),
+        ("Nurse Lee", "We had\x0bno time\x07 at all for the reviews, honestly none whatsoever, it was hard."),
+    ]), {"Interviewer": ("interviewer", "label"), "Nurse Lee": ("participant", "default")})
+    text = project.document_text(doc)
+    start = text.index("We had")
+    project.add_coding(doc, start, text.index("hard.") + 5, "inner.priority", valence="barrier")
+    out = project.export("docx", tmp_path / "odd.docx")
+    quotes = docx.Document(str(out)).tables[0].rows[1].cells[4].text
+    assert quotes.startswith("“We had no time at all for the reviews")

@@ -21,11 +21,15 @@ import re
 
 MIN_WORDS, IDEAL_WORDS, MAX_WORDS = 12, 35, 90
 _SPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def clean_quote(text: str) -> str:
-    """An excerpt as it is printed in a table: whitespace collapsed, trimmed."""
-    return _SPACE.sub(" ", text).strip()
+    """An excerpt as it is printed in a table: whitespace collapsed, control characters dropped, trimmed.
+
+    (Word and XML refuse control characters, which pasted or converted transcripts sometimes carry.)
+    """
+    return _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
 
 
 def _length_penalty(words: int) -> tuple[int, int]:
