@@ -859,6 +859,18 @@ class Project:
 
         return resolve(self, d, decision, consensus_coder=consensus_coder)
 
+    def adopt_agreed(self, coders: list[str], *, include_interviewer: bool = False,
+                     consensus_coder: str = "consensus") -> int:
+        """Give the consensus coder every turn × code all ``coders`` applied; one undoable action.
+
+        Together with :meth:`resolve_disagreement` this completes the consensus
+        coding. Returns the number of codings added (0 when run again).
+        """
+        from evalbench.team.consensus import adopt_agreed
+
+        return adopt_agreed(self, list(coders), include_interviewer=include_interviewer,
+                            consensus_coder=consensus_coder)
+
     def merge(self, sources: list[str | Path], *, progress=None, cancel=None):
         """Bring other projects (.evb) or REFI-QDA exports (.qdpx) into this one.
 

@@ -95,3 +95,14 @@ def test_excel_report_reads_back(team_file, tmp_path):
 def test_report_suffix_is_checked(team_file, tmp_path):
     result = run("agreement", team_file, "--coders", "alex,sam", "-o", str(tmp_path / "a.pdf"))
     assert result.exit_code == 1 and "must be a .docx or .xlsx" in result.output
+
+
+def test_disagreements_command(team_file):
+    result = run("disagreements", team_file, "--coders", "alex,sam", "--code", "inner.priority", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [(d["document"], d["turn"], d["applied_by"]) for d in data] == [("p03.txt", 6, ["alex"]),
+                                                                          ("p03.txt", 8, ["sam"])]
+    assert data[0]["text"] == "Our unit likes to learn from mistakes." and data[0]["decision"] is None
+    text = run("disagreements", team_file, "--coders", "alex,sam").output
+    assert "p03.txt  turn 6  inner.priority  applied by alex" in text

@@ -87,3 +87,21 @@ def test_bad_decision_is_a_user_error(team):
     d = team.disagreements(["alex", "sam"])[0]
     with pytest.raises(UserError, match="decision must be one of"):
         team.resolve_disagreement(d, "maybe")
+
+
+def test_adopt_agreed_copies_turns_all_coders_applied_once(team):
+    added = team.adopt_agreed(["alex", "sam"])
+    # agreed: priority on p01/2, p03/2, p03/4; culture on p01/4, p03/10
+    assert added == 5
+    assert team.adopt_agreed(["alex", "sam"]) == 0
+    after = team.agreement(["alex", "consensus"]).code("inner.priority")
+    assert after.n_applied["consensus"] == 3
+    for d in team.disagreements(["alex", "sam"]):
+        team.resolve_disagreement(d, "keep_a")
+    # consensus now equals alex turn by turn: perfect agreement between them
+    assert team.agreement(["alex", "consensus"]).overall.percent == 100.0
+    team.undo()
+    team.undo()
+    team.undo()
+    assert team.undo().startswith("Consensus: adopt 5")
+    assert team.codings(coder="consensus") == []

@@ -1,4 +1,4 @@
-"""Team commands: intercoder agreement and merging coders' projects."""
+"""Team commands: intercoder agreement, the disagreements behind it, and merging coders' projects."""
 
 from __future__ import annotations
 
@@ -73,6 +73,40 @@ def _print_table(report) -> None:
 
 
 @click.command()
+@project_argument
+@click.option("--coders", required=True, callback=_coder_list, metavar="A,B[,C]",
+              help="Coders to compare, separated by commas.")
+@click.option("--code", "code_id", metavar="CODE_ID", help="Only disagreements on this code.")
+@click.option("--unit", type=click.Choice(["turn", "char"]), default="turn", show_default=True,
+              help="turn: participant turns; char: runs of characters.")
+@click.option("--include-interviewer", is_flag=True, help="Count interviewer turns too.")
+@json_option
+def disagreements(project: str, coders: list[str], code_id: str | None, unit: str,
+                  include_interviewer: bool, as_json: bool) -> None:
+    """List the units where coders disagree: where, which code, who applied it, the text.
+
+    \b
+    Example:
+      evalbench disagreements study.evb --coders alex,sam
+      evalbench disagreements study.evb --coders alex,sam --code cfir2.inner.culture --json
+    """
+    from evalbench.analysis.disagreements import disagreement_to_json
+
+    with open_project(project) as proj:
+        found = proj.disagreements(coders, code=code_id, unit=unit, include_interviewer=include_interviewer)
+    if as_json:
+        echo_json([disagreement_to_json(d) for d in found])
+        return
+    from evalbench.team.report_files import clip
+
+    for d in found:
+        decided = f"  [{d.decision}]" if d.decision else ""
+        click.echo(f"{d.document}  turn {d.turn}  {d.code}  applied by {', '.join(d.applied_by)}{decided}")
+        click.echo(f"    {clip(d.text, 160)}")
+    click.echo(f"{len(found)} disagreement(s)", err=True)
+
+
+@click.command()
 @click.argument("target", type=click.Path(dir_okay=False))
 @click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @json_option
@@ -97,4 +131,4 @@ def merge(target: str, sources: tuple[str, ...], as_json: bool) -> None:
         click.echo(line)
 
 
-COMMANDS = [agreement, merge]
+COMMANDS = [agreement, disagreements, merge]

@@ -36,18 +36,29 @@ def chosen_coders(d: Disagreement, decision: str) -> tuple[str, ...]:
     return {"keep_a": coders[:1], "keep_b": coders[1:2], "both": tuple(coders), "neither": ()}[decision]
 
 
+def _spans(conn, document_id: int, code: str, start: int, end: int, keep: tuple[str, ...]):
+    """The chosen coders' codings of ``code`` clipped to [start, end) and merged, with valence and memo."""
+    sources = conn.execute(
+        f'SELECT start, "end", valence, memo FROM codings WHERE document_id = ? AND code_id = ? '
+        f'AND start < ? AND "end" > ? AND coder IN ({",".join("?" * len(keep)) or "NULL"}) ORDER BY start',
+        (document_id, code, end, start, *keep)).fetchall()
+    spans = _union([(max(s, start), min(e, end)) for s, e, _, _ in sources])
+    valence, memo = (sources[0][2], sources[0][3]) if sources else ("none", "")
+    return spans, valence, memo
+
+
+def _coding_row(document_id: int, code: str, span: tuple[int, int], coder: str, valence: str, memo: str) -> dict:
+    return {"document_id": document_id, "start": span[0], "end": span[1], "code_id": code, "coder": coder,
+            "valence": valence, "memo": memo, "origin": "manual", "created_at": now()}
+
+
 def resolve(project: Project, d: Disagreement, decision: str, *, consensus_coder: str = "consensus") -> list[int]:
     """Record ``decision`` on ``d`` and write the consensus coding; returns the new coding ids."""
     keep = chosen_coders(d, decision)
     if consensus_coder in (d.coders or ()):
         raise UserError(f"{consensus_coder!r} is one of the coders compared; choose another consensus coder")
     conn = project.conn
-    sources = conn.execute(
-        f'SELECT start, "end", valence, memo FROM codings WHERE document_id = ? AND code_id = ? '
-        f'AND start < ? AND "end" > ? AND coder IN ({",".join("?" * len(keep)) or "NULL"}) ORDER BY start',
-        (d.document_id, d.code, d.end, d.start, *keep)).fetchall()
-    spans = _union([(max(s, d.start), min(e, d.end)) for s, e, _, _ in sources])
-    valence, memo = (sources[0][2], sources[0][3]) if sources else ("none", "")
+    spans, valence, memo = _spans(conn, d.document_id, d.code, d.start, d.end, keep)
     label = f"Consensus {decision.replace('_', ' ')} on {d.code} ({d.document} turn {d.turn})"
     with project.action(label) as act:
         old = conn.execute(
@@ -63,14 +74,51 @@ def resolve(project: Project, d: Disagreement, decision: str, *, consensus_coder
         if old:
             act.delete("consensus_decisions", {"id": old[0]})
         project._ensure_coder(consensus_coder)
-        ids = [act.insert("codings", {
-            "document_id": d.document_id, "start": s, "end": e, "code_id": d.code, "coder": consensus_coder,
-            "valence": valence, "memo": memo, "origin": "manual", "created_at": now()}) for s, e in spans]
+        ids = [act.insert("codings", _coding_row(d.document_id, d.code, span, consensus_coder, valence, memo))
+               for span in spans]
         act.insert("consensus_decisions", {
             "document_id": d.document_id, "start": d.start, "end": d.end, "code_id": d.code, "unit": d.unit,
             "coders": json.dumps(list(d.coders)), "decision": decision, "consensus_coder": consensus_coder,
             "coding_ids": json.dumps(ids), "decided_by": project.coder, "decided_at": now()})
     return ids
+
+
+def adopt_agreed(project: Project, coders: list[str], *, include_interviewer: bool = False,
+                 consensus_coder: str = "consensus") -> int:
+    """Copy to the consensus coder every (turn, code) that all ``coders`` applied; one undoable action.
+
+    The consensus coding is the union of the coders' codings clipped to the
+    turn. A turn where the consensus coder already has that code is left
+    alone, so running this again adds nothing. Returns the codings added.
+    """
+    import numpy as np
+
+    from evalbench.analysis import agreement_data as data
+    from evalbench.analysis.agreement import check_coders
+
+    coders = check_coders(project.conn, coders, project.path.name)
+    if consensus_coder in coders:
+        raise UserError(f"{consensus_coder!r} is one of the coders compared; choose another consensus coder")
+    code_ids = [c.id for c in project.codes()]
+    doc_ids = data.compared_documents(project.conn, coders)
+    units, codings = data.load(project.conn, coders, code_ids, doc_ids, include_interviewer)
+    agreed = data.turn_decisions(units, codings, len(code_ids), len(coders)).all(axis=0)
+    _, mine = data.load(project.conn, [consensus_coder], code_ids, doc_ids, include_interviewer)
+    if len(mine.code):
+        agreed &= ~data.turn_decisions(units, mine, len(code_ids), 1)[0]
+    pairs = np.argwhere(agreed)
+    if not len(pairs):
+        return 0
+    rows = []
+    for u, c in pairs:
+        doc, start, end = int(units.doc_id[u]), int(units.start[u]), int(units.end[u])
+        spans, valence, memo = _spans(project.conn, doc, code_ids[c], start, end, tuple(coders))
+        rows += [_coding_row(doc, code_ids[c], span, consensus_coder, valence, memo) for span in spans]
+    with project.action(f"Consensus: adopt {len(rows)} agreed coding(s)") as act:
+        project._ensure_coder(consensus_coder)
+        for row in rows:
+            act.insert("codings", row)
+    return len(rows)
 
 
 def decisions(project: Project, consensus_coder: str = "consensus") -> list[dict]:

@@ -95,3 +95,14 @@ async def test_consensus_on_one_code_from_the_agreement_screen(app, project):
     with stored(project) as fresh:
         both = fresh.codings(coder="consensus")
     assert both and {c.code_id for c in both} == {code}
+
+
+async def test_g_copies_agreed_codings_to_consensus(app, project):
+    build_team(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(ConsensusScreen(["alex", "sam"]))
+        await settle(app, pilot)
+        await pilot.press("g")
+        await pilot.pause()
+    with stored(project) as fresh:
+        assert len(fresh.codings(coder="consensus")) == 5

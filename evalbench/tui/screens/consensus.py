@@ -5,7 +5,8 @@ is resolved with one key into the ``consensus`` coder's coding: ``a`` keeps
 coder A's coding, ``b`` coder B's, ``c`` both, ``n`` neither. The decision is
 stored by :meth:`Project.resolve_disagreement` (one undoable action; ctrl+z
 takes it back) and the cursor moves on to the next unresolved one. Enter opens
-the unit in the coding view to read around it.
+the unit in the coding view to read around it; ``g`` gives the consensus coder
+every turn and code the coders agreed on, so the consensus coding is complete.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class ConsensusScreen(Screen):
         Binding("b", "decide('keep_b')", "Keep B"),
         Binding("c", "decide('both')", "Both"),
         Binding("n", "decide('neither')", "Neither"),
+        Binding("g", "adopt_agreed", "Copy agreed"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
@@ -107,7 +109,7 @@ class ConsensusScreen(Screen):
         a, b = self.coders[0], self.coders[1]
         self.query_one("#consensus-bar", Static).update(
             f"{len(self.items)} disagreement(s), {done} resolved · a keep {a} · b keep {b} · c both · "
-            "n neither · Enter open in coding view · ctrl+z undo")
+            "n neither · g copy agreed codings · Enter open in coding view · ctrl+z undo")
         self._detail()
 
     @property
@@ -156,6 +158,18 @@ class ConsensusScreen(Screen):
         if later:
             listing.highlighted = later[0]
         self._status()
+
+    def action_adopt_agreed(self) -> None:
+        """Give the consensus coder every turn and code both coders applied (one undoable action)."""
+        from evalbench.errors import UserError
+
+        try:
+            added = self.app.project.adopt_agreed(self.coders, include_interviewer=self.include_interviewer)
+        except UserError as exc:
+            self.app.notify(str(exc), severity="error")
+            return
+        self.app.notify(f"Copied {added} agreed coding(s) to the consensus coder" if added
+                        else "The consensus coder already has every agreed coding")
 
     def reload(self) -> None:
         """Called by the app after undo/redo: re-read the decisions."""
