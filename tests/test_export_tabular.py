@@ -35,7 +35,11 @@ def test_xlsx_has_one_row_per_excerpt_and_the_tables(study, tmp_path):  # noqa: 
     inject(study)
     out = study.export("xlsx", tmp_path / "study.xlsx", by="site")
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Excerpts", "Matrix by participant", "Matrix by site", "Frequencies", "Codebook"]
+    assert wb.sheetnames == ["Excerpts", "Matrix by participant", "Matrix by site", "Frequencies",
+                             "Ratings by site", "Codebook"]
+    ratings = list(wb["Ratings by site"].iter_rows(values_only=True))
+    assert ratings[0] == ("code_id", "construct", "site", "rating", "confirmed", "proposed", "rationale")
+    assert ratings[3][:6] == ("inner.priority", "Relative Priority", "North", -1, None, -1)
     rows = list(wb["Excerpts"].iter_rows(values_only=True))
     header = list(rows[0])
     assert header[:4] == ["document", "participant", "role", "site"]
@@ -78,7 +82,7 @@ def test_csv_excerpts_and_companion_tables(study, tmp_path):  # noqa: F811
     assert rows[0]["role"] == "physician" and rows[0]["site"] == "North"
     names = sorted(p.name for p in tmp_path.glob("study.*.csv"))
     assert names == ["study.codebook.csv", "study.frequencies.csv", "study.matrix-participant.csv",
-                     "study.matrix-role.csv"]
+                     "study.matrix-role.csv", "study.ratings-site.csv"]
     with (tmp_path / "study.matrix-role.csv").open(encoding="utf-8-sig", newline="") as fh:
         role = {r["code_id"]: r for r in csv.DictReader(fh)}
     assert (role["inner.priority"]["physician"], role["inner.priority"]["nurse"]) == ("3", "1")

@@ -2,10 +2,11 @@
 
 The xlsx workbook (written by :mod:`evalbench.export.xlsx_writer`) has the
 sheets Excerpts, Matrix by participant (and Matrix by <by> when asked),
-Frequencies and Codebook. The CSV export writes the
+Frequencies, Ratings by site (when participants have sites; confirmed ratings,
+else evalbench's proposal) and Codebook. The CSV export writes the
 excerpts to the file asked for and the other tables beside it as
 ``<name>.matrix-participant.csv``, ``<name>.frequencies.csv``,
-``<name>.codebook.csv`` (and ``<name>.matrix-<by>.csv``). Text cells that a
+``<name>.codebook.csv`` (and ``<name>.matrix-<by>.csv``, ``<name>.ratings-site.csv``). Text cells that a
 spreadsheet would run as a formula are escaped (see :func:`safe_cell`).
 """
 
@@ -39,11 +40,38 @@ def _tables(project, frame, tree, by: str | None) -> list[tuple[str, str, list, 
         out.append((f"Matrix by {group}"[:31], f"matrix-{group}", header, rows))
     header, rows = table_rows(frequencies(frame, tree, by=by, all_codes=True), index_label="code_id")
     out.append(("Frequencies", "frequencies", header, rows))
+    if len(frame) and frame["site"].notna().any():
+        out.append(("Ratings by site", "ratings-site", *_ratings(project, frame, tree)))
     codebook = [[safe_cell(v) for v in (c.id, c.name, c.parent_id, c.definition, c.inclusion, c.exclusion,
                                           "; ".join(c.examples), "; ".join(c.keywords))]
                 for c in project.codes()]
     out.append(("Codebook", "codebook", CODEBOOK_COLUMNS, codebook))
     return out
+
+
+RATING_COLUMNS = ["code_id", "construct", "site", "rating", "confirmed", "proposed", "rationale"]
+
+
+def _ratings(project, frame, tree) -> tuple[list, list]:
+    """Construct × site ratings, one row each: the stored rating (else the proposal) and why."""
+    from evalbench.analysis.ratings import propose_all
+
+    table = propose_all(frame, tree, "site")
+    table = table[table["code_id"].isin(set(frame["construct_id"]))]
+    stored = {(r.code_id, r.scope_value): r for r in project.ratings("site")}
+    rows = []
+    for code_id, name, site, proposed, why in zip(table["code_id"], table["code"], table["scope_value"],
+                                                  table["proposed"], table["rationale"], strict=True):
+        mine = stored.get((code_id, site))
+        rows.append([safe_cell(v) for v in (
+            code_id, name, site, _rating_value(mine.rating if mine else proposed), "yes" if mine else "",
+            _rating_value(proposed), mine.rationale if mine else why)])
+    return RATING_COLUMNS, rows
+
+
+def _rating_value(rating: str):
+    """-2…+2 as numbers (sortable, and never mistaken for a formula), X and M as text."""
+    return int(rating) if rating not in ("X", "M") else rating
 
 
 def write_xlsx(project, out: Path, *, by: str | None = None, coder: str | None = None,
