@@ -155,3 +155,17 @@ def test_merge_from_qdpx_export(pair, tmp_path):
     assert src.codings_added == 3
     assert {c.code_id for c in alex.codings(coder="sam")} == {"inner.priority", "inner.culture", "inner.extra"}
     assert alex.merge([tmp_path / "sam.qdpx"]).sources[0].codings_added == 0
+
+
+def test_same_file_with_other_text_is_reported_not_merged(tmp_path, pair):
+    alex, _ = pair
+    changed = make_parsed("p01.txt", [("Interviewer", "What got in the way?"),
+                                      ("Dr Patel", "Parsed differently by another version.")])
+    kim = new_project(tmp_path / "kim.evb", "kim", [replace(changed, sha256=P01.sha256)])
+    code_turn(kim, "p01.txt", 2, "inner.culture", "kim")
+    kim.close()
+    report = alex.merge([tmp_path / "kim.evb"])
+    src = report.sources[0]
+    assert src.documents_differing == ["p01.txt"] and src.codings_added == 0
+    assert alex.codings(coder="kim") == [] and len(alex.documents()) == 1
+    assert any("p01.txt has the same file but a different text" in line for line in report.lines())

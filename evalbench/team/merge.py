@@ -6,6 +6,8 @@ Rules (``evalbench merge TARGET SOURCE...``):
   (a .qdpx export carries no original bytes) by the SHA-256 of their text.
   A document the target lacks is imported with its speakers, turns and
   participant (attributes the target already has for that participant are kept).
+  The same file stored with a different text (another evalbench version parsed
+  it) is reported and its codings skipped: their offsets would not line up.
 * Codes are matched by ID. A code only the source has is added; a code both
   have but with different fields is a *conflict*: reported, target kept.
 * Codings are added with origin ``merge``, keeping their coder, valence, memo
@@ -41,6 +43,7 @@ class SourceReport:
     source: str
     documents_added: list[str] = field(default_factory=list)
     documents_matched: int = 0
+    documents_differing: list[str] = field(default_factory=list)  #: same file, different text: skipped
     codes_added: list[str] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)  #: {"code", "fields": {name: {"target", "source"}}}
     codings_added: int = 0
@@ -49,7 +52,8 @@ class SourceReport:
 
     def to_json(self) -> dict:
         return {"source": self.source, "documents_added": self.documents_added,
-                "documents_matched": self.documents_matched, "codes_added": self.codes_added,
+                "documents_matched": self.documents_matched, "documents_differing": self.documents_differing,
+                "codes_added": self.codes_added,
                 "conflicts": self.conflicts, "codings_added": self.codings_added,
                 "codings_skipped": self.codings_skipped, "coders": self.coders}
 
@@ -81,6 +85,8 @@ class MergeReport:
                        f"{len(s.codes_added)} code(s) added; coders {', '.join(s.coders) or 'none'}")
             out += [f"  conflict: code {c['code']} differs in {', '.join(c['fields'])} (target kept)"
                     for c in s.conflicts]
+            out += [f"  skipped: {name} has the same file but a different text here (its codings were not "
+                    "merged; re-import it in one of the projects)" for name in s.documents_differing]
         return out
 
 
@@ -167,26 +173,30 @@ def _merge_one(target: Project, source: Project, act, name: str, cancel) -> Sour
 
 def _match_documents(target: Project, source: Project, rep: SourceReport, cancel) -> dict[int, int]:
     """Source document id -> target document id, importing the documents the target lacks."""
-    by_sha = {d.sha256: d.id for d in target.documents()}
-    by_text: dict[str, int] | None = None
+    docs = target.documents(with_text=True)
+    by_sha = {d.sha256: d.id for d in docs}
+    hash_of = {d.id: _text_hash(d.text) for d in docs}
+    by_text = {digest: doc_id for doc_id, digest in hash_of.items()}
     out = {}
     participants = {p.label: p for p in source.participants()}
     known = {p.label: p.attributes for p in target.participants()}
     for doc in source.documents(with_text=True):
         _check_cancel(cancel)
+        digest = _text_hash(doc.text)
         if doc.sha256 in by_sha:
+            if hash_of[by_sha[doc.sha256]] != digest:
+                rep.documents_differing.append(doc.name)  # same file, other text: offsets would drift
+                continue
             out[doc.id] = by_sha[doc.sha256]
             rep.documents_matched += 1
             continue
-        if by_text is None:
-            by_text = {_text_hash(d.text): d.id for d in target.documents(with_text=True)}
-        digest = _text_hash(doc.text)
         if digest in by_text:
             out[doc.id] = by_text[digest]
             rep.documents_matched += 1
             continue
         out[doc.id] = _import_document(target, source, doc)
         by_text[digest] = by_sha[doc.sha256] = out[doc.id]
+        hash_of[out[doc.id]] = digest
         rep.documents_added.append(doc.name)
         if doc.participant:
             attrs = participants[doc.participant].attributes if doc.participant in participants else {}
