@@ -837,7 +837,7 @@ class Project:
         """
         from evalbench.analysis.agreement import compute_agreement
 
-        return compute_agreement(self.conn, list(coders), unit=unit,
+        return compute_agreement(self.conn, coders, unit=unit,
                                  include_interviewer=include_interviewer, where=self.path.name)
 
     def disagreements(self, coders: list[str], *, code: str | None = None, unit: str = "turn",
@@ -845,7 +845,7 @@ class Project:
         """The units on which ``coders`` differ (only for ``code`` if given), in document order."""
         from evalbench.analysis.disagreements import list_disagreements
 
-        return list_disagreements(self.conn, list(coders), code=code, unit=unit,
+        return list_disagreements(self.conn, coders, code=code, unit=unit,
                                   include_interviewer=include_interviewer, where=self.path.name)
 
     def resolve_disagreement(self, d: Disagreement, decision: str, *,
@@ -868,7 +868,7 @@ class Project:
         """
         from evalbench.team.consensus import adopt_agreed
 
-        return adopt_agreed(self, list(coders), include_interviewer=include_interviewer,
+        return adopt_agreed(self, coders, include_interviewer=include_interviewer,
                             consensus_coder=consensus_coder)
 
     def merge(self, sources: list[str | Path], *, progress=None, cancel=None):

@@ -175,3 +175,7 @@ def test_no_shared_documents_reports_nothing(project):
 def test_worst_first_puts_unused_codes_last(team):
     order = [c.code for c in team.agreement(["alex", "sam"]).worst_first()]
     assert order[-1] == "inner"
+
+
+def test_coders_may_be_one_comma_separated_string(team):
+    assert team.agreement("alex, sam").to_json() == team.agreement(("alex", "sam")).to_json()

@@ -95,7 +95,12 @@ class AgreementReport:
 
 
 def check_coders(conn: sqlite3.Connection, coders: list[str], where: str = "project") -> list[str]:
-    """Validate the coders to compare: at least two, distinct, each known to the project."""
+    """Validate the coders to compare: at least two, distinct, each known to the project.
+
+    ``coders`` is a list of names or one comma-separated string ("alex,sam").
+    """
+    if isinstance(coders, str):
+        coders = coders.split(",")
     coders = [c.strip() for c in coders if c and c.strip()]
     if len(coders) < 2 or len(set(coders)) != len(coders):
         raise UserError(f"{where}: name at least two different coders to compare (e.g. --coders alex,sam)")
