@@ -106,3 +106,17 @@ async def test_g_copies_agreed_codings_to_consensus(app, project):
         await pilot.pause()
     with stored(project) as fresh:
         assert len(fresh.codings(coder="consensus")) == 5
+
+
+async def test_decisions_show_in_the_list_after_consensus(app, project):
+    build_team(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(AgreementScreen(["alex", "sam"]))
+        await settle(app, pilot)
+        await pilot.press("enter", "k")
+        await settle(app, pilot)
+        await pilot.press("b", "escape")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, AgreementScreen)
+        assert screen.shown[0].decision == "keep_b"

@@ -187,5 +187,8 @@ class AgreementScreen(Screen):
                                                  include_interviewer=self.include_interviewer))
 
     def on_screen_resume(self) -> None:
+        """Back from consensus or the coding view: refresh figures and the open list."""
         if self.report is not None:
             self.reload()
+            if self.code_id:
+                self.show_disagreements(self.code_id)
