@@ -113,6 +113,11 @@ def _parse_readable(text: str) -> dict:
     }
 
 
+def _texts(value) -> list[str]:
+    """The strings of a JSON list; anything else (null, a number, a mapping) gives none."""
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
 def parse_description(text: str) -> dict:
     """Structured fields from a Description; ``id`` is present only if evalbench wrote it."""
     text = (text or "").replace("\r\n", "\n").strip()
@@ -133,8 +138,8 @@ def parse_description(text: str) -> dict:
         "definition": str(machine.get("definition", "")),
         "inclusion": str(machine.get("inclusion", "")),
         "exclusion": str(machine.get("exclusion", "")),
-        "examples": [str(e) for e in machine.get("examples", []) if isinstance(e, str)],
-        "keywords": [str(k) for k in machine.get("keywords", []) if isinstance(k, str)],
+        "examples": _texts(machine.get("examples")),
+        "keywords": _texts(machine.get("keywords")),
     }
     probe = Code(id="x", name="x", definition=fields["definition"], inclusion=fields["inclusion"],
                  exclusion=fields["exclusion"], examples=tuple(fields["examples"]),

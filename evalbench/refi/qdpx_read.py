@@ -233,6 +233,10 @@ def _extension(r: _Reader, zf: SafeZip, qde: bytes) -> dict:
         r.warn(f"{EXTENSION_MEMBER} does not match project.qde (edited elsewhere?); "
                "turns are re-derived from the text")
         return {}
+    for key in ("sources", "selections", "notes"):  # a hand-edited file may hold anything
+        if not isinstance(ext.get(key, {}), dict):
+            r.warn(f"{EXTENSION_MEMBER}: {key!r} is not a mapping; ignored")
+            ext[key] = {}
     return ext
 
 
@@ -335,6 +339,8 @@ def _project(r: _Reader, root, progress: Progress | None, cancel: threading.Even
             continue
         st = SourceText(raw)
         ext = ext_sources.get(g) or ext_sources.get(el.get("guid")) or {}
+        ext = ext if isinstance(ext, dict) else {}
+        meta = ext.get("metadata") if isinstance(ext.get("metadata"), dict) else {}
         sha = ext.get("sha256") if isinstance(ext.get("sha256"), str) else None
         if not sha or sha in hashes:
             sha = hashlib.sha256(st.text.encode("utf-8")).hexdigest()
@@ -342,8 +348,9 @@ def _project(r: _Reader, root, progress: Progress | None, cancel: threading.Even
                 sha = hashlib.sha256(f"{sha}:{g}".encode()).hexdigest()
         hashes.add(sha)
         src = RefiSource(guid=g, name=name, text=st.text, sha256=sha,
-                         format=str(ext.get("format") or "txt"), path=ext.get("path"),
-                         metadata={str(k): str(v) for k, v in (ext.get("metadata") or {}).items()},
+                         format=str(ext.get("format") or "txt"),
+                         path=ext.get("path") if isinstance(ext.get("path"), str) else None,
+                         metadata={str(k): str(v) for k, v in meta.items()},
                          note_guids=_refs(el, "NoteRef"))
         src.metadata.update({f"variable:{k}": v for k, v in _values(el, variables).items()})
         _ext_turns(r, src, ext)
@@ -382,7 +389,8 @@ def _ext_turns(r: _Reader, src: RefiSource, ext: dict) -> None:
             r.warn(f"source {src.name!r}: turn layout in {EXTENSION_MEMBER} does not fit; re-derived")
             return
     src.turns = out
-    for label, pair in (ext.get("roles") or {}).items():
+    roles = ext.get("roles") if isinstance(ext.get("roles"), dict) else {}
+    for label, pair in roles.items():
         if isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair):
             src.roles[label] = (pair[0], pair[1])
 
@@ -412,6 +420,7 @@ def _selections(r, src, st, el, whole, code_ids, ext_selections, codings, bare, 
         kids = _by_name(sel)
         sel_notes = [norm_guid(x.get("targetGUID")) for x in kids.get("NoteRef", ()) if x.get("targetGUID")]
         extra = ext_selections.get(sel_guid) or ext_selections.get(sel.get("guid")) or {}
+        extra = extra if isinstance(extra, dict) else {}
         valence = "none"
         found: list[RefiCoding] = []
         for coding_el in kids.get("Coding", ()):
