@@ -128,7 +128,7 @@ def _plain(value):
 
 def table_rows(table, *, index_label: str):
     """A DataFrame as header + rows of plain values (index first), for sheets and CSV files."""
-    header = [index_label, *[str(c) for c in table.columns]]
+    header = [index_label, *[safe_cell(str(c)) for c in table.columns]]  # participant names are user text
     rows = []
     for idx, values in zip(table.index, table.itertuples(index=False), strict=True):
         rows.append([safe_cell(str(idx)), *(safe_cell(_number(v)) for v in values)])

