@@ -18,6 +18,7 @@ from evalbench.tui.screens.code_browser import CodeBrowserScreen
 from evalbench.tui.screens.coding import CodingScreen
 from evalbench.tui.screens.documents import DocumentsScreen
 from evalbench.tui.screens.help import HelpScreen
+from evalbench.tui.suggest_service import SuggestionService
 
 
 class EvalbenchApp(App):
@@ -40,6 +41,10 @@ class EvalbenchApp(App):
     def __init__(self, project) -> None:
         super().__init__()
         self.project = project
+        self.suggestions = SuggestionService(self)
+
+    def on_unmount(self) -> None:
+        self.suggestions.stop()
 
     def get_system_commands(self, screen):
         yield from palette_commands(self)

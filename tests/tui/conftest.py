@@ -7,6 +7,7 @@ import inspect
 
 import pytest
 
+from evalbench.model import Suggestion
 from evalbench.project import Project
 from evalbench.tui.app import EvalbenchApp
 
@@ -21,6 +22,27 @@ def pytest_pyfunc_call(pyfuncitem):
         asyncio.run(pyfuncitem.obj(**{n: pyfuncitem.funcargs[n] for n in names}))
         return True
     return None
+
+
+class FakeSuggestions:
+    """Stands in for the suggestion thread: the same three suggestions for every turn, at once."""
+
+    def __init__(self, project) -> None:
+        self.project = project
+
+    def request(self, turn_id, coder, callback) -> None:
+        turn = next(t for t in self.project.turns() if t.id == turn_id)
+        found = [Suggestion(id=-i, document_id=turn.document_id, turn_id=turn_id, start=turn.start,
+                            end=turn.end, code_id=code, score=score, valence=valence, evidence=evidence,
+                            source="model", model="fake", model_version="1")
+                 for i, (code, score, valence, evidence) in enumerate([
+                     ("inner.priority", 0.82, "barrier", ("competing priorities", "no time")),
+                     ("inner.culture", 0.41, "facilitator", ("learning",)),
+                     ("inner", 0.12, None, ())], 1)]
+        callback(turn_id, found, False, None)
+
+    def stop(self) -> None:
+        pass
 
 
 @pytest.fixture

@@ -154,11 +154,11 @@ async def test_other_coders_codings_shown_beside_yours_but_not_editable(app, pro
         await open_first_document(pilot)
         await pilot.press("j")
         panel = app.screen.query_one(TurnCodes)
-        assert panel.option_count == 1 and panel.get_option_at_index(0).disabled  # the empty-turn hint
+        assert panel.rows == []
         await pilot.press("v")
         await pilot.pause()
         assert app.screen.other_coder == "sam"
-        assert "Culture" in str(panel.get_option_at_index(0).prompt)
+        assert [(r.name, r.mine) for r in panel.rows] == [("Culture", False)]
         await pilot.press("b")  # valence keys act on your own codings only
         await pilot.pause()
     with stored(project) as fresh:
@@ -189,3 +189,36 @@ async def test_suggestions_panel_says_when_the_feature_is_missing(app, project):
             assert "not available" not in text
         else:
             assert "not available" in text
+
+
+async def wait_for_suggestions(app, pilot) -> None:
+    import asyncio
+
+    await pilot.pause()
+    await asyncio.to_thread(app.suggestions.idle.wait, 120)
+    await pilot.pause()
+
+
+async def test_accept_and_reject_suggestions_with_one_key(app, project):
+    if not hasattr(project, "suggest_turn"):
+        return
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("j")
+        await wait_for_suggestions(app, pilot)
+        offered = [s.code_id for s in app.screen.suggestions]
+        assert "inner.priority" in offered  # the codebook keyword "competing priorities"
+        turn_id = app.screen.turn.id
+        await pilot.press(str(offered.index("inner.priority") + 1))
+        await wait_for_suggestions(app, pilot)
+        rest = [s.code_id for s in app.screen.suggestions]
+        assert "inner.priority" not in rest
+        if rest:
+            await pilot.press("exclamation_mark")
+            await wait_for_suggestions(app, pilot)
+    with stored(project) as fresh:
+        coded = fresh.codings()
+        assert [(c.code_id, c.origin) for c in coded] == [("inner.priority", "suggestion")]
+        if rest:
+            fresh.set_coder("alex")
+            assert rest[0] not in [s.code_id for s in fresh.suggest_turn(turn_id)]

@@ -6,7 +6,7 @@ import pytest
 
 from evalbench.tui.app import EvalbenchApp
 
-from .conftest import SIZE
+from .conftest import SIZE, FakeSuggestions
 
 
 @pytest.fixture
@@ -19,7 +19,9 @@ def coded_app(project) -> EvalbenchApp:
     project.add_coding(1, t1[1].start + 10, t1[1].end, "inner.culture", valence="mixed")
     project.add_coding(1, t1[3].start, t1[3].end, "inner.culture", valence="facilitator", coder="sam")
     project.add_coding(2, t2[1].start, t2[1].end, "inner.culture", valence="facilitator")
-    return EvalbenchApp(project)
+    app = EvalbenchApp(project)
+    app.suggestions = FakeSuggestions(project)
+    return app
 
 
 def test_documents_screen(snap_compare, coded_app):

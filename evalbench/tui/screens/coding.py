@@ -9,7 +9,6 @@ connection, because the suggester may load spaCy.
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -190,13 +189,21 @@ class CodingScreen(Screen):
             excerpt = " ".join(text[coding.start:coding.end].split())
             rows.append(TurnCodeRow(coding, code.name if code else coding.code_id,
                                     self.code_palette.get(coding.code_id, "white"),
-                                    excerpt if len(excerpt) <= 60 else excerpt[:57] + "…", mine,
+                                    excerpt if len(excerpt) <= 44 else excerpt[:43] + "…", mine,
                                     bool(coding.memo)))
         if self.active_id not in {r.coding.id for r in rows if r.mine}:
             mine_rows = [r for r in rows if r.mine]
             self.active_id = mine_rows[-1].coding.id if mine_rows else None
         self.query_one(TurnCodes).show(rows, self.active_id)
+        tree = self.query_one(CodebookTree)
+        active = next((r.coding for r in rows if r.coding.id == self.active_id), None)
+        if active is not None and not tree.has_focus:
+            self._show_code(active.code_id)
         self._show_status()
+
+    def _show_code(self, code_id: str | None) -> None:
+        code = self.code_by_id.get(code_id) if code_id else None
+        self.query_one(CodeDetail).show(code, memo=self.project.memo("code", code.id) if code else "")
 
     def _show_status(self) -> None:
         t = self.turn
@@ -206,17 +213,12 @@ class CodingScreen(Screen):
         memo = " · ✎ turn memo" if self.project.memo("turn", t.id) else ""
         self.query_one("#status", Static).update(
             f"{self.project.coder} · turn {t.seq}/{len(self.layout_map.blocks)} ({t.role}) · "
-            f"target: {what}{memo} · ? help")
-
-    def on_option_list_option_highlighted(self, event: TurnCodes.OptionHighlighted) -> None:
-        if isinstance(event.option_list, TurnCodes):
-            self.active_id = event.option_list.active_id or self.active_id
+            f"target: {what}{memo} · ? help", layout=False)
 
     # --- codebook panel -------------------------------------------------------------
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
-        code = self.code_by_id.get(event.node.data) if event.node.data else None
-        memo = self.project.memo("code", code.id) if code else ""
-        self.query_one(CodeDetail).show(code, memo=memo)
+        if event.node.tree.has_focus:
+            self._show_code(event.node.data)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
         if event.node.data:
@@ -399,22 +401,13 @@ class CodingScreen(Screen):
             panel.show_unavailable("Suggestions are offered on participant turns.")
             return
         panel.show_loading()
-        self._fetch_suggestions(self.turn.id)
+        self.app.suggestions.request(self.turn.id, self.project.coder, self._show_suggestions)
 
-    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
-    def _fetch_suggestions(self, turn_id: int) -> None:
-        try:
-            with self.project.reopen() as project:
-                found = list(project.suggest_turn(turn_id, k=3))
-                stale = bool(project.suggester_stale()) if hasattr(project, "suggester_stale") else False
-        except Exception as exc:  # the panel says why; coding goes on
-            self.app.call_from_thread(self.query_one(SuggestionsPanel).show_unavailable,
-                                      f"Suggestions failed: {exc}")
+    def _show_suggestions(self, turn_id: int, found: list[Suggestion], stale: bool, error: str | None) -> None:
+        if not self.is_attached or turn_id != self.turn.id:
             return
-        self.app.call_from_thread(self._show_suggestions, turn_id, found, stale)
-
-    def _show_suggestions(self, turn_id: int, found: list[Suggestion], stale: bool) -> None:
-        if turn_id != self.turn.id:
+        if error:
+            self.query_one(SuggestionsPanel).show_unavailable(f"Suggestions failed: {error}")
             return
         self.suggestions = found[:3]
         names = {c.id: c.name for c in self.codes}

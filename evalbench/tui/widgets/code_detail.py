@@ -13,7 +13,7 @@ class CodeDetail(Static):
 
     def show(self, code: Code | None, *, memo: str = "", total: int | None = None) -> None:
         if code is None:
-            self.update(Text("Move through the codebook to see a code's definition.", style="dim"))
+            self.update(Text("Move through the codebook to see a code's definition.", style="dim"), layout=False)
             return
         text = Text()
         text.append(code.name, style="bold")
@@ -32,4 +32,4 @@ class CodeDetail(Static):
         if memo:
             text.append("Memo: ", style="bold yellow")
             text.append(memo.strip() + "\n")
-        self.update(text)
+        self.update(text, layout=False)

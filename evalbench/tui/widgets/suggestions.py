@@ -13,14 +13,14 @@ class SuggestionsPanel(Static):
     """Numbered suggestions; the screen binds 1–3 to accept and shift+1–3 to reject."""
 
     def show_unavailable(self, why: str) -> None:
-        self.update(Text(why, style="dim italic"))
+        self.update(Text(why, style="dim italic"), layout=False)
 
     def show_loading(self) -> None:
-        self.update(Text("Finding suggestions…", style="dim"))
+        self.update(Text("Finding suggestions…", style="dim"), layout=False)
 
     def show(self, suggestions: list[Suggestion], names: dict[str, str], stale: bool = False) -> None:
         if not suggestions:
-            self.update(Text("No suggestions for this turn.", style="dim"))
+            self.update(Text("No suggestions for this turn.", style="dim"), layout=False)
             return
         text = Text()
         for i, s in enumerate(suggestions, 1):
@@ -35,4 +35,4 @@ class SuggestionsPanel(Static):
         text.append("1-3 accept · shift+1-3 reject", style="dim")
         if stale:
             text.append("\nmodel out of date: retrain from the palette (ctrl+p)", style="yellow")
-        self.update(text)
+        self.update(text, layout=False)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.document._wrapped_document import WrappedDocument
+from textual.strip import Strip
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
@@ -41,6 +43,8 @@ class Transcript(TextArea):
         super().__init__("", read_only=True, soft_wrap=True, show_cursor=True, **kwargs)
         self.cursor_blink = False
         self.highlight_cursor_line = False
+        self.match_cursor_bracket = False
+        self._paint_version = 0
         self.layout_map: TranscriptLayout | None = None
         self.current_block = 0
         self._line_spans: dict[int, list[tuple[int, int, Style]]] = {}
@@ -77,13 +81,59 @@ class Transcript(TextArea):
         self.redraw()
 
     def redraw(self) -> None:
-        self._line_cache.clear()
+        self._paint_version += 1
         self.refresh()
 
     def set_current_block(self, index: int) -> None:
         if index != self.current_block:
             self.current_block = index
-            self.redraw()
+            self.refresh()  # only the two header lines change; see render_line's cache key
+
+    def _set_document(self, text: str, language: str | None) -> None:
+        self._wrapped_for = None
+        super()._set_document(text, language)
+        self.wrapped_document.__class__ = _CountedWrappedDocument
+
+    def _rewrap_and_refresh_virtual_size(self) -> None:
+        # TextArea re-wraps on every resize, scrollbar and watcher event while the
+        # screen is being laid out (9 times for one first paint, ~50 ms each on a
+        # 20,000-word transcript). The text never changes, so wrap once per width.
+        key = (id(self.wrapped_document), self.wrap_width, self.indent_width)
+        if key != getattr(self, "_wrapped_for", None):
+            self._wrapped_for = key
+            self.wrapped_document.wrap(self.wrap_width, tab_width=self.indent_width)
+            self._line_cache.clear()
+        self._refresh_size()
+
+    def render_line(self, y: int) -> Strip:
+        """Render one screen row, re-using the cached strip unless something it shows changed.
+
+        TextArea's own cache key holds the whole selection for every row when
+        soft-wrapping, so each cursor move re-renders the whole view. Here a row
+        is keyed on the selection only when its line is inside it (or holds the
+        cursor), on the paint version (codings), and on whether it is the
+        current turn's header — so moving between turns redraws a few rows.
+        """
+        scroll_x, scroll_y = self.scroll_offset
+        absolute_y = scroll_y + y
+        info = self.wrapped_document._offset_to_line_info
+        line_index = info[absolute_y][0] if 0 <= absolute_y < len(info) else -1
+        selection = self.selection
+        top, bottom = sorted((selection.start[0], selection.end[0]))
+        header = None
+        layout = self.layout_map
+        if layout is not None and line_index >= 0:
+            index = layout.block_index_at_line(line_index)
+            if layout.blocks[index].header_line == line_index:
+                header = index == self.current_block
+        key = (self.size, scroll_x, absolute_y, selection if top <= line_index <= bottom else None,
+               self._paint_version, header, self.has_focus, self.theme, self.show_cursor)
+        cached = self._line_cache.get(key)
+        if cached is not None:
+            return cached
+        line = self._render_line(y)
+        self._line_cache[key] = line
+        return line
 
     # --- rendering ------------------------------------------------------------
     def get_line(self, line_index: int) -> Text:
@@ -128,6 +178,14 @@ class Transcript(TextArea):
         """Document offset under the cursor."""
         layout = self.layout_map
         return layout.to_doc(layout.offset(self.cursor_location)) if layout else 0
+
+
+class _CountedWrappedDocument(WrappedDocument):
+    """WrappedDocument whose height is O(1): TextArea asks for it on every rendered row."""
+
+    @property
+    def height(self) -> int:
+        return len(self._offset_to_line_info)
 
 
 def _segments(items: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, Style]]:

@@ -1,0 +1,169 @@
+"""Time the coding workbench through Textual's Pilot, the way a user drives it.
+
+Builds (in a temporary folder) a project with one 20,000-word transcript and 500
+codings, and a 200-document project (~8,000 words each, CFIR 2.0, 40 codings
+per document by two coders), then measures:
+
+- first paint of the coding view on the 20,000-word transcript;
+- keypress-to-highlight when applying a code (Enter in the code picker until the
+  coding is stored and the transcript repainted);
+- moving to the next turn (``j``);
+- app start on the 200-document project, in a fresh interpreter, until the
+  documents table is filled — and whether spaCy was imported by then.
+
+Targets (issue 4): first paint <= 300 ms, apply <= 50 ms, next turn <= 30 ms,
+start <= 1.5 s. Medians over repeated runs; timings are never asserted in tests.
+
+    .venv/bin/python benchmarks/bench_tui.py
+    .venv/bin/python benchmarks/bench_tui.py --docs 50   # a smaller start-up project
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from corpus import _Writer, interview_turns  # noqa: E402
+
+from evalbench.codebook import load_codebook_source  # noqa: E402
+from evalbench.ingest.document import ParsedDocument, ParsedTurn  # noqa: E402
+from evalbench.project import Project  # noqa: E402
+
+SIZE = (140, 45)
+
+
+def parsed(name: str, writer: _Writer, words: int) -> ParsedDocument:
+    """A transcript laid out as the importers store it: 'Speaker: content' paragraphs."""
+    parts, turns, pos = [], [], 0
+    for who, content in interview_turns(writer, words):
+        speaker = "Interviewer" if who == 0 else "Participant"
+        prefix = f"{speaker}: "
+        turns.append(ParsedTurn(speaker, pos + len(prefix), pos + len(prefix) + len(content), None))
+        parts.append(prefix + content)
+        pos += len(prefix) + len(content) + 2
+    text = "\n\n".join(parts)
+    return ParsedDocument(name=name, path=name, format="txt", text=text, turns=turns,
+                          sha256=hashlib.sha256(text.encode()).hexdigest())
+
+
+def add_codings(project: Project, doc_id: int, n: int, rng: random.Random, codes: list[str],
+                coders: tuple[str, ...]) -> None:
+    """``n`` codings on random sentence-sized spans of participant turns."""
+    turns = [t for t in project.turns(doc_id) if t.role == "participant" and t.end - t.start > 40]
+    rows = []
+    for i in range(n):
+        t = rng.choice(turns)
+        start = rng.randrange(t.start, t.end - 20)
+        end = min(t.end, start + rng.randint(20, 300))
+        rows.append({"document_id": doc_id, "start": start, "end": end, "code_id": rng.choice(codes),
+                     "valence": rng.choice(["barrier", "facilitator", "none"]),
+                     "coder": coders[i % len(coders)]})
+    project.add_codings(rows, label="benchmark codings")
+
+
+def build(path: Path, docs: int, words: int, codings: int) -> None:
+    rng = random.Random(4)
+    writer = _Writer(4)
+    roles = {"Interviewer": ("interviewer", "label")}
+    with Project.init(path, coder="alex") as project:
+        project.add_codes(load_codebook_source("cfir2"))
+        codes = [c.id for c in project.codes() if c.parent_id]
+        for i in range(docs):
+            doc_id = project.add_document(parsed(f"interview_{i:03d}.txt", writer, words), roles)
+            project.set_participant(doc_id, f"P{i:03d}", {"role": rng.choice(["nurse", "physician"]),
+                                                          "site": rng.choice(["North", "South"])})
+            add_codings(project, doc_id, codings, rng, codes, ("alex", "sam") if docs > 1 else ("alex",))
+
+
+async def measure_coding(path: Path, repeats: int) -> dict[str, list[float]]:
+    from evalbench.tui.app import EvalbenchApp
+    from evalbench.tui.screens.coding import CodingScreen
+
+    out: dict[str, list[float]] = {"first paint": [], "apply code": [], "next turn": []}
+    for _ in range(repeats):
+        with Project.open(path, coder="alex") as project:
+            app = EvalbenchApp(project)
+            async with app.run_test(size=SIZE) as pilot:
+                await pilot.pause()
+                t0 = time.perf_counter()
+                await app.push_screen(CodingScreen(1))
+                await pilot.pause()
+                out["first paint"].append(time.perf_counter() - t0)
+                for _ in range(20):
+                    t0 = time.perf_counter()
+                    await pilot.press("j")
+                    out["next turn"].append(time.perf_counter() - t0)
+                for query in ("evidence", "culture", "funding", "planning", "teaming"):
+                    await pilot.press("j", "c", *query)
+                    t0 = time.perf_counter()
+                    await pilot.press("enter")
+                    out["apply code"].append(time.perf_counter() - t0)
+                await app.workers.wait_for_complete()
+    return out
+
+
+START_SCRIPT = """
+import asyncio, sys, time
+t0 = time.perf_counter()
+from evalbench.project import Project
+from evalbench.tui.app import EvalbenchApp
+async def main():
+    with Project.open(sys.argv[1], coder="alex") as project:
+        app = EvalbenchApp(project)
+        async with app.run_test(size=(140, 45)) as pilot:
+            await pilot.pause()
+            rows = app.screen.query_one("DataTable").row_count
+            print(time.perf_counter() - t0, rows, "spacy" in sys.modules)
+asyncio.run(main())
+"""
+
+
+def measure_start(path: Path, repeats: int) -> tuple[list[float], int, bool]:
+    times, rows, spacy = [], 0, False
+    for _ in range(repeats):
+        done = subprocess.run([sys.executable, "-c", START_SCRIPT, str(path)], capture_output=True,
+                              text=True, check=True)
+        seconds, rows, spacy = done.stdout.split()
+        times.append(float(seconds))
+    return times, int(rows), spacy == "True"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=200, help="documents in the start-up project")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp) / "long.evb"
+        t0 = time.perf_counter()
+        build(big, 1, 20_000, 500)
+        with Project.open(big) as p:
+            doc = p.documents()[0]
+            print(f"built 1 transcript: {doc.words} words, {len(p.turns(1))} turns, "
+                  f"{len(p.codings())} codings ({time.perf_counter() - t0:.1f} s)")
+        results = asyncio.run(measure_coding(big, args.repeats))
+        for name, values in results.items():
+            print(f"{name:12} median {statistics.median(values) * 1000:7.1f} ms   "
+                  f"max {max(values) * 1000:7.1f} ms   (n={len(values)})")
+        many = Path(tmp) / "many.evb"
+        t0 = time.perf_counter()
+        build(many, args.docs, 8_000, 40)
+        print(f"built {args.docs} documents ({time.perf_counter() - t0:.1f} s)")
+        times, rows, spacy = measure_start(many, args.repeats)
+        print(f"app start    median {statistics.median(times) * 1000:7.1f} ms   max {max(times) * 1000:7.1f} ms"
+              f"   ({rows} rows; spaCy imported at first paint: {spacy})")
+
+
+if __name__ == "__main__":
+    main()
