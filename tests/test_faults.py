@@ -193,3 +193,49 @@ def test_two_processes_coding_at_once_lose_and_duplicate_nothing(tmp_path):
         memos = [c.memo for c in proj.codings()]
         assert len(memos) == 300 == len(set(memos))
         assert len(proj.codings(coder="alex")) == len(proj.codings(coder="sam")) == 150
+
+
+def test_kill_during_code_merge_moves_all_codings_or_none(tmp_path):
+    project = _coded_project(tmp_path)
+    with Project.open(project, coder="alex") as proj:
+        docs = proj.documents()
+        rows = [{"document_id": doc.id, "start": 0, "end": 5 + rep % 7, "code_id": code,
+                 "coder": f"{code[6:]}{rep}", "valence": "barrier", "memo": f"{code} {rep}"}
+                for doc in docs for rep in range(150) for code in ("inner.culture", "inner.priority")]
+        proj.add_codings(rows, label="Code many")
+        proj.set_memo("code", "inner.culture", "Culture memo")
+    before = {(c.document_id, c.start, c.end, c.coder) for c in _codings_of(project)}
+    assert len(before) == 9000
+    proc = subprocess.Popen([*EVALBENCH, "codebook", "merge-codes", str(project), "inner.culture",
+                             "--into", "inner.priority"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wal = project.with_name(project.name + "-wal")
+    start = wal.stat().st_size if wal.exists() else 0
+    _kill_when(proc, lambda: wal.exists() and wal.stat().st_size > start + 64 * 1024)
+
+    with _healthy(project) as proj:
+        codings = proj.codings()
+        assert {(c.document_id, c.start, c.end, c.coder) for c in codings} == before, "a coding was lost"
+        by_code = {code: sum(c.code_id == code for c in codings) for code in ("inner.culture", "inner.priority")}
+        merged = "inner.culture" not in {c.id for c in proj.codes()}
+        if merged:  # the merge committed before the kill: all of it
+            assert by_code == {"inner.culture": 0, "inner.priority": 9000}
+            assert all("[merged from inner.culture" in c.memo for c in codings if c.coder.startswith("culture"))
+        else:  # nothing of it: the codebook, codings and memo as they were
+            assert by_code == {"inner.culture": 4500, "inner.priority": 4500}
+            assert not any("merged from" in c.memo for c in codings)
+            assert proj.memo("code", "inner.culture", coder="alex") == "Culture memo"
+
+    # The user runs it again and it completes.
+    if not merged:
+        done = subprocess.run([*EVALBENCH, "codebook", "merge-codes", str(project), "inner.culture",
+                               "--into", "inner.priority"], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    with _healthy(project) as proj:
+        assert len(proj.codings(code_id="inner.priority")) == 9000
+        assert "Culture memo" in proj.memo("code", "inner.priority", coder="alex")
+
+
+def _codings_of(path: Path):
+    with Project.open(path) as proj:
+        return proj.codings()
