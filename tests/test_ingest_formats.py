@@ -246,7 +246,9 @@ def minimal_pdf(lines: list[str]) -> bytes:
 def test_pdf(tmp_path):
     pytest.importorskip("pypdf")
     path = tmp_path / "p08.pdf"
-    path.write_bytes(minimal_pdf(["Interviewer: What helped?", "Dr Patel: Time.", "Interviewer: Thanks?"]))
+    path.write_bytes(
+        minimal_pdf(["Interviewer: What helped?", "Dr Patel: Time.", "Page 2 of 9", "Interviewer: Thanks?"])
+    )
     assert [(s, text) for s, _, text in turns(parse_file(path))] == [
         ("Interviewer", "What helped?"),
         ("Dr Patel", "Time."),
@@ -347,6 +349,13 @@ def test_unsupported_extension(tmp_path):
     path = tmp_path / "notes.xlsx"
     path.write_bytes(b"PK\x03\x04")
     with pytest.raises(IngestError, match=r"^notes\.xlsx: unsupported file type '\.xlsx'"):
+        parse_file(path)
+
+
+def test_old_word_format_says_what_to_do(tmp_path):
+    path = tmp_path / "old.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(IngestError, match=r"^old\.doc: unsupported file type '\.doc'; save it as \.docx first"):
         parse_file(path)
 
 

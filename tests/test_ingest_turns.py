@@ -90,6 +90,12 @@ def test_markdown_bold_labels(tmp_path):
     assert turns == [("Interviewer", None, "Hi?"), ("Dr Patel", None, "Hello.")]
 
 
+def test_markdown_headings_are_not_turns(tmp_path):
+    doc, turns = turns_of(tmp_path, "# Interview 7\n\nFirst paragraph.\n\n## Part two\n\nSecond.\n", "prose.md")
+    assert turns == [(None, None, "First paragraph."), (None, None, "## Part two"), (None, None, "Second.")]
+    assert doc.text.startswith("# Interview 7\n\nFirst paragraph.")
+
+
 def test_false_positives_stay_inside_turns(tmp_path):
     _, turns = turns_of(
         tmp_path,

@@ -49,6 +49,17 @@ FORMATS = {
     ".pdf": "pdf",
 }
 
+#: Old or foreign formats with a supported sibling the user can save as.
+_RESAVE = {
+    ".doc": ".docx",
+    ".pages": ".docx",
+    ".wpd": ".docx",
+    ".sbv": ".srt",
+    ".ass": ".srt",
+    ".htm": ".txt",
+    ".html": ".txt",
+}
+
 
 def format_of(path: str | Path) -> str | None:
     """The format name for a path's extension, or None if unsupported."""
@@ -62,6 +73,8 @@ def parse_file(path: str | Path, *, encoding: str | None = None, max_bytes: int 
     if fmt is None:
         kinds = ", ".join(sorted({f".{f}" for f in FORMATS.values()}))
         what = f"'{path.suffix}'" if path.suffix else "(no extension)"
+        if path.suffix.lower() in _RESAVE:
+            raise IngestError(path, f"unsupported file type {what}; save it as {_RESAVE[path.suffix.lower()]} first")
         raise IngestError(path, f"unsupported file type {what}; supported: {kinds}")
     try:
         size = path.stat().st_size

@@ -39,6 +39,7 @@ _HEADER = re.compile(
     rf"|\[{_LABEL.replace('label', 'label3')}\][ \t]+(?P<t4>{_TIME}))[ \t]*$"
 )
 _TIME_ONLY = re.compile(rf"^[\[(]?(?P<t>{_TIME})[\])]?$")
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]+\S")
 _MD_BOLD = re.compile(r"^(\*\*|__)(?P<inner>[^*_]{1,60}?)\1(?P<rest>.*)$")
 
 _PARTICLES = frozenset("de da di du van von der den la le del dos das al el bin ibn of the and & y".split())
@@ -161,7 +162,7 @@ def _classify(para: Para) -> Tag:
         return Tag("label", text, para.label, para.time, True, text)
     if not text:
         return Tag("blank")
-    if para.front or para.heading:
+    if para.front or para.heading or _MD_HEADING.match(text):
         return Tag("front" if para.front else "heading", text, raw=text)
     found = split_label(text)
     if found:
