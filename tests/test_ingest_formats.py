@@ -159,6 +159,16 @@ def test_teams_vtt_voice_tags(tmp_path):
     ]
 
 
+def test_vtt_cue_with_two_voices(tmp_path):
+    path = tmp_path / "two.vtt"
+    path.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Dana>Ready?</v>\n<v Felix>Yes.</v>\n\n"
+        "00:00:04.000 --> 00:00:05.000\n<v.loud Felix>Go on.</v>\n",
+        encoding="utf-8",
+    )
+    assert turns(parse_file(path)) == [("Dana", "00:00:01", "Ready?"), ("Felix", "00:00:01", "Yes. Go on.")]
+
+
 def test_vtt_without_header_is_rejected(tmp_path):
     path = tmp_path / "bad.vtt"
     path.write_text("00:00:01.000 --> 00:00:02.000\nHi\n", encoding="utf-8")

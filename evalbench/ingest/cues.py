@@ -50,20 +50,26 @@ def _cue_time(raw: str) -> str | None:
     return normalise_time(":".join(parts))
 
 
-def _speaker(payload: str) -> tuple[str | None, str]:
-    """Split the speaker off a cue payload (voice tag, prefix or bracket)."""
-    voice = _VOICE.search(payload)
-    if voice:
-        name = voice[1].strip()
-        return name, _plain(payload[voice.end() :])
+def _speakers(payload: str) -> list[tuple[str | None, str]]:
+    """Split a cue payload into (speaker, text) parts: voice tags, a prefix or a bracket.
+
+    A Teams cue can hold two voices (``<v A>Hi</v> <v B>Hello</v>``): each is a part.
+    """
+    voices = list(_VOICE.finditer(payload))
+    if voices:
+        parts = [(None, _plain(payload[: voices[0].start()]))] if payload[: voices[0].start()].strip() else []
+        for voice, after in zip(voices, [*voices[1:], None]):
+            stop = after.start() if after else len(payload)
+            parts.append((voice[1].strip(), _plain(payload[voice.end() : stop])))
+        return parts
     plain = _plain(payload).lstrip("- ").strip()
     found = split_label(plain)
     if found:
-        return found[0], found[2]
+        return [(found[0], found[2])]
     m = _BRACKET.match(plain)
     if m and is_label(m["label"]):
-        return m["label"].strip(), m["content"].strip()
-    return None, plain
+        return [(m["label"].strip(), m["content"].strip())]
+    return [(None, plain)]
 
 
 def _plain(text: str) -> str:
@@ -76,7 +82,7 @@ def cues_to_extract(cues: list[Cue], preamble: list[str] | None = None) -> Extra
     In a file with speakers, unlabelled cues before the first speaker (a title
     card) join the preamble instead of becoming turns.
     """
-    found = [(_cue_time(c.start), *_speaker(" ".join(c.lines))) for c in cues if c.lines]
+    found = [(_cue_time(c.start), *part) for c in cues if c.lines for part in _speakers(" ".join(c.lines))]
     labelled = any(speaker for _, speaker, _ in found)
     preamble = list(preamble or [])
     blocks: list[Block] = []
