@@ -159,6 +159,8 @@ CREATE TABLE codings (
 CREATE INDEX codings_document ON codings(document_id, start);
 CREATE INDEX codings_code ON codings(code_id);
 CREATE INDEX codings_coder ON codings(coder);
+-- The child key of a foreign key: without it every deleted suggestion scans all codings.
+CREATE INDEX codings_suggestion ON codings(suggestion_id);
 
 -- Offsets must stay inside the text they point into.
 CREATE TRIGGER codings_in_bounds_insert BEFORE INSERT ON codings
