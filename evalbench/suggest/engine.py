@@ -130,7 +130,7 @@ class Suggester:
                     spans.append((idx, idx + len(surface)))
         valence = None
         if with_valence and self.codes[code_id].valence_applies:
-            valence = suggest_valence(doc.text, spans, (history or {}).get(code_id))
+            valence = suggest_valence(doc.user_data["text"], spans, (history or {}).get(code_id))
         model, version = self._provenance(source)
         return Candidate(code_id, round(score, 4), source, tuple(evidence[:MAX_EVIDENCE]), valence,
                          model, version)

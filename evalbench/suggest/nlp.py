@@ -31,15 +31,21 @@ class Pipeline:
 
     def doc(self, text: str):
         """Tokenise ``text``; every token's NORM is its matching key."""
-        if not self.use_lemmas:
-            return self.nlp.make_doc(text)
-        return _lemma_norms(self.nlp(text))
+        doc = _lemma_norms(self.nlp(text)) if self.use_lemmas else self.nlp.make_doc(text)
+        doc.user_data["text"] = text
+        return doc
 
     def docs(self, texts: list[str]):
         """Docs for many texts, streamed."""
         if not self.use_lemmas:
-            return (self.nlp.make_doc(t) for t in texts)
-        return (_lemma_norms(d) for d in self.nlp.pipe(texts, batch_size=256))
+            return (self.doc(t) for t in texts)
+        return (_keep_text(_lemma_norms(d), t)
+                for d, t in zip(self.nlp.pipe(texts, batch_size=256), texts))
+
+
+def _keep_text(doc, text: str):
+    doc.user_data["text"] = text
+    return doc
 
 
 def _lemma_norms(doc):
@@ -51,13 +57,36 @@ def _lemma_norms(doc):
 
 
 def doc_words(doc) -> list[tuple[str, str, bool, int]]:
-    """(surface, key, is_stop, char offset) for each token of a Doc that holds a letter."""
+    """(surface, key, is_stop, char offset) for each token of a Doc that holds a letter.
+
+    Reads token attributes as one array: creating a Token object per word cost
+    more than tokenising.
+    """
+    from spacy.attrs import IDX, IS_STOP, LENGTH, NORM
+
+    strings = doc.vocab.strings
+    text = doc_text(doc)
     out = []
-    for tok in doc:
-        text = tok.text
-        if text.isalpha() or any(ch.isalpha() for ch in text):
-            out.append((text, tok.norm_, tok.is_stop, tok.idx))
+    for norm, stop, idx, length in doc.to_array([NORM, IS_STOP, IDX, LENGTH]).tolist():
+        key = strings[norm]
+        if _has_letter(key):
+            out.append((text[idx:idx + length], key, bool(stop), idx))
     return out
+
+
+def doc_text(doc) -> str:
+    """The text a Doc was made from (kept in ``user_data`` by :meth:`Pipeline.doc`)."""
+    return doc.user_data.get("text") or doc.text
+
+
+_LETTER: dict[str, bool] = {}
+
+
+def _has_letter(word: str) -> bool:
+    found = _LETTER.get(word)
+    if found is None:
+        found = _LETTER[word] = any(ch.isalpha() for ch in word)
+    return found
 
 
 def _install_norms(nlp) -> None:

@@ -13,6 +13,13 @@ import json
 from dataclasses import dataclass
 
 from evalbench.model import Code
+from evalbench.suggest.nlp import doc_text
+from evalbench.suggest.normalise import normalise
+
+
+def normalise_phrase(text: str) -> str:
+    """One key for a matched phrase, so "Leaders" and "leadership" count once."""
+    return " ".join(normalise(w) for w in text.split())
 
 #: Weight of one matched keyword: multi-word phrases are more specific than single words.
 SINGLE_WORD_WEIGHT = 0.35
@@ -67,17 +74,19 @@ class RuleMatcher:
     def match_doc(self, doc) -> dict[str, RuleHit]:
         """Codes whose keywords occur in ``doc``, with score and evidence."""
         found: dict[str, dict[str, tuple[int, int, int]]] = {}
-        for key, start, end in self.matcher(doc):
+        matches = self.matcher(doc)
+        if not matches:
+            return {}
+        text = doc_text(doc)
+        for key, start, end in matches:
             code_id = self._code_of[key]
             span = doc[start:end]
-            norm = " ".join(t.norm_ for t in span)
-            found.setdefault(code_id, {}).setdefault(
-                norm, (span.start_char, span.end_char, end - start))
+            s, e = span.start_char, span.end_char
+            found.setdefault(code_id, {}).setdefault(normalise_phrase(text[s:e]), (s, e, end - start))
         hits = {}
-        for code_id, matches in found.items():
-            ordered = sorted(matches.values())
+        for code_id, matches_here in found.items():
+            ordered = sorted(matches_here.values())
             weights = [PHRASE_WEIGHT if n > 1 else SINGLE_WORD_WEIGHT for _, _, n in ordered]
-            text = doc.text
             evidence = tuple(dict.fromkeys(text[s:e] for s, e, _ in ordered))
             hits[code_id] = RuleHit(code_id, round(combine(weights), 4), evidence,
                                     tuple((s, e) for s, e, _ in ordered))

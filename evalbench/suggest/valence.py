@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from evalbench.suggest.normalise import normalise
 
@@ -51,6 +52,7 @@ def _is_negator(word: str) -> bool:
     return word in NEGATORS or word.endswith("n't")
 
 
+@lru_cache(maxsize=8192)
 def cue_counts(text: str) -> tuple[int, int]:
     """(barrier cues, facilitator cues) in ``text``."""
     raw = [w.lower().replace("\u2019", "'") for w in _WORD.findall(text)]

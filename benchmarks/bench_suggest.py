@@ -1,0 +1,158 @@
+"""Time the suggestion engine on realistic text: rules, training, top-3 for many turns, one turn.
+
+The text and coding come from the demo project (14 synthetic learning-lab
+interviews coded with CFIR 2.0, 72 codes, by two coders), copied as many
+times as needed, so the vocabulary, turn lengths and code mix are those of
+real-looking interviews rather than random words. Targets (issue 5):
+
+* codebook rules over 1.6 M words        <= 15 s
+* training on 2,000 coded turns          <= 10 s
+* top-3 for 20,000 participant turns     <= 10 s
+* suggestions for one turn (warm)        <= 100 ms
+
+    .venv/bin/python benchmarks/bench_suggest.py             # the targets
+    .venv/bin/python benchmarks/bench_suggest.py --scale 10  # 10x words and turns
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import math
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from evalbench.demo import build_demo  # noqa: E402
+from evalbench.ingest.document import ParsedDocument, ParsedTurn  # noqa: E402
+from evalbench.project import Project  # noqa: E402
+from evalbench.suggest import data  # noqa: E402
+
+
+def cpu() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
+class Timer:
+    """Wall and CPU seconds of a block."""
+
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), cpu()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = cpu() - self.cpu
+
+
+def scaled_copy(demo: Project, path: Path, copies: int) -> Project:
+    """A project holding ``copies`` copies of every demo document, with its codings."""
+    out = Project.init(path, coder="alex")
+    out.add_codes(demo.codes())
+    docs = demo.documents(with_text=True)
+    turns = {d.id: demo.turns(d.id) for d in docs}
+    codings = {d.id: demo.codings(document_id=d.id) for d in docs}
+    for i in range(copies):
+        for d in docs:
+            name = f"copy{i:03d}_{d.name}"
+            parsed = ParsedDocument(name, name, d.format, d.text,
+                                    [ParsedTurn(t.speaker, t.start, t.end, t.time) for t in turns[d.id]],
+                                    hashlib.sha256(f"{i}:{d.sha256}".encode()).hexdigest())
+            roles = {t.speaker: (t.role, "label") for t in turns[d.id]}
+            doc_id = out.add_document(parsed, roles)
+            rows = [{"document_id": doc_id, "start": c.start, "end": c.end, "code_id": c.code_id,
+                     "coder": c.coder, "valence": c.valence, "origin": c.origin} for c in codings[d.id]]
+            if rows:
+                out.add_codings(rows, label=f"copy {i}")
+    return out
+
+
+def bench_rules(demo: Project, words_wanted: int) -> dict:
+    from evalbench.suggest.nlp import load_pipeline
+    from evalbench.suggest.rules import RuleMatcher
+
+    base = [t.text for t in data.participant_turns(demo.conn)]
+    base_words = sum(len(t.split()) for t in base)
+    texts = base * math.ceil(words_wanted / base_words)
+    words = sum(len(t.split()) for t in texts)
+    pipeline = load_pipeline()
+    matcher = RuleMatcher(demo.codes(), pipeline)
+    hits = 0
+    with Timer() as t:
+        for doc in pipeline.docs(texts):
+            hits += len(matcher.match_doc(doc))
+    return {"words": words, "turns": len(texts), "wall": t.wall, "cpu": t.cpu, "hits": hits}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=int, default=1, help="Multiply words and turns (1 or 10).")
+    parser.add_argument("--keep", type=Path, help="Build the projects in this folder and keep them.")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="bench_suggest_"))
+    folder.mkdir(parents=True, exist_ok=True)
+    demo_path = folder / "demo.evb"
+    build_demo(demo_path)
+    demo = Project.open(demo_path)
+    n_part = len(data.participant_turns(demo.conn))
+    n_coded = sum(1 for lt in data.labelled_turns(demo.conn) if lt.codes)
+    print(f"demo: {n_part} participant turns, {n_coded} coded, {len(demo.codes())} codes")
+
+    with Timer() as t:
+        subprocess.run([sys.executable, "-c", "import spacy; spacy.blank('en')"], check=True)
+    print(f"python + import spacy + blank('en') in a fresh process: {t.wall:.2f} s")
+
+    r = bench_rules(demo, 1_600_000 * args.scale)
+    print(f"rules: {r['words']:,} words in {r['turns']:,} turns: {r['wall']:.1f} s wall, {r['cpu']:.1f} s CPU "
+          f"({r['words'] / r['wall']:,.0f} words/s), {r['hits']:,} turn-code matches   [target <= 15 s]")
+
+    copies = math.ceil(2000 / n_coded)
+    train_proj = scaled_copy(demo, folder / "train.evb", copies)
+    with Timer() as t:
+        report = train_proj.train_suggester()
+    print(f"train: {report.coded_turns:,} coded turns, {report.examples:,} examples, {report.labels} codes, "
+          f"{report.epochs} epochs: {t.wall:.1f} s wall, {t.cpu:.1f} s CPU   [target <= 10 s]")
+    train_proj.close()
+
+    copies = math.ceil(20_000 * args.scale / n_part)
+    big = scaled_copy(demo, folder / "big.evb", copies)
+    n_big = len(data.participant_turns(big.conn))
+    with Timer() as t:
+        report = big.train_suggester()
+    print(f"train (big project): {report.coded_turns:,} coded turns, {report.epochs} epochs: "
+          f"{t.wall:.1f} s wall, {t.cpu:.1f} s CPU")
+    for label in ("first run, inserts", "second run, updates"):
+        with Timer() as t:
+            found = big.suggestions()
+        print(f"top-3 ({label}): {n_big:,} participant turns -> {len(found):,} open suggestions: "
+              f"{t.wall:.1f} s wall, {t.cpu:.1f} s CPU   [target <= 10 s]")
+    big.close()
+
+    with Project.open(folder / "big.evb", coder="jo") as fresh:
+        turn_ids = [t.id for t in data.participant_turns(fresh.conn)]
+        with Timer() as t:
+            fresh.suggest_turn(turn_ids[0])
+        print(f"one turn, first call after opening (loads model, compiles rules): {t.wall * 1000:.0f} ms")
+        sample = random.Random(0).sample(turn_ids, 300)
+        times = []
+        for tid in sample:
+            start = time.perf_counter()
+            fresh.suggest_turn(tid)
+            times.append((time.perf_counter() - start) * 1000)
+        times.sort()
+        print(f"one turn, warm, {len(times)} turns: median {statistics.median(times):.1f} ms, "
+              f"p95 {times[int(0.95 * len(times))]:.1f} ms, max {times[-1]:.1f} ms   [target <= 100 ms]")
+    print(f"projects in {folder}" if args.keep else "")
+    print(f"load average: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
