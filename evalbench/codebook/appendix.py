@@ -161,6 +161,10 @@ def write_codebook_docx(book: Codebook, path: str | Path) -> None:
         if values[4]:
             cells[4].paragraphs[0].runs[0].italic = True
 
+    props = document.core_properties  # python-docx's template says "python-docx"; say nothing instead
+    props.author = props.last_modified_by = props.comments = ""
+    props.title = _title(book)
+
     import io
 
     buf = io.BytesIO()

@@ -259,7 +259,9 @@ def _source(w: _Writer, sources_el, doc, codings, turns, roles, memo_by_target, 
     _stamp(el, "creationDateTime", doc.imported_at)
     w.members.append((f"sources/{source_guid}.txt", (doc.text or "").encode("utf-8")))
     w.ext["sources"][source_guid] = {
-        "sha256": doc.sha256, "format": doc.format, "path": doc.path, "metadata": doc.metadata,
+        # the file name only: the folder it was imported from names the user and their machine
+        "sha256": doc.sha256, "format": doc.format, "path": Path(doc.path).name if doc.path else doc.path,
+        "metadata": doc.metadata,
         "turns": [[t.start, t.end, t.speaker, t.time] for t in turns], "roles": roles}
 
     selections = []  # (start, end, sort key, element)
