@@ -52,6 +52,18 @@ def score(query: str, code: Code) -> float:
     return total + (0.5 if fields[0].startswith(words[0]) else 0.0)
 
 
+def matched_keyword(query: str, code: Code) -> str | None:
+    """The keyword that matched ``query`` better than the name or ID did, to show why a code came up."""
+    words = re.findall(r"\S+", query.lower())
+    if not words or not code.keywords:
+        return None
+    fields = code_fields(code)
+    best_own = sum(max(_word_score(w, f) for f in fields[:2]) for w in words)
+    scored = [(sum(_word_score(w, k.lower()) for w in words), k) for k in code.keywords]
+    top, keyword = max(scored)
+    return keyword if top > best_own else None
+
+
 def search(query: str, codes: list[Code], limit: int = 200) -> list[Code]:
     """Codes matching ``query``, best first (codebook order when the query is empty)."""
     if not query.strip():

@@ -164,3 +164,35 @@ async def test_import_from_the_palette_runs_in_a_worker(app, project, tmp_path):
         assert app.screen.query_one(DataTable).row_count == 3
     with stored(project) as fresh:
         assert "p03.txt" in [d.name for d in fresh.documents()]
+
+
+async def test_analysis_opens_agreement_and_exports(app, project, tmp_path):
+    link_participants(project)
+    turns = project.turns(1)
+    project.add_coding(1, turns[1].start, turns[1].end, "inner.priority", valence="barrier")
+    project.add_coding(1, turns[1].start, turns[1].end, "inner.priority", valence="barrier", coder="sam")
+    out = tmp_path / "matrix.xlsx"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("ctrl+a", "ctrl+k", *str(out), "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert out.exists() and out.stat().st_size > 0
+        await pilot.press("a")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "AgreementScreen"
+
+
+def test_launch_remembers_the_coder(project, monkeypatch):
+    from evalbench.tui import launch
+    from evalbench.tui.app import EvalbenchApp
+
+    seen = []
+    monkeypatch.setattr(EvalbenchApp, "run", lambda self: seen.append(self.project.coder))
+    launch.run_app(str(project.path), coder="robin")
+    launch.run_app(str(project.path), coder=None)
+    assert seen == ["robin", "robin"]

@@ -63,8 +63,7 @@ class AnalysisScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Analysis"
-        self.reload()
+        self.title = "Analysis"  # the data loads on screen resume, which follows mount
         self.query_one(DataTable).focus()
 
     def on_screen_resume(self) -> None:
@@ -123,13 +122,14 @@ class AnalysisScreen(Screen):
             return
         table = self.query_one(DataTable)
         table.clear(columns=True)
-        table.add_column("Code", key="code")
+        width = min(36, max([len(name) for _c, name, _v in rows] + [4]))
+        table.add_column("Code", key="code", width=width)
         for column in columns:
             table.add_column(column, key=column)
         top = max((v["total"] for _c, _n, values in rows for v in values.values()), default=0)
         self.cells = {}
         for code_id, name, values in rows:
-            cells = [Text(name[:34], style="bold")]
+            cells = [Text(name if len(name) <= width else name[:width - 1] + "…", style="bold")]
             for column in columns:
                 v = values[column]
                 self.cells[(code_id, column)] = v

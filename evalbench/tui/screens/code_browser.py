@@ -43,8 +43,7 @@ class CodeBrowserScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Code browser"
-        self.reload()
+        self.title = "Code browser"  # the data loads on screen resume, which follows mount
         self.query_one("#code-list").focus()
 
     def on_screen_resume(self) -> None:

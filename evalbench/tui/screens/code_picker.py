@@ -11,7 +11,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from evalbench.model import Code
-from evalbench.tui.code_search import search
+from evalbench.tui.code_search import matched_keyword, search
 
 
 class CodePicker(ModalScreen[str | None]):
@@ -51,6 +51,9 @@ class CodePicker(ModalScreen[str | None]):
             text.append("■ ", style=self.code_palette.get(code.id, "white"))
             text.append(code.name, style="bold")
             text.append(f"  {code.id}", style="dim")
+            keyword = matched_keyword(query, code) if query else None
+            if keyword:
+                text.append(f"  keyword: {keyword}", style="italic cyan")
             options.append(Option(text, id=code.id))
         listing = self.query_one(OptionList)
         listing.set_options(options)

@@ -80,8 +80,7 @@ class DocumentsScreen(Screen):
         table = self.query_one(DataTable)
         for i, name in enumerate(COLUMNS):
             table.add_column(name, key=str(i))
-        self.reload()
-        table.focus()
+        table.focus()  # the rows load on screen resume, which follows mount
 
     def on_screen_resume(self) -> None:
         self.reload()
