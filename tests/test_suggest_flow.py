@@ -174,3 +174,31 @@ def test_missing_pipeline_is_a_clear_error_and_nothing_is_loaded(project, monkey
     with pytest.raises(UserError, match="not installed.*never downloads"):
         project.set_suggest_pipeline("en_core_web_sm_not_here")
     assert project.meta("suggest.pipeline") is None
+
+
+def test_training_in_a_worker_thread_is_picked_up_by_the_open_project(project):
+    import threading
+
+    turn = participant_turn(project, "competing priorities")
+    before = {s.model_version for s in project.suggest_turn(turn.id) if "model" in s.source}
+    other = participant_turn(project, "culture of learning")
+    project.add_coding(other.document_id, other.start, other.end, "inner.culture")
+    assert project.suggester_stale()
+    errors = []
+
+    def work():
+        try:
+            with project.reopen() as mine:  # one connection per thread
+                mine.train_suggester()
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    while worker.is_alive():
+        project.suggest_turn(turn.id)  # the screen keeps asking meanwhile
+    worker.join()
+    assert errors == []
+    assert not project.suggester_stale()
+    after = {s.model_version for s in project.suggest_turn(turn.id) if "model" in s.source}
+    assert after and after.isdisjoint(before)

@@ -9,6 +9,7 @@ PhraseMatcher patterns on ``NORM`` match word variants.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,16 +98,21 @@ def _install_norms(nlp) -> None:
         lex.norm_ = normalise(lex.orth_)
 
 
-_CACHE: dict[str, Pipeline] = {}
+_LOCAL = threading.local()
 
 
 def load_pipeline(name: str | None = None) -> Pipeline:
-    """The pipeline called ``name`` (blank English when None/'blank:en'), cached per process."""
+    """The pipeline called ``name`` (blank English when None/'blank:en').
+
+    Cached per thread: the TUI trains in a worker while the screen asks for
+    suggestions, and a spaCy tokenizer's cache is not meant to be shared.
+    """
     import spacy
 
     name = name or BLANK
-    if name in _CACHE:
-        return _CACHE[name]
+    cache = _LOCAL.__dict__.setdefault("pipelines", {})
+    if name in cache:
+        return cache[name]
     if name == BLANK:
         pipe = Pipeline(spacy.blank("en"), BLANK, f"spacy {spacy.__version__}")
     else:
@@ -120,5 +126,5 @@ def load_pipeline(name: str | None = None) -> Pipeline:
         version = spacy.util.get_package_version(name) or nlp.meta.get("version", "?")
         pipe = Pipeline(nlp, name, f"{name} {version}", use_lemmas="lemmatizer" in nlp.pipe_names)
     _install_norms(pipe.nlp)
-    _CACHE[name] = pipe
+    cache[name] = pipe
     return pipe
