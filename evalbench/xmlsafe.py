@@ -100,7 +100,7 @@ def validation_errors(tree, xsd_path: str | Path) -> list[str]:
     doc = tree if isinstance(tree, etree._ElementTree) else etree.ElementTree(tree)
     if schema.validate(doc):
         return []
-    return [f"line {e.line}: {e.message}" for e in schema.error_log]
+    return [f"line {e.line}: {' '.join(e.message.split())}" for e in schema.error_log]
 
 
 def validate(tree, xsd_path: str | Path, *, source: str = "<xml>") -> None:

@@ -118,6 +118,11 @@ def _texts(value) -> list[str]:
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
+def _one_text(value) -> str:
+    """A JSON string field; null or a non-string (hand-edited JSON) gives ''."""
+    return value if isinstance(value, str) else ""
+
+
 def parse_description(text: str) -> dict:
     """Structured fields from a Description; ``id`` is present only if evalbench wrote it."""
     text = (text or "").replace("\r\n", "\n").strip()
@@ -135,9 +140,9 @@ def parse_description(text: str) -> dict:
     if machine is None:
         return {"definition": text.strip()}
     fields = {
-        "definition": str(machine.get("definition", "")),
-        "inclusion": str(machine.get("inclusion", "")),
-        "exclusion": str(machine.get("exclusion", "")),
+        "definition": _one_text(machine.get("definition")),
+        "inclusion": _one_text(machine.get("inclusion")),
+        "exclusion": _one_text(machine.get("exclusion")),
         "examples": _texts(machine.get("examples")),
         "keywords": _texts(machine.get("keywords")),
     }
