@@ -180,7 +180,10 @@ def test_training_in_a_worker_thread_is_picked_up_by_the_open_project(project):
     import threading
 
     turn = participant_turn(project, "competing priorities")
-    before = {s.model_version for s in project.suggest_turn(turn.id) if "model" in s.source}
+    from evalbench.suggest import service, store
+
+    project.suggest_turn(turn.id)
+    before = store.model_info(project.conn)["version"]
     other = participant_turn(project, "culture of learning")
     project.add_coding(other.document_id, other.start, other.end, "inner.culture")
     assert project.suggester_stale()
@@ -200,5 +203,7 @@ def test_training_in_a_worker_thread_is_picked_up_by_the_open_project(project):
     worker.join()
     assert errors == []
     assert not project.suggester_stale()
-    after = {s.model_version for s in project.suggest_turn(turn.id) if "model" in s.source}
-    assert after and after.isdisjoint(before)
+    after = store.model_info(project.conn)["version"]
+    assert after != before and after.startswith("coded-1-")
+    project.suggest_turn(turn.id)
+    assert service.engine(project).model.version == after  # the open project switched models
