@@ -121,7 +121,10 @@ def write_codebook_docx(book: Codebook, path: str | Path) -> None:
 
     table = document.add_table(rows=1, cols=len(COLUMNS))
     table.style = "Table Grid"
-    widths = (Cm(5.0), Cm(6.2), Cm(5.2), Cm(5.2), Cm(4.4))
+    table.autofit = False  # fixed widths, so Word and LibreOffice both honour them
+    widths = (Cm(5.2), Cm(5.6), Cm(4.6), Cm(4.6), Cm(4.2))  # fits landscape Letter and A4
+    for column, width in zip(table.columns, widths):
+        column.width = width
     for cell, title, width in zip(table.rows[0].cells, COLUMNS, widths):
         cell.text = ""
         run = cell.paragraphs[0].add_run(title)
