@@ -66,7 +66,7 @@ class CodeBrowserScreen(Screen):
             counts[c.code_id] = counts.get(c.code_id, 0) + 1
         options = []
         for code in self.codes:
-            text = Text("  " * depth[code.id])
+            text = Text("  " * depth[code.id], no_wrap=True, overflow="ellipsis")
             text.append("■ ", style=self.code_palette[code.id])
             text.append(code.name)
             total = sum(counts.get(i, 0) for i in self._subtree(code.id))

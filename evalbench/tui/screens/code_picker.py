@@ -47,7 +47,7 @@ class CodePicker(ModalScreen[str | None]):
         found = search(query, self.codes)
         options = []
         for code in found:
-            text = Text("  " * (self.depth.get(code.id, 0) if not query else 0))
+            text = Text("  " * (self.depth.get(code.id, 0) if not query else 0), no_wrap=True, overflow="ellipsis")
             text.append("■ ", style=self.code_palette.get(code.id, "white"))
             text.append(code.name, style="bold")
             text.append(f"  {code.id}", style="dim")

@@ -153,10 +153,19 @@ class CodingScreen(Screen):
         transcript = self.query_one(Transcript)
         display = self.layout_map.to_display(doc_offset) if doc_offset is not None else block.display_start
         transcript.move_cursor(self.layout_map.location(display))
-        transcript.scroll_to(y=max(0, transcript.wrapped_document.location_to_offset(
-            (block.header_line, 0)).y - 1), animate=False)
-        transcript.scroll_cursor_visible()
+        self._scroll_to(block.header_line)
+        if not transcript.size.height:  # not laid out yet (first paint): scroll once it is
+            self.call_after_refresh(self._scroll_to, block.header_line)
         self._set_block(index)
+
+    def _scroll_to(self, header_line: int) -> None:
+        """Show a turn from its header (with one line of context above), keeping the cursor in view."""
+        transcript = self.query_one(Transcript)
+        y = transcript.wrapped_document.location_to_offset((header_line, 0)).y
+        top, height = transcript.scroll_offset.y, transcript.scrollable_content_region.height
+        if not top <= y - 1 or y + 2 > top + height:  # the header or cursor is out of view
+            transcript.scroll_to(y=max(0, y - 1), animate=False, immediate=True)
+        transcript.scroll_cursor_visible()
 
     def _set_block(self, index: int) -> None:
         changed = index != self.block or self.active_id is None
