@@ -73,14 +73,12 @@ def _merge_code(base: Code | None, ours: Code, theirs: Code, conflicts: list[Con
     for name in _MERGED:
         o, t = field_value(ours, name), field_value(theirs, name)
         b = field_value(base, name) if base is not None else None
-        if o == t:
+        if o == t or (base is not None and t == b):
             continue
-        if name in _LISTS:
-            result = _set(result, name, _merge_list(b or [], o, t))
-        elif base is not None and o == b:
+        if base is not None and o == b:
             result = _set(result, name, t)
-        elif base is not None and t == b:
-            continue
+        elif name in _LISTS:
+            result = _set(result, name, _merge_list(b or [], o, t))
         else:
             conflicts.append(Conflict(ours.id, name, b, o, t))
     return result
