@@ -44,13 +44,13 @@ def refuse_doctype(data: bytes, source: str) -> None:
             break
         pos = m.end()
     if text.startswith("<!DOCTYPE", pos) or text.startswith("<!ENTITY", pos):
-        line = text.count("\n", 0, pos) + 1
-        entity = text.find("<!ENTITY", pos)
         what = "a DOCTYPE"
+        entity = text.find("<!ENTITY", pos)
         if entity >= 0:
-            line = text.count("\n", 0, entity) + 1
-            what = "an entity declaration"
-        raise XMLError(f"{source}:{line}: refusing XML with {what} (DOCTYPE and ENTITY "
+            pos, what = entity, "an entity declaration"
+        line = text.count("\n", 0, pos) + 1
+        column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        raise XMLError(f"{source}:{line}:{column}: refusing XML with {what} (DOCTYPE and ENTITY "
                        "declarations are not allowed: they can expand without limit or read other files)")
 
 

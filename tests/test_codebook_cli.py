@@ -96,7 +96,7 @@ def test_hostile_qdc_writes_nothing(tmp_path):
     evil = tmp_path / "evil.qdc"
     evil.write_text('<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n<x>&e;</x>')
     result = run("codebook", "import", evil, "-o", tmp_path / "out.yaml", code=1)
-    assert "evil.qdc:2: refusing XML" in result.output
+    assert "evil.qdc:2:14: refusing XML with an entity declaration" in result.output
     assert not (tmp_path / "out.yaml").exists()
 
 

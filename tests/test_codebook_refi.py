@@ -136,14 +136,14 @@ HOSTILE = {
 def test_hostile_qdc_is_refused_and_nothing_is_written(tmp_path, kind):
     path = tmp_path / "evil.qdc"
     path.write_bytes(HOSTILE[kind])
-    with pytest.raises(UserError, match=r"evil\.qdc:\d+: refusing XML with"):
+    with pytest.raises(UserError, match=r"evil\.qdc:\d+:\d+: refusing XML with"):
         load_codebook(path)
 
 
 def test_entity_declaration_line_is_reported(tmp_path):
     path = tmp_path / "evil.qdc"
     path.write_bytes(HOSTILE["billion_laughs"])
-    with pytest.raises(UserError, match=r"evil\.qdc:3: refusing XML with an entity declaration"):
+    with pytest.raises(UserError, match=r"evil\.qdc:3:3: refusing XML with an entity declaration"):
         load_codebook(path)
 
 
