@@ -8,6 +8,7 @@ per document by two coders), then measures:
 - keypress-to-highlight when applying a code (Enter in the code picker until the
   coding is stored and the transcript repainted);
 - moving to the next turn (``j``);
+- a key bound to nothing, which is what Pilot's own round trip costs;
 - app start on the 200-document project, in a fresh interpreter, until the
   documents table is filled — and whether spaCy was imported by then.
 
@@ -90,7 +91,7 @@ async def measure_coding(path: Path, repeats: int) -> dict[str, list[float]]:
     from evalbench.tui.app import EvalbenchApp
     from evalbench.tui.screens.coding import CodingScreen
 
-    out: dict[str, list[float]] = {"first paint": [], "apply code": [], "next turn": []}
+    out: dict[str, list[float]] = {"first paint": [], "apply code": [], "next turn": [], "no-op key": []}
     for _ in range(repeats):
         with Project.open(path, coder="alex") as project:
             app = EvalbenchApp(project)
@@ -100,6 +101,12 @@ async def measure_coding(path: Path, repeats: int) -> dict[str, list[float]]:
                 await app.push_screen(CodingScreen(1))
                 await pilot.pause()
                 out["first paint"].append(time.perf_counter() - t0)
+                # the first suggestion request trains/loads the model in its thread; let it settle
+                await asyncio.to_thread(app.suggestions.idle.wait, 120)
+                for _ in range(10):  # what Pilot itself costs per key, for reference
+                    t0 = time.perf_counter()
+                    await pilot.press("z")
+                    out["no-op key"].append(time.perf_counter() - t0)
                 for _ in range(20):
                     t0 = time.perf_counter()
                     await pilot.press("j")

@@ -13,12 +13,20 @@ from textual.binding import Binding
 from evalbench.tui import actions
 from evalbench.tui.commands import palette_commands
 from evalbench.tui.messages import BrowseCode, OpenDocument, ProjectChanged
-from evalbench.tui.screens.analysis import AnalysisScreen
-from evalbench.tui.screens.code_browser import CodeBrowserScreen
-from evalbench.tui.screens.coding import CodingScreen
 from evalbench.tui.screens.documents import DocumentsScreen
-from evalbench.tui.screens.help import HelpScreen
 from evalbench.tui.suggest_service import SuggestionService
+
+
+def _code_browser():
+    from evalbench.tui.screens.code_browser import CodeBrowserScreen
+
+    return CodeBrowserScreen()
+
+
+def _analysis():
+    from evalbench.tui.screens.analysis import AnalysisScreen
+
+    return AnalysisScreen()
 
 
 class EvalbenchApp(App):
@@ -26,7 +34,8 @@ class EvalbenchApp(App):
 
     CSS_PATH = "app.tcss"
     TITLE = "evalbench"
-    MODES = {"documents": DocumentsScreen, "codes": CodeBrowserScreen, "analysis": AnalysisScreen}
+    # Screens other than the first are imported when first opened, to start faster.
+    MODES = {"documents": DocumentsScreen, "codes": _code_browser, "analysis": _analysis}
     DEFAULT_MODE = "documents"
     BINDINGS = [
         Binding("question_mark", "help", "Help"),
@@ -52,6 +61,8 @@ class EvalbenchApp(App):
 
     # --- navigation -----------------------------------------------------------
     async def on_open_document(self, message: OpenDocument) -> None:
+        from evalbench.tui.screens.coding import CodingScreen
+
         if self.current_mode != "documents":
             await self.switch_mode("documents")
         while isinstance(self.screen, CodingScreen):
@@ -72,6 +83,11 @@ class EvalbenchApp(App):
         self.switch_mode("analysis")
 
     def action_help(self) -> None:
+        from evalbench.tui.screens.analysis import AnalysisScreen
+        from evalbench.tui.screens.code_browser import CodeBrowserScreen
+        from evalbench.tui.screens.coding import CodingScreen
+        from evalbench.tui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen([
             ("Everywhere", [*self.BINDINGS, Binding("ctrl+p", "", "Command palette: every action"),
                             Binding("ctrl+q", "", "Quit")]),
