@@ -44,6 +44,14 @@ class Candidate:
     model_version: str
 
 
+def first_occurrences(words: list[tuple[str, str, bool, int]]) -> dict[str, tuple[str, int]]:
+    """key -> (surface, offset) of the key's first occurrence in a turn."""
+    first: dict[str, tuple[str, int]] = {}
+    for surface, key, _, idx in words:
+        first.setdefault(key, (surface, idx))
+    return first
+
+
 def turn_keys(words: list[tuple[str, str, bool, int]]) -> list[str]:
     """The classifier's view of a turn: normalised words that are not stop words."""
     return [key for _, key, stop, _ in words if not stop]
@@ -109,25 +117,26 @@ class Suggester:
                 if score >= threshold:
                     ranked.append((score, code_id, m, r))
             ranked.sort(key=lambda t: (-t[0], t[1]))
-            out.append([self._candidate(doc, words[i], hits.get(code_id), code_id, score, m, history,
+            first = first_occurrences(words[i]) if row is not None and ranked else {}
+            out.append([self._candidate(doc, first, hits.get(code_id), code_id, score, m, history,
                                         with_valence)
                         for score, code_id, m, r in ranked[:k]])
         return out
 
-    def _candidate(self, doc, words, hit, code_id: str, score: float, m: float,
+    def _candidate(self, doc, first: dict[str, tuple[str, int]], hit, code_id: str, score: float, m: float,
                    history: dict[str, Counter] | None, with_valence: bool) -> Candidate:
         by_model = self.model is not None and m >= MODEL_FLOOR
         source = ("rules+model" if hit and by_model else "rules" if hit else "model")
         evidence = list(hit.evidence) if hit else []
         spans = list(hit.spans) if hit else []
         if by_model:
-            typical = set(self.model.lexicon.get(code_id, ()))
-            for surface, key, _, idx in words:
+            for key in self.model.lexicon.get(code_id, ()):  # most typical first
                 if len(evidence) >= MAX_EVIDENCE:
                     break
-                if key in typical and surface not in evidence:
-                    evidence.append(surface)
-                    spans.append((idx, idx + len(surface)))
+                found = first.get(key)
+                if found and found[0] not in evidence:
+                    evidence.append(found[0])
+                    spans.append((found[1], found[1] + len(found[0])))
         valence = None
         if with_valence and self.codes[code_id].valence_applies:
             valence = suggest_valence(doc.user_data["text"], spans, (history or {}).get(code_id))

@@ -69,25 +69,24 @@ def doc_words(doc) -> list[tuple[str, str, bool, int]]:
     text = doc_text(doc)
     out = []
     for norm, stop, idx, length in doc.to_array([NORM, IS_STOP, IDX, LENGTH]).tolist():
-        key = strings[norm]
-        if _has_letter(key):
-            out.append((text[idx:idx + length], key, bool(stop), idx))
+        key = _KEYS.get(norm, _MISSING)
+        if key is _MISSING:
+            word = strings[norm]
+            key = _KEYS[norm] = word if any(ch.isalpha() for ch in word) else None
+        if key is not None:
+            out.append((text[idx:idx + length], key, stop == 1, idx))
     return out
+
+
+_MISSING = object()
+#: NORM hash -> the key, or None for tokens without a letter. String hashes are
+#: the same in every vocabulary, so one table serves all threads.
+_KEYS: dict[int, str | None] = {}
 
 
 def doc_text(doc) -> str:
     """The text a Doc was made from (kept in ``user_data`` by :meth:`Pipeline.doc`)."""
     return doc.user_data.get("text") or doc.text
-
-
-_LETTER: dict[str, bool] = {}
-
-
-def _has_letter(word: str) -> bool:
-    found = _LETTER.get(word)
-    if found is None:
-        found = _LETTER[word] = any(ch.isalpha() for ch in word)
-    return found
 
 
 def _install_norms(nlp) -> None:

@@ -191,6 +191,7 @@ def train_suggester(project, *, progress: Callable[[int, int, str], None] | None
 
 
 def stale(project) -> bool:
-    """True when coding, rejections or the codebook changed since the stored model was trained."""
+    """True when coding, rejections, the codebook or the pipeline changed since the model was trained."""
     info = store.model_info(project.conn)
-    return info is None or info.get("fingerprint") != data.training_fingerprint(project.conn)
+    return (info is None or info.get("fingerprint") != data.training_fingerprint(project.conn)
+            or info.get("pipeline", BLANK) != pipeline_name(project))

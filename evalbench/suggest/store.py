@@ -39,10 +39,15 @@ def action_label(verb: str, suggestion_id: int, code_id: str) -> str:
     return f"{verb} suggestion #{suggestion_id}: {code_id}"
 
 
-def _has_history(conn: sqlite3.Connection, suggestion_id: int) -> bool:
-    return conn.execute(
-        "SELECT 1 FROM undo_log WHERE label LIKE ? OR label LIKE ? LIMIT 1",
-        (f"Accept suggestion #{suggestion_id}:%", f"Reject suggestion #{suggestion_id}:%")).fetchone() is not None
+def _ids_with_history(conn: sqlite3.Connection) -> set[int]:
+    """Suggestions that an accept or reject in the undo log (done or undone) refers to."""
+    ids = set()
+    for (label,) in conn.execute("SELECT label FROM undo_log WHERE label LIKE 'Accept suggestion #%' "
+                                 "OR label LIKE 'Reject suggestion #%'"):
+        head = label.split("#", 1)[1].split(":", 1)[0]
+        if head.isdigit():
+            ids.add(int(head))
+    return ids
 
 
 def store_candidates(conn: sqlite3.Connection, turns: list[TurnText],
@@ -83,7 +88,10 @@ def store_candidates(conn: sqlite3.Connection, turns: list[TurnText],
     if updates:
         conn.executemany("UPDATE suggestions SET score = ?, valence = ?, evidence = ?, source = ?, "
                          "model = ?, model_version = ? WHERE id = ?", updates)
-    gone = [(sid,) for sid in deletes if not _has_history(conn, sid)]
+    if deletes:
+        keep = _ids_with_history(conn)
+        deletes = [sid for sid in deletes if sid not in keep]
+    gone = [(sid,) for sid in deletes]
     if gone:
         conn.executemany("DELETE FROM suggestions WHERE id = ? AND status = 'open'", gone)
     return out
@@ -100,9 +108,12 @@ def coder_exclusions(conn: sqlite3.Connection, coder: str, turns: list[TurnText]
         applied[doc] = conn.execute(
             'SELECT start, "end", code_id FROM codings WHERE document_id = ? AND coder = ?',
             (doc, coder)).fetchall()
+    ids = [t.id for t in turns]
+    for chunk in range(0, len(ids), 900):  # by turn: the suggestions_turn index serves it
+        part = ids[chunk:chunk + 900]
         for tid, code in conn.execute(
-                "SELECT turn_id, code_id FROM suggestions WHERE document_id = ? AND coder = ? "
-                "AND status = 'rejected'", (doc, coder)):
+                f"SELECT turn_id, code_id FROM suggestions WHERE turn_id IN ({','.join('?' * len(part))}) "
+                "AND status = 'rejected' AND coder = ?", (*part, coder)):
             rejected.setdefault(tid, set()).add(code)
     out = []
     for t in turns:
