@@ -45,6 +45,9 @@ class Transcript(TextArea):
         self.highlight_cursor_line = False
         self.match_cursor_bracket = False
         self._paint_version = 0
+        self._row_versions: dict[int, int] = {}
+        self._line_items: dict[int, list] = {}
+        self._span_rows: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
         self.layout_map: TranscriptLayout | None = None
         self.current_block = 0
         self._line_spans: dict[int, list[tuple[int, int, Style]]] = {}
@@ -55,6 +58,7 @@ class Transcript(TextArea):
              colors: dict[str, str]) -> None:
         """Load a laid-out transcript and paint its codings."""
         self.layout_map = layout
+        self._line_spans, self._line_items, self._span_rows = {}, {}, {}
         self.load_text(layout.display)
         self._quiet_lines = set()
         for block in layout.blocks:
@@ -63,22 +67,39 @@ class Transcript(TextArea):
         self.paint(codings, others, colors)
 
     def paint(self, codings: list[Coding], others: list[Coding], colors: dict[str, str]) -> None:
-        """Rebuild the per-line style index for these codings and redraw."""
+        """Rebuild the per-line style index for these codings; redraw only the rows that changed."""
         layout = self.layout_map
         if layout is None:
             return
-        spans: dict[int, list[tuple[int, int, str, bool]]] = {}
+        items: dict[int, list[tuple[int, int, str, bool]]] = {}
         for coding, mine in [(c, True) for c in codings] + [(c, False) for c in others]:
             color = colors.get(coding.code_id, "grey50")
-            for s, e in layout.display_spans(coding.start, coding.end):
-                (r0, c0), (r1, c1) = layout.location(s), layout.location(e)
-                for row in range(r0, r1 + 1):
-                    start = c0 if row == r0 else 0
-                    end = c1 if row == r1 else layout.line_starts[row + 1] - layout.line_starts[row] - 1
-                    if end > start:
-                        spans.setdefault(row, []).append((start, end, color, mine))
-        self._line_spans = {row: _segments(items) for row, items in spans.items()}
-        self.redraw()
+            for row, start, end in self._rows_of(coding.start, coding.end):
+                items.setdefault(row, []).append((start, end, color, mine))
+        for row in set(items) | set(self._line_items):
+            if items.get(row) != self._line_items.get(row):
+                self._line_spans[row] = _segments(items.get(row, []))
+                self._row_versions[row] = self._row_versions.get(row, 0) + 1
+        self._line_items = items
+        self.refresh()
+
+    def _rows_of(self, start: int, end: int) -> list[tuple[int, int, int]]:
+        """(row, start column, end column) pieces of a document span, cached per span."""
+        key = (start, end)
+        cached = self._span_rows.get(key)
+        if cached is not None:
+            return cached
+        layout = self.layout_map
+        out = []
+        for s, e in layout.display_spans(start, end):
+            (r0, c0), (r1, c1) = layout.location(s), layout.location(e)
+            for row in range(r0, r1 + 1):
+                a = c0 if row == r0 else 0
+                b = c1 if row == r1 else layout.line_starts[row + 1] - layout.line_starts[row] - 1
+                if b > a:
+                    out.append((row, a, b))
+        self._span_rows[key] = out
+        return out
 
     def redraw(self) -> None:
         self._paint_version += 1
@@ -127,7 +148,8 @@ class Transcript(TextArea):
             if layout.blocks[index].header_line == line_index:
                 header = index == self.current_block
         key = (self.size, scroll_x, absolute_y, selection if top <= line_index <= bottom else None,
-               self._paint_version, header, self.has_focus, self.theme, self.show_cursor)
+               self._paint_version, self._row_versions.get(line_index, 0), header, self.has_focus,
+               self.theme, self.show_cursor)
         cached = self._line_cache.get(key)
         if cached is not None:
             return cached
