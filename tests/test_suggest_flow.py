@@ -207,3 +207,29 @@ def test_training_in_a_worker_thread_is_picked_up_by_the_open_project(project):
     assert after != before and after.startswith("coded-1-")
     project.suggest_turn(turn.id)
     assert service.engine(project).model.version == after  # the open project switched models
+
+
+def test_configured_installed_pipeline_is_loaded_and_named_in_provenance(project, monkeypatch):
+    import spacy
+
+    loaded = []
+
+    def fake_load(name, **kwargs):
+        loaded.append(name)
+        return spacy.blank("en")
+
+    monkeypatch.setattr(spacy.util, "is_package", lambda name: name == "en_fake_pipeline")
+    monkeypatch.setattr(spacy.util, "get_package_version", lambda name: "1.2.3")
+    monkeypatch.setattr(spacy, "load", fake_load)
+    turn = participant_turn(project, "competing priorities")
+    project.suggest_turn(turn.id)
+    assert not project.suggester_stale()
+    project.set_suggest_pipeline("en_fake_pipeline")
+    assert loaded == ["en_fake_pipeline"]
+    assert project.meta("suggest.pipeline") == "en_fake_pipeline"
+    assert project.suggester_stale()  # the stored model was trained on other tokens
+    project.train_suggester()
+    top = project.suggest_turn(turn.id)[0]
+    assert "(en_fake_pipeline)" in top.model and top.model_version.startswith("en_fake_pipeline 1.2.3")
+    project.set_suggest_pipeline("blank:en")
+    assert project.meta("suggest.pipeline") is None

@@ -10,5 +10,6 @@ Modules: ``normalise`` (word keys), ``nlp`` (pipeline loading), ``rules``
 (PhraseMatcher over keywords), ``learned`` (textcat_multilabel), ``valence``
 (barrier/facilitator cues), ``engine`` (ranking), ``data`` (training data from
 the project), ``store`` (suggestions and models in SQLite), ``service``
-(what Project calls), ``evaluate`` (cross-validation).
+(what Project calls), ``evaluate`` (cross-validation), ``synthetic`` (made-up coded
+projects for tests and benchmarks).
 """
