@@ -218,3 +218,44 @@ def test_project_without_namespace_or_optional_parts(tmp_path):
                     "</Codes></CodeBook></Project>")
     with Project.from_qdpx(tmp_path / "bare.evb", path) as proj:
         assert [c.name for c in proj.codes()] == ["Only"]
+
+
+def test_audio_transcripts_and_document_variables(tmp_path):
+    """MAXQDA-style: an interview recording with its transcript, coded via sync points; variables on sources."""
+    text = "Interviewer: How was the huddle?\nNurse: Rushed, every single time.\n"
+    a, b = text.index("Rushed"), text.index("time.") + len("time.")
+    qde = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="media">
+  <Users><User guid="{U1}" name="Ana"/></Users>
+  <CodeBook><Codes><Code guid="{C1}" name="Pressure" isCodable="true"/></Codes></CodeBook>
+  <Variables><Variable guid="{V1}" name="Role" typeOfVariable="Text"/></Variables>
+  <Sources>
+    <AudioSource guid="{S1}" name="P12 recording" path="internal://{S1}.m4a">
+      <Transcript guid="{S2}" plainTextPath="internal://{S2}.txt">
+        <SyncPoint guid="{N1}" timeStamp="0" position="{a}"/>
+        <SyncPoint guid="{N2}" timeStamp="4000" position="{b}"/>
+        <TranscriptSelection guid="{N3}" fromSyncPoint="{N1}" toSyncPoint="{N2}" creatingUser="{U1}">
+          <Coding guid="{N4}"><CodeRef targetGUID="{C1}"/></Coding>
+        </TranscriptSelection>
+      </Transcript>
+    </AudioSource>
+    <TextSource guid="{S3}" name="P13.docx">
+      <PlainTextContent>Just text.</PlainTextContent>
+      <VariableValue><VariableRef targetGUID="{V1}"/><TextValue>pharmacist</TextValue></VariableValue>
+    </TextSource>
+  </Sources>
+</Project>"""
+    path = tmp_path / "media.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", qde)
+        zf.writestr(f"sources/{S2}.txt", text)
+    with Project.from_qdpx(tmp_path / "m.evb", path) as proj:
+        docs = {d.name: d for d in proj.documents(with_text=True)}
+        assert set(docs) == {"P12 recording transcript", "P13.docx"}
+        rec = docs["P12 recording transcript"]
+        assert rec.metadata["media"] == "P12 recording"
+        [coding] = proj.codings(document_id=rec.id)
+        assert rec.text[coding.start:coding.end] == "Rushed, every single time."
+        assert coding.coder == "Ana"
+        assert docs["P13.docx"].participant == "P13"
+        assert docs["P13.docx"].attributes == {"Role": "pharmacist"}

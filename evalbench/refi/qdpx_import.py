@@ -175,6 +175,12 @@ def _participants(proj, data: RefiProject, doc_ids: dict[str, int]) -> None:
                 continue
             linked[g] = case.name
             proj.set_participant(doc_ids[g], case.name, case.attributes)
+    for src in data.sources:
+        # MAXQDA keeps interviewee attributes as document variables and exports no cases:
+        # a source with variables and no case is one participant, named after the source.
+        if src.variables and src.guid in doc_ids and src.guid not in linked:
+            label = re.sub(r"\.(txt|docx?|rtf|pdf|odt|md)$", "", src.name, flags=re.I) or src.name
+            proj.set_participant(doc_ids[src.guid], label, src.variables)
 
 
 def _memos(proj, data: RefiProject, doc_ids: dict[str, int], used: set[str], coder_of) -> None:

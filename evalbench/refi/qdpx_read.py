@@ -47,6 +47,8 @@ class RefiSource:
     turns: list[tuple[int, int, str | None, str | None]] | None = None  #: from our extension only
     roles: dict[str, tuple[str, str]] = field(default_factory=dict)
     note_guids: list[str] = field(default_factory=list)
+    #: REFI variables on the source itself (MAXQDA's document variables)
+    variables: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -320,47 +322,30 @@ def _project(r: _Reader, root, progress: Progress | None, cancel: threading.Even
     sources_el = _kid(root, "Sources")
     all_sources = list(sources_el) if sources_el is not None else []
     skipped_kinds: dict[str, int] = {}
-    hashes: set[str] = set()
+    ctx = _SourceContext(r, code_ids, variables, ext_sources, ext_selections, codings, bare, note_targets)
     for done, el in enumerate(all_sources):
         if cancel is not None and cancel.is_set():
             raise UserError(f"{r.path.name}: import cancelled; no project created")
         kind = _local(el)
-        if kind != "TextSource":
-            if kind:
-                skipped_kinds[kind] = skipped_kinds.get(kind, 0) + 1
-            continue
-        g = norm_guid(el.get("guid"))
-        name = (el.get("name") or "").strip() or f"source-{g[:8]}"
+        name = (el.get("name") or "").strip() or f"source-{norm_guid(el.get('guid'))[:8]}"
         if progress:
             progress(done, len(all_sources), name)
-        raw = r.text_of(el, f"source {name!r}")
-        if raw is None:
-            r.warn(f"source {name!r} has no text in the archive; skipped with its codings")
-            continue
-        st = SourceText(raw)
-        ext = ext_sources.get(g) or ext_sources.get(el.get("guid")) or {}
-        ext = ext if isinstance(ext, dict) else {}
-        meta = ext.get("metadata") if isinstance(ext.get("metadata"), dict) else {}
-        sha = ext.get("sha256") if isinstance(ext.get("sha256"), str) else None
-        if not sha or sha in hashes:
-            sha = hashlib.sha256(st.text.encode("utf-8")).hexdigest()
-            if sha in hashes:  # identical text twice (e.g. two empty sources): keep both, apart
-                sha = hashlib.sha256(f"{sha}:{g}".encode()).hexdigest()
-        hashes.add(sha)
-        src = RefiSource(guid=g, name=name, text=st.text, sha256=sha,
-                         format=str(ext.get("format") or "txt"),
-                         path=ext.get("path") if isinstance(ext.get("path"), str) else None,
-                         metadata={str(k): str(v) for k, v in meta.items()},
-                         note_guids=_refs(el, "NoteRef"))
-        src.metadata.update({f"variable:{k}": v for k, v in _values(el, variables).items()})
-        _ext_turns(r, src, ext)
-        sources.append(src)
-        for ref in src.note_guids:
-            note_targets.setdefault(ref, ("document", g))
-        whole = [(c, el) for c in _kids(el, "Coding")]
-        _selections(r, src, st, el, whole, code_ids, ext_selections, codings, bare, note_targets)
+        if kind == "TextSource":
+            src = ctx.add(el, name)
+            if src is not None:
+                sources.append(src)
+        elif kind in ("AudioSource", "VideoSource") and _kids(el, "Transcript"):
+            # Interviews recorded in MAXQDA/NVivo: their transcripts are text sources of their own.
+            for i, transcript in enumerate(_kids(el, "Transcript"), 1):
+                label = (transcript.get("name") or "").strip() or f"{name} transcript" + (f" {i}" if i > 1 else "")
+                src = ctx.add(transcript, label)
+                if src is not None:
+                    src.metadata["media"] = name
+                    sources.append(src)
+        elif kind:
+            skipped_kinds[kind] = skipped_kinds.get(kind, 0) + 1
     for kind, n in sorted(skipped_kinds.items()):
-        r.warn(f"{n} {kind} source(s) skipped: evalbench imports text sources only")
+        r.warn(f"{n} {kind} source(s) skipped: evalbench imports text sources and transcripts only")
 
     notes = _notes(r, root)
     for ref in _refs(root, "NoteRef"):
@@ -373,6 +358,55 @@ def _project(r: _Reader, root, progress: Progress | None, cancel: threading.Even
         origin=root.get("origin") or "", users=users, default_user=default_user, codes=codes,
         sources=sources, codings=codings, cases=_cases(root, variables), notes=notes,
         note_targets=note_targets, warnings=r.warnings, bare_selections=bare)
+
+
+class _SourceContext:
+    """What turning one source element into a RefiSource (and its codings) needs."""
+
+    def __init__(self, r, code_ids, variables, ext_sources, ext_selections, codings, bare, note_targets):
+        self.r, self.code_ids, self.variables = r, code_ids, variables
+        self.ext_sources, self.ext_selections = ext_sources, ext_selections
+        self.codings, self.bare, self.note_targets = codings, bare, note_targets
+        self.hashes: set[str] = set()
+
+    def add(self, el, name: str) -> RefiSource | None:
+        """A TextSource or Transcript element as a source, its selections added to ``codings``."""
+        r = self.r
+        g = norm_guid(el.get("guid"))
+        raw = r.text_of(el, f"source {name!r}")
+        if raw is None:
+            r.warn(f"source {name!r} has no text in the archive; skipped with its codings")
+            return None
+        st = SourceText(raw)
+        ext = self.ext_sources.get(g) or self.ext_sources.get(el.get("guid")) or {}
+        ext = ext if isinstance(ext, dict) else {}
+        meta = ext.get("metadata") if isinstance(ext.get("metadata"), dict) else {}
+        sha = ext.get("sha256") if isinstance(ext.get("sha256"), str) else None
+        if not sha or sha in self.hashes:
+            sha = hashlib.sha256(st.text.encode("utf-8")).hexdigest()
+            if sha in self.hashes:  # identical text twice (e.g. two empty sources): keep both, apart
+                sha = hashlib.sha256(f"{sha}:{g}".encode()).hexdigest()
+        self.hashes.add(sha)
+        src = RefiSource(guid=g, name=name, text=st.text, sha256=sha,
+                         format=str(ext.get("format") or "txt"),
+                         path=ext.get("path") if isinstance(ext.get("path"), str) else None,
+                         metadata={str(k): str(v) for k, v in meta.items()},
+                         note_guids=_refs(el, "NoteRef"))
+        src.variables = _values(el, self.variables)
+        src.metadata.update({f"variable:{k}": v for k, v in src.variables.items()})
+        _ext_turns(r, src, ext)
+        for ref in src.note_guids:
+            self.note_targets.setdefault(ref, ("document", g))
+        whole = [(c, el) for c in _kids(el, "Coding")]
+        spans = [(sel, _int(sel.get("startPosition")), _int(sel.get("endPosition")))
+                 for sel in _kids(el, "PlainTextSelection")]
+        if _local(el) == "Transcript":
+            sync = {norm_guid(p.get("guid")): _int(p.get("position")) for p in _kids(el, "SyncPoint")}
+            spans = [(sel, sync.get(norm_guid(sel.get("fromSyncPoint"))), sync.get(norm_guid(sel.get("toSyncPoint"))))
+                     for sel in _kids(el, "TranscriptSelection")]
+        _selections(r, src, st, spans, whole, self.code_ids, self.ext_selections, self.codings, self.bare,
+                    self.note_targets)
+        return src
 
 
 def _ext_turns(r: _Reader, src: RefiSource, ext: dict) -> None:
@@ -395,7 +429,7 @@ def _ext_turns(r: _Reader, src: RefiSource, ext: dict) -> None:
             src.roles[label] = (pair[0], pair[1])
 
 
-def _selections(r, src, st, el, whole, code_ids, ext_selections, codings, bare, note_targets) -> None:
+def _selections(r, src, st, spans, whole, code_ids, ext_selections, codings, bare, note_targets) -> None:
     unknown = 0
     bad = 0
     for coding_el, _ in whole:  # codings of the whole source
@@ -405,8 +439,7 @@ def _selections(r, src, st, el, whole, code_ids, ext_selections, codings, bare, 
             codings.append(RefiCoding(src.guid, 0, len(src.text), cid,
                                       norm_guid(coding_el.get("creatingUser")) or "",
                                       note_guids=_refs(coding_el, "NoteRef")))
-    for sel in _kids(el, "PlainTextSelection"):
-        a, b = _int(sel.get("startPosition")), _int(sel.get("endPosition"))
+    for sel, a, b in spans:
         if a is None or b is None:
             bad += 1
             continue
