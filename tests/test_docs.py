@@ -142,8 +142,11 @@ def test_relative_links_point_at_existing_files_and_headings(page):
     assert not broken, f"{os.path.relpath(page, ROOT)}: broken links: " + "; ".join(broken)
 
 
-def test_the_guide_is_linked_from_the_readme():
-    assert "docs/guide.md" in links(README)
+def test_every_docs_page_is_linked_from_the_readme():
+    linked = {target.partition("#")[0] for target in links(README)}
+    pages = {f"docs/{page.name}" for page in (ROOT / "docs").glob("*.md")}
+    assert "docs/guide.md" in pages
+    assert not pages - linked, f"README.md does not link {sorted(pages - linked)}"
 
 
 # --- keys -------------------------------------------------------------------------------------
