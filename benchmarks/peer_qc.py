@@ -95,6 +95,33 @@ def build_project(path: Path, n: int) -> int:
     return codings
 
 
+def counts(path: Path) -> dict:
+    """Documents, codes, coders and codings in an evalbench project."""
+    from evalbench.project import Project
+
+    with Project.open(path) as proj:
+        codings = proj.codings()
+        return {"documents": len(proj.documents()), "codes": len(proj.codes()),
+                "coders": len({c.coder for c in codings}), "codings": len(codings)}
+
+
+def qc_counts(db: Path) -> dict:
+    """The same counts from qc's SQLite store (qc codes whole lines: one row per line, code and coder)."""
+    import sqlite3
+
+    if not db.exists():
+        return {}
+    conn = sqlite3.connect(db)
+    try:
+        one = {name: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+               for name, table in (("documents", "document"), ("codes", "code"), ("coders", "coder"),
+                                   ("coded lines", "coded_line"))}
+    except sqlite3.Error as exc:
+        one = {"error": str(exc)}
+    conn.close()
+    return one
+
+
 def cooccurrence_cmd(project: Path) -> list[str]:
     code = ("import sys; from evalbench.project import Project; p = Project.open(sys.argv[1]); "
             "t = p.cooccurrence(level='code'); print(t.shape)")
@@ -148,13 +175,15 @@ def main() -> None:
         report["evalbench_matrix_by_participant"] = timed(
             [*EVALBENCH, "matrix", str(copy), "--by", "participant", "--level", "code", "--json"], work, env)
         report["rows"] = {k: {"qc": a, "evalbench": b} for k, (a, b) in rows.items()}
-        qc_files = sum(1 for _ in (qc_dir / "corpus").glob("*")) if (qc_dir / "corpus").exists() else 0
-        report["qc_corpus_files"] = qc_files
+        report["kept"] = {"source project": counts(project), "evalbench import": counts(copy),
+                          "qc import": qc_counts(qc_dir / "qualitative_coding.sqlite3")}
         back = work / "from-qc.evb"
         back.unlink(missing_ok=True)
         if (work / "qc-out.qdpx").exists():
             report["evalbench_reads_qc_export"] = timed([*EVALBENCH, "init", str(back), "--from",
                                                          str(work / "qc-out.qdpx")], work, env)
+            if back.exists():
+                report["kept"]["qc export, read by evalbench"] = counts(back)
         qc_back = work / "qc-reads-evalbench"
         shutil.rmtree(qc_back, ignore_errors=True)
         qc_back.mkdir()
@@ -189,7 +218,9 @@ def print_report(report: dict) -> None:
         if key in report:
             r = report[key]
             print(f"{key.replace('_', ' ')}: exit {r['exit']}" + (f": {r.get('error')}" if r["exit"] else ""))
-    print(f"qc corpus files after import: {report['qc_corpus_files']}")
+    for what, figures in report.get("kept", {}).items():
+        print(f"{what}: " + ", ".join(f"{v:,} {k}" if isinstance(v, int) else f"{k}: {v}"
+                                      for k, v in figures.items()))
 
 
 if __name__ == "__main__":
