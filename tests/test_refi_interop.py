@@ -259,3 +259,34 @@ def test_audio_transcripts_and_document_variables(tmp_path):
         assert coding.coder == "Ana"
         assert docs["P13.docx"].participant == "P13"
         assert docs["P13.docx"].attributes == {"Role": "pharmacist"}
+
+
+def test_qc_style_line_selections(tmp_path):
+    """qc writes one selection per coded line (newline included), several coders' codings in it."""
+    lines = ["I: What got in the way?\n", "P: Staffing, mostly.\n", "I: And what helped?\n", "P: Our manager.\n"]
+    text = "".join(lines)
+    starts = [sum(len(x) for x in lines[:i]) for i in range(len(lines))]
+    qde = f"""<Project xmlns="urn:QDA-XML:project:1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+ origin="qc 2.1.0" name="qc project"><Users><User name="chris" guid="{U2}"/><User name="dana" guid="{V2}"/></Users>
+<CodeBook><Codes><Code name="staffing" guid="{C1}" isCodable="true"/>
+<Code name="leadership" guid="{C2}" isCodable="true"/></Codes></CodeBook>
+<Sources><TextSource plainTextPath="internal://{S1}.md" guid="{S1}" name="interviews/p1.md">
+<PlainTextSelection guid="{N1}" name="line:1" startPosition="{starts[1]}" endPosition="{starts[2]}">
+<Coding guid="{N2}" creatingUser="{U2}"><CodeRef targetGUID="{C1}"/></Coding>
+<Coding guid="{N3}" creatingUser="{V2}"><CodeRef targetGUID="{C1}"/></Coding></PlainTextSelection>
+<PlainTextSelection guid="{N4}" name="line:3" startPosition="{starts[3]}" endPosition="{len(text)}">
+<Coding guid="{V1}" creatingUser="{V2}"><CodeRef targetGUID="{C2}"/></Coding></PlainTextSelection>
+</TextSource></Sources></Project>"""
+    path = tmp_path / "qc.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", qde)
+        zf.writestr(f"sources/{S1}.md", text)
+    with Project.from_qdpx(tmp_path / "qc.evb", path) as proj:
+        doc = proj.document("interviews/p1.md")
+        doc_text = proj.document_text(doc.id)
+        assert doc_text == text
+        got = sorted((doc_text[c.start:c.end], c.code_id, c.coder) for c in proj.codings())
+        assert got == [("P: Our manager.\n", "leadership", "dana"), ("P: Staffing, mostly.\n", "staffing", "chris"),
+                       ("P: Staffing, mostly.\n", "staffing", "dana")]
+        assert [t.speaker for t in proj.turns(doc.id)] == ["I", "P", "I", "P"]
+        assert [t.role for t in proj.turns(doc.id)] == ["interviewer", "participant"] * 2
