@@ -205,3 +205,13 @@ def test_export_reports_progress(rich, tmp_path):
     seen = []
     rich.export_qdpx(tmp_path / "x.qdpx", progress=lambda done, total, msg: seen.append((done, total)))
     assert seen[0] == (0, 3) and seen[-1] == (3, 3)
+
+
+def test_same_span_and_code_twice_with_different_valence_survives(project, tmp_path):
+    doc = project.document("p01.txt")
+    project.add_coding(doc.id, 0, 12, "inner", valence="barrier")
+    project.add_coding(doc.id, 0, 12, "inner", valence="facilitator", memo="second reading")
+    project.export_qdpx(tmp_path / "dup.qdpx")
+    with Project.from_qdpx(tmp_path / "dup.evb", tmp_path / "dup.qdpx") as back:
+        assert sorted((c.valence, c.memo) for c in back.codings()) == [("barrier", ""),
+                                                                        ("facilitator", "second reading")]

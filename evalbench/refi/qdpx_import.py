@@ -110,12 +110,12 @@ def _coding_rows(data: RefiProject, doc_ids: dict[str, int], coder_of) -> tuple[
     for c in data.codings:
         if c.source_guid not in doc_ids:
             continue
-        key = (c.source_guid, c.start, c.end, c.code_id, coder_of(c.user_guid))
-        if key in seen:
-            continue
-        seen.add(key)
         memo = _join([data.notes[g].text for g in dict.fromkeys(c.note_guids) if g in data.notes])
         used.update(c.note_guids)
+        key = (c.source_guid, c.start, c.end, c.code_id, coder_of(c.user_guid), c.valence, memo)
+        if key in seen:  # the same code twice in one selection, or a repeated selection
+            continue
+        seen.add(key)
         created = c.created_at if c.created_at and _DATETIME.match(c.created_at) else stamp
         rows.append((doc_ids[c.source_guid], c.start, c.end, c.code_id, key[4],
                      c.valence if c.valence in VALENCES else "none", memo,
