@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, TextArea, Tree
+from textual.widgets import Header, Static, TextArea, Tree
 
 from evalbench.errors import UserError
 from evalbench.model import Coding, Suggestion
@@ -27,7 +27,10 @@ from evalbench.tui.widgets.suggestions import SuggestionsPanel
 from evalbench.tui.widgets.transcript import Transcript
 from evalbench.tui.widgets.turn_codes import TurnCodeRow, TurnCodes
 
-VALENCE_KEYS = {"b": "barrier", "f": "facilitator", "m": "mixed", "n": "neutral"}
+# A fixed hint line instead of Textual's Footer: the Footer recomposes on every focus
+# change and cost a quarter of the first paint on a long transcript.
+KEYS_HINT = ("[b]j k[/] turn  [b]( )[/] sentence  [b]w s[/] select  [b]c[/] code  [b]b f m n[/] valence  "
+             "[b]1-3[/] accept  [b]![/] reject  [b]g[/] uncoded  [b]o[/] memo  [b]u[/] undo  [b]?[/] help")
 
 
 class CodingScreen(Screen):
@@ -97,7 +100,7 @@ class CodingScreen(Screen):
                 yield Static("Codebook", classes="panel-title")
                 yield CodebookTree(id="codebook")
                 yield CodeDetail(id="code-detail")
-        yield Footer()
+        yield Static(KEYS_HINT, id="keys-hint")
 
     # --- loading ------------------------------------------------------------
     def on_mount(self) -> None:
