@@ -82,7 +82,7 @@ class SafeZip:
             raise ArchiveError(self.path, "no such file") from None
         except IsADirectoryError:
             raise ArchiveError(self.path, "is a folder, not a .qdpx file") from None
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
             raise ArchiveError(self.path, f"not a valid .qdpx (zip) archive ({exc})") from None
         try:
             self._infos = self._check_listing(self._zip.infolist())
