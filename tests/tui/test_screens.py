@@ -196,3 +196,15 @@ def test_launch_remembers_the_coder(project, monkeypatch):
     launch.run_app(str(project.path), coder="robin")
     launch.run_app(str(project.path), coder=None)
     assert seen == ["robin", "robin"]
+
+
+async def test_palette_jump_to_a_code_lists_its_excerpts(app, project):
+    turn = project.turns(1)[1]
+    project.add_coding(1, turn.start, turn.end, "inner.priority")
+    async with app.run_test(size=SIZE) as pilot:
+        jump = next(c for c in app.get_system_commands(app.screen) if c.title.startswith("Code Relative Priority"))
+        jump.callback()
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, CodeBrowserScreen)
+        assert app.screen.query_one("#excerpt-list", OptionList).option_count == 1

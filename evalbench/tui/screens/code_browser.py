@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from evalbench.model import Coding
 from evalbench.tui.colors import VALENCE_STYLE, code_colors
@@ -88,11 +88,12 @@ class CodeBrowserScreen(Screen):
         return out
 
     def show_code(self, code_id: str) -> None:
-        """Highlight a code and list its excerpts."""
+        """Highlight a code and list its excerpts (now, or when the codes have loaded)."""
+        self.code_id = code_id
         listing = self.query_one("#code-list", OptionList)
         try:
             listing.highlighted = listing.get_option_index(code_id)
-        except Exception:
+        except OptionDoesNotExist:
             return
         self._list_excerpts(code_id)
 

@@ -47,7 +47,7 @@ class CodingScreen(Screen):
         Binding("s", "extend('sentence', True)", "Select +sentence", show=False),
         Binding("S", "extend('sentence', False)", "Select −sentence", show=False),
         Binding("t", "select_turn", "Select turn", show=False),
-        Binding("c", "code", "Code"),
+        Binding("c,enter", "code", "Code"),
         Binding("b", "valence('barrier')", "Barrier"),
         Binding("f", "valence('facilitator')", "Facilitator"),
         Binding("m", "valence('mixed')", "Mixed", show=False),
