@@ -105,8 +105,10 @@ def coder_exclusions(conn: sqlite3.Connection, coder: str, turns: list[TurnText]
     applied: dict[int, list[tuple[int, int, str]]] = {}
     rejected: dict[int, set[str]] = {}
     for doc in docs:
+        # "+coder": keep SQLite on the document index; the coder index would scan
+        # every coding of a prolific coder once per document.
         applied[doc] = conn.execute(
-            'SELECT start, "end", code_id FROM codings WHERE document_id = ? AND coder = ?',
+            'SELECT start, "end", code_id FROM codings WHERE document_id = ? AND +coder = ?',
             (doc, coder)).fetchall()
     ids = [t.id for t in turns]
     for chunk in range(0, len(ids), 900):  # by turn: the suggestions_turn index serves it
