@@ -119,7 +119,7 @@ def build_lexicon(examples: list[Example], labels: list[str], top: int = 25) -> 
     for label in labels:
         scored = []
         for key, k in pos_df[label].items():
-            if len(key) < 3:
+            if len(key) < 3 or k < 2:  # one text is an anecdote, not a pattern
                 continue
             lift = ((k + 0.1) / (n_pos[label] + 1)) / ((df[key] + 1) / (n + 1))
             if lift > 2:
