@@ -99,6 +99,12 @@ def run_once(cmd: list[str], log: Path) -> tuple[float, str, float, int]:
     return time.perf_counter() - t0, out, usage.ru_maxrss / 1024, proc.returncode
 
 
+def _setup(label: str) -> bool:
+    """True for lines about building the test data or whole-run totals: not what is measured."""
+    low = label.lower()
+    return not low or low.startswith(("built", "demo:", "(")) or "generated in" in low or "built in" in low
+
+
 def measurements(stdout: str) -> dict[str, float]:
     """Row label -> seconds, for every printed line that carries a time."""
     rows: dict[str, float] = {}
@@ -107,8 +113,8 @@ def measurements(stdout: str) -> dict[str, float]:
         if not m:
             continue
         label = line[:m.start()].strip()
-        if not label or label.lower().startswith(("built", "demo:")) or "generated in" in label:
-            continue  # building the test data is not what is measured
+        if _setup(label):
+            continue
         label = re.sub(r"\s+", " ", _NUMBER.sub("N", label)).replace(" median", "").rstrip(" :=(")
         value = float(m.group(1).replace(",", "")) / (1000 if m.group(2) == "ms" else 1)
         key, n = label, 2
@@ -197,7 +203,7 @@ def table(results: dict, *, quick: bool = False, markdown: bool = False) -> str:
     for bench in benches:
         one = results["runs"].get(f"{bench}@1{suffix}", {})
         ten = results["runs"].get(f"{bench}@10{suffix}", {})
-        labels = list(dict.fromkeys([*one.get("rows", {}), *ten.get("rows", {})]))
+        labels = [k for k in dict.fromkeys([*one.get("rows", {}), *ten.get("rows", {})]) if not _setup(k)]
         for label in labels:
             a, b = one.get("rows", {}).get(label), ten.get("rows", {}).get(label)
             growth = f"{b / a:.1f}×" if a and b else "–"
