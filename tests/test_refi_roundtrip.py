@@ -215,3 +215,21 @@ def test_same_span_and_code_twice_with_different_valence_survives(project, tmp_p
     with Project.from_qdpx(tmp_path / "dup.evb", tmp_path / "dup.qdpx") as back:
         assert sorted((c.valence, c.memo) for c in back.codings()) == [("barrier", ""),
                                                                         ("facilitator", "second reading")]
+
+
+def test_extension_values_are_checked_even_when_it_matches(project, tmp_path):
+    """evalbench.json is trusted only as far as its values make sense (a bad role is ignored)."""
+    out = tmp_path / "study.qdpx"
+    project.export_qdpx(out)
+    with zipfile.ZipFile(out) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    ext = json.loads(members["evalbench.json"])
+    for source in ext["sources"].values():
+        source["roles"] = {label: ["boss", "guessed"] for label in source["roles"]}
+    members["evalbench.json"] = json.dumps(ext).encode()
+    bad = tmp_path / "bad.qdpx"
+    with zipfile.ZipFile(bad, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    with Project.from_qdpx(tmp_path / "bad.evb", bad) as back:
+        assert {t.role for t in back.turns()} == {"interviewer", "participant"}

@@ -31,8 +31,10 @@ from evalbench.refi.common import (
     norm_guid,
 )
 from evalbench.refi.sourcetext import SourceText
+from evalbench.store.schema import ROLES
 
 Progress = Callable[[int, int, str], None]
+_ROLE_SOURCES = ("label", "recurring", "detected", "default", "user")
 
 
 @dataclass
@@ -425,7 +427,7 @@ def _ext_turns(r: _Reader, src: RefiSource, ext: dict) -> None:
     src.turns = out
     roles = ext.get("roles") if isinstance(ext.get("roles"), dict) else {}
     for label, pair in roles.items():
-        if isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair):
+        if isinstance(pair, list) and len(pair) == 2 and pair[0] in ROLES and pair[1] in _ROLE_SOURCES:
             src.roles[label] = (pair[0], pair[1])
 
 
