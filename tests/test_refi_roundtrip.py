@@ -233,3 +233,21 @@ def test_extension_values_are_checked_even_when_it_matches(project, tmp_path):
             zf.writestr(name, data)
     with Project.from_qdpx(tmp_path / "bad.evb", bad) as back:
         assert {t.role for t in back.turns()} == {"interviewer", "participant"}
+
+
+def test_control_characters_xml_cannot_hold_are_dropped_not_fatal(tmp_path, shared_dir):
+    from evalbench.model import Code
+
+    proj = Project.init(tmp_path / "ctl.evb", coder="alex")
+    proj.add_codes([Code(id="a", name="Form\x0cfeed", definition="pasted\x0b from a PDF")])
+    doc = proj.add_document(make_parsed("p\x01.txt", [("R", "Text with a form feed\x0c inside.")]))
+    proj.set_participant(doc, "P\x02", {"site": "No\x03rth"})
+    proj.add_coding(doc, 3, 9, "a", memo="memo\x07 with a bell")
+    proj.export_qdpx(tmp_path / "ctl.qdpx")
+    root = parse_xml(_qde(tmp_path / "ctl.qdpx"), source="project.qde")
+    assert validation_errors(root, shared_dir / "refi-qda" / "Project-mrt2019.xsd") == []
+    with Project.from_qdpx(tmp_path / "back.evb", tmp_path / "ctl.qdpx") as back:
+        assert back.codes()[0].name == "Formfeed"
+        assert back.codings()[0].memo == "memo with a bell"
+        assert back.documents(with_text=True)[0].text == proj.documents(with_text=True)[0].text
+    proj.close()

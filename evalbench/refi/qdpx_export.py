@@ -27,6 +27,7 @@ import re
 import threading
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from evalbench.codebook.refi import code_guid, codes_to_refi
@@ -43,8 +44,23 @@ from evalbench.refi.common import (
 
 Progress = Callable[[int, int, str], None]
 _DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$")
+#: Characters XML 1.0 cannot hold (lxml refuses them): dropped from names, memos and values.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _MEMO_SQL = ("SELECT target_type, target_id, coder, text, created_at FROM memos {where} "
              "ORDER BY target_type, target_id, coder")
+
+
+def _xml(value) -> str:
+    """``value`` as a string XML can hold."""
+    return _NOT_XML.sub("", str(value))
+
+
+def _xml_code(code):
+    """A code whose texts XML can hold (the codebook writer sets them as they are)."""
+    return replace(code, name=_xml(code.name), definition=_xml(code.definition),
+                   inclusion=_xml(code.inclusion), exclusion=_xml(code.exclusion),
+                   examples=tuple(_xml(e) for e in code.examples),
+                   keywords=tuple(_xml(k) for k in code.keywords))
 
 
 def _q(name: str) -> str:
@@ -76,7 +92,7 @@ class _Writer:
         el = self.E.SubElement(parent, _q(tag))
         for key, value in attrs.items():
             if value is not None:
-                el.set(key, str(value))
+                el.set(key, _xml(value))
         return el
 
     def user(self, name: str) -> str:
@@ -90,10 +106,10 @@ class _Writer:
         note_guid = guid("note", f"{kind}:{key}:{coder}")
         el = self.E.Element(_q("Note"))
         el.set("guid", note_guid)
-        el.set("name", title)
+        el.set("name", _xml(title))
         el.set("creatingUser", self.user(coder))
         _stamp(el, "creationDateTime", created)
-        self.sub(el, "PlainTextContent").text = text
+        self.sub(el, "PlainTextContent").text = _xml(text)
         self.notes.append(el)
         return note_guid
 
@@ -111,12 +127,12 @@ def export_qdpx(project, out: str | Path, *, coder: str | None = None, progress:
     out = Path(out)
     w = _Writer(project, coder)
     root = w.root
-    root.set("name", project.name)
+    root.set("name", _xml(project.name))
     root.set("origin", f"evalbench {__version__}")
     _stamp(root, "creationDateTime", project.meta("created_at"))
 
     docs = project.documents(with_text=True)
-    codes = project.codes()
+    codes = [_xml_code(c) for c in project.codes()]
     codings = project.codings(coder=coder)
     where, args = ("WHERE coder = ?", (coder,)) if coder else ("", ())
     memos = project.conn.execute(_MEMO_SQL.format(where=where), args).fetchall()
@@ -247,7 +263,7 @@ def _cases(w: _Writer, participants, docs) -> None:
         for name in sorted(p.attributes):
             value = w.sub(case, "VariableValue")
             w.sub(value, "VariableRef", targetGUID=var_guids[name])
-            w.sub(value, "TextValue").text = p.attributes[name] or ""
+            w.sub(value, "TextValue").text = _xml(p.attributes[name] or "")
         for d in docs_of[p.label]:
             w.sub(case, "SourceRef", targetGUID=guid("source", d.sha256))
 
