@@ -18,8 +18,10 @@ from textual.widgets import Header, Static, TextArea, Tree
 from evalbench.errors import UserError
 from evalbench.model import Coding, Suggestion
 from evalbench.tui.colors import code_colors
-from evalbench.tui.layout import TranscriptLayout, extend
+from evalbench.tui.layout import TranscriptLayout
 from evalbench.tui.screens.code_picker import CodePicker
+from evalbench.tui.screens.coding_navigation import NavigationMixin
+from evalbench.tui.screens.coding_suggestions import SuggestionsMixin
 from evalbench.tui.screens.prompt import MemoPrompt
 from evalbench.tui.widgets.code_detail import CodeDetail
 from evalbench.tui.widgets.codebook_tree import CodebookTree
@@ -33,7 +35,7 @@ KEYS_HINT = ("[b]j k[/] turn  [b]( )[/] sentence  [b]w s[/] select  [b]c[/] code
              "[b]1-3[/] accept  [b]![/] reject  [b]g[/] uncoded  [b]o[/] memo  [b]u[/] undo  [b]?[/] help")
 
 
-class CodingScreen(Screen):
+class CodingScreen(NavigationMixin, SuggestionsMixin, Screen):
     """Read and code one document."""
 
     BINDINGS = [
@@ -236,55 +238,6 @@ class CodingScreen(Screen):
         if event.node.data:
             self.apply_code(event.node.data)
 
-    # --- movement ---------------------------------------------------------------------
-    def action_turn(self, step: int) -> None:
-        self.goto_block(self.block + step)
-
-    def action_sentence(self, step: int) -> None:
-        transcript = self.query_one(Transcript)
-        here = transcript.cursor_doc()
-        blocks = range(self.block, len(self.layout_map.blocks)) if step > 0 else range(self.block, -1, -1)
-        for index in blocks:
-            starts = [s for s, _e in self.layout_map.sentences(index)]
-            candidates = [s for s in starts if s > here] if step > 0 else [s for s in starts if s < here]
-            if candidates:
-                target = candidates[0] if step > 0 else candidates[-1]
-                transcript.move_cursor(self.layout_map.location(self.layout_map.to_display(target)))
-                transcript.scroll_cursor_visible()
-                return
-
-    def action_next_uncoded(self) -> None:
-        coded = self.mine
-        blocks = self.layout_map.blocks
-        for index in list(range(self.block + 1, len(blocks))) + list(range(0, self.block + 1)):
-            t = blocks[index].turn
-            if t.role == "participant" and not any(c.start < t.end and c.end > t.start for c in coded):
-                self.goto_block(index)
-                return
-        self.notify("Every participant turn has a code of yours.")
-
-    def action_extend(self, unit: str, forward: bool) -> None:
-        transcript = self.query_one(Transcript)
-        units = (self.layout_map.words if unit == "word" else self.layout_map.sentences)(self.block)
-        sel = transcript.doc_selection()
-        if sel is None:
-            start, end = extend(units, transcript.cursor_doc(), None, forward)
-        else:
-            start, end = extend(units, sel[0], sel[1], forward)
-        if end > start:
-            transcript.select_doc(start, end)
-
-    def action_select_turn(self) -> None:
-        t = self.turn
-        self.query_one(Transcript).select_doc(t.start, t.end)
-
-    def action_back(self) -> None:
-        transcript = self.query_one(Transcript)
-        if not transcript.selection.is_empty:
-            transcript.move_cursor(transcript.cursor_location)
-            return
-        self.dismiss()
-
     # --- coding ---------------------------------------------------------------------------
     def target_span(self) -> tuple[int, int]:
         """What a new code applies to: the selection (kept inside its turn), else the whole turn."""
@@ -401,57 +354,6 @@ class CodingScreen(Screen):
         self.reload()
         self.notify(f"Showing {self.other_coder}'s codings (underlined)" if self.other_coder
                     else "Showing only your codings")
-
-    # --- suggestions ----------------------------------------------------------------------
-    def _load_suggestions(self) -> None:
-        panel = self.query_one(SuggestionsPanel)
-        self.suggestions = []
-        if not hasattr(self.project, "suggest_turn"):
-            panel.show_unavailable("Suggestions are not available in this version.")
-            return
-        if self.turn.id == 0 or self.turn.role != "participant":
-            panel.show_unavailable("Suggestions are offered on participant turns.")
-            return
-        panel.show_loading()
-        self.app.suggestions.request(self.turn.id, self.project.coder, self._show_suggestions)
-
-    def _show_suggestions(self, turn_id: int, found: list[Suggestion], stale: bool, error: str | None) -> None:
-        if not self.is_attached or turn_id != self.turn.id:
-            return
-        if error:
-            self.query_one(SuggestionsPanel).show_unavailable(f"Suggestions failed: {error}")
-            return
-        self.suggestions = found[:3]
-        names = {c.id: c.name for c in self.codes}
-        self.query_one(SuggestionsPanel).show(self.suggestions, names, stale)
-
-    def _suggestion(self, n: int) -> Suggestion | None:
-        if n > len(self.suggestions):
-            self.notify(f"No suggestion {n} on this turn.", severity="warning")
-            return None
-        return self.suggestions[n - 1]
-
-    def action_accept(self, n: int) -> None:
-        s = self._suggestion(n)
-        if s is None or not hasattr(self.project, "accept_suggestion"):
-            return
-        try:
-            new_id = self.project.accept_suggestion(s.id)
-        except UserError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        if isinstance(new_id, int):
-            self.active_id = new_id
-        self.reload()
-        self._load_suggestions()
-
-    def action_reject(self, n: int) -> None:
-        s = self._suggestion(n)
-        if s is None or not hasattr(self.project, "reject_suggestion"):
-            return
-        self.project.reject_suggestion(s.id)
-        self.notify(f"Rejected {self.code_name(s.code_id)}")
-        self._load_suggestions()
 
 
 def _depths(codes) -> dict[str, int]:

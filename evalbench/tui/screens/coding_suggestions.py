@@ -1,0 +1,66 @@
+"""Suggestions on the coding view: show the top three for the turn, accept or reject by key.
+
+A mixin for :class:`~evalbench.tui.screens.coding.CodingScreen`. Suggestions are
+computed by the app's :class:`~evalbench.tui.suggest_service.SuggestionService`
+thread; accepting and rejecting are ordinary undoable project actions.
+"""
+
+from __future__ import annotations
+
+from evalbench.errors import UserError
+from evalbench.model import Suggestion
+from evalbench.tui.widgets.suggestions import SuggestionsPanel
+
+
+class SuggestionsMixin:
+    """The suggestions panel's data and its 1-3 / shift+1-3 keys."""
+
+    def _load_suggestions(self) -> None:
+        panel = self.query_one(SuggestionsPanel)
+        self.suggestions = []
+        if not hasattr(self.project, "suggest_turn"):
+            panel.show_unavailable("Suggestions are not available in this version.")
+            return
+        if self.turn.id == 0 or self.turn.role != "participant":
+            panel.show_unavailable("Suggestions are offered on participant turns.")
+            return
+        panel.show_loading()
+        self.app.suggestions.request(self.turn.id, self.project.coder, self._show_suggestions)
+
+    def _show_suggestions(self, turn_id: int, found: list[Suggestion], stale: bool, error: str | None) -> None:
+        if not self.is_attached or turn_id != self.turn.id:
+            return
+        if error:
+            self.query_one(SuggestionsPanel).show_unavailable(f"Suggestions failed: {error}")
+            return
+        self.suggestions = found[:3]
+        names = {c.id: c.name for c in self.codes}
+        self.query_one(SuggestionsPanel).show(self.suggestions, names, stale)
+
+    def _suggestion(self, n: int) -> Suggestion | None:
+        if n > len(self.suggestions):
+            self.notify(f"No suggestion {n} on this turn.", severity="warning")
+            return None
+        return self.suggestions[n - 1]
+
+    def action_accept(self, n: int) -> None:
+        s = self._suggestion(n)
+        if s is None or not hasattr(self.project, "accept_suggestion"):
+            return
+        try:
+            new_id = self.project.accept_suggestion(s.id)
+        except UserError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if isinstance(new_id, int):
+            self.active_id = new_id
+        self.reload()
+        self._load_suggestions()
+
+    def action_reject(self, n: int) -> None:
+        s = self._suggestion(n)
+        if s is None or not hasattr(self.project, "reject_suggestion"):
+            return
+        self.project.reject_suggestion(s.id)
+        self.notify(f"Rejected {self.code_name(s.code_id)}")
+        self._load_suggestions()
