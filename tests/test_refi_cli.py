@@ -68,3 +68,15 @@ def test_export_command_writes_qdpx_through_the_project(runner, project, tmp_pat
     project.export_qdpx(direct)
     with zipfile.ZipFile(out) as a, zipfile.ZipFile(direct) as b:
         assert a.read("project.qde") == b.read("project.qde")
+
+
+def test_init_from_big_archive_shows_reading_and_storing_progress(runner, project, tmp_path, monkeypatch):
+    import evalbench.cli.project_cmd as project_cmd
+
+    monkeypatch.setattr(project_cmd, "QDPX_PROGRESS_BYTES", 0)
+    qdpx = tmp_path / "study.qdpx"
+    project.export_qdpx(qdpx)
+    result = runner.invoke(main, ["init", str(tmp_path / "copy.evb"), "--from", str(qdpx)])
+    assert result.exit_code == 0, result.stderr
+    assert "Reading" in result.stderr and "Storing" in result.stderr
+    assert result.output.startswith("Created ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -41,6 +42,10 @@ def init(project: str, codebook: str | None, from_qdpx: str | None, coder: str |
     click.echo(f"Created {project}" + (f" with {n} codes from {codebook}" if codes else ""))
 
 
+#: Archives larger than this show progress bars while `init --from` reads and stores them.
+QDPX_PROGRESS_BYTES = 5_000_000
+
+
 def _init_from_qdpx(project: str, qdpx: str, codebook: str | None, coder: str | None) -> None:
     """``init --from FILE.qdpx``: the whole archive lands in a new project, or nothing does."""
     from evalbench.errors import UserError
@@ -49,7 +54,29 @@ def _init_from_qdpx(project: str, qdpx: str, codebook: str | None, coder: str | 
     if codebook:
         raise UserError("--from and --codebook cannot be combined: the .qdpx brings its own codebook")
     report = ImportReport()
-    with Project.from_qdpx(project, qdpx, report=report) as proj:
+    current: list = []  # (phase, bar) while a bar is shown
+
+    def close_bar() -> None:
+        if current:
+            current.pop()[1].__exit__(None, None, None)
+
+    def progress(done: int, total: int, message: str) -> None:
+        """Two bars on stderr for big archives: reading and checking, then storing."""
+        phase = "Storing" if message.startswith("storing ") else "Reading"
+        if not current or current[0][0] != phase:
+            close_bar()
+            bar = click.progressbar(length=max(total, 1), label=phase, file=sys.stderr)
+            bar.__enter__()
+            current.append((phase, bar))
+        bar = current[0][1]
+        bar.update(max(0, done - bar.pos))
+
+    big = Path(qdpx).is_file() and Path(qdpx).stat().st_size > QDPX_PROGRESS_BYTES
+    try:
+        proj = Project.from_qdpx(project, qdpx, report=report, progress=progress if big else None)
+    finally:
+        close_bar()
+    with proj:
         if coder:
             proj.set_coder(coder)
         data = proj.stats()
