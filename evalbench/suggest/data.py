@@ -114,11 +114,16 @@ def valence_history(conn: sqlite3.Connection, coder: str) -> dict[str, Counter]:
 
 
 def training_fingerprint(conn: sqlite3.Connection) -> str:
-    """Changes whenever the human codings, rejections or codebook change; cheap to compute."""
-    c = conn.execute(
-        f"SELECT count(*), coalesce(max(id), 0), total(start + \"end\"), total(length(code_id) * id) "
-        f"FROM codings WHERE origin IN {_ORIGINS_SQL}").fetchone()
-    s = conn.execute("SELECT count(*), total(id) FROM suggestions WHERE status = 'rejected'").fetchone()
+    """Changes whenever coding, rejections or the codebook may have changed; ~1 ms.
+
+    Every coding edit, accept, reject and undo goes through the undo log, so
+    its size, newest id and undone flags (read from a covering index) move;
+    codings added outside the log (imports) move ``max(codings.id)``. Unrelated
+    actions (a memo) also move it: a spare retrain, never a missed one.
+    Scanning the codings themselves took 100 ms at 50,000 codings.
+    """
+    log = conn.execute("SELECT count(*), coalesce(max(id), 0), total(undone * id) FROM undo_log").fetchone()
+    top = conn.execute("SELECT coalesce(max(id), 0) FROM codings").fetchone()
     k = conn.execute("SELECT count(*), total(length(id) + length(keywords) + length(definition) "
                      "+ length(examples)) FROM codes").fetchone()
-    return ":".join(str(int(x)) for x in (*c, *s, *k))
+    return ":".join(str(int(x)) for x in (*log, *top, *k))
