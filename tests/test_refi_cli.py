@@ -79,4 +79,4 @@ def test_init_from_big_archive_shows_reading_and_storing_progress(runner, projec
     result = runner.invoke(main, ["init", str(tmp_path / "copy.evb"), "--from", str(qdpx)])
     assert result.exit_code == 0, result.stderr
     assert "Reading" in result.stderr and "Storing" in result.stderr
-    assert result.output.startswith("Created ")
+    assert result.stdout.startswith("Created ")
