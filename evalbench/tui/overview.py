@@ -1,15 +1,15 @@
-"""Per-document progress for the documents screen, computed from plain data.
+"""Rows of the documents screen: each transcript with who, how long, and how far coded.
 
 Percent coded counts participant turns that overlap at least one of the
 current coder's codings: the number a coder watches to know how far along a
-transcript is.
+transcript is. The counts come from ``Project.document_progress``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from evalbench.model import Coding, Document, Turn
+from evalbench.model import Document
 
 
 @dataclass(frozen=True)
@@ -36,33 +36,7 @@ class DocumentRow:
         return ""
 
 
-def document_rows(documents: list[Document], turns: list[Turn], codings: list[Coding]) -> list[DocumentRow]:
-    """Join documents with their turn counts and the coder's codings."""
-    by_doc_turns: dict[int, list[Turn]] = {}
-    for t in turns:
-        by_doc_turns.setdefault(t.document_id, []).append(t)
-    by_doc_codings: dict[int, list[Coding]] = {}
-    for c in codings:
-        by_doc_codings.setdefault(c.document_id, []).append(c)
-    rows = []
-    for doc in documents:
-        doc_turns = by_doc_turns.get(doc.id, [])
-        spans = sorted((c.start, c.end) for c in by_doc_codings.get(doc.id, []))
-        participant = [t for t in doc_turns if t.role == "participant"]
-        rows.append(DocumentRow(doc, len(doc_turns), len(participant), _covered(participant, spans),
-                                len(spans), doc.attributes))
-    return rows
-
-
-def _covered(turns: list[Turn], spans: list[tuple[int, int]]) -> int:
-    """How many turns overlap at least one span (both sorted by start)."""
-    count, i = 0, 0
-    active: list[tuple[int, int]] = []
-    for t in sorted(turns, key=lambda t: t.start):
-        while i < len(spans) and spans[i][0] < t.end:
-            active.append(spans[i])
-            i += 1
-        active = [s for s in active if s[1] > t.start]
-        if any(s[0] < t.end for s in active):
-            count += 1
-    return count
+def document_rows(documents: list[Document], progress: dict[int, tuple[int, int, int, int]]) -> list[DocumentRow]:
+    """Join documents with their (turns, participant turns, coded turns, codings) counts."""
+    return [DocumentRow(doc, *progress.get(doc.id, (0, 0, 0, 0)), attributes=doc.attributes)
+            for doc in documents]

@@ -89,7 +89,7 @@ class DocumentsScreen(Screen):
         project = self.app.project
         self.title = project.name
         self.sub_title = f"coder {project.coder}"
-        self.rows = document_rows(project.documents(), project.turns(), project.codings(coder=project.coder))
+        self.rows = document_rows(project.documents(), project.document_progress())
         self._fill()
 
     def _fill(self) -> None:
