@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -257,16 +258,46 @@ def _same(old: Any, new: Any) -> bool:
     return _plain(old) == _plain(new)
 
 
+#: Items that may stay unquoted inside a flow list like ``[a, b]`` (commas, '?', ':' and
+#: friends would change its meaning; ruamel does not always quote them there).
+_PLAIN_IN_FLOW = re.compile(r"^[A-Za-z][A-Za-z0-9 _.'/&()+\-]*$")
+#: Line breaks YAML folds on reading unless they are escaped in double quotes.
+_ODD_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def _yaml_text(value: Any, *, flow: bool = False) -> Any:
+    """A string as it must be emitted to read back unchanged (double-quoted when needed)."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    if isinstance(value, str) and (_ODD_BREAKS.search(value) or (
+            flow and (not _PLAIN_IN_FLOW.match(value) or value != value.strip()))):
+        return DoubleQuotedScalarString(value)
+    return value
+
+
+def _yaml_value(key: str, value: Any, *, flow: bool = False) -> Any:
+    if isinstance(value, dict):
+        return {_yaml_text(k): _yaml_value(key, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_yaml_value(key, v, flow=flow) for v in value]
+    return _yaml_text(value, flow=flow)
+
+
+def _keyword_list(values: list[str]):
+    """Keywords as a one-line flow list: ``[a, b, "c, d"]``."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    seq = CommentedSeq(_yaml_value("keywords", values, flow=True))
+    seq.fa.set_flow_style()
+    return seq
+
+
 def _yaml_code(code: Code):
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.comments import CommentedMap
 
     m = CommentedMap()
     for key, value in code_to_data(code).items():
-        if key == "keywords":
-            seq = CommentedSeq(value)
-            seq.fa.set_flow_style()
-            value = seq
-        m[key] = value
+        m[key] = _keyword_list(value) if key == "keywords" else _yaml_value(key, value)
     return m
 
 
@@ -284,14 +315,16 @@ def _update_yaml_code(node, code: Code) -> None:
         if key in node and _same(node[key], value):
             continue
         if key in node and isinstance(node[key], CommentedSeq) and isinstance(value, list):
+            flow = bool(node[key].fa.flow_style())
             node[key].clear()
-            node[key].extend(value)
+            node[key].extend(_yaml_value(key, value, flow=flow))
         elif key not in node:
             # Keep the usual key order for a newly added field.
             order = [k for k in CODE_KEYS if k in node or k == key]
-            node.insert(order.index(key), key, value)
+            new = _keyword_list(value) if key == "keywords" else _yaml_value(key, value)
+            node.insert(order.index(key), key, new)
         else:
-            node[key] = value
+            node[key] = _yaml_value(key, value)
 
 
 def codebook_to_yaml(book: Codebook) -> str:
@@ -306,7 +339,7 @@ def codebook_to_yaml(book: Codebook) -> str:
     for key in META_FIELDS:
         value = book.meta.get(key)
         if value and not _same(doc.get(key), value):
-            doc[key] = value
+            doc[key] = _yaml_text(value)
         elif not value and key in doc:
             del doc[key]
     # Top-level key order: format key first, codes last.

@@ -28,6 +28,7 @@ import json
 import re
 import uuid
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 from evalbench.codebook.model import ID_PATTERN, Codebook, CodebookError, make_codebook
@@ -42,6 +43,14 @@ MARKER = "[evalbench] "
 GUID_KEY, CODABLE_KEY = "refi_guid", "refi_codable"
 _MAX_QDE = 512 * 1024 * 1024
 _GUID = re.compile(r"^\{?[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\}?$")
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text XML 1.0 can hold: control characters other than tab and newlines are dropped."""
+    return _NOT_XML.sub("", text)
 
 
 def code_guid(code: Code) -> str:
@@ -71,6 +80,12 @@ def _readable(code: Code) -> str:
 
 def description_for(code: Code) -> str:
     """The REFI Description for a code: readable text plus the evalbench JSON line."""
+    def clean(text: str) -> str:  # what an XML parser will hand back: no controls, no CR
+        return xml_text(text).replace("\r\n", "\n").replace("\r", "\n")
+
+    code = replace(code, definition=clean(code.definition), inclusion=clean(code.inclusion),
+                   exclusion=clean(code.exclusion), examples=tuple(clean(e) for e in code.examples),
+                   keywords=tuple(clean(k) for k in code.keywords))
     fields = {"id": code.id, "definition": code.definition, "inclusion": code.inclusion,
               "exclusion": code.exclusion, "examples": list(code.examples),
               "keywords": list(code.keywords)}
@@ -91,7 +106,7 @@ def _parse_readable(text: str) -> dict:
     """Definition, inclusion, exclusion, examples and keywords from labelled text."""
     out: dict = {"definition": [], "inclusion": [], "exclusion": [], "examples": [], "keywords": []}
     current = "definition"
-    for line in text.splitlines():
+    for line in text.split("\n"):
         m = _LABEL.match(line)
         if m:
             current = m.group(1).lower()
@@ -237,11 +252,11 @@ def codes_to_refi(codes: list[Code], parent_element) -> None:
         for c in sorted(kids.get(parent_id, []), key=lambda c: c.position):
             el = etree.SubElement(container, q("Code"))
             el.set("guid", code_guid(c))
-            el.set("name", c.name)
+            el.set("name", xml_text(c.name))
             el.set("isCodable", "false" if (c.extra or {}).get(CODABLE_KEY) is False else "true")
             if c.color:
                 el.set("color", c.color.upper())
-            etree.SubElement(el, q("Description")).text = description_for(c)
+            etree.SubElement(el, q("Description")).text = xml_text(description_for(c))
             add(el, c.id)
 
     add(parent_element, None)
