@@ -136,7 +136,7 @@ def main() -> None:
               f"{t.wall:.1f} s wall, {t.cpu:.1f} s CPU   [target <= 10 s]")
     big.close()
 
-    with Project.open(folder / "big.evb", coder="jo") as fresh:
+    with Project.open(folder / "big.evb", coder="alex") as fresh:  # a coder with 40,000 codings
         turn_ids = [t.id for t in data.participant_turns(fresh.conn)]
         with Timer() as t:
             fresh.suggest_turn(turn_ids[0])
