@@ -227,8 +227,8 @@ def codes_from_refi(codes_element, ns: str) -> list[Code]:
                 extra[CODABLE_KEY] = False
             codes.append(Code(
                 id=wanted, name=name, parent_id=parent_id,
-                definition=fields.get("definition", ""), inclusion=fields.get("inclusion", ""),
-                exclusion=fields.get("exclusion", ""), examples=tuple(fields.get("examples", ())),
+                definition=fields.get("definition", "").strip(), inclusion=fields.get("inclusion", "").strip(),
+                exclusion=fields.get("exclusion", "").strip(), examples=tuple(fields.get("examples", ())),
                 keywords=tuple(fields.get("keywords", ())), color=_color(el.get("color")),
                 valence_applies=fields.get("valence_applies", True), position=pos, extra=extra))
             walk(el, wanted)
