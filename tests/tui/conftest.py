@@ -47,8 +47,10 @@ class FakeSuggestions:
 
 @pytest.fixture
 def app(project) -> EvalbenchApp:
-    """The workbench on the shared two-interview project (coder alex)."""
-    return EvalbenchApp(project)
+    """The workbench on the shared two-interview project (coder alex); suggestions asked at once."""
+    app = EvalbenchApp(project)
+    app.suggest_delay = 0
+    return app
 
 
 def stored(project) -> Project:

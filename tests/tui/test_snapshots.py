@@ -21,6 +21,7 @@ def coded_app(project) -> EvalbenchApp:
     project.add_coding(2, t2[1].start, t2[1].end, "inner.culture", valence="facilitator")
     app = EvalbenchApp(project)
     app.suggestions = FakeSuggestions(project)
+    app.suggest_delay = 0
     return app
 
 

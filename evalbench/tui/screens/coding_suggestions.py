@@ -11,9 +11,13 @@ from evalbench.errors import UserError
 from evalbench.model import Suggestion
 from evalbench.tui.widgets.suggestions import SuggestionsPanel
 
+SETTLE_SECONDS = 0.2
+
 
 class SuggestionsMixin:
     """The suggestions panel's data and its 1-3 / shift+1-3 keys."""
+
+    _suggest_timer = None
 
     def _load_suggestions(self) -> None:
         panel = self.query_one(SuggestionsPanel)
@@ -25,7 +29,23 @@ class SuggestionsMixin:
             panel.show_unavailable("Suggestions are offered on participant turns.")
             return
         panel.show_loading()
-        self.app.suggestions.request(self.turn.id, self.project.coder, self._show_suggestions)
+        # Ask once the cursor rests: j j j through ten turns should not rank ten turns,
+        # and the suggester's thread should not compete with the first paint.
+        service = self.app.suggestions
+        if getattr(service, "idle", None) is not None:
+            service.idle.clear()
+        if self._suggest_timer is not None:
+            self._suggest_timer.stop()
+        delay = getattr(self.app, "suggest_delay", SETTLE_SECONDS)
+        if delay > 0:
+            self._suggest_timer = self.set_timer(delay, self._request_suggestions)
+        else:
+            self.call_after_refresh(self._request_suggestions)
+
+    def _request_suggestions(self) -> None:
+        self._suggest_timer = None
+        if self.turn.role == "participant":
+            self.app.suggestions.request(self.turn.id, self.project.coder, self._show_suggestions)
 
     def _show_suggestions(self, turn_id: int, found: list[Suggestion], stale: bool, error: str | None) -> None:
         if not self.is_attached or turn_id != self.turn.id:
