@@ -157,12 +157,10 @@ def train(examples: list[Example], labels: list[str], *, info: dict | None = Non
     """
     from spacy.tokens import Doc
     from spacy.training import Example as SpacyExample
-    from spacy.util import fix_random_seed
 
     examples = [ex for ex in examples if ex.cats]
     if not examples:
         raise ValueError("nothing to train on")
-    fix_random_seed(seed)
     rng = random.Random(seed)
     started = time.perf_counter()
     nlp = _blank()
