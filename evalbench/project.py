@@ -224,7 +224,7 @@ class Project:
                     memo: str, origin: str, coder: str | None, suggestion_id: int | None) -> dict:
         if valence not in VALENCES:
             raise UserError(f"valence must be one of {', '.join(VALENCES)}, not {valence!r}")
-        length = self.conn.execute("SELECT length(text) FROM documents WHERE id = ?", (document_id,)).fetchone()
+        length = self.conn.execute("SELECT length FROM documents WHERE id = ?", (document_id,)).fetchone()
         if length is None:
             raise UserError(f"{self.path.name}: no document with id {document_id}")
         if not (0 <= start < end <= length[0]):
@@ -375,9 +375,9 @@ class Project:
         roles = roles or {}
         with self.transaction():
             cur = self.conn.execute(
-                "INSERT INTO documents(name, path, sha256, format, text, words, metadata, imported_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (parsed.name, parsed.path, parsed.sha256, parsed.format, parsed.text,
+                "INSERT INTO documents(name, path, sha256, format, text, length, words, metadata, imported_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (parsed.name, parsed.path, parsed.sha256, parsed.format, parsed.text, len(parsed.text),
                  count_words(parsed.text, parsed.turns), dumps(parsed.metadata), now()))
             doc_id = cur.lastrowid
             speaker_ids: dict[str | None, int] = {}

@@ -55,6 +55,9 @@ def check(conn: sqlite3.Connection) -> list[Problem]:
             'SELECT t.id, d.name, t.start, t."end", length(d.text) FROM turns t '
             'JOIN documents d ON d.id = t.document_id WHERE t.start < 0 OR t."end" > length(d.text)')):
         problems.append(Problem("bounds", f"turn {tid} ({start}-{end}) lies outside {doc} (0-{length})"))
+    for doc, stored, actual in _rows(conn, "SELECT name, length, length(text) FROM documents "
+                                          "WHERE length != length(text)"):
+        problems.append(Problem("bounds", f"{doc} records {stored} characters but holds {actual}"))
     for (cid,) in _rows(conn, "SELECT id FROM codes WHERE parent_id IS NOT NULL AND parent_id = id"):
         problems.append(Problem("codebook", f"code {cid} is its own parent"))
     try:

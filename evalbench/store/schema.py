@@ -45,6 +45,7 @@ CREATE TABLE documents (
     sha256         TEXT NOT NULL UNIQUE,
     format         TEXT NOT NULL,
     text           TEXT NOT NULL,
+    length         INTEGER NOT NULL,  -- characters in text: the bound every offset must respect
     words          INTEGER NOT NULL DEFAULT 0,
     participant_id INTEGER REFERENCES participants(id) ON DELETE SET NULL,
     metadata       TEXT NOT NULL DEFAULT '{{}}',
@@ -53,7 +54,7 @@ CREATE TABLE documents (
 CREATE INDEX documents_name ON documents(name);
 
 -- The text is what every coding points into: it never changes after import.
-CREATE TRIGGER documents_text_immutable BEFORE UPDATE OF text ON documents
+CREATE TRIGGER documents_text_immutable BEFORE UPDATE OF text, length ON documents
 BEGIN
     SELECT RAISE(ABORT, 'document text is immutable after import');
 END;
@@ -164,12 +165,12 @@ CREATE INDEX codings_suggestion ON codings(suggestion_id);
 
 -- Offsets must stay inside the text they point into.
 CREATE TRIGGER codings_in_bounds_insert BEFORE INSERT ON codings
-WHEN NEW."end" > (SELECT length(text) FROM documents WHERE id = NEW.document_id)
+WHEN NEW."end" > (SELECT length FROM documents WHERE id = NEW.document_id)
 BEGIN
     SELECT RAISE(ABORT, 'coding ends past the end of its document');
 END;
 CREATE TRIGGER codings_in_bounds_update BEFORE UPDATE OF start, "end", document_id ON codings
-WHEN NEW."end" > (SELECT length(text) FROM documents WHERE id = NEW.document_id)
+WHEN NEW."end" > (SELECT length FROM documents WHERE id = NEW.document_id)
 BEGIN
     SELECT RAISE(ABORT, 'coding ends past the end of its document');
 END;

@@ -149,7 +149,7 @@ def _merge_one(target: Project, source: Project, act, name: str, cancel) -> Sour
             f: {"target": field_value(t, f), "source": field_value(s, f)} for f in names}})
     doc_map = _match_documents(target, source, rep, cancel)
     existing = set(target.conn.execute('SELECT document_id, start, "end", code_id, coder FROM codings'))
-    lengths = dict(target.conn.execute("SELECT id, length(text) FROM documents"))
+    lengths = dict(target.conn.execute("SELECT id, length FROM documents"))
     coders = set()
     for c in source.codings():
         doc = doc_map.get(c.document_id)
