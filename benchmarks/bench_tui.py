@@ -13,7 +13,9 @@ per document by two coders), then measures:
   documents table is filled — and whether spaCy was imported by then.
 
 Targets (issue 4): first paint <= 300 ms, apply <= 50 ms, next turn <= 30 ms,
-start <= 1.5 s. Medians over repeated runs; timings are never asserted in tests.
+start <= 1.5 s. Medians over repeated runs of wall time and of this process's CPU
+time (all threads: the suggestion thread's work shows there too); on the shared
+machine wall time swings with other jobs' load. Timings are never asserted in tests.
 
     .venv/bin/python benchmarks/bench_tui.py
     .venv/bin/python benchmarks/bench_tui.py --docs 50   # a smaller start-up project
@@ -91,31 +93,32 @@ async def measure_coding(path: Path, repeats: int) -> dict[str, list[float]]:
     from evalbench.tui.app import EvalbenchApp
     from evalbench.tui.screens.coding import CodingScreen
 
-    out: dict[str, list[float]] = {"first paint": [], "apply code": [], "next turn": [], "no-op key": []}
+    out: dict[str, list[tuple[float, float]]] = {"first paint": [], "apply code": [], "next turn": [],
+                                                 "no-op key": []}
     for _ in range(repeats):
         with Project.open(path, coder="alex") as project:
             app = EvalbenchApp(project)
             async with app.run_test(size=SIZE) as pilot:
                 await pilot.pause()
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 await app.push_screen(CodingScreen(1))
                 await pilot.pause()
-                out["first paint"].append(time.perf_counter() - t0)
+                out["first paint"].append((time.perf_counter() - t0, time.process_time() - c0))
                 # the first suggestion request trains/loads the model in its thread; let it settle
                 await asyncio.to_thread(app.suggestions.idle.wait, 120)
                 for _ in range(10):  # what Pilot itself costs per key, for reference
-                    t0 = time.perf_counter()
+                    t0, c0 = time.perf_counter(), time.process_time()
                     await pilot.press("z")
-                    out["no-op key"].append(time.perf_counter() - t0)
+                    out["no-op key"].append((time.perf_counter() - t0, time.process_time() - c0))
                 for _ in range(20):
-                    t0 = time.perf_counter()
+                    t0, c0 = time.perf_counter(), time.process_time()
                     await pilot.press("j")
-                    out["next turn"].append(time.perf_counter() - t0)
+                    out["next turn"].append((time.perf_counter() - t0, time.process_time() - c0))
                 for query in ("evidence", "culture", "funding", "planning", "teaming"):
                     await pilot.press("j", "c", *query)
-                    t0 = time.perf_counter()
+                    t0, c0 = time.perf_counter(), time.process_time()
                     await pilot.press("enter")
-                    out["apply code"].append(time.perf_counter() - t0)
+                    out["apply code"].append((time.perf_counter() - t0, time.process_time() - c0))
                 await app.workers.wait_for_complete()
     return out
 
@@ -131,19 +134,27 @@ async def main():
         async with app.run_test(size=(140, 45)) as pilot:
             await pilot.pause()
             rows = app.screen.query_one("DataTable").row_count
-            print(time.perf_counter() - t0, rows, "spacy" in sys.modules)
+            print(time.perf_counter() - t0, time.process_time(), rows, "spacy" in sys.modules)
 asyncio.run(main())
 """
 
 
-def measure_start(path: Path, repeats: int) -> tuple[list[float], int, bool]:
+def measure_start(path: Path, repeats: int) -> tuple[list[tuple[float, float]], int, bool]:
+    """(wall, CPU) seconds from interpreter start to the filled documents table, in a fresh process."""
     times, rows, spacy = [], 0, False
     for _ in range(repeats):
         done = subprocess.run([sys.executable, "-c", START_SCRIPT, str(path)], capture_output=True,
                               text=True, check=True)
-        seconds, rows, spacy = done.stdout.split()
-        times.append(float(seconds))
+        seconds, cpu, rows, spacy = done.stdout.split()
+        times.append((float(seconds), float(cpu)))
     return times, int(rows), spacy == "True"
+
+
+def report(name: str, values: list[tuple[float, float]]) -> None:
+    wall = [w * 1000 for w, _c in values]
+    cpu = [c * 1000 for _w, c in values]
+    print(f"{name:12} wall median {statistics.median(wall):7.1f} ms (max {max(wall):7.1f})   "
+          f"CPU median {statistics.median(cpu):7.1f} ms   n={len(values)}")
 
 
 def main() -> None:
@@ -161,15 +172,14 @@ def main() -> None:
                   f"{len(p.codings())} codings ({time.perf_counter() - t0:.1f} s)")
         results = asyncio.run(measure_coding(big, args.repeats))
         for name, values in results.items():
-            print(f"{name:12} median {statistics.median(values) * 1000:7.1f} ms   "
-                  f"max {max(values) * 1000:7.1f} ms   (n={len(values)})")
+            report(name, values)
         many = Path(tmp) / "many.evb"
         t0 = time.perf_counter()
         build(many, args.docs, 8_000, 40)
         print(f"built {args.docs} documents ({time.perf_counter() - t0:.1f} s)")
         times, rows, spacy = measure_start(many, args.repeats)
-        print(f"app start    median {statistics.median(times) * 1000:7.1f} ms   max {max(times) * 1000:7.1f} ms"
-              f"   ({rows} rows; spaCy imported at first paint: {spacy})")
+        report("app start", times)
+        print(f"             ({rows} rows in the documents table; spaCy imported by then: {spacy})")
 
 
 if __name__ == "__main__":

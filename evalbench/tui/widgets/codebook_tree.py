@@ -20,6 +20,7 @@ class CodebookTree(Tree[str]):
         self._code_nodes: dict[str, TreeNode[str]] = {}
         self._codes: dict[str, Code] = {}
         self._colors: dict[str, str] = {}
+        self._counts: dict[str, int] = {}
 
     def load(self, codes: list[Code], colors: dict[str, str], counts: dict[str, int]) -> None:
         """(Re)build the tree; top-level codes start expanded."""
@@ -27,6 +28,7 @@ class CodebookTree(Tree[str]):
         self._code_nodes = {}
         self._codes = {c.id: c for c in codes}
         self._colors = colors
+        self._counts = dict(counts)
         for code in codes:
             parent = self._code_nodes.get(code.parent_id) if code.parent_id else None
             anchor = parent if parent is not None else self.root
@@ -38,8 +40,12 @@ class CodebookTree(Tree[str]):
                 node.allow_expand = False
 
     def set_counts(self, counts: dict[str, int]) -> None:
+        """Relabel only the codes whose count changed (each relabel redraws tree lines)."""
         for code_id, node in self._code_nodes.items():
-            node.set_label(self._label(self._codes[code_id], counts.get(code_id, 0)))
+            n = counts.get(code_id, 0)
+            if self._counts.get(code_id, 0) != n:
+                node.set_label(self._label(self._codes[code_id], n))
+        self._counts = dict(counts)
 
     def _label(self, code: Code, count: int) -> Text:
         text = Text()
