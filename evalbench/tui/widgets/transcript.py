@@ -148,7 +148,8 @@ class Transcript(TextArea):
             if layout.blocks[index].header_line == line_index:
                 header = index == self.current_block
         key = (self.size, scroll_x, absolute_y, selection if top <= line_index <= bottom else None,
-               self._paint_version, self._row_versions.get(line_index, 0), header, self.has_focus,
+               self._paint_version, self._row_versions.get(line_index, 0), header,
+               self.has_focus if line_index == selection.end[0] else None,  # only the cursor's row
                self.theme, self.show_cursor)
         cached = self._line_cache.get(key)
         if cached is not None:
