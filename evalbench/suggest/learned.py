@@ -34,8 +34,11 @@ LEARN_RATE = 0.02
 L2 = 0.01  # mild weight decay; made little difference on the test projects
 #: Example-updates per training run; epochs = this / examples, kept within [5, 20].
 UPDATE_BUDGET = 24_000
+#: Batches per epoch: at least 5 (small projects), at most 100 (batches grow past
+#: 100 texts beyond 10,000 examples, since every batch updates every weight).
 BATCHES_PER_EPOCH = 5
-MAX_BATCH = 100
+MAX_BATCHES_PER_EPOCH = 100
+BATCH = 100
 _EMPTY = "<empty>"
 
 
@@ -100,6 +103,11 @@ def _blank(arch: dict | None = None):
 def epochs_for(n: int) -> int:
     """Fewer passes over big data sets, more over small ones."""
     return max(5, min(20, UPDATE_BUDGET // max(n, 1)))
+
+
+def batch_size(n: int) -> int:
+    """Texts per batch for ``n`` examples (see BATCHES_PER_EPOCH)."""
+    return max(8, min(n // BATCHES_PER_EPOCH, max(BATCH, -(-n // MAX_BATCHES_PER_EPOCH))))
 
 
 def build_lexicon(examples: list[Example], labels: list[str], top: int = 25) -> dict[str, list[str]]:
@@ -177,7 +185,7 @@ def train(examples: list[Example], labels: list[str], *, info: dict | None = Non
     optimizer.L2_is_weight_decay = True
     model = textcat.model
     epochs = epochs or epochs_for(len(docs))
-    size = min(MAX_BATCH, max(8, len(docs) // BATCHES_PER_EPOCH))
+    size = batch_size(len(docs))
     order = list(range(len(docs)))
     for epoch in range(epochs):
         if cancel is not None and cancel.is_set():
