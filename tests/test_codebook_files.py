@@ -133,3 +133,35 @@ def test_yaml_alias_bomb_in_extra_is_refused_quickly(tmp_path):
     path = write(tmp_path, "\n".join(rows) + "\n")
     with pytest.raises(CodebookError, match=r"book\.yaml:4:3: code 'x': extra: data too large"):
         load_codebook(path)
+
+
+SECTIONS = """\
+codes:
+- id: a
+  name: A
+  keywords: [one]   # eol stays
+- id: a.last
+  parent: a
+  name: Last of A
+  examples:
+  - An example.
+
+# ---- section B
+- id: b
+  name: B
+"""
+
+
+@pytest.mark.parametrize("change", ["delete", "move", "drop-examples"])
+def test_section_comments_stay_before_their_section(tmp_path, change):
+    path = write(tmp_path, SECTIONS)
+    book = load_codebook(path)
+    a, last, b = book.codes
+    codes = {"delete": [a, b],
+             "move": [a, b, replace(last, parent_id="b")],
+             "drop-examples": [a, replace(last, examples=()), b]}[change]
+    save_codebook(make_codebook(codes, document=book.document), path)
+    text = path.read_text()
+    assert "\n# ---- section B\n- id: b\n" in text, text
+    assert "keywords: [one]   # eol stays\n" in text
+    assert [c.id for c in load_codebook(path).codes] == [c.id for c in make_codebook(codes).tree_order()]

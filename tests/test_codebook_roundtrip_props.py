@@ -57,3 +57,43 @@ def test_keywords_with_commas_and_yaml_punctuation_stay_whole(tmp_path):
     save_codebook(make_codebook([Code(id="a", name="A", keywords=odd)]), path)
     assert load_codebook(path).codes[0].keywords == odd
     assert "keywords: [" in path.read_text()  # still one line
+
+
+COMMENTED = """\
+# Shared codebook -- keep this comment
+evalbench_codebook: 1
+codes:
+- id: a   # first
+  name: A
+  keywords: [one, two]
+- id: a.b
+  parent: a
+  name: B
+  examples:
+  - An example.
+# a section comment
+- id: c
+  name: C
+  definition: Something.
+"""
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.integers(0, 2), NAMES, TEXT, st.lists(TEXT.filter(bool), max_size=3),
+                                st.lists(TEXT, max_size=2), st.sampled_from([None, "#abcdef"])), max_size=4))
+def test_editing_a_commented_yaml_file_in_place_keeps_comments_and_values(tmp_path, edits):
+    from dataclasses import replace
+
+    path = tmp_path / "b.yaml"
+    path.write_text(COMMENTED)
+    book = load_codebook(path)
+    codes = list(book.codes)
+    for i, name, definition, keywords, examples, color in edits:
+        codes[i] = replace(codes[i], name=name, definition=definition, keywords=tuple(keywords),
+                           examples=tuple(examples), color=color)
+    edited = make_codebook(codes, meta=book.meta, document=book.document)
+    save_codebook(edited, path)
+    text = path.read_text()
+    assert text.startswith("# Shared codebook -- keep this comment\n")
+    assert "- id: a   # first\n" in text and "# a section comment\n" in text
+    assert load_codebook(path).codes == edited.codes

@@ -301,11 +301,58 @@ def _yaml_code(code: Code):
     return m
 
 
+def _tail_slot(node) -> tuple[Any, Any, int] | None:
+    """Where ruamel keeps the comment that follows a code mapping's last value.
+
+    Returns (comment holder, key, index into its ``ca.items[key]``): the last
+    item of a block list value, else the mapping's last key.
+    """
+    from ruamel.yaml.comments import CommentedSeq
+
+    if not len(node):
+        return None
+    last = list(node)[-1]
+    value = node[last]
+    if isinstance(value, CommentedSeq) and len(value) and not value.fa.flow_style():
+        return value, len(value) - 1, 0
+    return node, last, 2
+
+
+def _pop_tail_comment(node):
+    slot = _tail_slot(node)
+    if slot is None:
+        return None
+    holder, key, index = slot
+    entry = holder.ca.items.get(key)
+    if not entry or entry[index] is None:
+        return None
+    token, entry[index] = entry[index], None
+    return token
+
+
+def _put_tail_comment(node, token) -> None:
+    """Attach a comment after a code mapping's (new) last value, after any comment already there."""
+    slot = _tail_slot(node) if token is not None else None
+    if slot is None:
+        return
+    holder, key, index = slot
+    entry = holder.ca.items.setdefault(key, [None, None, None, None])
+    if entry[index] is None:
+        entry[index] = token
+    else:
+        text = token.value[1:] if token.value.startswith("\n") else token.value
+        entry[index].value = entry[index].value + text
+
+
 def _update_yaml_code(node, code: Code) -> None:
     """Bring one loaded code mapping up to date, touching only keys whose value changed."""
     from ruamel.yaml.comments import CommentedSeq
 
     want = code_to_data(code)
+    if _same(dict(node), want) or (_same({k: v for k, v in node.items() if k != "parent"}, want)
+                                   and node.get("parent") is None):
+        return
+    tail = _pop_tail_comment(node)  # e.g. a section header before the next code
     if "parent" not in want and "parent" in node and node["parent"] is not None:
         want["parent"] = None
     for key in list(node):
@@ -325,6 +372,42 @@ def _update_yaml_code(node, code: Code) -> None:
             node.insert(order.index(key), key, new)
         else:
             node[key] = _yaml_value(key, value)
+    _put_tail_comment(node, tail)
+
+
+def _attach_comments_to_following_codes(seq, kept: set[int]) -> None:
+    """Before codes are reordered or removed, file full-line comments under the code they precede.
+
+    ruamel attaches a comment line such as a section header to the end of the
+    code *above* it; moved or deleted with that code, the header would land in
+    the wrong place or vanish. Re-filed as "before the next code", a header
+    travels with the first code of its section. End-of-line comments stay put;
+    "before" comments of a removed code pass to the next code that stays.
+    """
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    nodes = list(seq)
+    for i, node in enumerate(nodes[:-1]):
+        if not isinstance(node, dict):
+            continue
+        token = _pop_tail_comment(node)
+        if token is None:
+            continue
+        eol, _, rest = token.value.partition("\n")
+        if eol.strip():
+            _put_tail_comment(node, CommentToken(eol + "\n", token.start_mark, None))
+        if rest.strip():
+            entry = seq.ca.items.setdefault(i + 1, [None, None, None, None])
+            entry[1] = [CommentToken(rest, CommentMark(0), None), *(entry[1] or [])]
+    for i, node in enumerate(nodes):
+        if id(node) in kept:
+            continue
+        entry = seq.ca.items.pop(i, None)
+        after = [j for j in range(i + 1, len(nodes)) if id(nodes[j]) in kept]
+        if entry and entry[1] and after:
+            target = seq.ca.items.setdefault(after[0], [None, None, None, None])
+            target[1] = [*entry[1], *(target[1] or [])]
 
 
 def codebook_to_yaml(book: Codebook) -> str:
@@ -359,6 +442,7 @@ def codebook_to_yaml(book: Codebook) -> str:
             _update_yaml_code(node, code)
         new_items.append(node)
     if [id(n) for n in seq] != [id(n) for n in new_items]:
+        _attach_comments_to_following_codes(seq, {id(n) for n in new_items})
         comments = {id(n): seq.ca.items.get(i) for i, n in enumerate(seq)}
         seq.ca.items.clear()
         seq.clear()
