@@ -255,8 +255,9 @@ def merge_cmd(base: str, ours: str, theirs: str, out: str, as_json: bool) -> Non
     Example:
       evalbench codebook merge base.yaml mine.yaml alex.yaml -o merged.yaml
     """
-    from evalbench.codebook.files import atomic_write, codebook_to_yaml
+    from evalbench.codebook.files import atomic_write
     from evalbench.codebook.merge import merge_codebooks
+    from evalbench.codebook.yaml_write import codebook_to_yaml
 
     result = merge_codebooks(load_source(base), load_source(ours), load_source(theirs))
     fmt = Path(out).suffix.lstrip(".").lower()

@@ -2,17 +2,15 @@
 
 A file is a mapping with ``evalbench_codebook: 1``, optional descriptive
 fields and a flat ``codes`` list; each code names its ``parent`` by ID, so a
-move is a one-line diff. YAML goes through ruamel.yaml in round-trip mode:
-saving a codebook that was loaded from YAML updates the loaded document in
-place, so the user's comments and key order survive.
+move is a one-line diff. YAML goes through ruamel.yaml in round-trip mode;
+:mod:`evalbench.codebook.yaml_write` writes it back into the loaded document
+so the user's comments and key order survive.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import os
-import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -31,7 +29,8 @@ _LIST_KEYS = ("examples", "keywords")
 
 
 # --- reading -----------------------------------------------------------------
-def _yaml():
+def make_yaml():
+    """A round-trip ruamel YAML instance: keeps comments, quotes and key order."""
     from ruamel.yaml import YAML
 
     y = YAML(typ="rt")
@@ -62,7 +61,7 @@ def parse_yaml_text(text: str, source: str) -> Any:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
-        return _yaml().load(text)
+        return make_yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()
@@ -99,7 +98,7 @@ def _strings(source: str, value: Any, what: str, where) -> tuple[str, ...]:
 _PLAIN_BUDGET = 100_000
 
 
-def _plain(value: Any, budget: list[int] | None = None) -> Any:
+def plain_data(value: Any, budget: list[int] | None = None) -> Any:
     """ruamel containers to plain dicts and lists (for Code.extra).
 
     YAML aliases can make a small file describe an exponentially large value
@@ -110,15 +109,15 @@ def _plain(value: Any, budget: list[int] | None = None) -> Any:
     if budget[0] < 0:
         raise ValueError("data too large (YAML aliases expanding?)")
     if isinstance(value, dict):
-        return {str(k): _plain(v, budget) for k, v in value.items()}
+        return {str(k): plain_data(v, budget) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v, budget) for v in value]
+        return [plain_data(v, budget) for v in value]
     return value
 
 
 def _extra(source: str, extra: Any, label: str, where) -> dict:
     try:
-        return _plain(extra)
+        return plain_data(extra)
     except ValueError as exc:
         raise CodebookError(source, f"{label}: extra: {exc}", *where) from None
 
@@ -254,207 +253,6 @@ def codebook_to_data(book: Codebook) -> dict[str, Any]:
     return data
 
 
-def _same(old: Any, new: Any) -> bool:
-    return _plain(old) == _plain(new)
-
-
-#: Items that may stay unquoted inside a flow list like ``[a, b]`` (commas, '?', ':' and
-#: friends would change its meaning; ruamel does not always quote them there).
-_PLAIN_IN_FLOW = re.compile(r"^[A-Za-z][A-Za-z0-9 _.'/&()+\-]*$")
-#: Line breaks YAML folds on reading unless they are escaped in double quotes.
-_ODD_BREAKS = re.compile("[\x85\u2028\u2029]")
-
-
-def _yaml_text(value: Any, *, flow: bool = False) -> Any:
-    """A string as it must be emitted to read back unchanged (double-quoted when needed)."""
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
-    if isinstance(value, str) and (_ODD_BREAKS.search(value) or (
-            flow and (not _PLAIN_IN_FLOW.match(value) or value != value.strip()))):
-        return DoubleQuotedScalarString(value)
-    return value
-
-
-def _yaml_value(key: str, value: Any, *, flow: bool = False) -> Any:
-    if isinstance(value, dict):
-        return {_yaml_text(k): _yaml_value(key, v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_yaml_value(key, v, flow=flow) for v in value]
-    return _yaml_text(value, flow=flow)
-
-
-def _keyword_list(values: list[str]):
-    """Keywords as a one-line flow list: ``[a, b, "c, d"]``."""
-    from ruamel.yaml.comments import CommentedSeq
-
-    seq = CommentedSeq(_yaml_value("keywords", values, flow=True))
-    seq.fa.set_flow_style()
-    return seq
-
-
-def _yaml_code(code: Code):
-    from ruamel.yaml.comments import CommentedMap
-
-    m = CommentedMap()
-    for key, value in code_to_data(code).items():
-        m[key] = _keyword_list(value) if key == "keywords" else _yaml_value(key, value)
-    return m
-
-
-def _tail_slot(node) -> tuple[Any, Any, int] | None:
-    """Where ruamel keeps the comment that follows a code mapping's last value.
-
-    Returns (comment holder, key, index into its ``ca.items[key]``): the last
-    item of a block list value, else the mapping's last key.
-    """
-    from ruamel.yaml.comments import CommentedSeq
-
-    if not len(node):
-        return None
-    last = list(node)[-1]
-    value = node[last]
-    if isinstance(value, CommentedSeq) and len(value) and not value.fa.flow_style():
-        return value, len(value) - 1, 0
-    return node, last, 2
-
-
-def _pop_tail_comment(node):
-    slot = _tail_slot(node)
-    if slot is None:
-        return None
-    holder, key, index = slot
-    entry = holder.ca.items.get(key)
-    if not entry or entry[index] is None:
-        return None
-    token, entry[index] = entry[index], None
-    return token
-
-
-def _put_tail_comment(node, token) -> None:
-    """Attach a comment after a code mapping's (new) last value, after any comment already there."""
-    slot = _tail_slot(node) if token is not None else None
-    if slot is None:
-        return
-    holder, key, index = slot
-    entry = holder.ca.items.setdefault(key, [None, None, None, None])
-    if entry[index] is None:
-        entry[index] = token
-    else:
-        text = token.value[1:] if token.value.startswith("\n") else token.value
-        entry[index].value = entry[index].value + text
-
-
-def _update_yaml_code(node, code: Code) -> None:
-    """Bring one loaded code mapping up to date, touching only keys whose value changed."""
-    from ruamel.yaml.comments import CommentedSeq
-
-    want = code_to_data(code)
-    if _same(dict(node), want) or (_same({k: v for k, v in node.items() if k != "parent"}, want)
-                                   and node.get("parent") is None):
-        return
-    tail = _pop_tail_comment(node)  # e.g. a section header before the next code
-    if "parent" not in want and "parent" in node and node["parent"] is not None:
-        want["parent"] = None
-    for key in list(node):
-        if key not in want and key != "parent":
-            del node[key]
-    for key, value in want.items():
-        if key in node and _same(node[key], value):
-            continue
-        if key in node and isinstance(node[key], CommentedSeq) and isinstance(value, list):
-            flow = bool(node[key].fa.flow_style())
-            node[key].clear()
-            node[key].extend(_yaml_value(key, value, flow=flow))
-        elif key not in node:
-            # Keep the usual key order for a newly added field.
-            order = [k for k in CODE_KEYS if k in node or k == key]
-            new = _keyword_list(value) if key == "keywords" else _yaml_value(key, value)
-            node.insert(order.index(key), key, new)
-        else:
-            node[key] = _yaml_value(key, value)
-    _put_tail_comment(node, tail)
-
-
-def _attach_comments_to_following_codes(seq, kept: set[int]) -> None:
-    """Before codes are reordered or removed, file full-line comments under the code they precede.
-
-    ruamel attaches a comment line such as a section header to the end of the
-    code *above* it; moved or deleted with that code, the header would land in
-    the wrong place or vanish. Re-filed as "before the next code", a header
-    travels with the first code of its section. End-of-line comments stay put;
-    "before" comments of a removed code pass to the next code that stays.
-    """
-    from ruamel.yaml.error import CommentMark
-    from ruamel.yaml.tokens import CommentToken
-
-    nodes = list(seq)
-    for i, node in enumerate(nodes[:-1]):
-        if not isinstance(node, dict):
-            continue
-        token = _pop_tail_comment(node)
-        if token is None:
-            continue
-        eol, _, rest = token.value.partition("\n")
-        if eol.strip():
-            _put_tail_comment(node, CommentToken(eol + "\n", token.start_mark, None))
-        if rest.strip():
-            entry = seq.ca.items.setdefault(i + 1, [None, None, None, None])
-            entry[1] = [CommentToken(rest, CommentMark(0), None), *(entry[1] or [])]
-    for i, node in enumerate(nodes):
-        if id(node) in kept:
-            continue
-        entry = seq.ca.items.pop(i, None)
-        after = [j for j in range(i + 1, len(nodes)) if id(nodes[j]) in kept]
-        if entry and entry[1] and after:
-            target = seq.ca.items.setdefault(after[0], [None, None, None, None])
-            target[1] = [*entry[1], *(target[1] or [])]
-
-
-def codebook_to_yaml(book: Codebook) -> str:
-    """YAML text for a codebook, reusing the loaded document (and its comments) when present."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    doc = book.document
-    if not isinstance(doc, CommentedMap) or not isinstance(doc.get("codes"), CommentedSeq):
-        doc = CommentedMap()
-        doc["codes"] = CommentedSeq()
-    doc[FORMAT_KEY] = FORMAT_VERSION
-    for key in META_FIELDS:
-        value = book.meta.get(key)
-        if value and not _same(doc.get(key), value):
-            doc[key] = _yaml_text(value)
-        elif not value and key in doc:
-            del doc[key]
-    # Top-level key order: format key first, codes last.
-    order = [k for k in TOP_KEYS if k in doc]
-    if list(doc) != order:
-        for i, key in enumerate(order):
-            value = doc.pop(key)
-            doc.insert(i, key, value)
-    seq = doc["codes"]
-    existing = {m.get("id"): m for m in seq if isinstance(m, dict)}
-    new_items = []
-    for code in book.tree_order():
-        node = existing.get(code.id)
-        if node is None:
-            node = _yaml_code(code)
-        else:
-            _update_yaml_code(node, code)
-        new_items.append(node)
-    if [id(n) for n in seq] != [id(n) for n in new_items]:
-        _attach_comments_to_following_codes(seq, {id(n) for n in new_items})
-        comments = {id(n): seq.ca.items.get(i) for i, n in enumerate(seq)}
-        seq.ca.items.clear()
-        seq.clear()
-        for i, node in enumerate(new_items):
-            seq.append(node)
-            if comments.get(id(node)) is not None:
-                seq.ca.items[i] = comments[id(node)]
-    buf = io.StringIO()
-    _yaml().dump(doc, buf)
-    return buf.getvalue()
-
-
 def codebook_to_json(book: Codebook) -> str:
     return json.dumps(codebook_to_data(book), indent=2, ensure_ascii=False) + "\n"
 
@@ -478,6 +276,8 @@ def write_codebook_file(book: Codebook, path: str | Path, fmt: str | None = None
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".") or "yaml").lower()
     if fmt in ("yaml", "yml"):
+        from evalbench.codebook.yaml_write import codebook_to_yaml
+
         text: str | bytes = codebook_to_yaml(book)
     elif fmt == "json":
         text = codebook_to_json(book)
