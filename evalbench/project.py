@@ -828,31 +828,7 @@ class Project:
         What the documents screen shows for every transcript; aggregated here so
         that opening a 200-document project does not build every Turn object.
         """
-        from bisect import bisect_left
-
-        coder = coder or self._coder
-        out: dict[int, list[int]] = {d: [0, 0, 0, 0] for (d,) in self.conn.execute("SELECT id FROM documents")}
-        starts: dict[int, list[int]] = {}
-        reach: dict[int, list[int]] = {}  # running max of coding ends, in start order
-        for doc, start, end in self.conn.execute(
-                'SELECT document_id, start, "end" FROM codings WHERE coder = ? ORDER BY document_id, start',
-                (coder,)):
-            ends = reach.setdefault(doc, [])
-            starts.setdefault(doc, []).append(start)
-            ends.append(max(end, ends[-1]) if ends else end)
-            out[doc][3] += 1
-        for doc, start, end, role in self.conn.execute(
-                'SELECT t.document_id, t.start, t."end", COALESCE(s.role, \'participant\') FROM turns t '
-                "LEFT JOIN speakers s ON s.id = t.speaker_id"):
-            row = out[doc]
-            row[0] += 1
-            if role == "participant":
-                row[1] += 1
-                k = bisect_left(starts.get(doc, ()), end)  # codings starting before the turn ends
-                if k and reach[doc][k - 1] > start:
-                    row[2] += 1
-        return {doc: tuple(v) for doc, v in out.items()}
-
+        return queries.document_progress(self.conn, coder or self._coder)
 
     # --- team: agreement, merge, consensus -----------------------------------
     def team_coders(self, *, exclude: tuple[str, ...] = ("consensus",)) -> list[str]:
