@@ -233,3 +233,33 @@ def test_configured_installed_pipeline_is_loaded_and_named_in_provenance(project
     assert "(en_fake_pipeline)" in top.model and top.model_version.startswith("en_fake_pipeline 1.2.3")
     project.set_suggest_pipeline("blank:en")
     assert project.meta("suggest.pipeline") is None
+
+
+def test_redo_of_an_accept_still_finds_its_suggestion_after_a_refresh(project):
+    turn = participant_turn(project, "competing priorities")
+    s = project.suggest_turn(turn.id)[0]
+    project.accept_suggestion(s.id)
+    project.undo()
+    with project.transaction():  # nothing passes this threshold: every open suggestion drops out
+        project._set_meta("suggest.threshold", "1.5")
+    assert project.suggest_turn(turn.id) == []
+    kept = project.conn.execute("SELECT status FROM suggestions WHERE id = ?", (s.id,)).fetchone()
+    assert kept == ("open",)  # the undo log still points at it
+    others = project.conn.execute(
+        "SELECT count(*) FROM suggestions WHERE turn_id = ? AND id != ?", (turn.id, s.id)).fetchone()[0]
+    assert others == 0  # suggestions nobody acted on are simply dropped
+    assert project.redo().startswith("Accept suggestion")
+    assert project.codings()[0].suggestion_id == s.id
+
+
+def test_no_valence_for_codes_where_valence_does_not_apply(tmp_path):
+    from evalbench.model import Code
+    from tests.conftest import make_parsed
+
+    proj = Project.init(tmp_path / "v.evb", coder="alex")
+    proj.add_codes([Code("who", "Role", keywords=("nurse",), valence_applies=False),
+                    Code("res", "Resources", keywords=("staff",))])
+    proj.add_document(make_parsed("a.txt", [("P", "The nurse had no staff and it was a barrier.")]))
+    found = {s.code_id: s for s in proj.suggest_turn(proj.turns()[0].id)}
+    assert found["who"].valence is None and found["res"].valence == "barrier"
+    proj.close()
