@@ -174,6 +174,7 @@ def run_suite(names: list[str], scales: list[int], runs_1x: int, runs_big: int, 
                 for label, value in measurements(out).items():
                     samples.setdefault(label, []).append(value)
             key = f"{name}@{scale}" + ("-quick" if quick else "")
+            results = load_results() | {"machine": results["machine"]}  # another run may have saved meanwhile
             results["runs"][key] = {
                 "bench": name, "scale": scale, "quick": quick, "runs": len(walls), "failures": failures,
                 "command": " ".join(["python", str(script.relative_to(REPO)), *cmd[2:]]),
