@@ -69,34 +69,6 @@ def _sectioned(book: Codebook) -> bool:
 
 
 # --- Word ----------------------------------------------------------------------------
-def _shade(cell, fill: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    tc_pr = cell._tc.get_or_add_tcPr()
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    tc_pr.append(shd)
-
-
-def _repeat_header(row) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    tr_pr.append(el)
-
-
-def _keep_row_together(row) -> None:
-    from docx.oxml import OxmlElement
-
-    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-
-
 def write_codebook_docx(book: Codebook, path: str | Path) -> None:
     """Write the appendix as a landscape Word table (header row repeats on each page)."""
     import docx
@@ -104,6 +76,7 @@ def write_codebook_docx(book: Codebook, path: str | Path) -> None:
     from docx.shared import Cm, Pt, RGBColor
 
     from evalbench.codebook.files import atomic_write
+    from evalbench.export.docx_style import keep_row_together, repeat_header, shade
 
     document = docx.Document()
     section = document.sections[0]
@@ -130,14 +103,14 @@ def write_codebook_docx(book: Codebook, path: str | Path) -> None:
         run = cell.paragraphs[0].add_run(title)
         run.bold = True
         cell.width = width
-        _shade(cell, "D9D9D9")
-    _repeat_header(table.rows[0])
+        shade(cell, "D9D9D9")
+    repeat_header(table.rows[0])
 
     offset = 1 if _sectioned(book) else 0
     for code in book.tree_order():
         depth = book.depth(code.id) - offset + 1
         row = table.add_row()
-        _keep_row_together(row)
+        keep_row_together(row)
         cells = row.cells
         for cell, width in zip(cells, widths):
             cell.width = width
@@ -149,7 +122,7 @@ def write_codebook_docx(book: Codebook, path: str | Path) -> None:
             run.font.size = Pt(10)
             if code.definition:
                 para.add_run(f" — {code.definition}").italic = True
-            _shade(merged, "EDEDED")
+            shade(merged, "EDEDED")
             continue
         values = _row(book, code)
         name_para = cells[0].paragraphs[0]
