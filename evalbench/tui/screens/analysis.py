@@ -14,12 +14,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from evalbench.tui import actions
 from evalbench.tui.colors import VALENCE_STYLE
 from evalbench.tui.messages import OpenDocument
+from evalbench.tui.widgets.title_bar import TitleBar
 
 BYS = ("participant", "role", "site")
 LEVELS = ("construct", "domain", "code")
@@ -55,7 +56,7 @@ class AnalysisScreen(Screen):
         self.cells: dict[tuple[str, str], dict[str, int]] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(id="analysis-bar")
         yield DataTable(id="matrix", cursor_type="cell")
         yield Static("Enter on a cell lists its quotes", id="quotes-title", classes="panel-title")

@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from evalbench.model import Coding
 from evalbench.tui.colors import VALENCE_STYLE, code_colors
 from evalbench.tui.messages import OpenDocument
+from evalbench.tui.widgets.title_bar import TitleBar
 
 EXCERPT_CHARS = 300
 
@@ -32,7 +33,7 @@ class CodeBrowserScreen(Screen):
         self._shown: list[Coding] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="browser"):
             with Vertical(id="browser-codes"):
                 yield Static("Codes", classes="panel-title")

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Header, Static, TextArea, Tree
+from textual.widgets import Static, TextArea, Tree
 
 from evalbench.errors import UserError
 from evalbench.model import Coding, Suggestion
@@ -26,6 +26,7 @@ from evalbench.tui.screens.prompt import MemoPrompt
 from evalbench.tui.widgets.code_detail import CodeDetail
 from evalbench.tui.widgets.codebook_tree import CodebookTree
 from evalbench.tui.widgets.suggestions import SuggestionsPanel
+from evalbench.tui.widgets.title_bar import TitleBar
 from evalbench.tui.widgets.transcript import Transcript
 from evalbench.tui.widgets.turn_codes import TurnCodeRow, TurnCodes
 
@@ -89,7 +90,7 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, Screen):
         return self.app.project
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="coding"):
             with Vertical(id="transcript-pane"):
                 yield Transcript(id="transcript")

@@ -10,10 +10,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from evalbench.tui.messages import OpenDocument
 from evalbench.tui.overview import DocumentRow, document_rows
+from evalbench.tui.widgets.title_bar import TitleBar
 
 COLUMNS = ("Document", "Participant", "Role", "Site", "Words", "Turns", "% coded", "Codings")
 
@@ -69,7 +70,7 @@ class DocumentsScreen(Screen):
         self.filter_text = ""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Input(placeholder="filter: site=NFG role=nurse or any text · Enter to apply · Escape to clear",
                     id="doc-filter", classes="hidden")
         yield DataTable(id="documents", cursor_type="row", zebra_stripes=True)
