@@ -110,6 +110,12 @@ def _setup(label: str) -> bool:
     return not low or low.startswith(("built", "demo:", "(")) or "generated in" in low or "built in" in low
 
 
+def _label(text: str) -> str:
+    """A row label without the words that only say which statistic it is ("wall", "median")."""
+    text = re.sub(r"\s+", " ", text).replace(" median", "").rstrip(" :=(")
+    return text.removesuffix(" wall").rstrip(" :=(")
+
+
 def measurements(stdout: str) -> dict[str, float]:
     """Row label -> seconds, for every printed line that carries a time."""
     rows: dict[str, float] = {}
@@ -120,7 +126,7 @@ def measurements(stdout: str) -> dict[str, float]:
         label = line[:m.start()].strip()
         if _setup(label):
             continue
-        label = re.sub(r"\s+", " ", _NUMBER.sub("N", label)).replace(" median", "").rstrip(" :=(")
+        label = _label(_NUMBER.sub("N", label))
         value = float(m.group(1).replace(",", "")) / (1000 if m.group(2) == "ms" else 1)
         key, n = label, 2
         while key in rows:
@@ -212,9 +218,11 @@ def table(results: dict, *, quick: bool = False, markdown: bool = False, targets
     for bench in benches:
         one = results["runs"].get(f"{bench}@1{suffix}", {})
         ten = results["runs"].get(f"{bench}@10{suffix}", {})
-        labels = [k for k in dict.fromkeys([*one.get("rows", {}), *ten.get("rows", {})]) if not _setup(k)]
+        rows_1 = {_label(k): v for k, v in one.get("rows", {}).items()}
+        rows_10 = {_label(k): v for k, v in ten.get("rows", {}).items()}
+        labels = [k for k in dict.fromkeys([*rows_1, *rows_10]) if not _setup(k)]
         for label in labels:
-            a, b = one.get("rows", {}).get(label), ten.get("rows", {}).get(label)
+            a, b = rows_1.get(label), rows_10.get(label)
             growth = f"{b / a:.1f}×" if a and b else "–"
             linear = ("flat" if b / a < 2 else "sub-linear" if b / a < 8 else "linear" if b / a <= 13
                       else "super-linear") if a and b else "–"
