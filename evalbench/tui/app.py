@@ -7,6 +7,8 @@ screens in answer to :mod:`evalbench.tui.messages`, and runs long jobs
 
 from __future__ import annotations
 
+import importlib
+
 from textual.app import App
 from textual.binding import Binding
 
@@ -93,6 +95,7 @@ class EvalbenchApp(App):
                             Binding("ctrl+q", "", "Quit")]),
             ("Documents", DocumentsScreen.BINDINGS), ("Coding", CodingScreen.BINDINGS),
             ("Code browser", CodeBrowserScreen.BINDINGS), ("Analysis", AnalysisScreen.BINDINGS),
+            *team_bindings(),
         ]))
 
     # --- changes ----------------------------------------------------------------
@@ -133,3 +136,15 @@ class EvalbenchApp(App):
     def action_consensus(self) -> None:
         actions.open_team_screen(self, "consensus")
 
+
+def team_bindings() -> list[tuple[str, list]]:
+    """The agreement and consensus screens' keys, when those screens are installed."""
+    out = []
+    for title, module, name in (("Agreement", "agreement", "AgreementScreen"),
+                                ("Consensus", "consensus", "ConsensusScreen")):
+        try:
+            screen = getattr(importlib.import_module(f"evalbench.tui.screens.{module}"), name)
+        except (ImportError, AttributeError):
+            continue
+        out.append((title, [b for b in screen.BINDINGS if isinstance(b, Binding)]))
+    return out

@@ -100,6 +100,9 @@ async def test_help_lists_every_coding_binding(app):
         shown = " ".join(b.description for _title, bindings in app.screen.sections for b in bindings)
         for words in ("Next uncoded", "Barrier", "Accept 1", "Reject 1", "Memo", "Other coder", "Undo"):
             assert words in shown
+        titles = [title for title, _bindings in app.screen.sections]
+        assert titles[:5] == ["Everywhere", "Documents", "Coding", "Code browser", "Analysis"]
+        assert {"Agreement", "Consensus"} <= set(titles)
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 
