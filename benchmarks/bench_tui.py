@@ -5,8 +5,9 @@ codings, and a 200-document project (~8,000 words each, CFIR 2.0, 40 codings
 per document by two coders), then measures:
 
 - first paint of the coding view on the 20,000-word transcript;
-- keypress-to-highlight when applying a code (Enter in the code picker until the
-  coding is stored and the transcript repainted);
+- keypress-to-highlight when applying a code: Enter in the code picker (which
+  also closes the picker) and Enter on a code in the codebook tree, each until
+  the coding is stored and the transcript repainted;
 - moving to the next turn (``j``);
 - a key bound to nothing, which is what Pilot's own round trip costs;
 - suggestions for the turn reaching the panel once the cursor rests (thread time,
@@ -96,7 +97,8 @@ async def measure_coding(path: Path, repeats: int) -> dict[str, list[float]]:
     from evalbench.tui.screens.coding import CodingScreen
 
     out: dict[str, list[tuple[float, float]]] = {
-        "first paint": [], "apply code": [], "next turn": [], "no-op key": [], "suggestions": []}
+        "first paint": [], "apply code": [], "apply (tree)": [], "next turn": [], "no-op key": [],
+        "suggestions": []}
 
     async def settle(app) -> None:
         """Let the suggestion thread finish, so its CPU is not counted against the next key."""
@@ -131,6 +133,18 @@ async def measure_coding(path: Path, repeats: int) -> dict[str, list[float]]:
                     t0, c0 = time.perf_counter(), time.process_time()
                     await pilot.press("enter")
                     out["apply code"].append((time.perf_counter() - t0, time.process_time() - c0))
+                for code_id in ("cfir2.inner.culture.learning", "cfir2.process.planning", "cfir2.outer.financing",
+                                "cfir2.innovation.cost", "cfir2.individuals.motivation"):
+                    await pilot.press("j")
+                    await settle(app)
+                    tree = app.screen.query_one("#codebook")
+                    tree.focus()
+                    tree.focus_code(code_id)
+                    await pilot.pause()
+                    t0, c0 = time.perf_counter(), time.process_time()
+                    await pilot.press("enter")
+                    out["apply (tree)"].append((time.perf_counter() - t0, time.process_time() - c0))
+                    app.screen.query_one("#transcript").focus()
                 await app.workers.wait_for_complete()
     return out
 

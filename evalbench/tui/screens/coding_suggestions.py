@@ -18,6 +18,7 @@ class SuggestionsMixin:
     """The suggestions panel's data and its 1-3 / shift+1-3 keys."""
 
     _suggest_timer = None
+    _suggest_generation = 0
 
     def _load_suggestions(self) -> None:
         panel = self.query_one(SuggestionsPanel)
@@ -34,13 +35,20 @@ class SuggestionsMixin:
         service = self.app.suggestions
         if getattr(service, "idle", None) is not None:
             service.idle.clear()
+        self._suggest_generation += 1
+        self.call_after_refresh(self._start_settle_timer, self._suggest_generation)
+
+    def _start_settle_timer(self, generation: int) -> None:
+        """After the frame that shows the new turn is drawn, wait for the cursor to rest."""
+        if generation != self._suggest_generation:
+            return  # moved on since
         if self._suggest_timer is not None:
             self._suggest_timer.stop()
         delay = getattr(self.app, "suggest_delay", SETTLE_SECONDS)
         if delay > 0:
             self._suggest_timer = self.set_timer(delay, self._request_suggestions)
         else:
-            self.call_after_refresh(self._request_suggestions)
+            self._request_suggestions()
 
     def _request_suggestions(self) -> None:
         self._suggest_timer = None
