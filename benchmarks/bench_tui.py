@@ -4,7 +4,8 @@ Builds (in a temporary folder) a project with one 20,000-word transcript and 500
 codings, and a 200-document project (~8,000 words each, CFIR 2.0, 40 codings
 per document by two coders), then measures:
 
-- first paint of the coding view on the 20,000-word transcript;
+- first paint of the coding view on the 20,000-word transcript (the first time in
+  a session, and again later, when the coding view's widget styles are cached);
 - keypress-to-highlight when applying a code: Enter in the code picker (which
   also closes the picker) and Enter on a code in the codebook tree, each until
   the coding is stored and the transcript repainted;
@@ -97,7 +98,7 @@ async def measure_coding(path: Path, repeats: int) -> dict[str, list[float]]:
     from evalbench.tui.screens.coding import CodingScreen
 
     out: dict[str, list[tuple[float, float]]] = {
-        "first paint": [], "apply code": [], "apply (tree)": [], "next turn": [], "no-op key": [],
+        "first paint": [], "reopen paint": [], "apply code": [], "apply (tree)": [], "next turn": [], "no-op key": [],
         "suggestions": []}
 
     async def settle(app) -> None:
@@ -145,6 +146,13 @@ async def measure_coding(path: Path, repeats: int) -> dict[str, list[float]]:
                     await pilot.press("enter")
                     out["apply (tree)"].append((time.perf_counter() - t0, time.process_time() - c0))
                     app.screen.query_one("#transcript").focus()
+                await settle(app)
+                app.pop_screen()
+                await pilot.pause()
+                t0, c0 = time.perf_counter(), time.process_time()
+                await app.push_screen(CodingScreen(1))
+                await pilot.pause()
+                out["reopen paint"].append((time.perf_counter() - t0, time.process_time() - c0))
                 await app.workers.wait_for_complete()
     return out
 
