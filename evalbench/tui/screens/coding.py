@@ -159,18 +159,24 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, Screen):
         transcript = self.query_one(Transcript)
         display = self.layout_map.to_display(doc_offset) if doc_offset is not None else block.display_start
         transcript.move_cursor(self.layout_map.location(display))
-        self._scroll_to(block.header_line)
+        self._scroll_to(index)
         if not transcript.size.height:  # not laid out yet (first paint): scroll once it is
-            self.call_after_refresh(self._scroll_to, block.header_line)
+            self.call_after_refresh(self._scroll_to, index)
         self._set_block(index)
 
-    def _scroll_to(self, header_line: int) -> None:
-        """Show a turn from its header (with one line of context above), keeping the cursor in view."""
+    def _scroll_to(self, index: int) -> None:
+        """Bring turn ``index`` into view: all of it if it fits, else from its header."""
         transcript = self.query_one(Transcript)
-        y = transcript.wrapped_document.location_to_offset((header_line, 0)).y
+        block = self.layout_map.blocks[index]
+        where = transcript.wrapped_document.location_to_offset
+        y = where((block.header_line, 0)).y
+        last = self.layout_map.line_starts[block.last_line + 1] - self.layout_map.line_starts[block.last_line] - 1
+        y_end = where((block.last_line, max(0, last))).y
         top, height = transcript.scroll_offset.y, transcript.scrollable_content_region.height
-        if not top <= y - 1 or y + 2 > top + height:  # the header or cursor is out of view
+        if y - 1 < top:
             transcript.scroll_to(y=max(0, y - 1), animate=False, immediate=True)
+        elif y_end + 1 >= top + height:  # scroll just enough to show the turn's end, never past its header
+            transcript.scroll_to(y=max(0, min(y - 1, y_end + 2 - height)), animate=False, immediate=True)
         transcript.scroll_cursor_visible()
 
     def _set_block(self, index: int) -> None:
