@@ -328,6 +328,10 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, Screen):
                 return
             key, title = coding.id, f"Memo on coding {self.code_name(coding.code_id)}"
         elif target == "turn":
+            if self.turn.id == 0:
+                self.notify("This document has no speaker turns; memo the document from the command line.",
+                            severity="warning")
+                return
             key, title = self.turn.id, f"Memo on turn {self.turn.seq} ({self.turn.speaker or 'no speaker'})"
         else:
             code_id = self.query_one(CodebookTree).focused_code
