@@ -56,6 +56,9 @@ def turn_keys(words: list[tuple[str, str, bool, int]]) -> list[str]:
     """The classifier's view of a turn: normalised words that are not stop words."""
     return [key for _, key, stop, _ in words if not stop]
 
+#: Turns ranked per batch: large enough for spaCy and numpy to batch well, small enough to keep memory flat.
+RANK_BATCH = 2000
+
 
 class Suggester:
     """Rules plus an optional learned model over one codebook and one pipeline."""
@@ -87,7 +90,21 @@ class Suggester:
     def rank(self, texts: list[str], *, k: int = 3, exclude: list[set[str]] | None = None,
              history: dict[str, Counter] | None = None, with_valence: bool = True,
              threshold: float | None = None) -> list[list[Candidate]]:
-        """The top ``k`` candidates for each text, best first, at or above the threshold."""
+        """The top ``k`` candidates for each text, best first, at or above the threshold.
+
+        Texts are ranked in batches so that memory stays flat however many
+        turns a project has (spaCy Docs for a whole corpus took gigabytes).
+        """
+        out: list[list[Candidate]] = []
+        for lo in range(0, len(texts), RANK_BATCH):
+            out += self._rank_batch(texts[lo:lo + RANK_BATCH], k=k,
+                                    exclude=exclude[lo:lo + RANK_BATCH] if exclude else None,
+                                    history=history, with_valence=with_valence, threshold=threshold)
+        return out
+
+    def _rank_batch(self, texts: list[str], *, k: int, exclude: list[set[str]] | None,
+                    history: dict[str, Counter] | None, with_valence: bool,
+                    threshold: float | None) -> list[list[Candidate]]:
         threshold = self.threshold if threshold is None else threshold
         docs = list(self.pipeline.docs(texts))
         words = [doc_words(d) for d in docs]
