@@ -155,34 +155,22 @@ def stats(project: str, as_json: bool) -> None:
                f"coders: {', '.join(data['coders']) or 'none'}")
 
 
-@click.command()
-@project_argument
-@coder_option
-def undo(project: str, coder: str | None) -> None:
-    """Undo your last change in PROJECT (the undo log survives restarts).
+def _history_command(name: str, done: str, summary: str) -> click.Command:
+    """`evalbench undo` / `evalbench redo`: step the coder's persistent undo log."""
 
-    \b
-    Example:
-      evalbench undo study.evb --coder alex
-    """
-    with open_project(project, coder) as proj:
-        label = proj.undo()
-    click.echo(f"Undid: {label}" if label else "Nothing to undo")
+    @click.command(name, help=f"{summary}\n\n\b\nExample:\n  evalbench {name} study.evb --coder alex")
+    @project_argument
+    @coder_option
+    def command(project: str, coder: str | None) -> None:
+        with open_project(project, coder) as proj:
+            label = getattr(proj, name)()
+        click.echo(f"{done}: {label}" if label else f"Nothing to {name}")
+
+    return command
 
 
-@click.command()
-@project_argument
-@coder_option
-def redo(project: str, coder: str | None) -> None:
-    """Redo your last undone change in PROJECT.
-
-    \b
-    Example:
-      evalbench redo study.evb --coder alex
-    """
-    with open_project(project, coder) as proj:
-        label = proj.redo()
-    click.echo(f"Redid: {label}" if label else "Nothing to redo")
+undo = _history_command("undo", "Undid", "Undo your last change in PROJECT (the undo log survives restarts).")
+redo = _history_command("redo", "Redid", "Redo your last undone change in PROJECT.")
 
 
 @click.command()
