@@ -63,6 +63,8 @@ class Project(ImportFacade, CodebookFacade, SuggestFacade, RefiFacade, AnalysisF
         with project.transaction():
             project._set_meta("name", name or path.stem)
             project._set_meta("created_at", now())
+            if coder:
+                project._set_meta("last_coder", coder)
         return project
 
     @classmethod

@@ -234,3 +234,10 @@ def test_the_suite_refuses_network_connections():
 
     with pytest.raises(NetworkUsed):
         socket.create_connection(("192.0.2.1", 80), timeout=0.1)
+
+
+def test_the_coder_given_at_init_is_remembered(tmp_path):
+    path = tmp_path / "s.evb"
+    Project.init(path, coder="dana").close()
+    with Project.open(path) as proj:
+        assert proj.coder == "dana"

@@ -59,8 +59,9 @@ def suggest(project: str, document: str | None, do_train: bool, do_evaluate: boo
     """Suggested codes for participant turns (offline: codebook keywords and a learned model).
 
     Lists open suggestions, best first within each turn. Suggestions learn from
-    the coding in the project; --train retrains now (the workbench retrains
-    in the background).
+    the coding in the project; --train retrains now (in the workbench, the
+    suggestions panel says when the model is out of date; retrain from the
+    command palette).
 
     \b
     Example:

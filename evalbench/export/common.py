@@ -91,10 +91,15 @@ def deterministic_package(data: bytes, *, title: str, stamp: str) -> bytes:
 
 
 def excerpt_columns(frame) -> list[str]:
-    """Header of the one-row-per-excerpt table (attribute columns depend on the project)."""
+    """Header of the one-row-per-excerpt table (attribute columns depend on the project).
+
+    ``origin`` (manual, suggestion, import, merge) is there so that a methods
+    section can disclose which codings were accepted suggestions.
+    """
     attrs = [c[5:] for c in frame.columns if c.startswith("attr.")]
     return ["document", "participant", *attrs, "turn", "speaker", "speaker_role", "code_id", "code",
-            "construct", "domain", "valence", "coder", "starred", "memo", "text", "start", "end", "coding_id"]
+            "construct", "domain", "valence", "coder", "origin", "starred", "memo", "text", "start", "end",
+            "coding_id"]
 
 
 def excerpt_rows(frame, tree):
@@ -108,7 +113,7 @@ def excerpt_rows(frame, tree):
             int_or_none(turn),
             col["speaker"][i], col["speaker_role"][i], col["code_id"][i], col["code"][i],
             tree.name(col["construct_id"][i]), tree.name(col["domain_id"][i]), col["valence"][i],
-            col["coder"][i], "yes" if col["starred"][i] else "", col["memo"][i], col["text"][i],
+            col["coder"][i], col["origin"][i], "yes" if col["starred"][i] else "", col["memo"][i], col["text"][i],
             int(col["start"][i]), int(col["end"][i]), int(col["coding_id"][i]))]
 
 
