@@ -13,7 +13,6 @@ Target (issue 7): agreement on turns ≤ 2 s.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import random
 import statistics
 import sys
@@ -24,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from evalbench.codebook import load_codebook_source  # noqa: E402
-from evalbench.ingest.document import ParsedDocument, ParsedTurn  # noqa: E402
+from evalbench.ingest.document import ParsedDocument, transcript  # noqa: E402
 from evalbench.project import Project  # noqa: E402
 from evalbench.store.db import now  # noqa: E402
 
@@ -33,17 +32,9 @@ WORDS = ("time staff huddle review error safety leaders culture learning budget 
 
 
 def interview(rng: random.Random, name: str, turns: int) -> ParsedDocument:
-    parts, spans, pos = [], [], 0
-    for i in range(turns * 2):
-        speaker = "Interviewer" if i % 2 == 0 else "Participant"
-        content = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 60)))
-        prefix = f"{speaker}: "
-        spans.append(ParsedTurn(speaker, pos + len(prefix), pos + len(prefix) + len(content), None))
-        parts.append(prefix + content)
-        pos += len(prefix) + len(content) + 2
-    text = "\n\n".join(parts)
-    return ParsedDocument(name=name, path=name, format="txt", text=text, turns=spans,
-                          sha256=hashlib.sha256(text.encode()).hexdigest())
+    return transcript(name, [("Interviewer" if i % 2 == 0 else "Participant",
+                              " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 60))))
+                             for i in range(turns * 2)])
 
 
 def build(path: Path, docs: int, turns_per_doc: int, seed: int = 7) -> Project:

@@ -13,7 +13,6 @@ Targets (issue 6): docx ≤ 10 s, xlsx ≤ 10 s, any matrix ≤ 1 s.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import random
 import statistics
 import sys
@@ -24,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from evalbench.codebook import load_codebook_source  # noqa: E402
-from evalbench.ingest.document import ParsedDocument, ParsedTurn  # noqa: E402
+from evalbench.ingest.document import ParsedDocument, transcript  # noqa: E402
 from evalbench.project import Project  # noqa: E402
 
 WORDS = ("the case review time staff nurse leaders support protected learning safety culture team "
@@ -35,20 +34,12 @@ SITES = tuple(f"Site {c}" for c in "ABCDEFGH")
 
 
 def interview(rng: random.Random, n: int) -> ParsedDocument:
-    parts, turns, pos = [], [], 0
+    pairs = []
     for i in range(60):
         speaker = "Interviewer" if i % 2 == 0 else f"Participant {n}"
         words = rng.randint(8, 20) if i % 2 == 0 else rng.randint(60, 180)
-        content = " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
-        prefix = f"{speaker}: "
-        turns.append(ParsedTurn(speaker=speaker, start=pos + len(prefix), end=pos + len(prefix) + len(content),
-                                time=None))
-        parts.append(prefix + content)
-        pos += len(prefix) + len(content) + 2
-    text = "\n\n".join(parts)
-    name = f"p{n:03d}.txt"
-    return ParsedDocument(name=name, path=name, format="txt", text=text, turns=turns,
-                          sha256=hashlib.sha256(text.encode()).hexdigest(), metadata={})
+        pairs.append((speaker, " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."))
+    return transcript(f"p{n:03d}.txt", pairs)
 
 
 def build(path: Path, participants: int) -> Project:

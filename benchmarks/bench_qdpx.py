@@ -16,7 +16,6 @@ same archive is recorded beside it.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import random
 import resource
 import statistics
@@ -31,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from corpus import _Writer, interview_turns  # noqa: E402
 
 from evalbench.codebook import template  # noqa: E402
-from evalbench.ingest.document import ParsedDocument, ParsedTurn  # noqa: E402
+from evalbench.ingest.document import transcript  # noqa: E402
 from evalbench.project import Project  # noqa: E402
 from evalbench.refi.qdpx_read import read_qdpx  # noqa: E402
 
@@ -49,17 +48,10 @@ def build(path: Path, n: int, *, seed: int = 11) -> Project:
     roles = {"Interviewer": ("interviewer", "label")}
     rows = []
     for i in range(n):
-        parts, turns, pos = [], [], 0
-        for who, text in interview_turns(writer, 8000):
-            label = "Interviewer" if who == 0 else f"P{i:04d}"
-            prefix = f"{label}: "
-            turns.append(ParsedTurn(label, pos + len(prefix), pos + len(prefix) + len(text), None))
-            parts.append(prefix + text)
-            pos += len(prefix) + len(text) + 2
-        text = "\n\n".join(parts)
-        doc = proj.add_document(ParsedDocument(
-            name=f"P{i:04d}.txt", path=f"P{i:04d}.txt", format="txt", text=text, turns=turns,
-            sha256=hashlib.sha256(text.encode()).hexdigest()), roles)
+        parsed = transcript(f"P{i:04d}.txt", [("Interviewer" if who == 0 else f"P{i:04d}", text)
+                                              for who, text in interview_turns(writer, 8000)])
+        turns = parsed.turns
+        doc = proj.add_document(parsed, roles)
         proj.set_participant(doc, f"P{i:04d}", {"role": rng.choice(["nurse", "physician", "leader"]),
                                                 "site": rng.choice(["North", "South", "East"])})
         answers = [t for t in turns if t.speaker != "Interviewer"]

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import random
 import statistics
 import subprocess
@@ -44,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from corpus import _Writer, interview_turns  # noqa: E402
 
 from evalbench.codebook import load_codebook_source  # noqa: E402
-from evalbench.ingest.document import ParsedDocument, ParsedTurn  # noqa: E402
+from evalbench.ingest.document import ParsedDocument, transcript  # noqa: E402
 from evalbench.project import Project  # noqa: E402
 
 SIZE = (140, 45)
@@ -52,16 +51,8 @@ SIZE = (140, 45)
 
 def parsed(name: str, writer: _Writer, words: int) -> ParsedDocument:
     """A transcript laid out as the importers store it: 'Speaker: content' paragraphs."""
-    parts, turns, pos = [], [], 0
-    for who, content in interview_turns(writer, words):
-        speaker = "Interviewer" if who == 0 else "Participant"
-        prefix = f"{speaker}: "
-        turns.append(ParsedTurn(speaker, pos + len(prefix), pos + len(prefix) + len(content), None))
-        parts.append(prefix + content)
-        pos += len(prefix) + len(content) + 2
-    text = "\n\n".join(parts)
-    return ParsedDocument(name=name, path=name, format="txt", text=text, turns=turns,
-                          sha256=hashlib.sha256(text.encode()).hexdigest())
+    return transcript(name, [("Interviewer" if who == 0 else "Participant", content)
+                             for who, content in interview_turns(writer, words)])
 
 
 def add_codings(project: Project, doc_id: int, n: int, rng: random.Random, codes: list[str],

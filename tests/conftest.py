@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from evalbench.ingest.document import ParsedDocument, ParsedTurn
+from evalbench.ingest.document import ParsedDocument, transcript
 from evalbench.model import Code
 from evalbench.project import Project
 
@@ -53,17 +53,8 @@ def shared_dir() -> Path:
 
 def make_parsed(name: str, turns: list[tuple[str | None, str]], *, fmt: str = "txt") -> ParsedDocument:
     """A ParsedDocument built the way the parsers build text: 'Speaker: content' paragraphs."""
-    parts, spans, pos = [], [], 0
-    for speaker, content in turns:
-        prefix = f"{speaker}: " if speaker else ""
-        start = pos + len(prefix)
-        spans.append(ParsedTurn(speaker=speaker, start=start, end=start + len(content), time=None))
-        para = prefix + content
-        parts.append(para)
-        pos += len(para) + 2
-    text = "\n\n".join(parts)
-    return ParsedDocument(name=name, path=name, format=fmt, text=text, turns=spans,
-                          sha256=hashlib.sha256((name + text).encode()).hexdigest(), metadata={})
+    text_key = name + "\n\n".join(f"{s}: {c}" if s else c for s, c in turns)
+    return transcript(name, turns, fmt=fmt, sha256=hashlib.sha256(text_key.encode()).hexdigest())
 
 
 SMALL_CODES = [

@@ -128,3 +128,18 @@ def build_document(
         sha256=sha256,
         metadata=dict(metadata or {}),
     )
+
+
+def transcript(name: str, turns: list[tuple[str | None, str]], *, sha256: str | None = None,
+               fmt: str = "txt") -> ParsedDocument:
+    """A ParsedDocument from (speaker, content) pairs, laid out exactly as the importers do.
+
+    For generated corpora (tests, benchmarks, synthetic projects) that need a
+    stored transcript without writing a file first.
+    """
+    import hashlib
+
+    doc = build_document(name=name, path=name, fmt=fmt, sha256="", preamble=[],
+                         blocks=[Block(speaker=s, time=None, text=c) for s, c in turns])
+    doc.sha256 = sha256 or hashlib.sha256(doc.text.encode()).hexdigest()
+    return doc

@@ -67,7 +67,7 @@ def build_project(path: str | Path, *, n_codes: int = 12, n_docs: int = 20, turn
                   coded_share: float = 0.8, noise: float = 0.1, seed: int = 0, coder: str = "alex",
                   words: int = 40):
     """Create a project of synthetic interviews with one coder's codings; returns the open Project."""
-    from evalbench.ingest.document import ParsedDocument, ParsedTurn
+    from evalbench.ingest.document import transcript
     from evalbench.project import Project
 
     rng = random.Random(seed)
@@ -78,7 +78,7 @@ def build_project(path: str | Path, *, n_codes: int = 12, n_docs: int = 20, turn
     roles = {"Interviewer": ("interviewer", "label"), "Participant": ("participant", "label")}
     rows = []
     for d in range(n_docs):
-        parts, turns, labels, pos = [], [], [], 0
+        pairs, labels = [], []
         for t in range(turns_per_doc):
             speaker = "Interviewer" if t % 2 == 0 else "Participant"
             if speaker == "Interviewer":
@@ -86,15 +86,12 @@ def build_project(path: str | Path, *, n_codes: int = 12, n_docs: int = 20, turn
             else:
                 true = rng.sample(ids, 2 if rng.random() < 0.3 else 1)
                 content = synthetic_turn(rng, vocab, true, words=words)
-            prefix = f"{speaker}: "
-            turns.append(ParsedTurn(speaker, pos + len(prefix), pos + len(prefix) + len(content), None))
+            pairs.append((speaker, content))
             labels.append(true)
-            parts.append(prefix + content)
-            pos += len(prefix) + len(content) + 2
-        text = "\n\n".join(parts)
         name = f"synthetic_{d:03d}.txt"
-        doc = ParsedDocument(name, name, "txt", text, turns,
-                             hashlib.sha256(f"{seed}:{name}:{text}".encode()).hexdigest())
+        text_key = "\n\n".join(f"{who}: {content}" for who, content in pairs)
+        doc = transcript(name, pairs, sha256=hashlib.sha256(f"{seed}:{name}:{text_key}".encode()).hexdigest())
+        turns = doc.turns
         doc_id = project.add_document(doc, roles)
         for turn, true in zip(turns, labels):
             if not true or rng.random() > coded_share:
