@@ -21,6 +21,7 @@ import hashlib
 import math
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -97,6 +98,8 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=1, help="Multiply words and turns (1 or 10).")
     parser.add_argument("--keep", type=Path, help="Build the projects in this folder and keep them.")
     args = parser.parse_args()
+    started, cpu0 = time.perf_counter(), cpu()
+    load0 = " ".join(f"{x:.1f}" for x in os.getloadavg())
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench_suggest_"))
     folder.mkdir(parents=True, exist_ok=True)
     demo_path = folder / "demo.evb"
@@ -151,7 +154,9 @@ def main() -> None:
         print(f"one turn, warm, {len(times)} turns: median {statistics.median(times):.1f} ms, "
               f"p95 {times[int(0.95 * len(times))]:.1f} ms, max {times[-1]:.1f} ms   [target <= 100 ms]")
     print(f"projects in {folder}" if args.keep else "")
-    print(f"load average: {os.getloadavg()[0]:.1f}")
+    print(f"peak memory (this process): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"(total: {time.perf_counter() - started:.0f} s wall, {cpu() - cpu0:.0f} s CPU)")
+    print(f"load average: {load0} at start, {' '.join(f'{x:.1f}' for x in os.getloadavg())} at end")
 
 
 if __name__ == "__main__":
