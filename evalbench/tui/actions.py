@@ -6,12 +6,13 @@ still landing) and says so plainly when it does not — the UI never fakes data.
 
 from __future__ import annotations
 
+import codecs
 import importlib
 import shlex
 from pathlib import Path
 
 from evalbench.errors import UserError
-from evalbench.tui.screens.prompt import LinePrompt
+from evalbench.tui.screens.prompt import ImportPrompt, ImportRequest, LinePrompt
 from evalbench.tui.screens.task import TaskResult, TaskScreen
 
 EXPORT_FORMATS = {".docx": "docx", ".xlsx": "xlsx", ".csv": "csv", ".md": "md", ".qdpx": "qdpx"}
@@ -53,33 +54,58 @@ def switch_coder(app) -> None:
 
 
 def import_files(app) -> None:
+    """Ask for files or folders, a participants CSV and an encoding (as ``evalbench import``), then import."""
     if not hasattr(app.project, "import_paths"):
         unavailable(app, "Import")
         return
 
-    def chosen(value: str | None) -> None:
-        if not value or not value.strip():
+    def chosen(request: ImportRequest | None) -> None:
+        if request is None:
             return
-        paths = [Path(p).expanduser() for p in shlex.split(value)]
-        missing = [str(p) for p in paths if not p.exists()]
-        if missing:
-            app.notify(f"{missing[0]}: no such file or folder", severity="error")
+        try:
+            paths, participants, encoding = check_import(request)
+        except UserError as exc:
+            app.notify(str(exc), severity="error")
             return
 
         def job(project, progress, cancel):
-            return project.import_paths(paths, progress=progress, cancel=cancel)
+            return project.import_paths(paths, participants_csv=participants, encoding=encoding,
+                                        progress=progress, cancel=cancel)
 
         def done(report) -> None:
             failed = getattr(report, "failed", [])
+            warnings = getattr(report, "warnings", [])
+            problem = failed[0][0] + ": " + failed[0][1] if failed else (warnings[0] if warnings else "")
             app.notify(f"Imported {len(getattr(report, 'imported', []))}, skipped "
                        f"{len(getattr(report, 'skipped', []))}, failed {len(failed)}"
-                       + (f": {failed[0][0]}: {failed[0][1]}" if failed else ""),
-                       severity="error" if failed else "information", timeout=8)
+                       + (f", {len(warnings)} warning(s)" if warnings else "")
+                       + (f": {problem}" if problem else ""),
+                       severity="error" if failed else ("warning" if warnings else "information"), timeout=8)
 
         run_task(app, "Importing transcripts", job, done)
 
-    app.push_screen(LinePrompt("Import files or folders (separate with spaces; quote names with spaces)",
-                               placeholder="interviews/ or p01.docx p02.vtt"), chosen)
+    app.push_screen(ImportPrompt(), chosen)
+
+
+def check_import(request: ImportRequest) -> tuple[list[Path], Path | None, str | None]:
+    """The paths, participants CSV and encoding of an import form, or a UserError naming what is wrong."""
+    try:
+        paths = [Path(p).expanduser() for p in shlex.split(request.paths)]
+    except ValueError as exc:  # an unclosed quote
+        raise UserError(f"files to import: {exc}") from None
+    participants = Path(request.participants).expanduser() if request.participants else None
+    for path in [*paths, *([participants] if participants else [])]:
+        if not path.exists():
+            raise UserError(f"{path}: no such file or folder")
+    if participants is not None and not participants.is_file():
+        raise UserError(f"{participants}: the participants CSV must be a file")
+    encoding = request.encoding or None
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise UserError(f"unknown encoding {encoding!r} (try utf-8, cp1252 or latin-1)") from None
+    return paths, participants, encoding
 
 
 def export(app, default: str = "evalbench-export.xlsx", **options) -> None:

@@ -1,6 +1,8 @@
-"""Small modal prompts: one line of text (coder name, a path) and a multi-line memo."""
+"""Small modal prompts: one line of text (coder name, a path), a multi-line memo, the import form."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -50,6 +52,52 @@ class MemoPrompt(ModalScreen[str | None]):
 
     def action_save(self) -> None:
         self.dismiss(self.query_one(TextArea).text.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """What the import form asks for: paths (shell-quoted), a participants CSV and an encoding."""
+
+    paths: str
+    participants: str = ""
+    encoding: str = ""
+
+
+class ImportPrompt(ModalScreen[ImportRequest | None]):
+    """Ask for files or folders, an optional participants CSV and an optional text encoding.
+
+    The same three things ``evalbench import PATHS --participants CSV --encoding ENC``
+    takes. Enter in any field imports; Tab moves between fields; Escape cancels.
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = """
+    ImportPrompt .field-label { color: $text-muted; padding: 1 0 0 0; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal prompt import"):
+            yield Label("Import transcripts", classes="modal-title")
+            yield Label("Files or folders (separate with spaces; quote names with spaces)", classes="field-label")
+            yield Input(placeholder="interviews/ or p01.docx p02.vtt", id="import-paths")
+            yield Label("Participants CSV (optional: study IDs and attributes such as role and site)",
+                        classes="field-label")
+            yield Input(placeholder="participants.csv", id="import-participants")
+            yield Label("Encoding of .txt/.md/.vtt/.srt files (optional; default: detect)", classes="field-label")
+            yield Input(placeholder="cp1252, utf-8, latin-1 …", id="import-encoding")
+            yield Label("Enter to import · Tab next field · Escape to cancel", classes="modal-hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        values = {name: self.query_one(f"#import-{name}", Input).value.strip()
+                  for name in ("paths", "participants", "encoding")}
+        if not values["paths"] and not values["participants"]:
+            self.notify("Type files or folders to import (or a participants CSV).", severity="warning")
+            return
+        self.dismiss(ImportRequest(**values))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
