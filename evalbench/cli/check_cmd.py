@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
 import click
 
-from evalbench.cli.common import project_argument
 from evalbench.errors import ProjectError
 
 
 @click.command()
-@project_argument
+@click.argument("project", type=click.Path())
 @click.option("--repair-index", is_flag=True, help="Rebuild the full-text index if it is out of step.")
 def check(project: str, repair_index: bool) -> None:
     """Verify a project: SQLite integrity, codings inside their documents, no orphans, search index in sync.
 
-    Exits 0 when the project is healthy, 1 when problems were found.
+    Exits 0 when the project is healthy, 1 when problems were found or the
+    file is not an evalbench project at all (the line says why).
 
     \b
     Example:
@@ -27,18 +28,25 @@ def check(project: str, repair_index: bool) -> None:
     from evalbench.store.db import connect
 
     path = Path(project)
-    if not path.exists():
-        raise ProjectError(f"{path}: no such project")
+    problem = integrity.file_problem(path)
+    if problem:
+        raise ProjectError(f"{path}: {problem}")
     try:
         conn = connect(path)
     except ProjectError:
         conn = integrity.open_readonly(path)
     try:
+        problem = integrity.project_problem(conn)
+        if problem:
+            raise ProjectError(f"{path}: {problem}")
         problems = integrity.check(conn)
         if repair_index and [p for p in problems if p.check == "search index"]:
             integrity.rebuild_search_index(conn)
             problems = integrity.check(conn)
             click.echo("Rebuilt the full-text index.")
+    except sqlite3.DatabaseError as exc:
+        raise ProjectError(f"{path}: damaged beyond checking ({exc}); `evalbench recover {path} -o NEW.evb` "
+                           "copies out what can be read") from exc
     finally:
         conn.close()
     for p in problems:

@@ -29,12 +29,60 @@ def _rows(conn: sqlite3.Connection, sql: str) -> list[tuple]:
     return conn.execute(sql).fetchall()
 
 
+#: What a file that is not an SQLite database probably is, by its first bytes.
+_KINDS = ((b"PK\x03\x04", "a ZIP archive (a .docx, .xlsx or .qdpx?)"), (b"%PDF", "a PDF"),
+          (b"{\\rtf", "an RTF document"), (b"\xd0\xcf\x11\xe0", "an old Office document"))
+#: SQLite's file header is this long; a shorter file cannot hold a database.
+SQLITE_HEADER_BYTES = 100
+
+
+def file_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be an evalbench project at all, in a few words; None when it is an SQLite file.
+
+    Looks only at the file system and the first bytes, so it is safe on anything
+    (a transcript given by mistake, an empty or unreadable file, a folder).
+    """
+    path = Path(path)
+    if not path.exists():
+        return "no such file"
+    if path.is_dir():
+        return "is a folder, not a project file"
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(SQLITE_HEADER_BYTES)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if size == 0:
+        return "is empty (0 bytes), not an evalbench project"
+    if not head.startswith(SQLITE_MAGIC):
+        kind = next((what for magic, what in _KINDS if head.startswith(magic)), None)
+        if kind is None and not any(b < 32 and b not in b"\t\n\r\f" for b in head):
+            kind = "a text file"
+        return f"is {kind}, not an evalbench project" if kind else \
+            "is not an evalbench project (not an SQLite file)"
+    if size < SQLITE_HEADER_BYTES:
+        return f"is cut short ({size} bytes, less than an SQLite header); nothing can be read from it"
+    return None
+
+
 def open_readonly(path: Path) -> sqlite3.Connection:
     """A read-only connection that never migrates or writes (for damaged files)."""
-    with open(path, "rb") as fh:
-        if fh.read(16) != SQLITE_MAGIC:
-            raise ProjectError(f"{path}: not an SQLite file")
+    problem = file_problem(path)
+    if problem:
+        raise ProjectError(f"{path}: {problem}")
     return sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+
+
+def project_problem(conn: sqlite3.Connection) -> str | None:
+    """Why an SQLite database is not an evalbench project (None when it has the ``meta`` table).
+
+    Raises sqlite3.DatabaseError when even the list of tables cannot be read.
+    """
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "meta" not in tables:
+        return "is an SQLite database but not an evalbench project (it has no meta table)"
+    return None
 
 
 def check(conn: sqlite3.Connection) -> list[Problem]:
