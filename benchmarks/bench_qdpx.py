@@ -1,24 +1,29 @@
-"""Time REFI-QDA .qdpx export and import at realistic and 10x scale.
+"""Time REFI-QDA .qdpx export and import at realistic and 10x scale, with each one's peak memory.
 
 Builds a project with the CFIR 2.0 codebook (72 codes) and N participants, one
 ~8,000-word interview each (``benchmarks/corpus.py``), with role/site
 attributes, 60 codings per interview by two coders (valence on most, a memo on
 every tenth), then times ``Project.export_qdpx`` and ``Project.from_qdpx`` on
-the archive it wrote. Prints medians over ``--repeat`` runs and peak memory.
+the archive it wrote. Each measured operation runs in a fresh child process
+(this script with ``--phase``), so its peak resident set is its own and not the
+builder's; prints medians over ``--repeat`` runs and the largest peak.
 
 Target (issue 6): 200 participants x 72 codes, export <= 10 s; import of the
 same archive is recorded beside it.
 
     .venv/bin/python benchmarks/bench_qdpx.py            # 200 participants
     .venv/bin/python benchmarks/bench_qdpx.py --scale 10 # 2,000 participants
+    .venv/bin/python benchmarks/bench_qdpx.py --scale 10 --project /tmp/q10.evb  # build once, reuse
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,18 +32,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from corpus import _Writer, interview_turns  # noqa: E402
-
-from evalbench.codebook import template  # noqa: E402
-from evalbench.ingest.document import transcript  # noqa: E402
-from evalbench.project import Project  # noqa: E402
-from evalbench.refi.qdpx_read import read_qdpx  # noqa: E402
-
 VALENCES = ["barrier", "facilitator", "mixed", "neutral", "none"]
 
 
-def build(path: Path, n: int, *, seed: int = 11) -> Project:
+def build(path: Path, n: int, *, seed: int = 11):
     """A project with ``n`` coded interviews (one participant each) and the CFIR 2.0 codebook."""
+    from corpus import _Writer, interview_turns
+
+    from evalbench.codebook import template
+    from evalbench.ingest.document import transcript
+    from evalbench.project import Project
+
     writer = _Writer(seed)
     rng = random.Random(seed)
     proj = Project.init(path, coder="alex")
@@ -65,50 +69,84 @@ def build(path: Path, n: int, *, seed: int = 11) -> Project:
     return proj
 
 
-def timed(fn, repeat: int) -> float:
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def phase(name: str, project: Path, archive: Path, target: Path) -> dict:
+    """Run one operation in this (fresh) process: wall, CPU, resident set before it and peak."""
+    from evalbench.project import Project
+    from evalbench.refi.qdpx_read import read_qdpx
+
+    if name == "export":
+        proj = Project.open(project)
+        run = lambda: proj.export_qdpx(archive)  # noqa: E731
+    elif name == "import":
+        run = lambda: Project.from_qdpx(target, archive).close()  # noqa: E731
+    else:
+        run = lambda: read_qdpx(archive)  # noqa: E731
+    before = _rss_mb()
+    t0, c0 = time.perf_counter(), time.process_time()
+    run()
+    return {"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0, "rss_before": before,
+            "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def in_child(name: str, project: Path, archive: Path, target: Path) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--phase", name, "--project", str(project),
+                           "--archive", str(archive), "--target", str(target)],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure(name: str, repeat: int, project: Path, archive: Path, tmp: Path) -> dict:
     runs = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t0)
-    return statistics.median(runs)
+    for i in range(repeat):
+        target = tmp / f"copy-{name}-{i}.evb"
+        runs.append(in_child(name, project, archive, target))
+        target.unlink(missing_ok=True)
+    return {"wall": statistics.median(r["wall"] for r in runs), "cpu": statistics.median(r["cpu"] for r in runs),
+            "peak": max(r["peak"] for r in runs), "rss_before": max(r["rss_before"] for r in runs)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=1, help="1 = 200 participants, 10 = 2,000")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--project", type=Path, help="build the project here, or reuse it if it exists")
+    parser.add_argument("--phase", choices=["export", "import", "read"], help=argparse.SUPPRESS)
+    parser.add_argument("--archive", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--target", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.phase:
+        print(json.dumps(phase(args.phase, args.project, args.archive, args.target)))
+        return
     n = 200 * args.scale
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        project = args.project or tmp / "bench.evb"
         t0 = time.perf_counter()
-        proj = build(tmp / "bench.evb", n)
+        if project.exists():
+            from evalbench.project import Project
+
+            proj = Project.open(project)
+        else:
+            proj = build(project, n)
         built = time.perf_counter() - t0
-        n_codings = len(proj.codings())
-        out = tmp / "bench.qdpx"
-        export_s = timed(lambda: proj.export_qdpx(out), args.repeat)
-        cpu0 = time.process_time()
-        proj.export_qdpx(out)
-        export_cpu = time.process_time() - cpu0
-        counter = iter(range(10_000))
-
-        def do_import() -> None:
-            Project.from_qdpx(tmp / f"copy{next(counter)}.evb", out).close()
-
-        import_s = timed(do_import, args.repeat)
-        read_s = timed(lambda: read_qdpx(out), args.repeat)
-        cpu0 = time.process_time()
-        do_import()
-        import_cpu = time.process_time() - cpu0
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"participants: {n}  codes: {len(proj.codes())}  codings: {n_codings}  (built in {built:.1f} s)")
-        print(f"archive: {out.stat().st_size / 1e6:.1f} MB")
-        print(f"export_qdpx: {export_s:.2f} s (median of {args.repeat}); CPU {export_cpu:.2f} s")
-        print(f"from_qdpx:   {import_s:.2f} s (median of {args.repeat}); CPU {import_cpu:.2f} s; "
-              f"of which reading and checking the archive {read_s:.2f} s")
-        print(f"peak memory: {peak_mb:.0f} MB")
+        n_codings, n_codes, n_docs = len(proj.codings()), len(proj.codes()), len(proj.documents())
         proj.close()
+        archive = tmp / "bench.qdpx"
+        export = measure("export", args.repeat, project, archive, tmp)
+        imp = measure("import", args.repeat, project, archive, tmp)
+        read = measure("read", args.repeat, project, archive, tmp)
+        print(f"participants: {n_docs}  codes: {n_codes}  codings: {n_codings}  (built in {built:.1f} s)")
+        print(f"archive: {archive.stat().st_size / 1e6:.1f} MB")
+        for label, r in (("export_qdpx", export), ("from_qdpx:  ", imp)):
+            print(f"{label}: {r['wall']:.2f} s (median of {args.repeat}); CPU {r['cpu']:.2f} s; "
+                  f"peak {r['peak']:.0f} MB (process with the project open: {r['rss_before']:.0f} MB)")
+        print(f"reading and checking the archive (read_qdpx): {read['wall']:.2f} s; CPU {read['cpu']:.2f} s; "
+              f"peak {read['peak']:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -204,7 +204,9 @@ def test_export_is_cancellable_and_writes_nothing(rich, tmp_path):
 def test_export_reports_progress(rich, tmp_path):
     seen = []
     rich.export_qdpx(tmp_path / "x.qdpx", progress=lambda done, total, msg: seen.append((done, total)))
-    assert seen[0] == (0, 3) and seen[-1] == (3, 3)
+    # two steps per document: its selections into project.qde, then its text into sources/
+    assert seen[0] == (0, 6) and seen[-1] == (6, 6)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
 
 
 def test_same_span_and_code_twice_with_different_valence_survives(project, tmp_path):

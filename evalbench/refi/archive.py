@@ -10,7 +10,8 @@ taken from sizes the archive declares. Nothing is ever extracted to disk: the
 importer reads members into memory, so there is no target to escape from.
 
 Writing is deterministic (fixed timestamps and permissions, members in the
-order given) and atomic (a temporary file beside the target, then a rename).
+order given), streams member by member (:func:`zip_writer`), and is atomic (a
+temporary file beside the target, renamed over it only once it is complete).
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ import stat
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from evalbench.errors import IngestError
 
@@ -189,22 +193,49 @@ class SafeZip:
         self.close()
 
 
-def write_zip(path: str | Path, members: list[tuple[str, bytes]]) -> None:
-    """Write ``members`` as a deflated zip at ``path``, atomically and deterministically."""
+class ZipWriter:
+    """Deterministic members for an archive being written: fixed time, mode and deflate level."""
+
+    def __init__(self, zf: zipfile.ZipFile) -> None:
+        self._zf = zf
+
+    @staticmethod
+    def _info(name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info._compresslevel = 1  # what writestr(compresslevel=1) sets; open("w") has no argument for it
+        info.create_system = 3
+        info.external_attr = (stat.S_IFREG | 0o644) << 16
+        return info
+
+    def member(self, name: str) -> IO[bytes]:
+        """A file object to stream one member into (close it, or use ``with``, before the next)."""
+        return self._zf.open(self._info(name), "w")
+
+    def add(self, name: str, data: bytes) -> None:
+        """Write a whole member at once."""
+        self._zf.writestr(self._info(name), data)
+
+
+@contextmanager
+def zip_writer(path: str | Path) -> Iterator[ZipWriter]:
+    """Write a zip at ``path`` member by member, atomically.
+
+    The archive goes to a temporary file beside ``path`` and is renamed over it
+    only when the ``with`` block ends normally; on any exception (including a
+    cancelled export) the temporary file is removed and ``path`` is untouched,
+    so no half-written archive is ever left behind.
+    """
     path = Path(path)
     if not path.parent.exists():
         raise IngestError(path, f"folder {path.parent} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as zf:
-            for name, data in members:
-                info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.create_system = 3
-                info.external_attr = (stat.S_IFREG | 0o644) << 16
-                zf.writestr(info, data, compresslevel=1)
+            yield ZipWriter(zf)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+

@@ -17,6 +17,11 @@ and archive members carry a fixed timestamp, so exporting an unchanged project
 twice gives byte-identical files. What REFI-QDA has no place for (exact turns,
 speaker roles, coding origin and star, memo targets such as matrix cells) goes
 into an ``evalbench.json`` member that other programs ignore.
+
+The export streams (:class:`_QdeStream`, :func:`evalbench.refi.archive.zip_writer`):
+one document's selections, then one source text, at a time, so peak memory
+stays flat as projects grow (2,000 interviews took 1.1 GB when the whole tree
+and every text were built in memory first).
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from pathlib import Path
 
 from evalbench.codebook.refi import code_guid, codes_to_refi
 from evalbench.errors import UserError
-from evalbench.refi.archive import write_zip
+from evalbench.refi.archive import zip_writer
 from evalbench.refi.common import (
     EXTENSION_FORMAT,
     EXTENSION_MEMBER,
@@ -72,24 +77,105 @@ def _stamp(el, attr: str, value: str | None) -> None:
         el.set(attr, value)
 
 
-class _Writer:
-    """Builds the project.qde tree and the archive members for one export."""
+class _QdeStream:
+    """Writes project.qde one top-level piece at a time, as lxml pretty-prints the whole tree.
 
-    def __init__(self, project, coder: str | None) -> None:
+    Each piece (``<Users>``, ``<CodeBook>``, one ``<TextSource>``, one
+    ``<Note>``, ...) is serialised inside a stand-in ``<Project>`` with the real
+    attributes (and, for a member of ``<Sources>`` or ``<Notes>``, inside that
+    container), and only its own lines are kept. libxml2 indents a node by its
+    depth alone, so the file is byte for byte what serialising the full tree
+    would give, without ever holding more than one piece. A SHA-256 of the
+    bytes written is kept for the extension member.
+    """
+
+    def __init__(self, fh, root) -> None:
         from lxml import etree
 
         self.E = etree
-        self.project = project
-        self.coder = coder
-        self.root = etree.Element(_q("Project"), nsmap={None: PROJECT_NS})
-        self.ext: dict = {"format": EXTENSION_FORMAT, "version": 1, "sources": {}, "selections": {},
-                          "notes": {}}
-        self.notes: list = []  # (note guid, element)
+        self.fh = fh
+        self.root = root
+        self.sha = hashlib.sha256()
+        self.started = False
+        self.container = None
+
+    def _emit(self, data: bytes) -> None:
+        self.sha.update(data)
+        self.fh.write(data)
+
+    def _serialise(self) -> bytes:
+        """The stand-in tree as text; on the first call the XML declaration and start tag go out too."""
+        text = self.E.tostring(self.root, xml_declaration=not self.started, encoding="utf-8",
+                               pretty_print=True)
+        cut = text.index(b"\n") + 1
+        if not self.started:
+            cut = text.index(b"\n", cut) + 1  # the declaration, then the <Project ...> start tag
+            self._emit(text[:cut])
+            self.started = True
+        return text[cut:]
+
+    def _piece(self, parent, el, lead: bytes, tail: bytes) -> None:
+        parent.append(el)
+        try:
+            text = self._serialise()
+        finally:
+            parent.remove(el)
+        if not (text.startswith(lead) and text.endswith(tail)):
+            raise RuntimeError("lxml laid out project.qde unexpectedly")  # a bug, not a user error
+        self._emit(text[len(lead):len(text) - len(tail)])
+
+    def add(self, el) -> None:
+        """Write a direct child of ``<Project>`` (closing the open container first)."""
+        self.close_container()
+        self._piece(self.root, el, b"", b"</Project>\n")
+
+    def add_to(self, container: str, el) -> None:
+        """Write ``el`` as the next child of the ``<container>`` child of ``<Project>``."""
+        lead = f"  <{container}>\n".encode()
+        if self.container is None or self.container.tag != _q(container):
+            self.close_container()
+            self.container = self.E.SubElement(self.root, _q(container))
+            if self.started:
+                self._emit(lead)
+            else:  # the declaration and start tag come out with the first piece
+                self._piece(self.container, el, b"", f"  </{container}>\n</Project>\n".encode())
+                return
+        self._piece(self.container, el, lead, f"  </{container}>\n</Project>\n".encode())
+
+    def close_container(self) -> None:
+        if self.container is not None:
+            self._emit(f"  </{self.container.tag.rpartition('}')[2]}>\n".encode())
+            self.root.remove(self.container)
+            self.container = None
+
+    def close(self) -> None:
+        """Finish the document (an empty project is one self-closing element, as lxml writes it)."""
+        self.close_container()
+        if self.started:
+            self._emit(b"</Project>\n")
+        else:
+            self._emit(self.E.tostring(self.root, xml_declaration=True, encoding="utf-8", pretty_print=True))
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+class _Writer:
+    """What one export collects while it streams: users, notes, extension data."""
+
+    def __init__(self) -> None:
+        from lxml import etree
+
+        self.E = etree
+        #: Extension member content; ``sources`` holds each source's entry already as JSON text.
+        self.ext: dict = {"format": EXTENSION_FORMAT, "version": 1, "selections": {}, "notes": {}}
+        self.ext_sources: dict[str, str] = {}
+        self.notes: list[tuple] = []  # (guid, title, user guid, created, text), in the order made
         self.users: dict[str, str] = {}
-        self.members: list[tuple[str, bytes]] = []
 
     def sub(self, parent, tag: str, **attrs):
-        el = self.E.SubElement(parent, _q(tag))
+        el = self.E.SubElement(parent, _q(tag)) if parent is not None else self.E.Element(_q(tag))
         for key, value in attrs.items():
             if value is not None:
                 el.set(key, _xml(value))
@@ -102,125 +188,148 @@ class _Writer:
         return found
 
     def note(self, kind: str, key: str, coder: str, text: str, created: str | None, title: str) -> str:
-        """Make a Note (memo) and return its GUID for a NoteRef."""
+        """Keep a Note (memo) for the ``<Notes>`` written after the sources; return its GUID."""
         note_guid = guid("note", f"{kind}:{key}:{coder}")
+        self.notes.append((note_guid, title, self.user(coder), created, text))
+        return note_guid
+
+    def note_element(self, note: tuple):
+        note_guid, title, user_guid, created, text = note
         el = self.E.Element(_q("Note"))
         el.set("guid", note_guid)
         el.set("name", _xml(title))
-        el.set("creatingUser", self.user(coder))
+        el.set("creatingUser", user_guid)
         _stamp(el, "creationDateTime", created)
         self.sub(el, "PlainTextContent").text = _xml(text)
-        self.notes.append(el)
-        return note_guid
+        return el
+
+    def extension(self, qde_sha256: str) -> bytes:
+        """evalbench.json, exactly as ``json.dumps(..., sort_keys=True)`` of the whole dict would write it."""
+        values = {**{k: _dumps(v) for k, v in self.ext.items()}, "qde_sha256": _dumps(qde_sha256),
+                  "sources": "{" + ",".join(f"{_dumps(g)}:{entry}" for g, entry in sorted(self.ext_sources.items()))
+                  + "}"}
+        return ("{" + ",".join(f"{_dumps(k)}:{values[k]}" for k in sorted(values)) + "}").encode()
 
 
 def export_qdpx(project, out: str | Path, *, coder: str | None = None, progress: Progress | None = None,
                 cancel: threading.Event | None = None) -> dict:
     """Write ``project`` (or one coder's work) to ``out``; returns counts of what was written.
 
-    Nothing is written when the export fails or is cancelled.
+    Streams: project.qde is written piece by piece into its archive member, one
+    document's codings at a time, and then each source text is read and written
+    on its own, so memory does not grow with the project. The archive is built
+    in a temporary file beside ``out`` and renamed into place at the end:
+    nothing is written when the export fails or is cancelled.
     """
     from lxml import etree
 
     from evalbench import __version__
 
     out = Path(out)
-    w = _Writer(project, coder)
-    root = w.root
+    w = _Writer()
+    root = etree.Element(_q("Project"), nsmap={None: PROJECT_NS})
     root.set("name", _xml(project.name))
     root.set("origin", f"evalbench {__version__}")
     _stamp(root, "creationDateTime", project.meta("created_at"))
 
-    docs = project.documents(with_text=True)
+    conn = project.conn
+    docs = project.documents()
     codes = [_xml_code(c) for c in project.codes()]
-    codings = project.codings(coder=coder)
     where, args = ("WHERE coder = ?", (coder,)) if coder else ("", ())
-    memos = project.conn.execute(_MEMO_SQL.format(where=where), args).fetchall()
+    memos = conn.execute(_MEMO_SQL.format(where=where), args).fetchall()
+    n_codings = conn.execute(f"SELECT count(*) FROM codings {where}", args).fetchone()[0]
     for name in ([coder] if coder else project.coders()):
         w.user(name)
-    for c in codings:
-        w.user(c.coder)
+    for (name,) in conn.execute(f"SELECT DISTINCT coder FROM codings {where}", args):
+        w.user(name)
     for m in memos:
         w.user(m[2])
-
-    users_el = w.sub(root, "Users")
-    codebook_el = w.sub(root, "CodeBook")
-    codes_el = w.sub(codebook_el, "Codes")
-    codes_to_refi(codes, codes_el)
-    if any(c.valence in VALENCE_CODES for c in codings):
-        _valence_group(w, codes_el)
-    if not len(codes_el):
-        root.remove(codebook_el)
-    code_els = {el.get("guid"): el for el in codes_el.iter(_q("Code"))}
-    code_guids = {c.id: code_guid(c) for c in codes}
-
-    _cases(w, project.participants(), docs)
-    turns_by_doc: dict[int, list] = defaultdict(list)
-    for t in project.turns():
-        turns_by_doc[t.document_id].append(t)
-    roles: dict[int, dict] = defaultdict(dict)
-    for s in project.speakers():
-        roles[s.document_id][s.label or ""] = [s.role, s.role_source]
+    has_valence = conn.execute(
+        f"SELECT 1 FROM codings WHERE valence IN ({', '.join('?' * len(VALENCE_CODES))})"
+        + (" AND coder = ?" if coder else "") + " LIMIT 1", (*VALENCE_CODES, *args)).fetchone()
     memo_by_target: dict[tuple[str, str], list] = defaultdict(list)
     for m in memos:
         memo_by_target[(m[0], m[1])].append(m)
-    codings_by_doc: dict[int, list] = defaultdict(list)
-    for c in codings:
-        codings_by_doc[c.document_id].append(c)
+    turn_memos = {target: (rank, items) for rank, ((kind, target), items) in enumerate(memo_by_target.items())
+                  if kind == "turn"}
+    roles: dict[int, dict] = defaultdict(dict)
+    for s in project.speakers():
+        roles[s.document_id][s.label or ""] = [s.role, s.role_source]
+    participants = project.participants()
 
-    sources_el = w.sub(root, "Sources") if docs else None
-    for done, doc in enumerate(docs):
-        if cancel is not None and cancel.is_set():
-            raise UserError(f"{out.name}: export cancelled; nothing written")
-        if progress:
-            progress(done, len(docs), doc.name)
-        _source(w, sources_el, doc, codings_by_doc[doc.id], turns_by_doc[doc.id], roles[doc.id],
-                memo_by_target, code_guids)
+    codebook_el = w.sub(None, "CodeBook")
+    codes_el = w.sub(codebook_el, "Codes")
+    codes_to_refi(codes, codes_el)
+    if has_valence:
+        _valence_group(w, codes_el)
+    code_els = {el.get("guid"): el for el in codes_el.iter(_q("Code"))}
+    code_guids = {c.id: code_guid(c) for c in codes}
+    for (kind, target_id), items in sorted(memo_by_target.items()):
+        if kind == "code" and target_id in code_guids:
+            for _, _, who, _, _ in items:
+                _insert_noteref(w, code_els[code_guids[target_id]], _note_guid("code", target_id, who))
+
+    total = 2 * len(docs)
+    with zip_writer(out) as zw:
+        with zw.member("project.qde") as fh:
+            qde = _QdeStream(fh, root)
+            users_el = w.sub(None, "Users")
+            for name, user_guid in sorted(w.users.items()):
+                w.sub(users_el, "User", guid=user_guid, name=name)
+            if len(users_el):
+                qde.add(users_el)
+            if len(codes_el):
+                qde.add(codebook_el)
+            for el in _cases(w, participants, docs):
+                qde.add(el)
+            for done, doc in enumerate(docs):
+                _check(cancel, out)
+                if progress:
+                    progress(done, total, doc.name)
+                qde.add_to("Sources", _source(w, doc, project.codings(document_id=doc.id, coder=coder),
+                                              project.turns(doc.id), roles[doc.id], memo_by_target,
+                                              turn_memos, code_guids))
+            project_refs = _closing_notes(w, memo_by_target, code_guids)
+            for note in w.notes:
+                qde.add_to("Notes", w.note_element(note))
+            for ref in project_refs:
+                qde.add(w.sub(None, "NoteRef", targetGUID=ref))
+            qde.close()
+        for done, doc in enumerate(docs, start=len(docs)):
+            _check(cancel, out)
+            if progress:
+                progress(done, total, f"{doc.name} (text)")
+            zw.add(f"sources/{guid('source', doc.sha256)}.txt", (project.document_text(doc.id) or "").encode())
+        zw.add(EXTENSION_MEMBER, w.extension(qde.sha.hexdigest()))
     if progress:
-        progress(len(docs), len(docs), "writing archive")
+        progress(total, total, "done")
+    return {"sources": len(docs), "codes": len(codes), "codings": n_codings,
+            "users": len(w.users), "cases": len(participants), "notes": len(w.notes)}
 
+
+def _check(cancel: threading.Event | None, out: Path) -> None:
+    if cancel is not None and cancel.is_set():
+        raise UserError(f"{out.name}: export cancelled; nothing written")
+
+
+def _note_guid(kind: str, key: str, coder: str) -> str:
+    return guid("note", f"{kind}:{key}:{coder}")
+
+
+def _closing_notes(w: _Writer, memo_by_target, code_guids) -> list[str]:
+    """Notes on the project, codes and matrix cells (after the sources' own); returns the project's refs."""
     project_refs = []
     for (kind, _), items in sorted(memo_by_target.items()):
         for _, target_id, who, text, created in items:
             if kind == "project":
                 project_refs.append(w.note("project", "", who, text, created, f"Project memo by {who}"))
             elif kind == "code" and target_id in code_guids:
-                ref = w.note("code", target_id, who, text, created, f"Memo on code {target_id} by {who}")
-                _insert_noteref(w, code_els[code_guids[target_id]], ref)
+                w.note("code", target_id, who, text, created, f"Memo on code {target_id} by {who}")
             elif kind == "cell":
                 ref = w.note("cell", target_id, who, text, created, f"Memo on matrix cell {target_id} by {who}")
                 w.ext["notes"][ref] = {"target_type": "cell", "target_id": target_id}
             # document, turn and coding memos were written with their source
-
-    for name, user_guid in sorted(w.users.items()):
-        w.sub(users_el, "User", guid=user_guid, name=name)
-    if not len(users_el):
-        root.remove(users_el)
-    if w.notes:
-        w.sub(root, "Notes").extend(w.notes)
-    for ref in project_refs:
-        w.sub(root, "NoteRef", targetGUID=ref)
-    _order_children(w, root)
-
-    qde = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
-    w.ext["qde_sha256"] = hashlib.sha256(qde).hexdigest()
-    ext = json.dumps(w.ext, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    members = [("project.qde", qde), *w.members, (EXTENSION_MEMBER, ext.encode())]
-    write_zip(out, members)
-    return {"sources": len(docs), "codes": len(codes), "codings": len(codings),
-            "users": len(w.users), "cases": len(project.participants()), "notes": len(w.notes)}
-
-
-_ORDER = ["Users", "CodeBook", "Variables", "Cases", "Sources", "Notes", "Links", "Sets", "Graphs",
-          "Description", "NoteRef"]
-
-
-def _order_children(w: _Writer, root) -> None:
-    """Put the Project's children in the order the XSD requires."""
-    rank = {_q(n): i for i, n in enumerate(_ORDER)}
-    kids = sorted(root, key=lambda el: rank.get(el.tag, len(rank)))
-    for el in kids:
-        root.append(el)
+    return project_refs
 
 
 def _insert_noteref(w: _Writer, el, note_guid: str) -> None:
@@ -244,20 +353,23 @@ def _valence_group(w: _Writer, codes_el) -> None:
         w.sub(el, "Description").text = f"evalbench valence: {valence}"
 
 
-def _cases(w: _Writer, participants, docs) -> None:
+def _cases(w: _Writer, participants, docs) -> list:
+    """The ``<Variables>`` and ``<Cases>`` elements (participants and their attributes), if any."""
     if not participants:
-        return
+        return []
+    out = []
     names = sorted({name for p in participants for name in p.attributes})
     var_guids = {name: guid("variable", name) for name in names}
     if names:
-        variables = w.sub(w.root, "Variables")
+        variables = w.sub(None, "Variables")
         for name in names:
             w.sub(variables, "Variable", guid=var_guids[name], name=name, typeOfVariable="Text")
+        out.append(variables)
     docs_of: dict[str, list] = defaultdict(list)
     for d in docs:
         if d.participant:
             docs_of[d.participant].append(d)
-    cases = w.sub(w.root, "Cases")
+    cases = w.sub(None, "Cases")
     for p in participants:
         case = w.sub(cases, "Case", guid=guid("case", p.label), name=p.label)
         for name in sorted(p.attributes):
@@ -266,19 +378,19 @@ def _cases(w: _Writer, participants, docs) -> None:
             w.sub(value, "TextValue").text = _xml(p.attributes[name] or "")
         for d in docs_of[p.label]:
             w.sub(case, "SourceRef", targetGUID=guid("source", d.sha256))
+    return [*out, cases]
 
 
-def _source(w: _Writer, sources_el, doc, codings, turns, roles, memo_by_target, code_guids) -> None:
+def _source(w: _Writer, doc, codings, turns, roles, memo_by_target, turn_memos, code_guids):
+    """One ``<TextSource>`` with its selections and memo refs; its extension entry goes into ``w``."""
     source_guid = guid("source", doc.sha256)
-    el = w.sub(sources_el, "TextSource", guid=source_guid, name=doc.name,
-               plainTextPath=f"internal://{source_guid}.txt")
+    el = w.sub(None, "TextSource", guid=source_guid, name=doc.name, plainTextPath=f"internal://{source_guid}.txt")
     _stamp(el, "creationDateTime", doc.imported_at)
-    w.members.append((f"sources/{source_guid}.txt", (doc.text or "").encode("utf-8")))
-    w.ext["sources"][source_guid] = {
+    w.ext_sources[source_guid] = _dumps({
         # the file name only: the folder it was imported from names the user and their machine
         "sha256": doc.sha256, "format": doc.format, "path": Path(doc.path).name if doc.path else doc.path,
         "metadata": doc.metadata,
-        "turns": [[t.start, t.end, t.speaker, t.time] for t in turns], "roles": roles}
+        "turns": [[t.start, t.end, t.speaker, t.time] for t in turns], "roles": roles})
 
     selections = []  # (start, end, sort key, element)
     seen: dict[str, int] = defaultdict(int)
@@ -306,23 +418,22 @@ def _source(w: _Writer, sources_el, doc, codings, turns, roles, memo_by_target, 
         if extra:
             w.ext["selections"][sel_guid] = extra
         selections.append((c.start, c.end, key, sel))
-    by_id = {str(t.id): t for t in turns}
-    for (kind, target), items in memo_by_target.items():
-        if kind == "turn" and target in by_id:
-            t = by_id[target]
-            key = f"{doc.sha256}:turn:{t.seq}"
-            sel = w.E.Element(_q("PlainTextSelection"))
-            sel_guid = guid("selection", key)
-            for attr, value in (("guid", sel_guid), ("name", f"Turn {t.seq}"), ("startPosition", t.start),
-                                ("endPosition", t.end)):
-                sel.set(attr, str(value))
-            for _, _, who, text, created in items:
-                w.sub(sel, "NoteRef", targetGUID=w.note("turn", key, who, text, created,
-                                                         f"Memo on {doc.name} turn {t.seq} by {who}"))
-            w.ext["selections"][sel_guid] = {"turn_memo": True}
-            selections.append((t.start, t.end, key, sel))
+    memoed = sorted((turn_memos[str(t.id)], t) for t in turns if str(t.id) in turn_memos)
+    for (_, items), t in memoed:
+        key = f"{doc.sha256}:turn:{t.seq}"
+        sel = w.E.Element(_q("PlainTextSelection"))
+        sel_guid = guid("selection", key)
+        for attr, value in (("guid", sel_guid), ("name", f"Turn {t.seq}"), ("startPosition", t.start),
+                            ("endPosition", t.end)):
+            sel.set(attr, str(value))
+        for _, _, who, text, created in items:
+            w.sub(sel, "NoteRef", targetGUID=w.note("turn", key, who, text, created,
+                                                     f"Memo on {doc.name} turn {t.seq} by {who}"))
+        w.ext["selections"][sel_guid] = {"turn_memo": True}
+        selections.append((t.start, t.end, key, sel))
     for *_, sel in sorted(selections, key=lambda s: s[:3]):
         el.append(sel)
     for _, _, who, text, created in memo_by_target.get(("document", str(doc.id)), []):
         w.sub(el, "NoteRef", targetGUID=w.note("document", doc.sha256, who, text, created,
                                                f"Memo on {doc.name} by {who}"))
+    return el

@@ -1,0 +1,122 @@
+"""Streaming .qdpx export: same bytes as a whole-tree build, bounded memory, never a half-written file."""
+
+from __future__ import annotations
+
+import threading
+import tracemalloc
+import zipfile
+
+import pytest
+from lxml import etree
+
+from evalbench.errors import UserError
+from evalbench.model import Code
+from evalbench.project import Project
+from tests.conftest import make_parsed
+from tests.test_refi_roundtrip import rich  # noqa: F401  (the fixture)
+
+
+def _qde(path) -> bytes:
+    with zipfile.ZipFile(path) as zf:
+        return zf.read("project.qde")
+
+
+def _whole_tree(qde: bytes) -> bytes:
+    """What serialising the complete project.qde tree at once (the old exporter) writes."""
+    root = etree.fromstring(qde, etree.XMLParser(remove_blank_text=True))
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+
+
+@pytest.mark.parametrize("coder", [None, "sam"])
+def test_streamed_project_qde_is_exactly_the_whole_tree_layout(rich, tmp_path, coder):  # noqa: F811
+    out = tmp_path / "study.qdpx"
+    rich.export_qdpx(out, coder=coder)
+    qde = _qde(out)
+    assert b"<Sources>" in qde and (coder or b"<Notes>" in qde)  # containers written piece by piece
+    assert qde == _whole_tree(qde)
+
+
+def test_stream_starting_with_a_container_matches_the_whole_tree():
+    import io
+
+    from evalbench.refi.common import PROJECT_NS
+    from evalbench.refi.qdpx_export import _QdeStream
+
+    def el(tag, **attrs):
+        e = etree.Element(f"{{{PROJECT_NS}}}{tag}", **attrs)
+        etree.SubElement(e, f"{{{PROJECT_NS}}}PlainTextContent").text = "line one\nline «two»"
+        return e
+
+    root = etree.Element(f"{{{PROJECT_NS}}}Project", nsmap={None: PROJECT_NS}, name="a\nb")
+    buf = io.BytesIO()
+    stream = _QdeStream(buf, root)
+    for tag, name in (("Sources", "s1"), ("Sources", "s2"), ("Notes", "n1")):
+        stream.add_to(tag, el("TextSource" if tag == "Sources" else "Note", name=name))
+    stream.add(etree.Element(f"{{{PROJECT_NS}}}NoteRef", targetGUID="x"))
+    stream.close()
+    assert buf.getvalue() == _whole_tree(buf.getvalue())
+    assert buf.getvalue().count(b"<Sources>") == 1
+
+
+def test_an_empty_project_is_one_self_closing_element(tmp_path):
+    proj = Project.init(tmp_path / "empty.evb", coder="alex")
+    proj.export_qdpx(tmp_path / "empty.qdpx")
+    qde = _qde(tmp_path / "empty.qdpx")
+    assert qde == _whole_tree(qde)
+    proj.close()
+
+
+def test_cancelling_midway_keeps_the_previous_file_and_leaves_no_part_file(rich, tmp_path):  # noqa: F811
+    out = tmp_path / "study.qdpx"
+    rich.export_qdpx(out)
+    before = out.read_bytes()
+    rich.add_coding(rich.document("p02.txt").id, 0, 5, "inner")  # the next export would differ
+    cancel = threading.Event()
+
+    def progress(done, total, message):
+        if done == 2:  # project.qde half written
+            cancel.set()
+
+    with pytest.raises(UserError, match="cancelled"):
+        rich.export_qdpx(out, progress=progress, cancel=cancel)
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if "qdpx" in p.name) == ["study.qdpx"]
+
+
+def test_a_failure_while_writing_texts_leaves_no_file(rich, tmp_path, monkeypatch):  # noqa: F811
+    calls = []
+
+    def failing_text(document_id):
+        calls.append(document_id)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return Project.document_text(rich, document_id)
+
+    monkeypatch.setattr(rich, "document_text", failing_text)
+    with pytest.raises(OSError, match="No space"):
+        rich.export_qdpx(tmp_path / "study.qdpx")
+    assert [p.name for p in tmp_path.iterdir() if "qdpx" in p.name] == []
+
+
+def test_export_holds_one_document_text_at_a_time(tmp_path):
+    """Memory does not grow with the texts: the traced peak stays far below their total size."""
+    proj = Project.init(tmp_path / "big.evb", coder="alex")
+    proj.add_codes([Code(id="a", name="A")])
+    sentence = "We had no protected time for the case reviews, so the huddles slipped. "
+    total = 0
+    for i in range(12):
+        doc = proj.add_document(make_parsed(f"p{i:02d}.txt", [("Interviewer", "What got in the way?"),
+                                                               (f"P{i}", sentence * 4000)]))
+        total += len(proj.document_text(doc))
+        proj.add_coding(doc, 30, 90, "a", memo="quote")
+    tracemalloc.start()
+    try:
+        proj.export_qdpx(tmp_path / "big.qdpx")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert total > 3_000_000
+    assert peak < total / 3, f"export traced {peak / 1e6:.1f} MB for {total / 1e6:.1f} MB of text"
+    with zipfile.ZipFile(tmp_path / "big.qdpx") as zf:
+        assert len([n for n in zf.namelist() if n.startswith("sources/")]) == 12
+    proj.close()
