@@ -72,11 +72,11 @@ def test_valence_from_cues(text, expected):
 
 
 def test_valence_reads_the_sentence_with_the_evidence():
-    text = "The leaders were great. We had no protected time."
+    text = "The leaders were great and supportive. We had no protected time."
     at_leaders = (4, 11)
     assert suggest_valence(text, [at_leaders]) == "facilitator"
     assert suggest_valence(text, [(text.index("protected"), len(text) - 1)]) == "barrier"
-    assert cue_counts(text) == (1, 1)
+    assert cue_counts(text) == (1, 1.5)  # generic praise ("great") counts half
 
 
 def test_valence_falls_back_to_the_coders_habit():

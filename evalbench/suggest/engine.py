@@ -145,7 +145,6 @@ class Suggester:
         by_model = self.model is not None and m >= MODEL_FLOOR
         source = ("rules+model" if hit and by_model else "rules" if hit else "model")
         evidence = list(hit.evidence) if hit else []
-        spans = list(hit.spans) if hit else []
         if by_model:
             for key in self.model.lexicon.get(code_id, ()):  # most typical first
                 if len(evidence) >= MAX_EVIDENCE:
@@ -153,10 +152,12 @@ class Suggester:
                 found = first.get(key)
                 if found and found[0] not in evidence:
                     evidence.append(found[0])
-                    spans.append((found[1], found[1] + len(found[0])))
         valence = None
         if with_valence and self.codes[code_id].valence_applies:
-            valence = suggest_valence(doc.user_data["text"], spans, (history or {}).get(code_id))
+            # Valence is read around the keyword matches only: the model's evidence words are
+            # common words spread over the turn ("hour", "case") and would pick sentences at random.
+            valence = suggest_valence(doc.user_data["text"], list(hit.spans) if hit else [],
+                                      (history or {}).get(code_id))
         model, version = self._provenance(source)
         return Candidate(code_id, round(score, 4), source, tuple(evidence[:MAX_EVIDENCE]), valence,
                          model, version)

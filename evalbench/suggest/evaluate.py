@@ -18,7 +18,8 @@ among the top three). Per-code precision, recall and F1 compare the codes a
 coder would be shown (top three at or above the threshold; the baseline
 always shows three) with the turn's codes; ``macro_f1`` averages F1 over codes
 that occur in the human coding. Uncoded turns are not scored, so false
-alarms on them are not counted.
+alarms on them are not counted. ``valence`` compares the suggested valence
+with the coders' own (:func:`valence_agreement`).
 """
 
 from __future__ import annotations
@@ -137,4 +138,61 @@ def evaluate_project(project, *, coder: str | None = None, folds: int = 5,
         progress(folds, folds, "done")
     return {"coder": coder, "folds": folds, "turns": len(items), "threshold": threshold,
             "pipeline": pipeline.name, "codes_coded": len(set().union(*gold)),
-            "methods": {m: ranking_metrics(gold, ranked[m], shown[m]) for m in METHODS}}
+            "methods": {m: ranking_metrics(gold, ranked[m], shown[m]) for m in METHODS},
+            "valence": valence_agreement(project, coder=coder)}
+
+
+VALENCES = ("barrier", "facilitator", "mixed")
+
+
+def valence_agreement(project, *, coder: str | None = None) -> dict:
+    """How often the cue words give the valence a human coder chose (no coder habits used).
+
+    Each human coding marked barrier, facilitator or mixed is read three
+    ways: ``passage``, its own coded words; ``turn``, the whole participant
+    turn that holds it (what a suggestion without keyword evidence reads);
+    ``turn_habit``, the turn plus the coder's habit for the code learned from
+    their *other* codings (leave one out), as a suggestion is made.
+    ``accuracy`` counts "no valence" as a miss; ``covered`` is the share where
+    something was suggested, ``accuracy_covered`` the accuracy there.
+    """
+    from evalbench.suggest import data
+    from evalbench.suggest.valence import suggest_valence
+
+    conn = project.conn
+    sql = ("SELECT d.text, c.start, c.\"end\", c.valence, c.coder, c.code_id, "
+           "(SELECT t.start FROM turns t WHERE t.document_id = c.document_id AND t.start <= c.start "
+           " AND t.\"end\" > c.start), "
+           "(SELECT t.\"end\" FROM turns t WHERE t.document_id = c.document_id AND t.start <= c.start "
+           " AND t.\"end\" > c.start) "
+           "FROM codings c JOIN documents d ON d.id = c.document_id "
+           f"WHERE c.origin IN {data._ORIGINS_SQL} AND c.valence IN ('barrier', 'facilitator', 'mixed')")
+    args: tuple = ()
+    if coder:
+        sql += " AND c.coder = ?"
+        args = (coder,)
+    rows = conn.execute(sql, args).fetchall()
+    habits: dict[tuple[str, str], Counter] = {}
+    for *_, gold, who, code_id, _, _ in rows:
+        habits.setdefault((who, code_id), Counter())[gold] += 1
+    scores = {"passage": Counter(), "turn": Counter(), "turn_habit": Counter()}
+    confusion: Counter = Counter()
+    n = 0
+    for text, start, end, gold, who, code_id, t_start, t_end in rows:
+        n += 1
+        turn = text[t_start:t_end] if t_start is not None else text[start:end]
+        others = habits[(who, code_id)] - Counter({gold: 1})
+        readings = {"passage": (text[start:end], None), "turn": (turn, None), "turn_habit": (turn, others)}
+        for name, (passage, history) in readings.items():
+            found = suggest_valence(passage, history=history)
+            scores[name]["covered"] += found is not None
+            scores[name]["correct"] += found == gold
+            if name == "passage":
+                confusion[(gold, found or "none")] += 1
+    out = {"coder": coder, "codings": n}
+    for name, c in scores.items():
+        out[name] = {"accuracy": round(_ratio(c["correct"], n), 4),
+                     "covered": round(_ratio(c["covered"], n), 4),
+                     "accuracy_covered": round(_ratio(c["correct"], c["covered"]), 4)}
+    out["confusion"] = {f"{g}->{f}": k for (g, f), k in sorted(confusion.items())}
+    return out
