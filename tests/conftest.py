@@ -84,3 +84,21 @@ def project(tmp_path) -> Project:
     ]), roles)
     yield proj
     proj.close()
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory) -> Path:
+    """The demo project (14 synthetic interviews, CFIR 2.0, coders alex and sam), built once."""
+    from evalbench.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.evb"
+    build_demo(path)
+    return path
+
+
+@pytest.fixture
+def demo(demo_file, tmp_path) -> Path:
+    """A private copy of the demo project file, for a test that changes it."""
+    import shutil
+
+    return Path(shutil.copy(demo_file, tmp_path / "demo.evb"))

@@ -1,0 +1,100 @@
+"""`evalbench ratings`: proposals beside confirmed ratings, setting one, and undoing it."""
+
+from __future__ import annotations
+
+import json
+
+import docx
+from click.testing import CliRunner
+
+from evalbench.cli import main
+from evalbench.project import Project
+
+PRIORITY = "cfir2.inner.relative_priority"
+NORTH = "Northfield General"
+
+
+def run(*args: str, ok: bool = True):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert "Traceback" not in result.output, result.output
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+def rows(path, *args) -> list[dict]:
+    return json.loads(run("ratings", path, *args, "--json").stdout)
+
+
+def test_propose_lists_what_the_core_proposes(demo):
+    proposed = rows(demo, "--scope", "site", "--propose")
+    with Project.open(demo) as proj:
+        table = proj.propose_ratings("site")
+    expected = table[table["proposed"] != "M"]
+    assert [(r["code_id"], r["scope_value"], r["proposed"]) for r in proposed] == \
+        list(zip(expected["code_id"], expected["scope_value"], expected["proposed"], strict=True))
+    north = next(r for r in proposed if r["code_id"] == PRIORITY and r["scope_value"] == NORTH)
+    assert (north["proposed"], north["rating"], north["confirmed"]) == ("-2", None, False)
+    assert north["rationale"].startswith("9 barrier and 0 facilitator codings from 2 participant(s)")
+    everything = rows(demo, "--scope", "site", "--propose", "--all")
+    assert len(everything) == len(table) == 48 * 3
+    assert rows(demo, "--scope", "site") == []  # nothing confirmed yet
+
+
+def test_set_confirms_a_rating_shown_beside_the_proposal_and_undo_removes_it(demo):
+    done = run("ratings", "set", demo, PRIORITY, "site", NORTH, "-1", "--rationale", "leaders protected time",
+               "--coder", "alex")
+    assert done.stdout == f"Rated {PRIORITY} for site {NORTH}: -1 (proposed -2)\n"
+    confirmed = rows(demo, "--scope", "site", "--coder", "alex")
+    assert [(r["code_id"], r["scope_value"], r["proposed"], r["rating"], r["confirmed"], r["your_rationale"])
+            for r in confirmed] == [(PRIORITY, NORTH, "-2", "-1", True, "leaders protected time")]
+    table = run("ratings", "show", demo, "--scope", "site", "--coder", "alex").stdout.splitlines()
+    assert table[1].split()[:5] == ["Relative", "Priority", "Northfield", "General", "-2"]
+    assert "-1!" in table[1] and "(yours: leaders protected time)" in table[1]
+    assert rows(demo, "--scope", "site", "--coder", "sam") == []  # ratings are the coder's own
+
+    assert run("undo", demo, "--coder", "alex").stdout == f"Undid: Rate {PRIORITY} for site {NORTH}\n"
+    assert rows(demo, "--scope", "site", "--coder", "alex") == []
+
+
+def test_the_word_export_shows_the_confirmed_rating(demo, tmp_path, monkeypatch):
+    """Table 2 holds the ratings of the coder running the export (here alex, from the environment)."""
+    monkeypatch.setenv("EVALBENCH_CODER", "alex")
+    run("ratings", "set", demo, PRIORITY, "site", NORTH, "+1")
+    run("export", demo, "-o", tmp_path / "t.docx")
+    table = docx.Document(str(tmp_path / "t.docx")).tables[1]
+    header = [c.text for c in table.rows[0].cells]
+    row = next(r for r in table.rows if r.cells[0].text == "Relative Priority")
+    assert row.cells[header.index(NORTH)].text == "+1"
+
+
+def test_ratings_by_participant_spellings_and_removal(demo):
+    code = "cfir2.inner.culture"
+    assert run("ratings", "set", demo, code, "participant", "P03", "2", "--coder", "alex").stdout.startswith(
+        f"Rated {code} for participant P03: +2")
+    run("ratings", "set", demo, code, "participant", "P04", "x", "--coder", "alex")
+    assert [(r["scope_value"], r["rating"]) for r in rows(demo, "--coder", "alex")] == [("P03", "+2"), ("P04", "X")]
+    assert run("ratings", "set", demo, code, "participant", "P03", "none", "--coder", "alex").stdout == \
+        f"Removed the rating of {code} for participant P03\n"
+    assert run("ratings", "set", demo, code, "participant", "P03", "none", "--coder", "alex").stdout.startswith(
+        "You have no rating")
+    assert [r["scope_value"] for r in rows(demo, "--coder", "alex")] == ["P04"]
+
+
+def test_bad_ratings_are_one_line_errors_and_change_nothing(demo):
+    for args, says in [
+        ((PRIORITY, "site", NORTH, "7"), "rating must be one of -2, -1, 0, +1, +2, X, M or none, not '7'"),
+        ((PRIORITY, "site", "Nowhere", "-1"), "no site 'Nowhere' (sites: Northfield General, Riverside"),
+        (("cfir2.nope", "site", NORTH, "-1"), "no code 'cfir2.nope'"),
+    ]:
+        result = run("ratings", "set", demo, *args, "--coder", "alex", ok=False)
+        assert result.exit_code == 1 and result.output.count("\n") == 1 and says in result.output, result.output
+    with Project.open(demo, coder="alex") as proj:
+        assert proj.ratings() == [] and proj.undo_label() == "Code from codings.csv (657 codings)"
+
+
+def test_site_ratings_without_sites_say_so(project):
+    project.close()
+    result = run("ratings", project.path, "--scope", "site", ok=False)
+    assert result.exit_code == 1
+    assert result.output == "evalbench: no participant has a 'site' attribute (add one in participants.csv)\n"
