@@ -2,11 +2,12 @@
 
 One row per code: name, definition, inclusion, exclusion, example. Top-level
 codes (CFIR domains) become section rows spanning the table; deeper codes are
-indented under their parent.
+indented under their parent. Both are byte-identical for the same codebook.
 """
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from evalbench.codebook.model import Codebook
@@ -77,6 +78,7 @@ def write_codebook_docx(book: Codebook, path: str | Path) -> None:
 
     from evalbench.codebook.files import atomic_write
     from evalbench.export.docx_style import keep_row_together, repeat_header, shade
+    from evalbench.ooxml import UNDATED, deterministic_package
 
     document = docx.Document()
     section = document.sections[0]
@@ -137,15 +139,11 @@ def write_codebook_docx(book: Codebook, path: str | Path) -> None:
         if values[4]:
             cells[4].paragraphs[0].runs[0].italic = True
 
-    props = document.core_properties  # python-docx's template says "python-docx"; say nothing instead
-    props.author = props.last_modified_by = props.comments = ""
-    props.title = _title(book)
-
-    import io
-
     buf = io.BytesIO()
     document.save(buf)
-    atomic_write(path, buf.getvalue())
+    # python-docx stamps "python-docx", the time and the zip entry dates: replace them, so that
+    # the same codebook gives the same bytes (a codebook has no date of its own)
+    atomic_write(path, deterministic_package(buf.getvalue(), title=_title(book), stamp=UNDATED))
 
 
 def write_codebook_markdown(book: Codebook, path: str | Path) -> None:

@@ -3,7 +3,7 @@
 :func:`export` is what ``Project.export`` and ``evalbench export`` call. Each
 format builds its bytes in memory and the file is written atomically, so a
 failed or cancelled export leaves nothing half-written. Office files are
-deterministic for the same project (see :mod:`evalbench.export.common`).
+deterministic for the same project (see :mod:`evalbench.ooxml`).
 """
 
 from __future__ import annotations

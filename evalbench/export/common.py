@@ -1,19 +1,13 @@
-"""What every export shares: safe spreadsheet cells, excerpt rows, deterministic packages, progress.
+"""What every export shares: safe spreadsheet cells, excerpt rows, the export timestamp, progress.
 
-Office files (docx, xlsx) are zip packages whose entries carry timestamps and
-whose core properties name an author and dates. So that the same project gives
-the same file, and no login name leaks into a shared report, packages are
-rewritten with fixed entry times and explicit core properties: no author, the
-project's name as title, and as dates the time of the project's last coding.
+Office files (docx, xlsx) are made deterministic by :mod:`evalbench.ooxml`,
+with the project's name as title and, as dates, :func:`export_timestamp`.
 """
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Callable
 from threading import Event
-from xml.sax.saxutils import escape
 
 from evalbench.errors import UserError
 
@@ -58,36 +52,6 @@ def export_timestamp(project) -> str:
     stamp = (row[0] if row else None) or project.meta("created_at") or "2000-01-01T00:00:00Z"
     stamp = stamp.replace("+00:00", "Z")
     return stamp if stamp.endswith("Z") else stamp[:19] + "Z"
-
-
-def core_xml(title: str, stamp: str) -> bytes:
-    """docProps/core.xml with a title, dates, and no author."""
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
-        ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"'
-        ' xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{escape(title)}</dc:title><dc:creator></dc:creator>"
-        "<cp:lastModifiedBy></cp:lastModifiedBy><cp:revision>1</cp:revision>"
-        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
-        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
-        "</cp:coreProperties>").encode()
-
-
-def deterministic_package(data: bytes, *, title: str, stamp: str) -> bytes:
-    """Rewrite an Office zip package: fixed entry times, sorted-stable order, our core properties."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            payload = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                payload = core_xml(title, stamp)
-            entry = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            dst.writestr(entry, payload)
-    return out.getvalue()
 
 
 def excerpt_columns(frame) -> list[str]:

@@ -8,7 +8,7 @@ shaded cells; optionally the codebook appendix (built by
 :mod:`evalbench.codebook.appendix`, copied in, so there is one appendix
 writer). All tables use the named style of :mod:`evalbench.export.docx_style`.
 The content depends only on the project: no dates or user names in the body,
-and the core properties are set explicitly (see :mod:`evalbench.export.common`).
+and the core properties are set explicitly (see :mod:`evalbench.ooxml`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from __future__ import annotations
 import io
 
 from evalbench.export import docx_style as ds
-from evalbench.export.common import Steps, deterministic_package, export_timestamp
+from evalbench.export.common import Steps, export_timestamp
 from evalbench.export.summary import study_summary
+from evalbench.ooxml import deterministic_package
 
 THEME_HEADER = ("Domain", "Construct or theme", "Barrier/ Facilitator", "n participants (roles)",
                 "Exemplar quotes (participant ID)")
