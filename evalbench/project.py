@@ -31,8 +31,18 @@ from evalbench.team.facade import TeamFacade
 
 
 def default_coder() -> str:
-    """The coder name used when none is given: $EVALBENCH_CODER, else the login name."""
-    return os.environ.get("EVALBENCH_CODER") or getpass.getuser() or "coder"
+    """The coder name used when none is given and no project remembers one."""
+    return choose_coder(None, None)
+
+
+def choose_coder(given: str | None, remembered: str | None) -> str:
+    """Who is coding: ``--coder`` > $EVALBENCH_CODER > the coder remembered in the project > login name.
+
+    A project file travels between team members, so the name it remembers
+    must not override the one a person set for themselves in their shell.
+    """
+    return (given or os.environ.get("EVALBENCH_CODER") or remembered or getpass.getuser()
+            or "coder")
 
 
 class Project(ImportFacade, CodebookFacade, SuggestFacade, RefiFacade, AnalysisFacade, TeamFacade):
@@ -47,7 +57,7 @@ class Project(ImportFacade, CodebookFacade, SuggestFacade, RefiFacade, AnalysisF
     def __init__(self, path: Path, conn: sqlite3.Connection, coder: str | None = None) -> None:
         self.path = Path(path)
         self.conn = conn
-        self._coder = coder or self.meta("last_coder") or default_coder()
+        self._coder = choose_coder(coder, self.meta("last_coder"))
 
     # --- lifecycle -------------------------------------------------------
     @classmethod

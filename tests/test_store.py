@@ -236,7 +236,8 @@ def test_the_suite_refuses_network_connections():
         socket.create_connection(("192.0.2.1", 80), timeout=0.1)
 
 
-def test_the_coder_given_at_init_is_remembered(tmp_path):
+def test_the_coder_given_at_init_is_remembered(tmp_path, monkeypatch):
+    monkeypatch.delenv("EVALBENCH_CODER")  # $EVALBENCH_CODER would win (see test_coder_precedence.py)
     path = tmp_path / "s.evb"
     Project.init(path, coder="dana").close()
     with Project.open(path) as proj:

@@ -14,6 +14,13 @@ from evalbench.tui.app import EvalbenchApp
 SIZE = (120, 40)
 
 
+@pytest.fixture(autouse=True)
+def _coder_from_the_project(_isolated_env, monkeypatch):
+    """Workbench tests run as the coder the project remembers (alex), as a user with no
+    $EVALBENCH_CODER would: when set, $EVALBENCH_CODER wins over the remembered coder."""
+    monkeypatch.delenv("EVALBENCH_CODER", raising=False)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem):
     """Run ``async def`` tests in a fresh event loop (no asyncio plugin needed)."""
