@@ -17,8 +17,9 @@ def code_level(proj, code_id: str) -> str:
     A domain (depth 0) takes its constructs and subconstructs, a construct its
     subconstructs; anything deeper stands alone.
     """
-    proj.code(code_id)
-    depth = proj.codings_frame()[1].depth(code_id)
+    code, depth = proj.code(code_id), 0
+    while code.parent_id and depth < 2:
+        code, depth = proj.code(code.parent_id), depth + 1
     return ("domain", "construct")[depth] if depth < 2 else "code"
 
 
