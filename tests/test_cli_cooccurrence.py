@@ -55,3 +55,11 @@ def test_an_uncoded_project_says_so(project):
     result = run("cooccurrence", project.path)
     assert result.stdout == "" and result.stderr == "No coded participant turns yet.\n"
     assert json.loads(run("cooccurrence", project.path, "--json").stdout)["pairs"] == []
+
+
+def test_an_unknown_coder_is_named(project):
+    code_turns(project)
+    for command in (["cooccurrence", project.path], ["quotes", project.path, "inner"]):
+        result = run(*command, "--coder", "nobody", ok=False)
+        assert result.exit_code == 1
+        assert result.output == "evalbench: study.evb: no coder 'nobody' (coders: alex, sam)\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from evalbench.cli.common import DefaultGroup, coder_option, echo_json, json_option, open_project, project_argument
+from evalbench.cli.curate_cmd import excerpt
 from evalbench.errors import UserError
 
 scope_option = click.option("--scope", type=click.Choice(["participant", "site"]), default="participant",
@@ -22,10 +23,6 @@ def normalise_rating(text: str) -> str | None:
     if rating is not None and rating not in RATINGS:
         raise UserError(f"rating must be one of {', '.join(RATINGS)} or none, not {text!r}")
     return rating
-
-
-def cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 @click.group(cls=DefaultGroup)
@@ -82,7 +79,7 @@ def show(project: str, scope: str, propose: bool, show_all: bool, coder: str | N
     for r in rows:
         rating = r["rating"] if r["confirmed"] else "-"
         flag = "!" if r["confirmed"] and r["rating"] != r["proposed"] else " "
-        click.echo(f"{cut(r['code'], 36):<36}  {cut(str(r['scope_value']), width):<{width}}  "
+        click.echo(f"{excerpt(r['code'], 36):<36}  {excerpt(str(r['scope_value']), width):<{width}}  "
                    f"{r['proposed']:>8}  {rating:>5}{flag}  {r['rationale']}"
                    + (f" (yours: {r['your_rationale']})" if r["your_rationale"] not in (None, r["rationale"]) else ""))
     confirmed = sum(1 for r in rows if r["confirmed"])
