@@ -195,7 +195,11 @@ class Project(ImportFacade, CodebookFacade, SuggestFacade, RefiFacade, AnalysisF
         """Override the detected role of one speaker (kept through later imports)."""
         if role not in ROLES:
             raise UserError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
-        with self.action(f"Set speaker role to {role}") as act:
+        row = self.conn.execute("SELECT s.label, d.name FROM speakers s JOIN documents d ON d.id = s.document_id "
+                                "WHERE s.id = ?", (speaker_id,)).fetchone()
+        if row is None:
+            raise UserError(f"{self.path.name}: no speaker with id {speaker_id}")
+        with self.action(f"Set role of {row[0] or 'unlabelled text'} in {row[1]} to {role}") as act:
             act.update("speakers", {"id": speaker_id}, {"role": role, "role_source": "user"})
 
     def turns(self, document_id: int | None = None) -> list[Turn]:
