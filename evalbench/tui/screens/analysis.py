@@ -1,10 +1,17 @@
-"""Analysis: the code × participant/role/site matrix as a colour-scaled grid.
+"""Analysis: the code × participant/role/site matrix, CFIR ratings, cell summaries and exemplar quotes.
 
 Each cell shows barrier (▼, red) and facilitator (▲, green) codings, other
-valences as a dim count, and its background deepens with the total. Enter on a
-cell lists its quotes below; Enter on a quote opens it in the coding view.
-The matrix is built by the analysis layer (pandas) in a thread worker on its
-own connection, so opening the screen never blocks the UI.
+valences as a dim count, and its background deepens with the total; ``v``
+shows the CFIR construct ratings instead (Damschroder & Lowery rules, see
+``evalbench.analysis.ratings``): the proposal until the analyst confirms it
+(``y``) or sets another (``2`` ``1`` ``0`` ``!`` ``@`` ``x`` ``m``). ``o``
+writes the rapid-analysis summary of a participant × code cell. Enter on a
+cell lists its quotes below, ``*`` stars one as an exemplar (the Word export
+puts starred quotes first), Enter on a quote opens it in the coding view.
+Every change is one undoable action (``u``/ctrl+z).
+
+The matrix, the proposals and the summaries are built by the analysis layer
+(pandas) in a thread worker on its own connection, so the UI never blocks.
 """
 
 from __future__ import annotations
@@ -13,29 +20,26 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from evalbench.errors import UserError
+from evalbench.model import Quote
 from evalbench.tui import actions
 from evalbench.tui.colors import VALENCE_STYLE
 from evalbench.tui.messages import OpenDocument
+from evalbench.tui.screens.analysis_cells import STAR, CellRating, cell_info, cell_text
 from evalbench.tui.widgets.title_bar import TitleBar
 
 BYS = ("participant", "role", "site")
 LEVELS = ("construct", "domain", "code")
-HEAT = ("#1e2a3a", "#1f3b57", "#235174", "#2a6791", "#327eb0", "#3b96cf")
-
-
-def heat(total: int, top: int) -> str:
-    """Background colour for a cell: deeper blue for more codings."""
-    if total <= 0 or top <= 0:
-        return ""
-    return HEAT[min(len(HEAT) - 1, round((len(HEAT) - 1) * total / top))]
+RATING_SCOPES = ("participant", "site")
 
 
 class AnalysisScreen(Screen):
-    """The matrix, its quotes, and the exports and agreement that start from here."""
+    """The matrix, its ratings, summaries and quotes, and the exports and agreement that start from here."""
 
     BINDINGS = [
         Binding("p", "by('participant')", "By participant"),
@@ -43,22 +47,47 @@ class AnalysisScreen(Screen):
         Binding("s", "by('site')", "By site"),
         Binding("l", "level", "Level"),
         Binding("c", "coders", "Mine/all"),
+        Binding("v", "view", "Counts/ratings"),
+        Binding("y", "confirm_rating", "Confirm rating"),
+        Binding("2", "rate('+2')", "Rate +2", show=False),
+        Binding("1", "rate('+1')", "Rate +1", show=False),
+        Binding("0", "rate('0')", "Rate 0", show=False),
+        Binding("exclamation_mark", "rate('-1')", "Rate -1 (shift+1)", show=False),
+        Binding("at", "rate('-2')", "Rate -2 (shift+2)", show=False),
+        Binding("x", "rate('X')", "Rate X: mixed", show=False),
+        Binding("m", "rate('M')", "Rate M: missing", show=False),
+        Binding("backspace,delete", "clear_rating", "Clear your rating", show=False),
+        Binding("o", "summary", "Summary"),
+        Binding("asterisk", "star", "Star quote"),
         Binding("e", "export", "Export"),
         Binding("a", "app.agreement", "Agreement"),
         Binding("K", "app.consensus", "Consensus", show=False),
+        Binding("u", "app.undo", "Undo", show=False),
+        Binding("U", "app.redo", "Redo", show=False),
     ]
+
+    DEFAULT_CSS = """
+    AnalysisScreen #cell-info { height: auto; max-height: 3; padding: 0 1; background: $boost; }
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.by = "participant"
         self.level = "construct"
+        self.view = "counts"
         self.mine_only = False
         self.cells: dict[tuple[str, str], dict[str, int]] = {}
+        self.ratings: dict[tuple[str, str], CellRating] = {}
+        self.summaries: dict[tuple[str, str], str] = {}
+        self.names: dict[str, str] = {}
+        self.quote_cell: tuple[str, str | None] | None = None
+        self.quotes: dict[str, Quote] = {}
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static(id="analysis-bar")
         yield DataTable(id="matrix", cursor_type="cell")
+        yield Static(id="cell-info")
         yield Static("Enter on a cell lists its quotes", id="quotes-title", classes="panel-title")
         yield OptionList(id="quotes")
         yield Footer()
@@ -74,16 +103,23 @@ class AnalysisScreen(Screen):
     def coder(self) -> str | None:
         return self.app.project.coder if self.mine_only else None
 
+    @property
+    def ratable(self) -> bool:
+        """Ratings exist per construct for a participant or a site."""
+        return self.by in RATING_SCOPES and self.level == "construct"
+
     def reload(self) -> None:
         project = self.app.project
         self.sub_title = f"coder {project.coder}"
-        self.query_one("#analysis-bar", Static).update(
-            f"Codes ({self.level}) × {self.by} · {'your codings' if self.mine_only else 'all coders'} · "
-            "▼ barrier ▲ facilitator · other valences dim · loading…")
+        self.query_one("#analysis-bar", Static).update(f"{self._describe()} · loading…")
         if not hasattr(project, "codings_frame"):
             self._show_message("The analysis matrix is not available in this version.")
             return
         self._build(self.by, self.level, self.coder)
+
+    def _describe(self) -> str:
+        what = "CFIR ratings" if self.view == "ratings" else "Codes"
+        return f"{what} ({self.level}) × {self.by} · {'your codings' if self.mine_only else 'all coders'}"
 
     def _show_message(self, text: str) -> None:
         table = self.query_one(DataTable)
@@ -93,7 +129,6 @@ class AnalysisScreen(Screen):
     @work(thread=True, exclusive=True, group="matrix", exit_on_error=False)
     def _build(self, by: str, level: str, coder: str | None) -> None:
         from evalbench.analysis.tables import matrix
-        from evalbench.errors import UserError
 
         try:
             with self.app.project.reopen() as project:
@@ -104,6 +139,21 @@ class AnalysisScreen(Screen):
                 total = matrix(frame, tree, by=by, level=level)
                 split = {v: matrix(frame[frame["valence"] == v], tree, by=by, level=level)
                          if (frame["valence"] == v).any() else None for v in ("barrier", "facilitator")}
+                columns = [str(c) for c in total.columns[1:]]
+                ratings = {}
+                if by in RATING_SCOPES and level == "construct":
+                    for r in project.propose_ratings(by, coder, level=level).to_dict("records"):
+                        ratings[(r["code_id"], str(r["scope_value"]))] = CellRating(
+                            r["proposed"], r["rationale"],
+                            r["rating"] if isinstance(r["rating"], str) else None,  # NaN when unrated
+                            bool(r["confirmed"]))
+                summaries = {}
+                if by == "participant":
+                    for code_id in total.index:
+                        for column in columns:
+                            text = project.cell_summary(column, code_id)
+                            if text:
+                                summaries[(code_id, column)] = text
         except UserError as exc:
             self.app.call_from_thread(self._show_message, str(exc))
             return
@@ -111,74 +161,205 @@ class AnalysisScreen(Screen):
         for code_id in total.index:
             values = {}
             for column in total.columns[1:]:
-                n = int(total.at[code_id, column])
-                b = _cell(split["barrier"], code_id, column)
-                f = _cell(split["facilitator"], code_id, column)
-                values[column] = {"total": n, "barrier": b, "facilitator": f}
+                values[str(column)] = {"total": int(total.at[code_id, column]),
+                                       "barrier": _cell(split["barrier"], code_id, column),
+                                       "facilitator": _cell(split["facilitator"], code_id, column)}
             rows.append((code_id, str(total.at[code_id, "code"]), values))
-        self.app.call_from_thread(self._fill, by, level, coder, list(total.columns[1:]), rows)
+        self.app.call_from_thread(self._fill, by, level, coder, columns, rows, ratings, summaries)
 
-    def _fill(self, by: str, level: str, coder: str | None, columns: list[str], rows: list) -> None:
+    def _fill(self, by: str, level: str, coder: str | None, columns: list[str], rows: list,
+              ratings: dict, summaries: dict) -> None:
         if (by, level, coder) != (self.by, self.level, self.coder):
             return
         table = self.query_one(DataTable)
+        keep = self._cursor_keys()
         table.clear(columns=True)
         width = min(36, max([len(name) for _c, name, _v in rows] + [4]))
         table.add_column("Code", key="code", width=width)
         for column in columns:
             table.add_column(column, key=column)
         top = max((v["total"] for _c, _n, values in rows for v in values.values()), default=0)
-        self.cells = {}
+        self.cells, self.ratings, self.summaries = {}, ratings, summaries
+        self.names = {code_id: name for code_id, name, _v in rows}
+        self.top = top
         for code_id, name, values in rows:
             cells = [Text(name if len(name) <= width else name[:width - 1] + "…", style="bold")]
             for column in columns:
-                v = values[column]
-                self.cells[(code_id, column)] = v
-                cells.append(_render(v, top))
+                self.cells[(code_id, column)] = values[column]
+                cells.append(self._cell_text(code_id, column))
             table.add_row(*cells, key=code_id)
+        if keep and keep[0] in self.names:
+            col = table.get_column_index(keep[1]) if keep[1] in columns else 0
+            table.cursor_coordinate = Coordinate(table.get_row_index(keep[0]), col)
         self.query_one("#analysis-bar", Static).update(
-            f"Codes ({level}) × {by} · {'your codings' if coder else 'all coders'} · "
-            f"{len(rows)} codes × {len(columns)} · ▼ barrier ▲ facilitator, other valences dim · "
-            "p/r/s group · l level · c coders · e export")
+            f"{self._describe()} · {len(rows)} codes × {len(columns)} · "
+            + ("+1? proposed, +1✓ yours, X mixed, M missing" if self.view == "ratings"
+               else "▼ barrier ▲ facilitator, other valences dim") + " · ✎ summary")
+        self._show_info()
+        if self.quote_cell is not None:
+            self._list_quotes(*self.quote_cell, focus=False)
+
+    def _cell_text(self, code_id: str, column: str):
+        return cell_text(self.view, self.cells.get((code_id, column)), self.top,
+                         self.ratings.get((code_id, column)), self.summaries.get((code_id, column), ""))
+
+    def _cursor_keys(self) -> tuple[str, str] | None:
+        """(code id, column) under the matrix cursor; the column is 'code' on the names."""
+        table = self.query_one(DataTable)
+        if not table.row_count or not table.columns:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return str(key.row_key.value), str(key.column_key.value)
+
+    def _focused_cell(self, what: str) -> tuple[str, str] | None:
+        """The (code id, column value) to act on, or None after saying why there is none."""
+        keys = self._cursor_keys()
+        if keys is None or keys[1] == "code":
+            self.notify(f"Move to a {self.by} column to {what}.", severity="warning")
+            return None
+        return keys
+
+    # --- the focused cell -----------------------------------------------------
+    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        self._show_info()
+
+    def _show_info(self) -> None:
+        keys = self._cursor_keys()
+        info = self.query_one("#cell-info", Static)
+        if keys is None or keys[1] == "code":
+            info.update("Move to a cell: its codings, rating and summary show here.")
+            return
+        code_id, column = keys
+        info.update(cell_info(self.names.get(code_id, code_id), self.by, column, self.cells.get(keys),
+                              self.ratings.get(keys), self.summaries.get(keys, "")))
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
         code_id = str(event.cell_key.row_key.value)
         column = str(event.cell_key.column_key.value)
-        project = self.app.project
-        value = None if column == "code" else column
-        quotes = project.matrix_quotes(code_id, by=self.by, value=value, coder=self.coder, level=self.level)
-        options = []
-        for q in quotes:
-            text = Text()
-            text.append(q.participant or q.document, style="bold")
-            if q.role:
-                text.append(f" ({q.role})", style="dim")
-            text.append(f"  {q.code}", style="cyan")
-            if q.valence != "none":
-                text.append(f"  {q.valence}", style=VALENCE_STYLE.get(q.valence, ""))
-            text.append(f"  [{q.coder}]\n", style="dim")
-            text.append("“" + " ".join(q.text.split())[:400] + "”\n")
-            options.append(Option(text, id=f"{q.document_id}:{q.start}"))
+        self._list_quotes(code_id, None if column == "code" else column, focus=True)
+
+    def _list_quotes(self, code_id: str, value: str | None, *, focus: bool) -> None:
         listing = self.query_one("#quotes", OptionList)
-        listing.set_options(options or [Option(Text("No quotes in this cell.", style="dim"), disabled=True)])
+        keep = listing.highlighted
+        quotes = self.app.project.matrix_quotes(code_id, by=self.by, value=value, coder=self.coder,
+                                                level=self.level)
+        self.quote_cell = (code_id, value)
+        self.quotes = {str(q.coding_id): q for q in quotes}
+        options = [Option(_quote_text(q), id=str(q.coding_id)) for q in quotes]
+        listing.set_options(options or [Option("No quotes in this cell.", disabled=True)])
         where = f"{self.by} {value}" if value else f"every {self.by}"
+        starred = sum(q.starred for q in quotes)
         self.query_one("#quotes-title", Static).update(
-            f"{len(quotes)} quote(s): {code_id} · {where} · Enter opens one")
+            f"{len(quotes)} quote(s), {starred} starred: {self.names.get(code_id, code_id)} · {where}"
+            " · Enter opens one · * stars an exemplar")
         if options:
-            listing.highlighted = 0
-            listing.focus()
+            listing.highlighted = min(keep, len(options) - 1) if keep is not None and not focus else 0
+            if focus:
+                listing.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            doc, start = event.option.id.split(":")
-            self.post_message(OpenDocument(int(doc), int(start)))
+        quote = self.quotes.get(event.option.id or "")
+        if quote is not None:
+            self.post_message(OpenDocument(quote.document_id, quote.start))
 
+    # --- curation: ratings, summaries, stars -----------------------------------
+    def action_view(self) -> None:
+        if self.view == "ratings":
+            self.view = "counts"
+        else:
+            self.view = "ratings"
+            if not self.ratable:
+                self.level, self.by = "construct", self.by if self.by in RATING_SCOPES else "participant"
+                self.notify(f"Ratings are per construct and {self.by}.")
+        self.reload()
+
+    def action_rate(self, rating: str) -> None:
+        self._set_rating(lambda _r: rating)
+
+    def action_confirm_rating(self) -> None:
+        self._set_rating(lambda r: r.proposed)
+
+    def action_clear_rating(self) -> None:
+        self._set_rating(lambda _r: None)
+
+    def _set_rating(self, choose) -> None:
+        if not self.ratable:
+            self.notify("Ratings are per construct (l) for a participant (p) or a site (s).", severity="warning")
+            return
+        cell = self._focused_cell("rate it")
+        if cell is None:
+            return
+        current = self.ratings.get(cell)
+        if current is None:
+            self.notify("No proposal for this cell yet: wait for the matrix to load.", severity="warning")
+            return
+        code_id, value = cell
+        rating = choose(current)
+        if rating is None and current.rating is None:
+            self.notify("You have not rated this cell.")
+            return
+        try:
+            self.app.project.set_rating(code_id, self.by, value, rating)
+        except UserError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(f"{self.names.get(code_id, code_id)} × {value}: "
+                    + (f"rated {rating}" if rating is not None else "rating cleared") + " (u undoes)")
+        self.reload()
+
+    def action_summary(self) -> None:
+        from evalbench.tui.screens.prompt import MemoPrompt
+
+        if self.by != "participant":
+            self.notify("Summaries are per participant: press p first.", severity="warning")
+            return
+        cell = self._focused_cell("summarise it")
+        if cell is None:
+            return
+        code_id, participant = cell
+        project = self.app.project
+
+        def saved(text: str | None) -> None:
+            if text is None or text == project.cell_summary(participant, code_id):
+                return
+            try:
+                project.set_cell_summary(participant, code_id, text)
+            except UserError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify("Summary saved (u undoes)" if text else "Summary deleted (u undoes)")
+            self.reload()
+
+        self.app.push_screen(MemoPrompt(f"Summary: {participant} × {self.names.get(code_id, code_id)}",
+                                        project.cell_summary(participant, code_id)), saved)
+
+    def action_star(self) -> None:
+        listing = self.query_one("#quotes", OptionList)
+        index = listing.highlighted
+        option = listing.get_option_at_index(index) if index is not None and listing.option_count else None
+        quote = self.quotes.get(option.id or "") if option is not None else None
+        if quote is None:
+            self.notify("List a cell's quotes (Enter) and highlight one to star it.", severity="warning")
+            return
+        try:
+            self.app.project.star_coding(quote.coding_id, not quote.starred)
+        except UserError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(("Starred" if not quote.starred else "Unstarred") + " as an exemplar (u undoes)")
+        self.reload()
+
+    # --- grouping, level, coders, export ---------------------------------------
     def action_by(self, by: str) -> None:
         self.by = by
+        if self.view == "ratings" and by not in RATING_SCOPES:
+            self.view = "counts"
         self.reload()
 
     def action_level(self) -> None:
         self.level = LEVELS[(LEVELS.index(self.level) + 1) % len(LEVELS)]
+        if self.view == "ratings":
+            self.view = "counts"
         self.reload()
 
     def action_coders(self) -> None:
@@ -189,22 +370,22 @@ class AnalysisScreen(Screen):
         actions.export(self.app, by=self.by, coder=self.coder)
 
 
+def _quote_text(q: Quote) -> Text:
+    text = Text()
+    if q.starred:
+        text.append(f"{STAR} ", style="bold #e9c46a")
+    text.append(q.participant or q.document, style="bold")
+    if q.role:
+        text.append(f" ({q.role})", style="dim")
+    text.append(f"  {q.code}", style="cyan")
+    if q.valence != "none":
+        text.append(f"  {q.valence}", style=VALENCE_STYLE.get(q.valence, ""))
+    text.append(f"  [{q.coder}]\n", style="dim")
+    text.append("“" + " ".join(q.text.split())[:400] + "”\n")
+    return text
+
+
 def _cell(table, code_id: str, column: str) -> int:
     if table is None or code_id not in table.index or column not in table.columns:
         return 0
     return int(table.at[code_id, column])
-
-
-def _render(v: dict[str, int], top: int) -> Text:
-    total, b, f = v["total"], v["barrier"], v["facilitator"]
-    if not total:
-        return Text("")
-    text = Text(style=f"on {heat(total, top)}")
-    if b:
-        text.append(f"{b}▼", style=VALENCE_STYLE["barrier"])
-    if f:
-        text.append(f"{' ' if b else ''}{f}▲", style=VALENCE_STYLE["facilitator"])
-    rest = total - b - f
-    if rest:
-        text.append(f"{' ' if b or f else ''}{rest}", style="dim")
-    return text

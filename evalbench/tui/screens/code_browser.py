@@ -1,4 +1,8 @@
-"""The code browser: pick a code, see every excerpt coded with it (and its sub-codes), jump to one."""
+"""The code browser: pick a code, see every excerpt coded with it (and its sub-codes), jump to one.
+
+``*`` stars the highlighted excerpt as an exemplar quote (the Word export's
+theme table puts starred quotes first); a star is one undoable action.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from evalbench.errors import UserError
 from evalbench.model import Coding
 from evalbench.tui.colors import VALENCE_STYLE, code_colors
 from evalbench.tui.messages import OpenDocument
+from evalbench.tui.screens.analysis_cells import STAR
 from evalbench.tui.widgets.title_bar import TitleBar
 
 EXCERPT_CHARS = 300
@@ -23,6 +29,9 @@ class CodeBrowserScreen(Screen):
 
     BINDINGS = [
         Binding("a", "toggle_coders", "All coders / mine"),
+        Binding("asterisk", "star", "Star excerpt"),
+        Binding("u", "app.undo", "Undo", show=False),
+        Binding("U", "app.redo", "Redo", show=False),
         Binding("tab", "app.focus_next", "Switch pane", show=False),
     ]
 
@@ -31,6 +40,7 @@ class CodeBrowserScreen(Screen):
         self.mine_only = False
         self.code_id: str | None = None
         self._shown: list[Coding] = []
+        self._listed: str | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -120,6 +130,8 @@ class CodeBrowserScreen(Screen):
                 excerpt = excerpt[:EXCERPT_CHARS - 1] + "…"
             attrs = doc.attributes if doc else {}
             head = Text()
+            if c.starred:
+                head.append(f"{STAR} ", style="bold #e9c46a")
             head.append(doc.participant or doc.name if doc else "?", style="bold")
             role = next((v for k, v in attrs.items() if k.lower() == "role"), "")
             if role:
@@ -133,10 +145,15 @@ class CodeBrowserScreen(Screen):
             head.append(f"\n“{excerpt}”\n")
             options.append(Option(head, id=str(c.id)))
         listing = self.query_one("#excerpt-list", OptionList)
+        keep = listing.highlighted if code_id == self._listed else None
+        self._listed = code_id
         listing.set_options(options or [Option(Text("No excerpts coded with this code yet.", style="dim"),
                                                 disabled=True)])
         self.query_one("#excerpt-title", Static).update(
-            f"Excerpts of {names.get(code_id, code_id)} — {len(shown)} · Enter jumps to one")
+            f"Excerpts of {names.get(code_id, code_id)} — {len(shown)}, {sum(c.starred for c in shown)} starred"
+            " · Enter jumps to one · * stars an exemplar")
+        if options and keep is not None:
+            listing.highlighted = min(keep, len(options) - 1)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option_list.id == "code-list":
@@ -145,6 +162,23 @@ class CodeBrowserScreen(Screen):
         coding = next((c for c in self._shown if str(c.id) == event.option.id), None)
         if coding is not None:
             self.post_message(OpenDocument(coding.document_id, coding.start))
+
+    def action_star(self) -> None:
+        """Star (or unstar) the highlighted excerpt as an exemplar quote."""
+        listing = self.query_one("#excerpt-list", OptionList)
+        index = listing.highlighted
+        option = listing.get_option_at_index(index) if index is not None and listing.option_count else None
+        coding = next((c for c in self._shown if option is not None and str(c.id) == option.id), None)
+        if coding is None:
+            self.notify("Highlight an excerpt (tab to the list) to star it.", severity="warning")
+            return
+        try:
+            self.app.project.star_coding(coding.id, not coding.starred)
+        except UserError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(("Unstarred" if coding.starred else "Starred as an exemplar") + " (u undoes)")
+        self.reload()
 
     def action_toggle_coders(self) -> None:
         self.mine_only = not self.mine_only

@@ -1,7 +1,9 @@
 """The documents screen: every transcript with who, how long, and how far coded.
 
 Sort by any column (press its key or click the header), filter by attribute
-(``site=NFG role=nurse`` or any text), Enter opens the coding view.
+(``site=NFG role=nurse`` or any text), Enter opens the coding view. The
+Interviewer column shows who evalbench took for the interviewer; ``i``
+corrects a speaker's role (:class:`SpeakerRolesScreen`).
 """
 
 from __future__ import annotations
@@ -16,21 +18,29 @@ from evalbench.tui.messages import OpenDocument
 from evalbench.tui.overview import DocumentRow, document_rows
 from evalbench.tui.widgets.title_bar import TitleBar
 
-COLUMNS = ("Document", "Participant", "Role", "Site", "Words", "Turns", "% coded", "Codings")
+COLUMNS = ("Document", "Participant", "Role", "Site", "Words", "Turns", "% coded", "Codings",
+           "Interviewer")
 
 
-def _cells(row: DocumentRow) -> tuple:
+def _clip(text: str, width: int) -> str:
+    """Long attribute values cut with an ellipsis, so every column fits a 120-column terminal."""
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _cells(row: DocumentRow, interviewer: str) -> tuple:
     pct = row.percent_coded
     bar = Text(f"{pct:5.0f}%", style="green" if pct >= 99.5 else ("yellow" if pct > 0 else "dim"))
-    return (row.document.name, row.document.participant or "—", row.attribute("role", "job", "position"),
-            row.attribute("site", "location", "organisation", "organization"),
-            row.document.words, row.turns, bar, row.codings)
+    return (_clip(row.document.name, 30), row.document.participant or "—",
+            _clip(row.attribute("role", "job", "position"), 14),
+            _clip(row.attribute("site", "location", "organisation", "organization"), 20),
+            row.document.words, row.turns, bar, row.codings,
+            _clip(interviewer, 20) if interviewer else Text("none", style="dim"))
 
 
-def _sort_key(row: DocumentRow, column: int):
+def _sort_key(row: DocumentRow, column: int, interviewer: str):
     values = (row.document.name, row.document.participant or "", row.attribute("role", "job", "position"),
               row.attribute("site", "location", "organisation", "organization"),
-              row.document.words, row.turns, row.percent_coded, row.codings)
+              row.document.words, row.turns, row.percent_coded, row.codings, interviewer)
     return values[column]
 
 
@@ -56,6 +66,7 @@ class DocumentsScreen(Screen):
 
     BINDINGS = [
         Binding("o", "open", "Open"),
+        Binding("i", "speakers", "Speaker roles"),
         Binding("slash", "filter", "Filter"),
         Binding("s", "sort", "Sort"),
         Binding("R", "reverse", "Reverse", show=False),
@@ -65,6 +76,7 @@ class DocumentsScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[DocumentRow] = []
+        self.interviewers: dict[int, str] = {}
         self.sort_column = 0
         self.sort_reverse = False
         self.filter_text = ""
@@ -91,6 +103,11 @@ class DocumentsScreen(Screen):
         self.title = project.name
         self.sub_title = f"coder {project.coder}"
         self.rows = document_rows(project.documents(), project.document_progress())
+        names: dict[int, list[str]] = {}
+        for speaker in project.speakers():
+            if speaker.role == "interviewer":
+                names.setdefault(speaker.document_id, []).append(speaker.label or "(no name)")
+        self.interviewers = {doc: ", ".join(labels) for doc, labels in names.items()}
         self._fill()
 
     def _fill(self) -> None:
@@ -98,9 +115,11 @@ class DocumentsScreen(Screen):
         keep = table.cursor_row
         table.clear()
         rows = [r for r in self.rows if matches(r, self.filter_text)]
-        rows.sort(key=lambda r: _sort_key(r, self.sort_column), reverse=self.sort_reverse)
+        who = self.interviewers
+        rows.sort(key=lambda r: _sort_key(r, self.sort_column, who.get(r.document.id, "")),
+                  reverse=self.sort_reverse)
         for row in rows:
-            table.add_row(*_cells(row), key=str(row.document.id))
+            table.add_row(*_cells(row, who.get(row.document.id, "")), key=str(row.document.id))
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1))
         total_turns = sum(r.participant_turns for r in self.rows)
@@ -117,6 +136,15 @@ class DocumentsScreen(Screen):
         if table.row_count:
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
             self.post_message(OpenDocument(int(key.value)))
+
+    def action_speakers(self) -> None:
+        """Show the highlighted document's speakers to correct who is the interviewer."""
+        from evalbench.tui.screens.speaker_roles import SpeakerRolesScreen
+
+        table = self.query_one(DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+            self.app.push_screen(SpeakerRolesScreen(int(key.value)))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.post_message(OpenDocument(int(event.row_key.value)))

@@ -11,7 +11,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 NOTES = {
-    "Documents": [("enter", "open the highlighted document")],
+    "Documents": [("enter", "open the highlighted document"),
+                  ("i, then enter or space", "speaker roles: switch the highlighted speaker between interviewer "
+                                             "and participant (i / p set it, u undoes)")],
+    "Analysis": [("enter", "on a cell: list its quotes; on a quote: open it in the coding view")],
     "Coding": [("mouse drag, shift+arrows", "select text to code"),
                ("enter on a codebook code", "apply that code to the selection or turn")],
 }
@@ -20,7 +23,7 @@ NOTES = {
 def _keys(binding: Binding) -> str:
     names = {"right_parenthesis": ")", "left_parenthesis": "(", "exclamation_mark": "!",
              "at": "@", "number_sign": "#", "question_mark": "?", "slash": "/",
-             "right_square_bracket": "]", "left_square_bracket": "["}
+             "right_square_bracket": "]", "left_square_bracket": "[", "asterisk": "*"}
     return ", ".join(names.get(k, k) for k in binding.key.split(","))
 
 

@@ -1,0 +1,113 @@
+"""What one analysis-matrix cell shows: counts, a CFIR rating, a summary mark, and the line about it.
+
+Plain functions from the cell's data to Rich text, so the screen stays about
+keys and the look of a cell can be read (and tested) in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+
+from evalbench.tui.colors import VALENCE_STYLE
+
+HEAT = ("#1e2a3a", "#1f3b57", "#235174", "#2a6791", "#327eb0", "#3b96cf")
+#: Ratings from red (a strong barrier) to green (a strong facilitator), as in the Word export's Table 2.
+RATING_STYLE = {"-2": "bold #ffffff on #9b2226", "-1": "#ff8a80", "0": "#b0b0b0", "+1": "#9be29b",
+                "+2": "bold #ffffff on #2d6a4f", "X": "bold #e9c46a", "M": "dim"}
+SUMMARY_MARK = "✎"
+STAR = "★"
+
+
+@dataclass
+class CellRating:
+    """A construct's rating for one participant or site: the proposal and the coder's decision."""
+
+    proposed: str
+    rationale: str
+    rating: str | None = None  # the current coder's stored rating, None until decided
+    confirmed: bool = False
+
+    @property
+    def shown(self) -> str:
+        """The rating that counts: the stored one, else the proposal."""
+        return self.rating if self.rating is not None else self.proposed
+
+
+def heat(total: int, top: int) -> str:
+    """Background colour for a cell: deeper blue for more codings."""
+    if total <= 0 or top <= 0:
+        return ""
+    return HEAT[min(len(HEAT) - 1, round((len(HEAT) - 1) * total / top))]
+
+
+def counts_text(v: dict[str, int], top: int) -> Text:
+    """``2▼ 1▲ 1``: barrier, facilitator and other codings on a background deepening with the total."""
+    total, b, f = v["total"], v["barrier"], v["facilitator"]
+    if not total:
+        return Text("")
+    background = heat(total, top)
+    text = Text(style=f"on {background}" if background else "")
+    if b:
+        text.append(f"{b}▼", style=VALENCE_STYLE["barrier"])
+    if f:
+        text.append(f"{' ' if b else ''}{f}▲", style=VALENCE_STYLE["facilitator"])
+    rest = total - b - f
+    if rest:
+        text.append(f"{' ' if b or f else ''}{rest}", style="dim")
+    return text
+
+
+def rating_text(r: CellRating | None) -> Text:
+    """``+1✓`` for a rating you set, ``+1?`` for a proposal still to confirm (a quiet ``M`` when nothing is coded)."""
+    if r is None:
+        return Text("")
+    if r.rating is not None:
+        return Text(f"{r.rating}✓", style=RATING_STYLE.get(r.rating, ""))
+    if r.proposed == "M":  # nothing coded: the usual case, kept quiet
+        return Text("M", style="dim")
+    return Text(f"{r.proposed}?", style=f"{RATING_STYLE.get(r.proposed, '')} italic")
+
+
+def cell_text(view: str, counts: dict[str, int] | None, top: int, rating: CellRating | None,
+              summary: str) -> Text:
+    """The whole cell: counts or rating, then a mark when the cell has a summary."""
+    if view == "ratings":
+        text = rating_text(rating)
+    else:
+        text = counts_text(counts or {"total": 0, "barrier": 0, "facilitator": 0}, top)
+    if summary:
+        text.append(f" {SUMMARY_MARK}", style="bold #e9c46a")
+    return text
+
+
+def cell_info(code_name: str, by: str, value: str, counts: dict[str, int] | None,
+              rating: CellRating | None, summary: str) -> Text:
+    """The line under the matrix about the focused cell: counts, rating and why, the summary."""
+    text = Text()
+    text.append(f"{code_name} × {value}", style="bold")
+    if counts and counts["total"]:
+        text.append("  ")
+        text.append_text(counts_text(counts, 0))
+        text.append(f" ({counts['total']} codings)", style="dim")
+    else:
+        text.append("  no codings", style="dim")
+    if rating is not None:
+        text.append("  rating ")
+        if rating.rating is not None:
+            text.append(rating.rating, style=RATING_STYLE.get(rating.rating, ""))
+            text.append(" set by you", style="dim")
+            text.append(f"; proposed {rating.proposed}", style="dim")
+        else:
+            text.append(f"{rating.proposed}?", style=RATING_STYLE.get(rating.proposed, ""))
+            text.append(" proposed, y confirms", style="dim")
+        text.append(f" — {rating.rationale}", style="dim")
+    elif by == "role":
+        text.append("  ratings are per participant or site (p, s)", style="dim")
+    if summary:
+        text.append(f"\n{SUMMARY_MARK} ", style="bold #e9c46a")
+        text.append(" ".join(summary.split())[:300])
+    elif by == "participant":
+        text.append("  · o writes a summary", style="dim")
+    return text

@@ -1,0 +1,199 @@
+"""Curating the analysis from the keyboard: CFIR ratings, cell summaries and starred exemplar quotes.
+
+Each test presses keys and then reads the project file through a fresh
+connection, as a second process would.
+"""
+
+from __future__ import annotations
+
+import docx
+from textual.widgets import DataTable, OptionList, Static
+
+from evalbench.project import Project
+from evalbench.tui.screens.analysis import AnalysisScreen
+from evalbench.tui.screens.code_browser import CodeBrowserScreen
+from evalbench.tui.screens.prompt import MemoPrompt
+
+from .conftest import SIZE
+
+
+def stored(project) -> Project:
+    """The project file through a fresh connection, as the same coder (ratings and summaries are per coder)."""
+    return Project.open(project.path, coder=project.coder)
+
+
+def link_participants(project) -> None:
+    project.set_participant(1, "P01", {"role": "physician", "site": "North"})
+    project.set_participant(2, "P02", {"role": "nurse", "site": "South"})
+
+
+def code_barriers(project) -> list[int]:
+    """Relative Priority barriers: Dr Patel's turns 2 and 4 (P01) and Nurse Kim's turn 2 (P02)."""
+    p01, p02 = project.turns(1), project.turns(2)
+    return [project.add_coding(1, p01[1].start, p01[1].end, "inner.priority", valence="barrier"),
+            project.add_coding(1, p01[3].start, p01[3].end, "inner.priority", valence="barrier"),
+            project.add_coding(2, p02[1].start, p02[1].end, "inner.priority", valence="barrier")]
+
+
+async def settle(app, pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_analysis(app, pilot, cell=("inner.priority", "P01")) -> tuple[AnalysisScreen, DataTable]:
+    await pilot.press("f4")
+    await settle(app, pilot)
+    screen = app.screen
+    assert isinstance(screen, AnalysisScreen)
+    table = screen.query_one("#matrix", DataTable)
+    table.move_cursor(row=table.get_row_index(cell[0]), column=table.get_column_index(cell[1]))
+    await pilot.pause()
+    return screen, table
+
+
+def my_rating(project, code_id="inner.priority", value="P01", scope="participant"):
+    with stored(project) as fresh:
+        found = [r for r in fresh.ratings(scope) if (r.code_id, r.scope_value) == (code_id, value)]
+    return (found[0].rating, found[0].proposed, found[0].confirmed) if found else None
+
+
+async def test_confirm_a_proposed_rating_then_set_others_and_undo_each(app, project):
+    link_participants(project)
+    code_barriers(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, table = await open_analysis(app, pilot)
+        await pilot.press("v")  # the ratings view
+        await settle(app, pilot)
+        cell = (table.get_row_index("inner.priority"), table.get_column_index("P01"))
+        assert str(table.get_cell_at(cell)) == "-1?"  # 2 barriers, no explicit example: proposed -1
+        assert "-1? proposed" in str(screen.query_one("#cell-info", Static).render())
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert my_rating(project) == ("-1", "-1", True)
+        assert str(table.get_cell_at(cell)) == "-1✓" and table.cursor_coordinate == cell
+        for key, rating in (("2", "+2"), ("at", "-2"), ("exclamation_mark", "-1"), ("1", "+1"),
+                            ("0", "0"), ("x", "X"), ("m", "M")):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert my_rating(project) == (rating, "-1", True), key
+        await pilot.press("u")  # the app's undo, from this screen
+        await settle(app, pilot)
+        assert my_rating(project)[0] == "X"
+        await pilot.press("ctrl+z", "ctrl+z")
+        await settle(app, pilot)
+        assert my_rating(project)[0] == "+1"
+        assert str(table.get_cell_at(cell)) == "+1✓"
+        await pilot.press("backspace")
+        await settle(app, pilot)
+        assert my_rating(project) is None
+        assert str(table.get_cell_at(cell)) == "-1?"
+
+
+async def test_ratings_by_site_and_none_by_role(app, project):
+    link_participants(project)
+    code_barriers(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, table = await open_analysis(app, pilot)
+        await pilot.press("r")  # by role: ratings are per participant or site
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert my_rating(project) is None
+        assert any("per construct" in n.message for n in app._notifications)
+        await pilot.press("s")
+        await settle(app, pilot)
+        table.move_cursor(row=table.get_row_index("inner.priority"), column=table.get_column_index("North"))
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert my_rating(project, value="North", scope="site") == ("-1", "-1", True)
+        assert my_rating(project) is None  # the participant's rating is a separate decision
+
+
+async def test_write_a_cell_summary_and_undo_it(app, project):
+    link_participants(project)
+    code_barriers(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, table = await open_analysis(app, pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, MemoPrompt)
+        await pilot.press(*"No protected time", "ctrl+s")
+        await settle(app, pilot)
+        with stored(project) as fresh:
+            assert fresh.cell_summary("P01", "inner.priority") == "No protected time"
+        cell = (table.get_row_index("inner.priority"), table.get_column_index("P01"))
+        assert str(table.get_cell_at(cell)).endswith("✎")
+        assert "No protected time" in str(screen.query_one("#cell-info", Static).render())
+        await pilot.press("o")  # editing shows the summary so far
+        await pilot.pause()
+        assert app.screen.query_one("#memo-text").text == "No protected time"
+        await pilot.press("escape")
+        await pilot.press("u")
+        await settle(app, pilot)
+        with stored(project) as fresh:
+            assert fresh.cell_summary("P01", "inner.priority") == ""
+        assert not str(table.get_cell_at(cell)).endswith("✎")
+
+
+async def test_star_a_quote_from_the_analysis_cell_and_undo_it(app, project):
+    link_participants(project)
+    ids = code_barriers(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, table = await open_analysis(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        quotes = screen.query_one("#quotes", OptionList)
+        assert quotes.option_count == 2 and app.focused is quotes
+        await pilot.press("down", "asterisk")
+        await settle(app, pilot)
+        with stored(project) as fresh:
+            assert [fresh.coding(i).starred for i in ids] == [False, True, False]
+        assert str(quotes.get_option_at_index(1).prompt).startswith("★ P01")
+        assert quotes.highlighted == 1  # the list keeps its place
+        await pilot.press("u")
+        await settle(app, pilot)
+        with stored(project) as fresh:
+            assert not fresh.coding(ids[1]).starred
+        assert "★" not in str(quotes.get_option_at_index(1).prompt)
+
+
+def theme_quotes(path) -> str:
+    """The exemplar-quotes cell of the Relative Priority row of the Word export's theme table."""
+    table = docx.Document(str(path)).tables[0]
+    row = next(r for r in table.rows if r.cells[1].text == "Relative Priority")
+    return row.cells[4].text
+
+
+async def test_star_from_the_code_browser_puts_that_quote_first_in_the_word_export(app, project, tmp_path):
+    link_participants(project)
+    ids = code_barriers(project)
+    before = theme_quotes(project.export("docx", tmp_path / "before.docx"))
+    assert "culture of learning" not in before  # 11 words: too short to be proposed
+    out = tmp_path / "after.docx"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CodeBrowserScreen)
+        screen.show_code("inner.priority")
+        await pilot.pause()
+        excerpts = screen.query_one("#excerpt-list", OptionList)
+        prompts = [str(excerpts.get_option_at_index(i).prompt) for i in range(excerpts.option_count)]
+        target = next(i for i, p in enumerate(prompts) if "culture of learning" in p)
+        excerpts.focus()
+        excerpts.highlighted = target
+        await pilot.press("asterisk")
+        await pilot.pause()
+        with stored(project) as fresh:
+            assert [fresh.coding(i).starred for i in ids] == [False, True, False]
+        assert str(excerpts.get_option_at_index(target).prompt).startswith("★")
+        await pilot.press("f4")
+        await settle(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("ctrl+a", "ctrl+k", *str(out), "enter")
+        await settle(app, pilot)
+    after = theme_quotes(out)
+    assert after.startswith("“The culture of learning.")
+    assert after.index("(P01)") < after.index("(P02)")
