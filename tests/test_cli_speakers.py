@@ -55,7 +55,8 @@ def test_set_role_is_a_user_override_that_survives_reimport_and_undo(project):
         proj.remove_coding(proj.codings()[0].id)
     run("undo", project.path, "--coder", "alex")  # the coding removal
     run("undo", project.path, "--coder", "alex")  # the coding
-    assert run("undo", project.path, "--coder", "alex").stdout == "Undid: Set role of Dr Patel in p01.txt to interviewer\n"
+    assert run("undo", project.path, "--coder", "alex").stdout == \
+        "Undid: Set role of Dr Patel in p01.txt to interviewer\n"
     assert listing(project.path, "p01.txt")[1] == ("p01.txt", "Dr Patel", "participant", "default", 2)
 
 
