@@ -20,6 +20,8 @@ def test_ranking_metrics_match_a_hand_computed_example():
     assert m["precision_at_1"] == 0.5
     # recall@3 per turn: 1, 2/2, 0, 1
     assert m["recall_at_3"] == 0.75
+    # precision@3 per turn, out of three: 1/3, 2/3, 0, 1/3
+    assert m["precision_at_3"] == round(4 / 12, 4)
     # a: tp 2 (t1, t2), fp 1 (t4) -> P 2/3, R 1, F1 0.8; b likewise; c: fp 2, fn 1 -> 0
     assert m["per_code"]["a"] == {"precision": 0.6667, "recall": 1.0, "f1": 0.8, "support": 2}
     assert m["per_code"]["b"]["f1"] == 0.8

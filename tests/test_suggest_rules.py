@@ -85,3 +85,47 @@ def test_valence_falls_back_to_the_coders_habit():
     assert suggest_valence("The meeting is on Tuesdays.", history=Counter(barrier=4, facilitator=1)) == "barrier"
     assert coder_prior(Counter(barrier=1, facilitator=1)) is None
     assert coder_prior(Counter(barrier=2)) is None  # too few to call it a habit
+
+
+GENERIC_TURNS = [f"The patient in bed {i} waited for the scan." for i in range(18)] + [
+    "The patient was discussed at the safety huddle.",
+    "We moved the huddle to the morning.",
+]
+GENERIC_CODES = [Code("a.recipients", "Patients", keywords=("patient",)),
+                 Code("b.huddles", "Huddles", keywords=("huddle",))]
+
+
+def test_keyword_in_most_turns_is_down_weighted():
+    from evalbench.suggest.engine import Suggester
+    from evalbench.suggest.nlp import load_pipeline
+    from evalbench.suggest.rules import RuleMatcher, df_factor, keyword_df
+
+    pipeline = load_pipeline()
+    df = keyword_df(RuleMatcher(GENERIC_CODES, pipeline), GENERIC_TURNS)
+    assert df == {"patient": 0.95, "huddl": 0.1}
+    assert df_factor(0.05) == 1.0 and df_factor(0.1) == pytest.approx(0.769, abs=1e-3)
+    turn = "The patient was discussed at the safety huddle."
+    plain = Suggester(GENERIC_CODES, pipeline, None, keyword_df={}).rank([turn])[0]
+    assert [c.code_id for c in plain] == ["a.recipients", "b.huddles"]  # a tie, broken by id
+    weighted = Suggester(GENERIC_CODES, pipeline, None, keyword_df=df).rank([turn], threshold=0.001)[0]
+    assert [c.code_id for c in weighted] == ["b.huddles", "a.recipients"]
+    assert weighted[1].score < 0.05 < weighted[0].score
+
+
+def test_training_stores_the_projects_keyword_frequencies(tmp_path):
+    from evalbench.project import Project
+    from evalbench.suggest import store
+    from tests.conftest import make_parsed
+
+    with Project.init(tmp_path / "generic.evb", coder="alex") as project:
+        project.add_codes(GENERIC_CODES)
+        turns = [pair for t in GENERIC_TURNS for pair in (("Interviewer", "And then?"), ("Kim", t))]
+        project.add_document(make_parsed("p.txt", turns),
+                             {"Kim": ("participant", "label"), "Interviewer": ("interviewer", "label")})
+        project.train_suggester()
+        assert store.model_info(project.conn)["keyword_df"]["patient"] == 0.95
+        turn = [t for t in project.turns() if t.role == "participant"][-2]
+        found = project.suggest_turn(turn.id)
+    rules = {s.code_id: s.score for s in found if "rules" in s.source}
+    assert "b.huddles" in rules
+    assert rules.get("a.recipients", 0) < rules["b.huddles"]

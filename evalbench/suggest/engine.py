@@ -64,11 +64,15 @@ class Suggester:
     """Rules plus an optional learned model over one codebook and one pipeline."""
 
     def __init__(self, codes: list[Code], pipeline: Pipeline, model: LearnedModel | None = None,
-                 *, threshold: float = DEFAULT_THRESHOLD, use_rules: bool = True) -> None:
+                 *, threshold: float = DEFAULT_THRESHOLD, use_rules: bool = True,
+                 keyword_df: dict[str, float] | None = None) -> None:
+        """``keyword_df``: keyword -> share of the project's turns (defaults to the model's, from training)."""
         self.pipeline = pipeline
         self.use_rules = use_rules
         self.codes = {c.id: c for c in codes}
-        self.rules = RuleMatcher(codes, pipeline)
+        if keyword_df is None and model is not None:
+            keyword_df = model.info.get("keyword_df")
+        self.rules = RuleMatcher(codes, pipeline, keyword_df)
         self.model = model if model is None or model.labels else None
         self.threshold = threshold
         trained = bool(model and model.info.get("coded_turns"))

@@ -13,8 +13,9 @@ negatives) and ranks the held-out turns. Four methods are scored:
 
 Ranking metrics, averaged over turns, ignore the display threshold:
 precision@1 (is the top-ranked code one of the turn's codes; a turn where a
-method ranks nothing counts as a miss) and recall@3 (share of the turn's codes
-among the top three). Per-code precision, recall and F1 compare the codes a
+method ranks nothing counts as a miss), precision@3 (share of the top three
+that are the turn's codes, out of three) and recall@3 (share of the turn's
+codes among the top three). Per-code precision, recall and F1 compare the codes a
 coder would be shown (top three at or above the threshold; the baseline
 always shows three) with the turn's codes; ``macro_f1`` averages F1 over codes
 that occur in the human coding. Uncoded turns are not scored, so false
@@ -48,6 +49,7 @@ def ranking_metrics(gold: list[set[str]], ranked: list[list[str]], shown: list[s
         raise ValueError("gold and ranked differ in length")
     n = len(gold)
     p1 = sum(1 for g, r in zip(gold, ranked) if r and r[0] in g)
+    pk = sum(len(set(r[:k]) & g) / k for g, r in zip(gold, ranked))
     rk = sum(_ratio(len(set(r[:k]) & g), len(g)) for g, r in zip(gold, ranked))
     tp: Counter = Counter()
     fp: Counter = Counter()
@@ -65,7 +67,8 @@ def ranking_metrics(gold: list[set[str]], ranked: list[list[str]], shown: list[s
                           "f1": round(_ratio(2 * precision * recall, precision + recall), 4),
                           "support": tp[code] + fn[code]}
     supported = [v["f1"] for v in per_code.values() if v["support"]]
-    return {"precision_at_1": round(_ratio(p1, n), 4), f"recall_at_{k}": round(_ratio(rk, n), 4),
+    return {"precision_at_1": round(_ratio(p1, n), 4), f"precision_at_{k}": round(_ratio(pk, n), 4),
+            f"recall_at_{k}": round(_ratio(rk, n), 4),
             "macro_f1": round(_ratio(sum(supported), len(supported)), 4), "turns": n,
             "per_code": per_code}
 
@@ -104,6 +107,7 @@ def evaluate_project(project, *, coder: str | None = None, folds: int = 5,
         raise UserError(f"{project.path.name}: {who} has {len(items)} coded participant turns; "
                         f"{folds}-fold evaluation needs at least {2 * folds}")
     threshold = service.threshold(project)
+    df = service.project_keyword_df(conn, codes, pipeline)  # from text alone: no label leaks
     gold = [labelled[i].codes & known for i in items]
     texts = [labelled[i].turn.text for i in items]
     fold = fold_of(len(items), folds)
@@ -117,7 +121,8 @@ def evaluate_project(project, *, coder: str | None = None, folds: int = 5,
             ranked[name][j] = [c.code_id for c in cands]
             shown[name][j] = {c.code_id for c in cands if c.score >= threshold}
 
-    record("rules", list(range(len(items))), Suggester(codes, pipeline, None, threshold=threshold))
+    record("rules", list(range(len(items))), Suggester(codes, pipeline, None, threshold=threshold,
+                                                       keyword_df=df))
     seeds = examples[len(labelled):]
     for f in range(folds):
         if progress:
@@ -130,7 +135,8 @@ def evaluate_project(project, *, coder: str | None = None, folds: int = 5,
         freq = Counter(code for j in range(len(items)) if fold[j] != f for code in gold[j])
         common = [code for code, _ in sorted(freq.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
         for name, use_rules in (("model", False), ("combined", True)):
-            record(name, test, Suggester(codes, pipeline, model, threshold=threshold, use_rules=use_rules))
+            record(name, test, Suggester(codes, pipeline, model, threshold=threshold, use_rules=use_rules,
+                                         keyword_df=df))
         for j in test:
             ranked["baseline"][j] = common
             shown["baseline"][j] = set(common)

@@ -4,12 +4,19 @@ A code's keywords (``Code.keywords``) are its rules. Patterns and text go
 through the same tokenizer and :func:`~evalbench.suggest.normalise.normalise`
 key (the token NORM), so a keyword "leader" finds "Leaders" and "leadership".
 The evidence for a rule suggestion is the matched words as written.
+
+A keyword found in a large share of a project's participant turns (in a
+study of case reviews, "review" is in a third of them) says little about any
+one turn, so its weight is scaled down by its document frequency in that
+project (:func:`keyword_df`, :func:`df_factor`), like an inverse document
+frequency that leaves rare keywords alone.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 
 from evalbench.model import Code
@@ -24,6 +31,20 @@ def normalise_phrase(text: str) -> str:
 #: Weight of one matched keyword: multi-word phrases are more specific than single words.
 SINGLE_WORD_WEIGHT = 0.35
 PHRASE_WEIGHT = 0.55
+#: Keywords in at most this share of participant turns keep their full weight.
+DF_FREE = 0.05
+#: Turns read to estimate keyword document frequency (evenly spaced through the project).
+DF_SAMPLE = 2000
+
+
+def df_factor(df: float) -> float:
+    """Weight multiplier for a keyword in a share ``df`` of turns: 1 up to DF_FREE, then log-scaled.
+
+    ``log(1/df) / log(1/DF_FREE)``: 0.77 at 10 % of turns, 0.52 at 20 %, 0.33 at 37 %, 0 in every turn.
+    """
+    if df <= DF_FREE:
+        return 1.0
+    return max(0.0, math.log(1.0 / df) / math.log(1.0 / DF_FREE)) if df < 1 else 0.0
 
 
 @dataclass(frozen=True)
@@ -36,9 +57,9 @@ class RuleHit:
     spans: tuple[tuple[int, int], ...]  # character offsets of the matches in the text
 
 
-def rules_fingerprint(codes: list[Code]) -> str:
-    """A short hash of every code's keywords: the rules' version for provenance."""
-    data = json.dumps([[c.id, list(c.keywords)] for c in codes], sort_keys=True)
+def rules_fingerprint(codes: list[Code], df: dict[str, float] | None = None) -> str:
+    """A short hash of every code's keywords (and the keyword frequencies): the rules' version."""
+    data = json.dumps([[[c.id, list(c.keywords)] for c in codes], df or {}], sort_keys=True)
     return hashlib.sha1(data.encode()).hexdigest()[:10]
 
 
@@ -53,11 +74,12 @@ def combine(weights: list[float]) -> float:
 class RuleMatcher:
     """All codes' keywords compiled into one spaCy PhraseMatcher on NORM."""
 
-    def __init__(self, codes: list[Code], pipeline) -> None:
+    def __init__(self, codes: list[Code], pipeline, df: dict[str, float] | None = None) -> None:
         from spacy.matcher import PhraseMatcher
 
         self.pipeline = pipeline
-        self.version = rules_fingerprint(codes)
+        self.df = dict(df or {})
+        self.version = rules_fingerprint(codes, self.df or None)
         self.matcher = PhraseMatcher(pipeline.nlp.vocab, attr="NORM")
         self._code_of: dict[int, str] = {}
         strings = pipeline.nlp.vocab.strings
@@ -84,9 +106,11 @@ class RuleMatcher:
             s, e = span.start_char, span.end_char
             found.setdefault(code_id, {}).setdefault(normalise_phrase(text[s:e]), (s, e, end - start))
         hits = {}
+        df = self.df
         for code_id, matches_here in found.items():
             ordered = sorted(matches_here.values())
-            weights = [PHRASE_WEIGHT if n > 1 else SINGLE_WORD_WEIGHT for _, _, n in ordered]
+            weights = [(PHRASE_WEIGHT if n > 1 else SINGLE_WORD_WEIGHT) * (df_factor(df[key]) if key in df else 1.0)
+                       for key, (_, _, n) in matches_here.items()]
             evidence = tuple(dict.fromkeys(text[s:e] for s, e, _ in ordered))
             hits[code_id] = RuleHit(code_id, round(combine(weights), 4), evidence,
                                     tuple((s, e) for s, e, _ in ordered))
@@ -95,3 +119,22 @@ class RuleMatcher:
     def match(self, text: str) -> dict[str, RuleHit]:
         """Codes whose keywords occur in ``text``."""
         return self.match_doc(self.pipeline.doc(text))
+
+
+def keyword_df(matcher: RuleMatcher, texts: list[str], *, sample: int = DF_SAMPLE) -> dict[str, float]:
+    """Share of ``texts`` each matched keyword occurs in, for keywords above DF_FREE.
+
+    Reads at most ``sample`` texts, evenly spaced, so that it costs well under
+    a second at any project size; a share is estimated closely enough from that.
+    """
+    if not texts:
+        return {}
+    step = max(1, math.ceil(len(texts) / sample))
+    picked = texts[::step]
+    seen: dict[str, int] = {}
+    for doc in matcher.pipeline.docs(picked):
+        text = doc_text(doc)
+        keys = {normalise_phrase(text[doc[s:e].start_char:doc[s:e].end_char]) for _, s, e in matcher.matcher(doc)}
+        for key in keys:
+            seen[key] = seen.get(key, 0) + 1
+    return {k: round(n / len(picked), 4) for k, n in sorted(seen.items()) if n / len(picked) > DF_FREE}

@@ -23,6 +23,7 @@ from evalbench.suggest.engine import DEFAULT_THRESHOLD, Suggester, turn_keys
 from evalbench.suggest.learned import NAME as MODEL_NAME
 from evalbench.suggest.learned import Example, LearnedModel, train
 from evalbench.suggest.nlp import BLANK, PIPELINE_KEY, doc_words, load_pipeline
+from evalbench.suggest.rules import RuleMatcher, keyword_df
 
 THRESHOLD_KEY = "suggest.threshold"
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -172,6 +173,11 @@ def build_examples(pipeline, codes, labelled: list[data.LabelledTurn]) -> tuple[
     return examples, {"coded_turns": coded, "rejections": rejections, "seeds": len(seeds)}
 
 
+def project_keyword_df(conn, codes, pipeline) -> dict[str, float]:
+    """Share of the project's participant turns each common keyword occurs in (stored with the model)."""
+    return keyword_df(RuleMatcher(codes, pipeline), [t.text for t in data.participant_turns(conn)])
+
+
 def train_suggester(project, *, progress: Callable[[int, int, str], None] | None = None,
                     cancel: threading.Event | None = None) -> TrainReport:
     """Train the model on the project's human coding (or only the codebook) and store it."""
@@ -189,7 +195,7 @@ def train_suggester(project, *, progress: Callable[[int, int, str], None] | None
     kind = "coded" if counts["coded_turns"] else "seed"
     version = f"{kind}-{counts['coded_turns']}-{now()}-{uuid.uuid4().hex[:6]}"
     info = {"version": version, "fingerprint": fingerprint,
-            "pipeline": pipeline.name, **counts}
+            "pipeline": pipeline.name, **counts, "keyword_df": project_keyword_df(conn, codes, pipeline)}
     model = train(examples, [c.id for c in codes], info=info, progress=progress, cancel=cancel)
     name = f"{MODEL_NAME} ({pipeline.name})"
     if model is None:
