@@ -1,4 +1,5 @@
-"""Everything the command palette (ctrl+p) offers: every action, and jumps to documents and codes."""
+"""Everything the command palette (ctrl+p) offers: every action, jumps to documents and codes,
+the ratings view and each document's speaker roles."""
 
 from __future__ import annotations
 
@@ -28,11 +29,28 @@ def palette_commands(app) -> Iterator[SystemCommand]:
     """The evalbench commands; documents and codes appear when you type."""
     for title, help_text, action in ACTIONS:
         yield SystemCommand(title, help_text, lambda a=action: app.run_action(a))
+    yield SystemCommand("Construct ratings", "Confirm or set CFIR ratings per participant or site (F4, then v)",
+                        lambda: show_ratings(app))
     project = app.project
     for doc in project.documents():
         who = f" — {doc.participant}" if doc.participant else ""
         yield SystemCommand(f"Open {doc.name}{who}", "Jump to this document",
                             lambda d=doc.id: app.post_message(OpenDocument(d)), discover=False)
+        yield SystemCommand(f"Speaker roles of {doc.name}{who}", "Correct who is the interviewer",
+                            lambda d=doc.id: show_speakers(app, d), discover=False)
     for code in project.codes():
         yield SystemCommand(f"Code {code.name} ({code.id})", "Browse this code's excerpts",
                             lambda c=code.id: app.post_message(BrowseCode(c)), discover=False)
+
+
+async def show_ratings(app) -> None:
+    """The analysis screen in its ratings view."""
+    await app.switch_mode("analysis")
+    if getattr(app.screen, "view", "ratings") != "ratings":
+        app.screen.action_view()
+
+
+def show_speakers(app, document_id: int) -> None:
+    from evalbench.tui.screens.speaker_roles import SpeakerRolesScreen
+
+    app.push_screen(SpeakerRolesScreen(document_id))

@@ -197,3 +197,16 @@ async def test_star_from_the_code_browser_puts_that_quote_first_in_the_word_expo
     after = theme_quotes(out)
     assert after.startswith("“The culture of learning.")
     assert after.index("(P01)") < after.index("(P02)")
+
+
+async def test_palette_opens_the_ratings_view(app, project):
+    link_participants(project)
+    code_barriers(project)
+    async with app.run_test(size=SIZE) as pilot:
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Construct ratings")
+        await command.callback()
+        await settle(app, pilot)
+        assert isinstance(app.screen, AnalysisScreen) and app.screen.view == "ratings"
+        table = app.screen.query_one("#matrix", DataTable)
+        cell = (table.get_row_index("inner.priority"), table.get_column_index("P02"))
+        assert str(table.get_cell_at(cell)) == "-1?"

@@ -64,3 +64,16 @@ async def test_a_role_change_is_undone_with_ctrl_z_and_set_back_with_p(app, proj
     with stored(project) as fresh:
         assert speaker(fresh, "Interviewer").role == "participant"
         assert speaker(fresh, "Interviewer").role_source == "user"
+
+
+async def test_palette_opens_a_documents_speaker_roles(app, project):
+    async with app.run_test(size=SIZE) as pilot:
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Speaker roles of p02.txt")
+        command.callback()
+        await pilot.pause()
+        assert isinstance(app.screen, SpeakerRolesScreen) and app.screen.document_id == 2
+        await pilot.press("i")  # the first speaker, Interviewer, stays interviewer but now by hand
+        await pilot.pause()
+    with stored(project) as fresh:
+        first = fresh.speakers(2)[0]
+        assert (first.label, first.role, first.role_source) == ("Interviewer", "interviewer", "user")

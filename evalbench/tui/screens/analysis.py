@@ -203,6 +203,12 @@ class AnalysisScreen(Screen):
         return cell_text(self.view, self.cells.get((code_id, column)), self.top,
                          self.ratings.get((code_id, column)), self.summaries.get((code_id, column), ""))
 
+    def _update_cell(self, cell: tuple[str, str]) -> None:
+        """Show one cell's new rating or summary at once (undo and redo rebuild the whole matrix)."""
+        table = self.query_one(DataTable)
+        table.update_cell(cell[0], cell[1], self._cell_text(*cell), update_width=True)
+        self._show_info()
+
     def _cursor_keys(self) -> tuple[str, str] | None:
         """(code id, column) under the matrix cursor; the column is 'code' on the names."""
         table = self.query_one(DataTable)
@@ -305,7 +311,8 @@ class AnalysisScreen(Screen):
             return
         self.notify(f"{self.names.get(code_id, code_id)} × {value}: "
                     + (f"rated {rating}" if rating is not None else "rating cleared") + " (u undoes)")
-        self.reload()
+        self.ratings[cell] = CellRating(current.proposed, current.rationale, rating, rating is not None)
+        self._update_cell(cell)
 
     def action_summary(self) -> None:
         from evalbench.tui.screens.prompt import MemoPrompt
@@ -328,7 +335,8 @@ class AnalysisScreen(Screen):
                 self.notify(str(exc), severity="error")
                 return
             self.notify("Summary saved (u undoes)" if text else "Summary deleted (u undoes)")
-            self.reload()
+            self.summaries[cell] = text
+            self._update_cell(cell)
 
         self.app.push_screen(MemoPrompt(f"Summary: {participant} × {self.names.get(code_id, code_id)}",
                                         project.cell_summary(participant, code_id)), saved)
