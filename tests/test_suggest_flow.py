@@ -263,3 +263,29 @@ def test_no_valence_for_codes_where_valence_does_not_apply(tmp_path):
     found = {s.code_id: s for s in proj.suggest_turn(proj.turns()[0].id)}
     assert found["who"].valence is None and found["res"].valence == "barrier"
     proj.close()
+
+
+def test_only_changes_to_training_data_make_the_model_stale(project):
+    turn = participant_turn(project, "culture of learning")
+    coding = project.add_coding(turn.document_id, turn.start, turn.end, "inner.culture", valence="facilitator")
+    s = project.suggest_turn(participant_turn(project, "competing priorities").id)[0]  # trains on the coding
+    assert not project.suggester_stale()
+    # edits that training does not read: memos on a coding, a turn and a code; valence; a star
+    project.set_memo("coding", coding, "time for case prep not resourced")
+    project.set_memo("turn", turn.id, "ask about the second year")
+    project.set_memo("code", "inner.culture", "split learning from safety?")
+    project.update_coding(coding, valence="mixed", starred=True)
+    assert not project.suggester_stale()
+    project.undo()  # undoing one of them is no training change either
+    assert not project.suggester_stale()
+    # changes that training reads
+    project.update_coding(coding, code_id="inner.priority")
+    assert project.suggester_stale()
+    project.undo()  # back to what the model was trained on
+    assert not project.suggester_stale()
+    project.reject_suggestion(s.id)
+    assert project.suggester_stale()
+    project.undo()
+    assert not project.suggester_stale()
+    project.update_coding(coding, end=turn.start + 12)  # still inside the same turn, but a changed span
+    assert project.suggester_stale()

@@ -9,6 +9,7 @@ so that a model exists before anyone has coded.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
@@ -113,13 +114,12 @@ def valence_history(conn: sqlite3.Connection, coder: str) -> dict[str, Counter]:
     return out
 
 
-def training_fingerprint(conn: sqlite3.Connection) -> str:
-    """Changes whenever coding, rejections or the codebook may have changed; ~1 ms.
+def change_fingerprint(conn: sqlite3.Connection) -> str:
+    """Changes whenever anything in the project may have changed; ~1 ms. A cheap first check.
 
-    Every coding edit, accept, reject and undo goes through the undo log, so
-    its size, newest id and undone flags (read from a covering index) move;
-    codings added outside the log (imports) move ``max(codings.id)``. Unrelated
-    actions (a memo) also move it: a spare retrain, never a missed one.
+    Every coding edit, accept, reject, memo and undo goes through the undo log,
+    so its size, newest id and undone flags (read from a covering index) move;
+    codings added outside the log (imports) move ``max(codings.id)``.
     Scanning the codings themselves took 100 ms at 50,000 codings.
     """
     log = conn.execute("SELECT count(*), coalesce(max(id), 0), total(undone * id) FROM undo_log").fetchone()
@@ -127,3 +127,25 @@ def training_fingerprint(conn: sqlite3.Connection) -> str:
     k = conn.execute("SELECT count(*), total(length(id) + length(keywords) + length(definition) "
                      "+ length(examples)) FROM codes").fetchone()
     return ":".join(str(int(x)) for x in (*log, *top, *k))
+
+
+def training_digest(conn: sqlite3.Connection) -> str:
+    """A digest of exactly what training reads, so that memos, stars and valence never force a retrain.
+
+    Human codings' documents, spans and codes; rejected (turn, code) pairs; each
+    code's id and the text its seed example is written from; speaker roles
+    (which turns are participant turns). 1 ms at the demo's 657 codings, ~70 ms
+    at 53,000; :func:`change_fingerprint` decides first whether it is needed.
+    """
+    h = hashlib.blake2b(digest_size=16)
+    for sql in (
+            f"SELECT group_concat(document_id || ' ' || start || ' ' || \"end\" || ' ' || code_id, char(10)) "
+            f"FROM (SELECT * FROM codings WHERE origin IN {_ORIGINS_SQL} ORDER BY id)",
+            "SELECT group_concat(turn_id || ' ' || code_id, char(10)) "
+            "FROM (SELECT * FROM suggestions WHERE status = 'rejected' ORDER BY id)",
+            "SELECT json_group_array(json_array(id, name, definition, inclusion, examples, keywords)) "
+            "FROM (SELECT * FROM codes ORDER BY id)",
+            "SELECT group_concat(id || ' ' || role, char(10)) FROM (SELECT * FROM speakers ORDER BY id)"):
+        h.update((conn.execute(sql).fetchone()[0] or "").encode())
+        h.update(b"\0")
+    return h.hexdigest()

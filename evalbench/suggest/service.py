@@ -79,7 +79,7 @@ _HISTORY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def _valence_history(project) -> dict:
     """The coder's valence habits, re-read only after coding changed (20 ms at 40,000 codings)."""
-    key = (project.coder, data.training_fingerprint(project.conn))
+    key = (project.coder, data.change_fingerprint(project.conn))  # valence edits count here
     cached = _HISTORY.get(project)
     if cached is None or cached[0] != key:
         cached = _HISTORY[project] = (key, data.valence_history(project.conn, project.coder))
@@ -183,7 +183,7 @@ def train_suggester(project, *, progress: Callable[[int, int, str], None] | None
     """Train the model on the project's human coding (or only the codebook) and store it."""
     started = time.perf_counter()
     conn = project.conn
-    fingerprint = data.training_fingerprint(conn)
+    fingerprint, digest = data.change_fingerprint(conn), data.training_digest(conn)
     pipeline = load_pipeline(pipeline_name(project))
     codes = project.codes()
     if not codes:
@@ -194,7 +194,7 @@ def train_suggester(project, *, progress: Callable[[int, int, str], None] | None
     examples, counts = build_examples(pipeline, codes, labelled)
     kind = "coded" if counts["coded_turns"] else "seed"
     version = f"{kind}-{counts['coded_turns']}-{now()}-{uuid.uuid4().hex[:6]}"
-    info = {"version": version, "fingerprint": fingerprint,
+    info = {"version": version, "fingerprint": fingerprint, "training_digest": digest,
             "pipeline": pipeline.name, **counts, "keyword_df": project_keyword_df(conn, codes, pipeline)}
     model = train(examples, [c.id for c in codes], info=info, progress=progress, cancel=cancel)
     name = f"{MODEL_NAME} ({pipeline.name})"
@@ -208,8 +208,25 @@ def train_suggester(project, *, progress: Callable[[int, int, str], None] | None
                        len(codes), model.info["epochs"], round(time.perf_counter() - started, 3))
 
 
+_DIGESTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def stale(project) -> bool:
-    """True when coding, rejections, the codebook or the pipeline changed since the model was trained."""
+    """True when the training data (coding, rejections, the codebook) or the pipeline changed since training.
+
+    Memos, stars, valence and other edits that training does not read leave
+    the model current. Nothing changed at all: one cheap check (~1 ms);
+    something changed: the training data's digest, once per change.
+    """
     info = store.model_info(project.conn)
-    return (info is None or info.get("fingerprint") != data.training_fingerprint(project.conn)
-            or info.get("pipeline", BLANK) != pipeline_name(project))
+    if info is None or info.get("pipeline", BLANK) != pipeline_name(project):
+        return True
+    change = data.change_fingerprint(project.conn)
+    if info.get("fingerprint") == change:
+        return False
+    if "training_digest" not in info:  # a model stored before digests: any change counts
+        return True
+    cached = _DIGESTS.get(project)
+    if cached is None or cached[0] != change:
+        cached = _DIGESTS[project] = (change, data.training_digest(project.conn))
+    return cached[1] != info["training_digest"]
