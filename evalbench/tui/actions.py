@@ -84,7 +84,7 @@ def import_files(app) -> None:
 
         run_task(app, "Importing transcripts", job, done)
 
-    app.push_screen(ImportPrompt(), chosen)
+    app.push_screen(ImportPrompt(check_import), chosen)
 
 
 def check_import(request: ImportRequest) -> tuple[list[Path], Path | None, str | None]:

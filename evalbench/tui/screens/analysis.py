@@ -57,7 +57,7 @@ class AnalysisScreen(Screen):
         Binding("x", "rate('X')", "Rate X: mixed", show=False),
         Binding("m", "rate('M')", "Rate M: missing", show=False),
         Binding("backspace,delete", "clear_rating", "Clear your rating", show=False),
-        Binding("o", "summary", "Summary"),
+        Binding("o", "summary", "Cell summary"),
         Binding("asterisk", "star", "Star quote"),
         Binding("e", "export", "Export"),
         Binding("a", "app.agreement", "Agreement"),
@@ -256,8 +256,8 @@ class AnalysisScreen(Screen):
         where = f"{self.by} {value}" if value else f"every {self.by}"
         starred = sum(q.starred for q in quotes)
         self.query_one("#quotes-title", Static).update(
-            f"{len(quotes)} quote(s), {starred} starred: {self.names.get(code_id, code_id)} · {where}"
-            " · Enter opens one · * stars an exemplar")
+            f"{len(quotes)} quote(s)" + (f", {starred} ★" if starred else "")
+            + f": {self.names.get(code_id, code_id)} · {where} · Enter opens · * stars an exemplar")
         if options:
             listing.highlighted = min(keep, len(options) - 1) if keep is not None and not focus else 0
             if focus:

@@ -150,8 +150,9 @@ class CodeBrowserScreen(Screen):
         listing.set_options(options or [Option(Text("No excerpts coded with this code yet.", style="dim"),
                                                 disabled=True)])
         self.query_one("#excerpt-title", Static).update(
-            f"Excerpts of {names.get(code_id, code_id)} — {len(shown)}, {sum(c.starred for c in shown)} starred"
-            " · Enter jumps to one · * stars an exemplar")
+            f"Excerpts of {names.get(code_id, code_id)} — {len(shown)}"
+            + (f", {starred} ★" if (starred := sum(c.starred for c in shown)) else "")
+            + " · Enter opens · * stars")
         if options and keep is not None:
             listing.highlighted = min(keep, len(options) - 1)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -9,6 +10,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, TextArea
+
+from evalbench.errors import UserError
 
 
 class LinePrompt(ModalScreen[str | None]):
@@ -76,12 +79,19 @@ class ImportPrompt(ModalScreen[ImportRequest | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = """
     ImportPrompt .field-label { color: $text-muted; padding: 1 0 0 0; }
+    ImportPrompt .field-label.first { padding: 0; }
     """
+
+    def __init__(self, check: Callable[[ImportRequest], object] | None = None) -> None:
+        """``check`` raises UserError for a form that cannot be imported; the form then stays open."""
+        super().__init__()
+        self.check = check
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal prompt import"):
             yield Label("Import transcripts", classes="modal-title")
-            yield Label("Files or folders (separate with spaces; quote names with spaces)", classes="field-label")
+            yield Label("Files or folders (separate with spaces; quote names with spaces)",
+                        classes="field-label first")
             yield Input(placeholder="interviews/ or p01.docx p02.vtt", id="import-paths")
             yield Label("Participants CSV (optional: study IDs and attributes such as role and site)",
                         classes="field-label")
@@ -97,7 +107,14 @@ class ImportPrompt(ModalScreen[ImportRequest | None]):
         if not values["paths"] and not values["participants"]:
             self.notify("Type files or folders to import (or a participants CSV).", severity="warning")
             return
-        self.dismiss(ImportRequest(**values))
+        request = ImportRequest(**values)
+        if self.check is not None:
+            try:
+                self.check(request)
+            except UserError as exc:
+                self.notify(str(exc), severity="error")
+                return
+        self.dismiss(request)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
