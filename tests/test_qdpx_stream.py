@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 import tracemalloc
 import zipfile
@@ -34,6 +36,10 @@ def test_streamed_project_qde_is_exactly_the_whole_tree_layout(rich, tmp_path, c
     qde = _qde(out)
     assert b"<Sources>" in qde and (coder or b"<Notes>" in qde)  # containers written piece by piece
     assert qde == _whole_tree(qde)
+    with zipfile.ZipFile(out) as zf:
+        ext = zf.read("evalbench.json")
+    whole = json.dumps(json.loads(ext), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    assert ext == whole.encode()  # streamed, yet what dumping the whole dict gives
 
 
 def test_stream_starting_with_a_container_matches_the_whole_tree():
@@ -63,6 +69,9 @@ def test_an_empty_project_is_one_self_closing_element(tmp_path):
     proj.export_qdpx(tmp_path / "empty.qdpx")
     qde = _qde(tmp_path / "empty.qdpx")
     assert qde == _whole_tree(qde)
+    with zipfile.ZipFile(tmp_path / "empty.qdpx") as zf:
+        ext = json.loads(zf.read("evalbench.json"))
+    assert ext["sources"] == {} and ext["qde_sha256"] == hashlib.sha256(qde).hexdigest()
     proj.close()
 
 

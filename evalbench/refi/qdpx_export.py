@@ -203,12 +203,18 @@ class _Writer:
         self.sub(el, "PlainTextContent").text = _xml(text)
         return el
 
-    def extension(self, qde_sha256: str) -> bytes:
-        """evalbench.json, exactly as ``json.dumps(..., sort_keys=True)`` of the whole dict would write it."""
-        values = {**{k: _dumps(v) for k, v in self.ext.items()}, "qde_sha256": _dumps(qde_sha256),
-                  "sources": "{" + ",".join(f"{_dumps(g)}:{entry}" for g, entry in sorted(self.ext_sources.items()))
-                  + "}"}
-        return ("{" + ",".join(f"{_dumps(k)}:{values[k]}" for k in sorted(values)) + "}").encode()
+    def write_extension(self, fh, qde_sha256: str) -> None:
+        """Stream evalbench.json: exactly what ``json.dumps(..., sort_keys=True)`` of the whole dict gives."""
+        values = {**{k: _dumps(v) for k, v in self.ext.items()}, "qde_sha256": _dumps(qde_sha256), "sources": None}
+        for i, key in enumerate(sorted(values)):
+            fh.write(f"{'{' if i == 0 else ','}{_dumps(key)}:".encode())
+            if key != "sources":
+                fh.write(values[key].encode())
+                continue
+            for j, (source_guid, entry) in enumerate(sorted(self.ext_sources.items())):
+                fh.write(f"{',' if j else '{'}{_dumps(source_guid)}:{entry}".encode())
+            fh.write(b"}" if self.ext_sources else b"{}")
+        fh.write(b"}")
 
 
 def export_qdpx(project, out: str | Path, *, coder: str | None = None, progress: Progress | None = None,
@@ -300,7 +306,8 @@ def export_qdpx(project, out: str | Path, *, coder: str | None = None, progress:
             if progress:
                 progress(done, total, f"{doc.name} (text)")
             zw.add(f"sources/{guid('source', doc.sha256)}.txt", (project.document_text(doc.id) or "").encode())
-        zw.add(EXTENSION_MEMBER, w.extension(qde.sha.hexdigest()))
+        with zw.member(EXTENSION_MEMBER) as fh:
+            w.write_extension(fh, qde.sha.hexdigest())
     if progress:
         progress(total, total, "done")
     return {"sources": len(docs), "codes": len(codes), "codings": n_codings,
