@@ -90,9 +90,10 @@ async def test_confirm_a_proposed_rating_then_set_others_and_undo_each(app, proj
         assert str(table.get_cell_at(cell)) == "-1?"
 
 
-async def test_ratings_by_site_and_none_by_role(app, project):
+async def test_ratings_by_site_and_none_by_role_reach_the_word_table(app, project, tmp_path):
     link_participants(project)
     code_barriers(project)
+    out = tmp_path / "ratings.docx"
     async with app.run_test(size=SIZE) as pilot:
         screen, table = await open_analysis(app, pilot)
         await pilot.press("r")  # by role: ratings are per participant or site
@@ -108,6 +109,16 @@ async def test_ratings_by_site_and_none_by_role(app, project):
         await settle(app, pilot)
         assert my_rating(project, value="North", scope="site") == ("-1", "-1", True)
         assert my_rating(project) is None  # the participant's rating is a separate decision
+        await pilot.press("2")
+        await settle(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("ctrl+a", "ctrl+k", *str(out), "enter")
+        await settle(app, pilot)
+    table = docx.Document(str(out)).tables[1]  # Table 2: construct × site ratings
+    header = [c.text for c in table.rows[0].cells]
+    row = next([c.text for c in r.cells] for r in table.rows if r.cells[0].text == "Relative Priority")
+    assert dict(zip(header, row, strict=True)) == {"Construct": "Relative Priority", "North": "+2", "South": "-1*"}
 
 
 async def test_write_a_cell_summary_and_undo_it(app, project):
