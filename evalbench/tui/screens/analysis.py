@@ -30,12 +30,19 @@ from evalbench.model import Quote
 from evalbench.tui import actions
 from evalbench.tui.colors import VALENCE_STYLE
 from evalbench.tui.messages import OpenDocument
-from evalbench.tui.screens.analysis_cells import STAR, CellRating, cell_info, cell_text
+from evalbench.tui.screens.analysis_cells import (
+    RATING_SCOPES,
+    STAR,
+    CellRating,
+    MatrixData,
+    cell_info,
+    cell_text,
+    load_matrix,
+)
 from evalbench.tui.widgets.title_bar import TitleBar
 
 BYS = ("participant", "role", "site")
 LEVELS = ("construct", "domain", "code")
-RATING_SCOPES = ("participant", "site")
 
 
 class AnalysisScreen(Screen):
@@ -128,49 +135,21 @@ class AnalysisScreen(Screen):
 
     @work(thread=True, exclusive=True, group="matrix", exit_on_error=False)
     def _build(self, by: str, level: str, coder: str | None) -> None:
-        from evalbench.analysis.tables import matrix
-
         try:
             with self.app.project.reopen() as project:
-                frame, tree = project.codings_frame(coder)
-                if frame.empty:
-                    self.app.call_from_thread(self._show_message, "No codings yet: code some turns first.")
-                    return
-                total = matrix(frame, tree, by=by, level=level)
-                split = {v: matrix(frame[frame["valence"] == v], tree, by=by, level=level)
-                         if (frame["valence"] == v).any() else None for v in ("barrier", "facilitator")}
-                columns = [str(c) for c in total.columns[1:]]
-                ratings = {}
-                if by in RATING_SCOPES and level == "construct":
-                    for r in project.propose_ratings(by, coder, level=level).to_dict("records"):
-                        ratings[(r["code_id"], str(r["scope_value"]))] = CellRating(
-                            r["proposed"], r["rationale"],
-                            r["rating"] if isinstance(r["rating"], str) else None,  # NaN when unrated
-                            bool(r["confirmed"]))
-                summaries = {}
-                if by == "participant":
-                    for code_id in total.index:
-                        for column in columns:
-                            text = project.cell_summary(column, code_id)
-                            if text:
-                                summaries[(code_id, column)] = text
+                data = load_matrix(project, by, level, coder, ratings=by in RATING_SCOPES and level == "construct")
         except UserError as exc:
             self.app.call_from_thread(self._show_message, str(exc))
             return
-        rows = []
-        for code_id in total.index:
-            values = {}
-            for column in total.columns[1:]:
-                values[str(column)] = {"total": int(total.at[code_id, column]),
-                                       "barrier": _cell(split["barrier"], code_id, column),
-                                       "facilitator": _cell(split["facilitator"], code_id, column)}
-            rows.append((code_id, str(total.at[code_id, "code"]), values))
-        self.app.call_from_thread(self._fill, by, level, coder, columns, rows, ratings, summaries)
+        if data is None:
+            self.app.call_from_thread(self._show_message, "No codings yet: code some turns first.")
+            return
+        self.app.call_from_thread(self._fill, by, level, coder, data)
 
-    def _fill(self, by: str, level: str, coder: str | None, columns: list[str], rows: list,
-              ratings: dict, summaries: dict) -> None:
+    def _fill(self, by: str, level: str, coder: str | None, data: MatrixData) -> None:
         if (by, level, coder) != (self.by, self.level, self.coder):
             return
+        columns, rows = data.columns, data.rows
         table = self.query_one(DataTable)
         keep = self._cursor_keys()
         table.clear(columns=True)
@@ -179,7 +158,7 @@ class AnalysisScreen(Screen):
         for column in columns:
             table.add_column(column, key=column)
         top = max((v["total"] for _c, _n, values in rows for v in values.values()), default=0)
-        self.cells, self.ratings, self.summaries = {}, ratings, summaries
+        self.cells, self.ratings, self.summaries = {}, data.ratings, data.summaries
         self.names = {code_id: name for code_id, name, _v in rows}
         self.top = top
         for code_id, name, values in rows:
@@ -392,8 +371,3 @@ def _quote_text(q: Quote) -> Text:
     text.append("“" + " ".join(q.text.split())[:400] + "”\n")
     return text
 
-
-def _cell(table, code_id: str, column: str) -> int:
-    if table is None or code_id not in table.index or column not in table.columns:
-        return 0
-    return int(table.at[code_id, column])

@@ -1,12 +1,13 @@
-"""What one analysis-matrix cell shows: counts, a CFIR rating, a summary mark, and the line about it.
+"""The analysis matrix's data and what one cell shows: counts, a CFIR rating, a summary mark, its line.
 
-Plain functions from the cell's data to Rich text, so the screen stays about
-keys and the look of a cell can be read (and tested) in one place.
+Plain functions (no Textual): :func:`load_matrix` gathers everything the
+screen shows from a Project (it runs in a worker thread), the others turn a
+cell's data into Rich text, so the screen stays about keys.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.text import Text
 
@@ -18,6 +19,7 @@ RATING_STYLE = {"-2": "bold #ffffff on #9b2226", "-1": "#ff8a80", "0": "#b0b0b0"
                 "+2": "bold #ffffff on #2d6a4f", "X": "bold #e9c46a", "M": "dim"}
 SUMMARY_MARK = "✎"
 STAR = "★"
+RATING_SCOPES = ("participant", "site")
 
 
 @dataclass
@@ -33,6 +35,54 @@ class CellRating:
     def shown(self) -> str:
         """The rating that counts: the stored one, else the proposal."""
         return self.rating if self.rating is not None else self.proposed
+
+
+@dataclass
+class MatrixData:
+    """Everything the analysis screen shows for one grouping, level and coder filter."""
+
+    columns: list[str]  # participants, roles or sites
+    rows: list[tuple[str, str, dict[str, dict[str, int]]]]  # (code id, name, {column: counts})
+    ratings: dict[tuple[str, str], CellRating] = field(default_factory=dict)
+    summaries: dict[tuple[str, str], str] = field(default_factory=dict)  # the current coder's
+
+
+def load_matrix(project, by: str, level: str, coder: str | None, *, ratings: bool) -> MatrixData | None:
+    """The matrix's counts by valence, CFIR rating proposals (``ratings``) and cell summaries (by
+    participant); None when nothing is coded yet."""
+    from evalbench.analysis.tables import matrix
+
+    frame, tree = project.codings_frame(coder)
+    if frame.empty:
+        return None
+    total = matrix(frame, tree, by=by, level=level)
+    split = {v: matrix(frame[frame["valence"] == v], tree, by=by, level=level)
+             if (frame["valence"] == v).any() else None for v in ("barrier", "facilitator")}
+    data = MatrixData([str(c) for c in total.columns[1:]], [])
+    for code_id in total.index:
+        values = {str(column): {"total": int(total.at[code_id, column]),
+                                "barrier": _count(split["barrier"], code_id, column),
+                                "facilitator": _count(split["facilitator"], code_id, column)}
+                  for column in total.columns[1:]}
+        data.rows.append((code_id, str(total.at[code_id, "code"]), values))
+    if ratings:
+        for r in project.propose_ratings(by, coder, level=level).to_dict("records"):
+            data.ratings[(r["code_id"], str(r["scope_value"]))] = CellRating(
+                r["proposed"], r["rationale"], r["rating"] if isinstance(r["rating"], str) else None,  # NaN: unrated
+                bool(r["confirmed"]))
+    if by == "participant":
+        for code_id, _name, _values in data.rows:
+            for column in data.columns:
+                text = project.cell_summary(column, code_id)
+                if text:
+                    data.summaries[(code_id, column)] = text
+    return data
+
+
+def _count(table, code_id: str, column) -> int:
+    if table is None or code_id not in table.index or column not in table.columns:
+        return 0
+    return int(table.at[code_id, column])
 
 
 def heat(total: int, top: int) -> str:
