@@ -199,6 +199,14 @@ async def test_star_from_the_code_browser_puts_that_quote_first_in_the_word_expo
         with stored(project) as fresh:
             assert [fresh.coding(i).starred for i in ids] == [False, True, False]
         assert str(excerpts.get_option_at_index(target).prompt).startswith("★")
+        await pilot.press("u")
+        await pilot.pause()
+        with stored(project) as fresh:
+            assert not fresh.coding(ids[1]).starred
+        assert not str(excerpts.get_option_at_index(target).prompt).startswith("★")
+        await pilot.press("U")  # redo: starred again
+        await pilot.pause()
+        assert str(excerpts.get_option_at_index(target).prompt).startswith("★")
         await pilot.press("f4")
         await settle(app, pilot)
         await pilot.press("e")
