@@ -87,6 +87,7 @@ _PHRASES = {tuple(normalise(w) for w in k.split()): v for k, v in PHRASES.items(
 #: Words after a lack-word that make it an idiom, not an absence ("no doubt", "never mind").
 IDIOMS = {"doubt", "matter", "mind", "wonder"}
 _MAX_PHRASE = max(len(k) for k in _PHRASES)
+_PHRASE_START = {k[0] for k in _PHRASES}
 #: How many words before a cue a negator reaches.
 NEG_SCOPE = 4
 WEAK = 0.5
@@ -118,14 +119,15 @@ def _clause_cues(words: list[str]) -> tuple[float, float]:
     i = 0
     while i < n:
         width = 1
-        for size in range(min(_MAX_PHRASE, n - i), 1, -1):
-            polarity = _PHRASES.get(tuple(words[i:i + size]))
-            if polarity:
-                cues.append((i, polarity, 1.0))
-                width = size
-                break
-        else:
-            w = words[i]
+        w = words[i]
+        if w in _PHRASE_START:
+            for size in range(min(_MAX_PHRASE, n - i), 1, -1):
+                polarity = _PHRASES.get(tuple(words[i:i + size]))
+                if polarity:
+                    cues.append((i, polarity, 1.0))
+                    width = size
+                    break
+        if width == 1:
             if w in FACILITATOR:
                 cues.append((i, 1, 1.0))
             elif w in WEAK_FACILITATOR:
