@@ -12,7 +12,7 @@ import importlib
 from textual.app import App
 from textual.binding import Binding
 
-from evalbench.tui import actions
+from evalbench.tui import actions, heap
 from evalbench.tui.commands import palette_commands
 from evalbench.tui.messages import BrowseCode, OpenDocument, ProjectChanged
 from evalbench.tui.screens.documents import DocumentsScreen
@@ -54,8 +54,12 @@ class EvalbenchApp(App):
         self.project = project
         self.suggestions = SuggestionService(self)
 
+    def on_ready(self) -> None:
+        heap.settle()  # the first screen is up: what exists now lives as long as the app
+
     def on_unmount(self) -> None:
         self.suggestions.stop()
+        heap.release()
 
     def get_system_commands(self, screen):
         yield from palette_commands(self)

@@ -15,6 +15,8 @@ import queue
 import threading
 from collections.abc import Callable
 
+from evalbench.tui import heap
+
 Callback = Callable[[int, list, bool, str | None], None]
 
 
@@ -55,6 +57,7 @@ class SuggestionService:
         from evalbench.project import Project
 
         project = None
+        settled = False
         try:
             while True:
                 item = self._newest()
@@ -75,6 +78,9 @@ class SuggestionService:
                 if self._stopped.is_set() or not getattr(self.app, "_running", False):
                     return  # the app is closing: nobody to show results to
                 self.app.call_from_thread(callback, turn_id, found, stale, error)
+                if not settled:  # spaCy and the model are loaded now and stay for the session
+                    settled = True
+                    self.app.call_from_thread(heap.settle)
         finally:
             if project is not None:
                 project.close()
