@@ -222,3 +222,41 @@ async def test_accept_and_reject_suggestions_with_one_key(app, project):
         if rest:
             fresh.set_coder("alex")
             assert rest[0] not in [s.code_id for s in fresh.suggest_turn(turn_id)]
+
+
+async def test_picker_opens_beside_the_transcript_and_takes_every_typed_key(app, project):
+    """Keys bound in the coding view (j, b, 1, d …) are query text while the picker is open."""
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("j", "c")
+        picker = app.screen.query_one("#picker")
+        assert picker.display and app.screen.query_one(Transcript).region.width > 0  # transcript still shown
+        await pilot.press(*"jbd1")
+        assert app.screen.query_one("#picker-query").value == "jbd1"
+        assert app.screen.block == 1 and coded_texts(project) == []  # no turn move, no coding
+        await pilot.press(*["backspace"] * 4, *"relative")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not picker.display
+        assert app.focused is app.screen.query_one(Transcript)
+    assert coded_texts(project) == [(PATEL_2, "inner.priority", "none", "alex")]
+
+
+async def test_escape_closes_the_picker_without_coding_or_leaving_the_view(app, project):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("j", "c", *"cult", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        assert not app.screen.query_one("#picker").display
+        await pilot.press("j")  # keys reach the coding view again
+        await pilot.pause()
+        assert app.screen.block == 2
+        await pilot.press("c", "down")
+        assert app.screen.query_one("#picker-query").value == ""  # a fresh query, every code listed
+        listing = app.screen.query_one("#picker-list")
+        assert listing.option_count == 3
+        second = listing.highlighted_option.id
+        await pilot.press("enter")
+        await pilot.pause()
+    assert [t[1] for t in coded_texts(project)] == [second]

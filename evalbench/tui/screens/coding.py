@@ -12,18 +12,20 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static, TextArea, Tree
 
 from evalbench.errors import UserError
 from evalbench.model import Coding, Suggestion
 from evalbench.tui.colors import code_colors
 from evalbench.tui.layout import TranscriptLayout
-from evalbench.tui.screens.code_picker import CodePicker
 from evalbench.tui.screens.coding_navigation import NavigationMixin
 from evalbench.tui.screens.coding_suggestions import SuggestionsMixin
 from evalbench.tui.screens.prompt import MemoPrompt
 from evalbench.tui.widgets.code_detail import CodeDetail
+from evalbench.tui.widgets.code_picker import CodePicker
 from evalbench.tui.widgets.codebook_tree import CodebookTree
 from evalbench.tui.widgets.suggestions import SuggestionsPanel
 from evalbench.tui.widgets.title_bar import TitleBar
@@ -74,6 +76,12 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, Screen):
         Binding("escape", "back", "Back"),
     ]
 
+    # Textual repaints the whole screen on every focus change; here each focused
+    # widget restyles and redraws itself, so the full repaint only cost time
+    # (~a third of applying a code through the picker: focus goes to its query
+    # and back to the transcript).
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
     def __init__(self, document_id: int, offset: int | None = None) -> None:
         super().__init__()
         self.document_id = document_id
@@ -84,6 +92,7 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, Screen):
         self.others: list[Coding] = []
         self.suggestions: list[Suggestion] = []
         self.block = 0
+        self._then_pick = None
 
     @property
     def project(self):
@@ -103,6 +112,7 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, Screen):
                 yield Static("Codebook", classes="panel-title")
                 yield CodebookTree(id="codebook")
                 yield CodeDetail(id="code-detail")
+                # The code picker joins here, in its own layer over the panels, when first opened.
         yield Static(KEYS_HINT, id="keys-hint")
 
     # --- loading ------------------------------------------------------------
@@ -255,12 +265,25 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, Screen):
         start, end = max(sel[0], t.start), min(sel[1], t.end)
         return (start, end) if end > start else (t.start, t.end)
 
-    def action_code(self) -> None:
-        self.app.push_screen(CodePicker(self.codes, "Apply code", self.code_palette, self.depth), self._picked)
+    async def action_code(self) -> None:
+        await self.pick_code("Apply code", self.apply_code)
 
-    def _picked(self, code_id: str | None) -> None:
-        if code_id:
-            self.apply_code(code_id)
+    async def pick_code(self, title: str, then) -> None:
+        """Open the picker in the side column; ``then(code_id)`` runs when a code is chosen."""
+        self._then_pick = then
+        found = self.query(CodePicker)
+        if found:
+            picker = found.first()
+        else:  # built on first use, so that it costs nothing in the view's first paint
+            picker = CodePicker(id="picker")
+            await self.query_one("#side").mount(picker)
+        picker.open(title, self.codes, self.code_palette, self.depth)
+
+    def on_code_picker_picked(self, event: CodePicker.Picked) -> None:
+        self.query_one(Transcript).focus()
+        then, self._then_pick = self._then_pick, None
+        if event.code_id and then is not None:
+            then(event.code_id)
 
     def apply_code(self, code_id: str) -> None:
         """Code the target span; the new coding becomes the active one."""
@@ -294,12 +317,11 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, Screen):
         if coding is not None:
             self._change(coding.id, valence="none" if coding.valence == valence else valence)
 
-    def action_recode(self) -> None:
+    async def action_recode(self) -> None:
         coding = self._active()
         if coding is not None:
-            self.app.push_screen(CodePicker(self.codes, f"Recode {self.code_name(coding.code_id)} as",
-                                            self.code_palette, self.depth),
-                                 lambda code_id: code_id and self._change(coding.id, code_id=code_id))
+            await self.pick_code(f"Recode {self.code_name(coding.code_id)} as",
+                           lambda code_id: self._change(coding.id, code_id=code_id))
 
     def action_remove_coding(self) -> None:
         coding = self._active()
