@@ -12,7 +12,8 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.document._wrapped_document import WrappedDocument
+from textual.document._document import Document
+from textual.document._document_navigator import DocumentNavigator
 from textual.strip import Strip
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
@@ -20,6 +21,7 @@ from textual.widgets.text_area import Selection
 from evalbench.model import Coding
 from evalbench.tui.colors import code_background, code_color
 from evalbench.tui.layout import TranscriptLayout
+from evalbench.tui.widgets.transcript_wrap import TranscriptWrap
 
 HEADER = Style(bold=True)
 HEADER_CURRENT = Style(bold=True, reverse=True)
@@ -110,19 +112,39 @@ class Transcript(TextArea):
             self.current_block = index
             self.refresh()  # only the two header lines change; see render_line's cache key
 
+    def notify_style_update(self) -> None:
+        """Keep rendered rows when a restyle changes nothing they show.
+
+        TextArea drops its whole row cache on every restyle, and focus moving to
+        the code picker and back restyles the widget (``:focus``): every visible
+        row was rendered again after each applied code. Rows are dropped only when
+        the base style really changed; the cursor row's key already holds focus.
+        """
+        style = self.rich_style
+        if style != getattr(self, "_rows_style", None):
+            self._rows_style = style
+            self._line_cache.clear()
+        super(TextArea, self).notify_style_update()
+
     def _set_document(self, text: str, language: str | None) -> None:
-        self._wrapped_for = None
-        super()._set_document(text, language)
-        self.wrapped_document.__class__ = _CountedWrappedDocument
+        # The transcript is always plain text: build its documents directly, wrapped
+        # at the width it will be shown at (TextArea's own version wraps the whole
+        # text once at width 0 first, and through the slower general routine).
+        self._highlight_query = None
+        self.document = Document(text)
+        self.wrapped_document = TranscriptWrap(self.document, width=self.wrap_width, tab_width=self.indent_width)
+        self.navigator = DocumentNavigator(self.wrapped_document)
+        self._build_highlight_map()
+        self.move_cursor((0, 0))
+        self._rewrap_and_refresh_virtual_size()
 
     def _rewrap_and_refresh_virtual_size(self) -> None:
         # TextArea re-wraps on every resize, scrollbar and watcher event while the
         # screen is being laid out (9 times for one first paint, ~50 ms each on a
         # 20,000-word transcript). The text never changes, so wrap once per width.
-        key = (id(self.wrapped_document), self.wrap_width, self.indent_width)
-        if key != getattr(self, "_wrapped_for", None):
-            self._wrapped_for = key
-            self.wrapped_document.wrap(self.wrap_width, tab_width=self.indent_width)
+        wrapped = self.wrapped_document
+        if (wrapped._width, wrapped._tab_width) != (self.wrap_width, self.indent_width):
+            wrapped.wrap(self.wrap_width, tab_width=self.indent_width)
             self._line_cache.clear()
         self._refresh_size()
 
@@ -201,14 +223,6 @@ class Transcript(TextArea):
         """Document offset under the cursor."""
         layout = self.layout_map
         return layout.to_doc(layout.offset(self.cursor_location)) if layout else 0
-
-
-class _CountedWrappedDocument(WrappedDocument):
-    """WrappedDocument whose height is O(1): TextArea asks for it on every rendered row."""
-
-    @property
-    def height(self) -> int:
-        return len(self._offset_to_line_info)
 
 
 def _segments(items: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, Style]]:
