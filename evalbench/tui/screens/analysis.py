@@ -183,9 +183,14 @@ class AnalysisScreen(Screen):
                          self.ratings.get((code_id, column)), self.summaries.get((code_id, column), ""))
 
     def _update_cell(self, cell: tuple[str, str]) -> None:
-        """Show one cell's new rating or summary at once (undo and redo rebuild the whole matrix)."""
+        """Show one cell's new rating at once (undo and redo rebuild the whole matrix).
+
+        A rating never makes a cell wider (``+1?`` becomes ``+1✓``), and asking the
+        table to re-measure left stale narrow columns on screen when a rebuild
+        raced it, so the width stays.
+        """
         table = self.query_one(DataTable)
-        table.update_cell(cell[0], cell[1], self._cell_text(*cell), update_width=True)
+        table.update_cell(cell[0], cell[1], self._cell_text(*cell))
         self._show_info()
 
     def _cursor_keys(self) -> tuple[str, str] | None:
@@ -314,8 +319,7 @@ class AnalysisScreen(Screen):
                 self.notify(str(exc), severity="error")
                 return
             self.notify("Summary saved (u undoes)" if text else "Summary deleted (u undoes)")
-            self.summaries[cell] = text
-            self._update_cell(cell)
+            self.summaries[cell] = text  # the screen reloads as the prompt closes
 
         self.app.push_screen(MemoPrompt(f"Summary: {participant} × {self.names.get(code_id, code_id)}",
                                         project.cell_summary(participant, code_id)), saved)
