@@ -37,6 +37,7 @@ LABELLED = [
     ("The approval process got in the way every single time.", B),
     ("There was too much paperwork for a ten-minute clinic.", B),
     ("It was a good idea, but nobody gave us the time to do it.", B),
+    ("We haven't yet had time to train the locums.", B),
     # facilitators, including negated barriers
     ("The practice manager supported us from day one.", F),
     ("Having a champion on every shift made it easier.", F),
@@ -49,6 +50,7 @@ LABELLED = [
     ("We had enough staff to cover the huddles.", F),
     ("The dashboard made a real difference to how we talked about cases.", F),
     ("Once the surgeons were on board, it took off.", F),
+    ("The buy-in from the ward sisters was there from the start.", F),
     # both
     ("The coach was helpful, but the reporting burden was heavy.", M),
     ("The software worked, although nobody gave us training on it.", M),

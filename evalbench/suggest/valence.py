@@ -37,7 +37,7 @@ _TOKEN = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)*|[.,;:!?()\u2014\u2013\"\u
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 
 #: Words that end a clause, so that a negation or a cue does not reach across "but".
-CONTRAST = {"but", "although", "though", "however", "whereas", "yet", "except"}
+CONTRAST = {"but", "although", "though", "however", "whereas", "except"}  # not "yet": "haven't yet had"
 
 
 def _keys(words: str) -> set[str]:
@@ -48,7 +48,7 @@ FACILITATOR = _keys(
     "help helped helpful helps supportive support supported enabled enable easy easier smooth "
     "smoothly worked works success successful succeeded benefit benefited valuable useful champion "
     "championed encouraged encouraging committed engaged enthusiastic trust trusted appreciated "
-    "protected dedicated improved improvement safe buy-in motivated value valued empowered "
+    "protected dedicated improved improvement safe motivated value valued empowered "
     "welcome welcomed strength strong positive wonderful excellent effective thanked grateful "
     "glad proud thoughtful enough able flexible responsive")
 #: Generic praise: half weight, because it often describes something other than the code.
@@ -76,7 +76,7 @@ HAVING = _keys("have has had having get gets got gotten give gave given receive 
 PHRASES = {  # multi-word cues: words -> +1 facilitator / -1 barrier
     "made it easy": 1, "made it easier": 1, "made it work": 1, "made it possible": 1,
     "made a difference": 1, "made a real difference": 1, "made a big difference": 1,
-    "got it done": 1, "worth it": 1, "paid off": 1, "on board": 1, "bought in": 1,
+    "got it done": 1, "worth it": 1, "paid off": 1, "on board": 1, "bought in": 1, "buy in": 1,
     "turning point": 1, "went well": 1,
     "made it hard": -1, "made it harder": -1, "made it difficult": -1, "got in the way": -1,
     "too much": -1, "too many": -1, "too busy": -1, "too slow": -1, "too long": -1, "too late": -1,
@@ -158,7 +158,7 @@ def _clause_cues(words: list[str]) -> tuple[float, float]:
             facilitator += 1.0
         elif (w in LACK or w in INABILITY) and rest[0] not in IDIOMS:
             barrier += 1.0
-        elif rest[0] in HAVING or (len(rest) > 1 and rest[0] in ("be", "been") and rest[1] in HAVING):
+        elif any(r in HAVING for r in rest[:2]):  # "didn't have", "haven't yet had", "wasn't given"
             barrier += 1.0
     return barrier, facilitator
 
