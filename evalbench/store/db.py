@@ -33,10 +33,9 @@ def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
     exists = path.exists() and path.stat().st_size > 0
     if not exists and not create:
         raise ProjectError(f"{path}: no such project (create one with `evalbench init {path}`)")
-    if exists:
-        with open(path, "rb") as fh:
-            if fh.read(16) != SQLITE_MAGIC:
-                raise ProjectError(f"{path}: not an evalbench project (not an SQLite file)")
+    # The header is not read with open(): closing any descriptor of a file drops every POSIX
+    # lock this process holds on it, so a second connection here (a TUI worker) would let
+    # another process delete the WAL under the first. SQLite reports a foreign file itself.
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                            check_same_thread=True)
     try:
@@ -53,6 +52,8 @@ def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
             _check_version(conn, path)
     except sqlite3.DatabaseError as exc:
         conn.close()
+        if "file is not a database" in str(exc):
+            raise ProjectError(f"{path}: not an evalbench project (not an SQLite file)") from exc
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
             raise ProjectBusyError(f"{path}: project is busy (another evalbench is writing); try again") from exc
         raise ProjectError(f"{path}: project file is damaged ({exc}); see `evalbench recover`") from exc
