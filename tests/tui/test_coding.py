@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from evalbench.tui.screens.coding import CodingScreen
+from evalbench.tui.widgets.code_picker import CodePicker
 from evalbench.tui.widgets.transcript import Transcript
 from evalbench.tui.widgets.turn_codes import TurnCodes
 
@@ -232,13 +233,13 @@ async def test_picker_opens_beside_the_transcript_and_takes_every_typed_key(app,
         picker = app.screen.query_one("#picker")
         assert picker.display and app.screen.query_one(Transcript).region.width > 0  # transcript still shown
         await pilot.press(*"jbd1")
-        assert app.screen.query_one("#picker-query").value == "jbd1"
+        assert app.screen.query_one(CodePicker).query == "jbd1"
         assert app.screen.block == 1 and coded_texts(project) == []  # no turn move, no coding
         await pilot.press(*["backspace"] * 4, *"relative")
         await pilot.press("enter")
         await pilot.pause()
         assert not picker.display
-        assert app.focused is app.screen.query_one(Transcript)
+        assert app.focused is app.screen.query_one(Transcript)  # the picker never took the focus
     assert coded_texts(project) == [(PATEL_2, "inner.priority", "none", "alex")]
 
 
@@ -253,7 +254,7 @@ async def test_escape_closes_the_picker_without_coding_or_leaving_the_view(app, 
         await pilot.pause()
         assert app.screen.block == 2
         await pilot.press("c", "down")
-        assert app.screen.query_one("#picker-query").value == ""  # a fresh query, every code listed
+        assert app.screen.query_one(CodePicker).query == ""  # a fresh query, every code listed
         listing = app.screen.query_one("#picker-list")
         assert listing.option_count == 3
         second = listing.highlighted_option.id

@@ -9,6 +9,7 @@ connection, because the suggester may load spaCy.
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -76,10 +77,9 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, Screen):
         Binding("escape", "back", "Back"),
     ]
 
-    # Textual repaints the whole screen on every focus change; here each focused
-    # widget restyles and redraws itself, so the full repaint only cost time
-    # (~a third of applying a code through the picker: focus goes to its query
-    # and back to the transcript).
+    # Textual repaints the whole screen on every focus change (tab between the
+    # transcript and the codebook, a memo box opening); each widget restyles and
+    # redraws itself anyway, so the full repaint only cost time.
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def __init__(self, document_id: int, offset: int | None = None) -> None:
@@ -279,8 +279,25 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, Screen):
             await self.query_one("#side").mount(picker)
         picker.open(title, self.codes, self.code_palette, self.depth)
 
+    def _open_picker(self) -> CodePicker | None:
+        found = self.query(CodePicker)
+        return found.first() if found and found.first().is_open else None
+
+    def on_key(self, event: events.Key) -> None:
+        """While the picker is open every key is its own: the view's keys wait."""
+        picker = self._open_picker()
+        if picker is not None:
+            event.stop()
+            event.prevent_default()
+            picker.take_key(event.key, event.character)
+
+    def on_paste(self, event: events.Paste) -> None:
+        picker = self._open_picker()
+        if picker is not None:
+            event.stop()
+            picker.paste(event.text)
+
     def on_code_picker_picked(self, event: CodePicker.Picked) -> None:
-        self.query_one(Transcript).focus()
         then, self._then_pick = self._then_pick, None
         if event.code_id and then is not None:
             then(event.code_id)
