@@ -229,3 +229,17 @@ async def test_palette_opens_the_ratings_view(app, project):
         table = app.screen.query_one("#matrix", DataTable)
         cell = (table.get_row_index("inner.priority"), table.get_column_index("P02"))
         assert str(table.get_cell_at(cell)) == "-1?"
+
+
+async def test_regrouping_forgets_the_listed_quotes(app, project):
+    link_participants(project)
+    code_barriers(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, table = await open_analysis(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.query_one("#quotes", OptionList).option_count == 2
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert screen.query_one("#quotes", OptionList).option_count == 0
+        assert screen.quote_cell is None

@@ -259,6 +259,7 @@ class AnalysisScreen(Screen):
         else:
             self.view = "ratings"
             if not self.ratable:
+                self._forget_quotes()
                 self.level, self.by = "construct", self.by if self.by in RATING_SCOPES else "participant"
                 self.notify(f"Ratings are per construct and {self.by}.")
         self.reload()
@@ -341,19 +342,28 @@ class AnalysisScreen(Screen):
         self.reload()
 
     # --- grouping, level, coders, export ---------------------------------------
+    def _forget_quotes(self) -> None:
+        """A new grouping, level or coder filter: the listed cell's quotes no longer apply."""
+        self.quote_cell, self.quotes = None, {}
+        self.query_one("#quotes", OptionList).clear_options()
+        self.query_one("#quotes-title", Static).update("Enter on a cell lists its quotes")
+
     def action_by(self, by: str) -> None:
+        self._forget_quotes()
         self.by = by
         if self.view == "ratings" and by not in RATING_SCOPES:
             self.view = "counts"
         self.reload()
 
     def action_level(self) -> None:
+        self._forget_quotes()
         self.level = LEVELS[(LEVELS.index(self.level) + 1) % len(LEVELS)]
         if self.view == "ratings":
             self.view = "counts"
         self.reload()
 
     def action_coders(self) -> None:
+        self._forget_quotes()
         self.mine_only = not self.mine_only
         self.reload()
 
