@@ -243,3 +243,21 @@ async def test_regrouping_forgets_the_listed_quotes(app, project):
         await settle(app, pilot)
         assert screen.query_one("#quotes", OptionList).option_count == 0
         assert screen.quote_cell is None
+
+
+async def test_with_only_your_codings_the_proposal_you_confirm_is_yours(app, project):
+    link_participants(project)
+    code_barriers(project)
+    turns = project.turns(1)
+    for turn in (turns[1], turns[3], turns[3]):  # sam hears facilitators: all coders together balance out
+        project.add_coding(1, turn.start, turn.end, "inner.priority", valence="facilitator", coder="sam")
+    async with app.run_test(size=SIZE) as pilot:
+        screen, table = await open_analysis(app, pilot)
+        assert screen.ratings[("inner.priority", "P01")].proposed == "X"
+        await pilot.press("c")  # your codings only
+        await settle(app, pilot)
+        table.move_cursor(row=table.get_row_index("inner.priority"), column=table.get_column_index("P01"))
+        assert screen.ratings[("inner.priority", "P01")].proposed == "-1"
+        await pilot.press("y")
+        await settle(app, pilot)
+    assert my_rating(project) == ("-1", "-1", True)

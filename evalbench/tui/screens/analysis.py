@@ -290,7 +290,7 @@ class AnalysisScreen(Screen):
             self.notify("You have not rated this cell.")
             return
         try:
-            self.app.project.set_rating(code_id, self.by, value, rating)
+            self.app.project.set_rating(code_id, self.by, value, rating, coder=self.coder)
         except UserError as exc:
             self.notify(str(exc), severity="error")
             return
