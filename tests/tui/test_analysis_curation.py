@@ -12,7 +12,7 @@ from textual.widgets import DataTable, OptionList, Static
 from evalbench.project import Project
 from evalbench.tui.screens.analysis import AnalysisScreen
 from evalbench.tui.screens.code_browser import CodeBrowserScreen
-from evalbench.tui.screens.prompt import MemoPrompt
+from evalbench.tui.screens.prompt import LinePrompt, MemoPrompt
 
 from .conftest import SIZE
 
@@ -261,3 +261,22 @@ async def test_with_only_your_codings_the_proposal_you_confirm_is_yours(app, pro
         await pilot.press("y")
         await settle(app, pilot)
     assert my_rating(project) == ("-1", "-1", True)
+
+
+async def test_say_why_a_rating_differs_from_the_proposal(app, project):
+    link_participants(project)
+    code_barriers(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, table = await open_analysis(app, pilot)
+        await pilot.press("w")  # nothing rated yet: nothing to explain
+        await pilot.pause()
+        assert not isinstance(app.screen, LinePrompt)
+        await pilot.press("2", "w")
+        await pilot.pause()
+        assert isinstance(app.screen, LinePrompt)
+        await pilot.press(*"leaders protected time", "enter")
+        await settle(app, pilot)
+        assert "(yours: leaders protected time)" in str(screen.query_one("#cell-info", Static).render())
+    with stored(project) as fresh:
+        rating = next(r for r in fresh.ratings("participant") if r.scope_value == "P01")
+    assert (rating.rating, rating.proposed, rating.rationale) == ("+2", "-1", "leaders protected time")

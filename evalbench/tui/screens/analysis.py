@@ -4,7 +4,7 @@ Each cell shows barrier (▼, red) and facilitator (▲, green) codings, other
 valences as a dim count, and its background deepens with the total; ``v``
 shows the CFIR construct ratings instead (Damschroder & Lowery rules, see
 ``evalbench.analysis.ratings``): the proposal until the analyst confirms it
-(``y``) or sets another (``2`` ``1`` ``0`` ``!`` ``@`` ``x`` ``m``). ``o``
+(``y``) or sets another (``2`` ``1`` ``0`` ``!`` ``@`` ``x`` ``m``) and says why (``w``). ``o``
 writes the rapid-analysis summary of a participant × code cell. Enter on a
 cell lists its quotes below, ``*`` stars one as an exemplar (the Word export
 puts starred quotes first), Enter on a quote opens it in the coding view.
@@ -28,16 +28,15 @@ from textual.widgets.option_list import Option
 from evalbench.errors import UserError
 from evalbench.model import Quote
 from evalbench.tui import actions
-from evalbench.tui.colors import VALENCE_STYLE
 from evalbench.tui.messages import OpenDocument
 from evalbench.tui.screens.analysis_cells import (
     RATING_SCOPES,
-    STAR,
     CellRating,
     MatrixData,
     cell_info,
     cell_text,
     load_matrix,
+    quote_text,
 )
 from evalbench.tui.widgets.title_bar import TitleBar
 
@@ -64,6 +63,7 @@ class AnalysisScreen(Screen):
         Binding("x", "rate('X')", "Rate X: mixed", show=False),
         Binding("m", "rate('M')", "Rate M: missing", show=False),
         Binding("backspace,delete", "clear_rating", "Clear your rating", show=False),
+        Binding("w", "rationale", "Why: your rating's rationale", show=False),
         Binding("o", "summary", "Cell summary"),
         Binding("asterisk", "star", "Star quote"),
         Binding("e", "export", "Export"),
@@ -235,7 +235,7 @@ class AnalysisScreen(Screen):
                                                 level=self.level)
         self.quote_cell = (code_id, value)
         self.quotes = {str(q.coding_id): q for q in quotes}
-        options = [Option(_quote_text(q), id=str(q.coding_id)) for q in quotes]
+        options = [Option(quote_text(q), id=str(q.coding_id)) for q in quotes]
         listing.set_options(options or [Option("No quotes in this cell.", disabled=True)])
         where = f"{self.by} {value}" if value else f"every {self.by}"
         starred = sum(q.starred for q in quotes)
@@ -298,6 +298,34 @@ class AnalysisScreen(Screen):
                     + (f"rated {rating}" if rating is not None else "rating cleared") + " (u undoes)")
         self.ratings[cell] = CellRating(current.proposed, current.rationale, rating, rating is not None)
         self._update_cell(cell)
+
+    def action_rationale(self) -> None:
+        """Record why you rated a cell as you did (kept beside the proposal's rationale)."""
+        from evalbench.tui.screens.prompt import LinePrompt
+
+        cell = self._focused_cell("explain its rating") if self.ratable else None
+        current = self.ratings.get(cell) if cell else None
+        if current is None or current.rating is None:
+            self.notify("Rate the cell first (y confirms the proposal), then w says why.", severity="warning")
+            return
+        code_id, value = cell
+
+        def saved(text: str | None) -> None:
+            if text is None or not text.strip():
+                return
+            try:
+                self.app.project.set_rating(code_id, self.by, value, current.rating, rationale=text.strip(),
+                                            coder=self.coder)
+            except UserError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify("Rationale saved (u undoes)")
+            self.ratings[cell] = CellRating(current.proposed, current.rationale, current.rating, True,
+                                            text.strip())  # the screen reloads as the prompt closes
+
+        self.app.push_screen(LinePrompt(f"Why {current.rating} for {self.names.get(code_id, code_id)} × {value}?",
+                                        current.note if current.note != current.rationale else "",
+                                        current.rationale), saved)
 
     def action_summary(self) -> None:
         from evalbench.tui.screens.prompt import MemoPrompt
@@ -369,19 +397,4 @@ class AnalysisScreen(Screen):
 
     def action_export(self) -> None:
         actions.export(self.app, by=self.by, coder=self.coder)
-
-
-def _quote_text(q: Quote) -> Text:
-    text = Text()
-    if q.starred:
-        text.append(f"{STAR} ", style="bold #e9c46a")
-    text.append(q.participant or q.document, style="bold")
-    if q.role:
-        text.append(f" ({q.role})", style="dim")
-    text.append(f"  {q.code}", style="cyan")
-    if q.valence != "none":
-        text.append(f"  {q.valence}", style=VALENCE_STYLE.get(q.valence, ""))
-    text.append(f"  [{q.coder}]\n", style="dim")
-    text.append("“" + " ".join(q.text.split())[:400] + "”\n")
-    return text
 

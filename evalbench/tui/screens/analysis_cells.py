@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from rich.text import Text
 
+from evalbench.model import Quote
 from evalbench.tui.colors import VALENCE_STYLE
 
 HEAT = ("#1e2a3a", "#1f3b57", "#235174", "#2a6791", "#327eb0", "#3b96cf")
@@ -30,6 +31,7 @@ class CellRating:
     rationale: str
     rating: str | None = None  # the current coder's stored rating, None until decided
     confirmed: bool = False
+    note: str | None = None  # the rationale stored with the coder's rating
 
     @property
     def shown(self) -> str:
@@ -66,10 +68,12 @@ def load_matrix(project, by: str, level: str, coder: str | None, *, ratings: boo
                   for column in total.columns[1:]}
         data.rows.append((code_id, str(total.at[code_id, "code"]), values))
     if ratings:
+        notes = {(r.code_id, r.scope_value): r.rationale for r in project.ratings(by)}
         for r in project.propose_ratings(by, coder, level=level).to_dict("records"):
-            data.ratings[(r["code_id"], str(r["scope_value"]))] = CellRating(
+            key = (r["code_id"], str(r["scope_value"]))
+            data.ratings[key] = CellRating(
                 r["proposed"], r["rationale"], r["rating"] if isinstance(r["rating"], str) else None,  # NaN: unrated
-                bool(r["confirmed"]))
+                bool(r["confirmed"]), notes.get(key))
     if by == "participant":
         for code_id, _name, _values in data.rows:
             for column in data.columns:
@@ -153,6 +157,8 @@ def cell_info(code_name: str, by: str, value: str, counts: dict[str, int] | None
             text.append(f"{rating.proposed}?", style=RATING_STYLE.get(rating.proposed, ""))
             text.append(" proposed, y confirms", style="dim")
         text.append(f" — {rating.rationale}", style="dim")
+        if rating.rating is not None and rating.note not in (None, rating.rationale):
+            text.append(f" (yours: {rating.note})")
     elif by == "role":
         text.append("  ratings are per participant or site (p, s)", style="dim")
     if summary:
@@ -161,3 +167,20 @@ def cell_info(code_name: str, by: str, value: str, counts: dict[str, int] | None
     elif by == "participant":
         text.append("  · o writes a summary", style="dim")
     return text
+
+
+def quote_text(q: Quote) -> Text:
+    """A quote in a cell's list: ★ when starred, who, code, valence, coder, then the words."""
+    text = Text()
+    if q.starred:
+        text.append(f"{STAR} ", style="bold #e9c46a")
+    text.append(q.participant or q.document, style="bold")
+    if q.role:
+        text.append(f" ({q.role})", style="dim")
+    text.append(f"  {q.code}", style="cyan")
+    if q.valence != "none":
+        text.append(f"  {q.valence}", style=VALENCE_STYLE.get(q.valence, ""))
+    text.append(f"  [{q.coder}]\n", style="dim")
+    text.append("“" + " ".join(q.text.split())[:400] + "”\n")
+    return text
+
