@@ -129,3 +129,58 @@ def test_export_holds_one_document_text_at_a_time(tmp_path):
     with zipfile.ZipFile(tmp_path / "big.qdpx") as zf:
         assert len([n for n in zf.namelist() if n.startswith("sources/")]) == 12
     proj.close()
+
+
+# --- import: project.qde is parsed as it is read ---------------------------------------------------
+def _with_qde(src, dst, qde: bytes) -> None:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for name in zin.namelist():
+            zout.writestr(name, qde if name == "project.qde" else zin.read(name))
+
+
+def test_import_holds_one_source_element_at_a_time(rich, tmp_path):  # noqa: F811
+    from evalbench.refi.qde_parse import QdeStream
+
+    out = tmp_path / "study.qdpx"
+    rich.export_qdpx(out)
+    stream = QdeStream(_qde(out), "study.qdpx:project.qde")
+    root = stream.head()
+    assert [etree.QName(el).localname for el in root][:5] == ["Users", "CodeBook", "Variables", "Cases", "Sources"]
+    seen = []
+    for el in stream.sources():
+        seen.append(el.get("name"))
+        earlier = list(el.itersiblings(preceding=True))
+        assert len(el) and len(earlier) <= 1 and not any(len(e) for e in earlier)  # read ones are freed
+    assert stream.finish() is True
+    assert seen == ["p01.txt", "p02.txt", "p03 ünïcode.txt"]
+    assert [etree.QName(el).localname for el in root][-2:] == ["Notes", "NoteRef"]
+
+
+def test_a_codebook_after_the_sources_is_still_read(rich, tmp_path):  # noqa: F811
+    """Out of the schema's order (some tools might): read whole instead, nothing lost."""
+    out = tmp_path / "study.qdpx"
+    rich.export_qdpx(out)
+    root = etree.fromstring(_qde(out))
+    root.append(root.find("{*}CodeBook"))
+    shuffled = tmp_path / "shuffled.qdpx"
+    _with_qde(out, shuffled, etree.tostring(root, xml_declaration=True, encoding="utf-8"))
+    with Project.from_qdpx(tmp_path / "a.evb", out) as a, Project.from_qdpx(tmp_path / "b.evb", shuffled) as b:
+        assert len(b.codes()) == len(a.codes())
+        key = [(c.start, c.end, c.code_id, c.coder, c.valence) for c in a.codings()]
+        assert [(c.start, c.end, c.code_id, c.coder, c.valence) for c in b.codings()] == key
+
+
+def test_xml_broken_after_the_first_source_fails_with_its_line_and_no_project(rich, tmp_path):  # noqa: F811
+    from evalbench.errors import UserError
+
+    out = tmp_path / "study.qdpx"
+    rich.export_qdpx(out)
+    qde = _qde(out)
+    second = qde.index(b"<TextSource", qde.index(b"<TextSource") + 1)
+    broken = qde[:second] + b"<TextSource <<" + qde[second + len(b"<TextSource"):]
+    bad = tmp_path / "bad.qdpx"
+    _with_qde(out, bad, broken)
+    line = broken[:second].count(b"\n") + 1
+    with pytest.raises(UserError, match=rf"bad.qdpx:project.qde:{line}(:\d+)?: not well-formed XML"):
+        Project.from_qdpx(tmp_path / "bad.evb", bad)
+    assert not (tmp_path / "bad.evb").exists()

@@ -30,6 +30,7 @@ from evalbench.refi.common import (
     VALENCE_GROUP,
     norm_guid,
 )
+from evalbench.refi.qde_parse import QdeStream, WholeTree
 from evalbench.refi.sourcetext import SourceText
 from evalbench.store.schema import ROLES
 
@@ -214,11 +215,18 @@ def read_qdpx(path: str | Path, *, limits: Limits | None = None, progress: Progr
         if qde is None:
             raise r.fail("no project.qde inside; not a REFI-QDA project archive")
         data = zf.read(qde)
-        root = parse_xml(data, source=f"{path.name}:{qde}")
+        source = f"{path.name}:{qde}"
+        parsed = QdeStream(data, source)  # one source's XML in memory at a time
+        root = parsed.head()
         if _local(root) != "Project":
+            parsed.finish()  # a file that is not well formed says so first
             raise r.fail(f"{qde} holds <{_local(root)}>, not a REFI-QDA <Project>")
         r.ext = _extension(r, zf, data)
-        return _project(r, root, progress, cancel)
+        found = _project(r, parsed, progress, cancel)
+        if found is None:  # users or codebook after the sources: read again, whole
+            r.warnings.clear()
+            found = _project(r, WholeTree(parse_xml(data, source=source)), progress, cancel)
+        return found
 
 
 def _extension(r: _Reader, zf: SafeZip, qde: bytes) -> dict:
@@ -304,7 +312,10 @@ def _refs(el, name: str) -> list[str]:
     return [norm_guid(x.get("targetGUID")) for x in _kids(el, name) if x.get("targetGUID")]
 
 
-def _project(r: _Reader, root, progress: Progress | None, cancel: threading.Event | None) -> RefiProject:
+def _project(r: _Reader, parsed: QdeStream | WholeTree, progress: Progress | None,
+             cancel: threading.Event | None) -> RefiProject | None:
+    """The project's plain data; None if a streamed file turned out to need reading whole."""
+    root = parsed.head()
     users = _users(root)
     default_user = norm_guid(root.get("creatingUserGUID"))
     codes, code_ids = _codes(r, root)
@@ -321,19 +332,15 @@ def _project(r: _Reader, root, progress: Progress | None, cancel: threading.Even
             if cid:
                 note_targets.setdefault(ref, ("code", cid))
 
-    sources_el = _kid(root, "Sources")
-    all_sources = list(sources_el) if sources_el is not None else []
-    if sources_el is not None:
-        root.remove(sources_el)  # each source's subtree is freed once read (below): less peak memory
     skipped_kinds: dict[str, int] = {}
     ctx = _SourceContext(r, code_ids, variables, ext_sources, ext_selections, codings, bare, note_targets)
-    for done, el in enumerate(all_sources):
+    for done, el in enumerate(parsed.sources()):
         if cancel is not None and cancel.is_set():
             raise UserError(f"{r.path.name}: import cancelled; no project created")
         kind = _local(el)
         name = (el.get("name") or "").strip() or f"source-{norm_guid(el.get('guid'))[:8]}"
         if progress:
-            progress(done, len(all_sources), name)
+            progress(done, max(parsed.total, done + 1), name)
         if kind == "TextSource":
             src = ctx.add(el, name)
             if src is not None:
@@ -348,8 +355,8 @@ def _project(r: _Reader, root, progress: Progress | None, cancel: threading.Even
                     sources.append(src)
         elif kind:
             skipped_kinds[kind] = skipped_kinds.get(kind, 0) + 1
-        el.clear()
-        all_sources[done] = None
+    if not parsed.finish():
+        return None
     for kind, n in sorted(skipped_kinds.items()):
         r.warn(f"{n} {kind} source(s) skipped: evalbench imports text sources and transcripts only")
 
