@@ -161,6 +161,8 @@ def test_a_codebook_after_the_sources_is_still_read(rich, tmp_path):  # noqa: F8
     out = tmp_path / "study.qdpx"
     rich.export_qdpx(out)
     root = etree.fromstring(_qde(out))
+    filler = etree.SubElement(root, etree.QName(root, "Description").text)  # past the parser's read-ahead
+    filler.text = "padding " * 200_000
     root.append(root.find("{*}CodeBook"))
     shuffled = tmp_path / "shuffled.qdpx"
     _with_qde(out, shuffled, etree.tostring(root, xml_declaration=True, encoding="utf-8"))
