@@ -55,6 +55,17 @@ class Transcript(TextArea):
         self._line_spans: dict[int, list[tuple[int, int, Style]]] = {}
         self._quiet_lines: set[int] = set()
 
+    def on_unmount(self) -> None:
+        """Drop TextArea's watcher on the app's theme, which would keep this widget alive.
+
+        Textual prunes such watchers only when the theme next changes, so every
+        transcript ever opened in a session stayed in memory with its layout and
+        rendered rows (~22,000 objects each), and every garbage-collector pass
+        and first paint got slower as a session went on.
+        """
+        for entries in getattr(self.app, "__watchers", {}).values():
+            entries[:] = [(node, callback) for node, callback in entries if node is not self]
+
     # --- content ------------------------------------------------------------
     def show(self, layout: TranscriptLayout, codings: list[Coding], others: list[Coding],
              colors: dict[str, str]) -> None:
