@@ -74,6 +74,15 @@ def _rss_mb() -> float:
         return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
 
 
+def _peak_mb() -> float:
+    """This process's own peak resident set (VmHWM; ru_maxrss would include the parent's from before exec)."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def phase(name: str, project: Path, archive: Path, target: Path) -> dict:
     """Run one operation in this (fresh) process: wall, CPU, resident set before it and peak."""
     from evalbench.project import Project
@@ -90,7 +99,7 @@ def phase(name: str, project: Path, archive: Path, target: Path) -> dict:
     t0, c0 = time.perf_counter(), time.process_time()
     run()
     return {"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0, "rss_before": before,
-            "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "peak": _peak_mb()}
 
 
 def in_child(name: str, project: Path, archive: Path, target: Path) -> dict:
@@ -134,7 +143,8 @@ def main() -> None:
         else:
             proj = build(project, n)
         built = time.perf_counter() - t0
-        n_codings, n_codes, n_docs = len(proj.codings()), len(proj.codes()), len(proj.documents())
+        n_codings, n_codes, n_docs = (proj.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                                      for table in ("codings", "codes", "documents"))
         proj.close()
         archive = tmp / "bench.qdpx"
         export = measure("export", args.repeat, project, archive, tmp)
