@@ -1,8 +1,9 @@
 """Exports: Word theme table (docx), Excel (xlsx), CSV, Markdown, REFI-QDA (qdpx).
 
 :func:`export` is what ``Project.export`` and ``evalbench export`` call. Each
-format builds its bytes in memory and the file is written atomically, so a
-failed or cancelled export leaves nothing half-written. Office files are
+format builds its bytes in memory (qdpx streams into a temporary file instead)
+and the file is written atomically, so a failed or cancelled export leaves
+nothing half-written. Office files are
 deterministic for the same project (see :mod:`evalbench.ooxml`).
 """
 
