@@ -163,6 +163,7 @@ async def measure_coding(path: Path, repeats: int) -> dict[str, list[float]]:
                 await settle(app)
                 app.pop_screen()
                 await pilot.pause()
+                await asyncio.sleep(1.5)  # back in the documents list, choosing the next one
                 t0, c0 = time.perf_counter(), time.process_time()
                 await app.push_screen(CodingScreen(1))
                 await pilot.pause()

@@ -61,6 +61,20 @@ class EvalbenchApp(App):
         self.suggestions.stop()
         heap.release()
 
+    def settle_heap_when_idle(self, delay: float = 1.0) -> None:
+        """Settle the heap ``delay`` seconds from now, unless a coding view is open by then.
+
+        A closed coding view leaves tens of thousands of objects to collect; left
+        alone they are collected in the middle of the next view's first paint.
+        """
+        def settle() -> None:
+            from evalbench.tui.screens.coding import CodingScreen
+
+            if not isinstance(self.screen, CodingScreen):
+                heap.settle()
+
+        self.set_timer(delay, settle)
+
     def get_system_commands(self, screen):
         yield from palette_commands(self)
         yield from super().get_system_commands(screen)

@@ -134,6 +134,9 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, Screen):
         self.goto_block(index, doc_offset=offset)
         transcript.focus()
 
+    def on_unmount(self) -> None:
+        self.app.settle_heap_when_idle()
+
     def reload(self) -> None:
         """Re-read codings after an outside change (undo, coder switch, import)."""
         self._load_codings()
