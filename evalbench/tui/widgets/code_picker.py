@@ -97,10 +97,10 @@ class CodePicker(Vertical):
             text = Text("  " * (self.depth.get(code.id, 0) if not query else 0), no_wrap=True, overflow="ellipsis")
             text.append("■ ", style=self.code_palette.get(code.id, "white"))
             text.append(code.name, style="bold")
-            text.append(f"  {code.id}", style="dim")
             keyword = matched_keyword(query, code) if query else None
-            if keyword:
+            if keyword:  # before the ID: in a narrow column the line's end is cut off
                 text.append(f"  keyword: {keyword}", style="italic cyan")
+            text.append(f"  {code.id}", style="dim")
             options.append(Option(text, id=code.id))
         listing = self.query_one(OptionList)
         listing.set_options(options)
