@@ -261,3 +261,19 @@ async def test_escape_closes_the_picker_without_coding_or_leaving_the_view(app, 
         await pilot.press("enter")
         await pilot.pause()
     assert [t[1] for t in coded_texts(project)] == [second]
+
+
+async def test_star_the_active_coding_as_an_exemplar_quote(app, project):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("j")
+        await pick(pilot, "priority")
+        await pilot.press("asterisk")
+        await pilot.pause()
+        with stored(project) as fresh:
+            assert [c.starred for c in fresh.codings()] == [True]
+        assert "★" in str(app.screen.query_one(TurnCodes).render())
+        await pilot.press("u")  # the star is one undoable action
+        await pilot.pause()
+    with stored(project) as fresh:
+        assert [c.starred for c in fresh.codings()] == [False]

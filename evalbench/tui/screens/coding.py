@@ -67,6 +67,7 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, Screen):
         Binding("right_square_bracket", "cycle_coding(1)", "Next coding", show=False),
         Binding("left_square_bracket", "cycle_coding(-1)", "Prev coding", show=False),
         Binding("r", "recode", "Recode", show=False),
+        Binding("asterisk", "star", "Star quote", show=False),
         Binding("d,delete", "remove_coding", "Remove", show=False),
         Binding("o", "memo('coding')", "Memo", show=False),
         Binding("O", "memo('turn')", "Turn memo", show=False),
@@ -224,7 +225,7 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, Screen):
             rows.append(TurnCodeRow(coding, code.name if code else coding.code_id,
                                     self.code_palette.get(coding.code_id, "white"),
                                     excerpt if len(excerpt) <= 44 else excerpt[:43] + "…", mine,
-                                    bool(coding.memo)))
+                                    bool(coding.memo), coding.starred))
         if self.active_id not in {r.coding.id for r in rows if r.mine}:
             mine_rows = [r for r in rows if r.mine]
             self.active_id = mine_rows[-1].coding.id if mine_rows else None
@@ -350,6 +351,14 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, Screen):
             self.active_id = None
             self.reload()
             self.notify(f"Removed {self.code_name(coding.code_id)} (u to undo)")
+
+    def action_star(self) -> None:
+        """Star (or unstar) the active coding as an exemplar quote: exports list starred quotes first."""
+        coding = self._active()
+        if coding is not None:
+            self._change(coding.id, starred=not coding.starred)
+            self.notify(f"{'Unstarred' if coding.starred else 'Starred'} {self.code_name(coding.code_id)} "
+                        "as an exemplar quote (u to undo)")
 
     def action_cycle_coding(self, step: int) -> None:
         ids = [c.id for c in self._turn_codings(self.mine)]

@@ -29,6 +29,7 @@ class TurnCodeRow:
     excerpt: str
     mine: bool
     has_memo: bool = False
+    starred: bool = False
 
 
 class TurnCodes(Static):
@@ -52,6 +53,8 @@ class TurnCodes(Static):
             text.append(row.name, style=("bold reverse" if active else "bold") if row.mine else "italic")
             text.append(f"  {VALENCE_MARK[c.valence]} {c.valence}" if c.valence != "none" else "  (no valence)",
                         style=VALENCE_STYLE[c.valence])
+            if row.starred:
+                text.append("  ★", style="bold yellow")
             if row.has_memo:
                 text.append("  ✎", style="yellow")
             if not row.mine:
