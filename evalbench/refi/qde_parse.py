@@ -17,11 +17,10 @@ interface over an already parsed tree, for files whose parts are out of order.
 from __future__ import annotations
 
 import io
-import re
 
 #: Parts the reader needs before the sources; if one comes after ``<Sources>`` the file is re-read whole.
 HEAD_PARTS = frozenset({"Users", "CodeBook", "Variables"})
-_SOURCE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:Text|PDF|Picture|Audio|Video)Source[\s/>]")
+_SOURCE_STARTS = tuple(f"{kind}Source ".encode() for kind in ("Text", "PDF", "Picture", "Audio", "Video"))
 
 
 def local_name(el) -> str:
@@ -61,7 +60,7 @@ class QdeStream:
             self._syntax_error()
         refuse_doctype(data, source)
         #: Source elements in the file, counted from their tags: a progress total, not a promise.
-        self.total = len(_SOURCE_TAG.findall(data))
+        self.total = sum(data.count(start) for start in _SOURCE_STARTS)  # a start tag always has a guid
         self._events = etree.iterparse(
             io.BytesIO(data), events=("start", "end"), resolve_entities=False, load_dtd=False,
             no_network=True, dtd_validation=False, huge_tree=False, remove_comments=False)
