@@ -27,14 +27,17 @@ def _keys(binding: Binding) -> str:
     return ", ".join(names.get(k, k) for k in binding.key.split(","))
 
 
-def binding_table(title: str, bindings: list[Binding]) -> Table:
+def _rows(title: str, bindings: list[Binding]) -> list[tuple[str, str]]:
+    return [(_keys(b), b.description or b.action) for b in bindings] + NOTES.get(title, [])
+
+
+def binding_table(title: str, bindings: list[Binding], key_width: int | None = None) -> Table:
+    """One section's keys; ``key_width`` lines its columns up with the other sections'."""
     table = Table(title=title, title_justify="left", title_style="bold", show_header=False,
                   box=None, padding=(0, 2))
-    table.add_column(style="bold cyan", no_wrap=True)
+    table.add_column(style="bold cyan", no_wrap=True, min_width=key_width, max_width=key_width)
     table.add_column()
-    for b in bindings:
-        table.add_row(_keys(b), b.description or b.action)
-    for keys, what in NOTES.get(title, []):
+    for keys, what in _rows(title, bindings):
         table.add_row(keys, what)
     return table
 
@@ -51,8 +54,10 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="modal help", id="help"):
             yield Static(Text("evalbench — keys  (Escape closes; ctrl+p finds any command)", style="bold"))
+            width = min(24, max(len(keys) for title, bindings in self.sections
+                                for keys, _what in _rows(title, bindings)))
             for title, bindings in self.sections:
-                yield Static(binding_table(title, bindings))
+                yield Static(binding_table(title, bindings, width))
 
     def action_close(self) -> None:
         self.dismiss(None)

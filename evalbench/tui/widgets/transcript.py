@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.document._document import Document
 from textual.document._document_navigator import DocumentNavigator
+from textual.geometry import Offset
 from textual.strip import Strip
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
@@ -113,6 +114,17 @@ class Transcript(TextArea):
                     out.append((row, a, b))
         self._span_rows[key] = out
         return out
+
+    def scroll_cursor_visible(self, center: bool = False, animate: bool = False) -> Offset:
+        """As TextArea's, but not before the view has a height.
+
+        Placing the cursor before the first layout scrolled a zero-height view
+        past the first turn's header, so the first frame showed the transcript
+        one line down until the coding view scrolled it back a frame later.
+        """
+        if not self.size.height:
+            return Offset(0, 0)
+        return super().scroll_cursor_visible(center, animate)
 
     def redraw(self) -> None:
         self._paint_version += 1
