@@ -78,6 +78,7 @@ class SuggestionService:
                 if self._stopped.is_set() or not getattr(self.app, "_running", False):
                     return  # the app is closing: nobody to show results to
                 self.app.call_from_thread(callback, turn_id, found, stale, error)
+                item = callback = None  # the callback's screen may close while this thread waits
                 if not settled:  # spaCy and the model are loaded now and stay for the session
                     settled = True
                     self.app.call_from_thread(heap.settle)
