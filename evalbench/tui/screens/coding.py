@@ -9,7 +9,6 @@ connection, because the suggester may load spaCy.
 
 from __future__ import annotations
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -23,10 +22,10 @@ from evalbench.model import Coding, Suggestion
 from evalbench.tui.colors import code_colors
 from evalbench.tui.layout import TranscriptLayout
 from evalbench.tui.screens.coding_navigation import NavigationMixin
+from evalbench.tui.screens.coding_picking import PickingMixin
 from evalbench.tui.screens.coding_suggestions import SuggestionsMixin
 from evalbench.tui.screens.prompt import MemoPrompt
 from evalbench.tui.widgets.code_detail import CodeDetail
-from evalbench.tui.widgets.code_picker import CodePicker
 from evalbench.tui.widgets.codebook_tree import CodebookTree
 from evalbench.tui.widgets.suggestions import SuggestionsPanel
 from evalbench.tui.widgets.title_bar import TitleBar
@@ -39,7 +38,7 @@ KEYS_HINT = ("[b]j k[/] turn  [b]( )[/] sentence  [b]w s[/] select  [b]c[/] code
              "[b]1-3[/] accept  [b]![/] reject  [b]g[/] uncoded  [b]o[/] memo  [b]u[/] undo  [b]?[/] help")
 
 
-class CodingScreen(NavigationMixin, SuggestionsMixin, Screen):
+class CodingScreen(NavigationMixin, SuggestionsMixin, PickingMixin, Screen):
     """Read and code one document."""
 
     BINDINGS = [
@@ -93,7 +92,6 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, Screen):
         self.others: list[Coding] = []
         self.suggestions: list[Suggestion] = []
         self.block = 0
-        self._then_pick = None
 
     @property
     def project(self):
@@ -272,40 +270,6 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, Screen):
     async def action_code(self) -> None:
         await self.pick_code("Apply code", self.apply_code)
 
-    async def pick_code(self, title: str, then) -> None:
-        """Open the picker in the side column; ``then(code_id)`` runs when a code is chosen."""
-        self._then_pick = then
-        found = self.query(CodePicker)
-        if found:
-            picker = found.first()
-        else:  # built on first use, so that it costs nothing in the view's first paint
-            picker = CodePicker(id="picker")
-            await self.query_one("#side").mount(picker)
-        picker.open(title, self.codes, self.code_palette, self.depth)
-
-    def _open_picker(self) -> CodePicker | None:
-        found = self.query(CodePicker)
-        return found.first() if found and found.first().is_open else None
-
-    def on_key(self, event: events.Key) -> None:
-        """While the picker is open every key is its own: the view's keys wait."""
-        picker = self._open_picker()
-        if picker is not None:
-            event.stop()
-            event.prevent_default()
-            picker.take_key(event.key, event.character)
-
-    def on_paste(self, event: events.Paste) -> None:
-        picker = self._open_picker()
-        if picker is not None:
-            event.stop()
-            picker.paste(event.text)
-
-    def on_code_picker_picked(self, event: CodePicker.Picked) -> None:
-        then, self._then_pick = self._then_pick, None
-        if event.code_id and then is not None:
-            then(event.code_id)
-
     def apply_code(self, code_id: str) -> None:
         """Code the target span; the new coding becomes the active one."""
         start, end = self.target_span()
@@ -342,7 +306,7 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, Screen):
         coding = self._active()
         if coding is not None:
             await self.pick_code(f"Recode {self.code_name(coding.code_id)} as",
-                           lambda code_id: self._change(coding.id, code_id=code_id))
+                                 lambda code_id: self._change(coding.id, code_id=code_id))
 
     def action_remove_coding(self) -> None:
         coding = self._active()
