@@ -55,6 +55,7 @@ class Transcript(TextArea):
         self.current_block = 0
         self._line_spans: dict[int, list[tuple[int, int, Style]]] = {}
         self._quiet_lines: set[int] = set()
+        self._rows_style: Style | None = None
 
     def on_unmount(self) -> None:
         """Drop TextArea's watcher on the app's theme, which would keep this widget alive.
@@ -138,13 +139,14 @@ class Transcript(TextArea):
     def notify_style_update(self) -> None:
         """Keep rendered rows when a restyle changes nothing they show.
 
-        TextArea drops its whole row cache on every restyle, and focus moving to
-        the code picker and back restyles the widget (``:focus``): every visible
-        row was rendered again after each applied code. Rows are dropped only when
-        the base style really changed; the cursor row's key already holds focus.
+        TextArea drops its whole row cache on every restyle, and focus moving
+        away and back (to the codebook tree, a memo box) restyles the widget
+        (``:focus``): every visible row was rendered again each time. Rows are
+        dropped only when the base style really changed; the cursor row's key
+        already holds focus.
         """
         style = self.rich_style
-        if style != getattr(self, "_rows_style", None):
+        if style != self._rows_style:
             self._rows_style = style
             self._line_cache.clear()
         super(TextArea, self).notify_style_update()
