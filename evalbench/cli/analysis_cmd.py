@@ -6,7 +6,14 @@ import sys
 
 import click
 
-from evalbench.cli.common import coder_option, echo_json, json_option, open_project, project_argument
+from evalbench.cli.common import (
+    check_coder,
+    coder_option,
+    echo_json,
+    json_option,
+    open_project,
+    project_argument,
+)
 
 only_coder_option = click.option("--coder", "only_coder", metavar="NAME",
                                  help="Use only this coder's codings (default: every coder's).")
@@ -68,7 +75,7 @@ def matrix_cmd(project: str, by: str, level: str, value: str, only_coder: str | 
       evalbench matrix study.evb --by participant --coder alex --level domain
     """
     with open_project(project) as proj:
-        table = proj.matrix(by=by, coder=only_coder, level=level, value=value)
+        table = proj.matrix(by=by, coder=check_coder(proj, only_coder), level=level, value=value)
     if as_json:
         echo_json([{"code_id": idx, **{k: (v if k == "code" else int(v)) for k, v in row.items()}}
                    for idx, row in zip(table.index, table.to_dict("records"), strict=True)])
@@ -99,7 +106,9 @@ def render_table(header: list[str], rows: list[list[str]], *, first_width: int =
               help="File to write.")
 @click.option("--by", metavar="role|site|ATTRIBUTE",
               help="docx: break participant counts down by this; xlsx/csv/md: add a matrix by it.")
-@only_coder_option
+@click.option("--coder", "only_coder", metavar="NAME",
+              help="Use only this coder's codings and ratings (default: every coder's codings, "
+                   "your ratings).")
 @click.option("--ratings/--no-ratings", default=None,
               help="docx: include the construct × site rating table (default: when sites exist).")
 @click.option("--codebook-appendix", is_flag=True, help="docx: append the codebook.")

@@ -102,14 +102,17 @@ def rating_table(document, table_df) -> None:
         "(Damschroder & Lowery, 2013). * proposed by evalbench from the codings, not yet confirmed.")
 
 
-def rating_matrix(project, frame, tree):
-    """Construct × site ratings as a DataFrame of strings: confirmed ratings, else the proposal + '*'."""
+def rating_matrix(project, frame, tree, coder: str | None = None):
+    """Construct × site ratings as a DataFrame of strings: confirmed ratings, else the proposal + '*'.
+
+    The confirmed ratings are ``coder``'s, the coder the export is for (default: the current coder).
+    """
     import pandas as pd
 
     from evalbench.analysis.ratings import propose_all
 
     proposals = propose_all(frame, tree, "site")
-    stored = {(r.code_id, r.scope_value): r.rating for r in project.ratings("site")}
+    stored = {(r.code_id, r.scope_value): r.rating for r in project.ratings("site", coder=coder)}
     used = set(frame["construct_id"])
     proposals = proposals[proposals["code_id"].isin(used)]
     values = [stored.get((c, s)) or f"{p}*" for c, s, p in
@@ -166,7 +169,7 @@ def write_docx(project, *, by: str | None = None, coder: str | None = None, rati
     steps("building rating matrix")
     has_sites = bool(len(frame)) and frame["site"].notna().any()
     if (ratings is None and has_sites) or (ratings and has_sites):
-        rating_table(document, rating_matrix(project, frame, tree))
+        rating_table(document, rating_matrix(project, frame, tree, coder))
     steps("adding codebook")
     if codebook:
         append_codebook(document, project)

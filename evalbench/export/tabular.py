@@ -2,8 +2,8 @@
 
 The xlsx workbook (written by :mod:`evalbench.export.xlsx_writer`) has the
 sheets Excerpts, Matrix by participant (and Matrix by <by> when asked),
-Frequencies, Ratings by site (when participants have sites; confirmed ratings,
-else evalbench's proposal) and Codebook. The CSV export writes the
+Frequencies, Ratings by site (when participants have sites; the confirmed ratings of the
+export's coder, else evalbench's proposal) and Codebook. The CSV export writes the
 excerpts to the file asked for and the other tables beside it as
 ``<name>.matrix-participant.csv``, ``<name>.frequencies.csv``,
 ``<name>.codebook.csv`` (and ``<name>.matrix-<by>.csv``, ``<name>.ratings-site.csv``). Text cells that a
@@ -29,7 +29,7 @@ CODEBOOK_COLUMNS = ["code_id", "name", "parent_id", "definition", "inclusion", "
                     "keywords"]
 
 
-def _tables(project, frame, tree, by: str | None) -> list[tuple[str, str, list, list]]:
+def _tables(project, frame, tree, by: str | None, coder: str | None = None) -> list[tuple[str, str, list, list]]:
     """(sheet title, file suffix, header, rows) for every table after the excerpts."""
     from evalbench.analysis.tables import frequencies, matrix
 
@@ -41,7 +41,7 @@ def _tables(project, frame, tree, by: str | None) -> list[tuple[str, str, list, 
     header, rows = table_rows(frequencies(frame, tree, by=by, all_codes=True), index_label="code_id")
     out.append(("Frequencies", "frequencies", header, rows))
     if len(frame) and frame["site"].notna().any():
-        out.append(("Ratings by site", "ratings-site", *_ratings(project, frame, tree)))
+        out.append(("Ratings by site", "ratings-site", *_ratings(project, frame, tree, coder)))
     codebook = [[safe_cell(v) for v in (c.id, c.name, c.parent_id, c.definition, c.inclusion, c.exclusion,
                                           "; ".join(c.examples), "; ".join(c.keywords))]
                 for c in project.codes()]
@@ -52,13 +52,16 @@ def _tables(project, frame, tree, by: str | None) -> list[tuple[str, str, list, 
 RATING_COLUMNS = ["code_id", "construct", "site", "rating", "confirmed", "proposed", "rationale"]
 
 
-def _ratings(project, frame, tree) -> tuple[list, list]:
-    """Construct × site ratings, one row each: the stored rating (else the proposal) and why."""
+def _ratings(project, frame, tree, coder: str | None = None) -> tuple[list, list]:
+    """Construct × site ratings, one row each: the stored rating (else the proposal) and why.
+
+    Stored ratings are ``coder``'s, the coder the export is for (default: the current coder).
+    """
     from evalbench.analysis.ratings import propose_all
 
     table = propose_all(frame, tree, "site")
     table = table[table["code_id"].isin(set(frame["construct_id"]))]
-    stored = {(r.code_id, r.scope_value): r for r in project.ratings("site")}
+    stored = {(r.code_id, r.scope_value): r for r in project.ratings("site", coder=coder)}
     rows = []
     for code_id, name, site, proposed, why in zip(table["code_id"], table["code"], table["scope_value"],
                                                   table["proposed"], table["rationale"], strict=True):
@@ -88,7 +91,7 @@ def write_xlsx(project, out: Path, *, by: str | None = None, coder: str | None =
     widths = {**{i: 14 for i in range(len(columns))}, 0: 24, columns.index("code"): 28, text_col: 80}
     sheets = [Sheet("Excerpts", columns, excerpt_rows(frame, tree), widths, wrap_col=text_col)]
     sheets += [Sheet(title, header, rows, {0: 34, 1: 30}) for title, _, header, rows in
-               _tables(project, frame, tree, by)]
+               _tables(project, frame, tree, by, coder)]
     steps("writing workbook")
     data = write_workbook(sheets, title=project.name, stamp=export_timestamp(project))
     steps.finish()
@@ -111,7 +114,7 @@ def write_csv(project, out: Path, *, by: str | None = None, coder: str | None = 
     frame, tree = project.codings_frame(coder)
     steps("building tables")
     files = {out: _csv_text(excerpt_columns(frame), excerpt_rows(frame, tree))}
-    for _, suffix, header, rows in _tables(project, frame, tree, by):
+    for _, suffix, header, rows in _tables(project, frame, tree, by, coder):
         files[out.with_name(f"{out.stem}.{suffix}{out.suffix or '.csv'}")] = _csv_text(header, rows)
     steps("writing files")
     steps.finish()
