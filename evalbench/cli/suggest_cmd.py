@@ -23,9 +23,10 @@ def _echo_evaluation(result: dict) -> None:
     methods = result["methods"]
     click.echo(f"Cross-validation on {result['turns']} coded participant turns, {result['folds']} folds, "
                f"coder: {result['coder'] or 'all'}, threshold {result['threshold']:.2f}")
-    click.echo(f"{'method':<10} {'precision@1':>11} {'recall@3':>9} {'macro-F1':>9}")
+    click.echo(f"{'method':<10} {'precision@1':>11} {'precision@3':>11} {'recall@3':>9} {'macro-F1':>9}")
     for name, m in methods.items():
-        click.echo(f"{name:<10} {m['precision_at_1']:>11.2f} {m['recall_at_3']:>9.2f} {m['macro_f1']:>9.2f}")
+        click.echo(f"{name:<10} {m['precision_at_1']:>11.2f} {m['precision_at_3']:>11.2f} "
+                   f"{m['recall_at_3']:>9.2f} {m['macro_f1']:>9.2f}")
     per_code = methods["model"]["per_code"]
     coded = sorted((c for c, v in per_code.items() if v["support"]),
                    key=lambda c: (-per_code[c]["support"], c))
@@ -36,9 +37,32 @@ def _echo_evaluation(result: dict) -> None:
             f1 = [methods[m]["per_code"].get(code, {}).get("f1", 0.0)
                   for m in ("model", "rules", "combined", "baseline")]
             click.echo(f"{code:<48} {per_code[code]['support']:>5} " + " ".join(f"{x:>6.2f}" for x in f1))
+    _echo_valence(result["valence"])
     click.echo("")
-    click.echo("precision@1: share of turns whose top-ranked code a human gave; recall@3: share of a "
-               "turn's codes in the top three; F1 over the codes shown (top three above the threshold).")
+    click.echo("precision@1: share of turns whose top-ranked code a human gave; precision@3: share of the "
+               "top three a human gave; recall@3: share of a turn's codes in the top three; F1 over the "
+               "codes shown (top three above the threshold). Valence accuracy counts no suggestion as a "
+               "miss; covered: share given a valence; acc. covered: accuracy where one was given.")
+
+
+#: The readings of :func:`evalbench.suggest.evaluate.valence_agreement`, as the text output names them.
+VALENCE_READINGS = {"passage": "coded words", "turn": "whole turn", "turn_habit": "turn + coder habit"}
+
+
+def _echo_valence(valence: dict) -> None:
+    """The valence block of ``--evaluate``: the same figures as ``--json``'s ``valence``."""
+    click.echo("")
+    if not valence["codings"]:
+        click.echo("Valence: no human codings marked barrier, facilitator or mixed to compare with.")
+        return
+    click.echo(f"Valence against {valence['codings']} human codings marked barrier, facilitator or mixed")
+    click.echo(f"{'reading':<20} {'accuracy':>8} {'covered':>8} {'acc. covered':>12}")
+    for key, label in VALENCE_READINGS.items():
+        v = valence[key]
+        click.echo(f"{label:<20} {v['accuracy']:>8.2f} {v['covered']:>8.2f} {v['accuracy_covered']:>12.2f}")
+    if valence["confusion"]:
+        click.echo("coded words, human->suggested: "
+                   + ", ".join(f"{pair} {n}" for pair, n in valence["confusion"].items()))
 
 
 @click.command()
