@@ -8,10 +8,8 @@ import click
 
 from evalbench.cli.common import DefaultGroup, coder_option, echo_json, json_option, open_project, project_argument
 from evalbench.errors import UserError
+from evalbench.ingest.roles import describe_role_source
 
-#: How each ``role_source`` reads in the listing.
-SOURCES = {"label": "role word in the label", "recurring": "appears in several interviews",
-           "detected": "asks the questions", "default": "no other clue", "user": "set by hand"}
 NO_LABEL = "-"
 
 
@@ -63,7 +61,7 @@ def list_cmd(project: str, document: str | None, as_json: bool) -> None:
     click.echo(f"{'document':<{width}}  {'speaker':<{who}}  {'role':<11}  {'turns':>5}  source")
     for s in found:
         click.echo(f"{names[s.document_id]:<{width}}  {shown(s.label):<{who}}  {s.role:<11}  "
-                   f"{turns[(s.document_id, s.label)]:>5}  {s.role_source} ({SOURCES.get(s.role_source, '?')})")
+                   f"{turns[(s.document_id, s.label)]:>5}  {s.role_source} ({describe_role_source(s.role_source)})")
 
 
 @speakers.command("set-role")

@@ -32,6 +32,23 @@ PARTICIPANT_WORDS = frozenset(
 #: Labels that name nobody in particular: they never count as a recurring name.
 GENERIC_WORDS = frozenset({"speaker", "unknown", "unknown speaker", "guest", "user", "caller"})
 
+#: Why a speaker has their role, in words (``role_source`` -> phrase): what the ``speakers``
+#: command and the workbench's speaker-roles screen both show. ``detected`` covers both the
+#: speaker who asks more and the other speaker of a two-person interview.
+ROLE_SOURCES = {
+    "label": "role word in the label",
+    "recurring": "appears in several interviews",
+    "detected": "from who asks the questions",
+    "default": "no other clue",
+    "user": "set by hand",
+}
+
+
+def describe_role_source(source: str) -> str:
+    """The words for ``source`` from :data:`ROLE_SOURCES` (an unknown source as it is)."""
+    return ROLE_SOURCES.get(source, source)
+
+
 _TRAILING_ID = re.compile(r"[\s#._-]*\d+[a-z]?$")
 
 DocSpeakers = dict[str, list[tuple[str | None, list[str]]]]

@@ -21,10 +21,8 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from evalbench.errors import UserError
+from evalbench.ingest.roles import describe_role_source
 
-#: How each ``role_source`` reads beside a role.
-HOW = {"label": "from the label", "recurring": "speaks in several interviews", "detected": "from who asks",
-       "default": "no other clue", "user": "set by hand"}
 ROLE_STYLE = {"interviewer": "dim", "participant": "bold"}
 
 
@@ -74,7 +72,7 @@ class SpeakerRolesScreen(ModalScreen[None]):
             text = Text(f"{(s.label or '(no name)'):<{width}}  ", style="bold")
             text.append(f"{s.role:<11}", style=ROLE_STYLE.get(s.role, ""))
             n = turns.get(s.label, 0)
-            text.append(f"  {n} turn{'s' if n != 1 else ''} · {HOW.get(s.role_source, s.role_source)}",
+            text.append(f"  {n} turn{'s' if n != 1 else ''} · {describe_role_source(s.role_source)}",
                         style="dim")
             options.append(Option(text, id=str(s.id)))
         listing.set_options(options or [Option("This document has no speaker turns.", disabled=True)])
