@@ -34,9 +34,9 @@ def every_source_project(path) -> Project:
 
 
 def test_every_role_source_has_words():
-    from evalbench.refi.qdpx_read import _ROLE_SOURCES
+    from evalbench.store import schema
 
-    assert set(ROLE_SOURCES) == set(_ROLE_SOURCES) == {"label", "recurring", "detected", "default", "user"}
+    assert set(ROLE_SOURCES) == set(schema.ROLE_SOURCES) == {"label", "recurring", "detected", "default", "user"}
     assert all(ROLE_SOURCES.values())
 
 

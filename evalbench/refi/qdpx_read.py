@@ -32,12 +32,9 @@ from evalbench.refi.common import (
 )
 from evalbench.refi.qde_parse import QdeStream, WholeTree
 from evalbench.refi.sourcetext import SourceText
-from evalbench.store.schema import ROLES
+from evalbench.store.schema import ROLE_SOURCES, ROLES
 
 Progress = Callable[[int, int, str], None]
-_ROLE_SOURCES = ("label", "recurring", "detected", "default", "user")
-
-
 @dataclass
 class RefiSource:
     guid: str
@@ -438,7 +435,7 @@ def _ext_turns(r: _Reader, src: RefiSource, ext: dict) -> None:
     src.turns = out
     roles = ext.get("roles") if isinstance(ext.get("roles"), dict) else {}
     for label, pair in roles.items():
-        if isinstance(pair, list) and len(pair) == 2 and pair[0] in ROLES and pair[1] in _ROLE_SOURCES:
+        if isinstance(pair, list) and len(pair) == 2 and pair[0] in ROLES and pair[1] in ROLE_SOURCES:
             src.roles[label] = (pair[0], pair[1])
 
 

@@ -19,6 +19,8 @@ VALENCES = ("barrier", "facilitator", "mixed", "neutral", "none")
 ORIGINS = ("manual", "suggestion", "rule", "import", "merge")
 #: Speaker roles.
 ROLES = ("interviewer", "participant")
+#: How a speaker's role was decided (``speakers.role_source``); see evalbench/ingest/roles.py.
+ROLE_SOURCES = ("label", "recurring", "detected", "default", "user")
 
 _V1 = f"""
 CREATE TABLE meta (
@@ -65,7 +67,7 @@ CREATE TABLE speakers (
     label       TEXT,
     role        TEXT NOT NULL CHECK (role IN {ROLES!r}),
     role_source TEXT NOT NULL DEFAULT 'detected'
-                CHECK (role_source IN ('label', 'recurring', 'detected', 'default', 'user')),
+                CHECK (role_source IN {ROLE_SOURCES!r}),
     UNIQUE (document_id, label)
 );
 
