@@ -132,6 +132,12 @@ class Project(ImportFacade, CodebookFacade, SuggestFacade, RefiFacade, AnalysisF
             "SELECT name FROM coders UNION SELECT DISTINCT coder FROM codings ORDER BY 1")
         return [r[0] for r in rows]
 
+    def known_coder(self, coder: str | None) -> str | None:
+        """``coder`` (or None) if this project knows that coder, else a UserError naming those it knows."""
+        if coder is not None and coder not in (known := self.coders()):
+            raise UserError(f"{self.path.name}: no coder {coder!r} (coders: {', '.join(known) or 'none'})")
+        return coder
+
     # --- transactions and undo -------------------------------------------
     def transaction(self) -> write_transaction:
         """A write transaction that is not recorded for undo (imports, settings)."""

@@ -7,7 +7,6 @@ import sys
 import click
 
 from evalbench.cli.common import (
-    check_coder,
     coder_option,
     echo_json,
     json_option,
@@ -75,7 +74,7 @@ def matrix_cmd(project: str, by: str, level: str, value: str, only_coder: str | 
       evalbench matrix study.evb --by participant --coder alex --level domain
     """
     with open_project(project) as proj:
-        table = proj.matrix(by=by, coder=check_coder(proj, only_coder), level=level, value=value)
+        table = proj.matrix(by=by, coder=proj.known_coder(only_coder), level=level, value=value)
     if as_json:
         echo_json([{"code_id": idx, **{k: (v if k == "code" else int(v)) for k, v in row.items()}}
                    for idx, row in zip(table.index, table.to_dict("records"), strict=True)])

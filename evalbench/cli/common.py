@@ -6,7 +6,6 @@ import json
 
 import click
 
-from evalbench.errors import UserError
 from evalbench.project import Project
 
 project_argument = click.argument("project", type=click.Path(dir_okay=False))
@@ -21,13 +20,6 @@ def open_project(path: str, coder: str | None = None) -> Project:
     if coder:
         project.set_coder(coder)
     return project
-
-
-def check_coder(project: Project, coder: str | None) -> str | None:
-    """``coder`` (or None) if the project knows that coder, else a UserError naming those it knows."""
-    if coder is not None and coder not in (known := project.coders()):
-        raise UserError(f"{project.path.name}: no coder {coder!r} (coders: {', '.join(known) or 'none'})")
-    return coder
 
 
 def echo_json(value) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from evalbench.cli.common import check_coder, echo_json, json_option, open_project, project_argument
+from evalbench.cli.common import echo_json, json_option, open_project, project_argument
 
 
 def pairs(table) -> list[dict]:
@@ -44,7 +44,7 @@ def cooccurrence(project: str, level: str, only_coder: str | None, top: int, as_
       evalbench cooccurrence study.evb --level code --json
     """
     with open_project(project) as proj:
-        table = proj.cooccurrence(check_coder(proj, only_coder), level=level)
+        table = proj.cooccurrence(proj.known_coder(only_coder), level=level)
     if as_json:
         echo_json({"level": level, "codes": [{"id": cid, "name": name, "turns": int(table.at[cid, cid])}
                                              for cid, name in zip(table.index, table["code"], strict=True)],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from evalbench.cli.common import check_coder, coder_option, echo_json, json_option, open_project, project_argument
+from evalbench.cli.common import coder_option, echo_json, json_option, open_project, project_argument
 from evalbench.errors import UserError
 
 #: Longest excerpt `quotes` prints in its table (the JSON holds the whole text).
@@ -71,7 +71,7 @@ def quotes(project: str, code: str, participant: str | None, valence: str | None
         level = code_level(proj, code)
         if participant is not None:
             check_participant(proj, participant)
-        check_coder(proj, only_coder)
+        proj.known_coder(only_coder)
         found = proj.matrix_quotes(code, "participant", participant, only_coder, level=level)
     found = [q for q in found if (valence is None or q.valence == valence) and (q.starred or not starred_only)]
     found.sort(key=lambda q: (not q.starred, q.document, q.start, q.coding_id))

@@ -36,8 +36,7 @@ def export(project, fmt: str, out: Path, *, by: str | None = None, coder: str | 
         raise UserError(f"{out}: folder {out.parent} does not exist")
     if out.is_dir():
         raise UserError(f"{out}: is a folder; give a file name")
-    if coder is not None and coder not in project.coders():
-        raise UserError(f"{project.path.name}: no coder {coder!r} (coders: {', '.join(project.coders())})")
+    project.known_coder(coder)
     unknown = set(options) - ({"ratings", "codebook"} if fmt == "docx" else set())
     if unknown:
         raise UserError(f"{fmt} export has no option {', '.join(sorted(unknown))}")
