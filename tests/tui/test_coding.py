@@ -277,3 +277,13 @@ async def test_star_the_active_coding_as_an_exemplar_quote(app, project):
         await pilot.pause()
     with stored(project) as fresh:
         assert [c.starred for c in fresh.codings()] == [False]
+
+
+async def test_a_click_on_a_code_in_the_picker_applies_it(app, project):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("j", "c", *"relative")
+        await pilot.click("#picker-list", offset=(4, 0))
+        await pilot.pause()
+        assert not app.screen.query_one(CodePicker).display
+    assert [t[1] for t in coded_texts(project)] == ["inner.priority"]
