@@ -123,6 +123,25 @@ class TranscriptLayout:
                 out.append((block.display_start + s - turn.start, block.display_start + e - turn.start))
         return out
 
+    # --- finding text ------------------------------------------------------------
+    def find(self, query: str, after: int) -> tuple[int, int, bool] | None:
+        """The next match of ``query`` inside a turn's text after document offset ``after``.
+
+        Case and spacing are ignored ("protected  TIME" finds "protected time"
+        across a line break); speaker labels and timestamps are not searched.
+        Wraps to the start. Returns (start, end, wrapped) or None.
+        """
+        words = query.split()
+        if not words:
+            return None
+        pattern = re.compile(r"\s+".join(map(re.escape, words)), re.IGNORECASE)
+        for wrapped, (low, high) in ((False, (after, len(self.text))), (True, (0, after))):
+            for match in pattern.finditer(self.text, low, high):
+                turn = self.blocks[self.block_index_at_doc(match.start())].turn
+                if turn.start <= match.start() and match.end() <= turn.end:
+                    return match.start(), match.end(), wrapped
+        return None
+
     # --- words and sentences ----------------------------------------------------
     def sentences(self, index: int) -> list[tuple[int, int]]:
         """Sentence spans (document offsets, trimmed) in the content of turn ``index``."""

@@ -287,3 +287,19 @@ async def test_a_click_on_a_code_in_the_picker_applies_it(app, project):
         await pilot.pause()
         assert not app.screen.query_one(CodePicker).display
     assert [t[1] for t in coded_texts(project)] == ["inner.priority"]
+
+
+async def test_find_a_phrase_then_code_exactly_it(app, project):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("slash", *"PROTECTED time", "enter")
+        await pilot.pause()
+        assert app.screen.block == 1  # the view moved to Dr Patel's turn with the match
+        await pick(pilot, "relative")
+        await pilot.press("slash", *"felt", "enter")  # the prompt offers the last search; a new one
+        await pilot.pause()
+        assert app.screen.block == 3
+        await pilot.press("ctrl+n")  # no further match: wraps to the first
+        await pilot.pause()
+        assert app.screen.block == 3
+    assert coded_texts(project) == [("protected time", "inner.priority", "none", "alex")]

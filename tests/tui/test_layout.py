@@ -50,3 +50,15 @@ def test_document_without_turns_is_one_block():
     layout = TranscriptLayout("just text", [])
     assert layout.to_doc(layout.to_display(4)) == 4
     assert len(layout.blocks) == 1
+
+
+def test_find_searches_turn_text_only_ignoring_case_and_spacing_and_wraps():
+    layout = TranscriptLayout(TEXT, TURNS)
+    start, end, wrapped = layout.find("time   WAS", 0)
+    assert TEXT[start:end] == "Time was" and not wrapped
+    assert layout.find("dr patel", 0) is None  # a speaker label is not turn text
+    again = layout.find("e", end)  # the next one after the last match
+    assert again[0] >= end and not again[2]
+    start2, _end2, wrapped2 = layout.find("helped", 40)  # past it: wraps to the top
+    assert TEXT[start2:start2 + 6] == "helped" and wrapped2
+    assert layout.find("   ", 0) is None and layout.find("nowhere", 0) is None

@@ -34,7 +34,7 @@ from evalbench.tui.widgets.turn_codes import TurnCodeRow, TurnCodes
 
 # A fixed hint line instead of Textual's Footer: the Footer recomposes on every focus
 # change and cost a quarter of the first paint on a long transcript.
-KEYS_HINT = ("[b]j k[/] turn  [b]( )[/] sentence  [b]w s[/] select  [b]c[/] code  [b]b f m n[/] valence  "
+KEYS_HINT = ("[b]j k[/] turn  [b]w s[/] select  [b]/[/] find  [b]c[/] code  [b]b f m n[/] valence  "
              "[b]1-3[/] accept  [b]![/] reject  [b]g[/] uncoded  [b]o[/] memo  [b]u[/] undo  [b]?[/] help")
 
 
@@ -52,6 +52,8 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, PickingMixin, Screen):
         Binding("s", "extend('sentence', True)", "Select +sentence", show=False),
         Binding("S", "extend('sentence', False)", "Select −sentence", show=False),
         Binding("t", "select_turn", "Select turn", show=False),
+        Binding("slash", "find", "Find text"),
+        Binding("ctrl+n", "find_next", "Find next", show=False),
         Binding("c,enter", "code", "Code"),
         Binding("b", "valence('barrier')", "Barrier"),
         Binding("f", "valence('facilitator')", "Facilitator"),

@@ -8,11 +8,14 @@ transcript widget. Offsets are document offsets throughout.
 from __future__ import annotations
 
 from evalbench.tui.layout import extend
+from evalbench.tui.screens.prompt import LinePrompt
 from evalbench.tui.widgets.transcript import Transcript
 
 
 class NavigationMixin:
-    """Turn, sentence and uncoded-turn movement; word/sentence/turn selection."""
+    """Turn, sentence and uncoded-turn movement; word/sentence/turn selection; finding text."""
+
+    last_find = ""
 
     def action_turn(self, step: int) -> None:
         self.goto_block(self.block + step)
@@ -54,6 +57,32 @@ class NavigationMixin:
     def action_select_turn(self) -> None:
         t = self.turn
         self.query_one(Transcript).select_doc(t.start, t.end)
+
+    def action_find(self) -> None:
+        """Ask for a word or phrase and select its next match, ready to code (``c``)."""
+        def search(query: str | None) -> None:
+            if query and query.strip():
+                self.last_find = query.strip()
+                self.action_find_next()
+
+        self.app.push_screen(LinePrompt("Find in this transcript", self.last_find,
+                                        "a word or phrase; case and spacing do not matter"), search)
+
+    def action_find_next(self) -> None:
+        """Select the next match of the last search after the cursor (wrapping to the start)."""
+        if not self.last_find:
+            self.action_find()
+            return
+        transcript = self.query_one(Transcript)
+        sel = transcript.doc_selection()
+        found = self.layout_map.find(self.last_find, sel[1] if sel else transcript.cursor_doc())
+        if found is None:
+            self.notify(f"No “{self.last_find}” in this transcript's turns.", severity="warning")
+            return
+        start, end, wrapped = found
+        transcript.select_doc(start, end)
+        if wrapped:
+            self.notify(f"“{self.last_find}”: back at the first match from the top.")
 
     def action_back(self) -> None:
         transcript = self.query_one(Transcript)
