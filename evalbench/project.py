@@ -245,6 +245,12 @@ class Project(ImportFacade, CodebookFacade, SuggestFacade, RefiFacade, AnalysisF
                 code_id: str | None = None) -> list[Coding]:
         return queries.codings(self.conn, document_id=document_id, coder=coder, code_id=code_id)
 
+    def recent_codes(self, n: int = 5) -> list[str]:
+        """The codes the current coder applied most recently, newest first (the picker lists them first)."""
+        rows = self.conn.execute("SELECT code_id FROM codings WHERE coder = ? GROUP BY code_id "
+                                 "ORDER BY MAX(id) DESC LIMIT ?", (self._coder, n))
+        return [r[0] for r in rows]
+
     def coding(self, coding_id: int) -> Coding:
         row = self.conn.execute(f"SELECT {queries.CODING_COLS} FROM codings WHERE id = ?",
                                 (coding_id,)).fetchone()

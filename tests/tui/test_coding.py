@@ -303,3 +303,23 @@ async def test_find_a_phrase_then_code_exactly_it(app, project):
         await pilot.pause()
         assert app.screen.block == 3
     assert coded_texts(project) == [("protected time", "inner.priority", "none", "alex")]
+
+
+async def test_recent_codes_head_the_picker_and_dot_repeats_the_last_code(app, project):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("j")
+        await pick(pilot, "culture")
+        await pilot.press("c")  # nothing typed: the code just used is the first entry, marked recent
+        listing = app.screen.query_one("#picker-list")
+        assert listing.highlighted_option.id == "recent:inner.culture"
+        assert "recent" in str(listing.highlighted_option.prompt)
+        await pilot.press("down", "enter")  # below the recent rows, the whole tree from its root
+        await pilot.pause()
+        await pilot.press("j", "j", "full_stop")  # Dr Patel's second turn gets the last code again
+        await pilot.pause()
+    with stored(project) as fresh:
+        by_turn = {(c.start, c.code_id) for c in fresh.codings()}
+        turns = fresh.turns(1)
+    assert by_turn == {(turns[1].start, "inner.culture"), (turns[1].start, "inner"),
+                       (turns[3].start, "inner")}

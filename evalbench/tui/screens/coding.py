@@ -55,6 +55,7 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, PickingMixin, Screen):
         Binding("slash", "find", "Find text"),
         Binding("ctrl+n", "find_next", "Find next", show=False),
         Binding("c,enter", "code", "Code"),
+        Binding("full_stop", "repeat_code", "Apply last code again", show=False),
         Binding("b", "valence('barrier')", "Barrier"),
         Binding("f", "valence('facilitator')", "Facilitator"),
         Binding("m", "valence('mixed')", "Mixed", show=False),

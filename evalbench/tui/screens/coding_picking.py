@@ -16,10 +16,18 @@ from evalbench.tui.widgets.code_picker import CodePicker
 
 
 class PickingMixin:
-    """``pick_code(title, then)`` and the key routing while the picker is open."""
+    """``pick_code(title, then)``, the key routing while the picker is open, and repeating the last code."""
 
     _picker: CodePicker | None = None
     _then_pick: Callable[[str], None] | None = None
+
+    def action_repeat_code(self) -> None:
+        """Apply the code you applied last (in any document) to the selection or turn."""
+        recent = self.project.recent_codes(1)
+        if not recent:
+            self.notify("No code applied yet — press c to choose one.", severity="warning")
+            return
+        self.apply_code(recent[0])
 
     async def pick_code(self, title: str, then: Callable[[str], None]) -> None:
         """Open the picker in the side column; ``then(code_id)`` runs when a code is chosen."""
@@ -27,7 +35,7 @@ class PickingMixin:
         if self._picker is None:
             self._picker = CodePicker(id="picker")
             await self.query_one("#side").mount(self._picker)
-        self._picker.open(title, self.codes, self.code_palette, self.depth)
+        self._picker.open(title, self.codes, self.code_palette, self.depth, self.project.recent_codes())
 
     def _open_picker(self) -> CodePicker | None:
         picker = self._picker

@@ -23,7 +23,8 @@ NOTES = {
 def _keys(binding: Binding) -> str:
     names = {"right_parenthesis": ")", "left_parenthesis": "(", "exclamation_mark": "!",
              "at": "@", "number_sign": "#", "question_mark": "?", "slash": "/",
-             "right_square_bracket": "]", "left_square_bracket": "[", "asterisk": "*"}
+             "right_square_bracket": "]", "left_square_bracket": "[", "asterisk": "*",
+             "full_stop": "."}
     return ", ".join(names.get(k, k) for k in binding.key.split(","))
 
 

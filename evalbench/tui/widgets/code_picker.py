@@ -22,6 +22,7 @@ from evalbench.tui.code_search import matched_keyword, search
 
 PLACEHOLDER = "name, ID or keyword (e.g. priority, inner.culture, protected time)"
 MOVES = {"down": 1, "up": -1, "pagedown": 10, "pageup": -10}
+RECENT = "recent:"  # option IDs of the recent-codes rows, which repeat codes listed below them
 
 
 class CodePicker(Vertical):
@@ -41,6 +42,7 @@ class CodePicker(Vertical):
         self.codes: list[Code] = []
         self.code_palette: dict[str, str] = {}
         self.depth: dict[str, int] = {}
+        self.recent: list[Code] = []
         self.query = ""
 
     def compose(self) -> ComposeResult:
@@ -51,9 +53,11 @@ class CodePicker(Vertical):
         yield listing
         yield Label("enter apply · ↑↓ move · esc cancel", classes="modal-hint")
 
-    def open(self, title: str, codes: list[Code], colors: dict[str, str], depth: dict[str, int]) -> None:
-        """Show the picker listing every code, with an empty query."""
+    def open(self, title: str, codes: list[Code], colors: dict[str, str], depth: dict[str, int],
+             recent: list[str] = ()) -> None:
+        """Show the picker with an empty query: the ``recent`` codes first, then every code."""
         self.codes, self.code_palette, self.depth = codes, colors, depth
+        self.recent = [c for c in (next((code for code in codes if code.id == r), None) for r in recent) if c]
         self.query_one("#picker-title", Label).update(title)
         self._set_query("")
         self.display = True
@@ -91,21 +95,26 @@ class CodePicker(Vertical):
         self._fill(query)
 
     def _fill(self, query: str) -> None:
-        found = search(query, self.codes)
-        options = []
-        for code in found:
-            text = Text("  " * (self.depth.get(code.id, 0) if not query else 0), no_wrap=True, overflow="ellipsis")
-            text.append("■ ", style=self.code_palette.get(code.id, "white"))
-            text.append(code.name, style="bold")
-            keyword = matched_keyword(query, code) if query else None
-            if keyword:  # before the ID: in a narrow column the line's end is cut off
-                text.append(f"  keyword: {keyword}", style="italic cyan")
-            text.append(f"  {code.id}", style="dim")
-            options.append(Option(text, id=code.id))
+        options: list[Option | None] = []
+        if not query and self.recent:  # the codes you just used, ready at the top
+            options += [self._option(code, "", RECENT + code.id, "recent") for code in self.recent]
+            options.append(None)  # a separator line
+        options += [self._option(code, query, code.id) for code in search(query, self.codes)]
         listing = self.query_one(OptionList)
         listing.set_options(options)
         if options:
             listing.highlighted = 0
+
+    def _option(self, code: Code, query: str, option_id: str, note: str = "") -> Option:
+        indent = self.depth.get(code.id, 0) if not query and not note else 0
+        text = Text("  " * indent, no_wrap=True, overflow="ellipsis")
+        text.append("■ ", style=self.code_palette.get(code.id, "white"))
+        text.append(code.name, style="bold")
+        keyword = matched_keyword(query, code) if query else None
+        if keyword or note:  # before the ID: in a narrow column the line's end is cut off
+            text.append(f"  {note or 'keyword: ' + keyword}", style="italic cyan")
+        text.append(f"  {code.id}", style="dim")
+        return Option(text, id=option_id)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -117,6 +126,6 @@ class CodePicker(Vertical):
             current = listing.highlighted or 0
             listing.highlighted = max(0, min(listing.option_count - 1, current + step))
 
-    def _close(self, code_id: str | None) -> None:
+    def _close(self, option_id: str | None) -> None:
         self.display = False
-        self.post_message(self.Picked(code_id))
+        self.post_message(self.Picked(option_id.removeprefix(RECENT) if option_id else None))
