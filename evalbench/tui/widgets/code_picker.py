@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 from evalbench.model import Code
 from evalbench.tui.code_search import matched_keyword, search
 
-PLACEHOLDER = "name, ID or keyword (e.g. priority, inner.culture, protected time)"
+PLACEHOLDER = "type a name, ID or keyword"
 MOVES = {"down": 1, "up": -1, "pagedown": 10, "pageup": -10}
 RECENT = "recent:"  # option IDs of the recent-codes rows, which repeat codes listed below them
 
