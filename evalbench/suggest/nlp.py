@@ -63,22 +63,29 @@ def doc_words(doc) -> list[tuple[str, str, bool, int]]:
     Reads token attributes as one array: creating a Token object per word cost
     more than tokenising.
     """
+    text = doc_text(doc)
+    norms, stops, starts, lengths = doc_columns(doc)
+    return [(text[i:i + n], key, stop == 1, i)
+            for key, stop, i, n in zip(norm_keys(norms, doc.vocab.strings), stops, starts, lengths)
+            if key is not None]
+
+
+def doc_columns(doc) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Every token's NORM hash, IS_STOP (0/1), character offset and length: four lists, one ``to_array``."""
     from spacy.attrs import IDX, IS_STOP, LENGTH, NORM
 
-    strings = doc.vocab.strings
-    text = doc_text(doc)
-    out = []
-    for norm, stop, idx, length in doc.to_array([NORM, IS_STOP, IDX, LENGTH]).tolist():
-        key = _KEYS.get(norm, _MISSING)
-        if key is _MISSING:
-            word = strings[norm]
-            key = _KEYS[norm] = word if any(ch.isalpha() for ch in word) else None
-        if key is not None:
-            out.append((text[idx:idx + length], key, stop == 1, idx))
-    return out
+    norms, stops, starts, lengths = doc.to_array([NORM, IS_STOP, IDX, LENGTH]).T.tolist()
+    return norms, stops, starts, lengths
 
 
-_MISSING = object()
+def norm_keys(norms: list[int], strings) -> list[str | None]:
+    """Each NORM hash's matching key, or None for a token without a letter."""
+    for norm in set(norms).difference(_KEYS):
+        word = strings[norm]
+        _KEYS[norm] = word if any(ch.isalpha() for ch in word) else None
+    return list(map(_KEYS.__getitem__, norms))
+
+
 #: NORM hash -> the key, or None for tokens without a letter. String hashes are
 #: the same in every vocabulary, so one table serves all threads.
 _KEYS: dict[int, str | None] = {}

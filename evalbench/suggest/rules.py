@@ -18,12 +18,14 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from evalbench.model import Code
-from evalbench.suggest.nlp import doc_text
+from evalbench.suggest.nlp import doc_columns, doc_text
 from evalbench.suggest.normalise import normalise
 
 
+@lru_cache(maxsize=65_536)
 def normalise_phrase(text: str) -> str:
     """One key for a matched phrase, so "Leaders" and "leadership" count once."""
     return " ".join(normalise(w) for w in text.split())
@@ -93,17 +95,22 @@ class RuleMatcher:
             self.matcher.add(code.id, patterns)
         self.n_codes = len(self._code_of)
 
-    def match_doc(self, doc) -> dict[str, RuleHit]:
-        """Codes whose keywords occur in ``doc``, with score and evidence."""
+    def match_doc(self, doc, columns: tuple[list[int], ...] | None = None) -> dict[str, RuleHit]:
+        """Codes whose keywords occur in ``doc``, with score and evidence.
+
+        ``columns``: the Doc's :func:`~evalbench.suggest.nlp.doc_columns` when the
+        caller has them; a match's characters are read from token offsets there
+        (a spaCy Span per match cost more than matching).
+        """
         found: dict[str, dict[str, tuple[int, int, int]]] = {}
         matches = self.matcher(doc)
         if not matches:
             return {}
         text = doc_text(doc)
+        _, _, starts, lengths = columns or doc_columns(doc)
         for key, start, end in matches:
             code_id = self._code_of[key]
-            span = doc[start:end]
-            s, e = span.start_char, span.end_char
+            s, e = starts[start], starts[end - 1] + lengths[end - 1]
             found.setdefault(code_id, {}).setdefault(normalise_phrase(text[s:e]), (s, e, end - start))
         hits = {}
         df = self.df

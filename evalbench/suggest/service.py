@@ -19,7 +19,7 @@ from evalbench.errors import UserError
 from evalbench.model import Suggestion, TrainReport
 from evalbench.store.db import now
 from evalbench.suggest import data, store
-from evalbench.suggest.engine import DEFAULT_THRESHOLD, Suggester, turn_keys
+from evalbench.suggest.engine import DEFAULT_THRESHOLD, Suggester, paused_gc, turn_keys
 from evalbench.suggest.learned import NAME as MODEL_NAME
 from evalbench.suggest.learned import Example, LearnedModel, train
 from evalbench.suggest.nlp import BLANK, PIPELINE_KEY, doc_words, load_pipeline
@@ -93,9 +93,10 @@ def _rank_and_store(project, turns: list[data.TurnText], k: int) -> list[list[Su
     conn = project.conn
     exclude = store.coder_exclusions(conn, project.coder, turns)
     history = _valence_history(project)
-    ranked = suggester.rank([t.text for t in turns], k=k, exclude=exclude, history=history)
-    with project.transaction():
-        return store.store_candidates(conn, turns, ranked)
+    with paused_gc():  # storing makes a Suggestion per row; no cycles either
+        ranked = suggester.rank([t.text for t in turns], k=k, exclude=exclude, history=history)
+        with project.transaction():
+            return store.store_candidates(conn, turns, ranked)
 
 
 def suggest_turn(project, turn_id: int, *, k: int = 3) -> list[Suggestion]:

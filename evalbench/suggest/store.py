@@ -63,7 +63,7 @@ def store_candidates(conn: sqlite3.Connection, turns: list[TurnText],
                 f"FROM suggestions WHERE status = 'open' AND turn_id IN ({marks})", part):
             existing.setdefault(tid, {})[code] = (sid, score, valence, evidence, source, model, version)
     stamp = now()
-    updates, deletes, out = [], [], []
+    inserts, updates, deletes, out = [], [], [], []
     for turn, cands in zip(turns, candidates):
         have = existing.get(turn.id, {})
         stored = []
@@ -72,19 +72,19 @@ def store_candidates(conn: sqlite3.Connection, turns: list[TurnText],
                       c.model, c.model_version)
             old = have.pop(c.code_id, None)
             if old is None:
-                sid = conn.execute(
-                    'INSERT INTO suggestions(document_id, turn_id, start, "end", code_id, score, valence, '
-                    "evidence, source, model, model_version, status, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)",
-                    (turn.document_id, turn.id, turn.start, turn.end, c.code_id, *values, stamp)).lastrowid
+                sid = None  # numbered below, after one executemany
+                inserts.append((turn.document_id, turn.id, turn.start, turn.end, c.code_id, *values, stamp))
             else:
                 sid = old[0]
                 if tuple(old[1:]) != values:
                     updates.append((*values, sid))
-            stored.append(Suggestion(sid, turn.document_id, turn.id, turn.start, turn.end, c.code_id,
-                                     c.score, c.valence, c.evidence, c.source, c.model, c.model_version))
+            stored.append((sid, turn.document_id, turn.id, turn.start, turn.end, c.code_id,
+                           c.score, c.valence, c.evidence, c.source, c.model, c.model_version))
         deletes.extend(row[0] for row in have.values())
         out.append(stored)
+    new_ids = iter(_insert(conn, inserts) if inserts else ())
+    out = [[Suggestion(next(new_ids) if args[0] is None else args[0], *args[1:]) for args in stored]
+           for stored in out]
     if updates:
         conn.executemany("UPDATE suggestions SET score = ?, valence = ?, evidence = ?, source = ?, "
                          "model = ?, model_version = ? WHERE id = ?", updates)
@@ -95,6 +95,23 @@ def store_candidates(conn: sqlite3.Connection, turns: list[TurnText],
     if gone:
         conn.executemany("DELETE FROM suggestions WHERE id = ? AND status = 'open'", gone)
     return out
+
+
+def _insert(conn: sqlite3.Connection, rows: list[tuple]) -> list[int]:
+    """Insert new open suggestions with one executemany; their ids, in the order of ``rows``.
+
+    The caller holds the write transaction, so the new rows are exactly those
+    above the previous largest id, numbered in insertion order.
+    """
+    (top,) = conn.execute("SELECT coalesce(max(id), 0) FROM suggestions").fetchone()
+    conn.executemany(
+        'INSERT INTO suggestions(document_id, turn_id, start, "end", code_id, score, valence, '
+        "evidence, source, model, model_version, status, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)", rows)
+    ids = [sid for (sid,) in conn.execute("SELECT id FROM suggestions WHERE id > ? ORDER BY id", (top,))]
+    if len(ids) != len(rows):
+        raise RuntimeError(f"inserted {len(rows)} suggestions but found {len(ids)} new rows")
+    return ids
 
 
 def coder_exclusions(conn: sqlite3.Connection, coder: str, turns: list[TurnText]) -> list[set[str]]:

@@ -193,9 +193,15 @@ def evidence_window(text: str, spans: list[tuple[int, int]]) -> str:
     """The sentences of ``text`` that contain any of ``spans`` (all of it when none do)."""
     if not spans:
         return text
-    parts = [m.group(0) for m in _SENTENCE.finditer(text)
-             if any(m.start() < e and s < m.end() for s, e in spans)]
+    parts = [sentence for start, end, sentence in _sentences(text)
+             if any(start < e and s < end for s, e in spans)]
     return " ".join(parts) or text
+
+
+@lru_cache(maxsize=256)
+def _sentences(text: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, sentence) of each sentence; cached, since each of a turn's codes reads the same turn."""
+    return tuple((m.start(), m.end(), m.group(0)) for m in _SENTENCE.finditer(text))
 
 
 def coder_prior(history: Counter) -> str | None:
