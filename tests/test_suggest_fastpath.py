@@ -115,3 +115,20 @@ def test_paused_gc_resumes_after_an_error():
     except ValueError:
         pass
     assert gc.isenabled()
+
+
+def test_model_scores_from_key_hashes_equal_scores_from_docs(demo):
+    from evalbench.suggest import service
+    from evalbench.suggest.engine import turn_keys
+    from evalbench.suggest.nlp import doc_columns
+
+    with Project.open(demo, coder="alex") as project:
+        project.train_suggester()
+        model = service.engine(project).model
+        _, docs = demo_docs(project)
+    docs.append(load_pipeline().doc("?!"))  # no words: the model reads a placeholder
+    keys = [turn_keys(doc_words(d)) for d in docs]
+    hashes = [[norm for norm, stop, *_ in zip(*doc_columns(d)) if not stop and norm in {
+        d.vocab.strings[k] for k in ks}] for d, ks in zip(docs, keys)]
+    assert hashes[-1] == [] and any(hashes)
+    assert (model.predict(keys) == model.predict_hashes(hashes)).all()

@@ -142,8 +142,9 @@ class Suggester:
         keys = [norm_keys(c[0], strings) for c in columns]
         matrix = scores = None
         if self.model:
-            matrix = self.model.predict([[key for key, stop in zip(ks, c[1]) if key is not None and not stop]
-                                         for ks, c in zip(keys, columns)])
+            matrix = self.model.predict_hashes([[norm for norm, key, stop in zip(c[0], ks, c[1])
+                                                 if key is not None and not stop]
+                                                for ks, c in zip(keys, columns)])
             scores = matrix.tolist()  # Python floats, read once
         floor = min(MODEL_FLOOR, threshold)
         labels = self.model.labels if self.model else []

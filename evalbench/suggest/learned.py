@@ -76,6 +76,21 @@ class LearnedModel:
             return numpy.zeros((0, len(self.labels)), dtype="float32")
         return textcat.model.ops.to_numpy(textcat.model.predict(docs))
 
+    def predict_hashes(self, hash_lists: list[list[int]]):
+        """Like :meth:`predict`, from each text's keys as string hashes (a token's NORM is its key's hash).
+
+        The bag-of-words model reads nothing from a Doc but its ORTH column, so
+        ranking hands it that column instead of building a Doc per turn (a
+        Doc cost more than the prediction). Same scores, bit for bit.
+        """
+        import numpy
+
+        if not hash_lists:
+            return numpy.zeros((0, len(self.labels)), dtype="float32")
+        model = self.nlp.get_pipe("textcat_multilabel").model
+        empty = self.nlp.vocab.strings.add(_EMPTY)
+        return model.ops.to_numpy(model.predict([_OrthColumn(ids or [empty]) for ids in hash_lists]))
+
     def to_bytes(self) -> bytes:
         """JSON header line + zlib-compressed textcat weights."""
         weights = self.nlp.get_pipe("textcat_multilabel").to_bytes(exclude=["vocab"])
@@ -90,6 +105,23 @@ class LearnedModel:
         nlp = _blank(meta["arch"])
         nlp.get_pipe("textcat_multilabel").from_bytes(zlib.decompress(weights), exclude=["vocab"])
         return cls(nlp, meta["labels"], meta["lexicon"], meta["info"])
+
+
+class _OrthColumn:
+    """Stands in for a Doc where the TextCatBOW model reads it: ``doc.to_array([ORTH])``."""
+
+    __slots__ = ("ids",)
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+
+    def to_array(self, attrs):
+        import numpy
+        from spacy.attrs import ORTH
+
+        if list(attrs) != [ORTH]:
+            raise ValueError(f"the bag-of-words model asked for attributes {attrs!r}, not ORTH")
+        return numpy.asarray(self.ids, dtype="uint64").reshape(-1, 1)
 
 
 def _blank(arch: dict | None = None):
