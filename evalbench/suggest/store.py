@@ -63,28 +63,27 @@ def store_candidates(conn: sqlite3.Connection, turns: list[TurnText],
                 f"FROM suggestions WHERE status = 'open' AND turn_id IN ({marks})", part):
             existing.setdefault(tid, {})[code] = (sid, score, valence, evidence, source, model, version)
     stamp = now()
-    inserts, updates, deletes, out = [], [], [], []
+    inserts, pending, updates, deletes, out = [], [], [], [], []
     for turn, cands in zip(turns, candidates):
         have = existing.get(turn.id, {})
-        stored = []
+        stored: list[Suggestion | None] = []
         for c in cands:
             values = (c.score, c.valence, json.dumps(list(c.evidence), ensure_ascii=False), c.source,
                       c.model, c.model_version)
             old = have.pop(c.code_id, None)
-            if old is None:
-                sid = None  # numbered below, after one executemany
+            if old is None:  # numbered below, after one executemany
                 inserts.append((turn.document_id, turn.id, turn.start, turn.end, c.code_id, *values, stamp))
-            else:
-                sid = old[0]
-                if tuple(old[1:]) != values:
-                    updates.append((*values, sid))
-            stored.append((sid, turn.document_id, turn.id, turn.start, turn.end, c.code_id,
-                           c.score, c.valence, c.evidence, c.source, c.model, c.model_version))
+                pending.append((stored, len(stored), turn, c))
+                stored.append(None)
+                continue
+            if tuple(old[1:]) != values:
+                updates.append((*values, old[0]))
+            stored.append(_suggestion(old[0], turn, c))
         deletes.extend(row[0] for row in have.values())
         out.append(stored)
-    new_ids = iter(_insert(conn, inserts) if inserts else ())
-    out = [[Suggestion(next(new_ids) if args[0] is None else args[0], *args[1:]) for args in stored]
-           for stored in out]
+    if inserts:
+        for sid, (stored, i, turn, c) in zip(_insert(conn, inserts), pending):
+            stored[i] = _suggestion(sid, turn, c)
     if updates:
         conn.executemany("UPDATE suggestions SET score = ?, valence = ?, evidence = ?, source = ?, "
                          "model = ?, model_version = ? WHERE id = ?", updates)
@@ -95,6 +94,11 @@ def store_candidates(conn: sqlite3.Connection, turns: list[TurnText],
     if gone:
         conn.executemany("DELETE FROM suggestions WHERE id = ? AND status = 'open'", gone)
     return out
+
+
+def _suggestion(sid: int, turn: TurnText, c: Candidate) -> Suggestion:
+    return Suggestion(sid, turn.document_id, turn.id, turn.start, turn.end, c.code_id, c.score, c.valence,
+                      c.evidence, c.source, c.model, c.model_version)
 
 
 def _insert(conn: sqlite3.Connection, rows: list[tuple]) -> list[int]:
