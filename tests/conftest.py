@@ -102,3 +102,16 @@ def demo(demo_file, tmp_path) -> Path:
     import shutil
 
     return Path(shutil.copy(demo_file, tmp_path / "demo.evb"))
+
+
+def run_cli(*args, ok: bool = True):
+    """Run ``evalbench ARGS`` in-process; with ``ok``, insist it succeeded. Never a traceback."""
+    from click.testing import CliRunner
+
+    from evalbench.cli import main
+
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert "Traceback" not in result.output, result.output
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result

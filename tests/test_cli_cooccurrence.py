@@ -4,17 +4,7 @@ from __future__ import annotations
 
 import json
 
-from click.testing import CliRunner
-
-from evalbench.cli import main
-
-
-def run(*args: str, ok: bool = True):
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    assert "Traceback" not in result.output, result.output
-    if ok:
-        assert result.exit_code == 0, result.output
-    return result
+from .conftest import run_cli as run
 
 
 def code_turns(project) -> None:

@@ -5,21 +5,13 @@ from __future__ import annotations
 import json
 
 import docx
-from click.testing import CliRunner
 
-from evalbench.cli import main
 from evalbench.project import Project
+
+from .conftest import run_cli as run
 
 PRIORITY = "cfir2.inner.relative_priority"
 NORTH = "Northfield General"
-
-
-def run(*args: str, ok: bool = True):
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    assert "Traceback" not in result.output, result.output
-    if ok:
-        assert result.exit_code == 0, result.output
-    return result
 
 
 def rows(path, *args) -> list[dict]:

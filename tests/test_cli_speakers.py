@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import json
 
-from click.testing import CliRunner
-
-from evalbench.cli import main
 from evalbench.project import Project
-from tests.conftest import make_parsed
 
-
-def run(*args: str, ok: bool = True):
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    assert "Traceback" not in result.output, result.output
-    if ok:
-        assert result.exit_code == 0, result.output
-    return result
+from .conftest import make_parsed
+from .conftest import run_cli as run
 
 
 def listing(path, *args) -> list[tuple]:
