@@ -57,7 +57,8 @@ class CodePicker(Vertical):
              recent: list[str] = ()) -> None:
         """Show the picker with an empty query: the ``recent`` codes first, then every code."""
         self.codes, self.code_palette, self.depth = codes, colors, depth
-        self.recent = [c for c in (next((code for code in codes if code.id == r), None) for r in recent) if c]
+        by_id = {code.id: code for code in codes}
+        self.recent = [by_id[r] for r in recent if r in by_id]
         self.query_one("#picker-title", Label).update(title)
         self._set_query("")
         self.display = True
