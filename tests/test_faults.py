@@ -20,7 +20,7 @@ import pytest
 
 from evalbench.ingest import parse_file
 from evalbench.project import Project
-from evalbench.store import integrity
+from evalbench.store import integrity, schema
 from tests.conftest import SMALL_CODES, make_parsed
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
@@ -132,7 +132,8 @@ def test_kill_during_bulk_coding_lands_all_rows_or_none(tmp_path):
 def test_kill_during_migration_keeps_a_backup_and_refuses_a_second_run(tmp_path):
     project = _coded_project(tmp_path, 3)
     conn = sqlite3.connect(project)
-    conn.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+    last = schema.SCHEMA_VERSION
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(last - 1),))
     conn.commit()
     conn.close()
     started = tmp_path / "migration-started"
@@ -144,7 +145,7 @@ def test_kill_during_migration_keeps_a_backup_and_refuses_a_second_run(tmp_path)
             conn.execute("CREATE TABLE scratch(x)")
             Path({str(started)!r}).touch()
             time.sleep(60)
-        schema.MIGRATIONS[1] = slow
+        schema.MIGRATIONS[{last}] = slow
         from evalbench.project import Project
         Project.open({str(project)!r})
     """)
@@ -152,7 +153,7 @@ def test_kill_during_migration_keeps_a_backup_and_refuses_a_second_run(tmp_path)
                             stderr=subprocess.PIPE, text=True)
     _kill_when(proc, started.exists)
 
-    backups = list(tmp_path.glob("coded.evb.v0-*.bak"))
+    backups = list(tmp_path.glob(f"coded.evb.v{last - 1}-*.bak"))
     assert len(backups) == 1
     with pytest.raises(Exception, match="interrupted"):
         Project.open(project)
@@ -160,7 +161,7 @@ def test_kill_during_migration_keeps_a_backup_and_refuses_a_second_run(tmp_path)
     restored = tmp_path / "restored.evb"
     restored.write_bytes(backups[0].read_bytes())
     conn = sqlite3.connect(restored)
-    conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(last),))
     conn.commit()
     conn.close()
     with _healthy(restored) as proj:

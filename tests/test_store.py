@@ -180,17 +180,18 @@ def test_migration_takes_a_backup_and_refuses_a_half_migrated_file(tmp_path, mon
     path = tmp_path / "old.evb"
     Project.init(path).close()
     conn = sqlite3.connect(path)
-    conn.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+    last = schema.SCHEMA_VERSION
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(last - 1),))
     conn.commit()
     conn.close()
     ran = []
-    monkeypatch.setitem(schema.MIGRATIONS, 1, lambda c: ran.append(1))
+    monkeypatch.setitem(schema.MIGRATIONS, last, lambda c: ran.append(last))
     connect(path).close()
-    assert ran == [1]
-    backups = list(tmp_path.glob("old.evb.v0-*.bak"))
+    assert ran == [last]
+    backups = list(tmp_path.glob(f"old.evb.v{last - 1}-*.bak"))
     assert len(backups) == 1
     assert sqlite3.connect(backups[0]).execute(
-        "SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "0"
+        "SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(last - 1)
 
     conn = sqlite3.connect(path)
     conn.execute("INSERT INTO meta VALUES ('migration_in_progress', '0')")
@@ -242,3 +243,29 @@ def test_the_coder_given_at_init_is_remembered(tmp_path, monkeypatch):
     Project.init(path, coder="dana").close()
     with Project.open(path) as proj:
         assert proj.coder == "dana"
+
+
+def test_a_version_1_file_migrates_to_the_current_schema_and_keeps_its_codings(tmp_path):
+    """A project written before themes existed opens, gains the new tables, and keeps its data."""
+    path = tmp_path / "v1.evb"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("BEGIN")
+    schema.run_script(conn, schema._V1)
+    conn.execute("INSERT INTO meta(key, value) VALUES ('schema_version', '1')")
+    conn.execute("INSERT INTO codes(id, name) VALUES ('c1', 'Culture')")
+    conn.execute("COMMIT")
+    conn.close()
+    new = tmp_path / "new.evb"
+    Project.init(new).close()
+    with Project.open(path) as project:
+        assert project.codes()[0].name == "Culture"
+        tables = {r[0] for r in project.conn.execute("SELECT name FROM sqlite_master")}
+    with Project.open(new) as fresh:
+        fresh_tables = {r[0] for r in fresh.conn.execute("SELECT name FROM sqlite_master")}
+        fresh_sql = dict(fresh.conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL"))
+    assert {"themes", "theme_rules", "theme_codings", "theme_exemplars", "reading_positions"} <= tables
+    assert tables == fresh_tables
+    migrated_sql = dict(sqlite3.connect(path).execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL"))
+    assert migrated_sql == fresh_sql
+    assert list(tmp_path.glob("v1.evb.v1-*.bak"))

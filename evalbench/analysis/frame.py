@@ -63,6 +63,16 @@ class CodeTree:
         code = self.codes.get(code_id)
         return code.name if code else code_id
 
+    def label(self, code_id: str) -> str:
+        """The code's name, or the shortest path that tells it apart (:mod:`evalbench.codebook.labels`)."""
+        labels = self.__dict__.get("_labels")
+        if labels is None:
+            from evalbench.codebook.labels import code_labels
+
+            labels = code_labels(self.codes.values())
+            object.__setattr__(self, "_labels", labels)  # frozen dataclass: a cache, not state
+        return labels.get(code_id, code_id)
+
     def depth(self, code_id: str) -> int:
         return max(len(self.chain(code_id)) - 1, 0)
 

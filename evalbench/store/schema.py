@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Valence a coding can carry (DESIGN.md, data model).
 VALENCES = ("barrier", "facilitator", "mixed", "neutral", "none")
@@ -240,8 +240,14 @@ CREATE INDEX undo_log_coder ON undo_log(coder, undone, id);
 
 
 def create_schema(conn: sqlite3.Connection) -> None:
-    """Create every table of the current schema version (inside the caller's transaction)."""
+    """Create every table of the current schema version (inside the caller's transaction).
+
+    A new file is built as version 1 and then taken through every migration, so
+    the DDL of each version is written once and new and migrated files cannot differ.
+    """
     run_script(conn, _V1)
+    for version in range(2, SCHEMA_VERSION + 1):
+        MIGRATIONS[version](conn)
     conn.execute(
         "INSERT INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
     )
@@ -264,6 +270,78 @@ def run_script(conn: sqlite3.Connection, script: str) -> None:
         raise ValueError(f"incomplete SQL statement: {statement[:60]}")
 
 
+# Version 2: findings (themes) and where each coder left off reading.
+#
+# Themes are the team's synthesis across codes (DESIGN.md, data model): ordered
+# categories (Successes / Barriers / Lessons learned), themes inside them, and the
+# evidence each theme gathers: rules (a code, optionally only one valence), codings
+# added or excluded by hand, and the exemplar quotes the lead picked, in order.
+# theme_codings and theme_exemplars name a coding by id without a foreign key on
+# purpose: a removed coding leaves its link in place, ignored while the coding is
+# gone, so undoing the removal (which restores the same id; codings use
+# AUTOINCREMENT) brings the theme link back too. A cascade would delete the link
+# outside the undo log. Removing a theme, rule or category goes through the undo
+# log row by row; the cascades on theme_id are a safety net, not the mechanism.
+_V2 = f"""
+CREATE TABLE theme_categories (
+    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    name     TEXT NOT NULL UNIQUE,
+    position INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE themes (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    category_id  INTEGER NOT NULL REFERENCES theme_categories(id) ON DELETE RESTRICT,
+    name         TEXT NOT NULL,
+    description  TEXT NOT NULL DEFAULT '',
+    position     INTEGER NOT NULL DEFAULT 0,
+    cfir_code_id TEXT REFERENCES codes(id) ON UPDATE CASCADE ON DELETE RESTRICT,
+    created_at   TEXT NOT NULL,
+    UNIQUE (category_id, name)
+);
+CREATE INDEX themes_category ON themes(category_id, position);
+
+CREATE TABLE theme_rules (
+    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    theme_id INTEGER NOT NULL REFERENCES themes(id) ON DELETE CASCADE,
+    code_id  TEXT NOT NULL REFERENCES codes(id) ON UPDATE CASCADE ON DELETE RESTRICT,
+    valence  TEXT CHECK (valence IS NULL OR valence IN {VALENCES!r}),
+    position INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX theme_rules_unique ON theme_rules(theme_id, code_id, coalesce(valence, ''));
+CREATE INDEX theme_rules_code ON theme_rules(code_id);
+
+CREATE TABLE theme_codings (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    theme_id  INTEGER NOT NULL REFERENCES themes(id) ON DELETE CASCADE,
+    coding_id INTEGER NOT NULL,  -- no foreign key: see the note above
+    included  INTEGER NOT NULL CHECK (included IN (0, 1)),  -- 1 added by hand, 0 excluded by hand
+    UNIQUE (theme_id, coding_id)
+);
+
+CREATE TABLE theme_exemplars (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    theme_id  INTEGER NOT NULL REFERENCES themes(id) ON DELETE CASCADE,
+    coding_id INTEGER NOT NULL,  -- no foreign key: see the note above
+    position  INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (theme_id, coding_id)
+);
+
+-- Where each coder left off in each transcript (not undoable: it is a place, not a change).
+CREATE TABLE reading_positions (
+    coder       TEXT NOT NULL,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    "offset"    INTEGER NOT NULL,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (coder, document_id)
+);
+"""
+
+
+def _migrate_v2(conn: sqlite3.Connection) -> None:
+    run_script(conn, _V2)
+
+
 #: version -> function upgrading a file from ``version - 1`` to ``version``.
 #: Each runs inside the migration transaction opened by ``store.db.migrate``.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _migrate_v2}
