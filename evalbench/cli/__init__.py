@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "evalbench.cli.import_cmd",
     "evalbench.cli.check_cmd",
     "evalbench.cli.analysis_cmd",
+    "evalbench.cli.export_cmd",
     "evalbench.cli.team_cmd",
     "evalbench.cli.codebook_cmd",
     "evalbench.cli.suggest_cmd",
