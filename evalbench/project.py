@@ -22,9 +22,10 @@ from evalbench.codebook.facade import CodebookFacade
 from evalbench.errors import ProjectError, UserError
 from evalbench.findings.service import ThemeService
 from evalbench.ingest.facade import ImportFacade
+from evalbench.ingest.words import count_turn_words
 from evalbench.model import Code, Coding, Document, Participant, SearchHit, Speaker, Turn
 from evalbench.refi.facade import RefiFacade
-from evalbench.store import queries, undo
+from evalbench.store import documents, queries, undo
 from evalbench.store.db import connect, now, write_transaction
 from evalbench.store.schema import ROLES, VALENCES
 from evalbench.suggest.facade import SuggestFacade
@@ -402,8 +403,7 @@ class Project(ImportFacade, CodebookFacade, SuggestFacade, RefiFacade, AnalysisF
     # --- import ---------------------------------------------------------------
     def has_document(self, sha256: str) -> str | None:
         """Name of the document already imported with these bytes, if any."""
-        row = self.conn.execute("SELECT name FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
-        return row[0] if row else None
+        return documents.document_by_sha256(self.conn, sha256)
 
     def add_document(self, parsed, roles: dict | None = None) -> int:
         """Store one parsed document with its speakers, turns and search index, atomically.
@@ -413,42 +413,15 @@ class Project(ImportFacade, CodebookFacade, SuggestFacade, RefiFacade, AnalysisF
         Runs in its own transaction unless one is open, so a failure leaves
         nothing of the document behind.
         """
-        roles = roles or {}
         with self.transaction():
-            cur = self.conn.execute(
-                "INSERT INTO documents(name, path, sha256, format, text, length, words, metadata, imported_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (parsed.name, parsed.path, parsed.sha256, parsed.format, parsed.text, len(parsed.text),
-                 count_words(parsed.text, parsed.turns), dumps(parsed.metadata), now()))
-            doc_id = cur.lastrowid
-            speaker_ids: dict[str | None, int] = {}
-            for turn in parsed.turns:
-                if turn.speaker not in speaker_ids:
-                    role, source = roles.get(turn.speaker, ("participant", "default"))
-                    speaker_ids[turn.speaker] = self.conn.execute(
-                        "INSERT INTO speakers(document_id, label, role, role_source) VALUES (?, ?, ?, ?)",
-                        (doc_id, turn.speaker, role, source)).lastrowid
-            self.conn.executemany(
-                'INSERT INTO turns(document_id, seq, speaker_id, start, "end", time) VALUES (?, ?, ?, ?, ?, ?)',
-                [(doc_id, seq, speaker_ids[t.speaker], t.start, t.end, t.time)
-                 for seq, t in enumerate(parsed.turns, 1)])
-            self.conn.execute(
-                "INSERT INTO turns_fts(rowid, text) SELECT t.id, v.text FROM turns t "
-                "JOIN turn_texts v ON v.id = t.id WHERE t.document_id = ?", (doc_id,))
-        return doc_id
+            return documents.insert_document(self.conn, parsed, roles or {},
+                                             words=count_words(parsed.text, parsed.turns), imported_at=now())
 
     def set_participant(self, document_id: int | None, label: str,
                         attributes: dict[str, str] | None = None) -> int:
         """Link a document (if given) to a participant (created if new) and set their attributes."""
         with self.transaction():
-            self.conn.execute("INSERT OR IGNORE INTO participants(label) VALUES (?)", (label,))
-            pid = self.conn.execute("SELECT id FROM participants WHERE label = ?", (label,)).fetchone()[0]
-            for name, value in (attributes or {}).items():
-                self.conn.execute("INSERT OR REPLACE INTO participant_attributes VALUES (?, ?, ?)",
-                                  (pid, name, value))
-            if document_id is not None:
-                self.conn.execute("UPDATE documents SET participant_id = ? WHERE id = ?", (pid, document_id))
-        return pid
+            return documents.link_participant(self.conn, document_id, label, attributes)
 
     # --- workbench (TUI) support ------------------------------------------------
     def document_progress(self, coder: str | None = None) -> dict[int, tuple[int, int, int, int]]:
@@ -480,7 +453,5 @@ def dumps(value) -> str:
 
 
 def count_words(text: str, turns) -> int:
-    """Words in the turns' content (the whole text when there are no turns)."""
-    if not turns:
-        return len(text.split())
-    return sum(len(text[t.start:t.end].split()) for t in turns)
+    """Words in the turns' content (the whole text when there are no turns); CJK counts per character."""
+    return count_turn_words(text, turns)
