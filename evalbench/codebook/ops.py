@@ -139,7 +139,11 @@ def move_code(project, code_id: str, parent_id: str | None) -> Code:
         return old
     siblings = [c for c in index.values() if c.parent_id == parent_id]
     new = replace(old, parent_id=parent_id, position=max((c.position for c in siblings), default=-1) + 1)
+    from evalbench.findings.codes import keep_on_move
+
+    parents = {c.id: c.parent_id for c in index.values()}
     with project.action(f"Move code {old.name}") as act:
+        keep_on_move(act, code_id, parents, {**parents, code_id: parent_id})  # themes keep their evidence
         act.update("codes", {"id": code_id}, _changed_row(old, new))
     return new
 
@@ -155,6 +159,10 @@ def remove_code(project, code_id: str) -> None:
     used = usage(project).get(code_id, 0)
     if used:
         raise _fail(project, f"code {code_id!r} has {used} coding(s); merge it into another code instead")
+    from evalbench.findings.codes import removal_blocker
+
+    if blocker := removal_blocker(project.conn, code_id):
+        raise _fail(project, blocker)
     with project.action(f"Remove code {index[code_id].name}") as act:
         _delete_code(project, act, code_id)
 
@@ -197,7 +205,9 @@ def merge_codes(project, sources: list[str], target: str) -> dict:
         c = clash[0]
         raise _fail(project, f"{c[3]} rated both {c[0]!r} and {target!r} for {c[1]} {c[2]}; "
                     "remove one of the ratings before merging")
-    counts = {"codings": 0, "folded": 0, "suggestions": 0, "ratings": 0, "memos": 0, "children": 0}
+    counts = {"codings": 0, "folded": 0, "suggestions": 0, "ratings": 0, "memos": 0, "children": 0,
+              "theme_rules": 0}
+    from evalbench.findings.codes import keep_on_move, merge_rules
     tgt = index[target]
     history = list((tgt.extra or {}).get("merged_from", []))
     with project.action(f"Merge {', '.join(sources)} into {target}") as act:
@@ -238,11 +248,14 @@ def merge_codes(project, sources: list[str], target: str) -> dict:
                 counts["memos"] += 1
             next_pos = 1 + max((c.position for c in index.values() if c.parent_id == target), default=-1)
             for child in [c for c in index.values() if c.parent_id == s]:
+                parents = {c.id: c.parent_id for c in index.values()}
+                keep_on_move(act, child.id, parents, {**parents, child.id: target}, ignore=[s])
                 act.update("codes", {"id": child.id}, {"parent_id": target, "position": next_pos})
                 index[child.id] = replace(child, parent_id=target, position=next_pos)
                 next_pos += 1
                 counts["children"] += 1
             history.append({"id": s, "name": src.name, "definition": src.definition})
+            counts["theme_rules"] += merge_rules(act, [s], target)  # a theme's rule on s now names target
             act.delete("codes", {"id": s})
             index.pop(s)
         extra = dict(tgt.extra or {}, merged_from=history)
@@ -284,6 +297,10 @@ def split_code(project, code_id: str, into: list[tuple[str, str]], *, as_childre
             act.insert("codes", code_to_row(code))
             made.append(code)
         if codings_to:
+            if not as_children:  # the codings leave the original's subtree: its theme rules follow them
+                from evalbench.findings.codes import copy_rules
+
+                copy_rules(act, code_id, codings_to)
             note = f'[split from {code_id} "{orig.name}"]'
             for cid, memo in project.conn.execute("SELECT id, memo FROM codings WHERE code_id = ?",
                                                   (code_id,)).fetchall():
@@ -319,6 +336,9 @@ def pull_codebook(project, book: Codebook, *, dry_run: bool = False, label: str 
     diff = diff_codes(current, book.codes)
     used = usage(project)
     rated = {r[0] for r in project.conn.execute("SELECT DISTINCT code_id FROM ratings")}
+    from evalbench.findings.codes import keep_on_move, used_codes
+
+    themed = used_codes(project.conn)
     wanted = book.by_id()
     report = PullReport(diff)
     keep: set[str] = set()
@@ -328,6 +348,9 @@ def pull_codebook(project, book: Codebook, *, dry_run: bool = False, label: str 
             keep.add(code.id)
         elif code.id in rated:
             report.kept[code.id] = "has construct ratings"
+            keep.add(code.id)
+        elif code.id in themed:
+            report.kept[code.id] = "used by themes"
             keep.add(code.id)
     # A kept code keeps its ancestors too.
     for cid in list(keep):
@@ -344,6 +367,11 @@ def pull_codebook(project, book: Codebook, *, dry_run: bool = False, label: str 
         for code in book.tree_order():
             if code.id not in index:
                 act.insert("codes", code_to_row(code))
+        old_parents = {c.id: c.parent_id for c in current}
+        new_parents = {**old_parents, **{c.id: c.parent_id for c in book.tree_order()}}
+        for code in book.tree_order():
+            if code.id in index and index[code.id].parent_id != code.parent_id:
+                keep_on_move(act, code.id, old_parents, new_parents)
         for code in book.tree_order():
             old = index.get(code.id)
             if old is not None:

@@ -22,7 +22,7 @@ from evalbench.store import themes as store
 def check_by(base: EvidenceBase, by: str, where: str = "project") -> str:
     """``by`` if the project can group by it, else a UserError naming what it can group by."""
     names = base.attribute_names()
-    if by in ("participant", "document") or by in names:
+    if by in ("participant", "document", "role") or by in names:  # role: the default breakdown
         return by
     hint = f"an attribute ({', '.join(names)})" if names else "an attribute from participants.csv"
     raise UserError(f"{where}: cannot group by {by!r}: use participant, document or {hint}")
