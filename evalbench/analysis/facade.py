@@ -201,3 +201,12 @@ class AnalysisFacade:
 
         return export(self, fmt, Path(out), by=by, coder=coder, progress=progress, cancel=cancel,
                       **options)
+
+    def write_export(self, fmt: str, out: str | Path, *, coder: str | None = None, all_coders: bool = False,
+                     progress=None, cancel=None, **options):
+        """Write an export and return :class:`evalbench.export.options.ExportResult`: every file
+        written (companion CSV files, figures) and the warnings to show."""
+        from evalbench.export import write_export
+
+        return write_export(self, fmt, Path(out), coder=coder, all_coders=all_coders, progress=progress,
+                            cancel=cancel, **options)
