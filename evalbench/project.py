@@ -25,7 +25,7 @@ from evalbench.ingest.facade import ImportFacade
 from evalbench.ingest.words import count_turn_words
 from evalbench.model import Code, Coding, Document, Participant, SearchHit, Speaker, Turn
 from evalbench.refi.facade import RefiFacade
-from evalbench.store import documents, queries, undo
+from evalbench.store import describe, documents, positions, queries, undo
 from evalbench.store.db import connect, now, write_transaction
 from evalbench.store.schema import ROLES, VALENCES
 from evalbench.suggest.facade import SuggestFacade
@@ -283,7 +283,7 @@ class Project(ImportFacade, CodebookFacade, SuggestFacade, RefiFacade, AnalysisF
         """Code ``text[start:end]`` of a document; one undoable action. Returns the coding id."""
         row = self._coding_row(document_id, start, end, code_id, valence=valence, memo=memo,
                                origin=origin, coder=coder, suggestion_id=suggestion_id)
-        with self.action(f"Code {code_id}") as act:
+        with self.action(f"Code {describe.span_words(self.conn, document_id, start, end, code_id)}") as act:
             return act.insert("codings", row)
 
     def add_codings(self, rows: list[dict], *, label: str) -> list[int]:
@@ -326,14 +326,29 @@ class Project(ImportFacade, CodebookFacade, SuggestFacade, RefiFacade, AnalysisF
                              coder=None, suggestion_id=None)
         if "starred" in changes:
             changes["starred"] = int(bool(changes["starred"]))
-        what = ", ".join(sorted(changes))
-        with self.action(f"Change {what} of coding {coding_id}") as act:
+        with self.action(self._coding_change_label(current, changes)) as act:
             act.update("codings", {"id": coding_id}, changes)
+
+    def _coding_change_label(self, current: Coding, changes: dict) -> str:
+        """'Mark Culture, P03 “we never had…” as barrier': the undo label of a coding change, in the user's words."""
+        words = describe.coding_words(self.conn, current.id)
+        if set(changes) == {"valence"}:
+            v = changes["valence"]
+            return f"Clear the valence of {words}" if v == "none" else f"Mark {words} as {v}"
+        if set(changes) == {"code_id"}:
+            return f"Recode {words} as {describe.code_label(self.conn, changes['code_id'])}"
+        if set(changes) == {"memo"}:
+            return f"Memo on {words}" if changes["memo"] else f"Delete the memo on {words}"
+        if set(changes) == {"starred"}:
+            return f"{'Star' if changes['starred'] else 'Unstar'} {words}"
+        if set(changes) <= {"start", "end"}:
+            return f"Resize {words}"
+        return f"Change {', '.join(sorted(changes))} of {words}"
 
     def remove_coding(self, coding_id: int) -> None:
         """Delete a coding; one undoable action."""
         self.coding(coding_id)
-        with self.action(f"Remove coding {coding_id}") as act:
+        with self.action(f"Remove {describe.coding_words(self.conn, coding_id)}") as act:
             act.delete("codings", {"id": coding_id})
 
     # --- memos ----------------------------------------------------------------
@@ -352,7 +367,9 @@ class Project(ImportFacade, CodebookFacade, SuggestFacade, RefiFacade, AnalysisF
         key = {"target_type": target_type, "target_id": str(target_id), "coder": self._coder}
         row = self.conn.execute("SELECT id FROM memos WHERE target_type = ? AND target_id = ? AND coder = ?",
                                 tuple(key.values())).fetchone()
-        with self.action(f"Memo on {target_type} {target_id}") as act:
+        what = describe.memo_target_words(self.conn, target_type, target_id)
+        kind = "summary of" if target_type == "cell" else "memo on"  # a cell's memo is its rapid-analysis summary
+        with self.action(f"{kind.capitalize()} {what}" if text else f"Delete the {kind} {what}") as act:
             if row and text:
                 act.update("memos", {"id": row[0]}, {"text": text, "updated_at": now()})
             elif row:
@@ -431,6 +448,15 @@ class Project(ImportFacade, CodebookFacade, SuggestFacade, RefiFacade, AnalysisF
         that opening a 200-document project does not build every Turn object.
         """
         return queries.document_progress(self.conn, coder or self._coder)
+
+    def reading_position(self, document_id: int) -> int | None:
+        """Where the current coder left off in a document (a document offset), or None."""
+        return positions.get(self.conn, self._coder, document_id)
+
+    def set_reading_position(self, document_id: int, offset: int) -> None:
+        """Remember where the current coder is in a document; not an undoable change (undo never moves you)."""
+        with self.transaction():
+            positions.put(self.conn, self._coder, document_id, offset)
 
 _FTS_SYNTAX = re.compile(r'["*]|\b(AND|OR|NOT|NEAR)\b')
 

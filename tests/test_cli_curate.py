@@ -69,8 +69,8 @@ def test_star_puts_a_quote_first_and_undo_takes_it_back(project):
 
     again = run("star", project.path, ids["leaders"], "--coder", "alex")
     assert "already starred" in again.stdout
-    assert run("undo", project.path, "--coder", "alex").stdout == \
-        f"Undid: Change starred of coding {ids['leaders']}\n"
+    undid = run("undo", project.path, "--coder", "alex").stdout
+    assert undid.startswith("Undid: Star ") and str(ids["leaders"]) not in undid, undid
     with Project.open(project.path) as proj:
         assert not proj.coding(ids["leaders"]).starred
 
@@ -125,7 +125,7 @@ def test_summary_is_written_shown_cleared_and_undone(project):
 
     assert run("summary", path, "p01.txt", "inner", "--clear", "--coder", "alex").stdout.startswith("Cleared")
     assert run("summary", path, "p01.txt", "inner", "--coder", "alex").stdout == "(no summary yet)\n"
-    assert run("undo", path, "--coder", "alex").stdout.startswith("Undid: Memo on cell")
+    assert run("undo", path, "--coder", "alex").stdout.startswith("Undid: Delete the summary of p01.txt × Inner Setting")
     assert run("summary", path, "p01.txt", "inner", "--coder", "alex").stdout == \
         "No protected time; a learning culture.\n"
 

@@ -45,7 +45,7 @@ def test_set_confirms_a_rating_shown_beside_the_proposal_and_undo_removes_it(dem
     assert "-1!" in table[1] and "(yours: leaders protected time)" in table[1]
     assert rows(demo, "--scope", "site", "--coder", "sam") == []  # ratings are the coder's own
 
-    assert run("undo", demo, "--coder", "alex").stdout == f"Undid: Rate {PRIORITY} for site {NORTH}\n"
+    assert run("undo", demo, "--coder", "alex").stdout == f"Undid: Rate Relative Priority for site {NORTH}\n"
     assert rows(demo, "--scope", "site", "--coder", "alex") == []
 
 

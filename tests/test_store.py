@@ -78,14 +78,14 @@ def test_undo_and_redo_survive_reopening_the_file(tmp_path, project):
 
     with Project.open(path, coder="alex") as again:
         assert again.coding(cid).valence == "mixed"
-        assert again.undo() == f"Change valence of coding {cid}"
+        assert again.undo() == "Mark Relative Priority, p01.txt “Honestly, competing priorities…” as mixed"  # the user's words, no IDs
         assert again.coding(cid).valence == "barrier"
-        assert again.undo() == "Code inner.priority"
+        assert again.undo() == "Code Relative Priority, p01.txt “Honestly, competing priorities…”"
         assert again.codings() == []
     with Project.open(path, coder="alex") as third:
-        assert third.redo() == "Code inner.priority"
+        assert third.redo() == "Code Relative Priority, p01.txt “Honestly, competing priorities…”"
         assert third.coding(cid).valence == "barrier"
-        assert third.redo() == f"Change valence of coding {cid}"
+        assert third.redo() == "Mark Relative Priority, p01.txt “Honestly, competing priorities…” as mixed"
         assert third.coding(cid).valence == "mixed"
         assert third.redo() is None
 
@@ -95,14 +95,14 @@ def test_undo_is_per_coder_and_a_new_action_clears_redo(project):
     a = project.add_coding(doc.id, 0, 5, "inner")
     project.set_coder("sam")
     b = project.add_coding(doc.id, 0, 5, "inner.culture")
-    assert project.undo() == "Code inner.culture"
+    assert project.undo().startswith("Code Culture, p01.txt “")
     assert [c.id for c in project.codings()] == [a]
     project.add_coding(doc.id, 6, 9, "inner")
     assert project.redo() is None, "a new action must clear sam's redo stack"
     assert b not in [c.id for c in project.codings()]
     assert sorted(c.code_id for c in project.codings()) == ["inner", "inner"]
     project.set_coder("alex")
-    assert project.undo() == "Code inner"
+    assert project.undo().startswith("Code Inner Setting, p01.txt “")
     assert [c.coder for c in project.codings()] == ["sam"]
 
 
