@@ -18,9 +18,9 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from evalbench.model import Code
-from evalbench.tui.code_search import matched_keyword, search
+from evalbench.tui.code_search import Entry, entries, matched_keyword, search
 
-PLACEHOLDER = "type a name, ID or keyword"
+PLACEHOLDER = "type a code's name (or a keyword)"
 MOVES = {"down": 1, "up": -1, "pagedown": 10, "pageup": -10}
 RECENT = "recent:"  # option IDs of the recent-codes rows, which repeat codes listed below them
 
@@ -42,8 +42,12 @@ class CodePicker(Vertical):
         self.codes: list[Code] = []
         self.code_palette: dict[str, str] = {}
         self.depth: dict[str, int] = {}
+        self.labels: dict[str, str] = {}
         self.recent: list[Code] = []
         self.query = ""
+        self._entries: list[Entry] = []
+        self._entry_by_id: dict[str, Entry] = {}
+        self._entries_of: tuple[int, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("Apply code", id="picker-title", classes="modal-title")
@@ -54,9 +58,17 @@ class CodePicker(Vertical):
         yield Label("enter apply · ↑↓ move · esc cancel", classes="modal-hint")
 
     def open(self, title: str, codes: list[Code], colors: dict[str, str], depth: dict[str, int],
-             recent: list[str] = ()) -> None:
-        """Show the picker with an empty query: the ``recent`` codes first, then every code."""
+             recent: list[str] = (), labels: dict[str, str] | None = None) -> None:
+        """Show the picker with an empty query: the ``recent`` codes first, then every code.
+
+        ``labels`` are the codes' distinguishing labels (``Engaging › Innovation Deliverers``).
+        """
         self.codes, self.code_palette, self.depth = codes, colors, depth
+        if self._entries_of != (id(codes), len(codes)) or labels is not None and labels is not self.labels:
+            self.labels = labels if labels is not None else {}
+            self._entries = entries(codes, labels)
+            self._entry_by_id = {e.code.id: e for e in self._entries}
+            self._entries_of = (id(codes), len(codes))
         by_id = {code.id: code for code in codes}
         self.recent = [by_id[r] for r in recent if r in by_id]
         self.query_one("#picker-title", Label).update(title)
@@ -73,7 +85,10 @@ class CodePicker(Vertical):
             self._close(None)
         elif key == "enter":
             option = self.query_one(OptionList).highlighted_option
-            self._close(option.id if option else None)
+            if option is None or option.disabled:  # nothing matches: keep the query to correct it
+                self.app.bell()
+                return
+            self._close(option.id)
         elif key in MOVES:
             self._move(MOVES[key])
         elif key in ("backspace", "ctrl+h"):
@@ -100,21 +115,29 @@ class CodePicker(Vertical):
         if not query and self.recent:  # the codes you just used, ready at the top
             options += [self._option(code, "", RECENT + code.id, "recent") for code in self.recent]
             options.append(None)  # a separator line
-        options += [self._option(code, query, code.id) for code in search(query, self.codes)]
+        found = search(query, self._entries)
+        options += [self._option(code, query, code.id) for code in found]
+        if query and not found:
+            options.append(Option(Text("No code matches — backspace to change the search", style="dim italic"),
+                                  disabled=True))
         listing = self.query_one(OptionList)
         listing.set_options(options)
         if options:
             listing.highlighted = 0
 
     def _option(self, code: Code, query: str, option_id: str, note: str = "") -> Option:
+        """One code: its swatch and name; found by a search, also what tells it apart and why it matched."""
         indent = self.depth.get(code.id, 0) if not query and not note else 0
         text = Text("  " * indent, no_wrap=True, overflow="ellipsis")
         text.append("■ ", style=self.code_palette.get(code.id, "white"))
+        label = self.labels.get(code.id, code.name)
+        if indent == 0 and label != code.name and label.endswith(code.name):  # same-named codes: say whose
+            text.append(label[:-len(code.name)], style="dim")
         text.append(code.name, style="bold")
-        keyword = matched_keyword(query, code) if query else None
-        if keyword or note:  # before the ID: in a narrow column the line's end is cut off
+        entry = self._entry_by_id.get(code.id) if query else None
+        keyword = matched_keyword(query, entry) if entry is not None else None
+        if keyword or note:
             text.append(f"  {note or 'keyword: ' + keyword}", style="italic cyan")
-        text.append(f"  {code.id}", style="dim")
         return Option(text, id=option_id)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
