@@ -39,7 +39,10 @@ def load_source(source: str):
     if is_project(source):
         with open_project(source) as proj:
             return proj.codebook()
-    return load_codebook(source)
+    book = load_codebook(source)
+    for warning in book.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return book
 
 
 def write_output(book, out: str, fmt: str | None) -> str:
@@ -123,7 +126,7 @@ def validate(file: str) -> None:
             if line.lstrip().startswith("# MERGE CONFLICT"):
                 raise UserError(f"{file}:{n}: unresolved merge conflict (edit the code, then delete "
                                 "the '# MERGE CONFLICT' comment lines)")
-    depth = max((book.depth(c.id) for c in book.codes), default=-1) + 1
+    depth = max(book.depths().values(), default=-1) + 1
     click.echo(f"{file}: OK, {len(book.codes)} codes, {depth} level(s)")
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evalbench.codebook.model import Codebook
+from evalbench.errors import one_line
 from evalbench.model import Code
 
 #: Fields compared besides name and parent (position is order only and is ignored).
@@ -71,10 +72,10 @@ class CodebookDiff:
         }
 
     def lines(self) -> list[str]:
-        """One human-readable line per change, like ``+ id  Name``."""
-        out = [f"+ {c.id}  {c.name} (added{' under ' + c.parent_id if c.parent_id else ''})"
+        """One human-readable line per change, like ``+ id  Name`` (names made printable, one line each)."""
+        out = [f"+ {c.id}  {one_line(c.name, 200)} (added{' under ' + c.parent_id if c.parent_id else ''})"
                for c in self.added]
-        out += [f"- {c.id}  {c.name} (removed)" for c in self.removed]
+        out += [f"- {c.id}  {one_line(c.name, 200)} (removed)" for c in self.removed]
         for ch in self.changed:
             if ch.renamed:
                 out.append(f"~ {ch.id}  renamed {ch.renamed[0]!r} -> {ch.renamed[1]!r}")

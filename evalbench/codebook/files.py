@@ -11,12 +11,22 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import re
+import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from evalbench.codebook.model import META_FIELDS, Codebook, CodebookError, make_codebook
+from evalbench.codebook.model import META_FIELDS, Codebook, CodebookError, make_codebook, replaced_warning
+from evalbench.errors import UserError
 from evalbench.model import Code
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 FORMAT_KEY = "evalbench_codebook"
 FORMAT_VERSION = 1
@@ -29,12 +39,16 @@ _LIST_KEYS = ("examples", "keywords")
 
 
 # --- reading -----------------------------------------------------------------
-def make_yaml():
-    """A round-trip ruamel YAML instance: keeps comments, quotes and key order."""
-    from ruamel.yaml import YAML
+#: Largest codebook file read. CFIR 2.0 is 45 KB; ruamel reads YAML at ~0.4 MB/s here,
+#: so this keeps the slowest load near ten seconds.
+MAX_FILE_BYTES = 5_000_000
 
-    y = YAML(typ="rt")
-    y.allow_duplicate_keys = False
+
+def make_yaml():
+    """A round-trip ruamel YAML instance: keeps comments, quotes and key order; limits nesting."""
+    from evalbench.safeparse import yaml_loader
+
+    y = yaml_loader()
     y.width = 4096  # one line per field: clean git diffs
     y.indent(mapping=2, sequence=2, offset=0)
     y.preserve_quotes = True
@@ -56,20 +70,22 @@ def _mark(node: Any, key: Any = None) -> tuple[int | None, int | None]:
     return line + 1, col + 1
 
 
+def _codebook_error(exc) -> CodebookError:
+    return CodebookError(exc.source, exc.problem, exc.line, exc.column)
+
+
 def parse_yaml_text(text: str, source: str) -> Any:
-    """Parse YAML text, turning syntax errors into a CodebookError with line and column."""
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    """Parse YAML text under evalbench's limits; problems become a CodebookError with line and column."""
+    return _parse(text, source, "yaml").data
+
+
+def _parse(text: str, source: str, fmt: str):
+    from evalbench.safeparse import DataError, load_json, load_yaml
 
     try:
-        return make_yaml().load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        if mark is not None:
-            raise CodebookError(source, f"invalid YAML: {problem}", mark.line + 1, mark.column + 1) from None
-        raise CodebookError(source, f"invalid YAML: {problem}") from None
-    except YAMLError as exc:
-        raise CodebookError(source, f"invalid YAML: {str(exc).splitlines()[0]}") from None
+        return load_json(text, source) if fmt == "json" else load_yaml(text, source, yaml=make_yaml())
+    except DataError as exc:
+        raise _codebook_error(exc) from None
 
 
 def _text(source: str, value: Any, what: str, where) -> str:
@@ -95,24 +111,59 @@ def _strings(source: str, value: Any, what: str, where) -> tuple[str, ...]:
     return tuple(out)
 
 
-_PLAIN_BUDGET = 100_000
+_PLAIN_BUDGET = 1_000_000
 
 
-def plain_data(value: Any, budget: list[int] | None = None) -> Any:
-    """ruamel containers to plain dicts and lists (for Code.extra).
+def plain_data(value: Any, budget: int = _PLAIN_BUDGET) -> Any:
+    """ruamel containers to plain dicts and lists of JSON values (for Code.extra), iteratively.
 
-    YAML aliases can make a small file describe an exponentially large value
-    ("billion laughs" in YAML); a node budget stops the expansion.
+    Dates become ISO text, sets lists, non-finite numbers text; binary data
+    is refused (ValueError). The node budget guards against an alias bomb
+    or a self-referring structure that reached here unchecked.
     """
-    budget = budget if budget is not None else [_PLAIN_BUDGET]
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise ValueError("data too large (YAML aliases expanding?)")
-    if isinstance(value, dict):
-        return {str(k): plain_data(v, budget) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain_data(v, budget) for v in value]
-    return value
+    root: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(value, root, 0)]
+    while stack:
+        budget -= 1
+        if budget < 0:
+            raise ValueError("data too large (YAML aliases expanding?)")
+        src, holder, key = stack.pop()
+        if isinstance(src, dict):
+            out: Any = {_plain_key(k): None for k in src}
+            stack.extend((v, out, _plain_key(k)) for k, v in src.items())
+        elif isinstance(src, list | tuple | set | frozenset):
+            items = sorted(src, key=str) if isinstance(src, set | frozenset) else list(src)
+            out = [None] * len(items)
+            stack.extend((v, out, i) for i, v in enumerate(items))
+        else:
+            out = _plain_scalar(src)
+        holder[key] = out
+    return root[0]
+
+
+def _plain_key(key: Any) -> str:
+    return key if type(key) is str else str(_plain_scalar(key))
+
+
+def _plain_scalar(value: Any) -> Any:
+    import datetime
+    import math
+
+    if value is None or type(value) in (str, int, bool):
+        return value
+    if type(value).__name__ == "ScalarBoolean":  # ruamel keeps an anchored boolean as an int subclass
+        return bool(value)
+    if isinstance(value, bool | int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value) if math.isfinite(value) else str(value)
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, bytes | bytearray):
+        raise ValueError("holds binary data, which a codebook cannot keep")
+    return str(getattr(value, "value", value))
 
 
 def _extra(source: str, extra: Any, label: str, where) -> dict:
@@ -191,34 +242,40 @@ def read_codebook_file(path: str | Path) -> Codebook:
     """Load a .yaml/.yml/.json/.qdc codebook file and validate it."""
     path = Path(path)
     source = str(path)
+    suffix = path.suffix.lower()
     try:
-        raw = path.read_bytes()
+        if path.is_dir():
+            raise CodebookError(source, "is a folder, not a codebook file")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES and suffix != ".qdpx":
+            raise CodebookError(source, f"file is {size / 1e6:.1f} MB; a codebook file may be at most "
+                                f"{MAX_FILE_BYTES / 1e6:g} MB")
+        raw = b"" if suffix == ".qdpx" else path.read_bytes()
     except FileNotFoundError:
         raise CodebookError(source, "no such file") from None
     except OSError as exc:
-        raise CodebookError(source, f"cannot read: {exc.strerror}") from None
-    suffix = path.suffix.lower()
+        raise CodebookError(source, f"cannot read: {exc.strerror or exc}") from None
     if suffix == ".qdc":
         from evalbench.codebook.refi import read_qdc
 
         return read_qdc(raw, source=source)
     if suffix == ".qdpx":
-        from evalbench.codebook.refi import read_qdpx
+        from evalbench.codebook.refi import read_qdc
+        from evalbench.refi.archive import read_project_xml
 
-        return read_qdpx(path)
+        return read_qdc(read_project_xml(path), source=source)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CodebookError(source, f"not UTF-8 text (byte {exc.start})") from None
-    if suffix == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CodebookError(source, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
-        book = codebook_from_data(data, source)
+    fmt = "json" if suffix == ".json" else "yaml"
+    parsed = _parse(text, source, fmt)
+    book = codebook_from_data(parsed.data, source)
+    if fmt == "json":
         book.document = None
-        return book
-    return codebook_from_data(parse_yaml_text(text, source), source)
+    if parsed.replaced:
+        book.warnings.insert(0, replaced_warning(source, parsed.replaced))
+    return book
 
 
 # --- writing -------------------------------------------------------------------
@@ -257,18 +314,104 @@ def codebook_to_json(book: Codebook) -> str:
     return json.dumps(codebook_to_data(book), indent=2, ensure_ascii=False) + "\n"
 
 
-def atomic_write(path: str | Path, data: str | bytes) -> None:
-    """Write a file via a temporary sibling and rename, so a failure leaves nothing half-written."""
-    path = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+#: A temporary sibling made by :func:`replacing`: ``.NAME.XXXXXXXX.part`` (``.tmp`` before this version).
+_PART = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.(?:part|tmp)$")
+
+
+def _part_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+
+
+def _lock(fd: int) -> bool:
+    """Hold an exclusive lock on ``fd`` (released when it is closed, or the process dies); False if held."""
+    if fcntl is None:  # Windows: no advisory locks; stale parts are cleaned by age instead
+        return True
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def remove_stale_parts(path: str | Path) -> int:
+    """Delete temporary siblings of ``path`` left by a writer that was killed; returns how many.
+
+    A part still being written is locked by its writer (:func:`replacing`), so
+    only parts whose writer is gone are removed; a second export of the same
+    target running at this moment is left alone.
+    """
+    path = Path(path)
+    removed = 0
+    try:
+        candidates = [p for p in path.parent.iterdir() if p.name.startswith(f".{path.name}.")]
+    except OSError:
+        return 0
+    for part in candidates:
+        found = _PART.match(part.name)
+        if not found or found["name"] != path.name:
+            continue
+        try:
+            fd = os.open(part, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            continue
+        try:
+            if _lock(fd) and (fcntl is not None or time.time() - os.fstat(fd).st_mtime > 3600):
+                part.unlink()
+                removed += 1
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+    return removed
+
+
+@contextmanager
+def replacing(path: str | Path) -> Iterator[IO[bytes]]:
+    """A binary file to write that replaces ``path`` atomically when the ``with`` block ends normally.
+
+    The data goes to a locked temporary sibling ``.NAME.XXXXXXXX.part``, renamed
+    over ``path`` only when complete; on any exception (a cancelled export,
+    a full disk) it is removed and ``path`` is untouched. Parts left by a
+    writer killed earlier (``kill -9``, a power cut) are removed first.
+    The new file gets the permissions an ordinary write would give: those of
+    the file it replaces, else the default for new files (the user's umask);
+    not the owner-only mode of ``tempfile.mkstemp``. An OSError becomes a
+    one-line UserError naming ``path``.
+    """
+    path = Path(path)
+    remove_stale_parts(path)
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        mode = None
+    tmp = _part_name(path)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    fh = os.fdopen(fd, "wb")
+    try:
+        _lock(fd)
+        if mode is not None:
+            os.chmod(tmp, mode)
+        yield fh
+        fh.flush()
+        os.replace(tmp, path)  # while still open and locked: a cleaner cannot take it in between
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        with suppress(OSError):  # closing flushes what is left; the disk may still be full
+            fh.close()
+        if isinstance(exc, OSError):
+            raise UserError(f"{path}: cannot write ({exc.strerror or exc})") from None
         raise
+    fh.close()
+
+
+def atomic_write(path: str | Path, data: str | bytes) -> None:
+    """Write a whole file via :func:`replacing`, so a failure leaves nothing half-written."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    with replacing(path) as fh:
+        fh.write(payload)
 
 
 def write_codebook_file(book: Codebook, path: str | Path, fmt: str | None = None) -> None:

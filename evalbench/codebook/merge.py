@@ -142,12 +142,16 @@ def _repair_parents(merged: dict[str, Code], ib, io, it, conflicts: list[Conflic
             conflicts.append(Conflict(pid, "deleted", None, None, None,
                                       f"deleted by {side} but {code.id} still sits under it; kept"))
             changed = True
+    acyclic: set[str] = set()  # codes whose chain is known to reach the top: walk each chain once
     for cid in list(merged):
-        seen, cur = [], cid
-        while cur is not None and cur in merged and cur not in seen:
-            seen.append(cur)
+        seen: set[str] = set()
+        cur = cid
+        while cur is not None and cur in merged and cur not in seen and cur not in acyclic:
+            seen.add(cur)
             cur = merged[cur].parent_id
-        if cur is not None and cur in seen:
+        if cur is None or cur not in seen:
+            acyclic |= seen
+        else:
             code = merged[cid]
             fallback = ib[cid].parent_id if cid in ib else None
             conflicts.append(Conflict(cid, "parent", fallback, code.parent_id, None,

@@ -3,7 +3,10 @@
 Codes themselves are :class:`evalbench.model.Code` (frozen dataclasses shared
 with the store). A :class:`Codebook` adds what a shared file carries besides
 its codes (name, version, attribution) and the checks every loader runs:
-unique IDs, known parents and no parent cycles.
+unique IDs, known parents, no parent cycles and at most :data:`MAX_DEPTH`
+levels. Every walk over the tree is iterative, so a hostile file with a
+thousand-level parent chain is refused in one line instead of overflowing
+the stack, and costs linear time.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ COLOR_PATTERN = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 #: Descriptive top-level fields of a codebook file (besides ``codes``).
 META_FIELDS = ("id", "name", "version", "description", "attribution", "license")
+#: Deepest code tree accepted (levels below the top). CFIR 2.0 uses 3; a chain of
+#: a thousand parents is a hostile or broken file.
+MAX_DEPTH = 64
 
 
 class CodebookError(UserError):
@@ -52,7 +58,10 @@ class Codebook:
     #: (code ID, key) -> (line, column) of one field, for errors about that field.
     field_positions: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict, repr=False)
     document: Any = field(default=None, repr=False, compare=False)
+    #: Things changed while loading that the user should hear about (e.g. replaced characters).
+    warnings: list[str] = field(default_factory=list, repr=False, compare=False)
     _index: tuple = field(default=(None, None), init=False, repr=False, compare=False)
+    _depths: tuple = field(default=(None, None), init=False, repr=False, compare=False)
 
     # --- lookups -----------------------------------------------------------
     def by_id(self) -> dict[str, Code]:
@@ -70,12 +79,38 @@ class Codebook:
 
     def depth(self, code_id: str) -> int:
         """0 for a top-level code, 1 for its children, and so on."""
-        index, depth = self.by_id(), 0
-        code = index[code_id]
-        while code.parent_id is not None:
-            depth += 1
-            code = index[code.parent_id]
-        return depth
+        key = (id(self.codes), len(self.codes))
+        if self._depths[0] != key:
+            self._depths = (key, self.depths())
+        return self._depths[1][code_id]
+
+    def depths(self) -> dict[str, int]:
+        """Code ID -> depth for every code, in one linear pass; CodebookError on a cycle or a lost parent."""
+        index = self.by_id()
+        out: dict[str, int] = {}
+        for code in self.codes:
+            chain: list[str] = []
+            on_chain: set[str] = set()
+            cur: Code | None = code
+            while cur is not None and cur.id not in out:
+                if cur.id in on_chain:
+                    loop = chain[chain.index(cur.id):] + [cur.id]
+                    line, col = self._where(code.id, "parent")
+                    raise CodebookError(self.source, f"parent cycle: {_loop_text(loop)}", line, col)
+                chain.append(cur.id)
+                on_chain.add(cur.id)
+                if cur.parent_id is None:
+                    cur = None
+                else:
+                    cur = index.get(cur.parent_id)
+                    if cur is None:
+                        line, col = self._where(chain[-1], "parent")
+                        raise CodebookError(self.source, f"code {chain[-1]!r} has unknown parent "
+                                            f"{index[chain[-1]].parent_id!r}", line, col)
+            base = out[cur.id] + 1 if cur is not None else 0
+            for n, cid in enumerate(reversed(chain)):
+                out[cid] = base + n
+        return out
 
     def path(self, code_id: str) -> list[str]:
         """Names from the top-level ancestor down to the code."""
@@ -104,13 +139,11 @@ class Codebook:
         for group in kids.values():
             group.sort(key=lambda c: c.position)
         out: list[Code] = []
-
-        def walk(parent: str | None) -> None:
-            for c in kids.get(parent, []):
-                out.append(c)
-                walk(c.id)
-
-        walk(None)
+        stack = list(reversed(kids.get(None, [])))
+        while stack:  # iterative: a deep tree must not overflow the stack
+            c = stack.pop()
+            out.append(c)
+            stack.extend(reversed(kids.get(c.id, [])))
         return out
 
     # --- checks ------------------------------------------------------------
@@ -141,16 +174,12 @@ class Codebook:
                 line, col = self._where(code.id, "parent")
                 raise CodebookError(self.source, f"code {code.id!r} has unknown parent "
                                     f"{code.parent_id!r}", line, col)
-        index = self.by_id()
-        for code in self.codes:
-            chain, cur = [code.id], code
-            while cur.parent_id is not None:
-                if cur.parent_id in chain:
-                    line, col = self._where(code.id, "parent")
-                    loop = " -> ".join([*chain[chain.index(cur.parent_id):], cur.parent_id])
-                    raise CodebookError(self.source, f"parent cycle: {loop}", line, col)
-                chain.append(cur.parent_id)
-                cur = index[cur.parent_id]
+        depths = self.depths()
+        deepest = max(depths, key=depths.__getitem__, default=None)
+        if deepest is not None and depths[deepest] > MAX_DEPTH:
+            line, col = self._where(deepest)
+            raise CodebookError(self.source, f"code {deepest!r} sits {depths[deepest]} levels deep; "
+                                f"a codebook may nest at most {MAX_DEPTH} levels", line, col)
         return self
 
     def normalised(self) -> Codebook:
@@ -164,6 +193,13 @@ class Codebook:
         return replace(self, codes=out)
 
 
+def _loop_text(ids: list[str]) -> str:
+    """``a -> b -> a``, shortened in the middle when the loop is long."""
+    if len(ids) > 8:
+        ids = [*ids[:4], f"... {len(ids) - 7} more ...", *ids[-3:]]
+    return " -> ".join(ids)
+
+
 def make_codebook(codes: list[Code], *, source: str = "<codebook>", meta: dict | None = None,
                   positions: dict | None = None, document: Any = None,
                   field_positions: dict | None = None) -> Codebook:
@@ -171,6 +207,7 @@ def make_codebook(codes: list[Code], *, source: str = "<codebook>", meta: dict |
 
     Codes keep the relative order they were given in among siblings.
     """
+    codes, replaced = storable_codes(codes, source)
     counters: dict[str | None, int] = {}
     numbered = []
     for c in codes:
@@ -179,4 +216,46 @@ def make_codebook(codes: list[Code], *, source: str = "<codebook>", meta: dict |
         numbered.append(replace(c, position=n))
     book = Codebook(numbered, dict(meta or {}), source, dict(positions or {}),
                     dict(field_positions or {}), document)
-    return book.validate().normalised()
+    book = book.validate().normalised()
+    if replaced:
+        book.warnings.append(replaced_warning(source, replaced))
+    return book
+
+
+_TEXT_FIELDS = ("id", "parent_id", "name", "definition", "inclusion", "exclusion", "color")
+
+
+def storable_codes(codes: list[Code], source: str) -> tuple[list[Code], int]:
+    """Codes whose text can be stored (surrogates joined or replaced), and how many were replaced.
+
+    Every codebook passes here, whichever file or program it came from, so
+    this is the one boundary for code text.
+    """
+    from evalbench.safeparse import checked
+    from evalbench.textsafe import clean_text, has_surrogates
+
+    out, replaced = [], 0
+    for code in codes:
+        changes: dict[str, Any] = {}
+        for name in _TEXT_FIELDS:
+            value = getattr(code, name)
+            if isinstance(value, str) and has_surrogates(value):
+                changes[name], n = clean_text(value)
+                replaced += n
+        for name in ("examples", "keywords"):
+            values = getattr(code, name)
+            if any(isinstance(v, str) and has_surrogates(v) for v in values):
+                cleaned = [clean_text(v) if isinstance(v, str) else (v, 0) for v in values]
+                changes[name] = tuple(v for v, _ in cleaned)
+                replaced += sum(n for _, n in cleaned)
+        if code.extra:
+            parsed = checked(code.extra, source, size=None)
+            replaced += parsed.replaced
+        out.append(replace(code, **changes) if changes else code)
+    return out, replaced
+
+
+def replaced_warning(source: str, count: int) -> str:
+    """The one wording for characters replaced because they cannot be stored."""
+    return (f"{source}: {count} character(s) that cannot be stored (lone UTF-16 surrogates) "
+            "were replaced with U+FFFD")
