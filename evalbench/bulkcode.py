@@ -19,7 +19,14 @@ case-sensitively is tried case-insensitively. Rows are numbered as a
 spreadsheet shows them (the header is row 1). Every row is checked before any
 is written: all land as one undoable action, or none do. Rows that repeat a
 coding already in the project (same document, span, code and coder) are
-skipped, so loading the same file twice adds nothing.
+skipped, so loading the same file twice adds nothing -- also when two
+processes load it at the same moment: the check and the insert run in one
+write transaction.
+
+A sheet is hostile input like any file: it is refused over the transcript
+size cap, a cell may be as long as the file (Python's ``csv`` stops at
+131,072 characters by default), and a header or cell echoed in a message is
+quoted and shortened (:func:`evalbench.errors.quote`).
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evalbench.errors import UserError
+from evalbench.errors import UserError, quote
 from evalbench.store.schema import VALENCES
 
 #: Accepted header spellings -> canonical column.
@@ -161,8 +168,8 @@ class _Resolver:
                 return found[0]
             if len(found) > 1:
                 names = ", ".join(d.name for d in found[:4])
-                raise ValueError(f"document {ref!r} is ambiguous ({names}); use the full file name")
-        raise ValueError(f"unknown document {ref!r}")
+                raise ValueError(f"document {quote(ref)} is ambiguous ({names}); use the full file name")
+        raise ValueError(f"unknown document {quote(ref)}")
 
     def raw_text(self, doc_id: int) -> str:
         if doc_id not in self._raw:
@@ -214,8 +221,8 @@ class _Resolver:
                 found = matches
         if len(found) > 1:
             options = "; ".join(" / ".join(c.name for c in self._chain(c)[-2:]) for c in found[:4])
-            raise ValueError(f"code name {ref!r} is ambiguous; write it as a path, e.g. {options}")
-        raise ValueError(f"unknown code {ref!r}")
+            raise ValueError(f"code name {quote(ref)} is ambiguous; write it as a path, e.g. {options}")
+        raise ValueError(f"unknown code {quote(ref)}")
 
     def _chain(self, code) -> list:
         out = []
@@ -228,32 +235,46 @@ class _Resolver:
 def read_rows(path: str | Path) -> list[tuple[int, dict[str, str]]]:
     """``(spreadsheet row number, {column: cell})`` for each non-empty row of a codings CSV."""
     from evalbench.ingest.decode import decode_bytes
+    from evalbench.ingest.files import DEFAULT_MAX_BYTES
+    from evalbench.textsafe import clean_text
 
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > DEFAULT_MAX_BYTES:
+            raise UserError(f"{path.name}: file is {size / 1e6:.1f} MB, over the {DEFAULT_MAX_BYTES / 1e6:g} MB "
+                            "limit for a codings sheet")
         data = path.read_bytes()
     except OSError as exc:
         raise UserError(f"{path.name}: cannot read file ({exc.strerror or exc})") from None
-    text = decode_bytes(data, path)
+    # The decoder is strict, so no lone surrogate can arrive; clean_text keeps that true for any future path.
+    text, _ = clean_text(decode_bytes(data, path))
     if not text.strip():
         raise UserError(f"{path.name}: empty file")
+    # A cell can be as long as the file it is in, which the size cap bounds (process-wide setting).
+    csv.field_size_limit(max(csv.field_size_limit(), DEFAULT_MAX_BYTES))
     try:
-        delimiter = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
+        # Only the start of the header line: the sniffer's patterns are slow on a very long line.
+        delimiter = csv.Sniffer().sniff(text[:4096].split("\n", 1)[0], delimiters=",;\t").delimiter
     except csv.Error:
         delimiter = ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader)]
-    columns = [_ALIASES.get(h) for h in header]
-    missing = [c for c in ("document", "code") if c not in columns]
-    if missing:
-        raise UserError(f"{path.name}: row 1: no {' or '.join(repr(m) for m in missing)} column "
-                        f"(header: {', '.join(header)})")
-    if not ({"quote", "turn"} & set(columns) or {"start", "end"} <= set(columns)):
-        raise UserError(f"{path.name}: row 1: needs a 'quote', 'turn' or 'start' and 'end' column")
     out = []
-    for row_no, cells in enumerate(reader, start=2):  # one spreadsheet row per CSV record
-        if any(c.strip() for c in cells):
-            out.append((row_no, {col: cell for col, cell in zip(columns, cells, strict=False) if col}))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+        columns = [_ALIASES.get(h) for h in header]
+        missing = [c for c in ("document", "code") if c not in columns]
+        if missing:
+            shown = ", ".join(quote(h, 30) for h in header[:8]) + (", ..." if len(header) > 8 else "")
+            raise UserError(f"{path.name}: row 1: no {' or '.join(repr(m) for m in missing)} column "
+                            f"(header: {shown})")
+        if not ({"quote", "turn"} & set(columns) or {"start", "end"} <= set(columns)):
+            raise UserError(f"{path.name}: row 1: needs a 'quote', 'turn' or 'start' and 'end' column")
+        for row_no, cells in enumerate(reader, start=2):  # one spreadsheet row per CSV record
+            if any(c.strip() for c in cells):
+                out.append((row_no, {col: cell for col, cell in zip(columns, cells, strict=False) if col}))
+    except csv.Error as exc:
+        raise UserError(f"{path.name}: line {reader.line_num}: not a readable CSV row ({exc})") from None
     return out
 
 
@@ -261,7 +282,7 @@ def _valence(cell: str) -> str:
     value = cell.strip().lower()
     value = _VALENCE_ALIASES.get(value, value)
     if value not in VALENCES:
-        raise ValueError(f"valence must be one of {', '.join(VALENCES)}, not {cell.strip()!r}")
+        raise ValueError(f"valence must be one of {', '.join(VALENCES)}, not {quote(cell.strip())}")
     return value
 
 
@@ -269,7 +290,7 @@ def _int(cell: str, what: str) -> int:
     try:
         return int(cell.strip())
     except ValueError:
-        raise ValueError(f"{what} must be a whole number, not {cell.strip()!r}") from None
+        raise ValueError(f"{what} must be a whole number, not {quote(cell.strip())}") from None
 
 
 def _place(res: _Resolver, doc, row: dict[str, str]) -> tuple[int, int]:
@@ -345,10 +366,24 @@ def plan_codings(project, path: str | Path, *, coder: str | None = None) -> list
     return planned
 
 
+def _key(row: dict) -> tuple:
+    return row["document_id"], row["start"], row["end"], row["code_id"], row["coder"]
+
+
 def code_from_csv(project, path: str | Path, *, coder: str | None = None) -> int:
-    """Apply a codings CSV to ``project`` as one undoable action; returns codings added."""
+    """Apply a codings CSV to ``project`` as one undoable action; returns codings added.
+
+    Rows are resolved first (reading only); then one write transaction looks
+    again for codings already in the project and inserts the rest, so a
+    second process loading the same sheet at the same moment waits and then
+    finds them there, instead of storing every row twice.
+    """
     rows = plan_codings(project, path, coder=coder)
     if not rows:
         return 0
-    project.add_codings(rows, label=f"Code from {Path(path).name} ({len(rows)} codings)")
+    with project.transaction():
+        existing = {(c.document_id, c.start, c.end, c.code_id, c.coder) for c in project.codings()}
+        rows = [r for r in rows if _key(r) not in existing]
+        if rows:
+            project.add_codings(rows, label=f"Code from {Path(path).name} ({len(rows)} codings)")
     return len(rows)

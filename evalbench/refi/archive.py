@@ -3,11 +3,16 @@
 A .qdpx is a zip that another program (or an attacker) wrote. This Python's
 ``zipfile`` predates the zip-bomb fix (overlapping members), so every check is
 ours: member names may not climb out of the archive (``..``, absolute paths,
-drive letters), symlinks, encrypted and duplicate members are refused, the
-number of members is capped, and each member is read through a byte budget (per
-member and for the whole archive) that is enforced while decompressing, not
-taken from sizes the archive declares. Nothing is ever extracted to disk: the
-importer reads members into memory, so there is no target to escape from.
+drive letters), symlinks, encrypted and duplicate members and members packed
+with a method ``zipfile`` cannot unpack are refused, the number of members is
+capped, and each member is read through a byte budget (per member and for the
+whole archive) that is enforced while decompressing, not taken from sizes the
+archive declares. Nothing is ever extracted to disk: the importer reads
+members into memory, so there is no target to escape from.
+
+:class:`SafeZip` is the one reader: every failure, whatever ``zipfile``,
+``zlib``, ``bz2`` or ``lzma`` raised, is one line naming the archive and the
+member.
 
 Writing is deterministic (fixed timestamps and permissions, members in the
 order given), streams member by member (:func:`zip_writer`), and is atomic (a
@@ -16,9 +21,9 @@ temporary file beside the target, renamed over it only once it is complete).
 
 from __future__ import annotations
 
-import os
+import lzma
 import stat
-import tempfile
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -32,6 +37,15 @@ from evalbench.errors import IngestError
 #: Timestamp written on every member so repeated exports are byte-identical.
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 _CHUNK = 1 << 16
+#: Compression methods this Python's zipfile unpacks (stored, deflate, bzip2, LZMA).
+READABLE_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate",
+                    zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA"}
+#: Names of other methods seen in the wild, for the message.
+_OTHER_METHODS = {9: "Deflate64", 10: "PKWARE DCL Implode", 6: "Implode", 93: "Zstandard", 95: "XZ",
+                  96: "JPEG", 97: "WavPack", 98: "PPMd", 99: "AES encryption"}
+#: What reading a damaged member raises, by library.
+_DAMAGE = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, ValueError, NotImplementedError,
+           RuntimeError, struct.error)
 
 
 class ArchiveError(IngestError):
@@ -76,7 +90,7 @@ class SafeZip:
     refused before anything of it is read.
     """
 
-    def __init__(self, path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> None:
+    def __init__(self, path: str | Path, *, limits: Limits = DEFAULT_LIMITS, kind: str = ".qdpx") -> None:
         self.path = Path(path)
         self.limits = limits
         self._read_total = 0
@@ -85,14 +99,20 @@ class SafeZip:
         except FileNotFoundError:
             raise ArchiveError(self.path, "no such file") from None
         except IsADirectoryError:
-            raise ArchiveError(self.path, "is a folder, not a .qdpx file") from None
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-            raise ArchiveError(self.path, f"not a valid .qdpx (zip) archive ({exc})") from None
+            raise ArchiveError(self.path, f"is a folder, not a {kind} file") from None
+        except PermissionError:
+            raise ArchiveError(self.path, "cannot be read (permission denied)") from None
+        except _DAMAGE:
+            raise ArchiveError(self.path, f"not a valid {kind} (zip) archive; it is damaged or "
+                               "not a zip file at all") from None
         try:
             self._infos = self._check_listing(self._zip.infolist())
         except ArchiveError:
             self._zip.close()
             raise
+        self._lower: dict[str, str] = {}
+        for key in self._infos:
+            self._lower.setdefault(key.lower(), key)
 
     def _fail(self, problem: str) -> ArchiveError:
         return ArchiveError(self.path, problem)
@@ -113,6 +133,10 @@ class SafeZip:
                 raise self._fail(f"member {name!r} is a symbolic link; refusing the archive")
             if info.flag_bits & 0x1:
                 raise self._fail(f"member {name!r} is encrypted; export the project without a password")
+            if info.compress_type not in READABLE_METHODS:
+                method = _OTHER_METHODS.get(info.compress_type, f"method {info.compress_type}")
+                raise self._fail(f"member {name!r} is packed with {method}, a compression evalbench cannot "
+                                 "unpack; export it again with ordinary (deflate) compression")
             key = name.replace("\\", "/")
             if key in out:
                 raise self._fail(f"member {name!r} appears twice; refusing an ambiguous archive")
@@ -151,8 +175,7 @@ class SafeZip:
         key = name.replace("\\", "/").lstrip("/")
         if key in self._infos:
             return key
-        lower = key.lower()
-        return next((n for n in self._infos if n.lower() == lower), None)
+        return self._lower.get(key.lower())
 
     def read(self, name: str, *, max_bytes: int | None = None) -> bytes:
         """A member's bytes, decompressed under the per-member and total budgets."""
@@ -178,8 +201,8 @@ class SafeZip:
                                          "in all (zip bomb?); refusing")
                     self._check_ratio(key, size, info.compress_size)
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
-            raise self._fail(f"member {key!r} is corrupt ({exc})") from None
+        except _DAMAGE as exc:
+            raise self._fail(f"member {key!r} is corrupt: {_damage(exc)}") from None
         self._read_total += size
         return b"".join(chunks)
 
@@ -191,6 +214,35 @@ class SafeZip:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def project_xml_member(zf: SafeZip) -> str | None:
+    """The member holding a .qdpx's project XML: ``project.qde``, else a lone top-level ``.qde``."""
+    return zf.find("project.qde") or next((n for n in zf.names() if n.lower().endswith(".qde") and "/" not in n),
+                                          None)
+
+
+def read_project_xml(path: str | Path) -> bytes:
+    """The project.qde bytes of a .qdpx archive, read through :class:`SafeZip`."""
+    with SafeZip(path) as zf:
+        member = project_xml_member(zf)
+        if member is None:
+            raise ArchiveError(path, "no project.qde inside; not a REFI-QDA project archive")
+        return zf.read(member)
+
+
+def _damage(exc: BaseException) -> str:
+    """What a failure to unpack a member means, in words (no exception class names)."""
+    text = str(exc).lower()
+    if "crc" in text:
+        return "its checksum does not match (the file was changed or cut short)"
+    if isinstance(exc, EOFError) or "truncated" in text or "end of stream" in text or "ended" in text:
+        return "it is cut short"
+    if isinstance(exc, RuntimeError) and ("password" in text or "encrypted" in text):
+        return "it is encrypted"
+    if isinstance(exc, zipfile.BadZipFile | struct.error):
+        return "its entry in the archive does not match the archive's index"
+    return "its compressed data cannot be unpacked"
 
 
 class ZipWriter:
@@ -221,21 +273,18 @@ class ZipWriter:
 def zip_writer(path: str | Path) -> Iterator[ZipWriter]:
     """Write a zip at ``path`` member by member, atomically.
 
-    The archive goes to a temporary file beside ``path`` and is renamed over it
-    only when the ``with`` block ends normally; on any exception (including a
-    cancelled export) the temporary file is removed and ``path`` is untouched,
-    so no half-written archive is ever left behind.
+    Through :func:`evalbench.codebook.files.replacing`: the archive goes to a
+    temporary file beside ``path`` and is renamed over it only when the
+    ``with`` block ends normally; on any exception (including a cancelled
+    export) the temporary file is removed and ``path`` is untouched. Parts
+    left by an export killed earlier are removed, and the archive gets the
+    user's ordinary file permissions.
     """
+    from evalbench.codebook.files import replacing
+
     path = Path(path)
     if not path.parent.exists():
         raise IngestError(path, f"folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as zf:
-            yield ZipWriter(zf)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with replacing(path) as raw, zipfile.ZipFile(raw, "w") as zf:
+        yield ZipWriter(zf)
 
