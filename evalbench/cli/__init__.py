@@ -8,19 +8,22 @@ imported inside the commands so that ``evalbench --help`` starts fast.
 from __future__ import annotations
 
 import importlib
+import os
 import sqlite3
 import sys
+from typing import NoReturn
 
 import click
 
 from evalbench import __version__
-from evalbench.errors import UserError
+from evalbench.errors import UserError, one_line
 
 COMMAND_MODULES = (
     "evalbench.cli.project_cmd",
     "evalbench.cli.import_cmd",
     "evalbench.cli.check_cmd",
     "evalbench.cli.analysis_cmd",
+    "evalbench.cli.themes_cmd",
     "evalbench.cli.export_cmd",
     "evalbench.cli.team_cmd",
     "evalbench.cli.codebook_cmd",
@@ -35,8 +38,11 @@ COMMAND_MODULES = (
 class EvalbenchGroup(click.Group):
     """The top-level group.
 
-    ``evalbench FILE`` is short for ``evalbench open FILE``, and a UserError
-    becomes one line on stderr with exit status 1 instead of a traceback.
+    ``evalbench FILE`` is short for ``evalbench open FILE``. A UserError, a
+    damaged project, or the environment failing (disk full, no permission)
+    becomes one line on stderr with exit status 1 instead of a traceback;
+    every such line goes through :func:`evalbench.errors.one_line`. Any other
+    exception is a bug and keeps its traceback.
     """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -48,12 +54,24 @@ class EvalbenchGroup(click.Group):
         try:
             return super().invoke(ctx)
         except UserError as exc:
-            click.echo(f"evalbench: {exc}", err=True)
-            sys.exit(1)
+            _fail(str(exc))
         except sqlite3.DatabaseError as exc:
-            click.echo(f"evalbench: the project file is damaged ({exc}); run `evalbench check` "
-                       "and `evalbench recover`", err=True)
+            _fail(f"the project file is damaged ({one_line(exc, 80)}); `evalbench check PROJECT` lists what is "
+                  "wrong and `evalbench recover PROJECT -o NEW.evb` copies out what can be read")
+        except BrokenPipeError:  # `evalbench … | head`: the reader left; nothing to report
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's final flush quiet
             sys.exit(1)
+        except OSError as exc:  # the environment, not a bug: a full disk, no permission, a read-only folder
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(f"{where}{exc.strerror or exc}")
+        except MemoryError:
+            _fail("not enough memory for this input; it is probably far larger than the file it came from")
+
+
+def _fail(message: str) -> NoReturn:
+    """The one way a command fails for a user's reason: one printable line on stderr, exit status 1."""
+    click.echo(f"evalbench: {one_line(message)}", err=True)
+    sys.exit(1)
 
 
 @click.group(cls=EvalbenchGroup, context_settings={"help_option_names": ["-h", "--help"]})

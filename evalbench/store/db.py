@@ -11,7 +11,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from evalbench.errors import ProjectBusyError, ProjectError
+from evalbench.errors import ProjectBusyError, ProjectError, one_line
 from evalbench.store.schema import MIGRATIONS, SCHEMA_VERSION, create_schema
 
 BUSY_TIMEOUT_MS = 5000
@@ -56,7 +56,9 @@ def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
             raise ProjectError(f"{path}: not an evalbench project (not an SQLite file)") from exc
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
             raise ProjectBusyError(f"{path}: project is busy (another evalbench is writing); try again") from exc
-        raise ProjectError(f"{path}: project file is damaged ({exc}); see `evalbench recover`") from exc
+        raise ProjectError(f"{path}: project file is damaged ({one_line(exc, 80)}); `evalbench check {path}` "
+                           f"lists what is wrong and `evalbench recover {path} -o NEW.evb` copies out what can "
+                           "be read") from exc
     except ProjectError:
         conn.close()
         raise
@@ -83,8 +85,9 @@ def _check_structure(conn: sqlite3.Connection, path: Path) -> None:
     """
     result = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
     if result != ["ok"]:
-        raise ProjectError(f"{path}: project file is damaged ({result[0]}); run `evalbench check {path}` "
-                           f"and `evalbench recover {path} -o NEW.evb`")
+        # SQLite's report runs over several lines; it belongs to `evalbench check`, not this one-line refusal.
+        raise ProjectError(f"{path}: project file is damaged; `evalbench check {path}` lists what is wrong and "
+                           f"`evalbench recover {path} -o NEW.evb` copies out what can be read")
 
 
 def _check_version(conn: sqlite3.Connection, path: Path) -> None:
