@@ -17,6 +17,9 @@ import click
 
 from evalbench import __version__
 from evalbench.errors import UserError, one_line
+from evalbench.offline import spacy_without_cli
+
+spacy_without_cli()  # every command, the workbench included: spaCy loads without its socket-making CLI
 
 COMMAND_MODULES = (
     "evalbench.cli.project_cmd",

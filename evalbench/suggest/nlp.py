@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from evalbench.errors import UserError
+from evalbench.offline import spacy_without_cli
 from evalbench.suggest.normalise import normalise
+
+spacy_without_cli()  # before any spaCy import: its command line would create a socket (evalbench.offline)
 
 BLANK = "blank:en"
 #: Meta key holding the name of an installed spaCy pipeline to tokenise with.
