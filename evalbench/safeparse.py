@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
@@ -145,7 +146,9 @@ def load_yaml(text: str, source: str, *, yaml=None, max_depth: int = MAX_DEPTH) 
 
     y = yaml or yaml_loader(max_depth=max_depth)
     try:
-        data = y.load(text)
+        with warnings.catch_warnings():  # e.g. ReusedAnchorWarning: several lines on stderr, not ours to print
+            warnings.simplefilter("ignore")
+            data = y.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()
