@@ -37,12 +37,14 @@ def run(*args, coder: str = "alex"):
 
 
 def docx_rating(path, construct: str = "Relative Priority") -> dict[str, str]:
-    """{site: cell text} of one construct's row in the Word export's Table 2."""
-    table = docx.Document(str(path)).tables[1]
-    header = [c.text for c in table.rows[0].cells]
+    """{site: cell text} of one construct's row in the Word export's rating table (Table 2)."""
+    from tests.export_read import numbered_tables
+
+    groups = numbered_tables(docx.Document(str(path)))[2]
+    header = groups[0][1]
     assert header[0] == "Construct"
-    row = next(r for r in table.rows if r.cells[0].text == construct)
-    return dict(zip(header[1:], [c.text for c in row.cells[1:]], strict=True))
+    row = next(r for _, _, rows in groups for r in rows if r[0] == construct)
+    return dict(zip(header[1:], row[1:], strict=True))
 
 
 def sheet_rating(rows, site: str = "North") -> tuple:
@@ -59,8 +61,8 @@ def test_docx_rating_table_uses_the_exported_coders_ratings(rated, tmp_path):
     assert result.exit_code == 0, result.output
     assert docx_rating(out)["North"] == "+2"
     mine = tmp_path / "mine.docx"
-    assert run("export", rated, "-o", str(mine)).exit_code == 0
-    assert docx_rating(mine)["North"] == "-2"  # no --coder: the ratings of the coder running it
+    assert run("export", rated, "-o", str(mine), "--all-coders").exit_code == 0
+    assert docx_rating(mine)["North"] == "−2"  # every coder's codings: the ratings of the coder running it
 
 
 def test_xlsx_ratings_sheet_uses_the_exported_coders_ratings(rated, tmp_path):
@@ -70,7 +72,7 @@ def test_xlsx_ratings_sheet_uses_the_exported_coders_ratings(rated, tmp_path):
     rows = list(openpyxl.load_workbook(out)["Ratings by site"].iter_rows(values_only=True))
     assert sheet_rating(rows) == (2, "yes")
     mine = tmp_path / "mine.xlsx"
-    assert run("export", rated, "-o", str(mine)).exit_code == 0
+    assert run("export", rated, "-o", str(mine), "--all-coders").exit_code == 0
     rows = list(openpyxl.load_workbook(mine)["Ratings by site"].iter_rows(values_only=True))
     assert sheet_rating(rows) == (-2, "yes")
 
@@ -87,7 +89,7 @@ def test_export_for_a_coder_uses_their_ratings_whoever_runs_it(rated, tmp_path):
     out = tmp_path / "tester.docx"
     result = run("export", rated, "-o", str(out), "--coder", "alex", coder="tester")
     assert result.exit_code == 0, result.output
-    assert docx_rating(out)["North"] == "-2"  # alex's, though "tester" runs the export
+    assert docx_rating(out)["North"] == "−2"  # alex's, though "tester" runs the export
 
 
 UNKNOWN = [

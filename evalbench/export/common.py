@@ -60,7 +60,7 @@ def excerpt_columns(frame) -> list[str]:
     ``origin`` (manual, suggestion, import, merge) is there so that a methods
     section can disclose which codings were accepted suggestions.
     """
-    attrs = [c[5:] for c in frame.columns if c.startswith("attr.")]
+    attrs = [safe_cell(c[5:]) for c in frame.columns if c.startswith("attr.")]  # attribute names are user text
     return ["document", "participant", *attrs, "turn", "speaker", "speaker_role", "code_id", "code",
             "construct", "domain", "valence", "coder", "origin", "starred", "memo", "text", "start", "end",
             "coding_id"]

@@ -1,14 +1,15 @@
-"""Word (.docx) report: methods paragraph, theme table, rating matrix and codebook appendix.
+"""Word (.docx) report: methods paragraph, findings table, matrix, ratings, figures, codebook appendix.
 
 Layout: a portrait first page with the title and the methods paragraph; a
-landscape section with Table 1 (Domain | Construct or theme |
-Barrier/Facilitator | n participants (roles) | Exemplar quotes), whose header
-row repeats on every page; optionally Table 2, construct × site ratings with
-shaded cells; optionally the codebook appendix (built by
-:mod:`evalbench.codebook.appendix`, copied in, so there is one appendix
-writer). All tables use the named style of :mod:`evalbench.export.docx_style`.
-The content depends only on the project: no dates or user names in the body,
-and the core properties are set explicitly (see :mod:`evalbench.ooxml`).
+landscape section with Table 1, the findings table (construct or themes
+layout, see :mod:`evalbench.export.docx_tables` for how group rows repeat on a
+continued page), then the optional matrix and the construct × site ratings
+with their legend; a portrait section with the figures, each with a caption;
+optionally the codebook appendix (built by :mod:`evalbench.codebook.appendix`,
+copied in, so there is one appendix writer). Letter or A4 paper. All tables
+use the named styles of :mod:`evalbench.export.docx_style`. The content
+depends only on the project: no dates or user names in the body, and the core
+properties are set explicitly (see :mod:`evalbench.ooxml`).
 """
 
 from __future__ import annotations
@@ -16,16 +17,12 @@ from __future__ import annotations
 import io
 
 from evalbench.export import docx_style as ds
-from evalbench.export.common import Steps, export_timestamp
-from evalbench.export.summary import study_summary
+from evalbench.export.docx_tables import write_grouped_table
+from evalbench.export.ratings_table import LEGEND_NOTE
 from evalbench.ooxml import deterministic_package
 
-THEME_HEADER = ("Domain", "Construct or theme", "Barrier/ Facilitator", "n participants (roles)",
-                "Exemplar quotes (participant ID)")
-THEME_WIDTHS_IN = (1.25, 1.55, 0.95, 1.35, 4.4)
 
-
-def _doc():
+def _doc(paper: str):
     import docx
     from docx.shared import Pt
 
@@ -33,99 +30,45 @@ def _doc():
     normal = document.styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(10)
-    ds.set_orientation(document.sections[0], landscape=False)
+    ds.set_orientation(document.sections[0], landscape=False, paper=paper)
     ds.ensure_table_style(document)
     return document
 
 
-def _header_row(table, titles) -> None:
-    for cell, title in zip(table.rows[0].cells, titles, strict=True):
-        cell.text = title
-    ds.repeat_header(table.rows[0])
+def rating_legend(document, width_in: float) -> None:
+    """A one-row table of the rating colours and what each means, placed just above the rating table."""
+    from docx.shared import Inches, RGBColor
+
+    table = document.add_table(rows=1, cols=len(ds.RATING_MEANINGS))
+    ds.style_table(table, header_row=False)
+    for cell, (key, meaning) in zip(table.rows[0].cells, ds.RATING_MEANINGS):
+        run = cell.paragraphs[0].add_run(f"{ds.rating_text(key)}  {meaning}")
+        if key in ds.RATING_TEXT:
+            run.font.color.rgb = RGBColor.from_string(ds.RATING_TEXT[key])
+        ds.shade(cell, ds.RATING_FILLS[key])
+    ds.keep_with_next(table.rows[0])
+    ds.fix_widths(table, [Inches(width_in / len(ds.RATING_MEANINGS))] * len(ds.RATING_MEANINGS))
+    document.add_paragraph(LEGEND_NOTE, style=document.styles[ds.NOTE_STYLE]).paragraph_format.keep_with_next = True
 
 
-def theme_table(document, rows, by: str = "role") -> None:
-    """Table 1: one row per construct × valence group."""
+def add_figures(document, figures, paper: str, *, first_number: int = 1) -> None:
+    """A portrait section with each figure at its drawn size (never wider than the text) and its caption."""
     from docx.shared import Inches
 
-    document.add_heading("Table 1. Barriers and facilitators by construct", level=2)
-    if not rows:
-        document.add_paragraph("No codings yet.")
-        return
-    table = document.add_table(rows=1, cols=len(THEME_HEADER))
-    ds.style_table(table, first_col=True)
-    header = list(THEME_HEADER)
-    if by != "role":
-        header[3] = f"n participants ({by}s)"
-    _header_row(table, header)
-    last = ""
-    for r in rows:
-        row = table.add_row()
-        ds.keep_row_together(row)
-        cells = row.cells
-        if r.domain != last:  # the construct repeats, so a row read after a page break still says what it is
-            cells[0].text = r.domain
-        cells[1].text = r.construct
-        last = r.domain
-        cells[2].text = r.valence_label
-        cells[3].text = r.count_text
-        for i, (quote, participant) in enumerate(r.quotes):
-            para = cells[4].paragraphs[0] if i == 0 else cells[4].add_paragraph()
-            para.add_run(f"“{quote}” ")
-            para.add_run(f"({participant})").bold = True
-    ds.fix_widths(table, [Inches(w) for w in THEME_WIDTHS_IN])
-    document.add_paragraph(
-        "n participants counts distinct participants with at least one coded excerpt; roles from the "
-        "participants file. Quotes: starred exemplars first, then proposed ones spread across participants.")
+    ds.new_section(document, landscape=False, paper=paper)
+    room = ds.text_width_in(paper, landscape=False)
+    tall = ds.text_height_in(paper, landscape=False) - 0.9  # the caption's lines below it
+    for n, figure in enumerate(figures, first_number):
+        width = min(figure.width_in, room, figure.width_in * tall / figure.height_in)
+        picture = document.add_paragraph()
+        picture.paragraph_format.keep_with_next = True
+        picture.add_run().add_picture(io.BytesIO(figure.png), width=Inches(width))
+        caption = document.add_paragraph()
+        caption.add_run(f"Figure {n}. ").bold = True
+        caption.add_run(figure.caption)
 
 
-def rating_table(document, table_df) -> None:
-    """Table 2: construct × site ratings, each cell shaded by its rating."""
-    from docx.shared import Inches
-
-    document.add_heading("Table 2. Construct ratings by site", level=2)
-    sites = list(table_df.columns)
-    table = document.add_table(rows=1, cols=1 + len(sites))
-    ds.style_table(table, first_col=True)
-    _header_row(table, ["Construct", *sites])
-    for construct, values in zip(table_df.index, table_df.itertuples(index=False), strict=True):
-        cells = table.add_row().cells
-        cells[0].text = construct
-        for cell, value in zip(cells[1:], values, strict=True):
-            cell.text = value
-            ds.shade(cell, ds.RATING_FILLS.get(value.rstrip("*"), "FFFFFF"))
-    first = 2.6
-    rest = max(0.6, min(1.4, (9.5 - first) / max(len(sites), 1)))
-    ds.fix_widths(table, [Inches(first)] + [Inches(rest)] * len(sites))
-    document.add_paragraph(
-        "Ratings: −2/−1 negative influence, 0 neutral, +1/+2 positive influence, X mixed, M missing "
-        "(Damschroder & Lowery, 2013). * proposed by evalbench from the codings, not yet confirmed.")
-
-
-def rating_matrix(project, frame, tree, coder: str | None = None):
-    """Construct × site ratings as a DataFrame of strings: confirmed ratings, else the proposal + '*'.
-
-    The confirmed ratings are ``coder``'s, the coder the export is for (default: the current coder).
-    """
-    import pandas as pd
-
-    from evalbench.analysis.ratings import propose_all
-
-    proposals = propose_all(frame, tree, "site")
-    stored = {(r.code_id, r.scope_value): r.rating for r in project.ratings("site", coder=coder)}
-    used = set(frame["construct_id"])
-    proposals = proposals[proposals["code_id"].isin(used)]
-    values = [stored.get((c, s)) or f"{p}*" for c, s, p in
-              zip(proposals["code_id"], proposals["scope_value"], proposals["proposed"], strict=True)]
-    proposals = proposals.assign(value=values)
-    table = proposals.pivot(index="code_id", columns="scope_value", values="value")
-    order = sorted(table.index, key=lambda cid: tree.order.get(cid, 10**9))
-    table = table.loc[order]
-    table.index = pd.Index([tree.name(cid) for cid in order])
-    return table
-
-
-def append_codebook(document, project) -> None:
+def append_codebook(document, project, paper: str) -> None:
     """Copy the codebook appendix made by the codebook module into a new landscape section."""
     import tempfile
     from pathlib import Path
@@ -140,7 +83,7 @@ def append_codebook(document, project) -> None:
         path = Path(tmp) / "codebook.docx"
         write_codebook_docx(book, path)
         appendix = docx.Document(str(path))
-    ds.new_section(document, landscape=True)
+    ds.new_section(document, landscape=True, paper=paper)
     body = document.element.body
     sect_pr = body[-1]
     for element in list(appendix.element.body):
@@ -149,33 +92,39 @@ def append_codebook(document, project) -> None:
         body.insert(body.index(sect_pr), element)
 
 
-def write_docx(project, *, by: str | None = None, coder: str | None = None, ratings: bool | None = None,
-               codebook: bool = False, progress=None, cancel=None) -> bytes:
-    """The report's bytes. ``ratings``: include Table 2 (default: when participants have sites)."""
-    from evalbench.analysis.themes import theme_rows
+def write_docx(report, *, codebook: bool = False, figures: bool = True, steps=None) -> bytes:
+    """The report's bytes, from a built :class:`evalbench.export.report.Report` (its figures embedded
+    unless ``figures`` is False)."""
+    from evalbench.export.common import export_timestamp
 
-    steps = Steps(5, progress, cancel)
-    steps("reading codings")
-    frame, tree = project.codings_frame(coder)
-    summary = study_summary(project, frame, coder=coder)
-    document = _doc()
-    document.add_heading(f"{project.name}", level=1)
+    step = steps or (lambda _message: None)
+    ctx = report.ctx
+    paper = ctx.options.paper
+    step("writing the Word tables")
+    document = _doc(paper)
+    project = ctx.project
+    document.add_heading(project.name, level=1)
     document.add_heading("Methods: data and coding", level=2)
-    document.add_paragraph(summary.text)
-    steps("building theme table")
-    ds.new_section(document, landscape=True)
-    theme_table(document, theme_rows(frame, tree, level="construct", quotes=2, by=by or "role"),
-                by or "role")
-    steps("building rating matrix")
-    has_sites = bool(len(frame)) and frame["site"].notna().any()
-    if (ratings is None and has_sites) or (ratings and has_sites):
-        rating_table(document, rating_matrix(project, frame, tree, coder))
-    steps("adding codebook")
+    document.add_paragraph(report.summary.text)
+    ds.new_section(document, landscape=True, paper=paper)
+    width = ds.text_width_in(paper, landscape=True)
+    number = 1
+    write_grouped_table(document, report.findings, number=number, total_in=width)
+    if report.matrix is not None:
+        number += 1
+        write_grouped_table(document, report.matrix, number=number, total_in=width)
+    if report.rating_table is not None:
+        number += 1
+        heading = document.add_heading(f"Table {number}. {report.rating_table.title}", level=2)
+        heading.paragraph_format.keep_with_next = True
+        rating_legend(document, width)
+        write_grouped_table(document, report.rating_table, number=number, total_in=width, heading=False)
+    if figures and report.figures:
+        add_figures(document, report.figures, paper)
     if codebook:
-        append_codebook(document, project)
-    steps("saving")
+        step("adding the codebook")
+        append_codebook(document, project, paper)
+    step("saving")
     buf = io.BytesIO()
     document.save(buf)
-    data = deterministic_package(buf.getvalue(), title=project.name, stamp=export_timestamp(project))
-    steps.finish()
-    return data
+    return deterministic_package(buf.getvalue(), title=project.name, stamp=export_timestamp(project))

@@ -1,10 +1,16 @@
-"""Word building blocks: a named table style, landscape sections, repeating headers, shading.
+"""Word building blocks: a named table style, paper and orientation, repeating rows, shading.
 
 Tables get their look from a real table style, "Evalbench Table" (borders,
 cell margins, a shaded bold header row through the style's ``firstRow``
 conditional formatting), so an editor restyles every table at once in Word's
-Table Design tab instead of cell by cell. Only data-driven colour (rating
-cells) is applied directly.
+Table Design tab instead of cell by cell. Group rows, table notes and the
+small gap between a table's groups are named paragraph styles ("Evalbench
+Group Row", "Evalbench Table Note", "Evalbench Table Gap") for the same
+reason. Only data-driven colour (rating cells, group-row shading) is applied
+directly. Rating colours are ColorBrewer's RdBu diverging scheme (red for a
+negative influence, blue for a positive one), which stays distinguishable
+with the common colour-vision deficiencies; the rating is always printed in
+the cell too.
 """
 
 from __future__ import annotations
@@ -49,22 +55,59 @@ _STYLE_XML = f"""
 </w:style>
 """
 
-#: Fill colours for rating cells: red for barriers, green for facilitators.
-RATING_FILLS = {"-2": "E06666", "-1": "F4CCCC", "0": "FFFFFF", "+1": "D9EAD3", "+2": "93C47D",
-                "X": "FFE599", "M": "D9D9D9"}
+GROUP_FILL = "DCE3EE"  #: group rows (domains, categories): a light blue-grey, readable in greyscale
+GROUP_TEXT = "1F1F1F"
+#: Fill colours for rating cells (ColorBrewer RdBu, 5 classes; X and M neutral tints).
+RATING_FILLS = {"-2": "CA0020", "-1": "F4A582", "0": "F7F7F7", "+1": "92C5DE", "+2": "0571B0",
+                "X": "FFE8A3", "M": "D9D9D9"}
+#: Text colour on each fill (white on the two dark ends).
+RATING_TEXT = {"-2": "FFFFFF", "+2": "FFFFFF"}
+#: What each rating means (Damschroder & Lowery, 2013), for legends.
+RATING_MEANINGS = (("-2", "strong negative influence"), ("-1", "weak negative"), ("0", "neutral"),
+                   ("+1", "weak positive"), ("+2", "strong positive influence"), ("X", "mixed"),
+                   ("M", "missing"))
+MINUS = "\u2212"  #: ratings print with a true minus sign, as journals set them
+
+
+def rating_text(rating: str) -> str:
+    """``-2`` as a journal prints it (with a minus sign); other ratings unchanged."""
+    return rating.replace("-", MINUS)
+
+
+GROUP_STYLE, NOTE_STYLE, GAP_STYLE = "Evalbench Group Row", "Evalbench Table Note", "Evalbench Table Gap"
 
 
 def ensure_table_style(document) -> str:
-    """Add the named table style to ``document`` (once) and return its name."""
+    """Add the named table and paragraph styles to ``document`` (once) and return the table style's name."""
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.oxml import parse_xml
+    from docx.shared import Pt
 
     styles = document.styles
-    if TABLE_STYLE not in [s.name for s in styles]:
+    present = {s.name for s in styles}
+    if TABLE_STYLE not in present:
         styles.element.append(parse_xml(_STYLE_XML))
+    if GROUP_STYLE not in present:
+        group = styles.add_style(GROUP_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        group.base_style = styles["Normal"]
+        group.font.bold, group.font.size = True, Pt(9)
+        group.paragraph_format.keep_with_next = True
+        group.paragraph_format.space_before = group.paragraph_format.space_after = Pt(1)
+    if NOTE_STYLE not in present:
+        note = styles.add_style(NOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        note.base_style = styles["Normal"]
+        note.font.size = Pt(8)
+        note.paragraph_format.space_before, note.paragraph_format.space_after = Pt(2), Pt(0)
+    if GAP_STYLE not in present:
+        gap = styles.add_style(GAP_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        gap.base_style = styles["Normal"]
+        gap.font.size = Pt(2)
+        gap.paragraph_format.space_before = gap.paragraph_format.space_after = Pt(0)
+        gap.paragraph_format.line_spacing = 1.0
     return TABLE_STYLE
 
 
-def style_table(table, *, first_col: bool = False) -> None:
+def style_table(table, *, first_col: bool = False, header_row: bool = True) -> None:
     """Apply the named style and tell Word which conditional parts (header row, first column) to use."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -75,7 +118,7 @@ def style_table(table, *, first_col: bool = False) -> None:
     if look is None:
         look = OxmlElement("w:tblLook")
         tbl_pr.append(look)
-    flags = (("firstRow", True, 0x20), ("lastRow", False, 0x40), ("firstColumn", first_col, 0x80),
+    flags = (("firstRow", header_row, 0x20), ("lastRow", False, 0x40), ("firstColumn", first_col, 0x80),
              ("lastColumn", False, 0x100), ("noHBand", True, 0x200), ("noVBand", True, 0x400))
     for attr, on, _ in flags:
         look.set(qn(f"w:{attr}"), "1" if on else "0")
@@ -134,21 +177,50 @@ def shade(cell, fill: str) -> None:
     tc_pr.append(shd)
 
 
-def new_section(document, *, landscape: bool):
-    """Start a new page section in the given orientation (Letter paper, 0.75 inch margins)."""
+def keep_with_next(row) -> None:
+    """Keep a row on the page of the row after it (a header or group row never ends a page alone)."""
+    for cell in row.cells:
+        for para in cell.paragraphs:
+            para.paragraph_format.keep_with_next = True
+
+
+def new_section(document, *, landscape: bool, paper: str = "letter"):
+    """Start a new page section in the given orientation on ``paper`` (letter or a4)."""
     from docx.enum.section import WD_SECTION
 
     section = document.add_section(WD_SECTION.NEW_PAGE)
-    set_orientation(section, landscape=landscape)
+    set_orientation(section, landscape=landscape, paper=paper)
     return section
 
 
-def set_orientation(section, *, landscape: bool) -> None:
+MARGIN_IN = 0.75
+
+
+def set_orientation(section, *, landscape: bool, paper: str = "letter") -> None:
+    """Page size (Letter or A4), orientation and 0.75-inch margins of ``section``."""
     from docx.enum.section import WD_ORIENT
     from docx.shared import Inches
 
-    long, short = Inches(11), Inches(8.5)
+    from evalbench.export.options import PAPERS
+
+    short, long = (Inches(x) for x in PAPERS[paper])
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (long, short) if landscape else (short, long)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Inches(0.75))
+        setattr(section, side, Inches(MARGIN_IN))
+
+
+def text_width_in(paper: str, *, landscape: bool) -> float:
+    """Width between the margins, in inches."""
+    from evalbench.export.options import PAPERS
+
+    short, long = PAPERS[paper]
+    return (long if landscape else short) - 2 * MARGIN_IN
+
+
+def text_height_in(paper: str, *, landscape: bool) -> float:
+    """Height between the margins, in inches."""
+    from evalbench.export.options import PAPERS
+
+    short, long = PAPERS[paper]
+    return (short if landscape else long) - 2 * MARGIN_IN

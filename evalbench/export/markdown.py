@@ -1,9 +1,17 @@
-"""Markdown quick report: counts, the theme table, and the code × role (or site) matrix."""
+"""Markdown report: the methods paragraph, the findings table, the matrix, ratings and figure links.
+
+The same :class:`evalbench.export.report.Report` as the Word file, so the two
+never disagree. A group (domain or category) is a bold full-width row, as in
+Word; quotes are separated by line breaks. With ``--figures-dir`` the figures
+are linked by a path relative to the Markdown file.
+"""
 
 from __future__ import annotations
 
-from evalbench.export.common import Steps
-from evalbench.export.summary import study_summary
+import os
+from pathlib import Path
+
+from evalbench.export.table_model import GroupedTable, cell_text
 
 
 def md_cell(text) -> str:
@@ -19,38 +27,46 @@ def md_table(header: list[str], rows: list[list]) -> list[str]:
     return lines
 
 
-def write_markdown(project, *, by: str | None = None, coder: str | None = None,
-                   progress=None, cancel=None) -> str:
-    """The report's text."""
-    from evalbench.analysis.tables import matrix
-    from evalbench.analysis.themes import theme_rows
+def grouped_lines(table: GroupedTable, number: int | None = None, *, heading: bool = True) -> list[str]:
+    """A grouped table as a Markdown heading, one pipe table (group rows in bold) and its notes."""
+    lines = [f"## Table {number}. {table.title}" if number else f"## {table.title}", ""] if heading else []
+    if not table.groups:
+        return lines + ["No codings yet.", ""]
+    rows: list[list] = []
+    width = len(table.columns)
+    for group in table.groups:
+        rows.append([f"**{md_cell(group.title)}**"] + [""] * (width - 1))
+        rows += [[cell_text(v) for v in row] for row in group.rows]
+    header = [c.title.replace("/ ", "/") for c in table.columns]
+    body = ["| " + " | ".join(md_cell(h) for h in header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    for row in rows:
+        first = row[0] if row[0].startswith("**") else md_cell(row[0])
+        body.append("| " + " | ".join([first, *(md_cell(v) for v in row[1:])]) + " |")
+    lines += body + [""]
+    for note in table.notes:
+        lines += [f"Note: {note}", ""]
+    return lines
 
-    steps = Steps(3, progress, cancel)
-    steps("reading codings")
-    frame, tree = project.codings_frame(coder)
-    summary = study_summary(project, frame, coder=coder)
-    steps("building theme table")
-    lines = [f"# {project.name}: analysis report", "", summary.text, ""]
-    rows = theme_rows(frame, tree, level="construct", quotes=2)
-    lines += ["## Barriers and facilitators", ""]
-    if rows:
-        body, last = [], ""
-        for r in rows:
-            quotes = "<br>".join(f"“{q}” ({p})" for q, p in r.quotes)
-            body.append([r.domain if r.domain != last else "", r.construct, r.valence_label, r.count_text,
-                         quotes])
-            last = r.domain
-        lines += md_table(["Domain", "Construct or theme", "Barrier/Facilitator", "n participants (roles)",
-                           "Exemplar quotes"], body)
-    else:
-        lines.append("No codings yet.")
-    steps("building matrix")
-    group = by or "role"
-    table = (matrix(frame, tree, by=group, level="construct", value="participants",
-                    columns=project.group_values(group)) if len(frame) else None)
-    if table is not None and len(table):
-        lines += ["", f"## Participants coded per construct, by {group}", ""]
-        header = ["Construct", *table.columns[1:]]
-        lines += md_table(header, [[r[0], *r[1:]] for r in table.itertuples(index=False)])
-    steps.finish()
+
+def write_markdown(report, *, figures_dir: Path | None = None, out: Path | None = None) -> str:
+    """The report's text."""
+    from evalbench.export.ratings_table import LEGEND_NOTE
+
+    ctx = report.ctx
+    lines = [f"# {ctx.project.name}: findings", "", report.summary.text, ""]
+    number = 1
+    lines += grouped_lines(report.findings, number)
+    if report.matrix is not None:
+        number += 1
+        lines += grouped_lines(report.matrix, number)
+    if report.rating_table is not None:
+        number += 1
+        lines += grouped_lines(report.rating_table, number)
+        lines += [f"Note: {LEGEND_NOTE}", ""]
+    if figures_dir is not None and report.figures:
+        base = Path(out).parent if out is not None else Path(".")
+        for n, figure in enumerate(report.figures, 1):
+            target = Path(figures_dir) / f"figure-{n}-{figure.name}.png"
+            rel = Path(os.path.relpath(target, base)).as_posix()
+            lines += [f"![Figure {n}]({rel})", "", f"**Figure {n}.** {figure.caption}", ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -1,13 +1,14 @@
-"""Excel (.xlsx) and CSV exports: one row per coded excerpt, plus matrices, frequencies, codebook.
+"""Excel (.xlsx) and CSV exports: one row per coded excerpt, plus findings, matrices, ratings, codebook.
 
-The xlsx workbook (written by :mod:`evalbench.export.xlsx_writer`) has the
-sheets Excerpts, Matrix by participant (and Matrix by <by> when asked),
-Frequencies, Ratings by site (when participants have sites; the confirmed ratings of the
-export's coder, else evalbench's proposal) and Codebook. The CSV export writes the
-excerpts to the file asked for and the other tables beside it as
-``<name>.matrix-participant.csv``, ``<name>.frequencies.csv``,
-``<name>.codebook.csv`` (and ``<name>.matrix-<by>.csv``, ``<name>.ratings-site.csv``). Text cells that a
-spreadsheet would run as a formula are escaped (see :func:`safe_cell`).
+Both formats hold the same tables (:func:`tables`), in this order: Excerpts
+(one row per coding), Themes and the thematic matrix (when the project has
+themes), Matrix by participant (and by ``--by``), Frequencies, the rating
+matrix and Ratings by site (when participants have sites), Codebook. The
+workbook (:mod:`evalbench.export.xlsx_book`) adds a README sheet; the CSV
+export writes the excerpts to the file asked for and every other table beside
+it as ``<name>.<table>.csv``, and reports each file. Text cells that a
+spreadsheet would run as a formula are escaped (:func:`safe_cell`) in every
+table, headers included.
 """
 
 from __future__ import annotations
@@ -16,86 +17,129 @@ import csv
 import io
 from pathlib import Path
 
-from evalbench.export.common import (
-    Steps,
-    excerpt_columns,
-    excerpt_rows,
-    export_timestamp,
-    safe_cell,
-    table_rows,
-)
+from evalbench.export.common import excerpt_columns, excerpt_rows, export_timestamp, safe_cell, table_rows
+from evalbench.export.xlsx_book import SheetSpec
 
 CODEBOOK_COLUMNS = ["code_id", "name", "parent_id", "definition", "inclusion", "exclusion", "examples",
                     "keywords"]
-
-
-def _tables(project, frame, tree, by: str | None, coder: str | None = None) -> list[tuple[str, str, list, list]]:
-    """(sheet title, file suffix, header, rows) for every table after the excerpts."""
-    from evalbench.analysis.tables import frequencies, matrix
-
-    out = []
-    for group in dict.fromkeys(["participant", *([by] if by else [])]):
-        table = matrix(frame, tree, by=group, level="code", columns=project.group_values(group))
-        header, rows = table_rows(table, index_label="code_id")
-        out.append((f"Matrix by {group}"[:31], f"matrix-{group}", header, rows))
-    header, rows = table_rows(frequencies(frame, tree, by=by, all_codes=True), index_label="code_id")
-    out.append(("Frequencies", "frequencies", header, rows))
-    if len(frame) and frame["site"].notna().any():
-        out.append(("Ratings by site", "ratings-site", *_ratings(project, frame, tree, coder)))
-    codebook = [[safe_cell(v) for v in (c.id, c.name, c.parent_id, c.definition, c.inclusion, c.exclusion,
-                                          "; ".join(c.examples), "; ".join(c.keywords))]
-                for c in project.codes()]
-    out.append(("Codebook", "codebook", CODEBOOK_COLUMNS, codebook))
-    return out
-
-
 RATING_COLUMNS = ["code_id", "construct", "site", "rating", "confirmed", "proposed", "rationale"]
 
 
-def _ratings(project, frame, tree, coder: str | None = None) -> tuple[list, list]:
-    """Construct × site ratings, one row each: the stored rating (else the proposal) and why.
-
-    Stored ratings are ``coder``'s, the coder the export is for (default: the current coder).
-    """
-    from evalbench.analysis.ratings import propose_all
-
-    table = propose_all(frame, tree, "site")
-    table = table[table["code_id"].isin(set(frame["construct_id"]))]
-    stored = {(r.code_id, r.scope_value): r for r in project.ratings("site", coder=coder)}
-    rows = []
-    for code_id, name, site, proposed, why in zip(table["code_id"], table["code"], table["scope_value"],
-                                                  table["proposed"], table["rationale"], strict=True):
-        mine = stored.get((code_id, site))
-        rows.append([safe_cell(v) for v in (
-            code_id, name, site, _rating_value(mine.rating if mine else proposed), "yes" if mine else "",
-            _rating_value(proposed), mine.rationale if mine else why)])
-    return RATING_COLUMNS, rows
-
-
-def _rating_value(rating: str):
-    """-2…+2 as numbers (sortable, and never mistaken for a formula), X and M as text."""
+def _rating_value(rating: str | None):
+    """-2…+2 as numbers (sortable, and never mistaken for a formula), X and M as text, None when not rated."""
+    if rating is None:
+        return None
     return int(rating) if rating not in ("X", "M") else rating
 
 
-def write_xlsx(project, out: Path, *, by: str | None = None, coder: str | None = None,
-               progress=None, cancel=None) -> bytes:
-    """The workbook's bytes (the caller writes them atomically)."""
-    from evalbench.export.xlsx_writer import Sheet, write_workbook
+def tables(ctx) -> list[tuple[str | None, SheetSpec]]:
+    """(CSV file suffix, or None for the excerpts file; the table) for every table of the export."""
+    from evalbench.analysis.tables import frequencies, matrix
+    from evalbench.export.ratings_table import rating_cells
 
-    steps = Steps(3, progress, cancel)
-    steps("reading codings")
-    frame, tree = project.codings_frame(coder)
-    steps("building tables")
+    project, frame, tree, opts = ctx.project, ctx.frame, ctx.tree, ctx.options
     columns = excerpt_columns(frame)
-    text_col = columns.index("text")
-    widths = {**{i: 14 for i in range(len(columns))}, 0: 24, columns.index("code"): 28, text_col: 80}
-    sheets = [Sheet("Excerpts", columns, excerpt_rows(frame, tree), widths, wrap_col=text_col)]
-    sheets += [Sheet(title, header, rows, {0: 34, 1: 30}) for title, _, header, rows in
-               _tables(project, frame, tree, by, coder)]
-    steps("writing workbook")
-    data = write_workbook(sheets, title=project.name, stamp=export_timestamp(project))
-    steps.finish()
-    return data
+    out: list[tuple[str | None, SheetSpec]] = [(None, SheetSpec(
+        "Excerpts", columns, list(excerpt_rows(frame, tree)),
+        "One row per coded excerpt: transcript, participant and their attributes, turn, speaker, code, construct, "
+        "domain, valence, coder, origin (manual, suggestion, import, merge), starred, memo, the text, and its "
+        "character offsets.", wrap={columns.index("text"), columns.index("memo")}, freeze_cols=2))]
+    out += _theme_tables(ctx)
+    linked = sorted({d.participant for d in project.documents() if d.participant})
+    for group in dict.fromkeys(["participant", *([opts.by] if opts.by else [])]):
+        values = linked if group == "participant" else project.group_values(group)
+        table = matrix(frame, tree, by=group, level="code", columns=values)
+        header, rows = table_rows(table, index_label="code_id")
+        out.append((f"matrix-{group}", SheetSpec(
+            f"Matrix by {group}", header, rows,
+            f"Codes (rows) × {group}s: codings per cell, every code that has codings.",
+            scale=(2, len(header) - 1) if len(header) > 2 else None, freeze_cols=2)))
+    header, rows = table_rows(frequencies(frame, tree, by=opts.by, all_codes=True), index_label="code_id")
+    out.append(("frequencies", SheetSpec(
+        "Frequencies", header, rows, "Per code of the codebook: codings, transcripts, participants, codings by "
+        "valence" + (f", and participants per {opts.by}." if opts.by else "."), freeze_cols=2)))
+    cells = rating_cells(ctx)
+    if cells:
+        out.append((None, _rating_matrix(ctx, cells)))
+        out.append(("ratings-site", SheetSpec(
+            "Ratings by site", RATING_COLUMNS,
+            [[safe_cell(v) for v in (c.code_id, c.construct, c.site, _rating_value(c.rating),
+                                     "yes" if c.confirmed else "", _rating_value(c.proposed), c.rationale)]
+             for c in cells],
+            "One row per construct × site: the rating (confirmed by the team, else evalbench's proposal), whether "
+            "it is confirmed, the proposal, and why. Empty when the construct was coded there without a valence.",
+            wrap={6})))
+    codebook = [[safe_cell(v) for v in (c.id, c.name, c.parent_id, c.definition, c.inclusion, c.exclusion,
+                                        "; ".join(c.examples), "; ".join(c.keywords))] for c in project.codes()]
+    out.append(("codebook", SheetSpec("Codebook", CODEBOOK_COLUMNS, codebook,
+                                      "Every code: ID, name, parent, definition, inclusion and exclusion criteria, "
+                                      "examples, keywords.", wrap={3, 4, 5, 6})))
+    return out
+
+
+def _theme_tables(ctx) -> list[tuple[str | None, SheetSpec]]:
+    """The Themes sheet and the thematic matrix, when the project has themes."""
+    try:
+        from evalbench.export.themes_table import theme_sheets
+    except ImportError:  # the findings area is not in this build
+        return []
+    return theme_sheets(ctx)
+
+
+def _rating_matrix(ctx, cells) -> SheetSpec:
+    """Constructs × sites, each cell the rating as printed in Word and filled with the same colour.
+
+    −2…+2 are numbers (sortable, never read as a formula) shown with their sign by the number format, and
+    a "*" for a proposal not yet confirmed; X, M and "–" (not rated) are text.
+    """
+    from evalbench.export.ratings_table import rating_fill
+
+    tree = ctx.tree
+    sites = sorted({c.site for c in cells})
+    by_code: dict[str, dict[str, object]] = {}
+    for c in cells:
+        by_code.setdefault(c.code_id, {})[c.site] = c
+    rows, looks = [], []
+    for code_id in sorted(by_code, key=lambda cid: (tree.order.get(cid, 10**9), cid)):
+        first = next(iter(by_code[code_id].values()))
+        row = [safe_cell(tree.name(first.domain_id)), safe_cell(first.construct)]
+        look: list = [None, None]
+        for site in sites:
+            c = by_code[code_id].get(site)
+            numeric = c is not None and c.rating not in (None, "X", "M")
+            row.append(int(c.rating) if numeric else (c.text if c else ""))
+            fill, color = rating_fill(c.rating) if c else (None, None)
+            props = {"align": "center"}
+            if fill:
+                props.update(bg_color="#" + fill, font_color="#" + (color or "000000"))
+            if numeric:
+                star = "" if c.confirmed else '"*"'
+                props["num_format"] = f'+0{star};"−"0{star};0{star}'
+            look.append(props)
+        rows.append(row)
+        looks.append(look)
+    return SheetSpec(
+        "Rating matrix", ["domain", "construct", *[safe_cell(s) for s in sites]], rows,
+        "Constructs × sites, coloured as in the Word report (red negative to blue positive influence, −2…+2, "
+        "stored as numbers; X mixed; M missing); * proposed by evalbench, not yet confirmed; – coded without a "
+        "valence, not rated.", fill=lambda r, c, _v: looks[r][c] if c < len(looks[r]) else None, freeze_cols=2)
+
+
+def write_xlsx(ctx, *, steps=None) -> bytes:
+    """The workbook's bytes (the caller writes them atomically)."""
+    from evalbench import __version__
+    from evalbench.export.xlsx_book import write_book
+
+    step = steps or (lambda _message: None)
+    step("building tables")
+    specs = [spec for _, spec in tables(ctx)]
+    step("writing workbook")
+    project = ctx.project
+    intro = [f"Project: {project.path.name}",
+             f"Counts: {ctx.choice.description}",
+             f"Written by evalbench {__version__}. Each sheet is an Excel table: filter and sort from its header.",
+             "Text that starts like a formula (= + - @) begins with an apostrophe, so it is never run."]
+    return write_book(specs, title=project.name, stamp=export_timestamp(project), intro=intro)
 
 
 def _csv_text(header: list, rows) -> str:
@@ -106,16 +150,14 @@ def _csv_text(header: list, rows) -> str:
     return buf.getvalue()
 
 
-def write_csv(project, out: Path, *, by: str | None = None, coder: str | None = None,
-              progress=None, cancel=None) -> dict[Path, str]:
-    """Path -> text of every CSV file to write (UTF-8 with BOM so Excel reads accents)."""
-    steps = Steps(3, progress, cancel)
-    steps("reading codings")
-    frame, tree = project.codings_frame(coder)
-    steps("building tables")
-    files = {out: _csv_text(excerpt_columns(frame), excerpt_rows(frame, tree))}
-    for _, suffix, header, rows in _tables(project, frame, tree, by, coder):
-        files[out.with_name(f"{out.stem}.{suffix}{out.suffix or '.csv'}")] = _csv_text(header, rows)
-    steps("writing files")
-    steps.finish()
+def write_csv(ctx, out: Path, *, steps=None) -> dict[Path, str]:
+    """Path -> text of every CSV file to write (the caller adds a BOM so Excel reads accents)."""
+    step = steps or (lambda _message: None)
+    step("building tables")
+    files: dict[Path, str] = {}
+    for suffix, spec in tables(ctx):
+        if suffix is None and spec.title != "Excerpts":
+            continue  # the coloured rating matrix is a workbook view of the ratings file
+        path = out if suffix is None else out.with_name(f"{out.stem}.{suffix}{out.suffix or '.csv'}")
+        files[path] = _csv_text(spec.header, spec.rows)
     return files
