@@ -58,9 +58,15 @@ class EvalbenchGroup(click.Group):
             return super().invoke(ctx)
         except UserError as exc:
             _fail(str(exc))
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                _fail("the project is busy (another evalbench is writing); try again")
+            _damaged(exc)
+        except sqlite3.IntegrityError as exc:  # a row another process stored between our check and our write
+            _fail(f"another evalbench changed the project at the same time ({one_line(exc, 80)}); nothing of "
+                  "this command was written; run it again")
         except sqlite3.DatabaseError as exc:
-            _fail(f"the project file is damaged ({one_line(exc, 80)}); `evalbench check PROJECT` lists what is "
-                  "wrong and `evalbench recover PROJECT -o NEW.evb` copies out what can be read")
+            _damaged(exc)
         except BrokenPipeError:  # `evalbench … | head`: the reader left; nothing to report
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's final flush quiet
             sys.exit(1)
@@ -69,6 +75,11 @@ class EvalbenchGroup(click.Group):
             _fail(f"{where}{exc.strerror or exc}")
         except MemoryError:
             _fail("not enough memory for this input; it is probably far larger than the file it came from")
+
+
+def _damaged(exc: sqlite3.DatabaseError) -> NoReturn:
+    _fail(f"the project file is damaged ({one_line(exc, 80)}); `evalbench check PROJECT` lists what is "
+          "wrong and `evalbench recover PROJECT -o NEW.evb` copies out what can be read")
 
 
 def _fail(message: str) -> NoReturn:
