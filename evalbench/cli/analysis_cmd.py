@@ -63,16 +63,31 @@ def code_cmd(project: str, csv_path: str, coder: str | None) -> None:
 @click.option("--count", "value", type=click.Choice(["codings", "participants"]), default="codings",
               show_default=True, help="What a cell counts.")
 @only_coder_option
+@click.option("--themes", "themes", is_flag=True,
+              help="Rows are the themes (cells count participants), from the coding `themes list` counts.")
+@click.option("--all-coders", is_flag=True, help="With --themes: count every coder's codings, not reconciled.")
 @json_option
-def matrix_cmd(project: str, by: str, level: str, value: str, only_coder: str | None, as_json: bool) -> None:
-    """Print a code × participant (or role, site, attribute) matrix.
+def matrix_cmd(project: str, by: str, level: str, value: str, only_coder: str | None, themes: bool,
+               all_coders: bool, as_json: bool) -> None:
+    """Print a code × participant (or role, site, attribute) matrix, or with --themes a thematic matrix.
+
+    The thematic matrix has a row per theme and counts distinct participants;
+    its coding follows the rule of `themes list`: `--coder NAME`, `--coder
+    consensus`, `--all-coders`, or by default the only coder's, else the
+    complete consensus coding.
 
     \b
     Example:
       evalbench matrix study.evb --by site
       evalbench matrix study.evb --by role --count participants --json
       evalbench matrix study.evb --by participant --coder alex --level domain
+      evalbench matrix study.evb --themes --by site --coder consensus --json
     """
+    if themes:
+        theme_matrix(project, by, only_coder, all_coders, as_json)
+        return
+    if all_coders:
+        raise click.UsageError("--all-coders goes with --themes (a code matrix counts every coder unless --coder)")
     with open_project(project) as proj:
         table = proj.matrix(by=by, coder=proj.known_coder(only_coder), level=level, value=value)
     if as_json:
@@ -84,6 +99,30 @@ def matrix_cmd(project: str, by: str, level: str, value: str, only_coder: str | 
         return
     click.echo(render_table(["code", *[str(c) for c in table.columns[1:]]],
                             [[row[0], *(str(int(v)) for v in row[1:])] for row in table.itertuples(index=False)]))
+
+
+def theme_matrix(project: str, by: str, only_coder: str | None, all_coders: bool, as_json: bool) -> None:
+    """``matrix --themes``: themes × ``by``, participants per cell, grouped by category."""
+    with open_project(project) as proj:
+        choice = proj.themes.choose(only_coder, all_coders=all_coders)
+        frame = proj.themes.matrix(choice, by=by)
+    columns = [str(c) for c in frame.columns[2:]]
+    if as_json:
+        echo_json([{"category": row[0], "theme": row[1],
+                    "participants": {c: int(v) for c, v in zip(columns, row[2:], strict=True)}}
+                   for row in frame.itertuples(index=False)])
+        return
+    click.echo(f"Participants per {by}, counting {choice.description}.", err=True)
+    if frame.empty:
+        click.echo("No themes yet: `evalbench themes add` or `evalbench themes import`.", err=True)
+        return
+    rows, category = [], None
+    for row in frame.itertuples(index=False):
+        if row[0] != category:
+            category = row[0]
+            rows.append([category, *[""] * len(columns)])
+        rows.append(["  " + row[1], *(str(int(v)) for v in row[2:])])
+    click.echo(render_table(["theme", *columns], rows))
 
 
 def render_table(header: list[str], rows: list[list[str]], *, first_width: int = 40) -> str:

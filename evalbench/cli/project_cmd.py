@@ -175,21 +175,26 @@ redo = _history_command("redo", "Redid", "Redo your last undone change in PROJEC
 
 @click.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="evalbench-demo.evb",
-              show_default=True, help="Where to build the demo project (replaced if it exists).")
+              show_default=True, help="Where the demo project is (built there if there is none).")
+@click.option("--rebuild", is_flag=True, help="Build it afresh, replacing what is there (your practice coding too).")
 @click.option("--no-tui", is_flag=True, help="Build the demo project and print where it is.")
-def demo(output: str, no_tui: bool) -> None:
-    """Build a demo project from the synthetic sample transcripts and open it.
+def demo(output: str, rebuild: bool, no_tui: bool) -> None:
+    """Open the demo project built from the synthetic sample transcripts (built the first time).
+
+    An existing demo project is kept, with any coding you practised in it;
+    `--rebuild` replaces it with a fresh one.
 
     \b
     Example:
       evalbench demo
-      evalbench demo --no-tui -o /tmp/demo.evb
+      evalbench demo --rebuild --no-tui -o /tmp/demo.evb
     """
-    from evalbench.demo import build_demo
+    from evalbench.demo import demo_project
 
     path = Path(output)
-    summary = build_demo(path)
-    click.echo(f"Demo project: {path.resolve()}")
+    built, summary = demo_project(path, rebuild=rebuild)
+    click.echo(("Built" if built else "Kept the existing") + f" demo project: {path.resolve()}"
+               + ("" if built else " (--rebuild starts afresh)"))
     click.echo(summary)
     if not no_tui:
         from evalbench.tui.launch import run_app

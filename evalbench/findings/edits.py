@@ -72,6 +72,17 @@ def find_theme(themes: list[Theme], ref: int | str, where: str) -> Theme:
     raise UserError(f"{where}: no theme {ref!r}" + (f" (themes: {names})" if themes else " (no themes yet)"))
 
 
+def resolve_code(service: ThemeService, ref: str) -> str:
+    """A code ID from what a user typed: an ID, a name, or a ``Parent / Name`` path (as bulk coding reads them)."""
+    from evalbench.bulkcode import _Resolver
+    from evalbench.findings.csvfile import _Codes
+
+    try:
+        return _Resolver(_Codes(service.conn)).code(ref)
+    except ValueError as exc:
+        raise UserError(f"{service.where}: {exc}") from None
+
+
 def check_code(service: ThemeService, code_id: str) -> str:
     """The code's distinguishing label, or a UserError if the project has no such code."""
     from evalbench.codebook.labels import code_labels

@@ -135,6 +135,10 @@ class ThemeService:
             raise UserError(f"{self.where}: no theme category {ref!r} (categories: {names})")
         return found
 
+    def code(self, ref: str) -> str:
+        """A code ID from an ID, a name or a ``Parent / Name`` path; a UserError says why not."""
+        return edits.resolve_code(self, ref)
+
     def theme(self, ref: int | str) -> Theme:
         """A theme by id, name (case ignored) or ``Category / Theme`` when a name is in two categories."""
         return edits.find_theme(self.list(), ref, self.where)
