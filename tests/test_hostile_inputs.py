@@ -209,7 +209,7 @@ def test_formulas_in_a_bulk_coding_sheet_stay_text(formula_project, tmp_path):
         w.writerow(["=evil.txt", "What would you type", "cfir2.inner.culture", "sam", "neutral", "=1+1"])
     assert formula_project.code_from_csv(sheet) == 1
     assert [c.memo for c in formula_project.codings(coder="sam")] == ["=1+1"]
-    out = formula_project.export("csv", tmp_path / "again.csv")
+    out = formula_project.export("csv", tmp_path / "again.csv", all_coders=True)  # alex's and now sam's
     text = out.read_text(encoding="utf-8-sig")
     assert "'=1+1" in text and ",=1+1" not in text
 

@@ -141,7 +141,7 @@ def test_whole_cli_workflow_opens_no_socket_and_exports_leak_no_machine_identity
     out = tmp_path / "exports"
     out.mkdir()
     for fmt in ("docx", "xlsx", "csv", "md", "qdpx"):
-        run(*ev, "export", project, "--format", fmt, "-o", str(out / f"report.{fmt}"))
+        run(*ev, "export", project, "--format", fmt, "-o", str(out / f"report.{fmt}"), "--all-coders")
     run(*ev, "codebook", "export", project, "-o", str(out / "appendix.docx"))
     run(*ev, "codebook", "export", project, "-o", str(out / "codebook.qdc"))
     run(*ev, "init", str(home / "copy.evb"), "--from", str(out / "report.qdpx"))
