@@ -84,19 +84,29 @@ def test_roles_are_refreshed_across_the_project_but_user_choices_kept(proj, fold
     proj.set_speaker_role(hannah.id, "interviewer")
     proj.import_paths([folder])
     roles = roles_by_doc(proj)
-    assert roles["p01.txt"]["Dana Whitfield"] == ("interviewer", "recurring")
-    assert roles["p02.txt"]["Dana Whitfield"] == ("interviewer", "recurring")
-    assert roles["p02.txt"]["Arjun Mehta"] == ("participant", "default")
+    # What each interview says (who asks) stands; the recurring name agrees with it.
+    assert roles["p01.txt"]["Dana Whitfield"] == ("interviewer", "detected")
+    assert roles["p02.txt"]["Dana Whitfield"] == ("interviewer", "detected")
+    assert roles["p02.txt"]["Arjun Mehta"] == ("participant", "detected")
     assert roles["p03.txt"] == {"I": ("interviewer", "label"), "R": ("participant", "label")}
     assert roles["p01.txt"]["Hannah Osei"] == ("interviewer", "user")
 
 
-def test_cancel_stops_between_files(proj, folder):
+def test_cancel_stops_after_the_current_file_and_a_rerun_finishes(proj, folder):
     cancel = threading.Event()
-    cancel.set()
-    report = proj.import_paths([folder], cancel=cancel)
-    assert report.imported == [] and len(report.skipped) == 4
-    assert all(reason == "import cancelled" for _, reason in report.skipped)
+
+    def progress(done, total, message):
+        if done == 2:  # two files in: the user presses Ctrl+C
+            cancel.set()
+
+    report = proj.import_paths([folder], cancel=cancel, progress=progress)
+    # broken.docx, p01.txt, then p02.txt (the file under way) are done; site_b/p03.txt is not reached.
+    assert report.interrupted and report.remaining == 1
+    assert [f.name for f in report.files] == ["broken.docx", "p01.txt", "p02.txt"]
+    assert len(proj.documents()) == 2
+    again = proj.import_paths([folder])
+    assert not again.interrupted and again.imported == ["p03.txt"] and len(again.skipped) == 2
+    assert len(proj.documents()) == 3
 
 
 def write_csv(path, text: str):
@@ -111,7 +121,8 @@ def test_participants_csv_attributes_and_links(proj, folder, tmp_path):
         "P09,,Nurse,Riverside\nP10,p10.docx,Leader,Northfield\n",
     )
     report = proj.import_paths([folder], participants_csv=csv_path)
-    assert report.warnings == ["participants file: document 'p10.docx' of participant P10 is not in the project"]
+    assert report.warnings == ["participants.csv: line 5: document 'p10.docx' of participant P10 is not in the project",
+                               "p03.txt: no row in participants.csv, so no participant is linked to it"]
     docs = {d.name: d for d in proj.documents()}
     assert docs["p01.txt"].participant == "P01"
     assert docs["p01.txt"].attributes == {"role": "Hospitalist", "site": "Northfield"}
@@ -123,7 +134,7 @@ def test_participants_csv_attributes_and_links(proj, folder, tmp_path):
 
 def test_bad_participants_csv_stops_before_anything_is_written(proj, folder, tmp_path):
     csv_path = write_csv(tmp_path / "people.csv", "id,document\nP01,p01.txt\n")
-    with pytest.raises(IngestError, match=r"^people\.csv: line 1: no 'participant' column"):
+    with pytest.raises(IngestError, match=r"^people\.csv: line 1: no participant column .*columns found: id, document"):
         proj.import_paths([folder], participants_csv=csv_path)
     assert proj.documents() == []
 
@@ -136,7 +147,7 @@ def test_bad_participants_csv_stops_before_anything_is_written(proj, folder, tmp
             "participant,document\nP01,a.txt\nP02,a.txt\n",
             "line 3: document 'a.txt' is already given to 'P01' on line 2",
         ),
-        ("participant,site\nP01,A,extra\n", "line 2: 3 fields but 2 columns"),
+        ("participant,file\nP01,A,extra\n", "line 2: 3 fields but 2 columns"),
         ("participant,site,Site\nP01,A,B\n", "line 1: column 'Site' appears twice"),
     ],
 )

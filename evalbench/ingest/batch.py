@@ -1,9 +1,13 @@
-"""A batch import: files and folders in, one report out.
+"""A batch import: files and folders in, a report with one line per file out.
 
 Each file is parsed on its own and stored in its own transaction, so a bad
-file is reported and skipped while the rest of the batch lands, and nothing
-of the bad file is written. Runs behind ``Project.import_paths``; it talks to
-the store only through the Project it is given.
+file is reported and the rest of the batch lands, and nothing of the bad file
+is written. Cancelling (Ctrl+C at the command line) stops after the current
+file; files already imported are skipped by content next time, so running the
+same import again finishes the job. ``dry_run`` parses and checks everything
+and writes nothing; ``strict`` refuses files whose structure looks wrong.
+Runs behind ``Project.import_paths``; it talks to the store only through the
+Project it is given.
 """
 
 from __future__ import annotations
@@ -13,17 +17,19 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from evalbench.errors import IngestError
+from evalbench.ingest.checks import no_participant, structure_warnings
 from evalbench.ingest.document import ParsedDocument
-from evalbench.ingest.files import DEFAULT_MAX_BYTES, iter_input_files, parse_file
-from evalbench.ingest.participants import read_participants_csv
-from evalbench.ingest.roles import SpeakerCount, detect_roles_from_counts, speaker_counts
-from evalbench.model import ImportReport
+from evalbench.ingest.files import DEFAULT_MAX_BYTES, NotATranscript, iter_input_files, parse_file
+from evalbench.ingest.participants import ParticipantRow, match_rows, read_participants_csv
+from evalbench.ingest.report import BatchReport, FileReport
+from evalbench.ingest.roles import SpeakerStats, document_roles, project_roles, speaker_counts
+from evalbench.ingest.words import count_turn_words
 
 Progress = Callable[[int, int, str], None]
 
 
-def document_speakers(parsed: ParsedDocument) -> list[SpeakerCount]:
-    """Turn and question counts per speaker of a parsed document."""
+def document_speakers(parsed: ParsedDocument) -> list[SpeakerStats]:
+    """Turn, question and word counts per speaker of a parsed document."""
     texts: dict[str | None, list[str]] = {}
     for turn in parsed.turns:
         texts.setdefault(turn.speaker, []).append(parsed.text[turn.start : turn.end])
@@ -37,43 +43,134 @@ def import_batch(
     participants_csv: str | Path | None = None,
     encoding: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    strict: bool = False,
+    dry_run: bool = False,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
-) -> ImportReport:
+) -> BatchReport:
     """Import transcripts into ``project``; see ``Project.import_paths``."""
     # A bad participants file stops the import before anything is written.
     rows = read_participants_csv(participants_csv) if participants_csv else []
+    paths = list(paths)
     files = iter_input_files(paths)
-    report = ImportReport()
-    known: dict[int, list[SpeakerCount]] = {}
+    named = {Path(p).resolve() for p in paths if not Path(p).is_dir()}
+    report = BatchReport(dry_run=dry_run, strict=strict)
+    batch = _Batch(project, report, dry_run=dry_run, strict=strict)
     for done, path in enumerate(files):
         if cancel is not None and cancel.is_set():
-            report.skipped.extend((p.name, "import cancelled") for p in files[done:])
+            report.interrupted = True
+            report.remaining = len(files) - done
             break
         if progress:
             progress(done, len(files), path.name)
+        batch.one(path, explicit=path.resolve() in named, encoding=encoding, max_bytes=max_bytes)
+    if progress:
+        progress(len(files) - report.remaining, len(files), "checking speaker roles")
+    batch.settle_roles()
+    if rows:
+        batch.participants(rows, Path(participants_csv).name)
+    return report
+
+
+class _Batch:
+    """State of one batch: what was stored, and each file's report line."""
+
+    def __init__(self, project, report: BatchReport, *, dry_run: bool, strict: bool) -> None:
+        self.project = project
+        self.report = report
+        self.dry_run = dry_run
+        self.strict = strict
+        self.seen: dict[str, str] = {}  #: sha256 -> name, within this batch
+        self.new_roles: dict[str, dict[str | None, tuple[str, str]]] = {}  #: key -> roles of files landed
+        self.by_key: dict[str, FileReport] = {}
+
+    def one(self, path: Path, *, explicit: bool, encoding: str | None, max_bytes: int) -> None:
+        report = self.report
         try:
             parsed = parse_file(path, encoding=encoding, max_bytes=max_bytes)
+        except NotATranscript as exc:
+            if explicit:
+                self._fail(path.name, exc.reason)
+            else:  # a stray .json in a folder of transcripts is not an error
+                self._skip(path.name, exc.reason)
+            return
         except IngestError as exc:
-            report.failed.append((path.name, exc.reason))
-            continue
-        except Exception as exc:  # a library choking on a malformed file: report, go on
-            report.failed.append((path.name, f"could not be read ({type(exc).__name__}: {exc})"))
-            continue
-        existing = project.has_document(parsed.sha256)
+            self._fail(path.name, exc.reason)
+            return
+        except Exception:  # a library choking on a malformed file: report it, go on with the batch
+            self._fail(path.name, "could not be read: the file is damaged or holds content evalbench cannot read")
+            return
+        existing = self.project.has_document(parsed.sha256) or self.seen.get(parsed.sha256)
         if existing is not None:
-            why = "already imported" + (f" as {existing}" if existing != parsed.name else "")
-            report.skipped.append((parsed.name, why))
-            continue
-        counts = document_speakers(parsed)
-        roles = detect_roles_from_counts({"new": counts})
-        doc_id = project.add_document(parsed, {label: r for (_, label), r in roles.items()})
-        known[doc_id] = counts
+            self._skip(parsed.name, "already imported" + (f" as {existing}" if existing != parsed.name else ""))
+            return
+        self.seen[parsed.sha256] = parsed.name
+        stats = document_speakers(parsed)
+        roles = document_roles(stats, parsed.legend)
+        warnings = structure_warnings(parsed, roles)
+        turns = {s.label: s.turns for s in stats}
+        line = FileReport(parsed.name, "would import" if self.dry_run else "imported",
+                          speakers=[(label, roles[label][0], turns[label]) for label in turns],
+                          turns=len(parsed.turns), words=count_turn_words(parsed.text, parsed.turns),
+                          warnings=warnings)
+        if self.strict and warnings:
+            line.status, line.reason = "failed", f"not imported (--strict): {warnings[0]}"
+            report.failed.append((parsed.name, line.reason))
+            report.files.append(line)
+            return
+        if not self.dry_run:
+            line.document_id = self.project.add_document(parsed, roles)
+        key = str(line.document_id) if line.document_id is not None else f"new:{len(self.new_roles)}"
+        self.new_roles[key] = roles
+        self.by_key[key] = line
         report.imported.append(parsed.name)
-    if progress:
-        progress(len(files), len(files), "detecting speaker roles")
-    if known:
-        project.refresh_roles(known)
-    if rows:
-        report.warnings.extend(project.apply_participants(rows))
-    return report
+        report.files.append(line)
+
+    def _fail(self, name: str, reason: str) -> None:
+        self.report.failed.append((name, reason))
+        self.report.files.append(FileReport(name, "failed", reason))
+
+    def _skip(self, name: str, reason: str) -> None:
+        self.report.skipped.append((name, reason))
+        self.report.files.append(FileReport(name, "skipped", reason))
+
+    def settle_roles(self) -> None:
+        """Roles across the project (names recurring over documents); the report shows the final ones."""
+        if not self.new_roles:
+            return
+        if self.dry_run:
+            from evalbench.store.documents import speaker_roles
+
+            docs = {str(k): v for k, v in speaker_roles(self.project.conn).items()}
+            final = project_roles({**docs, **self.new_roles})
+        else:
+            self.project.refresh_roles()
+            from evalbench.store.documents import speaker_roles
+
+            stored = speaker_roles(self.project.conn)
+            final = {(key, label): role for key in self.new_roles
+                     for label, role in stored.get(int(key), {}).items()}
+        for key, line in self.by_key.items():
+            roles = {label: final.get((key, label), role) for label, role in self.new_roles[key].items()}
+            line.speakers = [(label, roles[label][0], n) for label, _, n in line.speakers]
+            before = no_participant(self.new_roles[key])
+            line.warnings = [w for w in line.warnings if w != before]
+            missing = no_participant(roles)
+            if missing:
+                line.warnings.insert(0, missing)
+
+    def participants(self, rows: list[ParticipantRow], csv_name: str) -> None:
+        """Link documents to participants (unless a dry run) and report rows and documents without a partner."""
+        from evalbench.store.documents import document_names
+
+        docs = document_names(self.project.conn)
+        if self.dry_run:
+            docs += [(-i - 1, line.name, None) for i, line in enumerate(self.by_key.values())]
+        matches = match_rows(rows, docs)
+        if not self.dry_run:
+            self.project.link_participants(matches.links)
+        for row in matches.unmatched:
+            self.report.warnings.append(f"{csv_name}: line {row.line}: document '{row.document}' of participant "
+                                        f"{row.participant} is not in the project")
+        for name in matches.without_row:
+            self.report.warnings.append(f"{name}: no row in {csv_name}, so no participant is linked to it")

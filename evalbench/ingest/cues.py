@@ -1,7 +1,10 @@
 """Subtitle cues (WebVTT, SRT) to speaker blocks.
 
 A cue's speaker comes from a WebVTT voice tag (``<v Name>``, Teams), a
-``Name: text`` prefix (Zoom) or ``[Name] text`` / ``- Name: text``. In a file
+``Name: text`` prefix (Zoom, also ``Jane Doe (she/her):``), a bracket
+(``[SPEAKER_00]: text`` from WhisperX, ``[Name] text``) or a caption mark
+(``- Name: text``, ``>> Name: text``). A prefix that the file does not bear out
+(``Look: …`` once among unlabelled cues) is part of the sentence. In a file
 that has speakers, an unlabelled cue continues the previous speaker. Consecutive
 cues by one speaker become one block joined by spaces — subtitle lines are
 fragments of one utterance — timed by the first cue.
@@ -11,15 +14,20 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from evalbench.ingest.document import Block, Extract
-from evalbench.ingest.turns import is_label, normalise_time, split_label
+from evalbench.ingest.labels import normalise_time, split_label
+from evalbench.ingest.roles import role_from_label
 
-_TIMING = re.compile(r"^\s*(?P<start>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}")
+# Hours get at most four digits: a cue hour of thousands of digits is damage, not a time.
+_CLOCK = r"(?:\d{1,4}:)?\d{1,2}:\d{2}[.,]\d{1,3}"
+_TIMING = re.compile(rf"^\s*(?P<start>{_CLOCK})\s*-->\s*{_CLOCK}")
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?[ \t]+([^>]+)>")
 _TAG = re.compile(r"</?[^>\s][^>]*>")
-_BRACKET = re.compile(r"^\[(?P<label>[^\]]{1,40})\][ \t]*(?P<content>.*)$")
+_LIST_MARK = re.compile(r"^(?:-|>>)[ \t]*")
 
 
 @dataclass
@@ -50,26 +58,59 @@ def _cue_time(raw: str) -> str | None:
     return normalise_time(":".join(parts))
 
 
-def _speakers(payload: str) -> list[tuple[str | None, str]]:
-    """Split a cue payload into (speaker, text) parts: voice tags, a prefix or a bracket.
+class _Part(NamedTuple):
+    """One speaker's part of a cue; ``weak`` labels must recur, ``forced`` ones (voice tags) never fail."""
+
+    time: str | None
+    speaker: str | None
+    text: str
+    raw: str
+    weak: bool = False
+    forced: bool = False
+
+
+def _speakers(time: str | None, payload: str) -> list[_Part]:
+    """Split a cue payload into speaker parts: voice tags, a ``Name:`` prefix or a ``[Name]`` bracket.
 
     A Teams cue can hold two voices (``<v A>Hi</v> <v B>Hello</v>``): each is a part.
     """
     voices = list(_VOICE.finditer(payload))
     if voices:
-        parts = [(None, _plain(payload[: voices[0].start()]))] if payload[: voices[0].start()].strip() else []
+        head = _plain(payload[: voices[0].start()])
+        parts = [_Part(time, None, head, head)] if head else []
         for voice, after in zip(voices, [*voices[1:], None]):
             stop = after.start() if after else len(payload)
-            parts.append((voice[1].strip(), _plain(payload[voice.end() : stop])))
+            text = _plain(payload[voice.end() : stop])
+            parts.append(_Part(time, voice[1].strip(), text, text, forced=True))
         return parts
-    plain = _plain(payload).lstrip("- ").strip()
-    found = split_label(plain)
-    if found:
-        return [(found[0], found[2])]
-    m = _BRACKET.match(plain)
-    if m and is_label(m["label"]):
-        return [(m["label"].strip(), m["content"].strip())]
-    return [(None, plain)]
+    plain = _plain(payload)
+    body = _LIST_MARK.sub("", plain)
+    found = split_label(body)
+    if found and found.kind in ("inline", "bracket"):
+        return [_Part(time, found.speaker, found.content, plain, found.weak)]
+    return [_Part(time, None, body, body)]
+
+
+def _settle(parts: list[_Part]) -> list[_Part]:
+    """Labels a subtitle file does not bear out become text: ``Look: …`` is a sentence, not a speaker.
+
+    A weak label (``[x] text``) needs a second use; a one-word label used once is
+    text beside established speakers or in a file whose cues are mostly unlabelled.
+    """
+    named = [p for p in parts if p.speaker]
+    counts = Counter(p.speaker for p in named)
+    strong = {p.speaker for p in named if not p.weak}
+    top = counts.most_common(1)[0][1] if counts else 0
+    mostly_plain = len(named) < 0.5 * len(parts)
+
+    def keep(p: _Part) -> bool:
+        if p.forced or role_from_label(p.speaker):
+            return True
+        if p.weak and counts[p.speaker] < 2 and p.speaker not in strong:
+            return False
+        return not (counts[p.speaker] == 1 and len(p.speaker.split()) == 1 and (top >= 3 or mostly_plain))
+
+    return [p if p.speaker is None or keep(p) else _Part(p.time, None, p.raw, p.raw) for p in parts]
 
 
 def _plain(text: str) -> str:
@@ -82,11 +123,11 @@ def cues_to_extract(cues: list[Cue], preamble: list[str] | None = None) -> Extra
     In a file with speakers, unlabelled cues before the first speaker (a title
     card) join the preamble instead of becoming turns.
     """
-    found = [(_cue_time(c.start), *part) for c in cues if c.lines for part in _speakers(" ".join(c.lines))]
-    labelled = any(speaker for _, speaker, _ in found)
+    found = _settle([part for c in cues if c.lines for part in _speakers(_cue_time(c.start), " ".join(c.lines))])
+    labelled = any(p.speaker for p in found)
     preamble = list(preamble or [])
     blocks: list[Block] = []
-    for time, speaker, text in found:
+    for time, speaker, text, *_ in found:
         if not text:
             continue
         if labelled and speaker is None and not blocks:

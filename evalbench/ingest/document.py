@@ -14,6 +14,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+from evalbench.textsafe import clean_text
+
 
 @dataclass
 class ParsedTurn:
@@ -36,6 +38,22 @@ class ParsedDocument:
     turns: list[ParsedTurn]
     sha256: str  #: of the raw file bytes
     metadata: dict[str, str] = field(default_factory=dict)
+    #: normalised label -> role, from a legend in the document (``I = interviewer; Y = informant``)
+    legend: dict[str, str] = field(default_factory=dict)
+    #: parts of the file that were not imported (text boxes …), reported, never silently lost
+    skipped: list[SkippedPart] = field(default_factory=list)
+    #: characters that could not be stored (lone surrogates) and were replaced with U+FFFD
+    replaced: int = 0
+    #: characters of the preamble (text that is in no turn: titles, front matter, legend)
+    outside: int = 0
+
+
+@dataclass(frozen=True)
+class SkippedPart:
+    """Something a reader found but did not import, with its text for the report."""
+
+    kind: str  #: "text box", "table", "annotation" …
+    text: str
 
 
 @dataclass
@@ -54,10 +72,16 @@ class Extract:
     preamble: list[str]
     blocks: list[Block]
     metadata: dict[str, str] = field(default_factory=dict)
+    legend: dict[str, str] = field(default_factory=dict)
+    skipped: list[SkippedPart] = field(default_factory=list)
+    replaced: int = 0  #: lone surrogates the reader already replaced (JSON escapes)
 
 
 def clean(text: str) -> str:
-    """NFC-normalise and unify line endings; strip trailing spaces on each line."""
+    """NFC-normalise and unify line endings; strip trailing spaces on each line.
+
+    Lone surrogates are not removed here (see :func:`build_document`, which counts them).
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
     text = text.replace("\ufeff", "").replace("\x00", "")
     text = unicodedata.normalize("NFC", text)
@@ -92,10 +116,24 @@ def build_document(
     preamble: list[str],
     blocks: list[Block],
     metadata: dict[str, str] | None = None,
+    legend: dict[str, str] | None = None,
+    skipped: list[SkippedPart] | None = None,
+    replaced: int = 0,
 ) -> ParsedDocument:
-    """Lay out preamble and merged turns as one text and record each turn's span."""
+    """Lay out preamble and merged turns as one text and record each turn's span.
+
+    This is the decoding boundary every reader passes: text that cannot be stored
+    (a lone surrogate from an RTF ``\\u-10240`` or a JSON escape) is made storable
+    here with :func:`evalbench.textsafe.clean_text`, and counted for the report.
+    """
     parts: list[str] = []
     pos = 0
+
+    def storable(text: str) -> str:
+        nonlocal replaced
+        text, n = clean_text(text)
+        replaced += n
+        return text
 
     def add(paragraph: str) -> int:
         nonlocal pos
@@ -108,11 +146,13 @@ def build_document(
         return start
 
     for para in preamble:
-        para = clean(para)
+        para = clean(storable(para))
         if para.strip():
             add(para)
+    outside = pos
     turns: list[ParsedTurn] = []
-    for block in merge_blocks(blocks):
+    for block in merge_blocks([Block(storable(b.speaker) if b.speaker else b.speaker, b.time, storable(b.text))
+                               for b in blocks]):
         speaker = clean(block.speaker) if block.speaker else None
         prefix = f"[{block.time}] " if block.time else ""
         if speaker:
@@ -126,7 +166,11 @@ def build_document(
         text="".join(parts),
         turns=turns,
         sha256=sha256,
-        metadata=dict(metadata or {}),
+        metadata={storable(k): storable(v) for k, v in (metadata or {}).items()},
+        legend=dict(legend or {}),
+        skipped=list(skipped or []),
+        replaced=replaced,
+        outside=outside,
     )
 
 

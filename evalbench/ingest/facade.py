@@ -9,75 +9,71 @@ class ImportFacade:
     """Project methods for importing batches of transcripts and codings (mixed into Project)."""
 
     def import_paths(self, paths, *, participants_csv=None, encoding: str | None = None,
-                     max_bytes: int | None = None, progress=None, cancel=None):
-        """Import transcript files and folders; returns an ``ImportReport``.
+                     max_bytes: int | None = None, strict: bool = False, dry_run: bool = False,
+                     progress=None, cancel=None):
+        """Import transcript files and folders; returns an ``ingest.report.BatchReport``.
 
         Each file lands in its own transaction or not at all; files already
-        imported (same SHA-256) are skipped; speaker roles are re-detected over
+        imported (same SHA-256) are skipped; speaker roles are re-checked over
         the whole project afterwards; ``participants_csv`` rows then create
-        participants with attributes and link documents by file name.
+        participants with attributes and link documents by file name. The
+        report has a line per file (speakers and roles, turns, words) and the
+        warnings of files whose structure looks wrong; ``strict`` refuses those
+        files, ``dry_run`` writes nothing at all. Setting ``cancel`` stops the
+        batch after the current file.
         """
         from evalbench.ingest.batch import import_batch
         from evalbench.ingest.files import DEFAULT_MAX_BYTES
 
         return import_batch(self, paths, participants_csv=participants_csv, encoding=encoding,
-                            max_bytes=max_bytes or DEFAULT_MAX_BYTES, progress=progress, cancel=cancel)
+                            max_bytes=max_bytes or DEFAULT_MAX_BYTES, strict=strict, dry_run=dry_run,
+                            progress=progress, cancel=cancel)
 
     def refresh_roles(self, known: dict | None = None) -> int:
-        """Re-detect speaker roles across all documents, keeping roles the user set.
+        """Re-check speaker roles across all documents, keeping roles the user set.
 
-        A name recurring in several interviews marks the interviewer, so roles
-        can change as documents arrive. ``known`` maps a document id to its
-        ingest ``speaker_counts`` to save re-reading that text. Returns the
-        number of speakers whose role changed.
+        What a document says about its own speakers (role words, a legend, who
+        asks the questions) was decided when it was imported and stands; a
+        document with no interviewer of its own learns from names that recur
+        across the project, so roles can change as documents arrive. Reads only
+        speaker labels, never transcript text (``known`` is accepted for older
+        callers and ignored). Returns the number of speakers whose role changed.
         """
-        from evalbench.ingest.roles import detect_roles_from_counts, speaker_counts
+        from evalbench.ingest.roles import project_roles
+        from evalbench.store import documents
 
-        counts = dict(known or {})
-        for (doc_id,) in self.conn.execute("SELECT id FROM documents").fetchall():
-            if doc_id in counts:
-                continue
-            text = self.document_text(doc_id)
-            by_speaker: dict[str | None, list[str]] = {}
-            for label, start, end in self.conn.execute(
-                    'SELECT s.label, t.start, t."end" FROM turns t LEFT JOIN speakers s ON s.id = t.speaker_id '
-                    "WHERE t.document_id = ?", (doc_id,)):
-                by_speaker.setdefault(label, []).append(text[start:end])
-            counts[doc_id] = speaker_counts(list(by_speaker.items()))
-        roles = detect_roles_from_counts({str(k): v for k, v in counts.items()})
-        changed = 0
+        current = documents.speaker_roles(self.conn)
+        final = project_roles({str(doc_id): roles for doc_id, roles in current.items()})
+        changes = [(doc_id, label, *final[(str(doc_id), label)])
+                   for doc_id, roles in current.items() for label, role in roles.items()
+                   if final[(str(doc_id), label)] != role]
+        if not changes:
+            return 0
         with self.transaction():
-            for sid, doc_id, label, role, source in self.conn.execute(
-                    "SELECT id, document_id, label, role, role_source FROM speakers "
-                    "WHERE role_source != 'user'").fetchall():
-                new = roles.get((str(doc_id), label))
-                if new and new != (role, source):
-                    self.conn.execute("UPDATE speakers SET role = ?, role_source = ? WHERE id = ?", (*new, sid))
-                    changed += 1
-        return changed
+            return documents.set_roles(self.conn, changes)
+
+    def link_participants(self, links) -> None:
+        """Create participants with their attributes and link documents, in one transaction.
+
+        ``links`` pairs each participants-CSV row with the ids of the documents
+        it names (see ``ingest.participants.match_rows``).
+        """
+        from evalbench.store import documents
+
+        with self.transaction():
+            for row, doc_ids in links:
+                for doc_id in doc_ids or [None]:
+                    documents.link_participant(self.conn, doc_id, row.participant, row.attributes)
 
     def apply_participants(self, rows) -> list[str]:
-        """Create participants and attributes from participants-CSV rows, linking documents.
+        """Link participants-CSV rows to the project's documents; returns a warning per row matching none."""
+        from evalbench.ingest.participants import match_rows
+        from evalbench.store import documents
 
-        A row's ``document`` matches an imported file name (case-insensitive,
-        extension optional). Returns a warning for each document not found.
-        """
-        by_name: dict[str, list[int]] = {}
-        for doc_id, name in self.conn.execute("SELECT id, name FROM documents").fetchall():
-            by_name.setdefault(name.lower(), []).append(doc_id)
-            by_name.setdefault(Path(name).stem.lower(), []).append(doc_id)
-        warnings = []
-        with self.transaction():
-            for row in rows:
-                ids = by_name.get(Path(row.document).name.lower(), []) if row.document else [None]
-                if not ids:
-                    warnings.append(f"participants file: document '{row.document}' of participant "
-                                    f"{row.participant} is not in the project")
-                    ids = [None]
-                for doc_id in dict.fromkeys(ids):
-                    self.set_participant(doc_id, row.participant, row.attributes)
-        return warnings
-
+        matches = match_rows(rows, documents.document_names(self.conn))
+        self.link_participants(matches.links)
+        return [f"line {row.line}: document '{row.document}' of participant {row.participant} is not in the project"
+                for row in matches.unmatched]
 
     def code_from_csv(self, path: str | Path, *, coder: str | None = None) -> int:
         """Apply a codings spreadsheet (see :mod:`evalbench.bulkcode`); all rows or none.

@@ -16,6 +16,10 @@ OPTIONAL = "reading {ext} files needs {package}: pip install 'evalbench[formats]
 Reader = Callable[[bytes, str, str | None], Extract]
 
 
+class NotATranscript(IngestError):
+    """A file of a supported type that holds no transcript (a JSON of something else)."""
+
+
 def _reader(fmt: str) -> Reader:
     """The reader for a format, imported on first use (docx, odfpy, pypdf are heavy)."""
     if fmt in ("txt", "md"):
@@ -30,6 +34,8 @@ def _reader(fmt: str) -> Reader:
         from evalbench.ingest.odt import read_odt as reader
     elif fmt == "rtf":
         from evalbench.ingest.rtf import read_rtf as reader
+    elif fmt == "json":
+        from evalbench.ingest.jsonfile import read_json as reader
     else:
         from evalbench.ingest.pdf import read_pdf as reader
     return reader
@@ -47,6 +53,7 @@ FORMATS = {
     ".odt": "odt",
     ".rtf": "rtf",
     ".pdf": "pdf",
+    ".json": "json",
 }
 
 #: Old or foreign formats with a supported sibling the user can save as.
@@ -101,6 +108,9 @@ def parse_file(path: str | Path, *, encoding: str | None = None, max_bytes: int 
         preamble=extract.preamble,
         blocks=extract.blocks,
         metadata=extract.metadata,
+        legend=extract.legend,
+        skipped=extract.skipped,
+        replaced=extract.replaced,
     )
     if not document.turns:
         raise IngestError(path, "no transcript text found" if document.text else "empty file")

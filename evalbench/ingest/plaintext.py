@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from evalbench.ingest.decode import decode_bytes
 from evalbench.ingest.document import Extract, clean
-from evalbench.ingest.turns import parse_text
+from evalbench.ingest.turns import parse_lines
 
 
 def read_text(data: bytes, path: str, encoding: str | None = None) -> Extract:
@@ -14,5 +14,5 @@ def read_text(data: bytes, path: str, encoding: str | None = None) -> Extract:
 
 def extract_from_text(text: str) -> Extract:
     """Turns of already-decoded text; shared by the rtf and pdf readers."""
-    preamble, blocks = parse_text(clean(text))
-    return Extract(preamble, blocks)
+    found = parse_lines(clean(text).split("\n"))
+    return Extract(found.preamble, found.blocks, legend=found.legend)

@@ -1,148 +1,71 @@
-"""Speaker-turn parsing for line-oriented transcripts (txt, md, rtf, pdf, docx, odt).
+"""Speaker turns in line-oriented transcripts (txt, md, rtf, pdf, docx, odt), decided per document.
 
-Recognised layouts, each at the start of a line:
+Each line is classified on its own (:mod:`evalbench.ingest.labels`: a label, a
+time, text, a heading); then the whole document settles what the lines alone
+cannot:
 
-- ``Name: text`` and ``Name:`` alone, with the text on following lines
-- ``[00:01:02] Name: text``, ``00:01:02 Name: text``, ``Name (00:01:02): text``
-- Otter-style header lines ``Name  0:12`` (or ``Name (0:12)``, Zoom's
-  ``[Name] 10:02:33``) followed by text
-- abbreviations ``I:``/``R:``, ``Q:``/``A:``, ``P3:``; ``**Name:**`` in Markdown
+- *weak* labels (a bracketed id without a colon, a bold name without one, a bare
+  name on its own line) count only when the document repeats them;
+- a label used once in a document whose speakers are established, written in a
+  way the document does not otherwise use, or a single word in a file that is
+  otherwise prose (``Look: …``), is ordinary text;
+- a legend (``I = interviewer; Y = informant``) and a ``Key: value`` block at the
+  top are front matter, not turns, and the legend's roles are kept;
+- runs of table rows (Markdown or RTF pipes, tab-separated lines) laid out as a
+  transcript become turns (:mod:`evalbench.ingest.tables`).
 
-A label is short (one to four words), starts with a capital letter (role words
-like ``interviewer`` may be lower-case) and is not a common heading word such as
-``Note`` or ``Example``. Lines without a label continue the current turn; lines
-before the first label are preamble (title, date). A file without any labels is
-prose: each paragraph becomes an unlabelled turn.
+Lines without a label continue the current turn; lines before the first label
+are preamble (title, date). A file without any labels is prose: each paragraph
+becomes an unlabelled turn.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from evalbench.ingest.document import Block
+from evalbench.ingest.labels import (
+    bare_label,
+    bold_label,
+    is_label,
+    is_md_heading,
+    normalise_time,
+    split_label,
+    time_line,
+)
+from evalbench.ingest.legend import legend_entries
 from evalbench.ingest.roles import role_from_label
+from evalbench.ingest.tables import find_tables, transcript_rows
 
-_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
-_LABEL = r"(?P<label>[^\W\d_][\w.'’\-]*(?:[ \t]+[\w.'’&\-]+){0,3}?)"
-_LEAD = rf"(?:[\[(](?P<t1>{_TIME})[\])]|(?P<t0>{_TIME}))[ \t]*(?:[-–—][ \t]*)?"
-_AFTER = rf"(?:[ \t]*[\[(](?P<t2>{_TIME})[\])])?"
+# Re-exported for readers that import them from here.
+__all__ = ["Para", "ParsedLines", "is_label", "normalise_time", "parse_lines", "parse_paras", "parse_text",
+           "split_label"]
 
-#: ``[time] Label: text`` / ``Label (time): text`` / ``Label:`` at the end of a line.
-_INLINE = re.compile(rf"^(?:{_LEAD})?{_LABEL}{_AFTER}[ \t]*:(?:[ \t]+(?P<content>.*)|[ \t]*$)")
-#: Otter-style ``Label  0:12`` / ``Label (0:12)`` / ``[0:12] Label`` alone on a line.
-_HEADER = re.compile(
-    rf"^(?:{_LABEL}(?:[ \t]+(?P<t3>{_TIME})|[ \t]*[\[(](?P<t2>{_TIME})[\])])"
-    rf"|[\[(](?P<t1>{_TIME})[\])][ \t]*{_LABEL.replace('label', 'label2')}"
-    rf"|\[{_LABEL.replace('label', 'label3')}\][ \t]+(?P<t4>{_TIME}))[ \t]*$"
-)
-_TIME_ONLY = re.compile(rf"^[\[(]?(?P<t>{_TIME})[\])]?$")
-_MD_HEADING = re.compile(r"^#{1,6}[ \t]+\S")
-_MD_BOLD = re.compile(r"^(\*\*|__)(?P<inner>[^*_]{1,60}?)\1(?P<rest>.*)$")
-
-_PARTICLES = frozenset("de da di du van von der den la le del dos das al el bin ibn of the and & y".split())
-#: Words that start heading-like lines ("Note: ...") rather than speaker turns.
-_NOT_SPEAKERS = frozenset(
-    """
-    note notes nb ps example examples e.g eg update date time duration length location
-    place venue subject re fwd from to cc bcc title transcript transcription interview
-    recording file filename audio video session meeting topic agenda summary abstract
-    background purpose aim aims goal goals objective objectives method methods result
-    results outcome outcomes conclusion conclusions recommendation recommendations
-    action actions comment comments warning caution important tip hint source sources
-    reference references step steps keywords tags status version page section chapter
-    part appendix table figure tel phone mobile email e-mail fax web website url http
-    https www address site role organisation organization department unit team ward
-    hospital programme program project study participants attendees present absent
-    speakers language yes no so well okay ok and but also then first second third
-    finally however because basically honestly again right like now here there this that
-    these those it we they he she you my our their one two three lesson lessons key main
-    problem issue issues challenge challenges benefit benefits barrier barriers
-    facilitators strengths weaknesses pros cons total day week month
-    year morning afternoon evening monday tuesday wednesday thursday friday saturday
-    sunday january february march april may june july august september october november
-    december
-    """.split()
-)
+#: How many leading lines may hold a legend or a key/value header block.
+_LEADING = 40
 
 
 @dataclass
 class Para:
-    """One input line or paragraph, possibly with a label already found (Word bold)."""
+    """One input line or paragraph, possibly with a label already found (a table cell, Word bold)."""
 
     text: str
     label: str | None = None
     time: str | None = None
     heading: bool = False
     front: bool = False  #: title/metadata at the top of a file: never a turn
+    bold: str | None = None  #: the bold run a Word paragraph opens with (no colon in it)
 
 
-def normalise_time(raw: str | None) -> str | None:
-    """'0:12' -> '00:00:12', '1:02:03.5' -> '01:02:03'; None when not a clock time."""
-    if not raw:
-        return None
-    parts = re.split(r"[.,]", raw)[0].split(":")
-    nums = [int(p) for p in parts]
-    if len(nums) == 2:
-        nums = [0, *nums]
-    hours, minutes, seconds = nums
-    if minutes > 59 or seconds > 59:
-        return None
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}"
+@dataclass
+class ParsedLines:
+    """What the line parser found: preamble, speaker blocks, and the legend's roles."""
 
-
-def is_label(label: str) -> bool:
-    """Whether text looks like a speaker label: short, capitalised, not a heading word."""
-    label = label.strip()
-    words = label.split()
-    if not words or len(words) > 4 or len(label) > 40:
-        return False
-    if role_from_label(label):
-        return True
-    first = words[0]
-    if first[0].islower() or first.lower().rstrip(".") in _NOT_SPEAKERS:
-        return False
-    if label.lower() in _NOT_SPEAKERS:
-        return False
-    return all(not w[0].islower() or w.lower() in _PARTICLES for w in words[1:])
-
-
-def _unbold(line: str) -> str:
-    """``**Name:** text`` / ``**Name**: text`` -> ``Name: text``."""
-    m = _MD_BOLD.match(line)
-    if not m:
-        return line
-    inner, rest = m["inner"].strip(), m["rest"]
-    if inner.endswith(":") or rest.lstrip().startswith(":"):
-        return f"{inner}{rest}"
-    return line
-
-
-def split_label(line: str) -> tuple[str, str | None, str] | None:
-    """``(speaker, time, content)`` if the line starts with a speaker label, else None."""
-    line = _unbold(line.strip())
-    m = _INLINE.match(line)
-    if not m or not is_label(m["label"]):
-        return None
-    raw = m["t1"] or m["t0"] or m["t2"]
-    time = normalise_time(raw)
-    if raw and time is None:
-        return None
-    return m["label"].strip(), time, (m["content"] or "").strip()
-
-
-def split_header(line: str) -> tuple[str, str] | None:
-    """``(speaker, time)`` for an Otter-style header line ``Name  0:12``."""
-    m = _HEADER.match(line.strip())
-    if not m:
-        return None
-    label = (m["label"] or m["label2"] or m["label3"]).strip()
-    time = normalise_time(m["t1"] or m["t2"] or m["t3"] or m["t4"])
-    if time is None or not is_label(label):
-        return None
-    return label, time
+    preamble: list[str]
+    blocks: list[Block]
+    legend: dict[str, str] = field(default_factory=dict)
 
 
 class Tag(NamedTuple):
@@ -152,27 +75,31 @@ class Tag(NamedTuple):
     text: str = ""  #: the content (for a label: what follows it)
     speaker: str | None = None
     time: str | None = None
-    forced: bool = False  #: label found by formatting (Word bold), not by pattern
+    forced: bool = False  #: label found by layout (a table, Word bold with a colon), not by pattern
     raw: str = ""  #: the line as written
+    weak: bool = False  #: believed only if the document repeats it
+    how: str = ""  #: how the label was written (labels.Hit.kind, or "forced")
 
 
 def _classify(para: Para) -> Tag:
     text = para.text.strip()
     if para.label:
-        return Tag("label", text, para.label, para.time, True, text)
+        return Tag("label", text, para.label, para.time, True, text, how="forced")
     if not text:
         return Tag("blank")
-    if para.front or para.heading or _MD_HEADING.match(text):
+    if para.front or para.heading or is_md_heading(text):
         return Tag("front" if para.front else "heading", text, raw=text)
-    found = split_label(text)
-    if found:
-        return Tag("label", found[2], found[0], found[1], raw=text)
-    header = split_header(text)
-    if header:
-        return Tag("label", "", header[0], header[1], raw=text)
-    m = _TIME_ONLY.match(text)
-    if m and normalise_time(m["t"]):
-        return Tag("time", time=normalise_time(m["t"]), raw=text)
+    if para.bold:
+        rest = text[len(para.bold.strip()):] if text.startswith(para.bold.strip()) else ""
+        hit = bold_label(para.bold, rest) if rest or text == para.bold.strip() else None
+        if hit:
+            return Tag("label", hit.content, hit.speaker, hit.time, False, text, hit.weak, "bold")
+    time = time_line(text)
+    if time:
+        return Tag("time", time=time, raw=text)
+    hit = split_label(text) or bare_label(text)
+    if hit:
+        return Tag("label", hit.content, hit.speaker, hit.time, False, text, hit.weak, hit.kind)
     return Tag("text", text, raw=text)
 
 
@@ -180,25 +107,87 @@ def _as_text(tag: Tag) -> Tag:
     return Tag("text", tag.raw, raw=tag.raw)
 
 
+def _next_kind(tags: list[Tag], i: int) -> str:
+    """Kind of the next line after ``i`` that is not blank."""
+    for t in tags[i + 1:]:
+        if t.kind != "blank":
+            return t.kind
+    return "end"
+
+
+def _settle_weak(tags: list[Tag]) -> list[Tag]:
+    """Weak labels stand only if repeated (or a role word, or a speaker the document names strongly)."""
+    counts = Counter(t.speaker for t in tags if t.kind == "label")
+    strong = {t.speaker for t in tags if t.kind == "label" and not t.weak}
+    bare = Counter(t.speaker for i, t in enumerate(tags)
+                   if t.kind == "label" and t.how == "bare" and _next_kind(tags, i) == "text")
+    bare_ok = {s for s, n in bare.items() if n >= 2}
+    # A way of writing labels that the document bears out (a repeated or role-word bold name)
+    # vouches for its other labels written the same way.
+    trusted = {t.how for t in tags if t.kind == "label" and t.weak and t.how != "bare"
+               and (counts[t.speaker] >= 2 or role_from_label(t.speaker) is not None)}
+    out = []
+    for i, t in enumerate(tags):
+        if t.kind == "label" and t.weak:
+            known = t.speaker in strong or role_from_label(t.speaker) is not None
+            if t.how == "bare":
+                ok = _next_kind(tags, i) == "text" and (known or (t.speaker in bare_ok and len(bare_ok) >= 2))
+            else:
+                ok = known or counts[t.speaker] >= 2 or t.how in trusted
+            if not ok:
+                t = _as_text(t)
+        out.append(t)
+    return out
+
+
 def _demote_one_offs(tags: list[Tag]) -> list[Tag]:
-    """Single-word labels used once beside established speakers are ordinary text.
+    """A label used once is ordinary text when the document says it is not a speaker.
 
     "Anyway: we tried..." inside an answer is not a new speaker when the real
-    speakers each appear many times.
+    speakers each appear many times; nor is a label written in a way the
+    document does not otherwise use; nor ``Look:`` in a file that is otherwise
+    prose.
     """
-    counts = Counter(t.speaker for t in tags if t.kind == "label")
-    if not counts or counts.most_common(1)[0][1] < 3:
+    labels = [t for t in tags if t.kind == "label"]
+    if not labels:
         return tags
-    return [
-        _as_text(t)
-        if t.kind == "label"
-        and not t.forced
-        and counts[t.speaker] == 1
-        and len(t.speaker.split()) == 1
-        and role_from_label(t.speaker) is None
-        else t
-        for t in tags
-    ]
+    counts = Counter(t.speaker for t in labels)
+    hows = Counter(t.how for t in labels)
+    top = counts.most_common(1)[0][1]
+    main_how, main_n = hows.most_common(1)[0]
+    prose = len(labels) == 1 and any(t.kind == "text" for t in tags)
+
+    def one_off(t: Tag) -> bool:
+        if t.forced or counts[t.speaker] != 1 or role_from_label(t.speaker) is not None:
+            return False
+        single = len(t.speaker.split()) == 1
+        return (top >= 3 and single) or (main_n >= 3 and t.how != main_how) or (prose and single)
+
+    return [_as_text(t) if t.kind == "label" and one_off(t) else t for t in tags]
+
+
+def _legend(tags: list[Tag]) -> tuple[list[Tag], dict[str, str]]:
+    """Legend lines at the top become front matter; returns the roles they state."""
+    legend: dict[str, str] = {}
+    out = list(tags)
+    seen_turn = False
+    for i, t in enumerate(tags[:_LEADING]):
+        if t.kind == "label" and not t.forced:
+            found = legend_entries(f"{t.speaker}: {t.text}") if t.text else {}
+            if not found and t.text and "=" in t.text:
+                found = legend_entries(t.text)
+            if found and not seen_turn:
+                legend.update(found)
+                out[i] = _as_text(t)
+                continue
+            if t.text and (len(t.text.split()) > 6 or t.text.endswith((".", "?", "!", "…"))):
+                seen_turn = True
+        elif t.kind in ("text", "front", "heading") and not seen_turn:
+            for line in t.text.split("\n"):
+                legend.update(legend_entries(line))
+        if seen_turn:
+            break
+    return out, legend
 
 
 def _front_block(tags: list[Tag]) -> list[Tag]:
@@ -212,13 +201,16 @@ def _front_block(tags: list[Tag]) -> list[Tag]:
     run: list[int] = []
     keys: set[str | None] = set()
     start = next((i for i, t in enumerate(tags) if t.kind != "blank"), len(tags))
-    for i in range(start, len(tags)):
+    for i in range(start, min(len(tags), start + _LEADING)):
         t = tags[i]
-        if t.kind == "text" and len(t.text.split()) <= 8:
+        if t.kind == "front" or t.kind == "text" and len(t.text.split()) <= 8:
             run.append(i)
+        elif t.kind == "blank":
+            continue
         elif (
             t.kind == "label"
             and not t.forced
+            and t.how == "inline"
             and t.speaker not in keys
             and 0 < len(t.text.split()) <= 6
             and not t.text.endswith((".", "?", "!", "…"))
@@ -228,26 +220,67 @@ def _front_block(tags: list[Tag]) -> list[Tag]:
         else:
             break
     labels = [i for i in run if tags[i].kind == "label"]
-    one_off = any(tags[i].kind == "text" or counts[tags[i].speaker] == 1 for i in run)
+    one_off = any(tags[i].kind in ("text", "front") or counts[tags[i].speaker] == 1 for i in run)
     if len(run) < 2 or not labels or not one_off:
         return tags
-    if not any(t.kind == "label" for t in tags[run[-1] + 1 :]):
+    if not any(t.kind == "label" for t in tags[run[-1] + 1:]):
         return tags
     out = list(tags)
-    for i in labels:  # text before the first label is preamble
+    for i in labels:
         out[i] = _as_text(tags[i])
     return out
 
 
-def parse_paras(paras: list[Para] | list[str]) -> tuple[list[str], list[Block]]:
-    """Split lines into (preamble paragraphs, speaker blocks)."""
-    items = [p if isinstance(p, Para) else Para(p) for p in paras]
-    tags = _front_block(_demote_one_offs([_classify(p) for p in items]))
+def _tables(paras: list[Para]) -> list[Para]:
+    """Runs of pipe or tab-separated rows that are a transcript become labelled paragraphs."""
+    lines = [p.text if not (p.label or p.heading or p.front or p.bold) else "" for p in paras]
+    found = find_tables(lines)
+    if not found:
+        return paras
+    out: list[Para] = []
+    pos = 0
+    for first, end, rows in found:
+        turns = transcript_rows(rows)
+        if turns is None:
+            continue
+        out.extend(paras[pos:first])
+        out.extend(table_paras(turns))
+        pos = end
+    out.extend(paras[pos:])
+    return out
+
+
+def table_paras(turns) -> list[Para]:
+    """Paragraphs for the rows of a transcript table (``tables.TableTurn``)."""
+    out: list[Para] = []
+    for row in turns:
+        lines = row.text.split("\n")
+        if row.speaker:
+            out.append(Para(lines[0], label=row.speaker, time=row.time))
+            out.extend(Para(line) for line in lines[1:])
+        else:
+            out.extend(Para(line) for line in lines)
+    return out
+
+
+def parse_lines(paras: list[Para] | list[str]) -> ParsedLines:
+    """Split lines into preamble paragraphs, speaker blocks and the legend's roles."""
+    items = _tables([p if isinstance(p, Para) else Para(p) for p in paras])
+    tags = [_classify(p) for p in items]
+    tags = _demote_one_offs(_settle_weak(tags))
+    tags, legend = _legend(tags)
+    tags = _front_block(tags)
     if not any(t.kind == "label" for t in tags):
         # Prose: headings and front matter above the first paragraph are not turns.
         body = next((i for i, t in enumerate(tags) if t.kind in ("text", "time")), len(tags))
         front = [t.text for t in tags[:body] if t.kind in ("front", "heading")]
-        return front + [t.text for t in tags[body:] if t.kind == "front"], _prose_blocks(tags[body:])
+        preamble = front + [t.text for t in tags[body:] if t.kind == "front"]
+        return ParsedLines(preamble, _prose_blocks(tags[body:]), legend)
+    preamble, blocks = _labelled_blocks(tags)
+    return ParsedLines(preamble, blocks, legend)
+
+
+def _labelled_blocks(tags: list[Tag]) -> tuple[list[str], list[Block]]:
     preamble: list[str] = []
     blocks: list[Block] = []
     current: list[str] = []
@@ -320,6 +353,12 @@ def _prose_blocks(tags: list[Tag]) -> list[Block]:
             lines.append(tag.text)
     flush()
     return blocks
+
+
+def parse_paras(paras: list[Para] | list[str]) -> tuple[list[str], list[Block]]:
+    """Split lines into (preamble paragraphs, speaker blocks)."""
+    found = parse_lines(paras)
+    return found.preamble, found.blocks
 
 
 def parse_text(text: str) -> tuple[list[str], list[Block]]:

@@ -129,10 +129,10 @@ def _join(texts: list[str]) -> str:
 
 def _documents(proj, data: RefiProject, progress, cancel, report) -> dict[str, int]:
     from evalbench.ingest.batch import document_speakers
-    from evalbench.ingest.roles import detect_roles_from_counts
+    from evalbench.ingest.roles import document_roles
 
     doc_ids: dict[str, int] = {}
-    known: dict[int, list] = {}
+    exact = False
     for done, src in enumerate(data.sources):
         if cancel is not None and cancel.is_set():
             raise UserError(f"{data.archive}: import cancelled; no project created")
@@ -147,17 +147,14 @@ def _documents(proj, data: RefiProject, progress, cancel, report) -> dict[str, i
                                 metadata=src.metadata)
         if src.roles:
             roles = {(label or None): pair for label, pair in src.roles.items()}
+            exact = True
         else:
-            counts = document_speakers(parsed)
-            known_roles = detect_roles_from_counts({"new": counts})
-            roles = {label: r for (_, label), r in known_roles.items()}
+            roles = document_roles(document_speakers(parsed))
         doc_ids[src.guid] = proj.add_document(parsed, roles)
-        if not src.roles:
-            known[doc_ids[src.guid]] = document_speakers(parsed)
         if report is not None:
             report.imported.append(src.name)
-    if known and len(known) == len(doc_ids):
-        proj.refresh_roles(known)
+    if doc_ids and not exact:  # roles evalbench wrote stand as they were; found ones learn from the project
+        proj.refresh_roles()
     return doc_ids
 
 
