@@ -115,10 +115,12 @@ async def test_ratings_by_site_and_none_by_role_reach_the_word_table(app, projec
         await pilot.pause()
         await pilot.press("ctrl+a", "ctrl+k", *str(out), "enter")
         await settle(app, pilot)
-    table = docx.Document(str(out)).tables[1]  # Table 2: construct × site ratings
-    header = [c.text for c in table.rows[0].cells]
-    row = next([c.text for c in r.cells] for r in table.rows if r.cells[0].text == "Relative Priority")
-    assert dict(zip(header, row, strict=True)) == {"Construct": "Relative Priority", "North": "+2", "South": "-1*"}
+    from tests.export_read import numbered_tables
+
+    groups = numbered_tables(docx.Document(str(out)))[2]  # Table 2: construct × site ratings
+    header = groups[0][1]
+    row = next(r for _, _, rows in groups for r in rows if r[0] == "Relative Priority")
+    assert dict(zip(header, row, strict=True)) == {"Construct": "Relative Priority", "North": "+2", "South": "−1*"}
 
 
 async def test_write_a_cell_summary_and_undo_it(app, project):
@@ -171,9 +173,10 @@ async def test_star_a_quote_from_the_analysis_cell_and_undo_it(app, project):
 
 def theme_quotes(path) -> str:
     """The exemplar-quotes cell of the Relative Priority row of the Word export's theme table."""
-    table = docx.Document(str(path)).tables[0]
-    row = next(r for r in table.rows if r.cells[1].text == "Relative Priority")
-    return row.cells[4].text
+    from tests.export_read import numbered_tables
+
+    rows = [r for _, _, group in numbered_tables(docx.Document(str(path)))[1] for r in group]
+    return next(r for r in rows if r[0] == "Relative Priority")[3]
 
 
 async def test_star_from_the_code_browser_puts_that_quote_first_in_the_word_export(app, project, tmp_path):
