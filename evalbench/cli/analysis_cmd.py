@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from evalbench.cli.common import (
@@ -13,6 +11,7 @@ from evalbench.cli.common import (
     open_project,
     project_argument,
 )
+from evalbench.errors import one_line
 
 only_coder_option = click.option("--coder", "only_coder", metavar="NAME",
                                  help="Use only this coder's codings (default: every coder's).")
@@ -46,11 +45,10 @@ def code_cmd(project: str, csv_path: str, coder: str | None) -> None:
     with open_project(project) as proj:
         try:
             added = proj.code_from_csv(csv_path, coder=coder)
-        except BulkCodingError as exc:
-            for problem in exc.problems:
-                click.echo(f"evalbench: {click.format_filename(csv_path)}: {problem}", err=True)
-            click.echo("evalbench: nothing was coded", err=True)
-            sys.exit(1)
+        except BulkCodingError as exc:  # one line per problem, then the one-line error (evalbench.errors)
+            for problem in exc.problems[1:]:
+                click.echo(one_line(f"{click.format_filename(csv_path)}: {problem}"), err=True)
+            raise
     click.echo(f"Added {added} coding(s) from {click.format_filename(csv_path)}")
 
 
