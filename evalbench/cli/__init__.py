@@ -8,6 +8,7 @@ imported inside the commands so that ``evalbench --help`` starts fast.
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import sqlite3
 import sys
@@ -20,6 +21,9 @@ from evalbench.errors import UserError, one_line
 from evalbench.offline import spacy_without_cli
 
 spacy_without_cli()  # every command, the workbench included: spaCy loads without its socket-making CLI
+# Libraries log what they tolerate in a broken file (pypdf: "EOF marker not found"); with no handler
+# Python prints those records raw on stderr. The file's problem reaches the user as one evalbench line.
+logging.getLogger().addHandler(logging.NullHandler())
 
 COMMAND_MODULES = (
     "evalbench.cli.project_cmd",
