@@ -40,6 +40,8 @@ MAX_DEPTH = 64
 #: How much larger than its text a parsed value may be (YAML aliases), and the allowance on top.
 EXPANSION = 10
 ALLOWANCE = 1_000_000
+#: Integers beyond Python's 4300-digit printing limit (hex or octal YAML has no parsing limit).
+_MAX_INT_BITS = 14_000
 
 
 class DataError(UserError):
@@ -203,7 +205,11 @@ def checked(data: Any, source: str, *, size: int | None, max_depth: int = MAX_DE
                 items = list(node)
             budget -= 1 + len(items)
             stack.extend((item, depth + 1, False) for item in reversed(items) if not _scalar(item))
-            budget -= sum(len(item) for item in items if isinstance(item, str))
+            for item in items:
+                if isinstance(item, str):
+                    budget -= len(item)
+                elif isinstance(item, int) and item.bit_length() > _MAX_INT_BITS:
+                    raise DataError(source, "holds a number too long to read (thousands of digits)")
         if budget < 0:
             raise DataError(source, f"expands to more than {EXPANSION} times its own size "
                             "(YAML aliases?); refusing it")
