@@ -117,7 +117,7 @@ def rating_heatmap(cells, tree, *, svg: bool = False) -> Figure | None:
     order = sorted(by_code, key=lambda cid: (tree.order.get(cid, 10**9), cid))
     rows = _heading_rows((tree.name(next(iter(by_code[cid].values())).domain_id), tree.name(cid), cid)
                          for cid in order)
-    row_in = min(0.2, (MAX_HEIGHT_IN - 1.4) / len(rows))  # many constructs: smaller rows, still ≥ 6 pt text
+    row_in = min(0.2, (MAX_HEIGHT_IN - 1.2) / len(rows))  # many constructs: smaller rows, still ≥ 6 pt text
     text_pt = max(6.0, min(7.5, row_in * 72 * 0.62))
     site_labels = [_wrap(site, 14) for site in sites]
     with mpl.rc_context({**_style(), "ytick.labelsize": text_pt, "xtick.labelsize": 7}):

@@ -110,7 +110,7 @@ class StudySummary:
         if self.all_coders and len(self.coders) > 1:
             parts.append("A passage coded by more than one coder is quoted once.")
         if self.agreement:
-            parts.append(_agreement_text(self.agreement))
+            parts.append(_agreement_text(self.agreement, reconciled=not self.all_coders))
         if self.assistance and self.assistance.accepted:
             parts.append(_assistance_text(self.assistance))
         parts.append("Counts are distinct participants; quotes are labelled with participant IDs.")
@@ -121,10 +121,10 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _agreement_text(a: Agreement) -> str:
+def _agreement_text(a: Agreement, *, reconciled: bool) -> str:
     stats = []
     if a.percent is not None:
-        stats.append(f"{a.percent:.1f}% agreement")
+        stats.append(f"percent agreement {a.percent:.1f}%")
     if a.kappa is not None:
         stats.append(f"Cohen's κ = {a.kappa:.2f} (pooled)")
     if a.mean_kappa is not None:
@@ -140,8 +140,8 @@ def _agreement_text(a: Agreement) -> str:
     if not stats:
         return ""
     unit = "participant turns" if a.unit == "turn" else "characters"
-    return (f"Before reconciliation, intercoder agreement between {names(a.coders)} over "
-            f"{plural(a.documents, 'transcript')} ({unit} as units) was " + ", ".join(stats) + ".")
+    return (("Before reconciliation, intercoder" if reconciled else "Intercoder") + " agreement between "
+            f"{names(a.coders)} over {plural(a.documents, 'transcript')} ({unit} as units): " + ", ".join(stats) + ".")
 
 
 def _assistance_text(a: Assistance) -> str:
