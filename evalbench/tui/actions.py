@@ -1,4 +1,5 @@
-"""App-wide actions that ask for input and may run long jobs: coder, import, export, retrain.
+"""App-wide actions that ask for input or run long jobs: coder, import, export, retrain, screenshot;
+and undo labels said in the user's words.
 
 Each checks that the project offers the feature (other parts of evalbench are
 still landing) and says so plainly when it does not — the UI never fakes data.
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 import codecs
 import importlib
+import os
+import re
 import shlex
 from pathlib import Path
 
@@ -156,3 +159,63 @@ def open_team_screen(app, name: str) -> None:
         unavailable(app, name.capitalize())
         return
     app.push_screen(screen_cls())
+
+
+def screenshot(app, filename: str | None = None, path: str | None = None, time_format: str | None = None) -> str | None:
+    """Save an SVG of the screen (in ``path``, else the current folder, else home) and say where it went."""
+    from datetime import datetime
+
+    stamp = datetime.now().strftime(time_format or "%Y-%m-%dT%H_%M_%S")
+    title = re.sub(r"[^\w.-]+", "_", app.title or "evalbench")
+    name = filename or f"{title}_{stamp}.svg"
+    folders = [Path(path).expanduser()] if path else [Path.cwd(), Path.home()]
+    problem = ""
+    for folder in folders:
+        if not os.access(folder, os.W_OK):
+            problem = f"{folder}: not writable"
+            continue
+        try:
+            saved = app.save_screenshot(name, str(folder))
+        except OSError as exc:
+            problem = f"{folder / name}: {exc.strerror or exc}"
+            continue
+        app.notify(f"Saved {Path(saved).resolve()}", title="Screenshot", timeout=8)
+        return saved
+    app.notify(f"Screenshot not saved — {problem}", title="Screenshot", severity="error", timeout=10)
+    return None
+
+
+_LEGACY = re.compile(r"\b(coding) (\d+)\b|\bsuggestion #(\d+): ")
+
+
+def in_words(project, label: str) -> str:
+    """An undo label as people read it.
+
+    New labels are written in the user's words already; labels stored by an
+    older evalbench (``Change memo of coding 659``, ``Code cfir2.inner.culture``,
+    ``Accept suggestion #4: cfir2.individuals.motivation``) still sit in the undo
+    logs of existing projects, so their code and coding IDs are named here.
+    """
+    codes = project.codes()
+    if not any(c.id in label for c in codes) and not _LEGACY.search(label):
+        return label
+    from evalbench.codebook.labels import code_labels
+    from evalbench.store.describe import first_words
+
+    labels = code_labels(codes)
+
+    def coding(match: re.Match) -> str:
+        if match.group(3):
+            return "suggestion "
+        try:
+            c = project.coding(int(match.group(2)))
+            doc = project.document(c.document_id, with_text=False)
+            quote = first_words(project.document_text(c.document_id)[c.start:c.end])
+        except UserError:
+            return "a removed coding"
+        return f"{labels.get(c.code_id, c.code_id)}, {doc.participant or doc.name} {quote}"
+
+    label = _LEGACY.sub(coding, label)
+    for code_id in sorted(labels, key=len, reverse=True):  # longest first: an ID may begin another
+        label = re.sub(rf"(?<![\w.]){re.escape(code_id)}(?![\w.])", labels[code_id], label)
+    return label

@@ -3,6 +3,9 @@
 Screens do the work; the app holds the main-thread :class:`Project`, opens
 screens in answer to :mod:`evalbench.tui.messages`, and runs long jobs
 (import, export, retraining) through :class:`TaskScreen` so the UI stays live.
+It also applies the user's settings (:mod:`evalbench.tui.settings`): the keymap,
+and the colour theme — the one configured or last chosen in the palette, else
+light or dark as the terminal is.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ import importlib
 from textual.app import App
 from textual.binding import Binding
 
-from evalbench.tui import actions, heap
+from evalbench.tui import actions, colors, heap, keys
+from evalbench.tui import settings as tui_settings
 from evalbench.tui.commands import palette_commands
 from evalbench.tui.messages import BrowseCode, OpenDocument, ProjectChanged
 from evalbench.tui.screens.documents import DocumentsScreen
@@ -40,22 +44,84 @@ class EvalbenchApp(App):
     MODES = {"documents": DocumentsScreen, "codes": _code_browser, "analysis": _analysis}
     DEFAULT_MODE = "documents"
     BINDINGS = [
-        Binding("question_mark", "help", "Help"),
-        Binding("f2", "documents", "Documents"),
-        Binding("f3", "browse_codes", "Codes"),
-        Binding("f4", "analysis", "Analysis"),
-        Binding("ctrl+z", "undo", "Undo", show=False),
-        Binding("ctrl+y", "redo", "Redo", show=False),
-        Binding("ctrl+o", "switch_coder", "Switch coder", show=False),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("f2", "documents", "Documents", id="app.documents"),
+        Binding("f3", "browse_codes", "Codes", id="app.code-browser"),
+        Binding("f4", "analysis", "Analysis", id="app.analysis"),
+        Binding("ctrl+z", "undo", "Undo", show=False, id="app.undo"),
+        Binding("ctrl+y", "redo", "Redo", show=False, id="app.redo"),
+        Binding("ctrl+o", "switch_coder", "Switch coder", show=False, id="app.switch-coder"),
     ]
 
-    def __init__(self, project) -> None:
+    def __init__(self, project, *, settings: tui_settings.Settings | None = None, light: bool | None = None) -> None:
+        """``settings`` default to the user's config file; ``light`` says the terminal is light (None: unknown)."""
         super().__init__()
         self.project = project
         self.suggestions = SuggestionService(self)
+        self.settings = settings if settings is not None else tui_settings.load()
+        self.margin_default = self.settings.margin
+        self.light_terminal = light
+        self._theme_ready = False
+        self._clashes: set[str] = set()
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        name = self.settings.theme
+        if name and name not in self.available_themes:
+            self.settings.problems.append(f"theme {name!r} is not one of: {', '.join(sorted(self.available_themes))}")
+            name = None
+        if name is None:
+            light = self.light_terminal if self.light_terminal is not None else tui_settings.terminal_is_light()
+            name = "textual-light" if light else self.theme
+        self.theme = name
+        colors.set_theme(not self.current_theme.dark, self.current_theme.background)
 
     def on_ready(self) -> None:
         heap.settle()  # the first screen is up: what exists now lives as long as the app
+        self._theme_ready = True
+        if self.settings.keymap:
+            known = keys.binding_ids(screen_classes())
+            self.settings.problems += [f"keymap: no key binding {i!r} (the help screen, ?, lists them)"
+                                       for i in self.settings.keymap if i not in known]
+        for problem in self.settings.problems:
+            self.notify(problem, title="Settings", severity="warning", timeout=12)
+
+    # --- settings: theme, keys, what is remembered ------------------------------
+    def _theme_changed(self, theme) -> None:
+        colors.set_theme(not theme.dark, theme.background)
+        if self._theme_ready:
+            self.remember(theme=theme.name)
+            changed = getattr(self.screen, "theme_changed", None) or getattr(self.screen, "reload", None)
+            if changed is not None:
+                changed()
+
+    def remember(self, **values) -> None:
+        """Remember a choice made in the workbench (theme, margin) for the next session."""
+        tui_settings.remember(**values)
+
+    def key_of(self, binding_id: str) -> str:
+        """The first key in force for a binding id, as printed ('' when no known binding has that id)."""
+        binding = keys.binding_ids([type(self), type(self.screen)]).get(binding_id)
+        if binding is None:
+            return ""
+        found = keys.keys_of(binding, self.settings.keymap)
+        return keys.display(found[0]) if found else ""
+
+    def handle_bindings_clash(self, clashed_bindings, node) -> None:
+        """Say once which of the user's keys clash with another binding (the keymap's binding wins)."""
+        new = {f"{b.id or b.action} ({keys.display(b.key)})" for b in clashed_bindings} - self._clashes
+        if new:
+            self._clashes |= new
+            self.notify("Keymap: these bindings lost their key to another: " + ", ".join(sorted(new)),
+                        title="Settings", severity="warning", timeout=12)
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        """Save an SVG of the screen in the current folder (Textual's default, a Downloads folder,
+        does not exist on most servers) and say where it went."""
+        return actions.screenshot(self, filename, path, time_format)
 
     def on_unmount(self) -> None:
         self.suggestions.stop()
@@ -93,14 +159,23 @@ class EvalbenchApp(App):
         await self.switch_mode("codes")
         self.screen.show_code(message.code_id)
 
-    def action_documents(self) -> None:
-        self.switch_mode("documents")
+    async def _to_mode(self, mode: str) -> None:
+        """Show a mode's main screen: from another mode, or from a screen opened on top of it
+        (F2 in the coding view reaches the documents list; the view remembers where you were)."""
+        if self.current_mode != mode:
+            await self.switch_mode(mode)
+            return
+        while len(self.screen_stack) > 1 and not self.screen.is_modal:
+            self.pop_screen()
 
-    def action_browse_codes(self) -> None:
-        self.switch_mode("codes")
+    async def action_documents(self) -> None:
+        await self._to_mode("documents")
 
-    def action_analysis(self) -> None:
-        self.switch_mode("analysis")
+    async def action_browse_codes(self) -> None:
+        await self._to_mode("codes")
+
+    async def action_analysis(self) -> None:
+        await self._to_mode("analysis")
 
     def action_help(self) -> None:
         from evalbench.tui.screens.analysis import AnalysisScreen
@@ -114,7 +189,7 @@ class EvalbenchApp(App):
             ("Documents", DocumentsScreen.BINDINGS), ("Coding", CodingScreen.BINDINGS),
             ("Code browser", CodeBrowserScreen.BINDINGS), ("Analysis", AnalysisScreen.BINDINGS),
             *team_bindings(),
-        ]))
+        ], self.settings.keymap))
 
     # --- changes ----------------------------------------------------------------
     def refresh_screen(self) -> None:
@@ -128,12 +203,12 @@ class EvalbenchApp(App):
 
     def action_undo(self) -> None:
         label = self.project.undo()
-        self.notify(f"Undid: {label}" if label else "Nothing to undo")
+        self.notify(f"Undid: {actions.in_words(self.project, label)}" if label else "Nothing to undo")
         self.refresh_screen()
 
     def action_redo(self) -> None:
         label = self.project.redo()
-        self.notify(f"Redid: {label}" if label else "Nothing to redo")
+        self.notify(f"Redid: {actions.in_words(self.project, label)}" if label else "Nothing to redo")
         self.refresh_screen()
 
     def action_switch_coder(self) -> None:
@@ -153,6 +228,24 @@ class EvalbenchApp(App):
 
     def action_consensus(self) -> None:
         actions.open_team_screen(self, "consensus")
+
+
+def screen_classes() -> list[type]:
+    """The app and every screen class, imported: what declares key bindings."""
+    from evalbench.tui.screens.analysis import AnalysisScreen
+    from evalbench.tui.screens.code_browser import CodeBrowserScreen
+    from evalbench.tui.screens.coding import CodingScreen
+    from evalbench.tui.widgets.transcript import Transcript
+
+    found = [EvalbenchApp, DocumentsScreen, CodingScreen, Transcript, CodeBrowserScreen, AnalysisScreen]
+    for module in ("agreement", "consensus", "speaker_roles", "help", "prompt", "task"):
+        try:
+            loaded = importlib.import_module(f"evalbench.tui.screens.{module}")
+        except ImportError:
+            continue
+        found += [obj for obj in vars(loaded).values()
+                  if isinstance(obj, type) and obj.__module__ == loaded.__name__ and "BINDINGS" in vars(obj)]
+    return found
 
 
 def team_bindings() -> list[tuple[str, list]]:

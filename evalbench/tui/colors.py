@@ -1,6 +1,15 @@
-"""Code colours: a code's own colour if the codebook sets one, else a stable palette colour.
+"""Code colours that stay readable on a dark or a light theme.
 
-Highlights blend the colour into a dark background so coded text stays readable.
+A code's colour is its own if the codebook sets one, else a stable palette
+colour. What is drawn with it depends on the theme in force (:func:`set_theme`,
+called by the app at start and on every theme change):
+
+- *ink* (swatches, margin stripes, underlines): the colour moved toward black on
+  a light background or toward white on a dark one until it stands out from the
+  background by a contrast ratio of at least 3:1 (WCAG's figure for graphics);
+- *highlights* behind coded text: the colour blended into the background
+  (45 % on dark, 30 % on light), so the theme's own text colour stays readable;
+- valence marks and their words take a darker set on light themes.
 """
 
 from __future__ import annotations
@@ -14,36 +23,90 @@ from evalbench.model import Code
 
 PALETTE = ("#e06c75", "#61afef", "#98c379", "#e5c07b", "#c678dd", "#56b6c2",
            "#d19a66", "#7f9cf5", "#f78fb3", "#a3be8c", "#ffb86c", "#8be9fd")
-BACKGROUND = (30, 30, 30)
-VALENCE_STYLE = {"barrier": "bold #e06c75", "facilitator": "bold #98c379", "mixed": "bold #e5c07b",
-                 "neutral": "#8a8a8a", "none": "dim"}
 VALENCE_MARK = {"barrier": "▼", "facilitator": "▲", "mixed": "◆", "neutral": "○", "none": "·"}
+_VALENCE_DARK = {"barrier": "bold #e06c75", "facilitator": "bold #98c379", "mixed": "bold #e5c07b",
+                 "neutral": "#8a8a8a", "none": "dim"}
+_VALENCE_LIGHT = {"barrier": "bold #b3261e", "facilitator": "bold #2e7d32", "mixed": "bold #8a5a00",
+                  "neutral": "#5f5f5f", "none": "dim"}
+#: Valence styles for the theme in force (updated in place by :func:`set_theme`).
+VALENCE_STYLE = dict(_VALENCE_DARK)
+
+MIN_CONTRAST = 3.0
+_theme = {"light": False, "background": (30, 30, 30)}
+
+
+def set_theme(light: bool, background: str | None = None) -> None:
+    """Draw for a light or dark theme whose background is ``background`` (a colour Rich parses)."""
+    rgb = _rgb(background) if background else None
+    _theme["light"] = light
+    _theme["background"] = rgb or ((250, 250, 250) if light else (30, 30, 30))
+    VALENCE_STYLE.clear()
+    VALENCE_STYLE.update(_VALENCE_LIGHT if light else _VALENCE_DARK)
+    ink.cache_clear()
+    code_background.cache_clear()
+
+
+def theme_is_light() -> bool:
+    return bool(_theme["light"])
 
 
 def code_colors(codes: list[Code]) -> dict[str, str]:
-    """code id -> colour; children without a colour take a palette colour of their own."""
-    out = {}
-    for code in codes:
-        out[code.id] = code.color or PALETTE[zlib.crc32(code.id.encode()) % len(PALETTE)]
-    return out
+    """code id -> the colour to draw it in on the theme in force (its own colour, or a palette colour)."""
+    return {code.id: ink(code.color or PALETTE[zlib.crc32(code.id.encode()) % len(PALETTE)]) for code in codes}
 
 
-@lru_cache(maxsize=256)
-def code_color(color: str) -> str:
-    """A colour string Rich accepts (falls back to grey for anything it does not)."""
+def _rgb(color: str) -> tuple[int, int, int] | None:
     try:
-        Color.parse(color)
-        return color
+        return Color.parse(color).get_truecolor()
     except Exception:
+        return None
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = rgb
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _hex(rgb: tuple[int, int, int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+@lru_cache(maxsize=512)
+def ink(color: str) -> str:
+    """``color`` adjusted to stand out from the background in force (grey for a colour Rich cannot parse)."""
+    rgb = _rgb(color)
+    if rgb is None:
         return "grey50"
+    background = _theme["background"]
+    toward = (0, 0, 0) if _theme["light"] else (255, 255, 255)
+    step = 0
+    while contrast(rgb, background) < MIN_CONTRAST and step < 10:
+        rgb = tuple(round(c + (t - c) * 0.15) for c, t in zip(rgb, toward, strict=True))  # type: ignore[assignment]
+        step += 1
+    return _hex(rgb)
 
 
-@lru_cache(maxsize=256)
-def code_background(color: str, strength: float = 0.45) -> str:
-    """The code colour blended into the dark background, for highlighted text."""
-    try:
-        triplet = Color.parse(color).get_truecolor()
-    except Exception:
-        return "grey30"
-    r, g, b = (round(c * strength + bg * (1 - strength)) for c, bg in zip(triplet, BACKGROUND, strict=True))
-    return f"#{r:02x}{g:02x}{b:02x}"
+def code_color(color: str) -> str:
+    """A colour string Rich accepts, readable on the theme in force."""
+    return ink(color)
+
+
+@lru_cache(maxsize=512)
+def code_background(color: str, strength: float | None = None) -> str:
+    """The code colour blended into the theme's background, for highlighted text."""
+    rgb = _rgb(color)
+    if rgb is None:
+        return "grey30" if not _theme["light"] else "grey85"
+    if strength is None:
+        strength = 0.30 if _theme["light"] else 0.45
+    r, g, b = (round(c * strength + bg * (1 - strength)) for c, bg in zip(rgb, _theme["background"], strict=True))
+    return _hex((r, g, b))

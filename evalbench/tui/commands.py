@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from textual.app import SystemCommand
 
+from evalbench.codebook.labels import code_labels
 from evalbench.tui.messages import BrowseCode, OpenDocument
 
 ACTIONS = (
@@ -21,7 +22,7 @@ ACTIONS = (
     ("Consensus", "Resolve disagreements between coders", "consensus"),
     ("Undo", "Undo your last change (ctrl+z)", "undo"),
     ("Redo", "Redo your last undone change (ctrl+y)", "redo"),
-    ("Help", "Every key binding (?)", "help"),
+    ("Help", "Every key binding, as your keymap sets them (?)", "help"),
 )
 
 
@@ -38,8 +39,10 @@ def palette_commands(app) -> Iterator[SystemCommand]:
                             lambda d=doc.id: app.post_message(OpenDocument(d)), discover=False)
         yield SystemCommand(f"Speaker roles of {doc.name}{who}", "Correct who is the interviewer",
                             lambda d=doc.id: show_speakers(app, d), discover=False)
-    for code in project.codes():
-        yield SystemCommand(f"Code {code.name} ({code.id})", "Browse this code's excerpts",
+    codes = project.codes()
+    labels = code_labels(codes)
+    for code in codes:
+        yield SystemCommand(f"Code {labels.get(code.id, code.name)}", "Browse this code's excerpts",
                             lambda c=code.id: app.post_message(BrowseCode(c)), discover=False)
 
 

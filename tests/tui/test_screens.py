@@ -30,7 +30,7 @@ async def test_documents_table_shows_progress_and_filters_by_attribute(app, proj
         assert table.row_count == 2
         first = table.get_row_at(0)
         assert first[:4] == ["p01.txt", "P01", "physician", "North"]
-        assert str(first[6]).strip() == "50%" and first[7] == 1  # 1 of 2 participant turns, 1 coding
+        assert str(first[6]).strip() == "50%" and str(first[7]).strip() == "1"  # 1 of 2 participant turns, 1 coding
         await pilot.press("slash", *"role=nurse", "enter")
         await pilot.pause()
         assert table.row_count == 1 and table.get_row_at(0)[0] == "p02.txt"

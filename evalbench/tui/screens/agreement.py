@@ -15,12 +15,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from evalbench.codebook.labels import code_labels
 from evalbench.team.report_files import clip
 from evalbench.team.report_files import fmt as stat
 from evalbench.tui.messages import OpenDocument
+from evalbench.tui.widgets.title_bar import TitleBar
 
 
 def stat_style(value: float | None) -> str:
@@ -41,11 +43,11 @@ class AgreementScreen(Screen):
     """
 
     BINDINGS = [
-        Binding("u", "toggle_unit", "Turn/char units"),
-        Binding("i", "toggle_interviewer", "Interviewer turns"),
-        Binding("o", "choose_coders", "Coders"),
-        Binding("k", "consensus", "Consensus"),
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("u", "toggle_unit", "Turn/char units", id="agreement.toggle-unit"),
+        Binding("i", "toggle_interviewer", "Interviewer turns", id="agreement.toggle-interviewer"),
+        Binding("o", "choose_coders", "Coders", id="agreement.choose-coders"),
+        Binding("k", "consensus", "Consensus", id="agreement.consensus"),
+        Binding("escape", "app.pop_screen", "Back", id="agreement.back"),
     ]
 
     def __init__(self, coders: list[str] | None = None, *, unit: str = "turn") -> None:
@@ -58,7 +60,7 @@ class AgreementScreen(Screen):
         self.shown = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()  # the same one-line title as every other screen
         yield Static("Computing agreement…", id="agreement-bar")
         yield DataTable(id="agreement-table", cursor_type="row", zebra_stripes=True)
         yield Static("Enter on a code lists its disagreements", id="disagreements-title")
@@ -104,6 +106,7 @@ class AgreementScreen(Screen):
                 self.coders, self.unit, self.include_interviewer):
             return
         self.report = report
+        self.labels = code_labels(self.app.project.codes())
         table = self.query_one(DataTable)
         table.clear(columns=True)
         table.add_column("Code", key="code")
@@ -115,7 +118,7 @@ class AgreementScreen(Screen):
         for c in report.worst_first():
             if not c.n_units:
                 continue
-            table.add_row(Text(f"{c.name}  ", style="bold") + Text(c.code, style="dim"),
+            table.add_row(Text(self.labels.get(c.code, c.name), style="bold"),
                           stat(c.percent, 1), Text(stat(c.kappa), style=stat_style(c.kappa)),
                           Text(stat(c.alpha), style=stat_style(c.alpha)), f"{c.n_units:,}",
                           *[f"{c.n_applied.get(k, 0):,}" for k in report.coders], str(c.n_disagreements),
@@ -133,9 +136,11 @@ class AgreementScreen(Screen):
         self.code_id = code_id
         self.shown = self.app.project.disagreements(self.coders, code=code_id, unit=self.unit,
                                                     include_interviewer=self.include_interviewer)
+        whose = {d.id: d.participant for d in self.app.project.documents() if d.participant}
         options = []
         for i, d in enumerate(self.shown):
-            text = Text(f"{d.document} turn {d.turn}", style="bold")
+            who = whose.get(d.document_id)
+            text = Text(f"{who} · {d.document} turn {d.turn}" if who else f"{d.document} turn {d.turn}", style="bold")
             text.append(f"  applied by {', '.join(d.applied_by)}", style="cyan")
             text.append(f", not by {', '.join(d.not_applied_by)}", style="dim")
             if d.decision:
@@ -146,10 +151,14 @@ class AgreementScreen(Screen):
         listing.set_options(options or [Option(Text("No disagreements on this code.", style="dim"),
                                                disabled=True)])
         self.query_one("#disagreements-title", Static).update(
-            f"{len(self.shown)} disagreement(s) on {code_id} · Enter opens one in the coding view")
+            f"{len(self.shown)} disagreement(s) on {self._label(code_id)} · Enter opens one in the coding view")
         if options:
             listing.highlighted = 0
             listing.focus()
+
+    def _label(self, code_id: str) -> str:
+        labels = getattr(self, "labels", None) or code_labels(self.app.project.codes())
+        return labels.get(code_id, code_id)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:

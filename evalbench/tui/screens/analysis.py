@@ -25,9 +25,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from evalbench.codebook.labels import code_labels
 from evalbench.errors import UserError
 from evalbench.model import Quote
 from evalbench.tui import actions
+from evalbench.tui.fit import Part, clip, fit_parts
 from evalbench.tui.messages import OpenDocument
 from evalbench.tui.screens.analysis_cells import (
     RATING_SCOPES,
@@ -48,29 +50,29 @@ class AnalysisScreen(Screen):
     """The matrix, its ratings, summaries and quotes, and the exports and agreement that start from here."""
 
     BINDINGS = [
-        Binding("p", "by('participant')", "By participant"),
-        Binding("r", "by('role')", "By role"),
-        Binding("s", "by('site')", "By site"),
-        Binding("l", "level", "Level"),
-        Binding("c", "coders", "Mine/all"),
-        Binding("v", "view", "Counts/ratings"),
-        Binding("y", "confirm_rating", "Confirm rating"),
-        Binding("2", "rate('+2')", "Rate +2", show=False),
-        Binding("1", "rate('+1')", "Rate +1", show=False),
-        Binding("0", "rate('0')", "Rate 0", show=False),
-        Binding("exclamation_mark", "rate('-1')", "Rate -1 (shift+1)", show=False),
-        Binding("at", "rate('-2')", "Rate -2 (shift+2)", show=False),
-        Binding("x", "rate('X')", "Rate X: mixed", show=False),
-        Binding("m", "rate('M')", "Rate M: missing", show=False),
-        Binding("backspace,delete", "clear_rating", "Clear your rating", show=False),
-        Binding("w", "rationale", "Why: your rating's rationale", show=False),
-        Binding("o", "summary", "Cell summary"),
-        Binding("asterisk", "star", "Star quote"),
-        Binding("e", "export", "Export"),
-        Binding("a", "app.agreement", "Agreement"),
-        Binding("K", "app.consensus", "Consensus", show=False),
-        Binding("u", "app.undo", "Undo", show=False),
-        Binding("U", "app.redo", "Redo", show=False),
+        Binding("p", "by('participant')", "By participant", id="analysis.by-participant"),
+        Binding("r", "by('role')", "By role", id="analysis.by-role"),
+        Binding("s", "by('site')", "By site", id="analysis.by-site"),
+        Binding("l", "level", "Level", id="analysis.level"),
+        Binding("c", "coders", "Mine/all", id="analysis.coders"),
+        Binding("v", "view", "Counts/ratings", id="analysis.view"),
+        Binding("y", "confirm_rating", "Confirm rating", id="analysis.confirm-rating"),
+        Binding("2", "rate('+2')", "Rate +2", show=False, id="analysis.rate-plus-2"),
+        Binding("1", "rate('+1')", "Rate +1", show=False, id="analysis.rate-plus-1"),
+        Binding("0", "rate('0')", "Rate 0", show=False, id="analysis.rate-0"),
+        Binding("exclamation_mark", "rate('-1')", "Rate -1 (shift+1)", show=False, id="analysis.rate-minus-1"),
+        Binding("at", "rate('-2')", "Rate -2 (shift+2)", show=False, id="analysis.rate-minus-2"),
+        Binding("x", "rate('X')", "Rate X: mixed", show=False, id="analysis.rate-x"),
+        Binding("m", "rate('M')", "Rate M: missing", show=False, id="analysis.rate-m"),
+        Binding("backspace,delete", "clear_rating", "Clear your rating", show=False, id="analysis.clear-rating"),
+        Binding("w", "rationale", "Why: your rating's rationale", show=False, id="analysis.rationale"),
+        Binding("o", "summary", "Cell summary", id="analysis.summary"),
+        Binding("asterisk", "star", "Star quote", id="analysis.star"),
+        Binding("e", "export", "Export", id="analysis.export"),
+        Binding("a", "app.agreement", "Agreement", id="analysis.agreement"),
+        Binding("K", "app.consensus", "Consensus", show=False, id="analysis.consensus"),
+        Binding("u", "app.undo", "Undo", show=False, id="analysis.undo"),
+        Binding("U", "app.redo", "Redo", show=False, id="analysis.redo"),
     ]
 
     DEFAULT_CSS = """
@@ -96,7 +98,7 @@ class AnalysisScreen(Screen):
         yield DataTable(id="matrix", cursor_type="cell")
         yield Static(id="cell-info")
         yield Static("Enter on a cell lists its quotes", id="quotes-title", classes="panel-title")
-        yield OptionList(id="quotes")
+        yield OptionList(id="quotes", classes="hidden")  # shown when a cell's quotes are listed
         yield Footer()
 
     def on_mount(self) -> None:
@@ -124,9 +126,10 @@ class AnalysisScreen(Screen):
             return
         self._build(self.by, self.level, self.coder)
 
-    def _describe(self) -> str:
+    def _describe(self, short: bool = False) -> str:
         what = "CFIR ratings" if self.view == "ratings" else "Codes"
-        return f"{what} ({self.level}) × {self.by} · {'your codings' if self.mine_only else 'all coders'}"
+        whose = ("yours" if short else "your codings") if self.mine_only else "all coders"
+        return f"{what} ({self.level}) × {self.by} · {whose}"
 
     def _show_message(self, text: str) -> None:
         table = self.query_one(DataTable)
@@ -153,16 +156,19 @@ class AnalysisScreen(Screen):
         table = self.query_one(DataTable)
         keep = self._cursor_keys()
         table.clear(columns=True)
-        width = min(36, max([len(name) for _c, name, _v in rows] + [4]))
+        labels = code_labels(self.app.project.codes())
+        self.names = {code_id: labels.get(code_id, name) for code_id, name, _v in rows}
+        # The names column takes what its longest name needs, but at most 30 % of the screen (at least 16):
+        # in 80 columns the cells keep their room, and a name cut short is whole in the line under the matrix.
+        width = min(max([len(n) for n in self.names.values()] + [4]), max(16, round(self.size.width * 0.3)))
         table.add_column("Code", key="code", width=width)
         for column in columns:
             table.add_column(column, key=column)
         top = max((v["total"] for _c, _n, values in rows for v in values.values()), default=0)
         self.cells, self.ratings, self.summaries = {}, data.ratings, data.summaries
-        self.names = {code_id: name for code_id, name, _v in rows}
         self.top = top
-        for code_id, name, values in rows:
-            cells = [Text(name if len(name) <= width else name[:width - 1] + "…", style="bold")]
+        for code_id, _name, values in rows:
+            cells = [Text(clip(self.names[code_id], width), style="bold")]
             for column in columns:
                 self.cells[(code_id, column)] = values[column]
                 cells.append(self._cell_text(code_id, column))
@@ -170,13 +176,22 @@ class AnalysisScreen(Screen):
         if keep and keep[0] in self.names:
             col = table.get_column_index(keep[1]) if keep[1] in columns else 0
             table.cursor_coordinate = Coordinate(table.get_row_index(keep[0]), col)
-        self.query_one("#analysis-bar", Static).update(
-            f"{self._describe()} · {len(rows)} codes × {len(columns)} · "
-            + ("+1? proposed, +1✓ yours, X mixed, M missing" if self.view == "ratings"
-               else "▼ barrier ▲ facilitator, other valences dim") + " · ✎ summary")
+        legend = ("+1? proposed, +1✓ yours, X mixed, M missing" if self.view == "ratings"
+                  else "▼ barrier ▲ facilitator, other valences dim")
+        self.query_one("#analysis-bar", Static).update(" · ".join(fit_parts(
+            [Part(0, self._describe(), self._describe(short=True)), Part(2, f"{len(rows)} codes × {len(columns)}"),
+             Part(1, legend, "▼ barrier ▲ facilitator" if self.view != "ratings" else "+1? proposed, +1✓ yours"),
+             Part(3, "✎ summary")], max(20, self.size.width - 2))))
         self._show_info()
         if self.quote_cell is not None:
             self._list_quotes(*self.quote_cell, focus=False)
+
+    def _code_label(self, code_id: str) -> str:
+        """A code's distinguishing label (quotes list codes below a construct by their own names)."""
+        labels = getattr(self, "_labels", None)
+        if labels is None:
+            labels = self._labels = code_labels(self.app.project.codes())
+        return labels.get(code_id, code_id)
 
     def _cell_text(self, code_id: str, column: str):
         return cell_text(self.view, self.cells.get((code_id, column)), self.top,
@@ -235,8 +250,9 @@ class AnalysisScreen(Screen):
                                                 level=self.level)
         self.quote_cell = (code_id, value)
         self.quotes = {str(q.coding_id): q for q in quotes}
-        options = [Option(quote_text(q), id=str(q.coding_id)) for q in quotes]
+        options = [Option(quote_text(q, self._code_label(q.code_id)), id=str(q.coding_id)) for q in quotes]
         listing.set_options(options or [Option("No quotes in this cell.", disabled=True)])
+        listing.remove_class("hidden")
         where = f"{self.by} {value}" if value else f"every {self.by}"
         starred = sum(q.starred for q in quotes)
         self.query_one("#quotes-title", Static).update(
@@ -374,6 +390,7 @@ class AnalysisScreen(Screen):
         """A new grouping, level or coder filter: the listed cell's quotes no longer apply."""
         self.quote_cell, self.quotes = None, {}
         self.query_one("#quotes", OptionList).clear_options()
+        self.query_one("#quotes", OptionList).add_class("hidden")
         self.query_one("#quotes-title", Static).update("Enter on a cell lists its quotes")
 
     def action_by(self, by: str) -> None:
@@ -396,5 +413,6 @@ class AnalysisScreen(Screen):
         self.reload()
 
     def action_export(self) -> None:
-        actions.export(self.app, by=self.by, coder=self.coder)
+        """Export what the matrix shows: your codings, or every coder's (the export otherwise asks which)."""
+        actions.export(self.app, by=self.by, coder=self.coder, **({} if self.mine_only else {"all_coders": True}))
 

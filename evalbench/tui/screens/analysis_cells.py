@@ -12,12 +12,19 @@ from dataclasses import dataclass, field
 from rich.text import Text
 
 from evalbench.model import Quote
-from evalbench.tui.colors import VALENCE_STYLE
+from evalbench.tui.colors import VALENCE_STYLE, theme_is_light
 
 HEAT = ("#1e2a3a", "#1f3b57", "#235174", "#2a6791", "#327eb0", "#3b96cf")
+HEAT_LIGHT = ("#eef4fb", "#dbe8f6", "#c4daf0", "#a9c9e8", "#8db6df", "#6fa2d5")
 #: Ratings from red (a strong barrier) to green (a strong facilitator), as in the Word export's Table 2.
 RATING_STYLE = {"-2": "bold #ffffff on #9b2226", "-1": "#ff8a80", "0": "#b0b0b0", "+1": "#9be29b",
                 "+2": "bold #ffffff on #2d6a4f", "X": "bold #e9c46a", "M": "dim"}
+RATING_STYLE_LIGHT = {**RATING_STYLE, "-1": "bold #b3261e", "0": "#5f5f5f", "+1": "bold #2e7d32", "X": "bold #8a5a00"}
+
+
+def rating_style(rating: str) -> str:
+    """The style of a rating on the theme in force."""
+    return (RATING_STYLE_LIGHT if theme_is_light() else RATING_STYLE).get(rating, "")
 SUMMARY_MARK = "✎"
 STAR = "★"
 RATING_SCOPES = ("participant", "site")
@@ -93,7 +100,8 @@ def heat(total: int, top: int) -> str:
     """Background colour for a cell: deeper blue for more codings."""
     if total <= 0 or top <= 0:
         return ""
-    return HEAT[min(len(HEAT) - 1, round((len(HEAT) - 1) * total / top))]
+    scale = HEAT_LIGHT if theme_is_light() else HEAT
+    return scale[min(len(scale) - 1, round((len(scale) - 1) * total / top))]
 
 
 def counts_text(v: dict[str, int], top: int) -> Text:
@@ -118,10 +126,10 @@ def rating_text(r: CellRating | None) -> Text:
     if r is None:
         return Text("")
     if r.rating is not None:
-        return Text(f"{r.rating}✓", style=RATING_STYLE.get(r.rating, ""))
+        return Text(f"{r.rating}✓", style=rating_style(r.rating))
     if r.proposed == "M":  # nothing coded: the usual case, kept quiet
         return Text("M", style="dim")
-    return Text(f"{r.proposed}?", style=f"{RATING_STYLE.get(r.proposed, '')} italic")
+    return Text(f"{r.proposed}?", style=f"{rating_style(r.proposed)} italic")
 
 
 def cell_text(view: str, counts: dict[str, int] | None, top: int, rating: CellRating | None,
@@ -150,11 +158,11 @@ def cell_info(code_name: str, by: str, value: str, counts: dict[str, int] | None
     if rating is not None:
         text.append("  rating ")
         if rating.rating is not None:
-            text.append(rating.rating, style=RATING_STYLE.get(rating.rating, ""))
+            text.append(rating.rating, style=rating_style(rating.rating))
             text.append(" set by you", style="dim")
             text.append(f"; proposed {rating.proposed}", style="dim")
         else:
-            text.append(f"{rating.proposed}?", style=RATING_STYLE.get(rating.proposed, ""))
+            text.append(f"{rating.proposed}?", style=rating_style(rating.proposed))
             text.append(" proposed, y confirms", style="dim")
         text.append(f" — {rating.rationale}", style="dim")
         if rating.rating is not None and rating.note not in (None, rating.rationale):
@@ -169,15 +177,15 @@ def cell_info(code_name: str, by: str, value: str, counts: dict[str, int] | None
     return text
 
 
-def quote_text(q: Quote) -> Text:
-    """A quote in a cell's list: ★ when starred, who, code, valence, coder, then the words."""
+def quote_text(q: Quote, code: str | None = None) -> Text:
+    """A quote in a cell's list: ★ when starred, who, code (``code``: its label), valence, coder, the words."""
     text = Text()
     if q.starred:
         text.append(f"{STAR} ", style="bold #e9c46a")
     text.append(q.participant or q.document, style="bold")
     if q.role:
         text.append(f" ({q.role})", style="dim")
-    text.append(f"  {q.code}", style="cyan")
+    text.append(f"  {code or q.code}", style="cyan")
     if q.valence != "none":
         text.append(f"  {q.valence}", style=VALENCE_STYLE.get(q.valence, ""))
     text.append(f"  [{q.coder}]\n", style="dim")

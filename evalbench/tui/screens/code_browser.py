@@ -14,9 +14,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from evalbench.codebook.labels import code_labels
 from evalbench.errors import UserError
 from evalbench.model import Coding
 from evalbench.tui.colors import VALENCE_STYLE, code_colors
+from evalbench.tui.fit import clip
 from evalbench.tui.messages import OpenDocument
 from evalbench.tui.screens.analysis_cells import STAR
 from evalbench.tui.widgets.title_bar import TitleBar
@@ -28,11 +30,11 @@ class CodeBrowserScreen(Screen):
     """Codes on the left (with counts over all coders), excerpts on the right."""
 
     BINDINGS = [
-        Binding("a", "toggle_coders", "All coders / mine"),
-        Binding("asterisk", "star", "Star excerpt"),
-        Binding("u", "app.undo", "Undo", show=False),
-        Binding("U", "app.redo", "Redo", show=False),
-        Binding("tab", "app.focus_next", "Switch pane", show=False),
+        Binding("a", "toggle_coders", "All coders / mine", id="browser.toggle-coders"),
+        Binding("asterisk", "star", "Star excerpt", id="browser.star"),
+        Binding("u", "app.undo", "Undo", show=False, id="browser.undo"),
+        Binding("U", "app.redo", "Redo", show=False, id="browser.redo"),
+        Binding("tab", "app.focus_next", "Switch pane", show=False, id="browser.focus-next"),
     ]
 
     def __init__(self) -> None:
@@ -72,23 +74,48 @@ class CodeBrowserScreen(Screen):
             depth[c.id] = depth.get(c.parent_id, -1) + 1 if c.parent_id else 0
         self.codings = project.codings(coder=project.coder if self.mine_only else None)
         self.docs = {d.id: d for d in project.documents()}
+        self.labels = code_labels(self.codes)
+        self.depth = depth
         counts: dict[str, int] = {}
         for c in self.codings:
             counts[c.code_id] = counts.get(c.code_id, 0) + 1
+        self.totals = {code.id: sum(counts.get(i, 0) for i in self._subtree(code.id)) for code in self.codes}
+        self._fit_panes()
+        self._list_codes()
+
+    def on_resize(self) -> None:
+        if getattr(self, "codes", None) is not None:
+            self._fit_panes()
+            self._list_codes()
+
+    def _fit_panes(self) -> None:
+        """The code list as wide as its names need (a third to two fifths of the screen), the excerpts the rest."""
+        width = self.size.width or self.app.size.width
+        longest = max([len(c.name) + 2 * self.depth[c.id] for c in self.codes] + [10]) + 8
+        self.query_one("#browser-codes").styles.width = max(28, min(50, longest, round(width * 0.4)))
+
+    def _list_codes(self) -> None:
+        """One line per code, fitted to the list: the name is cut so its count stays in view."""
+        listing = self.query_one("#code-list", OptionList)
+        width = (listing.size.width or 30) - 3  # the scrollbar and a space
         options = []
         for code in self.codes:
-            text = Text("  " * depth[code.id], no_wrap=True, overflow="ellipsis")
+            indent = "  " * self.depth[code.id]
+            total = self.totals.get(code.id, 0)
+            count = f" {total}" if total else ""
+            text = Text(indent, no_wrap=True, overflow="ellipsis")
             text.append("■ ", style=self.code_palette[code.id])
-            text.append(code.name)
-            total = sum(counts.get(i, 0) for i in self._subtree(code.id))
-            if total:
-                text.append(f" {total}", style="bold cyan")
+            text.append(clip(code.name, width - len(indent) - 2 - len(count)))
+            if count:
+                text.append(count, style="bold cyan")
             options.append(Option(text, id=code.id))
-        listing = self.query_one("#code-list", OptionList)
         keep = self.code_id
+        highlighted = listing.highlighted
         listing.set_options(options)
         if keep:
             self.show_code(keep)
+        elif highlighted is not None and options:
+            listing.highlighted = min(highlighted, len(options) - 1)
 
     def _subtree(self, code_id: str) -> list[str]:
         out, stack = [], [code_id]
@@ -118,7 +145,7 @@ class CodeBrowserScreen(Screen):
         shown = [c for c in self.codings if c.code_id in wanted]
         self._shown = shown
         project = self.app.project
-        names = {c.id: c.name for c in self.codes}
+        names = self.labels
         texts: dict[int, str] = {}
         options = []
         for c in shown:

@@ -17,67 +17,70 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static, TextArea, Tree
 
+from evalbench.codebook.labels import code_labels
 from evalbench.errors import UserError
 from evalbench.model import Coding, Suggestion
+from evalbench.store.describe import first_words
 from evalbench.tui.colors import code_colors
 from evalbench.tui.layout import TranscriptLayout
+from evalbench.tui.screens.coding_frame import FrameMixin
+from evalbench.tui.screens.coding_memos import MemosMixin
 from evalbench.tui.screens.coding_navigation import NavigationMixin
 from evalbench.tui.screens.coding_picking import PickingMixin
 from evalbench.tui.screens.coding_suggestions import SuggestionsMixin
-from evalbench.tui.screens.prompt import MemoPrompt
 from evalbench.tui.widgets.code_detail import CodeDetail
+from evalbench.tui.widgets.code_margin import CodeMargin
 from evalbench.tui.widgets.codebook_tree import CodebookTree
 from evalbench.tui.widgets.suggestions import SuggestionsPanel
 from evalbench.tui.widgets.title_bar import TitleBar
 from evalbench.tui.widgets.transcript import Transcript
 from evalbench.tui.widgets.turn_codes import TurnCodeRow, TurnCodes
 
-# A fixed hint line instead of Textual's Footer: the Footer recomposes on every focus
-# change and cost a quarter of the first paint on a long transcript.
-KEYS_HINT = ("[b]j k[/] turn  [b]w s[/] select  [b]/[/] find  [b]c[/] code  [b]b f m n[/] valence  "
-             "[b]1-3[/] accept  [b]![/] reject  [b]g[/] uncoded  [b]o[/] memo  [b]u[/] undo  [b]?[/] help")
 
-
-class CodingScreen(NavigationMixin, SuggestionsMixin, PickingMixin, Screen):
+class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, MemosMixin, Screen):
     """Read and code one document."""
 
+    # A fixed hint line (#keys-hint) instead of Textual's Footer: the Footer recomposes on every
+    # focus change and cost a quarter of the first paint on a long transcript.
     BINDINGS = [
-        Binding("j", "turn(1)", "Next turn"),
-        Binding("k", "turn(-1)", "Prev turn"),
-        Binding("right_parenthesis", "sentence(1)", "Next sentence", show=False),
-        Binding("left_parenthesis", "sentence(-1)", "Prev sentence", show=False),
-        Binding("g", "next_uncoded", "Next uncoded"),
-        Binding("w", "extend('word', True)", "Select +word", show=False),
-        Binding("W", "extend('word', False)", "Select −word", show=False),
-        Binding("s", "extend('sentence', True)", "Select +sentence", show=False),
-        Binding("S", "extend('sentence', False)", "Select −sentence", show=False),
-        Binding("t", "select_turn", "Select turn", show=False),
-        Binding("slash", "find", "Find text"),
-        Binding("ctrl+n", "find_next", "Find next", show=False),
-        Binding("c,enter", "code", "Code"),
-        Binding("full_stop", "repeat_code", "Apply last code again", show=False),
-        Binding("b", "valence('barrier')", "Barrier"),
-        Binding("f", "valence('facilitator')", "Facilitator"),
-        Binding("m", "valence('mixed')", "Mixed", show=False),
-        Binding("n", "valence('neutral')", "Neutral", show=False),
-        Binding("1", "accept(1)", "Accept 1", show=False),
-        Binding("2", "accept(2)", "Accept 2", show=False),
-        Binding("3", "accept(3)", "Accept 3", show=False),
-        Binding("exclamation_mark", "reject(1)", "Reject 1", show=False),
-        Binding("at", "reject(2)", "Reject 2", show=False),
-        Binding("number_sign", "reject(3)", "Reject 3", show=False),
-        Binding("right_square_bracket", "cycle_coding(1)", "Next coding", show=False),
-        Binding("left_square_bracket", "cycle_coding(-1)", "Prev coding", show=False),
-        Binding("r", "recode", "Recode", show=False),
-        Binding("asterisk", "star", "Star quote", show=False),
-        Binding("d,delete", "remove_coding", "Remove", show=False),
-        Binding("o", "memo('coding')", "Memo", show=False),
-        Binding("O", "memo('turn')", "Turn memo", show=False),
-        Binding("C", "memo('code')", "Code memo", show=False),
-        Binding("v", "other_coder", "Other coder", show=False),
-        Binding("u", "app.undo", "Undo", show=False),
-        Binding("U", "app.redo", "Redo", show=False),
-        Binding("escape", "back", "Back"),
+        Binding("j", "turn(1)", "Next turn", id="coding.next-turn"),
+        Binding("k", "turn(-1)", "Prev turn", id="coding.prev-turn"),
+        Binding("right_parenthesis", "sentence(1)", "Next sentence", show=False, id="coding.next-sentence"),
+        Binding("left_parenthesis", "sentence(-1)", "Prev sentence", show=False, id="coding.prev-sentence"),
+        Binding("g", "next_uncoded", "Next uncoded", id="coding.next-uncoded"),
+        Binding("w", "extend('word', True)", "Select +word", show=False, id="coding.select-word"),
+        Binding("W", "extend('word', False)", "Select −word", show=False, id="coding.unselect-word"),
+        Binding("s", "extend('sentence', True)", "Select +sentence", show=False, id="coding.select-sentence"),
+        Binding("S", "extend('sentence', False)", "Select −sentence", show=False, id="coding.unselect-sentence"),
+        Binding("t", "select_turn", "Select turn", show=False, id="coding.select-turn"),
+        Binding("slash", "find", "Find text", id="coding.find"),
+        Binding("ctrl+n", "find_next", "Find next", show=False, id="coding.find-next"),
+        Binding("c", "code", "Code the selection or turn", id="coding.code"),
+        Binding("enter", "enter", "Code the selection; with none, next turn", show=False, id="coding.enter"),
+        Binding("full_stop", "repeat_code", "Apply last code again", show=False, id="coding.repeat-code"),
+        Binding("b", "valence('barrier')", "Barrier", id="coding.barrier"),
+        Binding("f", "valence('facilitator')", "Facilitator", id="coding.facilitator"),
+        Binding("m", "valence('mixed')", "Mixed", show=False, id="coding.mixed"),
+        Binding("n", "valence('neutral')", "Neutral", show=False, id="coding.neutral"),
+        Binding("1", "accept(1)", "Accept 1", show=False, id="coding.accept-1"),
+        Binding("2", "accept(2)", "Accept 2", show=False, id="coding.accept-2"),
+        Binding("3", "accept(3)", "Accept 3", show=False, id="coding.accept-3"),
+        Binding("exclamation_mark", "reject(1)", "Reject 1", show=False, id="coding.reject-1"),
+        Binding("at", "reject(2)", "Reject 2", show=False, id="coding.reject-2"),
+        Binding("number_sign", "reject(3)", "Reject 3", show=False, id="coding.reject-3"),
+        Binding("right_square_bracket", "cycle_coding(1)", "Next coding", show=False, id="coding.next-coding"),
+        Binding("left_square_bracket", "cycle_coding(-1)", "Prev coding", show=False, id="coding.prev-coding"),
+        Binding("r", "recode", "Recode", show=False, id="coding.recode"),
+        Binding("asterisk", "star", "Star quote", show=False, id="coding.star"),
+        Binding("d,delete", "remove_coding", "Remove", show=False, id="coding.remove"),
+        Binding("o", "memo('coding')", "Memo", show=False, id="coding.memo"),
+        Binding("O", "memo('turn')", "Turn memo", show=False, id="coding.turn-memo"),
+        Binding("C", "memo('code')", "Code memo", show=False, id="coding.code-memo"),
+        Binding("v", "other_coder", "Other coder", show=False, id="coding.other-coder"),
+        Binding("M", "margin", "Margin: coding stripes", show=False, id="coding.margin"),
+        Binding("u", "app.undo", "Undo", show=False, id="coding.undo"),
+        Binding("U", "app.redo", "Redo", show=False, id="coding.redo"),
+        Binding("escape", "back", "Back", id="coding.back"),
     ]
 
     # Textual repaints the whole screen on every focus change (tab between the
@@ -95,6 +98,10 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, PickingMixin, Screen):
         self.others: list[Coding] = []
         self.suggestions: list[Suggestion] = []
         self.block = 0
+        self.margin_on = True
+        self._position: int | None = None
+        self._position_saved: int | None = None
+        self._position_timer = None
 
     @property
     def project(self):
@@ -104,7 +111,9 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, PickingMixin, Screen):
         yield TitleBar()
         with Horizontal(id="coding"):
             with Vertical(id="transcript-pane"):
-                yield Transcript(id="transcript")
+                with Horizontal(id="reading"):
+                    yield Transcript(id="transcript")
+                    yield CodeMargin(id="margin")
                 yield Static(id="status")
             with Vertical(id="side"):
                 yield Static("Codes on this turn", classes="panel-title")
@@ -115,7 +124,7 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, PickingMixin, Screen):
                 yield CodebookTree(id="codebook")
                 yield CodeDetail(id="code-detail")
                 # The code picker joins here, in its own layer over the panels, when first opened.
-        yield Static(KEYS_HINT, id="keys-hint")
+        yield Static(id="keys-hint")
 
     # --- loading ------------------------------------------------------------
     def on_mount(self) -> None:
@@ -124,19 +133,33 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, PickingMixin, Screen):
         self.layout_map = TranscriptLayout(self.doc.text or "", project.turns(self.document_id))
         self.codes = project.codes()
         self.code_by_id = {c.id: c for c in self.codes}
+        self.labels = code_labels(self.codes)
         self.code_palette = code_colors(self.codes)
         self.depth = _depths(self.codes)
         self.title = self.doc.name
+        self.margin_on = getattr(self.app, "margin_default", True)
         self._load_codings()
         transcript = self.query_one(Transcript)
         transcript.show(self.layout_map, self.mine, self.others, self.code_palette)
+        margin = self.query_one(CodeMargin)
+        margin.display = self.margin_on
+        margin.follow(transcript)
+        margin.set_codes({c.id: c.name for c in self.codes}, self.code_palette,
+                         {c.id: i for i, c in enumerate(self.codes)})
         self.query_one(CodebookTree).load(self.codes, self.code_palette, self._counts())
         offset = self.start_offset
+        if offset is None:
+            offset = project.reading_position(self.document_id)  # where this coder left off
         index = self.layout_map.block_index_at_doc(offset) if offset is not None else 0
+        self._position = self._position_saved = offset
         self.goto_block(index, doc_offset=offset)
         transcript.focus()
 
+    def on_screen_suspend(self) -> None:
+        self._save_position()
+
     def on_unmount(self) -> None:
+        self._save_position()
         self.app.settle_heap_when_idle()
 
     def reload(self) -> None:
@@ -159,6 +182,7 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, PickingMixin, Screen):
 
     def _repaint(self) -> None:
         self.query_one(Transcript).paint(self.mine, self.others, self.code_palette)
+        self.query_one(CodeMargin).changed()
         self.query_one(CodebookTree).set_counts(self._counts())
         self._show_turn()
 
@@ -202,6 +226,7 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, PickingMixin, Screen):
             mine = self._turn_codings(self.mine)
             self.active_id = mine[-1].id if mine else None
         self._show_turn()
+        self._moved()
         if changed:
             self._load_suggestions()
 
@@ -211,26 +236,29 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, PickingMixin, Screen):
             self._set_block(index)
         else:
             self._show_status()
+            self._moved()
 
     def _turn_codings(self, codings: list[Coding]) -> list[Coding]:
         t = self.turn
         return [c for c in codings if c.start < t.end and c.end > t.start]
+
+    def quote_of(self, coding: Coding) -> str:
+        """The first words of a coding's text, in quotes."""
+        return first_words((self.doc.text or "")[coding.start:coding.end])
 
     def _show_turn(self) -> None:
         rows = []
         text = self.doc.text or ""
         for coding, mine in [(c, True) for c in self._turn_codings(self.mine)] + \
                             [(c, False) for c in self._turn_codings(self.others)]:
-            code = self.code_by_id.get(coding.code_id)
-            excerpt = " ".join(text[coding.start:coding.end].split())
-            rows.append(TurnCodeRow(coding, code.name if code else coding.code_id,
+            excerpt = " ".join(text[coding.start:min(coding.end, coding.start + 200)].split())
+            rows.append(TurnCodeRow(coding, self.code_name(coding.code_id),
                                     self.code_palette.get(coding.code_id, "white"),
-                                    excerpt if len(excerpt) <= 44 else excerpt[:43] + "…", mine,
-                                    bool(coding.memo), coding.starred))
+                                    excerpt, mine, bool(coding.memo), coding.starred))
         if self.active_id not in {r.coding.id for r in rows if r.mine}:
             mine_rows = [r for r in rows if r.mine]
             self.active_id = mine_rows[-1].coding.id if mine_rows else None
-        self.query_one(TurnCodes).show(rows, self.active_id)
+        self.query_one(TurnCodes).show(rows, self.active_id, self.app.key_of("coding.code"))
         tree = self.query_one(CodebookTree)
         active = next((r.coding for r in rows if r.coding.id == self.active_id), None)
         if active is not None and not tree.has_focus:
@@ -239,17 +267,17 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, PickingMixin, Screen):
 
     def _show_code(self, code_id: str | None) -> None:
         code = self.code_by_id.get(code_id) if code_id else None
-        self.query_one(CodeDetail).show(code, memo=self.project.memo("code", code.id) if code else "")
+        self.query_one(CodeDetail).show(code, memo=self.project.memo("code", code.id) if code else "",
+                                        label=self.labels.get(code.id, "") if code else "",
+                                        path=self._path_of(code.id) if code else "")
 
-    def _show_status(self) -> None:
-        t = self.turn
-        sel = self.query_one(Transcript).doc_selection()
-        what = (f"selection {len((self.doc.text or '')[sel[0]:sel[1]].split())} words" if sel
-                else "whole turn")
-        memo = " · ✎ turn memo" if self.project.memo("turn", t.id) else ""
-        self.query_one("#status", Static).update(
-            f"{self.project.coder} · turn {t.seq}/{len(self.layout_map.blocks)} ({t.role}) · "
-            f"target: {what}{memo} · ? help", layout=False)
+    def _path_of(self, code_id: str) -> str:
+        """The names of a code's ancestors, outermost first: 'Process › Engaging'."""
+        names, code = [], self.code_by_id.get(self.code_by_id[code_id].parent_id or "")
+        while code is not None and len(names) < 8:
+            names.append(code.name)
+            code = self.code_by_id.get(code.parent_id or "")
+        return " › ".join(reversed(names))
 
     # --- codebook panel -------------------------------------------------------------
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
@@ -259,6 +287,14 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, PickingMixin, Screen):
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
         if event.node.data:
             self.apply_code(event.node.data)
+
+    # --- enter ------------------------------------------------------------------------
+    async def action_enter(self) -> None:
+        """Enter codes what you selected; with nothing selected it moves on to the next turn."""
+        if self.query_one(Transcript).doc_selection() is not None:
+            await self.action_code()
+        else:
+            self.action_turn(1)
 
     # --- coding ---------------------------------------------------------------------------
     def target_span(self) -> tuple[int, int]:
@@ -335,54 +371,8 @@ class CodingScreen(NavigationMixin, SuggestionsMixin, PickingMixin, Screen):
             self._show_turn()
 
     def code_name(self, code_id: str) -> str:
-        code = self.code_by_id.get(code_id)
-        return code.name if code else code_id
-
-    # --- memos ----------------------------------------------------------------------------
-    def action_memo(self, target: str) -> None:
-        if target == "coding":
-            coding = self._active()
-            if coding is None:
-                return
-            key, title = coding.id, f"Memo on coding {self.code_name(coding.code_id)}"
-        elif target == "turn":
-            if self.turn.id == 0:
-                self.notify("This document has no speaker turns; memo the document from the command line.",
-                            severity="warning")
-                return
-            key, title = self.turn.id, f"Memo on turn {self.turn.seq} ({self.turn.speaker or 'no speaker'})"
-        else:
-            code_id = self.query_one(CodebookTree).focused_code
-            active = next((c for c in self.mine if c.id == self.active_id), None)
-            if self.focused is not self.query_one(CodebookTree) and active is not None:
-                code_id = active.code_id
-            if not code_id:
-                self.notify("Focus a code in the codebook first.", severity="warning")
-                return
-            key, title = code_id, f"Memo on code {self.code_name(code_id)}"
-        current = self.project.memo(target, key)
-
-        def save(text: str | None) -> None:
-            if text is not None and text != current:
-                self.project.set_memo(target, key, text)
-                self.reload()
-                self.notify("Memo saved" if text else "Memo deleted")
-
-        self.app.push_screen(MemoPrompt(title, current), save)
-
-    # --- other coder ----------------------------------------------------------------------
-    def action_other_coder(self) -> None:
-        """Cycle through the other coders' codings shown beside yours (then none)."""
-        others = [c for c in self.project.coders() if c != self.project.coder]
-        if not others:
-            self.notify("No other coder has coded this project yet.")
-            return
-        order = [None, *others]
-        self.other_coder = order[(order.index(self.other_coder) + 1) % len(order)] \
-            if self.other_coder in order else others[0]
-        self.reload()
-        self.notify(f"Showing {self.other_coder}'s codings (underlined)" if self.other_coder
-                    else "Showing only your codings")
+        """A code as people read it: its name, or the path that tells it from same-named codes."""
+        return self.labels.get(code_id) or code_id
 
 
 def _depths(codes) -> dict[str, int]:

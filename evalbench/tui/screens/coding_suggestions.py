@@ -62,8 +62,7 @@ class SuggestionsMixin:
             self.query_one(SuggestionsPanel).show_unavailable(f"Suggestions failed: {error}")
             return
         self.suggestions = found[:3]
-        names = {c.id: c.name for c in self.codes}
-        self.query_one(SuggestionsPanel).show(self.suggestions, names, stale)
+        self.query_one(SuggestionsPanel).show(self.suggestions, self.labels, stale)
 
     def _suggestion(self, n: int) -> Suggestion | None:
         if n > len(self.suggestions):

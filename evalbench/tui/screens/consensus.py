@@ -18,11 +18,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from evalbench.codebook.labels import code_labels
 from evalbench.team.report_files import clip
 from evalbench.tui.messages import OpenDocument
+from evalbench.tui.widgets.title_bar import TitleBar
 
 DECISION_WORDS = {"keep_a": "kept A", "keep_b": "kept B", "both": "kept both", "neither": "kept neither"}
 
@@ -37,17 +39,19 @@ class ConsensusScreen(Screen):
     """
 
     BINDINGS = [
-        Binding("a", "decide('keep_a')", "Keep A"),
-        Binding("b", "decide('keep_b')", "Keep B"),
-        Binding("c", "decide('both')", "Both"),
-        Binding("n", "decide('neither')", "Neither"),
-        Binding("g", "adopt_agreed", "Copy agreed"),
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("a", "decide('keep_a')", "Keep A", id="consensus.keep-a"),
+        Binding("b", "decide('keep_b')", "Keep B", id="consensus.keep-b"),
+        Binding("c", "decide('both')", "Both", id="consensus.both"),
+        Binding("n", "decide('neither')", "Neither", id="consensus.neither"),
+        Binding("g", "adopt_agreed", "Copy agreed", id="consensus.adopt-agreed"),
+        Binding("escape", "app.pop_screen", "Back", id="consensus.back"),
     ]
 
     def __init__(self, coders: list[str] | None = None, *, code: str | None = None, unit: str = "turn",
                  include_interviewer: bool = False) -> None:
         super().__init__()
+        self.labels: dict[str, str] = {}
+        self.whose: dict[int, str] = {}
         self.coders = list(coders) if coders else None
         self.code = code
         self.unit = unit
@@ -55,7 +59,7 @@ class ConsensusScreen(Screen):
         self.items: list = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("Loading disagreements…", id="consensus-bar")
         yield OptionList(id="consensus-list")
         yield Static("", id="consensus-detail")
@@ -69,7 +73,10 @@ class ConsensusScreen(Screen):
             self.query_one("#consensus-bar", Static).update(
                 "Consensus needs codings by at least two coders.")
             return
-        self.sub_title = f"A = {self.coders[0]}, B = {self.coders[1]}" + (f" · {self.code}" if self.code else "")
+        self.labels = code_labels(self.app.project.codes())
+        self.whose = {d.id: d.participant for d in self.app.project.documents() if d.participant}
+        self.sub_title = (f"A = {self.coders[0]}, B = {self.coders[1]}"
+                          + (f" · {self.labels.get(self.code, self.code)}" if self.code else ""))
         self._load(list(self.coders), self.code, self.unit, self.include_interviewer)
         self.query_one(OptionList).focus()
 
@@ -97,8 +104,8 @@ class ConsensusScreen(Screen):
     def _prompt(self, d) -> Text:
         text = Text()
         text.append("✓ " if d.decision else "• ", style="green" if d.decision else "yellow")
-        text.append(f"{d.document} turn {d.turn}", style="bold")
-        text.append(f"  {d.code}", style="cyan")
+        text.append(self._where(d), style="bold")
+        text.append(f"  {self.labels.get(d.code, d.code)}", style="cyan")
         text.append(f"  applied by {', '.join(d.applied_by)}", style="dim")
         if d.decision:
             text.append(f"  {DECISION_WORDS[d.decision]}", style="green")
@@ -123,13 +130,18 @@ class ConsensusScreen(Screen):
         if d is None:
             panel.update("No disagreements to resolve." if not self.items else "")
             return
-        text = Text(f"{d.location} · {d.code}\n", style="bold")
+        text = Text(f"{self._where(d)} · {self.labels.get(d.code, d.code)}\n", style="bold")
         text.append(f"A {d.coders[0]}: {'applied' if d.coders[0] in d.applied_by else 'not applied'} · ")
         text.append(f"B {d.coders[1]}: {'applied' if d.coders[1] in d.applied_by else 'not applied'}")
         if d.decision:
             text.append(f" · decided: {DECISION_WORDS[d.decision]}", style="green")
         text.append("\n“" + clip(d.text, 700) + "”")
         panel.update(text)
+
+    def _where(self, d) -> str:
+        """'P03 · nfg_03_cmo.docx turn 12': who and where, in words (no character positions)."""
+        who = self.whose.get(d.document_id)
+        return f"{who} · {d.document} turn {d.turn}" if who else f"{d.document} turn {d.turn}"
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self._detail()

@@ -1,4 +1,8 @@
-"""The help screen (?): every key binding of the app and of each screen."""
+"""The help screen (?): every key binding of the app and of each screen, as the keys in force.
+
+Keys rebound in the user's config file show as rebound; each binding's id (what
+the config file's ``[keymap]`` names) is listed beside it, dimmed.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from evalbench.tui import keys
+from evalbench.tui.settings import config_path
 
 NOTES = {
     "Documents": [("enter", "open the highlighted document"),
@@ -21,44 +28,48 @@ NOTES = {
 
 
 def _keys(binding: Binding) -> str:
-    names = {"right_parenthesis": ")", "left_parenthesis": "(", "exclamation_mark": "!",
-             "at": "@", "number_sign": "#", "question_mark": "?", "slash": "/",
-             "right_square_bracket": "]", "left_square_bracket": "[", "asterisk": "*",
-             "full_stop": "."}
-    return ", ".join(names.get(k, k) for k in binding.key.split(","))
+    """A binding's own (default) keys as printed: ``d, delete``."""
+    return ", ".join(keys.display(k) for k in binding.key.split(","))
 
 
-def _rows(title: str, bindings: list[Binding]) -> list[tuple[str, str]]:
-    return [(_keys(b), b.description or b.action) for b in bindings] + NOTES.get(title, [])
+def _rows(title: str, bindings: list[Binding], keymap: dict[str, str]) -> list[tuple[str, str, str]]:
+    rows = [(keys.shown(b, keymap), b.description or b.action, b.id or "") for b in bindings]
+    return rows + [(k, what, "") for k, what in NOTES.get(title, [])]
 
 
-def binding_table(title: str, bindings: list[Binding], key_width: int | None = None) -> Table:
-    """One section's keys; ``key_width`` lines its columns up with the other sections'."""
+def binding_table(title: str, bindings: list[Binding], key_width: int | None = None,
+                  keymap: dict[str, str] | None = None) -> Table:
+    """One section's keys in force; ``key_width`` lines its columns up with the other sections'."""
     table = Table(title=title, title_justify="left", title_style="bold", show_header=False,
                   box=None, padding=(0, 2))
     table.add_column(style="bold cyan", no_wrap=True, min_width=key_width, max_width=key_width)
-    table.add_column()
-    for keys, what in _rows(title, bindings):
-        table.add_row(keys, what)
+    table.add_column(ratio=3)
+    table.add_column(style="dim", no_wrap=True, overflow="ellipsis", ratio=1)
+    for shown, what, binding_id in _rows(title, bindings, keymap or {}):
+        table.add_row(shown, what, binding_id)
     return table
 
 
 class HelpScreen(ModalScreen[None]):
     """Lists the bindings of every screen; Escape or ? closes it."""
 
-    BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help.close")]
 
-    def __init__(self, sections: list[tuple[str, list[Binding]]]) -> None:
+    def __init__(self, sections: list[tuple[str, list[Binding]]], keymap: dict[str, str] | None = None) -> None:
         super().__init__()
         self.sections = sections
+        self.keymap = keymap or {}
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="modal help", id="help"):
-            yield Static(Text("evalbench — keys  (Escape closes; ctrl+p finds any command)", style="bold"))
-            width = min(24, max(len(keys) for title, bindings in self.sections
-                                for keys, _what in _rows(title, bindings)))
+            head = Text("evalbench — keys  (Escape closes; ctrl+p finds any command)", style="bold")
+            head.append(f"\nRebind any key by its id (right) in {config_path()}, [keymap] section"
+                        + (" — your keymap is in force below" if self.keymap else ""), style="dim")
+            yield Static(head)
+            width = min(24, max(len(shown) for title, bindings in self.sections
+                                for shown, _what, _id in _rows(title, bindings, self.keymap)))
             for title, bindings in self.sections:
-                yield Static(binding_table(title, bindings, width))
+                yield Static(binding_table(title, bindings, width, self.keymap))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,4 +1,4 @@
-"""Small modal prompts: one line of text (coder name, a path), a multi-line memo, the import form."""
+"""Small modal prompts: one line of text (coder name, a path), a multi-line memo, yes or no, the import form."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from evalbench.errors import UserError
 class LinePrompt(ModalScreen[str | None]):
     """Ask for one line of text; Enter accepts, Escape cancels (None)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
     def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
         super().__init__()
@@ -37,9 +37,10 @@ class LinePrompt(ModalScreen[str | None]):
 
 
 class MemoPrompt(ModalScreen[str | None]):
-    """Edit a memo; Ctrl+S saves (an empty memo deletes it), Escape cancels."""
+    """Edit a memo; Ctrl+S saves (an empty memo deletes it), Escape cancels — asking first if you typed."""
 
-    BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True), Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True, id="memo.save"),
+                Binding("escape", "cancel", "Cancel (asks before discarding changes)", id="memo.cancel")]
 
     def __init__(self, title: str, text: str = "") -> None:
         super().__init__()
@@ -51,13 +52,45 @@ class MemoPrompt(ModalScreen[str | None]):
             area = TextArea(self.initial, soft_wrap=True, id="memo-text")
             area.cursor_blink = False
             yield area
-            yield Label("Ctrl+S to save (empty deletes) · Escape to cancel", classes="modal-hint")
+            yield Label("ctrl+s saves (empty deletes) · escape cancels (asks if you typed)", classes="modal-hint")
 
     def action_save(self) -> None:
         self.dismiss(self.query_one(TextArea).text.strip())
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close without saving; when something was typed, ask first (one stray key lost whole memos)."""
+        if self.query_one(TextArea).text.strip() == self.initial.strip():
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+            else:
+                self.query_one(TextArea).focus()
+
+        self.app.push_screen(ConfirmPrompt("Discard your changes to this memo?",
+                                           "y discards them · n (or escape) goes back to the memo · "
+                                           "there, ctrl+s saves"), answered)
+
+
+class ConfirmPrompt(ModalScreen[bool]):
+    """A yes-or-no question: ``y`` answers yes; ``n`` or Escape answers no."""
+
+    BINDINGS = [Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+                Binding("n,escape", "answer(False)", "No", id="confirm.no")]
+
+    def __init__(self, question: str, hint: str = "y yes · n or escape no") -> None:
+        super().__init__()
+        self.question, self.hint = question, hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal confirm"):
+            yield Label(self.question, classes="modal-title")
+            yield Label(self.hint, classes="modal-hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
 
 
 @dataclass(frozen=True)
@@ -76,7 +109,7 @@ class ImportPrompt(ModalScreen[ImportRequest | None]):
     takes. Enter in any field imports; Tab moves between fields; Escape cancels.
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="import.cancel")]
     DEFAULT_CSS = """
     ImportPrompt .field-label { color: $text-muted; padding: 1 0 0 0; }
     ImportPrompt .field-label.first { padding: 0; }

@@ -30,12 +30,12 @@ class SpeakerRolesScreen(ModalScreen[None]):
     """The speakers of one document; Enter switches the highlighted one's role."""
 
     BINDINGS = [
-        Binding("enter,space", "switch", "Switch role"),
-        Binding("i", "set_role('interviewer')", "Interviewer"),
-        Binding("p", "set_role('participant')", "Participant"),
-        Binding("u,ctrl+z", "app.undo", "Undo"),  # a modal hides the app's own keys
-        Binding("U,ctrl+y", "app.redo", "Redo"),
-        Binding("escape", "close", "Close"),
+        Binding("enter,space", "switch", "Switch role", id="speakers.switch"),
+        Binding("i", "set_role('interviewer')", "Interviewer", id="speakers.interviewer"),
+        Binding("p", "set_role('participant')", "Participant", id="speakers.participant"),
+        Binding("u,ctrl+z", "app.undo", "Undo", id="speakers.undo"),  # a modal hides the app's own keys
+        Binding("U,ctrl+y", "app.redo", "Redo", id="speakers.redo"),
+        Binding("escape", "close", "Close", id="speakers.close"),
     ]
     DEFAULT_CSS = """
     SpeakerRolesScreen #speaker-list { height: auto; max-height: 16; border: none; }

@@ -39,7 +39,7 @@ class TaskResult:
 class TaskScreen(ModalScreen[TaskResult]):
     """Run ``job`` in a thread worker and show its progress until it ends."""
 
-    BINDINGS = [Binding("escape", "cancel_job", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel_job", "Cancel", id="task.cancel-job")]
 
     def __init__(self, title: str, job: Job, project) -> None:
         super().__init__()

@@ -1,4 +1,4 @@
-"""The focused code's definition, inclusion and exclusion criteria, and your memo on it."""
+"""The focused code's place in the codebook, definition, inclusion and exclusion criteria, and your memo on it."""
 
 from __future__ import annotations
 
@@ -11,13 +11,15 @@ from evalbench.model import Code
 class CodeDetail(Static):
     """Shows one code; empty when no code is focused."""
 
-    def show(self, code: Code | None, *, memo: str = "", total: int | None = None) -> None:
+    def show(self, code: Code | None, *, memo: str = "", label: str = "", path: str = "") -> None:
+        """Show ``code``: its name (``label`` when same-named codes need telling apart), the codes above it
+        (``path``), its guidance and your memo."""
         if code is None:
             self.update(Text("Move through the codebook to see a code's definition.", style="dim"), layout=False)
             return
         text = Text()
-        text.append(code.name, style="bold")
-        text.append(f"  {code.id}\n", style="dim")
+        text.append(label or code.name, style="bold")
+        text.append(f"  in {path}\n" if path else "\n", style="dim")
         if code.definition:
             text.append(code.definition.strip() + "\n")
         if code.inclusion:

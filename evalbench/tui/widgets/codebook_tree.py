@@ -1,8 +1,14 @@
-"""The codebook as a tree, each code with how many codings it has in this document."""
+"""The codebook as a tree, each code with how many codings it has in this document.
+
+Enter (or a double click) on a code applies it; a single click only moves
+there, to read the code's definition. (Textual's Tree selects on a single
+click, so reading a definition with the mouse used to code the turn.)
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -54,6 +60,22 @@ class CodebookTree(Tree[str]):
         if count:
             text.append(f" {count}", style="bold cyan")
         return text
+
+    def on_click(self, event: events.Click) -> None:
+        """A click moves the cursor (or opens/closes a branch at its arrow); a double click applies."""
+        line = event.style.meta.get("line") if event.style else None
+        if line is None:
+            return
+        event.prevent_default()  # not Tree's own click, which selects (applies) at once
+        node = self.get_node_at_line(line)
+        if node is None:
+            return
+        if event.style.meta.get("toggle", False):
+            node.toggle()
+            return
+        self.move_cursor(node)
+        if event.chain >= 2:
+            self.select_node(node)
 
     def focus_code(self, code_id: str) -> None:
         """Move the cursor to a code, expanding its ancestors."""

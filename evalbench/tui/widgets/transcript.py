@@ -37,9 +37,9 @@ class Transcript(TextArea):
     # The TextArea's editing keys do nothing read-only; hide them so the screen's
     # bindings (delete = remove coding, ctrl+z/y = project undo/redo) are reached.
     BINDINGS = [
-        Binding("delete,ctrl+d", "screen.remove_coding", show=False),
-        Binding("ctrl+z", "app.undo", show=False),
-        Binding("ctrl+y", "app.redo", show=False),
+        Binding("delete,ctrl+d", "screen.remove_coding", show=False, id="transcript.remove-coding"),
+        Binding("ctrl+z", "app.undo", show=False, id="transcript.undo"),
+        Binding("ctrl+y", "app.redo", show=False, id="transcript.redo"),
     ]
 
     def __init__(self, **kwargs) -> None:
@@ -56,6 +56,8 @@ class Transcript(TextArea):
         self._line_spans: dict[int, list[tuple[int, int, Style]]] = {}
         self._quiet_lines: set[int] = set()
         self._rows_style: Style | None = None
+        self.line_codes: dict[int, list[tuple[int, int, str, bool]]] = {}
+        self.paint_version = 0  # counts paints, for views that draw from line_codes (the margin)
 
     def on_unmount(self) -> None:
         """Drop TextArea's watcher on the app's theme, which would keep this widget alive.
@@ -87,10 +89,14 @@ class Transcript(TextArea):
         if layout is None:
             return
         items: dict[int, list[tuple[int, int, str, bool]]] = {}
+        line_codes: dict[int, list[tuple[int, int, str, bool]]] = {}
         for coding, mine in [(c, True) for c in codings] + [(c, False) for c in others]:
             color = colors.get(coding.code_id, "grey50")
             for row, start, end in self._rows_of(coding.start, coding.end):
                 items.setdefault(row, []).append((start, end, color, mine))
+                line_codes.setdefault(row, []).append((start, end, coding.code_id, mine))
+        self.line_codes = line_codes
+        self.paint_version += 1
         for row in set(items) | set(self._line_items):
             if items.get(row) != self._line_items.get(row):
                 self._line_spans[row] = _segments(items.get(row, []))

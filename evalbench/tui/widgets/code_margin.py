@@ -1,0 +1,191 @@
+"""Coding stripes: beside each visible row of the transcript, the codes that cover it.
+
+What NVivo, MAXQDA and QualCoder call coding stripes. Each code covering a row
+gets a lane: a bar in the code's colour down every row it covers, and its name,
+in the same colour, beside the bars on the row where the stripe starts (and at
+the top of the view, so a stripe coming from above is always named). Your
+codes take the first lanes; another coder's, when shown (``v``), come after,
+dimmed. When more codes cover a row than lanes fit, the row says ``+n``.
+
+The widget draws rows with Textual's line API and reads the transcript only
+through public API (its scroll offset and its wrapped document's row → line
+mapping), so it costs one short pass over the visible rows per scroll or
+repaint, not per key press. It knows nothing of the project: the coding screen
+hands it each code's short name and colour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Offset
+from textual.strip import Strip
+from textual.widget import Widget
+
+from evalbench.tui.fit import clip
+
+#: Where a row's codes come from: display line -> [(start column, end column, code id, mine)].
+LineCodes = dict[int, list[tuple[int, int, str, bool]]]
+
+BAR, OTHER_BAR = "▐", "╎"
+MAX_LANES = 6  # more codes than this on one line show as "+n"
+
+
+@dataclass(frozen=True)
+class Stripe:
+    """What one lane shows on one row."""
+
+    code_id: str
+    mine: bool
+    starts: bool  #: the stripe starts here (or at the top of the view): write its name
+
+
+@dataclass(frozen=True)
+class MarginRow:
+    """One row of the margin: its lanes, and how many codes on it found no lane."""
+
+    lanes: tuple[Stripe | None, ...]
+    hidden: int = 0
+
+
+def row_codes(line_codes: LineCodes, line: int, start: int, end: int) -> list[tuple[str, bool]]:
+    """The (code id, mine) pairs covering columns ``[start, end)`` of display line ``line``, each once."""
+    seen: dict[tuple[str, bool], None] = {}
+    for s, e, code_id, mine in line_codes.get(line, ()):
+        if s < max(end, start + 1) and e > start:
+            seen.setdefault((code_id, mine), None)
+    return list(seen)
+
+
+def assign_lanes(rows: list[list[tuple[str, bool]]], lanes: int, order: dict[str, int]) -> list[MarginRow]:
+    """Lay stripes into ``lanes`` lanes, row by row: a code keeps its lane while it continues.
+
+    New codes take the free lanes in order: yours before another coder's, then
+    codebook order. Codes that find no free lane are counted as hidden on that row.
+    """
+    held: list[tuple[str, bool] | None] = [None] * lanes
+    out = []
+    for index, keys in enumerate(rows):
+        wanted = set(keys)
+        held = [k if k in wanted else None for k in held]
+        waiting = sorted((k for k in keys if k not in held), key=lambda k: (not k[1], order.get(k[0], 1 << 30), k[0]))
+        hidden = 0
+        for k in waiting:
+            if None in held:
+                held[held.index(None)] = k
+            else:
+                hidden += 1
+        previous = set(rows[index - 1]) if index else set()
+        out.append(MarginRow(tuple(Stripe(k[0], k[1], k not in previous) if k else None for k in held), hidden))
+    return out
+
+
+def short_name(name: str, width: int) -> str:
+    """A code's name in ``width`` columns: whole, else cut with an ellipsis, else (very narrow) its
+    first letters without one ("Avail" says more than "Avai…")."""
+    if len(name) <= width:
+        return name
+    if width >= 8:
+        return clip(name, width)
+    return name[:max(0, width)].rstrip()
+
+
+class CodeMargin(Widget):
+    """The stripes column; the coding screen calls :meth:`set_codes` and :meth:`follow`."""
+
+    DEFAULT_CSS = """
+    CodeMargin { width: 16; height: 1fr; padding: 0 0 0 1; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._transcript = None
+        self._names: dict[str, str] = {}
+        self._colors: dict[str, str] = {}
+        self._order: dict[str, int] = {}
+        self._rows: list[list[Stripe | None]] = []
+        self._key: tuple | None = None
+        self._version = 0
+
+    def follow(self, transcript) -> None:
+        """Draw beside ``transcript`` (a TextArea), redrawing when it scrolls."""
+        self._transcript = transcript
+        self.watch(transcript, "scroll_y", self._scrolled, init=False)
+
+    def set_codes(self, names: dict[str, str], colors: dict[str, str], order: dict[str, int]) -> None:
+        """Each code's short name, colour and codebook position."""
+        self._names, self._colors, self._order = names, colors, order
+        self.changed()
+
+    def changed(self) -> None:
+        """The codings (or the wrapping) changed: draw again."""
+        self._version += 1
+        self.refresh()
+
+    def _scrolled(self, _old: float, _new: float) -> None:
+        self.refresh()
+
+    # --- drawing ------------------------------------------------------------
+    def _visible_rows(self) -> list[MarginRow]:
+        transcript = self._transcript
+        height = self.size.height
+        width = self.content_size.width
+        if transcript is None or not height or width <= 0:
+            return []
+        top = int(transcript.scroll_offset.y)
+        key = (top, height, width, transcript.size.width, self._version, getattr(transcript, "paint_version", 0))
+        if key == self._key:
+            return self._rows
+        wrapped = transcript.wrapped_document
+        line_codes: LineCodes = getattr(transcript, "line_codes", {})
+        total = wrapped.height
+        rows: list[list[tuple[str, bool]]] = []
+        for y in range(top, min(top + height, total)):
+            line, column = wrapped.offset_to_location(Offset(0, y))
+            if line not in line_codes:
+                rows.append([])
+                continue
+            ends = [o for o in wrapped.get_offsets(line) if o > column]
+            end = ends[0] if ends else len(transcript.document.get_line(line))
+            rows.append(row_codes(line_codes, line, column, end))
+        lanes = max(1, min(max((len(r) for r in rows), default=1), MAX_LANES, width // 3))
+        self._rows = assign_lanes(rows, lanes, self._order)
+        self._key = key
+        return self._rows
+
+    def render_line(self, y: int) -> Strip:
+        rows = self._visible_rows()
+        width = self.content_size.width
+        base = self.rich_style
+        if y >= len(rows) or width <= 0:
+            return Strip.blank(max(0, width), base)
+        row = rows[y]
+        segments: list[Segment] = []
+        for stripe in row.lanes:
+            if stripe is None:
+                segments.append(Segment(" "))
+            else:
+                color = self._colors.get(stripe.code_id, "grey50")
+                segments.append(Segment(BAR if stripe.mine else OTHER_BAR, Style(color=color, dim=not stripe.mine)))
+        room = width - len(row.lanes) - 1
+        segments.append(Segment(" "))
+        starting = [s for s in row.lanes if s is not None and s.starts]
+        more = f"+{row.hidden}" if row.hidden and (y == 0 or rows[y - 1].hidden != row.hidden) else ""
+        used = 0
+        for i, stripe in enumerate(starting):
+            share = (room - len(more) - used) // (len(starting) - i) if more else (room - used) // (len(starting) - i)
+            name = short_name(self._names.get(stripe.code_id, stripe.code_id), share - (1 if i else 0))
+            if not name:
+                break
+            text = (" " if i else "") + name
+            color = self._colors.get(stripe.code_id, "grey50")
+            segments.append(Segment(text, Style(color=color, bold=stripe.mine, dim=not stripe.mine,
+                                                 italic=not stripe.mine)))
+            used += len(text)
+        if more and used + len(more) + 1 <= room:
+            segments.append(Segment((" " if used else "") + more, Style(dim=True, bold=True)))
+            used += len(more) + (1 if used else 0)
+        segments.append(Segment(" " * max(0, room - used)))
+        return Strip(segments, width).crop(0, width).apply_style(base)
