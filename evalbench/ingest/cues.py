@@ -108,7 +108,9 @@ def _settle(parts: list[_Part]) -> list[_Part]:
             return True
         if p.weak and counts[p.speaker] < 2 and p.speaker not in strong:
             return False
-        return not (counts[p.speaker] == 1 and len(p.speaker.split()) == 1 and (top >= 3 or mostly_plain))
+        runs_on = p.text[:1].islower()
+        word = p.speaker.isalpha() and p.speaker[:1].isupper() and p.speaker[1:].islower()
+        return not (counts[p.speaker] == 1 and word and (top >= 3 and runs_on or mostly_plain))
 
     return [p if p.speaker is None or keep(p) else _Part(p.time, None, p.raw, p.raw) for p in parts]
 

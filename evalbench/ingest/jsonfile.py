@@ -88,10 +88,15 @@ def _integer_times(segments: list[dict]) -> bool:
 
 
 def _speaker(segment: dict) -> str | None:
+    """The segment's speaker; a bare letter or number (``A``, ``0``) becomes ``Speaker A``, as the tools show it.
+
+    A bare ``A`` or ``I`` would otherwise read as a role word (answer, interviewer).
+    """
     for key in _SPEAKER_KEYS:
         value = segment.get(key)
         if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
-            return str(value).strip()[:60]
+            value = str(value).strip()[:60]
+            return f"Speaker {value}" if len(value) == 1 or value.isdigit() else value
     words = segment.get("words")
     if isinstance(words, list):
         found = Counter(str(w[k]).strip() for w in words if isinstance(w, dict)

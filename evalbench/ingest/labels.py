@@ -37,7 +37,7 @@ _LEAD = re.compile(rf"^(?:[\[(](?P<t>{TIME})[\])]|(?P<t0>{TIME}))[ \t]*(?:[-–�
 _TRAIL = re.compile(rf"[ \t]*(?:[-–—|][ \t]*)?(?:[\[(](?P<t>{TIME})[\])]|(?P<t0>{TIME}))$")
 _CONTENT_TIME = re.compile(rf"^[\[(](?P<t>{TIME})[\])][ \t]*")
 _PAREN = re.compile(r"[ \t]*\((?P<p>[^()\n]{1,40})\)$")
-_BOLD = re.compile(r"^(\*\*|__)(?P<inner>[^*_\n]{1,80}?)\1(?P<rest>.*)$")
+_BOLD = re.compile(r"^(?:\*\*(?P<a>[^*\n]{1,80}?)\*\*|__(?P<b>[^_\n]{1,80}?)__)(?P<rest>.*)$")
 _BRACKET = re.compile(r"^\[(?P<label>[^\[\]\n]{1,40})\](?P<colon>[ \t]*:)?[ \t]*(?P<content>.*)$")
 _WORD = re.compile(r"^[^\W_][\w.'’\-&]*$")
 _INITIALS = re.compile(r"^(?:[^\W\d_]\.){1,3}$")
@@ -189,7 +189,7 @@ def _colon(text: str) -> int:
             depth += 1
         elif ch in ")]":
             depth = max(0, depth - 1)
-        elif ch == ":" and depth == 0:
+        elif ch in ":：" and depth == 0:
             if i and text[i - 1].isdigit() and text[i + 1 : i + 2].isdigit():
                 continue
             return i
@@ -202,7 +202,8 @@ def _inline(line: str, lead_time: str | None) -> Hit | None:
     if i <= 0:
         return None
     label, content = line[:i].rstrip(), line[i + 1 :]
-    if content and not content[0].isspace() and not role_from_label(label):
+    wide = line[i] == "："  # CJK text puts no space after a full-width colon
+    if content and not content[0].isspace() and not wide and not role_from_label(label):
         return None
     time = lead_time
     m = _TRAIL.search(label)
@@ -269,7 +270,7 @@ def _bold(line: str) -> Hit | None:
     m = _BOLD.match(line)
     if not m:
         return None
-    inner, rest = m["inner"].strip(), m["rest"]
+    inner, rest = (m["a"] or m["b"]).strip(), m["rest"]
     if inner.endswith(":") or rest.lstrip().startswith(":"):
         return split_label(inner + rest, bold=False)
     return bold_label(inner, rest)

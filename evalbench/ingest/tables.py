@@ -16,13 +16,15 @@ from dataclasses import dataclass
 
 from evalbench.ingest.labels import is_label, is_speaker_id, normalise_time, split_label, time_line
 
-_HEADER_WORDS = frozenset(
-    """
-    speaker speakers name who person role time timestamp timecode start begin in tc start time
-    text transcript transcription content dialogue dialog utterance speech what was said comment comments
-    notes response verbatim statement line #  no no. nr id speaker id speaker name
-    """.split()
-) | {"start time", "speaker name", "what was said", "time code", "speaker id"}
+#: Header cells naming a column's part (normalised: lower case, single spaces, no colon).
+_SPEAKER_HEADS = frozenset({"speaker", "speakers", "name", "who", "person", "speaker name", "speaker id",
+                            "speaker label", "role", "participant"})
+_TEXT_HEADS = frozenset({"text", "transcript", "transcription", "content", "dialogue", "dialog", "utterance",
+                         "speech", "what was said", "response", "verbatim", "statement", "comment", "comments",
+                         "notes", "words", "said"})
+_TIME_HEADS = frozenset({"time", "timestamp", "timecode", "time code", "start", "start time", "begin", "in", "tc",
+                         "time stamp"})
+_OTHER_HEADS = frozenset({"#", "no", "no.", "nr", "line", "id", "end", "end time", "out", "duration"})
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -56,8 +58,22 @@ def _speaker_cell(cell: str) -> tuple[str, str | None] | None:
     return None
 
 
-def _header_row(cells: list[str]) -> bool:
-    return all(len(c) <= 30 for c in cells) and any(c.strip().lower().rstrip(":") in _HEADER_WORDS for c in cells)
+def _header(cells: list[str]) -> dict[str, int] | None:
+    """Column parts a header row names ({'speaker': 0, 'text': 1, ...}), or None when it is not a header."""
+    if not all(len(c) <= 30 for c in cells):
+        return None
+    hints: dict[str, int] = {}
+    known = 0
+    for i, cell in enumerate(cells):
+        key = " ".join(cell.lower().rstrip(":").split())
+        for part, heads in (("speaker", _SPEAKER_HEADS), ("text", _TEXT_HEADS), ("time", _TIME_HEADS)):
+            if key in heads and part not in hints:
+                hints[part] = i
+                known += 1
+                break
+        else:
+            known += key in _OTHER_HEADS or not key
+    return hints if hints and known == len(cells) else None
 
 
 def transcript_rows(rows: list[list[str]], *, started: bool = False) -> list[TableTurn] | None:
@@ -72,7 +88,8 @@ def transcript_rows(rows: list[list[str]], *, started: bool = False) -> list[Tab
     width = Counter(len(r) for r in rows).most_common(1)[0][0]
     if width < 2 or width > 6:
         return None
-    if _header_row(rows[0]):
+    hints = _header(rows[0]) if len(rows[0]) == width else None
+    if hints is not None:
         rows = rows[1:]
     rows = [r + [""] * (width - len(r)) for r in rows if len(r) <= width]
     if not rows:
@@ -81,6 +98,11 @@ def transcript_rows(rows: list[list[str]], *, started: bool = False) -> list[Tab
     filled = [[c for c in col if c] for col in columns]
     time_col = next((i for i, col in enumerate(filled) if col and sum(map(_is_time, col)) >= 0.6 * len(col)), None)
     length = [sum(len(c) for c in col) / max(1, len(col)) for col in filled]
+    if hints and "speaker" in hints and "text" in hints:
+        # The header says which column is which: trust it if the speaker cells read as labels.
+        col = filled[hints["speaker"]]
+        if sum(1 for c in col if _speaker_cell(c)) >= 0.6 * max(1, len(col)):
+            return _turns(rows, hints["speaker"], hints.get("time", time_col), hints["text"], width)
     candidates = []
     for i, col in enumerate(filled):
         if i == time_col or not col:
@@ -90,7 +112,9 @@ def transcript_rows(rows: list[list[str]], *, started: bool = False) -> list[Tab
             continue
         labels = Counter(f[0] for f in found if f)
         repeats = any(n > 1 for n in labels.values())
-        if len(labels) > max(8, len(col) // 2) or not (repeats or len(rows) <= 2):
+        # Without repeated names or a time column, a column of capitalised words beside sentences is as
+        # likely a table of findings (Staffing | Not enough nurses.) as a transcript.
+        if len(labels) > max(8, len(col) // 2 + 1) or not (repeats or time_col is not None or len(rows) <= 2):
             continue
         candidates.append((len(labels), length[i], i))
     if not candidates:
@@ -102,8 +126,15 @@ def transcript_rows(rows: list[list[str]], *, started: bool = False) -> list[Tab
         return None
     words = sum(len(c.split()) for c in filled[text_col]) / max(1, len(filled[text_col]))
     labels = Counter(f[0] for f in (_speaker_cell(c) for c in filled[speaker_col]) if f)
-    if not started and time_col is None and not any(n > 1 for n in labels.values()) and words < 8:
-        return None  # a short key/value block (Participant | P03), not an exchange
+    sentences = sum(1 for c in filled[text_col] if c.rstrip("\"'”’)").endswith((".", "?", "!", "…")))
+    if (not started and time_col is None and not any(n > 1 for n in labels.values()) and words < 8
+            and sentences < 0.5 * len(filled[text_col])):
+        return None  # a short key/value block (Participant | P03, Mode | Zoom), not an exchange
+    return _turns(rows, speaker_col, time_col, text_col, width)
+
+
+def _turns(rows: list[list[str]], speaker_col: int, time_col: int | None, text_col: int,
+           width: int) -> list[TableTurn] | None:
     out: list[TableTurn] = []
     extra = [i for i in range(width) if i not in (speaker_col, time_col, text_col)]
     for row in rows:

@@ -122,10 +122,14 @@ def _settle_weak(tags: list[Tag]) -> list[Tag]:
     bare = Counter(t.speaker for i, t in enumerate(tags)
                    if t.kind == "label" and t.how == "bare" and _next_kind(tags, i) == "text")
     bare_ok = {s for s, n in bare.items() if n >= 2}
-    # A way of writing labels that the document bears out (a repeated or role-word bold name)
-    # vouches for its other labels written the same way.
-    trusted = {t.how for t in tags if t.kind == "label" and t.weak and t.how != "bare"
-               and (counts[t.speaker] >= 2 or role_from_label(t.speaker) is not None)}
+    # A way of writing labels that the document bears out (a repeated or role-word bold name, or
+    # two different names written so) vouches for its other labels written the same way.
+    weak_by_how: dict[str, set[str]] = {}
+    for t in tags:
+        if t.kind == "label" and t.weak and t.how != "bare":
+            weak_by_how.setdefault(t.how, set()).add(t.speaker)
+    trusted = {how for how, names in weak_by_how.items()
+               if len(names) >= 2 or any(counts[n] >= 2 or role_from_label(n) for n in names)}
     out = []
     for i, t in enumerate(tags):
         if t.kind == "label" and t.weak:
@@ -143,10 +147,11 @@ def _settle_weak(tags: list[Tag]) -> list[Tag]:
 def _demote_one_offs(tags: list[Tag]) -> list[Tag]:
     """A label used once is ordinary text when the document says it is not a speaker.
 
-    "Anyway: we tried..." inside an answer is not a new speaker when the real
-    speakers each appear many times; nor is a label written in a way the
-    document does not otherwise use; nor ``Look:`` in a file that is otherwise
-    prose.
+    "Bottomline: it worked..." inside an answer is not a new speaker when the
+    real speakers each appear many times and the words after it run on in lower
+    case (a focus-group member who speaks once, ``Cleo: Protected time.``, is);
+    nor is a label written in a way the document does not otherwise use; nor
+    ``Look:`` in a file that is otherwise prose.
     """
     labels = [t for t in tags if t.kind == "label"]
     if not labels:
@@ -160,10 +165,17 @@ def _demote_one_offs(tags: list[Tag]) -> list[Tag]:
     def one_off(t: Tag) -> bool:
         if t.forced or counts[t.speaker] != 1 or role_from_label(t.speaker) is not None:
             return False
-        single = len(t.speaker.split()) == 1
-        return (top >= 3 and single) or (main_n >= 3 and t.how != main_how) or (prose and single)
+        single = _ordinary_word(t.speaker)
+        # "Bottomline: it worked." goes on in lower case; a speaker's turn starts a sentence.
+        runs_on = t.text[:1].islower()
+        return (top >= 3 and single and runs_on) or (main_n >= 3 and t.how != main_how) or (prose and single)
 
     return [_as_text(t) if t.kind == "label" and one_off(t) else t for t in tags]
+
+
+def _ordinary_word(label: str) -> bool:
+    """One capitalised word, as sentences start (``Bottomline``), unlike ``J.S.``, ``SPEAKER_00`` or ``P3``."""
+    return label.isalpha() and label[:1].isupper() and (len(label) == 1 or label[1:].islower())
 
 
 def _legend(tags: list[Tag]) -> tuple[list[Tag], dict[str, str]]:
