@@ -55,14 +55,16 @@ def _render(fig, name: str, caption: str, svg: bool) -> Figure:
 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    FigureCanvasAgg(fig)
+    canvas = FigureCanvasAgg(fig)
+    # The drawn extent, measured once and handed to both files: bbox_inches="tight" would lay every
+    # text out in an extra pass per file (a third of the time of a 60-row heatmap).
+    bbox = fig.get_tightbbox(canvas.get_renderer()).padded(0.04)
     png = io.BytesIO()
-    fig.savefig(png, format="png", dpi=DPI, metadata={"Software": None}, bbox_inches="tight", pad_inches=0.04)
+    fig.savefig(png, format="png", dpi=DPI, metadata={"Software": None}, bbox_inches=bbox)
     vector = None
     if svg:
         out = io.BytesIO()
-        fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight",
-                    pad_inches=0.04)
+        fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches=bbox)
         vector = out.getvalue()
     data = png.getvalue()
     width, height = struct.unpack(">II", data[16:24])  # the PNG header's IHDR size
