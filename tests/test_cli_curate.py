@@ -47,10 +47,35 @@ def test_quotes_of_a_domain_include_its_constructs_and_filter_by_participant(pro
     assert [r["id"] for r in barrier] == [ids["time"]]
 
 
+def test_quotes_take_a_code_name_or_a_parent_path_and_name_codes_not_ids(project):
+    ids = coded(project)
+    by_name = run("quotes", project.path, "culture")  # case does not matter, as in code --from-csv
+    assert [line.split()[0] for line in by_name.stdout.splitlines()] == [str(ids["culture"]), str(ids["leaders"])]
+    assert by_name.stderr.strip() == "2 quote(s) of Culture"
+    by_path = run("quotes", project.path, "Inner Setting / Relative Priority")
+    assert [line.split()[0] for line in by_path.stdout.splitlines()] == [str(ids["time"])]
+    domain = run("quotes", project.path, "Inner Setting").stdout
+    assert "Culture: " in domain and "Relative Priority: " in domain  # which code, when several
+    assert "inner." not in domain
+
+
+def test_quotes_ask_for_a_path_when_a_name_is_shared(tmp_path):
+    from evalbench.model import Code
+
+    with Project.init(tmp_path / "twins.evb", coder="alex") as proj:
+        proj.add_codes([Code("a", "Assessing"), Code("a.d", "Deliverers", parent_id="a"),
+                        Code("e", "Engaging"), Code("e.d", "Deliverers", parent_id="e")])
+    bad = run("quotes", tmp_path / "twins.evb", "deliverers", ok=False)
+    assert bad.exit_code == 1 and bad.output.count("\n") == 1
+    assert "ambiguous" in bad.output and "Engaging / Deliverers" in bad.output
+    assert run("quotes", tmp_path / "twins.evb", "engaging / deliverers").stderr.strip() == \
+        "0 quote(s) of Engaging › Deliverers"
+
+
 def test_quotes_refuse_an_unknown_code_or_participant_in_one_line(project):
     coded(project)
     bad = run("quotes", project.path, "inner.nope", ok=False)
-    assert bad.exit_code == 1 and bad.output == "evalbench: study.evb: no code 'inner.nope'\n"
+    assert bad.exit_code == 1 and bad.output.startswith("evalbench: study.evb: no code 'inner.nope'")
     bad = run("quotes", project.path, "inner", "--participant", "P99", ok=False)
     assert bad.exit_code == 1 and bad.output.count("\n") == 1
     assert "no participant 'P99'" in bad.output and "p01.txt" in bad.output
@@ -60,7 +85,7 @@ def test_quotes_refuse_an_unknown_code_or_participant_in_one_line(project):
 def test_star_puts_a_quote_first_and_undo_takes_it_back(project):
     ids = coded(project)
     done = run("star", project.path, ids["leaders"], "--coder", "alex")
-    assert done.stdout.startswith(f"Starred coding {ids['leaders']} (inner.culture)")
+    assert done.stdout.startswith(f"Starred coding {ids['leaders']} (Culture)")  # the code's name, not its ID
     rows = json.loads(run("quotes", project.path, "inner.culture", "--json").stdout)
     assert [(r["id"], r["starred"]) for r in rows] == [(ids["leaders"], True), (ids["culture"], False)]
     assert "★" in run("quotes", project.path, "inner.culture").stdout.splitlines()[0]
@@ -112,9 +137,9 @@ def test_summary_is_written_shown_cleared_and_undone(project):
     coded(project)
     path = project.path
     empty = run("summary", path, "p01.txt", "inner", "--coder", "alex")
-    assert empty.stdout == "(no summary yet)\n" and "2 quote(s) behind p01.txt × inner" in empty.stderr
+    assert empty.stdout == "(no summary yet)\n" and "2 quote(s) behind p01.txt × Inner Setting" in empty.stderr
     saved = run("summary", path, "p01.txt", "inner", "No protected time; a learning culture.", "--coder", "alex")
-    assert saved.stdout == "Saved the summary of p01.txt × inner\n"
+    assert saved.stdout == "Saved the summary of p01.txt × Inner Setting\n"
     assert run("summary", path, "p01.txt", "inner", "--coder", "alex").stdout == \
         "No protected time; a learning culture.\n"
     with Project.open(path, coder="alex") as proj:
@@ -153,4 +178,4 @@ def test_summary_refuses_bad_input(project):
     bad = run("summary", project.path, "P99", "inner", "text", ok=False)
     assert bad.exit_code == 1 and "no participant 'P99'" in bad.output
     bad = run("summary", project.path, "p01.txt", "outer", "text", ok=False)
-    assert bad.exit_code == 1 and bad.output == "evalbench: study.evb: no code 'outer'\n"
+    assert bad.exit_code == 1 and bad.output.startswith("evalbench: study.evb: no code 'outer'")

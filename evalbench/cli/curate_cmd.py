@@ -23,6 +23,25 @@ def code_level(proj, code_id: str) -> str:
     return ("domain", "construct")[depth] if depth < 2 else "code"
 
 
+def find_code(proj, ref: str) -> str:
+    """The code ``ref`` names — an ID, a name, or a ``Parent / Name`` path — or a one-line UserError."""
+    from evalbench.codebook.refs import UnknownCode, resolve_code
+
+    try:
+        return resolve_code(proj.codes(), ref)
+    except UnknownCode:
+        raise UserError(f"{proj.path.name}: no code {ref!r} (give its name, a Parent / Name path, or its ID)") from None
+    except ValueError as exc:
+        raise UserError(f"{proj.path.name}: {exc}") from None
+
+
+def code_label(proj, code_id: str) -> str:
+    """A code as people read it: its name, or the path that tells it from same-named codes."""
+    from evalbench.codebook.labels import code_labels
+
+    return code_labels(proj.codes()).get(code_id, code_id)
+
+
 def participant_labels(proj) -> set[str]:
     """Every name a participant goes by in analysis: study IDs, and file names of unlinked documents."""
     return {p.label for p in proj.participants()} | set(proj.group_values("participant"))
@@ -59,16 +78,24 @@ def quotes(project: str, code: str, participant: str | None, valence: str | None
            only_coder: str | None, as_json: bool) -> None:
     """List the quotes coded with CODE (and the codes below it), starred ones first.
 
-    Each line starts with the coding ID that `evalbench star` takes, then the
-    participant, their role, the valence, the coder and ★ for a starred exemplar.
+    CODE is a code's name, a `Parent / Name` path where a name is shared
+    (as in `code --from-csv`), or its ID. Each line starts with the coding
+    number that `evalbench star` takes, then the participant, their role, the
+    valence, the coder, ★ for a starred exemplar, and the code when CODE has
+    codes below it.
 
     \b
     Example:
-      evalbench quotes study.evb cfir2.inner.relative_priority --participant P03
-      evalbench quotes study.evb cfir2.inner --valence barrier --json
+      evalbench quotes study.evb "Relative Priority" --participant P03
+      evalbench quotes study.evb "Inner Setting" --valence barrier --json
+      evalbench quotes study.evb "Engaging / Innovation Deliverers"
     """
+    from evalbench.codebook.labels import code_labels
+
     with open_project(project) as proj:
+        code = find_code(proj, code)
         level = code_level(proj, code)
+        labels = code_labels(proj.codes())
         if participant is not None:
             check_participant(proj, participant)
         proj.known_coder(only_coder)
@@ -81,10 +108,12 @@ def quotes(project: str, code: str, participant: str | None, valence: str | None
                     "code": q.code, "valence": q.valence, "coder": q.coder, "starred": q.starred,
                     "start": q.start, "end": q.end, "text": q.text} for q in found])
         return
+    several = len({q.code_id for q in found}) > 1
     for q in found:
+        what = f"{labels.get(q.code_id, q.code)}: " if several else ""
         click.echo(f"{q.coding_id:>6}  {q.participant:<10} {q.role or '-':<14} {q.valence:<11} "
-                   f"{q.coder:<8} {'★' if q.starred else ' '}  {excerpt(q.text)}")
-    click.echo(f"{len(found)} quote(s)", err=True)
+                   f"{q.coder:<8} {'★' if q.starred else ' '}  {what}{excerpt(q.text)}")
+    click.echo(f"{len(found)} quote(s) of {labels.get(code, code)}", err=True)
 
 
 @click.command()
@@ -96,12 +125,12 @@ def star(project: str, coding_id: int, unstar: bool, coder: str | None) -> None:
     """Star a coding as an exemplar quote (or --unstar it).
 
     Starred quotes come first in the Word theme table and count as explicit
-    examples for construct ratings. Find coding IDs with `evalbench quotes`;
+    examples for construct ratings. Find coding numbers with `evalbench quotes`;
     undo with `evalbench undo`.
 
     \b
     Example:
-      evalbench quotes study.evb cfir2.inner.relative_priority
+      evalbench quotes study.evb "Relative Priority"
       evalbench star study.evb 412
       evalbench star study.evb 412 --unstar
     """
@@ -112,7 +141,8 @@ def star(project: str, coding_id: int, unstar: bool, coder: str | None) -> None:
             click.echo(f"Coding {coding_id} is already {'not ' if unstar else ''}starred: “{text}”")
             return
         proj.star_coding(coding_id, not unstar)
-    click.echo(f"{'Unstarred' if unstar else 'Starred'} coding {coding_id} ({before.code_id}): “{text}”")
+        label = code_label(proj, before.code_id)
+    click.echo(f"{'Unstarred' if unstar else 'Starred'} coding {coding_id} ({label}): “{text}”")
 
 
 @click.command()
@@ -132,17 +162,22 @@ def summary(project: str, participant: str, code: str, text: str | None, edit: b
     and fill the rapid-analysis matrix; undo with `evalbench undo`.
 
     \b
+    CODE is a code's name, a `Parent / Name` path, or its ID.
+
+    \b
     Example:
-      evalbench summary study.evb P03 cfir2.inner "No protected time; leaders supportive."
-      evalbench summary study.evb P03 cfir2.inner --edit
-      evalbench summary study.evb P03 cfir2.inner
+      evalbench summary study.evb P03 "Inner Setting" "No protected time; leaders supportive."
+      evalbench summary study.evb P03 "Inner Setting" --edit
+      evalbench summary study.evb P03 "Inner Setting"
     """
     if sum([text is not None, edit, clear]) > 1:
         raise click.UsageError("give TEXT, --edit or --clear, not more than one")
     with open_project(project, coder) as proj:
-        level = code_level(proj, code)
+        code_id = find_code(proj, code)
+        code = code_label(proj, code_id)
+        level = code_level(proj, code_id)
         check_participant(proj, participant)
-        current, cell_quotes = proj.rapid_cell(participant, code, level=level)
+        current, cell_quotes = proj.rapid_cell(participant, code_id, level=level)
         if edit:
             text = click.edit(current, extension=".md", require_save=True)
             if text is None:
@@ -158,7 +193,7 @@ def summary(project: str, participant: str, code: str, text: str | None, edit: b
             click.echo(current or "(no summary yet)")
             click.echo(f"{len(cell_quotes)} quote(s) behind {participant} × {code}", err=True)
             return
-        proj.set_cell_summary(participant, code, text)
+        proj.set_cell_summary(participant, code_id, text)
     click.echo(f"{'Cleared' if not text else 'Saved'} the summary of {participant} × {code}")
 
 

@@ -174,6 +174,15 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
                        if self.other_coder else [])
         self.sub_title = f"coder {project.coder}" + (f" · showing {self.other_coder}" if self.other_coder else "")
 
+    def theme_changed(self) -> None:
+        """Another colour theme: draw the codes in colours readable on it."""
+        self.code_palette = code_colors(self.codes)
+        self.query_one(Transcript).forget_paint()
+        self.query_one(CodeMargin).set_codes({c.id: c.name for c in self.codes}, self.code_palette,
+                                             {c.id: i for i, c in enumerate(self.codes)})
+        self.query_one(CodebookTree).load(self.codes, self.code_palette, self._counts())
+        self._repaint()
+
     def _counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for c in self.mine:

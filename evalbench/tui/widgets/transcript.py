@@ -104,6 +104,11 @@ class Transcript(TextArea):
         self._line_items = items
         self.refresh()
 
+    def forget_paint(self) -> None:
+        """Restyle every coded row at the next :meth:`paint` (the colours changed, not the codings)."""
+        self._line_items = {}
+        self._row_versions = {row: v + 1 for row, v in self._row_versions.items()}
+
     def _rows_of(self, start: int, end: int) -> list[tuple[int, int, int]]:
         """(row, start column, end column) pieces of a document span, cached per span."""
         key = (start, end)
