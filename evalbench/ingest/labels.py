@@ -315,7 +315,26 @@ def split_label(line: str, *, bold: bool = True) -> Hit | None:
     found = _inline(body, lead_time)
     if found:
         return found
-    return _header(text)
+    return _header(text) or _timed(body, lead_time) or _qa(text)
+
+
+_TIMED = re.compile(rf"^(?P<label>[^\[\]():\n]{{1,40}}?)[ \t]*[\[(](?P<t>{TIME})[\])][ \t]+(?P<content>\S.*)$")
+_QA = re.compile(r"^(?P<label>[QA])\.[ \t]+(?P<content>\S.*)$")
+
+
+def _timed(line: str, lead_time: str | None) -> Hit | None:
+    """``Name [00:00:03] text`` (no colon): weak, the document must repeat it."""
+    m = _TIMED.match(line)
+    if not m or lead_time or not is_label(m["label"]):
+        return None
+    time = normalise_time(m["t"])
+    return Hit(m["label"].strip(), time, m["content"].strip(), "timed", weak=True) if time else None
+
+
+def _qa(line: str) -> Hit | None:
+    """``Q. text`` / ``A. text`` as in deposition-style transcripts: weak, both letters must recur."""
+    m = _QA.match(line)
+    return Hit(m["label"], None, m["content"].strip(), "qa", weak=True) if m else None
 
 
 def split_listed(line: str) -> Hit | None:

@@ -1,12 +1,16 @@
 """PDF transcripts through pypdf: page text, then the usual turn parser.
 
 Only PDFs with a text layer work; scanned images have no text to import.
+Page furniture is removed before parsing: page numbers, and lines that open or
+close most pages (``Transcript by Rev.com``, ``Transcribed by https://otter.ai``,
+a running title), which would otherwise land in the middle of a turn.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from collections import Counter
 
 from evalbench.errors import IngestError
 from evalbench.ingest.document import Extract
@@ -36,7 +40,36 @@ def read_pdf(data: bytes, path: str, encoding: str | None = None) -> Extract:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise IngestError(path, f"corrupt PDF file ({type(exc).__name__})") from None
-    text = "\n".join(_PAGE_NUMBER.sub("", page) for page in pages)
+    text = "\n".join(_without_furniture([_PAGE_NUMBER.sub("", page) for page in pages]))
     if not text.strip():
         raise IngestError(path, "PDF has no text layer (scanned image?); run OCR first")
     return extract_from_text(text)
+
+
+def _furniture_key(line: str) -> str:
+    """A line as compared across pages; speaker labels are never furniture."""
+    from evalbench.ingest.labels import split_label
+
+    text = " ".join(line.split()).lower()
+    return "" if split_label(line) else text
+
+
+def _without_furniture(pages: list[str]) -> list[str]:
+    """Pages without the lines that head or foot most of them, word for word (page numbers are gone already)."""
+    if len(pages) < 3:
+        return pages
+    edges: Counter[str] = Counter()
+    split = [[line for line in page.split("\n")] for page in pages]
+    for lines in split:
+        filled = [line for line in lines if line.strip()]
+        edges.update({_furniture_key(line) for line in filled[:2] + filled[-2:]})
+    common = {key for key, n in edges.items() if n >= max(3, len(pages) // 2) and key}
+    if not common:
+        return pages
+    out = []
+    for lines in split:
+        filled = [i for i, line in enumerate(lines) if line.strip()]
+        edge = set(filled[:2] + filled[-2:])
+        out.append("\n".join(line for i, line in enumerate(lines)
+                             if not (i in edge and _furniture_key(line) in common)))
+    return out

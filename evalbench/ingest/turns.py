@@ -108,9 +108,9 @@ def _as_text(tag: Tag) -> Tag:
 
 
 def _next_kind(tags: list[Tag], i: int) -> str:
-    """Kind of the next line after ``i`` that is not blank."""
+    """Kind of the next line after ``i`` that is not blank or a timestamp."""
     for t in tags[i + 1:]:
-        if t.kind != "blank":
+        if t.kind not in ("blank", "time"):
             return t.kind
     return "end"
 
@@ -126,16 +126,18 @@ def _settle_weak(tags: list[Tag]) -> list[Tag]:
     # two different names written so) vouches for its other labels written the same way.
     weak_by_how: dict[str, set[str]] = {}
     for t in tags:
-        if t.kind == "label" and t.weak and t.how != "bare":
+        if t.kind == "label" and t.weak and t.how not in ("bare", "qa"):
             weak_by_how.setdefault(t.how, set()).add(t.speaker)
     trusted = {how for how, names in weak_by_how.items()
                if len(names) >= 2 or any(counts[n] >= 2 or role_from_label(n) for n in names)}
     out = []
     for i, t in enumerate(tags):
         if t.kind == "label" and t.weak:
-            known = t.speaker in strong or role_from_label(t.speaker) is not None
+            known = t.how != "qa" and (t.speaker in strong or role_from_label(t.speaker) is not None)
             if t.how == "bare":
                 ok = _next_kind(tags, i) == "text" and (known or (t.speaker in bare_ok and len(bare_ok) >= 2))
+            elif t.how == "qa":  # "A. text" is an outline item unless questions and answers alternate
+                ok = counts["Q"] >= 2 and counts["A"] >= 2
             else:
                 ok = known or counts[t.speaker] >= 2 or t.how in trusted
             if not ok:
@@ -317,7 +319,10 @@ def _labelled_blocks(tags: list[Tag]) -> tuple[list[str], list[Block]]:
             flush_preamble()
             start_block(tag.speaker, tag.time, tag.text)
         elif tag.kind == "time":
-            pending_time = tag.time
+            if blocks and not current and blocks[-1].time is None:
+                blocks[-1].time = tag.time  # Speaker 1: / 00:00:05 / text: the time below the label
+            else:
+                pending_time = tag.time
         elif tag.kind == "blank":
             if not blocks:
                 flush_preamble()
