@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint bench
+.PHONY: install demo test test-full lint bench
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -19,6 +19,10 @@ demo: install  ## install everything, build the demo project and open it
 test: install  ## install everything, lint, and run the whole test suite
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -n 2
+
+test-full: install  ## the same, with the long Hypothesis profile (10x the generated inputs; slow)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest -n 2 --hypothesis-profile=long
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -7,6 +7,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from evalbench.ingest.document import ParsedDocument, transcript
 from evalbench.model import Code
@@ -14,6 +15,16 @@ from evalbench.project import Project
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+
+# Hypothesis profiles: `make test` runs "default" (100 examples a test); `make test-full` runs
+# "long" (pytest --hypothesis-profile=long, 1,000). The generated hostile-input tests size
+# themselves with examples(n): a quarter of n by default, 2.5 n in the long run.
+settings.register_profile("long", max_examples=1000)
+
+
+def examples(n: int) -> int:
+    """``n`` scaled by the active profile: ``n * max_examples / 400``, at least 10."""
+    return max(10, n * settings().max_examples // 400)
 
 
 class NetworkUsed(AssertionError):

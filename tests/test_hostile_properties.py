@@ -28,6 +28,7 @@ from evalbench.ingest import parse_file
 from evalbench.project import Project
 from evalbench.refi.common import EXTENSION_FORMAT, EXTENSION_MEMBER, VALENCE_CODES, VALENCE_GROUP
 from evalbench.refi.qdpx_read import read_qdpx
+from tests.conftest import examples
 
 #: Function-scoped tmp_path is shared by all examples of one test; each example writes fresh names.
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -72,7 +73,7 @@ _TRANSCRIPT_LINE = st.one_of(
     ]))
 
 
-@settings(max_examples=400, **SETTINGS)
+@settings(max_examples=examples(400), **SETTINGS)
 @given(suffix=st.sampled_from([".txt", ".md", ".vtt", ".srt"]),
        lines=st.lists(_TRANSCRIPT_LINE, max_size=30),
        newline=st.sampled_from(["\n", "\r\n", "\r"]),
@@ -89,7 +90,7 @@ def test_transcript_files_parse_or_fail_in_one_line(tmp_path, suffix, lines, new
             last = turn.end
 
 
-@settings(max_examples=300, **SETTINGS)
+@settings(max_examples=examples(300), **SETTINGS)
 @given(suffix=st.sampled_from([".txt", ".vtt", ".srt", ".docx", ".odt", ".rtf", ".pdf"]),
        head=st.sampled_from([b"", b"PK\x03\x04", b"{\\rtf1 ", b"%PDF-1.4\n", b"WEBVTT\n\n", b"\xef\xbb\xbf",
                              b"\xff\xfe", b"1\n00:00:01,000 --> 00:00:02,000\n"]),
@@ -128,7 +129,7 @@ _YAML_SNIPPETS = st.sampled_from([
 ])
 
 
-@settings(max_examples=500, **SETTINGS)
+@settings(max_examples=examples(500), **SETTINGS)
 @given(data=_CODEBOOK_DATA, suffix=st.sampled_from([".yaml", ".json"]))
 def test_codebook_data_of_any_shape_loads_or_fails_in_one_line(tmp_path, data, suffix):
     path = _fresh(tmp_path, suffix)
@@ -143,7 +144,7 @@ def test_codebook_data_of_any_shape_loads_or_fails_in_one_line(tmp_path, data, s
             seen.add(code.id)
 
 
-@settings(max_examples=300, **SETTINGS)
+@settings(max_examples=examples(300), **SETTINGS)
 @given(parts=st.lists(st.one_of(_YAML_SNIPPETS, st.text(max_size=40)), min_size=1, max_size=4),
        suffix=st.sampled_from([".yaml", ".yml", ".json"]))
 def test_codebook_text_of_any_kind_loads_or_fails_in_one_line(tmp_path, parts, suffix):
@@ -152,7 +153,7 @@ def test_codebook_text_of_any_kind_loads_or_fails_in_one_line(tmp_path, parts, s
     _survives(load_codebook, path)
 
 
-@settings(max_examples=150, **SETTINGS)
+@settings(max_examples=examples(150), **SETTINGS)
 @given(raw=_JUNK_BYTES, suffix=st.sampled_from([".yaml", ".json", ".qdc", ".qdpx"]))
 def test_codebook_random_bytes_fail_in_one_line(tmp_path, raw, suffix):
     path = _fresh(tmp_path, suffix)
@@ -197,7 +198,7 @@ def _codebook_xml(draw, ns: str) -> str:
     return f'<CodeBook xmlns="{ns}"><Codes>{codes}</Codes></CodeBook>'
 
 
-@settings(max_examples=250, **SETTINGS)
+@settings(max_examples=examples(250), **SETTINGS)
 @given(data=st.data())
 def test_qdc_codebooks_load_or_fail_in_one_line(tmp_path, data):
     ns = data.draw(st.sampled_from(["urn:QDA-XML:codebook:1.0", "urn:QDA-XML:project:1.0", ""]))
@@ -293,7 +294,7 @@ def _write_zip(path: Path, members: list[tuple[str, bytes]]) -> Path:
     return path
 
 
-@settings(max_examples=300, **SETTINGS)
+@settings(max_examples=examples(300), **SETTINGS)
 @given(members=_qdpx_members())
 def test_qdpx_archives_read_or_fail_in_one_line(tmp_path, members):
     qdpx = _write_zip(_fresh(tmp_path, ".qdpx"), members)
@@ -301,7 +302,7 @@ def test_qdpx_archives_read_or_fail_in_one_line(tmp_path, members):
     _survives(load_codebook, qdpx)
 
 
-@settings(max_examples=100, **SETTINGS)
+@settings(max_examples=examples(100), **SETTINGS)
 @given(members=_qdpx_members())
 def test_qdpx_archives_become_a_whole_project_or_none(tmp_path, members):
     qdpx = _write_zip(_fresh(tmp_path, ".qdpx"), members)
@@ -318,7 +319,7 @@ def test_qdpx_archives_become_a_whole_project_or_none(tmp_path, members):
                 assert 0 <= coding.start < coding.end <= len(text)
 
 
-@settings(max_examples=150, **SETTINGS)
+@settings(max_examples=examples(150), **SETTINGS)
 @given(raw=_JUNK_BYTES, zipped=st.booleans())
 def test_qdpx_of_random_bytes_fails_in_one_line(tmp_path, raw, zipped):
     qdpx = _fresh(tmp_path, ".qdpx")
