@@ -94,6 +94,8 @@ class Coding:
     suggestion_id: int | None = None
     starred: bool = False
     created_at: str = ""
+    suggest_model: str | None = None  #: origin 'suggestion': the model that proposed it
+    suggest_model_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ class Suggestion:
     model: str
     model_version: str
     status: str = "open"
+    confidence: str | None = None  #: words for ``score`` ("often right"; "not yet measured")
 
 
 @dataclass(frozen=True)

@@ -104,13 +104,13 @@ def codes(conn: sqlite3.Connection) -> list[Code]:
 
 
 CODING_COLS = ('id, document_id, start, "end", code_id, coder, valence, memo, origin, '
-               "suggestion_id, starred, created_at")
+               "suggestion_id, starred, created_at, suggest_model, suggest_model_version")
 
 
 def coding_from_row(r: tuple) -> Coding:
     return Coding(id=r[0], document_id=r[1], start=r[2], end=r[3], code_id=r[4], coder=r[5],
                   valence=r[6], memo=r[7], origin=r[8], suggestion_id=r[9],
-                  starred=bool(r[10]), created_at=r[11])
+                  starred=bool(r[10]), created_at=r[11], suggest_model=r[12], suggest_model_version=r[13])
 
 
 def codings(conn: sqlite3.Connection, *, document_id: int | None = None, coder: str | None = None,

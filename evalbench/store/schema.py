@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Valence a coding can carry (DESIGN.md, data model).
 VALENCES = ("barrier", "facilitator", "mixed", "neutral", "none")
@@ -342,6 +342,27 @@ def _migrate_v2(conn: sqlite3.Connection) -> None:
     run_script(conn, _V2)
 
 
+# Version 3: where an accepted suggestion came from, on the coding itself, and the confidence shown.
+#
+# A coding accepted from a suggestion (origin 'suggestion') names the suggesting model and its
+# version, so that merging projects and exchanging .qdpx files keep them when the suggestion row
+# does not travel with the coding (a methods section must be able to say which model proposed it).
+# A suggestion keeps the words its confidence was shown in ("often right"), as calibrated when the
+# model was trained (evalbench/suggest/calibration.py).
+_V3 = """
+ALTER TABLE codings ADD COLUMN suggest_model TEXT;
+ALTER TABLE codings ADD COLUMN suggest_model_version TEXT;
+ALTER TABLE suggestions ADD COLUMN confidence TEXT;
+"""
+
+
+def _migrate_v3(conn: sqlite3.Connection) -> None:
+    run_script(conn, _V3)
+    conn.execute("UPDATE codings SET suggest_model = (SELECT s.model FROM suggestions s WHERE s.id = suggestion_id), "
+                 "suggest_model_version = (SELECT s.model_version FROM suggestions s WHERE s.id = suggestion_id) "
+                 "WHERE suggestion_id IS NOT NULL")
+
+
 #: version -> function upgrading a file from ``version - 1`` to ``version``.
 #: Each runs inside the migration transaction opened by ``store.db.migrate``.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _migrate_v2}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _migrate_v2, 3: _migrate_v3}
