@@ -125,25 +125,29 @@ def _named(conn: sqlite3.Connection, coder: str, coders: list[str], where: str) 
 
 def unsettled(conn: sqlite3.Connection, consensus: str, others: tuple[str, ...]) -> int:
     """How many participant turn × code that ``others`` applied the ``consensus`` coding leaves unsettled."""
-    turns = store.evidence_turns(conn)
-    starts = {doc: [t[0] for t in ts if t[2] == "participant" and t[1] > t[0]] for doc, ts in turns.items()}
-    ends = {doc: [t[1] for t in ts if t[2] == "participant" and t[1] > t[0]] for doc, ts in turns.items()}
+    turns = store.participant_turns(conn)
+    reach = {doc: list(accumulate(ends, max)) for doc, (_starts, ends) in turns.items()}  # overlapping turns too
+    empty: tuple[list, list] = ([], [])
 
-    reach = {doc: list(accumulate(e, max)) for doc, e in ends.items()}  # tolerates overlapping turns
+    def mark(target: set, rows) -> None:
+        """Add (document, turn index, code) for every participant turn each coding overlaps."""
+        for doc, start, end, code in rows:
+            starts, ends = turns.get(doc, empty)
+            i = bisect_right(reach.get(doc, ()), start)
+            last = bisect_left(starts, end)
+            while i < last:
+                if ends[i] > start:
+                    target.add((doc, i, code))
+                i += 1
 
-    def hits(doc: int, start: int, end: int) -> list[int]:
-        """Indexes of the document's participant turns that [start, end) overlaps."""
-        s, e = starts.get(doc, ()), ends.get(doc, ())
-        first = bisect_right(reach.get(doc, ()), start)
-        return [i for i in range(first, bisect_left(s, end)) if e[i] > start]
-
-    applied: set[tuple[int, int, str]] = set()
     settled: set[tuple[int, int, str]] = set()
-    for _id, doc, start, end, code, who, *_rest in store.evidence_codings(conn, (consensus, *others)):
-        target = settled if who == consensus else applied
-        target.update((doc, i, code) for i in hits(doc, start, end))
-    if not applied - settled:
-        return 0
-    for doc, start, end, code in store.consensus_decision_spans(conn, consensus):
-        settled.update((doc, i, code) for i in hits(doc, start, end))
-    return len(applied - settled)
+    applied: set[tuple[int, int, str]] = set()
+    rows = store.evidence_codings(conn, (consensus, *others))
+    mark(settled, ((r[1], r[2], r[3], r[4]) for r in rows if r[5] == consensus))
+    mark(applied, ((r[1], r[2], r[3], r[4]) for r in rows if r[5] != consensus))
+    missing = applied - settled
+    if missing:
+        decided: set[tuple[int, int, str]] = set()
+        mark(decided, store.consensus_decision_spans(conn, consensus))
+        missing -= decided
+    return len(missing)

@@ -26,6 +26,7 @@ each coding is its own passage and keeps its valence.
 from __future__ import annotations
 
 import sqlite3
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -68,7 +69,8 @@ class EvidenceBase:
     _subtrees: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _children: dict[str | None, list[str]] | None = None
     _texts: dict[int, str] = field(default_factory=dict)
-    _turns: dict[int, list[tuple]] = field(default_factory=dict)
+    _turns: dict[int, tuple[list[int], list[int]]] = field(default_factory=dict)  #: interviewer turns
+    _words: dict[int, int] = field(default_factory=dict)
 
     # --- matching ---------------------------------------------------------------------
     def subtree(self, code_id: str) -> tuple[str, ...]:
@@ -117,7 +119,11 @@ class EvidenceBase:
 
     def group(self, coding_id: int, by: str) -> str:
         """The value ``by`` (participant, document, role, site or any attribute) takes for a coding's speaker."""
-        name, label, pid = self.documents[self.codings[coding_id].document_id]
+        return self.doc_group(self.codings[coding_id].document_id, by)
+
+    def doc_group(self, document_id: int, by: str) -> str:
+        """The value ``by`` takes for the person a transcript is linked to (see :meth:`group`)."""
+        name, label, pid = self.documents[document_id]
         if by == "document":
             return name
         if label is None:
@@ -128,7 +134,10 @@ class EvidenceBase:
 
     def person(self, coding_id: int) -> str:
         """A key for the person behind a coding: the participant, or the transcript when none is linked."""
-        name, label, _pid = self.documents[self.codings[coding_id].document_id]
+        return self.doc_person(self.codings[coding_id].document_id)
+
+    def doc_person(self, document_id: int) -> str:
+        name, label, _pid = self.documents[document_id]
         return label if label is not None else f"\0{name}"
 
     def role(self, coding_id: int) -> str | None:
@@ -138,14 +147,14 @@ class EvidenceBase:
     def attribute_names(self) -> list[str]:
         return sorted({name for attrs in self.attributes.values() for name in attrs})
 
-    # --- text and turns, read when first quoted ---------------------------------------------
+    # --- text and interviewer turns, read when first quoted ----------------------------------
     def load_text(self, conn: sqlite3.Connection, document_ids) -> None:
-        """Read the texts and turns of these documents, if not read yet."""
+        """Read the texts and interviewer turns of these documents, if not read yet."""
         missing = sorted(set(document_ids) - set(self._texts))
         if missing:
             self._texts.update(store.evidence_texts(conn, missing))
-            self._turns.update({d: [] for d in missing})
-            self._turns.update(store.evidence_turns(conn, missing))
+            turns = store.interviewer_turns(conn, missing)
+            self._turns.update({d: turns.get(d, ([], [])) for d in missing})
 
     def text(self, coding_id: int) -> str:
         c = self.codings[coding_id]
@@ -155,18 +164,23 @@ class EvidenceBase:
         """Text of a span of a document read by :meth:`load_text`."""
         return self._texts[document_id][start:end]
 
-    def speaker_role(self, coding_id: int) -> str:
-        """Role of the speaker of the turn a coding starts in ('participant' when in no turn)."""
-        from bisect import bisect_right
+    def words(self, coding_id: int) -> int:
+        """Words in a coding's text (kept: every theme's proposals ask again)."""
+        n = self._words.get(coding_id)
+        if n is None:
+            n = self._words[coding_id] = len(self.text(coding_id).split())
+        return n
 
+    def interviewer(self, coding_id: int) -> bool:
+        """Whether most of a coding lies in interviewer turns (such a quote is never proposed)."""
         c = self.codings[coding_id]
-        turns = self._turns.get(c.document_id, [])
-        i = bisect_right(turns, (c.start, float("inf"))) - 1
-        if i >= 0 and turns[i][1] > c.start:
-            return turns[i][2]
-        if i + 1 < len(turns) and turns[i + 1][0] < c.end:  # starts between turns: the next one
-            return turns[i + 1][2]
-        return "participant"
+        starts, ends = self._turns.get(c.document_id, ((), ()))
+        i = max(0, bisect_right(starts, c.start) - 1)
+        inside = 0
+        while i < len(starts) and starts[i] < c.end:
+            inside += max(0, min(ends[i], c.end) - max(starts[i], c.start))
+            i += 1
+        return inside * 2 > c.end - c.start
 
 
 def load(conn: sqlite3.Connection, choice: CodingChoice) -> EvidenceBase:

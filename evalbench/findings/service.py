@@ -3,10 +3,10 @@
 Takes the project's connection, its file name (for error messages) and its
 ``action`` factory, so every change is one undoable action in the project's
 undo log, labelled in the user's words. Reads return the dataclasses of
-:mod:`evalbench.findings.model`. The evidence base (the chosen coding and its
-context) is read once and kept until the project changes; a change made here
-to the theme tables alone keeps it, so a rule change costs one recount, not a
-re-read of 12,000 codings.
+:mod:`evalbench.findings.model`. The coding choice and the evidence base (the
+chosen coding and its context) are computed once and kept until the project
+changes; a change made here to the theme tables alone keeps them, so a rule
+change costs one recount, not a re-read of 12,000 codings and a consensus check.
 """
 
 from __future__ import annotations
@@ -33,19 +33,31 @@ class ThemeService:
         self.conn = conn
         self.where = where
         self._action = action
-        self._base: tuple[tuple, EvidenceBase] | None = None
+        self._cache: dict[tuple, object] = {}  # what the coding decides (choice, evidence), until it changes
+        self._cache_key: tuple | None = None
 
     # --- which coding, and the evidence base ---------------------------------------------
     def choose(self, coder: str | None = None, *, all_coders: bool = False) -> CodingChoice:
         """The coding to count (see :mod:`evalbench.findings.choice`); a UserError names the choices."""
-        return choose_coding(self.conn, coder, all_coders=all_coders, where=self.where)
+        found = self._cached(("choose", coder, all_coders),
+                             lambda: _attempt(choose_coding, self.conn, coder, all_coders=all_coders, where=self.where))
+        if isinstance(found, UserError):
+            raise found
+        return found
 
     def evidence(self, choice: CodingChoice) -> EvidenceBase:
         """The chosen coding and its context, cached until the project changes."""
-        key = (choice, store.fingerprint(self.conn))
-        if self._base is None or self._base[0] != key:
-            self._base = (key, load(self.conn, choice))
-        return self._base[1]
+        return self._cached(("evidence", choice), lambda: load(self.conn, choice))
+
+    def _cached(self, key: tuple, make: Callable[[], object]):
+        """``make()``, kept until the project changes other than through :meth:`action` (see the class doc)."""
+        current = store.fingerprint(self.conn)
+        if current != self._cache_key:
+            self._cache.clear()
+            self._cache_key = current
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
 
     def action(self, label: str) -> AbstractContextManager[Action]:
         """One undoable action that changes only theme tables: the cached evidence stays valid."""
@@ -244,22 +256,28 @@ class ThemeService:
         return export_csv(self, path)
 
 
+def _attempt(fn, *args, **kwargs):
+    """``fn(...)``, or the UserError it raised (so a refusal is remembered like an answer)."""
+    try:
+        return fn(*args, **kwargs)
+    except UserError as exc:
+        return exc
+
+
 class _ThemeAction:
-    """``project.action`` for changes to theme tables only: keeps the evidence cache valid across them."""
+    """``project.action`` for changes to theme tables only: what the coding decides stays cached across them."""
 
     def __init__(self, service: ThemeService, label: str) -> None:
         self.service, self.label = service, label
 
     def __enter__(self) -> Action:
         service = self.service
-        self.was_current = service._base is not None and service._base[0][1] == store.fingerprint(service.conn)
+        self.was_current = service._cache_key == store.fingerprint(service.conn)
         self.inner = service._action(self.label)
         return self.inner.__enter__()
 
     def __exit__(self, *exc) -> bool | None:
         result = self.inner.__exit__(*exc)
-        service = self.service
-        if self.was_current and exc[0] is None and service._base is not None:
-            key, base = service._base
-            service._base = ((key[0], store.fingerprint(service.conn)), base)
+        if self.was_current and exc[0] is None:
+            self.service._cache_key = store.fingerprint(self.service.conn)
         return result

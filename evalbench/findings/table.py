@@ -70,18 +70,18 @@ def finding_rows(conn: sqlite3.Connection, base: EvidenceBase, *, by: str = "rol
 
 def _row(base: EvidenceBase, theme: Theme, ids: list[int], rules: tuple, by: str, picked: list[int],
          outside: dict[int, tuple], n_quotes: int) -> FindingRow:
-    people: dict[str, str] = {}
-    for cid in ids:
-        people.setdefault(base.person(cid), base.group(cid, by) if by != "participant" else base.person(cid))
-    unlinked = sorted({base.documents[base.codings[c].document_id][0] for c in ids
-                       if base.participant(c) is None})
+    documents = {base.codings[c].document_id for c in ids}
+    people: dict[str, str] = {}  # person -> group value (a participant can have several transcripts)
+    for doc in sorted(documents):
+        people.setdefault(base.doc_person(doc), base.doc_group(doc, by))
+    unlinked = sorted(base.documents[doc][0] for doc in documents if base.documents[doc][1] is None)
     counts = Counter(NO_PARTICIPANT if person.startswith("\0") else value for person, value in people.items())
     by_group = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] in (UNKNOWN, NO_PARTICIPANT), kv[0])))
     return FindingRow(
         theme_id=theme.id, category_id=theme.category_id, category=theme.category, theme=theme.name,
         description=theme.description, cfir_code_id=theme.cfir_code_id, cfir=cfir_label(base, theme.cfir_code_id),
         by=by, participants=sum(1 for p in people if not p.startswith("\0")), by_group=by_group,
-        documents=len({base.codings[c].document_id for c in ids}), codings=len(ids),
+        documents=len(documents), codings=len(ids),
         quotes=_quotes(base, ids, picked, outside, n_quotes) if n_quotes > 0 else (),
         unlinked_documents=tuple(unlinked), rules=rules)
 
@@ -130,11 +130,11 @@ def _quotes(base: EvidenceBase, ids: list[int], picked: list[int], outside: dict
             if c.passage in seen_passages or any(_same_passage(spans[cid], t) for t in taken):
                 continue
             seen_passages.add(c.passage)
-            text = base.text(cid)
             records.append({"coding_id": cid, "document": base.documents[c.document_id][0],
                             "document_id": c.document_id, "start": c.start, "end": c.end, "starred": c.starred,
                             "participant": base.person(cid), "role": base.role(cid) or UNKNOWN,
-                            "speaker_role": base.speaker_role(cid), "words": len(text.split())})
+                            "speaker_role": "interviewer" if base.interviewer(cid) else "participant",
+                            "words": base.words(cid)})
         chosen += [quote(base, r["coding_id"]) for r in pick_exemplars(records, n - len(chosen))]
     return tuple(chosen)
 

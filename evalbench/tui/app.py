@@ -35,19 +35,26 @@ def _analysis():
     return AnalysisScreen()
 
 
+def _themes():
+    from evalbench.tui.screens.themes import ThemesScreen
+
+    return ThemesScreen()
+
+
 class EvalbenchApp(App):
     """The coding workbench for one open project."""
 
     CSS_PATH = "app.tcss"
     TITLE = "evalbench"
     # Screens other than the first are imported when first opened, to start faster.
-    MODES = {"documents": DocumentsScreen, "codes": _code_browser, "analysis": _analysis}
+    MODES = {"documents": DocumentsScreen, "codes": _code_browser, "analysis": _analysis, "themes": _themes}
     DEFAULT_MODE = "documents"
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("f2", "documents", "Documents", id="app.documents"),
         Binding("f3", "browse_codes", "Codes", id="app.code-browser"),
         Binding("f4", "analysis", "Analysis", id="app.analysis"),
+        Binding("f5", "themes", "Themes", id="app.themes"),
         Binding("ctrl+z", "undo", "Undo", show=False, id="app.undo"),
         Binding("ctrl+y", "redo", "Redo", show=False, id="app.redo"),
         Binding("ctrl+o", "switch_coder", "Switch coder", show=False, id="app.switch-coder"),
@@ -177,18 +184,22 @@ class EvalbenchApp(App):
     async def action_analysis(self) -> None:
         await self._to_mode("analysis")
 
+    async def action_themes(self) -> None:
+        await self._to_mode("themes")
+
     def action_help(self) -> None:
         from evalbench.tui.screens.analysis import AnalysisScreen
         from evalbench.tui.screens.code_browser import CodeBrowserScreen
         from evalbench.tui.screens.coding import CodingScreen
         from evalbench.tui.screens.help import HelpScreen
+        from evalbench.tui.screens.themes import ThemesScreen
 
         self.push_screen(HelpScreen([
             ("Everywhere", [*self.BINDINGS, Binding("ctrl+p", "", "Command palette: every action"),
                             Binding("ctrl+q", "", "Quit")]),
             ("Documents", DocumentsScreen.BINDINGS), ("Coding", CodingScreen.BINDINGS),
             ("Code browser", CodeBrowserScreen.BINDINGS), ("Analysis", AnalysisScreen.BINDINGS),
-            *team_bindings(),
+            ("Themes", ThemesScreen.BINDINGS), *team_bindings(),
         ], self.settings.keymap))
 
     # --- changes ----------------------------------------------------------------
@@ -235,10 +246,11 @@ def screen_classes() -> list[type]:
     from evalbench.tui.screens.analysis import AnalysisScreen
     from evalbench.tui.screens.code_browser import CodeBrowserScreen
     from evalbench.tui.screens.coding import CodingScreen
+    from evalbench.tui.screens.themes import ThemesScreen
     from evalbench.tui.widgets.transcript import Transcript
 
-    found = [EvalbenchApp, DocumentsScreen, CodingScreen, Transcript, CodeBrowserScreen, AnalysisScreen]
-    for module in ("agreement", "consensus", "speaker_roles", "help", "prompt", "task"):
+    found = [EvalbenchApp, DocumentsScreen, CodingScreen, Transcript, CodeBrowserScreen, AnalysisScreen, ThemesScreen]
+    for module in ("agreement", "consensus", "speaker_roles", "help", "prompt", "task", "choice_prompt"):
         try:
             loaded = importlib.import_module(f"evalbench.tui.screens.{module}")
         except ImportError:

@@ -14,6 +14,7 @@ ACTIONS = (
     ("Documents", "List every transcript (F2)", "documents"),
     ("Code browser", "Every excerpt of a code, across documents (F3)", "browse_codes"),
     ("Analysis", "Code × participant/role/site matrix, exports (F4)", "analysis"),
+    ("Themes", "The findings: categories, themes, their counts and quotes (F5)", "themes"),
     ("Import transcripts…", "Add interview files or a folder to the project", "import_files"),
     ("Export…", "Write the coding to Word, xlsx, csv, Markdown or REFI-QDA", "export"),
     ("Switch coder…", "Code as someone else (remembered for this project)", "switch_coder"),
