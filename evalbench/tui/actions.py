@@ -18,8 +18,6 @@ from evalbench.errors import UserError
 from evalbench.tui.screens.prompt import ImportPrompt, ImportRequest, LinePrompt
 from evalbench.tui.screens.task import TaskResult, TaskScreen
 
-EXPORT_FORMATS = {".docx": "docx", ".xlsx": "xlsx", ".csv": "csv", ".md": "md", ".qdpx": "qdpx"}
-
 
 def unavailable(app, what: str) -> None:
     app.notify(f"{what} is not available in this version of evalbench.", severity="warning")
@@ -112,26 +110,37 @@ def check_import(request: ImportRequest) -> tuple[list[Path], Path | None, str |
 
 
 def export(app, default: str = "evalbench-export.xlsx", **options) -> None:
-    """Ask where to export; the format follows the file extension."""
-    if not hasattr(app.project, "export"):
+    """Ask where and how to export (the export form); the format follows the file extension."""
+    if not hasattr(app.project, "write_export"):
         unavailable(app, "Export")
         return
+    from evalbench.tui.screens.export_prompt import ExportPrompt, plan_export
 
-    def chosen(value: str | None) -> None:
-        if not value or not value.strip():
-            return
-        out = Path(value.strip()).expanduser()
-        fmt = EXPORT_FORMATS.get(out.suffix.lower())
-        if fmt is None:
-            app.notify(f"{out}: use one of {', '.join(EXPORT_FORMATS)}", severity="error")
+    def chosen(plan) -> None:
+        if plan is None:
             return
 
         def job(project, progress, cancel):
-            return project.export(fmt, out, progress=progress, cancel=cancel, **options)
+            return project.write_export(plan.fmt, plan.out, coder=plan.coder, all_coders=plan.all_coders,
+                                        progress=progress, cancel=cancel, **plan.options)
 
-        run_task(app, f"Exporting {out.name}", job, lambda _v: app.notify(f"Wrote {out}", timeout=8))
+        def done(result) -> None:
+            for warning in result.warnings:
+                app.notify(warning, severity="warning", timeout=10)
+            more = f" and {len(result.files) - 1} more file(s)" if len(result.files) > 1 else ""
+            app.notify(f"Wrote {result.path}{more} ({result.coding})", timeout=8)
 
-    app.push_screen(LinePrompt("Export to (.docx, .xlsx, .csv, .md or .qdpx)", default), chosen)
+        run_task(app, f"Exporting {plan.out.name}", job, done)
+
+    def check(request):
+        """The form's plan, once the project can say which coding it counts (else the form stays open)."""
+        plan = plan_export(request, options)
+        choose = getattr(getattr(app.project, "themes", None), "choose", None)
+        if choose is not None:
+            choose(plan.coder, all_coders=plan.all_coders)
+        return plan
+
+    app.push_screen(ExportPrompt(default, options, check), chosen)
 
 
 def retrain(app) -> None:

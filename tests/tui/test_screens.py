@@ -184,6 +184,10 @@ async def test_analysis_opens_agreement_and_exports(app, project, tmp_path):
         await pilot.press("ctrl+a", "ctrl+k", *str(out), "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
+        assert not out.exists()  # two coders, no consensus: the form says to choose and stays open
+        await pilot.press("tab", "tab", *"all", "enter")  # the form's "which coding" field: every coder's
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert out.exists() and out.stat().st_size > 0
         await pilot.press("a")
         await pilot.pause()
