@@ -168,3 +168,28 @@ async def test_which_coding_is_counted_shows_and_changes(demo):
         count = project.themes.row(project.themes.choose(all_coders=True), first).codings
         assert f"{count} codings" in str(screen.query_one("#theme-head", Static).render())
     project.close()
+
+
+async def test_the_code_browser_sends_an_excerpt_to_a_theme_and_the_themes_screen_counts_it(app, project):
+    ids = coded(project)
+    theme = project.themes.add("Leaders showed up", "Successes")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        app.screen.show_code("inner.culture")
+        await pilot.pause()
+        excerpts = app.screen.query_one("#excerpt-list", OptionList)
+        excerpts.focus()
+        excerpts.highlighted = [excerpts.get_option_at_index(i).id
+                                for i in range(excerpts.option_count)].index(str(ids["culture1"]))
+        await pilot.press("T")
+        await pilot.pause()
+        await pilot.press(*"leaders", "enter")
+        await pilot.pause()
+        hand = stored(project).themes.hand_codings(theme.id)
+        assert [(h.coding_id, h.included) for h in hand] == [(ids["culture1"], True)]
+        await pilot.press("T", *"leaders", "enter")  # again: the theme already holds it, nothing changes
+        await pilot.pause()
+        assert len(stored(project).themes.hand_codings(theme.id)) == 1
+        screen = await open_themes(app, pilot)
+        assert "1 participant: 1 physician" in str(screen.query_one("#theme-head", Static).render())

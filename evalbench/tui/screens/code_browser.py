@@ -32,6 +32,7 @@ class CodeBrowserScreen(Screen):
     BINDINGS = [
         Binding("a", "toggle_coders", "All coders / mine", id="browser.toggle-coders"),
         Binding("asterisk", "star", "Star excerpt", id="browser.star"),
+        Binding("T", "send_to_theme", "Send to theme", id="browser.send-to-theme"),
         Binding("u", "app.undo", "Undo", show=False, id="browser.undo"),
         Binding("U", "app.redo", "Redo", show=False, id="browser.redo"),
         Binding("tab", "app.focus_next", "Switch pane", show=False, id="browser.focus-next"),
@@ -207,6 +208,18 @@ class CodeBrowserScreen(Screen):
             return
         self.notify(("Unstarred" if coding.starred else "Starred as an exemplar") + " (u undoes)")
         self.reload()
+
+    def action_send_to_theme(self) -> None:
+        """Add the highlighted excerpt to a theme, picked from a list (evalbench/tui/screens/theme_send.py)."""
+        from evalbench.tui.screens.theme_send import send_to_theme
+
+        listing = self.query_one("#excerpt-list", OptionList)
+        option = listing.highlighted_option if listing.option_count else None
+        coding = next((c for c in self._shown if option is not None and str(c.id) == option.id), None)
+        if coding is None:
+            self.notify("Highlight an excerpt (tab to the list) to send it to a theme.", severity="warning")
+            return
+        send_to_theme(self, coding.id)
 
     def action_toggle_coders(self) -> None:
         self.mine_only = not self.mine_only
