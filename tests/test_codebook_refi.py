@@ -54,13 +54,42 @@ def test_qdc_round_trip_restores_ids_and_every_field(tmp_path):
 
 def test_description_edited_in_another_program_wins_but_keeps_the_id():
     code = Code(id="x.y", name="Y", definition="Old text.", inclusion="When A.", keywords=("k1",))
-    from evalbench.codebook.refi import description_for
+    from evalbench.codebook.refi import code_fields, description_for
 
     desc = description_for(code).replace("Old text.", "New text from NVivo.", 1).replace("k1", "k1; k2", 1)
-    fields = parse_description(desc)
+    fields = parse_description(desc, code_fields(code))
     assert fields["id"] == "x.y"
     assert fields["definition"] == "New text from NVivo."
     assert fields["inclusion"] == "When A." and fields["keywords"] == ["k1", "k2"]
+
+
+def test_descriptions_other_programs_show_are_clean_and_our_fields_travel_beside_them(tmp_path):
+    """No '[evalbench] {json}' line in any code memo; the exact fields sit in an <?evalbench?> instruction."""
+    from lxml import etree
+
+    code = Code(id="a.b", name="B", parent_id="a", definition="Text with\nInclusion: a line that looks like a label.",
+                valence_applies=False, extra={"team": "north"})
+    book = make_codebook([Code(id="a", name="A"), code], source="x")
+    save_codebook(book, tmp_path / "b.qdc")
+    root = parse_xml((tmp_path / "b.qdc").read_bytes(), source="b.qdc")
+    descriptions = [el.text or "" for el in root.iter(f"{{{CODEBOOK_NS}}}Description")]
+    assert descriptions and not any("[evalbench]" in d or "{" in d for d in descriptions)
+    assert [n.target for n in root.itersiblings() if isinstance(n, etree._ProcessingInstruction)] == ["evalbench"]
+    assert load_codebook(tmp_path / "b.qdc").codes == book.codes
+    # Another program that drops the instruction keeps the codes; IDs then come from the names.
+    stripped = (tmp_path / "b.qdc").read_text(encoding="utf-8").split("<?evalbench")[0]
+    (tmp_path / "c.qdc").write_text(stripped, encoding="utf-8")
+    assert [c.id for c in load_codebook(tmp_path / "c.qdc").codes] == ["a", "a.b"]
+
+
+def test_files_written_with_the_old_evalbench_line_still_read():
+    old = ('Why it matters.\n\nKeywords: k1; k2\n\n[evalbench] {"id": "x.old", "definition": "Why it matters.", '
+           '"inclusion": "", "exclusion": "", "examples": [], "keywords": ["k1", "k2"], "valence_applies": false}')
+    fields = parse_description(old)
+    assert fields == {"definition": "Why it matters.", "inclusion": "", "exclusion": "", "examples": [],
+                      "keywords": ["k1", "k2"], "id": "x.old", "valence_applies": False}
+    deep = "Text.\n[evalbench] " + "[" * 500 + "]" * 500
+    assert parse_description(deep) == {"definition": deep}
 
 
 def test_foreign_description_is_the_definition():

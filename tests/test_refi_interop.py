@@ -195,7 +195,7 @@ def test_foreign_project_imports_with_its_quirks(foreign, tmp_path):
         assert set(proj.coders()) == {"Ana", "BK"}
     text = " | ".join(report.warnings)
     assert "outside the text" in text
-    assert "PictureSource" in text
+    assert "source 'Whiteboard photo' skipped: a picture without a text" in text
     assert "Word file" in text
 
 

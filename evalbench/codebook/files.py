@@ -260,10 +260,9 @@ def read_codebook_file(path: str | Path) -> Codebook:
 
         return read_qdc(raw, source=source)
     if suffix == ".qdpx":
-        from evalbench.codebook.refi import read_qdc
-        from evalbench.refi.archive import read_project_xml
+        from evalbench.codebook.refi import read_qdpx
 
-        return read_qdc(read_project_xml(path), source=source)
+        return read_qdpx(path, source=source)  # with the code fields evalbench keeps in its own member
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

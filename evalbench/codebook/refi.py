@@ -1,9 +1,9 @@
 """REFI-QDA codebook exchange (.qdc, ``urn:QDA-XML:codebook:1.0``) and the <Codes> of .qde projects.
 
 REFI-QDA codes carry only a GUID, a name, a colour, ``isCodable`` and one free
-text ``Description``; hierarchy is nesting. To survive a trip through another
-QDA program, evalbench writes each code's Description as readable text
-followed by one machine line (see docs/codebook-format.md)::
+text ``Description``; hierarchy is nesting. evalbench writes each code's
+Description as readable text, which is what NVivo, ATLAS.ti and MAXQDA users
+see in their code memos::
 
     <definition>
 
@@ -13,11 +13,16 @@ followed by one machine line (see docs/codebook-format.md)::
     - <example>
     Keywords: <kw>; <kw>
 
-    [evalbench] {"id": "...", "definition": "...", ...}
-
-On import the JSON line is authoritative while the readable text above it is
-unchanged; if someone edited the text in another program, the edited text
-wins and is parsed back by its labels, keeping the ID from the JSON line.
+The exact fields (the code's ID, every field as typed, ``valence_applies``,
+``extra``) travel beside it, keyed by the code's GUID, where other programs do
+not show them: in a .qdpx, in evalbench's own ``evalbench.json`` member; in a
+.qdc, which is a single XML file, in an ``<?evalbench {...}?>`` processing
+instruction after the root element (XML's place for one application's data;
+schema validation and other programs ignore it). On import the stored fields
+are authoritative while the visible text is unchanged; if someone edited the
+text in another program, the edited text wins and is parsed back by its
+labels, keeping the ID. Files written by older evalbench versions, which
+appended an ``[evalbench] {json}`` line to the Description, still read the same.
 GUIDs are the code's original REFI GUID when it came from a REFI file, else a
 uuid5 of its ID, so exporting twice gives the same file.
 """
@@ -27,7 +32,6 @@ from __future__ import annotations
 import json
 import re
 import uuid
-import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -38,10 +42,13 @@ CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 #: Namespace for deterministic code GUIDs: uuid5(EVALBENCH_NS, code id).
 EVALBENCH_NS = uuid.UUID("5b0f7d2e-6c1a-4e55-9a53-2f7f0c3b9e61")
+#: The Description line older versions appended (still read).
 MARKER = "[evalbench] "
+#: Target of the processing instruction that carries exact fields in a .qdc.
+EXTENSION_PI = "evalbench"
+QDC_EXTENSION_FORMAT = "evalbench-qdc-extension"
 #: extra keys evalbench itself uses for REFI data.
 GUID_KEY, CODABLE_KEY = "refi_guid", "refi_codable"
-_MAX_QDE = 512 * 1024 * 1024
 _GUID = re.compile(r"^\{?[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\}?$")
 
 
@@ -78,25 +85,32 @@ def _readable(code: Code) -> str:
     return "\n\n".join(parts)
 
 
-def description_for(code: Code) -> str:
-    """The REFI Description for a code: readable text plus the evalbench JSON line."""
-    def clean(text: str) -> str:  # what an XML parser will hand back: no controls, no CR
+def _xml_ready(code: Code) -> Code:
+    """The code as an XML parser will hand it back: no control characters, no CR."""
+    def clean(text: str) -> str:
         return xml_text(text).replace("\r\n", "\n").replace("\r", "\n")
 
-    code = replace(code, definition=clean(code.definition), inclusion=clean(code.inclusion),
+    return replace(code, definition=clean(code.definition), inclusion=clean(code.inclusion),
                    exclusion=clean(code.exclusion), examples=tuple(clean(e) for e in code.examples),
                    keywords=tuple(clean(k) for k in code.keywords))
+
+
+def description_for(code: Code) -> str:
+    """The REFI Description for a code: readable text only, as other programs show it."""
+    return _readable(_xml_ready(code))
+
+
+def code_fields(code: Code) -> dict:
+    """The exact fields of a code that its Description cannot carry, for evalbench's own storage."""
+    code = _xml_ready(code)
     fields = {"id": code.id, "definition": code.definition, "inclusion": code.inclusion,
-              "exclusion": code.exclusion, "examples": list(code.examples),
-              "keywords": list(code.keywords)}
+              "exclusion": code.exclusion, "examples": list(code.examples), "keywords": list(code.keywords)}
     if not code.valence_applies:
         fields["valence_applies"] = False
     extra = {k: v for k, v in (code.extra or {}).items() if k not in (GUID_KEY, CODABLE_KEY)}
     if extra:
         fields["extra"] = extra
-    machine = MARKER + json.dumps(fields, ensure_ascii=False, sort_keys=False)
-    readable = _readable(code)
-    return f"{readable}\n\n{machine}" if readable else machine
+    return fields
 
 
 _LABEL = re.compile(r"^(Inclusion|Exclusion|Examples|Keywords):[ ]?(.*)$")
@@ -138,20 +152,31 @@ def _one_text(value) -> str:
     return value if isinstance(value, str) else ""
 
 
-def parse_description(text: str) -> dict:
-    """Structured fields from a Description; ``id`` is present only if evalbench wrote it."""
+def _json(text: str, source: str):
+    """JSON from another program's file, with depth limits and storable text; None when unusable."""
+    from evalbench.safeparse import DataError, load_json
+
+    try:
+        return load_json(text, source).data
+    except DataError:
+        return None
+
+
+def parse_description(text: str, stored: dict | None = None) -> dict:
+    """Structured fields from a Description; ``id`` is present only if evalbench wrote the code.
+
+    ``stored`` is the code's entry in evalbench's own extension (see the module
+    docstring); without it, an ``[evalbench] {json}`` last line written by older
+    versions serves instead.
+    """
     text = (text or "").replace("\r\n", "\n").strip()
     lines = text.split("\n")
-    machine: dict | None = None
+    machine = stored if isinstance(stored, dict) else None
     if lines and lines[-1].startswith(MARKER):
-        try:
-            machine = json.loads(lines[-1][len(MARKER):])
-        except json.JSONDecodeError:
-            machine = None
-        if isinstance(machine, dict):
+        old = _json(lines[-1][len(MARKER):], "[evalbench] line")
+        if isinstance(old, dict):
             text = "\n".join(lines[:-1]).strip()
-        else:
-            machine = None
+            machine = machine or old
     if machine is None:
         return {"definition": text.strip()}
     fields = {
@@ -175,6 +200,17 @@ def parse_description(text: str) -> dict:
     return fields
 
 
+def stored_codes(value) -> dict[str, dict]:
+    """The ``codes`` mapping of an extension (GUID -> fields), GUIDs in one comparable form."""
+    if not isinstance(value, dict):
+        return {}
+    return {_norm_guid(k): v for k, v in value.items() if isinstance(k, str) and isinstance(v, dict)}
+
+
+def _norm_guid(value: str | None) -> str:
+    return (value or "").strip().strip("{}").lower()
+
+
 # --- <Codes> <-> codes -----------------------------------------------------------
 def slug(name: str) -> str:
     """A code ID segment from a name: lower case letters, digits and underscores."""
@@ -193,10 +229,11 @@ def _color(value: str | None) -> str | None:
     return None
 
 
-def codes_from_refi(codes_element, ns: str) -> list[Code]:
+def codes_from_refi(codes_element, ns: str, stored: dict[str, dict] | None = None) -> list[Code]:
     """Codes from a REFI <Codes> element (nested <Code>s), parents before children.
 
-    IDs come from the evalbench line in a Description when present (and not
+    IDs come from evalbench's stored fields (``stored``: GUID -> fields, see
+    :func:`stored_codes`) or an old ``[evalbench]`` line when present (and not
     already taken); otherwise they are built from the names along the path,
     e.g. ``barriers.staffing``, with ``_2``... added to keep them unique.
     """
@@ -214,7 +251,8 @@ def codes_from_refi(codes_element, ns: str) -> list[Code]:
         for pos, el in enumerate(parent_el.findall(tag)):
             name = (el.get("name") or "").strip() or "(unnamed)"
             desc_el = el.find(desc_tag)
-            fields = parse_description(desc_el.text if desc_el is not None else "")
+            fields = parse_description(desc_el.text if desc_el is not None else "",
+                                       (stored or {}).get(_norm_guid(el.get("guid"))))
             wanted = fields.pop("id", None)
             if not (isinstance(wanted, str) and wanted not in taken and ID_PATTERN.match(wanted)):
                 wanted = unique(f"{parent_id}.{slug(name)}" if parent_id else slug(name))
@@ -256,7 +294,9 @@ def codes_to_refi(codes: list[Code], parent_element) -> None:
             el.set("isCodable", "false" if (c.extra or {}).get(CODABLE_KEY) is False else "true")
             if c.color:
                 el.set("color", c.color.upper())
-            etree.SubElement(el, q("Description")).text = xml_text(description_for(c))
+            description = xml_text(description_for(c))
+            if description:  # optional in the schema: a code without text gets no empty memo
+                etree.SubElement(el, q("Description")).text = description
             add(el, c.id)
 
     add(parent_element, None)
@@ -274,11 +314,28 @@ def codebook_to_qdc(book: Codebook) -> bytes:
                             "(a .qdc needs at least one code)")
     root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS})
     root.set("origin", f"evalbench {__version__}")
-    codes_to_refi(book.tree_order(), etree.SubElement(root, f"{{{CODEBOOK_NS}}}Codes"))
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    codes = book.tree_order()
+    codes_to_refi(codes, etree.SubElement(root, f"{{{CODEBOOK_NS}}}Codes"))
+    payload = {"format": QDC_EXTENSION_FORMAT, "codes": {code_guid(c): code_fields(c) for c in codes}}
+    # '>' never appears in JSON outside strings, so escaping it keeps '?>' out of the instruction.
+    text = json.dumps(payload, ensure_ascii=False).replace(">", "\\u003e")
+    root.addnext(etree.ProcessingInstruction(EXTENSION_PI, text))
+    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
-def _codebook_from_root(root, source: str) -> Codebook:
+def qdc_extension(root) -> dict[str, dict]:
+    """evalbench's stored code fields from an ``<?evalbench …?>`` instruction beside ``root``, if any."""
+    from lxml import etree
+
+    for node in [*root.itersiblings(preceding=True), *root.itersiblings()]:
+        if isinstance(node, etree._ProcessingInstruction) and node.target == EXTENSION_PI:
+            data = _json(node.text or "", "<?evalbench?>")
+            if isinstance(data, dict) and data.get("format") == QDC_EXTENSION_FORMAT:
+                return stored_codes(data.get("codes"))
+    return {}
+
+
+def _codebook_from_root(root, source: str, stored: dict[str, dict] | None = None) -> Codebook:
     from lxml import etree
 
     ns = etree.QName(root).namespace or ""
@@ -295,7 +352,7 @@ def _codebook_from_root(root, source: str) -> Codebook:
     codes_el = book_el.find(f"{{{ns}}}Codes")
     if codes_el is None:
         raise CodebookError(source, "the <CodeBook> has no <Codes>", book_el.sourceline)
-    codes = codes_from_refi(codes_el, ns)
+    codes = codes_from_refi(codes_el, ns, stored if stored is not None else qdc_extension(root))
     meta = {"name": Path(source).stem}
     if root.get("origin"):
         meta["description"] = f"Imported from REFI-QDA written by {root.get('origin')}"
@@ -309,26 +366,25 @@ def read_qdc(data: bytes, *, source: str) -> Codebook:
     return _codebook_from_root(parse_xml(data, source=source), source)
 
 
-def read_qdpx_project_xml(path: str | Path) -> bytes:
-    """The project.qde bytes of a .qdpx archive, read with a size cap."""
-    path = Path(path)
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = [n for n in zf.namelist() if n.lower().endswith(".qde") and "/" not in n.strip("/")]
-            if not names:
-                raise CodebookError(str(path), "no project.qde inside this .qdpx")
-            info = zf.getinfo(names[0])
-            if info.file_size > _MAX_QDE:
-                raise CodebookError(str(path), f"{names[0]} is larger than {_MAX_QDE >> 20} MB")
-            with zf.open(info) as fh:
-                data = fh.read(_MAX_QDE + 1)
-            if len(data) > _MAX_QDE:
-                raise CodebookError(str(path), f"{names[0]} is larger than {_MAX_QDE >> 20} MB")
-            return data
-    except zipfile.BadZipFile:
-        raise CodebookError(str(path), "not a .qdpx (zip) file") from None
+def read_qdpx(path: str | Path, *, source: str | None = None) -> Codebook:
+    """The codebook of a REFI-QDA project archive (.qdpx), with evalbench's stored code fields if present.
 
+    Read through the safe archive reader; a damaged or foreign ``evalbench.json``
+    only means the IDs are built from the code names.
+    """
+    from evalbench.refi.archive import SafeZip, project_xml_member
+    from evalbench.refi.common import EXTENSION_FORMAT, EXTENSION_MEMBER
+    from evalbench.xmlsafe import parse_xml
 
-def read_qdpx(path: str | Path) -> Codebook:
-    """The codebook of a REFI-QDA project archive (.qdpx)."""
-    return read_qdc(read_qdpx_project_xml(path), source=str(path))
+    source = source or str(path)
+    with SafeZip(path) as zf:
+        member = project_xml_member(zf)
+        if member is None:
+            raise CodebookError(source, "no project.qde inside this .qdpx")
+        data = zf.read(member)
+        found = zf.find(EXTENSION_MEMBER)
+        ext = _json(zf.read(found, max_bytes=256 * 1024 * 1024).decode("utf-8", "replace"), EXTENSION_MEMBER) \
+            if found else None
+    stored = stored_codes(ext.get("codes")) if isinstance(ext, dict) and ext.get("format") == EXTENSION_FORMAT \
+        else {}
+    return _codebook_from_root(parse_xml(data, source=source), source, stored)

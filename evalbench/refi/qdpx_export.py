@@ -15,8 +15,9 @@ What maps to what (docs/refi-qda.md has the full table):
 GUIDs are uuid5 of stable keys (document SHA-256, code ID, coder name, span),
 and archive members carry a fixed timestamp, so exporting an unchanged project
 twice gives byte-identical files. What REFI-QDA has no place for (exact turns,
-speaker roles, coding origin and star, memo targets such as matrix cells) goes
-into an ``evalbench.json`` member that other programs ignore.
+speaker roles, coding origin and star, memo targets such as matrix cells, each
+code's ID and exact fields) goes into an ``evalbench.json`` member that other
+programs ignore; code Descriptions hold only the readable text.
 
 The export streams (:class:`_QdeStream`, :func:`evalbench.refi.archive.zip_writer`):
 one document's selections, then one source text, at a time, so peak memory
@@ -35,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from evalbench.codebook.refi import code_guid, codes_to_refi
+from evalbench.codebook.refi import code_fields, code_guid, codes_to_refi
 from evalbench.errors import UserError
 from evalbench.refi.archive import zip_writer
 from evalbench.refi.common import (
@@ -266,6 +267,8 @@ def export_qdpx(project, out: str | Path, *, coder: str | None = None, progress:
     codebook_el = w.sub(None, "CodeBook")
     codes_el = w.sub(codebook_el, "Codes")
     codes_to_refi(codes, codes_el)
+    # Exact code fields (ID, every field as typed) go in our own member, never into the code memos others see.
+    w.ext["codes"] = {code_guid(c): code_fields(c) for c in codes}
     if has_valence:
         _valence_group(w, codes_el)
     code_els = {el.get("guid"): el for el in codes_el.iter(_q("Code"))}
@@ -328,8 +331,10 @@ def _closing_notes(w: _Writer, memo_by_target, code_guids) -> list[str]:
     project_refs = []
     for (kind, _), items in sorted(memo_by_target.items()):
         for _, target_id, who, text, created in items:
-            if kind == "project":
-                project_refs.append(w.note("project", "", who, text, created, f"Project memo by {who}"))
+            if kind == "project":  # a project may hold several memos per coder, each under its own name
+                ref = w.note("project", target_id, who, text, created, target_id or f"Project memo by {who}")
+                w.ext["notes"][ref] = {"target_type": "project", "target_id": target_id}
+                project_refs.append(ref)
             elif kind == "code" and target_id in code_guids:
                 w.note("code", target_id, who, text, created, f"Memo on code {target_id} by {who}")
             elif kind == "cell":

@@ -127,6 +127,7 @@ def _join(texts: list[str]) -> str:
     return "\n\n".join(t for t in texts if t)
 
 
+
 def _documents(proj, data: RefiProject, progress, cancel, report) -> dict[str, int]:
     from evalbench.ingest.batch import document_speakers
     from evalbench.ingest.roles import document_roles
@@ -181,25 +182,36 @@ def _participants(proj, data: RefiProject, doc_ids: dict[str, int]) -> None:
 
 
 def _memos(proj, data: RefiProject, doc_ids: dict[str, int], used: set[str], coder_of) -> None:
-    """Notes that are not coding memos become project, document, code, turn or cell memos."""
+    """Notes that are not coding memos become project, document, code, turn or cell memos.
+
+    Separate notes stay separate: each project-level note is its own memo,
+    under its name (a coder's only one keeps the project's main memo). A
+    document, code or turn holds one memo per coder, so several notes on one of
+    them are joined under their titles, and the report says so.
+    """
     turn_at: dict[tuple[int, int, int], int] = {}
     if data.bare_selections:  # only notes on uncoded selections can be turn memos
         for t in proj.turns():
             turn_at[(t.document_id, t.start, t.end)] = t.id
-    memos: dict[tuple[str, str, str], list[str]] = {}
+    memos: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+    #: coder -> (memo key from our own export or None, note title, text, whether the text keeps the title)
+    loose: dict[str, list[tuple[str | None, str, str, bool]]] = {}
     for g, note in data.notes.items():
         if g in used:
             continue
-        kind, key = data.note_targets.get(g, ("unreferenced", ""))
+        kind, key = data.note_targets.get(g, ("unreferenced", None))
+        coder = coder_of(note.user_guid)
         text = note.text
+        if kind in ("project", "unreferenced"):
+            # A note nothing refers to keeps its title in the text; the project's own memo is titled by us.
+            loose.setdefault(coder, []).append((key, note.name, text, kind == "unreferenced"))
+            continue
         if kind == "document" and key in doc_ids:
             target = ("document", str(doc_ids[key]))
         elif kind == "code":
             target = ("code", str(key))
         elif kind == "cell":
             target = ("cell", str(key))
-        elif kind == "project":
-            target = ("project", "")
         elif kind == "selection" and key[0] in doc_ids:
             doc_id = doc_ids[key[0]]
             turn = turn_at.get((doc_id, key[1], key[2]))
@@ -209,13 +221,46 @@ def _memos(proj, data: RefiProject, doc_ids: dict[str, int], used: set[str], cod
                 target = ("document", str(doc_id))
                 text = f"[characters {key[1]}-{key[2]}] {text}"
         else:
-            target = ("project", "")
-            if note.name:
-                text = f"{note.name}\n{text}"
-        memos.setdefault((*target, coder_of(note.user_guid)), []).append(text)
+            loose.setdefault(coder, []).append((None, note.name, text, True))
+            continue
+        memos.setdefault((*target, coder), []).append((note.name, text))
+    rows: dict[tuple[str, str, str], str] = {}
+    for (kind, target, coder), notes in memos.items():
+        if len(notes) == 1:
+            rows[(kind, target, coder)] = notes[0][1]
+            continue
+        rows[(kind, target, coder)] = "\n\n".join(f"{title}\n{text}" if title else text for title, text in notes)
+        data.warnings.append(f"{len(notes)} notes by {coder} on {_describe(proj, kind, target)} joined into one "
+                             "memo (evalbench keeps one memo per coder there)")
+    for coder, notes in loose.items():
+        taken = {key for key, *_ in notes if key is not None}
+        for key, title, text, titled in notes:
+            if key is not None:  # written by evalbench: the memo it was
+                rows[("project", key, coder)] = text
+                continue
+            if len(notes) == 1:
+                name, body = "", f"{title}\n{text}" if title and titled else text
+            else:
+                name, body = title or "note", text
+                base, n = name, 2
+                while name in taken:
+                    name, n = f"{base} ({n})", n + 1
+            taken.add(name)
+            rows[("project", name, coder)] = body
     stamp = now()
-    for (kind, target, coder), texts in sorted(memos.items()):
+    for (kind, target, coder), text in sorted(rows.items()):
         proj.conn.execute("INSERT OR IGNORE INTO coders(name, created_at) VALUES (?, ?)", (coder, stamp))
         proj.conn.execute(
             "INSERT INTO memos(target_type, target_id, coder, text, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)", (kind, target, coder, _join(texts), stamp, stamp))
+            "VALUES (?, ?, ?, ?, ?, ?)", (kind, target, coder, text, stamp, stamp))
+
+
+def _describe(proj, kind: str, target: str) -> str:
+    """A memo target in the user's words."""
+    if kind == "document":
+        row = proj.conn.execute("SELECT name FROM documents WHERE id = ?", (int(target),)).fetchone()
+        return f"document {row[0]}" if row else "a document"
+    if kind == "code":
+        row = proj.conn.execute("SELECT name FROM codes WHERE id = ?", (target,)).fetchone()
+        return f"code {row[0]}" if row else "a code"
+    return {"turn": "one turn", "cell": f"matrix cell {target}"}.get(kind, kind)

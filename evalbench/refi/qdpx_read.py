@@ -12,14 +12,13 @@ archive; anything merely skipped becomes a warning.
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evalbench.codebook.refi import code_guid, codes_from_refi
+from evalbench.codebook.refi import code_guid, codes_from_refi, stored_codes
 from evalbench.errors import UserError
 from evalbench.model import Code
 from evalbench.refi.archive import ArchiveError, Limits, SafeZip
@@ -33,6 +32,7 @@ from evalbench.refi.common import (
 from evalbench.refi.qde_parse import QdeStream, WholeTree
 from evalbench.refi.sourcetext import SourceText
 from evalbench.store.schema import ROLE_SOURCES, ROLES
+from evalbench.textsafe import clean_text
 
 Progress = Callable[[int, int, str], None]
 @dataclass
@@ -138,6 +138,9 @@ class _Reader:
         self.zf = zf
         self.warnings: list[str] = []
         self.ext: dict = {}
+        #: Our exact code fields by GUID: usable even when project.qde was edited elsewhere (keyed by GUID,
+        #: and a Description edited there wins over them).
+        self.stored_codes: dict[str, dict] = {}
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
@@ -165,23 +168,42 @@ class _Reader:
                 return found
         return None
 
-    def text_of(self, el, what: str) -> str | None:
-        """Plain text of a TextSource/Note: plainTextPath, else PlainTextContent, else the .docx."""
-        member = self.member_for(el.get("plainTextPath"))
+    def text_of(self, el, what: str) -> tuple[str | None, str]:
+        """Plain text of a TextSource/Note (plainTextPath, else PlainTextContent, else the .docx) and,
+        when there is none, why not — in words that name ``what`` and the member, never a bare GUID."""
+        ref = el.get("plainTextPath")
+        member = self.member_for(ref)
         if member:
-            from evalbench.ingest.decode import decode_bytes
-
-            return decode_bytes(self.zf.read(member), f"{self.path.name}:{member}")
+            return self._decoded(member, what)
         content = _kid(el, "PlainTextContent")
         if content is not None:
-            return content.text or ""
-        if el.get("plainTextPath"):
-            self.warn(f"{what}: {el.get('plainTextPath')} is not inside the archive")
+            return content.text or "", ""
         rich = self.member_for(el.get("richTextPath"))
         if rich and rich.lower().endswith(".docx"):
-            self.warn(f"{what}: no plain text; read the Word file instead (coded positions may shift)")
-            return _docx_text(self.zf.read(rich), f"{self.path.name}:{rich}")
-        return None
+            self.warn(f"{what}: no plain text in {self.path.name}; read its Word file {rich} instead "
+                      "(coded positions may shift)")
+            return _docx_text(self.zf.read(rich), f"{self.path.name}: {what} ({rich})"), ""
+        if ref:
+            return None, f"its text {ref} is not in {self.path.name}"
+        return None, f"no text in {self.path.name}"
+
+    def _decoded(self, member: str, what: str) -> tuple[str | None, str]:
+        from evalbench.errors import IngestError
+        from evalbench.ingest.decode import decode_bytes
+
+        try:
+            return decode_bytes(self.zf.read(member), member), ""
+        except IngestError as exc:
+            return None, f"its text {member} in {self.path.name}: {exc.reason}"
+
+
+def _text_part(el):
+    """The text a non-text source carries: a PDF's ``Representation``, a picture's ``TextDescription``."""
+    for tag in ("Representation", "TextDescription"):
+        part = _kid(el, tag)
+        if part is not None:
+            return part
+    return None
 
 
 def _docx_text(data: bytes, source: str) -> str:
@@ -227,22 +249,32 @@ def read_qdpx(path: str | Path, *, limits: Limits | None = None, progress: Progr
 
 
 def _extension(r: _Reader, zf: SafeZip, qde: bytes) -> dict:
-    """Our own extension data, used only if it was written together with this project.qde."""
+    """Our own extension data, used only if it was written together with this project.qde.
+
+    The code fields (``r.stored_codes``) are kept either way: they are keyed by
+    GUID, and a Description edited elsewhere wins over them anyway.
+    """
     member = zf.find(EXTENSION_MEMBER)
     if member is None:
         return {}
+    from evalbench.safeparse import DataError, load_json
+
     try:
-        ext = json.loads(zf.read(member, max_bytes=256 * 1024 * 1024))
-    except (ValueError, UnicodeDecodeError):
-        r.warn(f"{EXTENSION_MEMBER} is not valid JSON; ignored")
+        parsed = load_json(zf.read(member, max_bytes=256 * 1024 * 1024), EXTENSION_MEMBER)
+    except DataError as exc:
+        r.warn(f"{EXTENSION_MEMBER} cannot be used ({exc.problem}); ignored")
         return {}
+    ext = parsed.data
+    if parsed.replaced:
+        r.warn(f"{EXTENSION_MEMBER}: {parsed.replaced} character(s) that cannot be stored were replaced with \ufffd")
     if not isinstance(ext, dict) or ext.get("format") != EXTENSION_FORMAT:
         return {}
+    r.stored_codes = stored_codes(ext.get("codes"))
     if ext.get("qde_sha256") != hashlib.sha256(qde).hexdigest():
         r.warn(f"{EXTENSION_MEMBER} does not match project.qde (edited elsewhere?); "
                "turns are re-derived from the text")
         return {}
-    for key in ("sources", "selections", "notes"):  # a hand-edited file may hold anything
+    for key in ("sources", "selections", "notes", "codes"):  # a hand-edited file may hold anything
         if not isinstance(ext.get(key, {}), dict):
             r.warn(f"{EXTENSION_MEMBER}: {key!r} is not a mapping; ignored")
             ext[key] = {}
@@ -276,7 +308,7 @@ def _codes(r: _Reader, root) -> tuple[list[Code], dict[str, str]]:
                         parent.append(child)
             parent.remove(el)
     ns = codes_el.tag.rsplit("}", 1)[0].lstrip("{") if codes_el.tag.startswith("{") else ""
-    codes = codes_from_refi(codes_el, ns)
+    codes = codes_from_refi(codes_el, ns, r.stored_codes)
     return codes, {norm_guid(code_guid(c)): c.id for c in codes}
 
 
@@ -329,7 +361,6 @@ def _project(r: _Reader, parsed: QdeStream | WholeTree, progress: Progress | Non
             if cid:
                 note_targets.setdefault(ref, ("code", cid))
 
-    skipped_kinds: dict[str, int] = {}
     ctx = _SourceContext(r, code_ids, variables, ext_sources, ext_selections, codings, bare, note_targets)
     for done, el in enumerate(parsed.sources()):
         if cancel is not None and cancel.is_set():
@@ -350,19 +381,30 @@ def _project(r: _Reader, parsed: QdeStream | WholeTree, progress: Progress | Non
                 if src is not None:
                     src.metadata["media"] = name
                     sources.append(src)
+        elif kind in ("PDFSource", "PictureSource") and _text_part(el) is not None:
+            # A PDF's text representation (or a picture's text description) is a text source of its own.
+            src = ctx.add(_text_part(el), name)
+            if src is not None:
+                src.metadata["original"] = kind.removesuffix("Source")
+                sources.append(src)
+                areas = len(_kids(el, "PDFSelection")) + len(_kids(el, "PictureSelection"))
+                if areas:
+                    r.warn(f"source {name!r}: {areas} selection(s) of page areas have no place in its text; "
+                           "skipped")
         elif kind:
-            skipped_kinds[kind] = skipped_kinds.get(kind, 0) + 1
+            what = {"AudioSource": "an audio recording", "VideoSource": "a video", "PDFSource": "a PDF",
+                    "PictureSource": "a picture"}.get(kind, f"a {kind}")
+            r.warn(f"source {name!r} skipped: {what} without a text transcript or representation "
+                   "(evalbench imports text)")
     if not parsed.finish():
         return None
-    for kind, n in sorted(skipped_kinds.items()):
-        r.warn(f"{n} {kind} source(s) skipped: evalbench imports text sources and transcripts only")
 
     notes = _notes(r, root)
     for ref in _refs(root, "NoteRef"):
-        note_targets.setdefault(ref, ("project", ""))
+        note_targets.setdefault(ref, ("project", None))  # which project memo: from our member, if any
     for g, info in (r.ext.get("notes", {}) if r.ext else {}).items():
-        if isinstance(info, dict) and info.get("target_type") == "cell":
-            note_targets[norm_guid(g)] = ("cell", str(info.get("target_id", "")))
+        if isinstance(info, dict) and info.get("target_type") in ("cell", "project"):
+            note_targets[norm_guid(g)] = (info["target_type"], str(info.get("target_id", "")))
     return RefiProject(
         archive=r.path.name, name=(root.get("name") or r.path.stem).strip() or r.path.stem,
         origin=root.get("origin") or "", users=users, default_user=default_user, codes=codes,
@@ -383,11 +425,16 @@ class _SourceContext:
         """A TextSource or Transcript element as a source, its selections added to ``codings``."""
         r = self.r
         g = norm_guid(el.get("guid"))
-        raw = r.text_of(el, f"source {name!r}")
+        raw, problem = r.text_of(el, f"source {name!r}")
         if raw is None:
-            r.warn(f"source {name!r} has no text in the archive; skipped with its codings")
+            r.warn(f"source {name!r} skipped with its codings: {problem}")
             return None
+        raw, replaced = clean_text(raw)
+        if replaced:
+            r.warn(f"source {name!r}: {replaced} character(s) that cannot be stored were replaced with \ufffd")
         st = SourceText(raw)
+        if not st.text.strip():
+            r.warn(f"source {name!r} has no text (imported empty)")
         ext = self.ext_sources.get(g) or self.ext_sources.get(el.get("guid")) or {}
         ext = ext if isinstance(ext, dict) else {}
         meta = ext.get("metadata") if isinstance(ext.get("metadata"), dict) else {}
@@ -501,10 +548,16 @@ def _notes(r: _Reader, root) -> dict[str, RefiNote]:
     for note in _kids(el, "Note") if el is not None else []:
         g = norm_guid(note.get("guid"))
         name = (note.get("name") or "").strip()
-        text = r.text_of(note, f"note {name or g!r}")
-        if text is None or not text.strip():
+        what = f"note {name or g!r}"
+        text, problem = r.text_of(note, what)
+        if text is None:
+            r.warn(f"{what} skipped: {problem}")
             continue
-        out[g] = RefiNote(g, name, SourceText(text).text.strip(), norm_guid(note.get("creatingUser")))
+        text, replaced = clean_text(text)
+        if replaced:
+            r.warn(f"{what}: {replaced} character(s) that cannot be stored were replaced with \ufffd")
+        if text.strip():
+            out[g] = RefiNote(g, name, SourceText(text).text.strip(), norm_guid(note.get("creatingUser")))
     return out
 
 
