@@ -18,7 +18,7 @@ from evalbench.errors import ProjectError, UserError
 from evalbench.ingest.document import ParsedDocument, ParsedTurn
 from evalbench.model import ImportReport
 from evalbench.refi.qdpx_read import RefiProject, read_qdpx
-from evalbench.refi.sourcetext import derive_turns
+from evalbench.refi.sourcetext import derive_turns_and_legend
 from evalbench.store.db import now
 from evalbench.store.schema import ORIGINS, VALENCES
 
@@ -139,10 +139,11 @@ def _documents(proj, data: RefiProject, progress, cancel, report) -> dict[str, i
             raise UserError(f"{data.archive}: import cancelled; no project created")
         if progress:
             progress(done, len(data.sources), f"storing {src.name}")
+        legend: dict[str, str] = {}
         if src.turns is not None:
             turns = [ParsedTurn(s, a, b, t) for a, b, s, t in src.turns]
         else:
-            turns = derive_turns(src.text)
+            turns, legend = derive_turns_and_legend(src.text)
         parsed = ParsedDocument(name=src.name, path=src.path or f"{data.archive}/{src.name}",
                                 format=src.format, text=src.text, turns=turns, sha256=src.sha256,
                                 metadata=src.metadata)
@@ -150,7 +151,7 @@ def _documents(proj, data: RefiProject, progress, cancel, report) -> dict[str, i
             roles = {(label or None): pair for label, pair in src.roles.items()}
             exact = True
         else:
-            roles = document_roles(document_speakers(parsed))
+            roles = document_roles(document_speakers(parsed), legend)
         doc_ids[src.guid] = proj.add_document(parsed, roles)
         if report is not None:
             report.imported.append(src.name)

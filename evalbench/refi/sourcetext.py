@@ -16,7 +16,7 @@ import bisect
 import re
 
 from evalbench.ingest.document import ParsedTurn, clean
-from evalbench.ingest.turns import parse_text
+from evalbench.ingest.turns import parse_lines
 
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n[ \t]*[^\s][^\n]*)*")
 
@@ -49,8 +49,14 @@ def _locate(text: str, needle: str, start: int) -> int:
 
 def derive_turns(text: str) -> list[ParsedTurn]:
     """Speaker turns of an imported text, as spans of ``text`` itself (never rewritten)."""
-    turns = _labelled_turns(text)
-    return turns if turns is not None else paragraph_turns(text)
+    return derive_turns_and_legend(text)[0]
+
+
+def derive_turns_and_legend(text: str) -> tuple[list[ParsedTurn], dict[str, str]]:
+    """:func:`derive_turns`, and the roles a legend at the top of the text states (label -> role)."""
+    found = parse_lines(clean(text).split("\n"))
+    turns = _labelled_turns(text, found.blocks)
+    return (turns if turns is not None else paragraph_turns(text)), found.legend
 
 
 def paragraph_turns(text: str) -> list[ParsedTurn]:
@@ -65,9 +71,8 @@ def paragraph_turns(text: str) -> list[ParsedTurn]:
     return out
 
 
-def _labelled_turns(text: str) -> list[ParsedTurn] | None:
-    """Turns found by the ingest parser and located back in ``text``; None if it found no labels."""
-    _, blocks = parse_text(clean(text))
+def _labelled_turns(text: str, blocks) -> list[ParsedTurn] | None:
+    """Turns the ingest parser found (``blocks``), located back in ``text``; None if it found no labels."""
     if not any(b.speaker for b in blocks):
         return None
     turns: list[ParsedTurn] = []
