@@ -193,3 +193,36 @@ async def test_the_code_browser_sends_an_excerpt_to_a_theme_and_the_themes_scree
         assert len(stored(project).themes.hand_codings(theme.id)) == 1
         screen = await open_themes(app, pilot)
         assert "1 participant: 1 physician" in str(screen.query_one("#theme-head", Static).render())
+
+
+async def test_the_analysis_screen_shows_themes_by_site_and_the_quotes_behind_a_cell(app, project):
+    from textual.coordinate import Coordinate
+    from textual.widgets import DataTable
+
+    ids = coded(project)
+    culture = project.themes.add("Safe culture", "Successes")
+    project.themes.link(culture.id, "inner.culture", "facilitator")
+    project.themes.add("Nothing yet", "Barriers")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("s", "t")  # by site, themes in the rows
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert [str(c.label) for c in table.columns.values()] == ["Theme", "North", "South"]
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["Safe culture", "Nothing yet"]
+        assert [str(v) for v in table.get_row_at(0)[1:]] == ["1", "1"]
+        assert "Themes × site · alex's coding" in str(app.screen.query_one("#analysis-bar", Static).render())
+        table.cursor_coordinate = Coordinate(0, 2)
+        await pilot.press("enter")
+        await pilot.pause()
+        quotes = app.screen.query_one("#quotes", OptionList)
+        assert [quotes.get_option_at_index(i).id for i in range(quotes.option_count)] == [str(ids["culture2"])]
+        await pilot.press("t")  # back to the codes
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert str(table.columns[next(iter(table.columns))].label) == "Code"

@@ -31,6 +31,7 @@ from evalbench.model import Quote
 from evalbench.tui import actions
 from evalbench.tui.fit import Part, clip, fit_parts
 from evalbench.tui.messages import OpenDocument
+from evalbench.tui.screens import analysis_themes as themes
 from evalbench.tui.screens.analysis_cells import (
     RATING_SCOPES,
     CellRating,
@@ -54,6 +55,7 @@ class AnalysisScreen(Screen):
         Binding("r", "by('role')", "By role", id="analysis.by-role"),
         Binding("s", "by('site')", "By site", id="analysis.by-site"),
         Binding("l", "level", "Level", id="analysis.level"),
+        Binding("t", "themes", "Codes/themes", id="analysis.themes"),
         Binding("c", "coders", "Mine/all", id="analysis.coders"),
         Binding("v", "view", "Counts/ratings", id="analysis.view"),
         Binding("y", "confirm_rating", "Confirm rating", id="analysis.confirm-rating"),
@@ -129,6 +131,8 @@ class AnalysisScreen(Screen):
     def _describe(self, short: bool = False) -> str:
         what = "CFIR ratings" if self.view == "ratings" else "Codes"
         whose = ("yours" if short else "your codings") if self.mine_only else "all coders"
+        if self.level == themes.THEMES:  # participants per theme, counting what load_theme_matrix chose
+            return f"Themes × {self.by} · " + ("yours" if short else getattr(self, "counting", "") or whose)
         return f"{what} ({self.level}) × {self.by} · {whose}"
 
     def _show_message(self, text: str) -> None:
@@ -140,12 +144,14 @@ class AnalysisScreen(Screen):
     def _build(self, by: str, level: str, coder: str | None) -> None:
         try:
             with self.app.project.reopen() as project:
-                data = load_matrix(project, by, level, coder, ratings=by in RATING_SCOPES and level == "construct")
+                data = (themes.load_theme_matrix(project, by, coder) if level == themes.THEMES else
+                        load_matrix(project, by, level, coder, ratings=by in RATING_SCOPES and level == "construct"))
         except UserError as exc:
             self.app.call_from_thread(self._show_message, str(exc))
             return
         if data is None:
-            self.app.call_from_thread(self._show_message, "No codings yet: code some turns first.")
+            self.app.call_from_thread(self._show_message, "No themes yet: F5 adds them." if level == themes.THEMES
+                                      else "No codings yet: code some turns first.")
             return
         self.app.call_from_thread(self._fill, by, level, coder, data)
 
@@ -153,6 +159,7 @@ class AnalysisScreen(Screen):
         if (by, level, coder) != (self.by, self.level, self.coder):
             return
         columns, rows = data.columns, data.rows
+        self.counting = getattr(data, "counting", "")
         table = self.query_one(DataTable)
         keep = self._cursor_keys()
         table.clear(columns=True)
@@ -161,7 +168,7 @@ class AnalysisScreen(Screen):
         # The names column takes what its longest name needs, but at most 30 % of the screen (at least 16):
         # in 80 columns the cells keep their room, and a name cut short is whole in the line under the matrix.
         width = min(max([len(n) for n in self.names.values()] + [4]), max(16, round(self.size.width * 0.3)))
-        table.add_column("Code", key="code", width=width)
+        table.add_column("Theme" if level == themes.THEMES else "Code", key="code", width=width)
         for column in columns:
             table.add_column(column, key=column)
         top = max((v["total"] for _c, _n, values in rows for v in values.values()), default=0)
@@ -176,10 +183,11 @@ class AnalysisScreen(Screen):
         if keep and keep[0] in self.names:
             col = table.get_column_index(keep[1]) if keep[1] in columns else 0
             table.cursor_coordinate = Coordinate(table.get_row_index(keep[0]), col)
-        legend = ("+1? proposed, +1✓ yours, X mixed, M missing" if self.view == "ratings"
-                  else "▼ barrier ▲ facilitator, other valences dim")
+        legend = ("+1? proposed, +1✓ yours, X mixed, M missing" if self.view == "ratings" else
+                  "participants per cell" if level == themes.THEMES else "▼ barrier ▲ facilitator, other valences dim")
         self.query_one("#analysis-bar", Static).update(" · ".join(fit_parts(
-            [Part(0, self._describe(), self._describe(short=True)), Part(2, f"{len(rows)} codes × {len(columns)}"),
+            [Part(0, self._describe(), self._describe(short=True)),
+             Part(2, f"{len(rows)} {'themes' if level == themes.THEMES else 'codes'} × {len(columns)}"),
              Part(1, legend, "▼ barrier ▲ facilitator" if self.view != "ratings" else "+1? proposed, +1✓ yours"),
              Part(3, "✎ summary")], max(20, self.size.width - 2))))
         self._show_info()
@@ -194,6 +202,8 @@ class AnalysisScreen(Screen):
         return labels.get(code_id, code_id)
 
     def _cell_text(self, code_id: str, column: str):
+        if self.level == themes.THEMES:
+            return themes.theme_cell_text(self.cells.get((code_id, column)), self.top)
         return cell_text(self.view, self.cells.get((code_id, column)), self.top,
                          self.ratings.get((code_id, column)), self.summaries.get((code_id, column), ""))
 
@@ -235,6 +245,9 @@ class AnalysisScreen(Screen):
             info.update("Move to a cell: its codings, rating and summary show here.")
             return
         code_id, column = keys
+        if self.level == themes.THEMES:
+            info.update(themes.theme_cell_info(self.names.get(code_id, code_id), self.by, column, self.cells.get(keys)))
+            return
         info.update(cell_info(self.names.get(code_id, code_id), self.by, column, self.cells.get(keys),
                               self.ratings.get(keys), self.summaries.get(keys, "")))
 
@@ -246,8 +259,9 @@ class AnalysisScreen(Screen):
     def _list_quotes(self, code_id: str, value: str | None, *, focus: bool) -> None:
         listing = self.query_one("#quotes", OptionList)
         keep = listing.highlighted
-        quotes = self.app.project.matrix_quotes(code_id, by=self.by, value=value, coder=self.coder,
-                                                level=self.level)
+        quotes = (themes.theme_quotes(self.app.project, code_id, self.by, value, self.coder, self._code_label)
+                  if self.level == themes.THEMES else
+                  self.app.project.matrix_quotes(code_id, by=self.by, value=value, coder=self.coder, level=self.level))
         self.quote_cell = (code_id, value)
         self.quotes = {str(q.coding_id): q for q in quotes}
         options = [Option(quote_text(q, self._code_label(q.code_id)), id=str(q.coding_id)) for q in quotes]
@@ -346,8 +360,8 @@ class AnalysisScreen(Screen):
     def action_summary(self) -> None:
         from evalbench.tui.screens.prompt import MemoPrompt
 
-        if self.by != "participant":
-            self.notify("Summaries are per participant: press p first.", severity="warning")
+        if self.by != "participant" or self.level == themes.THEMES:
+            self.notify("Summaries are per participant and code: press p (and t for codes) first.", severity="warning")
             return
         cell = self._focused_cell("summarise it")
         if cell is None:
@@ -402,9 +416,19 @@ class AnalysisScreen(Screen):
 
     def action_level(self) -> None:
         self._forget_quotes()
-        self.level = LEVELS[(LEVELS.index(self.level) + 1) % len(LEVELS)]
+        self.level = LEVELS[(LEVELS.index(self.level) + 1) % len(LEVELS)] if self.level in LEVELS else "construct"
         if self.view == "ratings":
             self.view = "counts"
+        self.reload()
+
+    def action_themes(self) -> None:
+        """Rows: the codes (at the level last shown), or the themes (participants per cell)."""
+        self._forget_quotes()
+        self.view = "counts"
+        if self.level == themes.THEMES:
+            self.level = getattr(self, "code_level", "construct")
+        else:
+            self.code_level, self.level = self.level, themes.THEMES
         self.reload()
 
     def action_coders(self) -> None:
