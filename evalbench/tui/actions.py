@@ -73,17 +73,21 @@ def import_files(app) -> None:
             return project.import_paths(paths, participants_csv=participants, encoding=encoding,
                                         progress=progress, cancel=cancel)
 
-        def done(report) -> None:
-            failed = getattr(report, "failed", [])
-            warnings = getattr(report, "warnings", [])
-            problem = failed[0][0] + ": " + failed[0][1] if failed else (warnings[0] if warnings else "")
-            app.notify(f"Imported {len(getattr(report, 'imported', []))}, skipped "
-                       f"{len(getattr(report, 'skipped', []))}, failed {len(failed)}"
-                       + (f", {len(warnings)} warning(s)" if warnings else "")
-                       + (f": {problem}" if problem else ""),
-                       severity="error" if failed else ("warning" if warnings else "information"), timeout=8)
+        def finished(result: TaskResult | None) -> None:
+            # Cancel stops after the file under way: what landed is reported like any import.
+            app.refresh_screen()  # the screen below shows the new documents when the report closes
+            if result is not None and result.error:
+                app.notify(f"Importing transcripts: {result.error}", severity="error", timeout=10)
+            elif result is not None and result.value is not None:
+                from evalbench.ingest.report import report_lines
+                from evalbench.tui.screens.import_report import ImportReportScreen
 
-        run_task(app, "Importing transcripts", job, done)
+                lines = report_lines(result.value, app.project.path.name, len(app.project.documents()))
+                app.push_screen(ImportReportScreen(lines))
+            else:
+                app.notify("Importing transcripts: cancelled", severity="warning")
+
+        app.push_screen(TaskScreen("Importing transcripts", job, app.project), finished)
 
     app.push_screen(ImportPrompt(check_import), chosen)
 

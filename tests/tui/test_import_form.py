@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
+from evalbench.tui.screens.import_report import ImportReportScreen
 from evalbench.tui.screens.prompt import ImportPrompt
 
 from .conftest import SIZE, stored
@@ -28,6 +29,11 @@ async def test_import_form_takes_a_participants_csv_and_an_encoding(app, project
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
+        assert isinstance(app.screen, ImportReportScreen)
+        report = str(app.screen.query_one("#import-report-lines", Static).render())
+        assert "p03.txt: Interviewer (interviewer, 1), P03 (participant, 1); 2 turns" in report
+        await pilot.press("escape")
+        await pilot.pause()
         table = app.screen.query_one(DataTable)
         assert table.row_count == 3
         rows = [table.get_row_at(i) for i in range(table.row_count)]
@@ -48,6 +54,7 @@ async def test_a_participants_csv_alone_links_documents_already_imported(app, pr
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
+        assert isinstance(app.screen, ImportReportScreen)
     with stored(project) as fresh:
         doc = fresh.document("p02.txt")
         assert doc.participant == "P02" and doc.attributes["site"] == "South"
@@ -72,3 +79,28 @@ async def test_import_form_stays_open_on_an_unknown_encoding_or_a_missing_csv(ap
         assert app.screen.query_one(DataTable).row_count == 2
     with stored(project) as fresh:
         assert len(fresh.documents()) == 2
+
+
+async def test_the_report_shows_each_file_and_its_warnings_as_the_command_line_does(app, project, tmp_path):
+    folder = tmp_path / "new"
+    folder.mkdir()
+    (folder / "long.txt").write_text("Notes " + "we spoke about the huddles at length " * 60, encoding="utf-8")
+    (folder / "p05.txt").write_text("Interviewer: Why?\nR: Because of the huddles.\n", encoding="utf-8")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.run_action("import_files")
+        await pilot.pause()
+        await pilot.press(*str(folder), "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ImportReportScreen)
+        assert "1 WARNING" in str(screen.query_one("#import-report-title").render())
+        shown = str(screen.query_one("#import-report-lines", Static).render())
+        assert [line.text for line in screen.lines] == shown.replace("\n\n", "\n").split("\n")
+        assert "WARNING long.txt: one turn holds all" in shown
+        assert "p05.txt: Interviewer (interviewer, 1), R (participant, 1); 2 turns, 5 words" in shown
+        assert shown.rstrip().endswith("4 document(s) in the project.")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, ImportReportScreen)
