@@ -240,3 +240,61 @@ def test_kill_during_code_merge_moves_all_codings_or_none(tmp_path):
 def _codings_of(path: Path):
     with Project.open(path) as proj:
         return proj.codings()
+
+
+# --- issue 18: exports killed mid-write, one sheet loaded by several processes at once ----------------
+def _big_project(tmp_path: Path) -> Path:
+    path = tmp_path / "big.evb"
+    with Project.init(path, coder="alex") as proj:
+        proj.add_codes(SMALL_CODES)
+        for i in range(60):
+            turns = [("Interviewer" if j % 2 == 0 else "P", f"Turn {j} of interview {i}: competing priorities "
+                      "and no protected time, but the huddles helped. " * 3) for j in range(200)]
+            doc_id = proj.add_document(make_parsed(f"d{i:02}.txt", turns))
+            t = proj.turns(doc_id)[1]
+            proj.add_coding(doc_id, t.start, t.end, "inner.priority", valence="barrier")
+    return path
+
+
+def _parts(target: Path) -> list[str]:
+    return sorted(p.name for p in target.parent.iterdir() if p.name.startswith(f".{target.name}."))
+
+
+def test_kill_during_export_keeps_the_old_file_and_the_next_export_removes_the_part(tmp_path):
+    project = _big_project(tmp_path)
+    target = tmp_path / "study.qdpx"
+    target.write_bytes(b"last week's export")
+    target.chmod(0o640)
+    proc = subprocess.Popen([*EVALBENCH, "export", str(project), "-o", str(target)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _kill_when(proc, lambda: bool(_parts(target)))
+    assert target.read_bytes() == b"last week's export", "a killed export changed the file it was replacing"
+    assert len(_parts(target)) == 1  # what the killed writer left
+
+    done = subprocess.run([*EVALBENCH, "export", str(project), "-o", str(target)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert _parts(target) == [], "the next export to the same file must clean up the stale part"
+    assert target.stat().st_mode & 0o777 == 0o640, "an export keeps the permissions of the file it replaces"
+    import zipfile
+
+    with zipfile.ZipFile(target) as zf:
+        assert zf.testzip() is None and "project.qde" in zf.namelist()
+
+
+@pytest.mark.parametrize("writers", [2, 3])
+def test_processes_loading_one_sheet_at_once_store_it_once(tmp_path, writers):
+    project = _coded_project(tmp_path)
+    rows = ["document,quote,code,valence"]
+    rows += [f"d{i:02}.txt,Competing priorities for person {i},inner.priority,barrier" for i in range(30)]
+    rows += [f"d{i:02}.txt,no protected time at all,inner.culture,facilitator" for i in range(30)]
+    sheet = tmp_path / "codings.csv"
+    sheet.write_text("\n".join(rows) + "\n")
+    procs = [subprocess.Popen([*EVALBENCH, "code", str(project), "--from-csv", str(sheet)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(writers)]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    with _healthy(project) as proj:
+        codings = proj.codings()
+        assert len(codings) == 60, f"{writers} processes stored the sheet {len(codings) / 60:g} times"
+        assert len({(c.document_id, c.start, c.end, c.code_id, c.coder) for c in codings}) == 60

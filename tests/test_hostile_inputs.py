@@ -227,3 +227,68 @@ def test_hostile_codebook_text_is_escaped_in_the_codebook_sheet(tmp_path, projec
 def test_user_errors_are_the_only_failures_for_a_bad_export_target(project, tmp_path):
     with pytest.raises(UserError):
         project.export("xlsx", tmp_path / "missing-folder" / "r.xlsx")
+
+
+# --- issue 18: temporary files and permissions of everything written ------------------------------
+def test_a_write_removes_stale_parts_of_its_target_only(tmp_path):
+    from evalbench.codebook.files import atomic_write
+
+    target = tmp_path / "report.md"
+    stale = [tmp_path / ".report.md.0a1b2c3d.part", tmp_path / ".report.md.0a1b2c3e.tmp"]
+    others = [tmp_path / ".report.md.backup.0a1b2c3d.part", tmp_path / ".report.mdx.0a1b2c3d.part",
+              tmp_path / "report.md.0a1b2c3d.part"]
+    for path in stale + others:
+        path.write_text("half")
+    atomic_write(target, "# Findings\n")
+    assert target.read_text() == "# Findings\n"
+    assert not any(p.exists() for p in stale)
+    assert all(p.exists() for p in others)
+
+
+def test_a_part_still_being_written_is_left_alone(tmp_path):
+    from evalbench.codebook.files import atomic_write, replacing
+
+    target = tmp_path / "report.docx"
+    with replacing(target) as fh:  # a second export of the same file, still running
+        fh.write(b"first")
+        atomic_write(target, b"second")  # finishes meanwhile
+        assert target.read_bytes() == b"second"
+    assert target.read_bytes() == b"first"  # the first writer's rename still worked
+    assert not list(tmp_path.glob(".report.docx.*"))
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_written_files_get_the_users_ordinary_permissions(tmp_path, umask):
+    import os
+
+    from evalbench.codebook.files import atomic_write
+    from evalbench.refi.archive import zip_writer
+
+    old = os.umask(umask)
+    try:
+        atomic_write(tmp_path / "new.md", "x")
+        with zip_writer(tmp_path / "new.qdpx") as zw:
+            zw.add("a.txt", b"x")
+        ordinary = tmp_path / "ordinary.txt"
+        ordinary.write_text("x")
+    finally:
+        os.umask(old)
+    want = ordinary.stat().st_mode & 0o777
+    assert (tmp_path / "new.md").stat().st_mode & 0o777 == want
+    assert (tmp_path / "new.qdpx").stat().st_mode & 0o777 == want
+    private = tmp_path / "private.md"
+    private.write_text("old")
+    private.chmod(0o600)
+    atomic_write(private, "new")
+    assert private.stat().st_mode & 0o777 == 0o600  # replacing a file keeps its permissions
+
+
+def test_a_failed_write_says_so_in_one_line_and_leaves_nothing(tmp_path):
+    from evalbench.codebook.files import atomic_write
+
+    folder = tmp_path / "report.md"
+    folder.mkdir()  # the target is a folder: the rename fails
+    with pytest.raises(UserError) as info:
+        atomic_write(folder, "x")
+    assert str(info.value).startswith(str(folder)) and "\n" not in str(info.value)
+    assert list(tmp_path.iterdir()) == [folder]
