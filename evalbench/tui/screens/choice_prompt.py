@@ -28,6 +28,12 @@ class Choice:
     disabled: bool = False
 
 
+def matching(choices: list[Choice], query: str) -> list[Choice]:
+    """The choices every word of ``query`` appears in (case ignored)."""
+    words = query.casefold().split()
+    return [c for c in choices if all(w in (c.words or str(c.label)).casefold() for w in words)]
+
+
 class ChoicePrompt(ModalScreen[str | None]):
     """Choose one of ``choices``; the first is highlighted unless ``highlight`` names another."""
 
@@ -67,9 +73,7 @@ class ChoicePrompt(ModalScreen[str | None]):
         self.query_one(Input).focus()
 
     def _fill(self, query: str) -> None:
-        words = query.casefold().split()
-        shown = [c for c in self.choices
-                 if all(w in (c.words or str(c.label)).casefold() for w in words)]
+        shown = matching(self.choices, query)
         listing = self.query_one(OptionList)
         listing.set_options([Option(c.label, id=c.id, disabled=c.disabled) for c in shown]
                             or [Option(Text("nothing matches", style="dim"), disabled=True)])

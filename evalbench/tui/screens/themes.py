@@ -10,24 +10,32 @@ Which coding is counted shows in the bar; ``c`` changes it.
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from evalbench.errors import UserError
 from evalbench.tui.messages import OpenDocument
 from evalbench.tui.screens import themes_view as view
 from evalbench.tui.screens.themes_actions import ThemeActions
+from evalbench.tui.widgets.theme_chooser import ThemeChooser
 from evalbench.tui.widgets.title_bar import TitleBar
+
+# A fixed hint line instead of Textual's Footer: the Footer recomposes on every focus change (tab between
+# the panes), which cost more than the recount after a rule change.
+KEYS_HINT = ("[b]n[/] new  [b]r[/] rename  [b]e[/] describe  [b]l[/] rule  [b]m[/] move  [b]M S[/] merge/split  "
+             "[b]p[/] pick  [b]x[/] exclude  [b]d[/] delete  [b]c[/] coding  [b]tab[/] pane  [b]u[/] undo  "
+             "[b]?[/] help")
 
 #: Quotes the table prints per theme (picked exemplars first): what the ★/○ marks show.
 TABLE_QUOTES = 3
 #: Other quotes of the evidence listed at first, and added per "more" (Textual lays out each wrapped
-#: quote: 325 of them took 0.5 s, so a long theme lists a page at a time).
-QUOTE_PAGE = 25
+#: quote: 325 of them took 0.5 s; 12 fill a 45-line terminal, so a long theme lists a page at a time).
+QUOTE_PAGE = 12
 
 
 class ThemesScreen(ThemeActions, Screen):
@@ -58,13 +66,20 @@ class ThemesScreen(ThemeActions, Screen):
 
     DEFAULT_CSS = """
     ThemesScreen #themes-bar { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    ThemesScreen #themes-hint { height: 1; background: $panel; color: $text; padding: 0 1; text-wrap: nowrap;
+                                text-overflow: ellipsis; }
+    ThemesScreen #chooser-query { background: $boost; padding: 0 1; margin-bottom: 1; }
     ThemesScreen #themes { height: 1fr; }
     ThemesScreen #themes-left { width: 1fr; min-width: 28; max-width: 56; border-right: vkey $panel; }
-    ThemesScreen #theme-list { height: 1fr; border: none; }
-    ThemesScreen #theme-detail { width: 2fr; }
+    ThemesScreen #theme-list { height: 1fr; border: none; text-wrap: nowrap; text-overflow: ellipsis; }
+    ThemesScreen #theme-detail { width: 2fr; layers: details chooser; }
+    ThemesScreen #chooser { layer: chooser; display: none; width: 100%; height: 100%; padding: 0 1;
+                            background: $surface; }
+    ThemesScreen #chooser-list { height: 1fr; border: none; text-wrap: nowrap; text-overflow: ellipsis; }
     ThemesScreen #theme-head { height: auto; max-height: 5; padding: 0 1; }
     ThemesScreen #theme-description { height: auto; max-height: 25%; padding: 0 1; background: $surface; }
-    ThemesScreen #theme-rules { height: auto; max-height: 20%; border: none; }
+    ThemesScreen #theme-rules { height: auto; max-height: 20%; border: none; text-wrap: nowrap;
+                                text-overflow: ellipsis; }
     ThemesScreen #theme-quotes { height: 1fr; min-height: 4; border: none; }
     """
 
@@ -79,6 +94,7 @@ class ThemesScreen(ThemeActions, Screen):
         self.choice = None
         self.quote_limit = QUOTE_PAGE
         self._labels: tuple[dict[str, str], dict[str, str]] | None = None
+        self._shown_at: tuple | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -94,14 +110,23 @@ class ThemesScreen(ThemeActions, Screen):
                 yield OptionList(id="theme-rules")
                 yield Static("Quotes", classes="panel-title", id="quotes-title")
                 yield OptionList(id="theme-quotes")
-        yield Footer()
+                yield ThemeChooser(id="chooser")  # over the details, in its own layer, while choosing
+        yield Static(KEYS_HINT, id="themes-hint")
 
     def on_mount(self) -> None:
         self.title = "Themes"
         self.query_one("#theme-list").focus()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        """Shown again (F5, or a prompt of this screen closed): recount only if the project changed meanwhile."""
+        if self._shown_at != self._state():
+            self.reload()
+
+    def _state(self) -> tuple:
+        """What the screen shows depends on: the project's data (any write or commit) and who is coding."""
+        from evalbench.store.themes import fingerprint
+
+        return fingerprint(self.app.project.conn), self.app.project.coder
 
     # --- loading ---------------------------------------------------------------------------
     def reload(self) -> None:
@@ -119,6 +144,7 @@ class ThemesScreen(ThemeActions, Screen):
             self.query_one("#themes-bar", Static).update(str(exc))
             return
         self.rows = {r.theme_id: r for r in rows}
+        self._shown_at = self._state()
         categories, themes = project.themes.categories(), project.themes.list()
         self.query_one("#themes-bar", Static).update(
             f"Counting {self.choice.description}" + (f" · {note}" if note else " · c changes")
@@ -149,6 +175,7 @@ class ThemesScreen(ThemeActions, Screen):
             return
         row = project.themes.row(self.choice, self.theme_id, by=self.by, quotes=TABLE_QUOTES)
         self.rows[self.theme_id] = row
+        self._shown_at = self._state()
         theme = project.themes.theme(self.theme_id)
         self.query_one("#theme-list", OptionList).replace_option_prompt(f"theme:{theme.id}",
                                                                         view.theme_line(theme, row))
@@ -252,6 +279,20 @@ class ThemesScreen(ThemeActions, Screen):
         ids = [c for c in coding_ids if c in base.codings]
         base.load_text(self.app.project.conn, {base.codings[c].document_id for c in ids})
         return [quote(base, c) for c in ids]
+
+    # --- keys while the chooser is open ----------------------------------------------------------
+    def on_key(self, event: events.Key) -> None:
+        chooser = self.query_one(ThemeChooser)
+        if chooser.is_open:
+            event.stop()
+            event.prevent_default()
+            chooser.take_key(event.key, event.character)
+
+    def on_paste(self, event: events.Paste) -> None:
+        chooser = self.query_one(ThemeChooser)
+        if chooser.is_open:
+            event.stop()
+            chooser.paste(event.text)
 
     # --- opening a quote ------------------------------------------------------------------------
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -15,7 +15,7 @@ from rich.text import Text
 from evalbench.errors import UserError
 from evalbench.store.schema import VALENCES
 from evalbench.tui.screens import themes_view as view
-from evalbench.tui.screens.choice_prompt import Choice, ChoicePrompt
+from evalbench.tui.screens.choice_prompt import Choice
 from evalbench.tui.screens.prompt import LinePrompt, MemoPrompt
 
 NEW = "\0new"
@@ -52,6 +52,19 @@ class ThemeActions:
         if theme is None:
             self.notify("Highlight a theme first.", severity="warning")
         return theme
+
+    def _ask(self, title: str, choices: list[Choice], then: Callable[[str | None], object], *, hint: str = "",
+             highlight: str | None = None) -> None:
+        """Open the chooser over the details; ``then(option id or None)`` runs when it closes."""
+        from evalbench.tui.widgets.theme_chooser import ThemeChooser
+
+        self._then = then
+        self.query_one(ThemeChooser).ask(title, choices, hint=hint, highlight=highlight)
+
+    def on_theme_chooser_chosen(self, event) -> None:
+        then, self._then = getattr(self, "_then", None), None
+        if then is not None:
+            then(event.value)
 
     def _focus_id(self) -> str:
         return self.focused.id if self.focused is not None else ""
@@ -162,7 +175,7 @@ class ThemeActions:
                 self._change(lambda: self.service.move(theme.id, category=int(value)),
                              lambda t: f"Moved {t.name} to {t.category}")
 
-        self.app.push_screen(ChoicePrompt(f"Move {theme.name} to", choices), chosen)
+        self._ask(f"Move {theme.name} to", choices, chosen)
 
     def action_shift(self, step: int) -> None:
         """Move the highlighted theme, category or picked exemplar up (-1) or down (+1)."""
@@ -211,8 +224,7 @@ class ThemeActions:
                     self._select(merged.id)
                     self.reload()
 
-        self.app.push_screen(ChoicePrompt(f"Merge {theme.name} into (its rules, codings and exemplars move)",
-                                          choices), chosen)
+        self._ask(f"Merge {theme.name} into (its rules, codings and exemplars move)", choices, chosen)
 
     def action_split(self) -> None:
         theme = self._theme()
@@ -271,14 +283,14 @@ class ThemeActions:
                 self._change(lambda: self.service.map_cfir(theme.id, code),
                              "CFIR mapping removed" if code is None else "CFIR mapping set", local=True)
 
-        self.app.push_screen(ChoicePrompt(f"{theme.name} maps to the CFIR domain or construct",
-                                          self._code_choices([none]), highlight=theme.cfir_code_id), chosen)
+        self._ask(f"{theme.name} maps to the CFIR domain or construct", self._code_choices([none]), chosen,
+                  highlight=theme.cfir_code_id)
 
     def action_preset(self) -> None:
         from evalbench.findings.edits import PRESETS
 
         choices = [Choice(key, " / ".join(names)) for key, names in PRESETS.items()]
-        self.app.push_screen(ChoicePrompt("Add the categories of", choices), lambda key: key and self._change(
+        self._ask("Add the categories of", choices, lambda key: key and self._change(
             lambda: self.service.apply_preset(key), lambda added: f"Added {len(added)} categor"
             + ("y" if len(added) == 1 else "ies")))
 
@@ -299,11 +311,10 @@ class ThemeActions:
                 self._change(lambda: self.service.link(theme.id, code_id, valence or None),
                              f"Rule added to {theme.name}", local=True)
 
-            self.app.push_screen(ChoicePrompt("Only codings of the valence", valences), valence_chosen)
+            self._ask("Only codings of the valence", valences, valence_chosen)
 
-        self.app.push_screen(ChoicePrompt(f"Add a rule to {theme.name}: every coding of the code (and the codes "
-                                          "under it)", self._code_choices(), hint="type part of a code's name"),
-                             code_chosen)
+        self._ask(f"Add a rule to {theme.name}: every coding of the code (and the codes under it)",
+                  self._code_choices(), code_chosen, hint="type part of a code's name")
 
     def _quote_coding(self) -> int | None:
         key = self._highlighted("theme-quotes")
