@@ -191,6 +191,7 @@ class Context:
         shutil.copyfile(self.template, trial)
         with Project.open(trial, coder="alex") as proj:
             added = proj.code_from_csv(path)
+            self.fresh_rows = proj.code_from_csv(path, coder="zz-new-coder")  # for a coder with no codings yet
         return path, added
 
     def copy_project(self, work: Path) -> Path:

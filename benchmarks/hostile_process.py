@@ -190,9 +190,9 @@ def concurrent_case(rng: random.Random, work: Path, ctx) -> list[tuple[str, str]
                                       f"expected {ctx.mid_csv_rows} once"))
     if what == "own-coders":
         landed = sum(1 for c in codes if c == 0)
-        if after != before + landed * ctx.mid_csv_rows:
+        if after != before + landed * ctx.fresh_rows:
             problems.append(("data-loss", f"{n} coders loading their sheets: {after - before} codings, "
-                                          f"expected {landed * ctx.mid_csv_rows}"))
+                                          f"expected {landed * ctx.fresh_rows}"))
     if what == "import" or any(c[0] == "import" for c in commands):
         docs = _count(project, "SELECT count(*) FROM documents")
         names = _count(project, "SELECT count(DISTINCT sha256) FROM documents")
