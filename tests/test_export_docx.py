@@ -198,6 +198,13 @@ def test_figures_embedded_and_written_as_png_and_svg(study, tmp_path):  # noqa: 
     with Image.open(folder / "figure-2-participants.png") as im:
         assert round(im.info["dpi"][0]) == 300
         assert im.width / 300 <= 7.05  # drawn at a journal's two-column width at most
+    for png in folder.glob("*.png"):  # nothing cut at an edge: a white margin all round
+        with Image.open(png) as im:
+            grey = im.convert("L")
+            w, h = grey.size
+            edges = [grey.getpixel((x, y)) for x in range(w) for y in (0, 3, h - 4, h - 1)]
+            edges += [grey.getpixel((x, y)) for y in range(h) for x in (0, 3, w - 4, w - 1)]
+            assert min(edges) > 245, png.name
     plain = docx.Document(str(study.export("docx", tmp_path / "p.docx", coder="alex", figures=False)))
     assert len(plain.inline_shapes) == 0
 
