@@ -12,7 +12,7 @@ import io
 import re
 from collections import Counter
 
-from evalbench.errors import IngestError
+from evalbench.errors import IngestError, describe_failure
 from evalbench.ingest.document import Extract
 from evalbench.ingest.files import OPTIONAL
 from evalbench.ingest.plaintext import extract_from_text
@@ -39,7 +39,7 @@ def read_pdf(data: bytes, path: str, encoding: str | None = None) -> Extract:
     except IngestError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise IngestError(path, f"corrupt PDF file ({type(exc).__name__})") from None
+        raise IngestError(path, f"corrupt PDF file ({describe_failure(exc)})") from None
     text = "\n".join(_without_furniture([_PAGE_NUMBER.sub("", page) for page in pages]))
     if not text.strip():
         raise IngestError(path, "PDF has no text layer (scanned image?); run OCR first")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from evalbench.errors import one_line
 from evalbench.model import ImportReport
 
 #: Speakers named on a file's line before the rest are counted.
@@ -84,7 +85,8 @@ def report_lines(report: BatchReport, project_name: str = "the project", documen
         out.extend(ReportLine("warning", f"WARNING {f.name}: {w}") for w in f.warnings)
     out.extend(ReportLine("warning", f"WARNING {w}") for w in report.warnings)
     out.append(ReportLine("summary", summary(report, project_name, documents)))
-    return out
+    # File names and cells echoed here may hold newlines, control characters or 5,000 characters.
+    return [ReportLine(line.kind, one_line(line.text)) for line in out]
 
 
 def summary(report: BatchReport, project_name: str = "the project", documents: int | None = None) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from evalbench.errors import IngestError
+from evalbench.errors import IngestError, describe_failure
 from evalbench.ingest.decode import decode_bytes
 from evalbench.ingest.document import Extract
 from evalbench.ingest.files import OPTIONAL
@@ -22,5 +22,5 @@ def read_rtf(data: bytes, path: str, encoding: str | None = None) -> Extract:
     try:
         text = rtf_to_text(source, errors="replace")
     except Exception as exc:  # striprtf has no error hierarchy of its own
-        raise IngestError(path, f"corrupt RTF file ({type(exc).__name__})") from None
+        raise IngestError(path, f"corrupt RTF file ({describe_failure(exc)})") from None
     return extract_from_text(text)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evalbench.codebook.refi import code_guid, codes_from_refi, stored_codes
-from evalbench.errors import UserError
+from evalbench.errors import UserError, describe_failure
 from evalbench.model import Code
 from evalbench.refi.archive import ArchiveError, Limits, SafeZip
 from evalbench.refi.common import (
@@ -218,7 +218,7 @@ def _docx_text(data: bytes, source: str) -> str:
     try:
         return "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
     except Exception as exc:  # python-docx raises many types for broken parts
-        raise UserError(f"{source}: corrupt Word file ({type(exc).__name__})") from None
+        raise UserError(f"{source}: corrupt Word file ({describe_failure(exc)})") from None
 
 
 def read_qdpx(path: str | Path, *, limits: Limits | None = None, progress: Progress | None = None,
