@@ -15,7 +15,7 @@ import click
 
 from evalbench.cli.codebook_project_cmd import PROJECT_COMMANDS
 from evalbench.cli.common import echo_json, json_option, open_project
-from evalbench.errors import UserError
+from evalbench.errors import UserError, one_line
 
 FORMATS = ("yaml", "json", "qdc", "docx", "md")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -41,7 +41,7 @@ def load_source(source: str):
             return proj.codebook()
     book = load_codebook(source)
     for warning in book.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(one_line(f"warning: {warning}"), err=True)
     return book
 
 

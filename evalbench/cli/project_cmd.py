@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from evalbench.cli.common import coder_option, echo_json, json_option, open_project, project_argument
+from evalbench.errors import one_line
 from evalbench.project import Project
 
 
@@ -82,7 +83,7 @@ def _init_from_qdpx(project: str, qdpx: str, codebook: str | None, coder: str | 
         data = proj.stats()
         coders = proj.coders()
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(one_line(f"warning: {warning}"), err=True)
     click.echo(f"Created {project} from {Path(qdpx).name}: {len(data['documents'])} documents, "
                f"{data['codes']} codes, {data['codings']} codings, "
                f"coders: {', '.join(coders) or 'none'}")
