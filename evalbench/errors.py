@@ -101,6 +101,9 @@ def describe_failure(exc: BaseException) -> str:
         return with_detail("XML that is not well formed")
     if name in ("error", "LZMAError", "BadZipFile", "BadZipfile", "EOFError") or isinstance(exc, EOFError):
         return "damaged compressed data"
+    lower = detail.lower()
+    if "ended unexpectedly" in lower or "unexpected end" in lower or "eof" in lower or "truncated" in lower:
+        return "data that ends too early (the file is cut short or damaged)"
     if isinstance(exc, RuntimeError) and "encrypted" in detail:
         return "an encrypted part (remove the password, save it again and retry)"
     if isinstance(exc, NotImplementedError) and "compression" in detail:
