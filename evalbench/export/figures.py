@@ -112,8 +112,10 @@ def rating_heatmap(cells, tree, *, svg: bool = False) -> Figure | None:
     if not cells:
         return None
     import matplotlib as mpl
+    import numpy as np
+    from matplotlib.colors import to_rgb
     from matplotlib.figure import Figure as MplFigure
-    from matplotlib.patches import Patch, Rectangle
+    from matplotlib.patches import Patch
 
     sites = sorted({c.site for c in cells})
     by_code: dict[str, dict[str, object]] = {}
@@ -132,19 +134,23 @@ def rating_heatmap(cells, tree, *, svg: bool = False) -> Figure | None:
         height = row_in * len(rows)
         fig = MplFigure(figsize=(width, height))
         ax = fig.add_axes((label_in / width, 0, 1 - label_in / width, 1))
-        ax.set_xlim(0, len(sites))
-        ax.set_ylim(len(rows), 0)
+        # One image for the cells (a patch per cell cost 0.2 s at 60 × 8), white lines between them.
+        image = np.ones((len(rows), len(sites), 3))
         for y, (_label, code_id, heading) in enumerate(rows):
             if heading:
                 continue
             for x, site in enumerate(sites):
                 c = by_code[code_id].get(site)
                 key = (c.rating or "") if c else ""
-                fill = "#" + ds.RATING_FILLS[key] if key in ds.RATING_FILLS else NOT_RATED_FILL
-                ax.add_patch(Rectangle((x, y), 1, 1, facecolor=fill, edgecolor="white", linewidth=1.0))
+                image[y, x] = to_rgb("#" + ds.RATING_FILLS[key] if key in ds.RATING_FILLS else NOT_RATED_FILL)
                 if c is not None:
                     ax.text(x + 0.5, y + 0.55, c.text, ha="center", va="center", fontsize=text_pt - 0.5,
                             color="#" + ds.RATING_TEXT.get(key, "000000"))
+        ax.imshow(image, extent=(0, len(sites), len(rows), 0), aspect="auto", interpolation="nearest")
+        ax.vlines(range(1, len(sites)), 0, len(rows), colors="white", linewidth=1.0)
+        ax.hlines(range(1, len(rows)), 0, len(sites), colors="white", linewidth=1.0)
+        ax.set_xlim(0, len(sites))
+        ax.set_ylim(len(rows), 0)
         ax.set_xticks([x + 0.5 for x in range(len(sites))], site_labels)
         ax.xaxis.tick_top()
         ax.set_yticks([y + 0.5 for y in range(len(rows))], [label for label, _, _ in rows])
