@@ -36,6 +36,9 @@ def test_construct_table_counts_match_a_recount_from_the_codings(study, tmp_path
         assert count == count_text(expected[(names[label], valence)])
         assert quotes.count("(P0") >= 1
     assert rows[0][0] == "Culture"  # codebook order
+    doc = docx.Document(str(tmp_path / "t.docx"))
+    cell = next(c for t in doc.tables for r in t.rows for c in r.cells if c.text.endswith("Learning-Centredness"))
+    assert cell._tc.xpath(".//w:noBreakHyphen")  # the label never splits at its hyphen
 
 
 def test_fold_subconstructs_and_the_row_filters(study, tmp_path):  # noqa: F811

@@ -1,5 +1,9 @@
 """A :class:`GroupedTable` in Word: each group a table whose column header and group row repeat.
 
+(Compact tables of counts and ratings, ``repeat_groups=False``, are one table with their group rows
+inline: repeating the column header above every domain of a two-page rating table was noisier than
+the domain it would have kept in view.)
+
 Word repeats only a table's *leading* rows at the top of a continued page, so
 a group row in the middle of one long table cannot repeat; the domain (or
 category) then goes missing on every continued page. Each group is therefore
@@ -13,10 +17,13 @@ to read).
 Column widths come from content (:mod:`evalbench.export.textwidth`): a label
 or short column is at least as wide as its longest word, so no word is ever
 broken in the middle, and at most as wide as its longest line; text and quote
-columns share what is left.
+columns share what is left. Hyphens inside words in those columns are
+non-breaking, so "buy-in" or "Evidence-Base" never splits at its hyphen either.
 """
 
 from __future__ import annotations
+
+import re
 
 from evalbench.export import docx_style as ds
 from evalbench.export.table_model import Cell, GroupedTable, cell_text
@@ -77,7 +84,26 @@ def column_widths(table: GroupedTable, total_in: float) -> list[float]:
     return inches
 
 
-def _fill_cell(cell, value) -> None:
+_WORD_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+
+
+def _add_unbroken(para, text: str):
+    """A run of ``text`` whose in-word hyphens never break a line ("buy-in" stays whole in a narrow
+    column, as Word's non-breaking hyphen keeps it); the run is returned for styling."""
+    from docx.oxml import OxmlElement
+
+    parts = _WORD_HYPHEN.split(text)
+    run = para.add_run(parts[0])
+    for part in parts[1:]:
+        run._r.append(OxmlElement("w:noBreakHyphen"))
+        t = OxmlElement("w:t")
+        t.text = part
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        run._r.append(t)
+    return run
+
+
+def _fill_cell(cell, value, *, whole_words: bool = False) -> None:
     para = cell.paragraphs[0]
     if isinstance(value, tuple):  # quotes: one paragraph each, the participant ID in bold
         for i, quote in enumerate(value):
@@ -85,7 +111,7 @@ def _fill_cell(cell, value) -> None:
             p.add_run(f"“{quote.text}” ")
             p.add_run(f"({quote.who})").bold = True
         return
-    run = para.add_run(cell_text(value))
+    run = _add_unbroken(para, cell_text(value)) if whole_words else para.add_run(cell_text(value))
     if isinstance(value, Cell):
         if value.fill:
             ds.shade(cell, value.fill)
@@ -127,12 +153,13 @@ def _new_table(document, table: GroupedTable, first_col_bold: bool):
     return tbl
 
 
-def _add_rows(tbl, rows) -> None:
+def _add_rows(tbl, rows, columns) -> None:
+    whole = [c.kind in ("label", "short") for c in columns]
     for values in rows:
         row = tbl.add_row()
         ds.keep_row_together(row)
-        for cell, value in zip(row.cells, values):
-            _fill_cell(cell, value)
+        for cell, value, keep in zip(row.cells, values, whole):
+            _fill_cell(cell, value, whole_words=keep)
 
 
 def _fix(tbl, widths, group_rows) -> None:
@@ -161,14 +188,15 @@ def write_grouped_table(document, table: GroupedTable, *, number: int, total_in:
         groups = []
         for group in table.groups:
             groups.append(_group_row(tbl, group.title, repeat=False))
-            _add_rows(tbl, group.rows)
+            _add_rows(tbl, group.rows, table.columns)
         _fix(tbl, widths, groups)
     for g, group in enumerate(table.groups if table.repeat_groups else ()):
         if g:
             document.add_paragraph(style=document.styles[ds.GAP_STYLE])
         tbl = _new_table(document, table, first_col_bold)
         row = _group_row(tbl, group.title, repeat=True)
-        _add_rows(tbl, group.rows)
+        _add_rows(tbl, group.rows, table.columns)
         _fix(tbl, widths, [row])
-    for note in table.notes:
-        document.add_paragraph(note, style=document.styles[ds.NOTE_STYLE])
+    for i, note in enumerate(table.notes):  # the notes stay together on one page
+        para = document.add_paragraph(note, style=document.styles[ds.NOTE_STYLE])
+        para.paragraph_format.keep_with_next = i < len(table.notes) - 1
