@@ -119,7 +119,7 @@ def _last_if_missing(value: str) -> tuple[bool, str]:
 
 def matrix_note(by: str) -> str:
     return (f"Cells: distinct participants with at least one coded excerpt in the row, per {by}. "
-            "The quotes behind a cell: `evalbench matrix` or the analysis screen.")
+            "The quotes behind a cell: Enter on it in the workbench's analysis screen (F4).")
 
 
 def report_figures(report: Report, *, svg: bool = False) -> list:

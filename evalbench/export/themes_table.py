@@ -140,7 +140,7 @@ def theme_sheets(ctx) -> list[tuple[str | None, SheetSpec]]:
     sheets.append((f"theme-matrix-{matrix_by}", SheetSpec(
         f"Themes by {matrix_by}", ["category", "theme", *[safe_cell(str(v)) for v in values]],
         [[safe_cell(r[0]), safe_cell(r[1]), *(int(n) for n in r[2:])] for r in frame.itertuples(index=False)],
-        f"The thematic matrix: themes × {matrix_by}, distinct participants per cell (quotes behind a cell: "
-        f"`evalbench matrix PROJECT --themes --by {matrix_by}` or the analysis screen).",
+        f"The thematic matrix: themes × {matrix_by}, distinct participants per cell (the same counts as "
+        f"`evalbench matrix PROJECT --themes --by {matrix_by}`; the quotes behind a cell: the analysis screen).",
         scale=(2, 1 + len(values)) if values else None, freeze_cols=2)))
     return sheets
