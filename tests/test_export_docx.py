@@ -145,6 +145,19 @@ def test_methods_paragraph_names_the_coding_and_counts_coded_interviews(study, t
     assert "A passage coded by more than one coder is quoted once." in methods
 
 
+def test_a_complete_consensus_is_what_an_export_counts_by_default(study, tmp_path):  # noqa: F811
+    study.add_codings([{"document_id": c.document_id, "start": c.start, "end": c.end, "code_id": c.code_id,
+                        "valence": c.valence, "coder": "consensus"} for c in study.codings()], label="consensus")
+    result = study.write_export("docx", tmp_path / "c.docx", figures=False)
+    assert result.coding == "the consensus coding of alex and sam"
+    doc = docx.Document(str(result.path))
+    methods = next(p.text for p in doc.paragraphs if p.text.startswith("The analysis covers"))
+    assert "The tables count the consensus coding of alex and sam" in methods
+    rows = table1(result.path)[0][2]
+    expected = recount(study, "consensus")
+    assert {r[2] for r in rows} == {count_text(people) for people in expected.values()}
+
+
 def test_the_coding_must_be_chosen_when_coders_disagree(study, tmp_path):  # noqa: F811
     with pytest.raises(UserError, match="--coder NAME .*--all-coders"):
         study.export("docx", tmp_path / "x.docx")
