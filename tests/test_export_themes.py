@@ -101,3 +101,6 @@ def test_themes_layout_needs_themes(study, tmp_path):  # noqa: F811
     with pytest.raises(UserError, match="no themes yet"):
         study.export("docx", tmp_path / "x.docx", layout="themes", coder="alex")
     assert not (tmp_path / "x.docx").exists()
+    result = study.write_export("xlsx", tmp_path / "x.xlsx", coder="alex", matrix="site")
+    assert any(w.startswith("--matrix site: the project has no themes yet") for w in result.warnings)
+    assert "Themes" not in openpyxl.load_workbook(result.path).sheetnames

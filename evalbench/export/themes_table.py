@@ -120,6 +120,9 @@ def theme_sheets(ctx) -> list[tuple[str | None, SheetSpec]]:
     """(CSV suffix, sheet) for the Themes table and the thematic matrix; none when there are no themes."""
     rows = _rows(ctx, require=False)
     if not rows:
+        if ctx.options.matrix:
+            ctx.result.warn(f"--matrix {ctx.options.matrix}: the project has no themes yet, so the workbook has no "
+                            "thematic matrix (the construct matrices are there)")
         return []
     by = ctx.__dict__["_theme_rows"]["by"] or "role"
     header = ["category", "theme", "description", "cfir_code_id", "cfir", "participants", f"by {by}", "documents",
