@@ -54,7 +54,7 @@ def write_export(project, fmt: str, out: Path, *, coder: str | None = None, all_
     if fmt in ("docx", "md"):
         from evalbench.export.report import build_report
 
-        steps = Steps(6, progress, cancel)
+        steps = Steps(7 if fmt == "docx" else 5, progress, cancel)  # the most steps either can take
         steps("reading codings")
         figures = (opts.figures is not False and fmt == "docx") or opts.figures_dir is not None
         report = build_report(ctx, ratings=opts.ratings, figures=figures, svg=opts.figures_dir is not None,
