@@ -21,6 +21,7 @@ import hashlib
 import math
 import os
 import random
+import re
 import resource
 import shutil
 import statistics
@@ -60,8 +61,33 @@ class Timer:
         self.cpu = cpu() - self.cpu
 
 
+_WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+def varied(text: str, copy: int, share: float = 0.1) -> str:
+    """``text`` with about ``share`` of its longer words swapped for made-up words of the same length.
+
+    Copy 0 is the original. Lengths are kept, so every coding's offsets still
+    point at the same passage; the changed words make each copy's turns
+    distinct and let the vocabulary grow with the project as a real one does
+    (identical copies would let training merge duplicate rows).
+    """
+    if copy == 0:
+        return text
+    rng = random.Random(copy)
+
+    def swap(m: re.Match) -> str:
+        word = m.group(0)
+        if rng.random() >= share:
+            return word
+        made = "".join(rng.choice("bcdfghklmnprstvz" if i % 2 == 0 else "aeiou") for i in range(len(word)))
+        return made.capitalize() if word[0].isupper() else made
+
+    return _WORD.sub(swap, text)
+
+
 def scaled_copy(demo: Project, path: Path, copies: int) -> Project:
-    """A project holding ``copies`` copies of every demo document, with its codings."""
+    """A project holding ``copies`` copies of every demo document (varied: :func:`varied`), with its codings."""
     out = Project.init(path, coder="alex")
     out.add_codes(demo.codes())
     docs = demo.documents(with_text=True)
@@ -70,7 +96,7 @@ def scaled_copy(demo: Project, path: Path, copies: int) -> Project:
     for i in range(copies):
         for d in docs:
             name = f"copy{i:03d}_{d.name}"
-            parsed = ParsedDocument(name, name, d.format, d.text,
+            parsed = ParsedDocument(name, name, d.format, varied(d.text, i),
                                     [ParsedTurn(t.speaker, t.start, t.end, t.time) for t in turns[d.id]],
                                     hashlib.sha256(f"{i}:{d.sha256}".encode()).hexdigest())
             roles = {t.speaker: (t.role, "label") for t in turns[d.id]}

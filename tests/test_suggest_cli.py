@@ -8,7 +8,8 @@ from click.testing import CliRunner
 
 from evalbench.cli import main
 
-KEYS = {"document", "turn", "start", "end", "code", "code_name", "score", "valence", "evidence", "source"}
+KEYS = {"document", "turn", "start", "end", "code", "code_name", "score", "confidence", "valence", "evidence",
+        "source"}
 
 
 def run(*args: str):
@@ -50,7 +51,7 @@ def test_train_reports_and_stores_a_model(project):
     result = run("suggest", path, "--train", "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["model"].startswith("textcat_multilabel") and report["labels"] == 3
+    assert report["model"].startswith("tfidf-logistic") and report["labels"] == 3
     assert not report["cancelled"]
 
 
@@ -61,13 +62,17 @@ def test_evaluate_prints_a_table_and_json(tmp_path):
     build_project(path, n_docs=6, seed=2).close()
     table = run("suggest", str(path), "--evaluate", "--folds", "3")
     assert table.exit_code == 0, table.output
-    for word in ("precision@1", "recall@3", "model", "rules", "baseline", "F1 per code"):
+    for word in ("recall@1", "precision@1", "recall@3", "domain recall@3", "model", "rules", "baseline",
+                 "F1 per code", "Cross-validation by document", "often right"):
         assert word in table.stdout
     data = json.loads(run("suggest", str(path), "--evaluate", "--folds", "3", "--coder", "alex",
                           "--json").stdout)
-    assert data["coder"] == "alex" and data["folds"] == 3
-    assert set(data["methods"]) == {"model", "rules", "combined", "baseline"}
-    assert {"precision_at_1", "recall_at_3", "macro_f1", "per_code"} <= set(data["methods"]["model"])
+    assert data["coder"] == "alex" and data["folds"] == 3 and data["unit"] == "document"
+    assert set(data["methods"]) == {"model", "rules", "baseline"}
+    assert {"recall_at_1", "precision_at_1", "recall_at_3", "precision_at_3", "domain_recall_at_3", "macro_f1",
+            "per_code"} <= set(data["methods"]["model"])
+    bands = data["calibration"]["bands"]
+    assert bands and all({"label", "suggestions", "mean_shown", "observed"} <= set(b) for b in bands)
     nobody = run("suggest", str(path), "--evaluate", "--coder", "nobody")
     assert nobody.exit_code == 1 and "coded participant turns" in nobody.stderr
 

@@ -23,14 +23,35 @@ def evaluated(demo_file, tmp_path_factory) -> tuple[list[str], dict]:
     return text.stdout.splitlines(), json.loads(data.stdout)
 
 
-def test_method_table_has_precision_at_3_as_in_json(evaluated):
+def test_method_table_has_the_json_figures(evaluated):
     lines, data = evaluated
     header = next(line for line in lines if line.startswith("method"))
-    assert header.split() == ["method", "precision@1", "precision@3", "recall@3", "macro-F1"]
+    assert header.split() == ["method", "recall@1", "recall@3", "precision@1", "precision@3", "domain", "recall@3",
+                              "macro-F1"]
     for name, m in data["methods"].items():
         row = next(line for line in lines if line.split()[:1] == [name])
-        assert row.split()[1:] == [f"{m[k]:.2f}" for k in ("precision_at_1", "precision_at_3", "recall_at_3",
-                                                             "macro_f1")]
+        assert row.split()[1:] == [f"{m[k]:.2f}" for k in ("recall_at_1", "recall_at_3", "precision_at_1",
+                                                             "precision_at_3", "domain_recall_at_3", "macro_f1")]
+
+
+def test_calibration_block_shows_the_json_bands_in_words(evaluated):
+    lines, data = evaluated
+    bands = data["calibration"]["bands"]
+    assert bands
+    for band in bands:
+        row = next(line for line in lines if line.startswith(band["label"] + " "))
+        assert row[len(band["label"]):].split() == [str(band["suggestions"]), f"{band['mean_shown']:.2f}",
+                                                    f"{band['observed']:.2f}"]
+    shown = data["calibration"]
+    assert (f"{shown['shown_per_turn']:.2f} suggestions per participant turn, {shown['shown_precision']:.0%} "
+            "of them right") in " ".join(lines)
+
+
+def test_codes_are_named_not_numbered(evaluated):
+    lines, _ = evaluated
+    table = lines[lines.index(next(line for line in lines if line.startswith("F1 per code"))) + 1:]
+    assert table and not any("cfir2." in line for line in table)
+    assert any(line.startswith("Engaging › Innovation Deliverers") for line in lines)
 
 
 def test_valence_block_shows_the_json_accuracies(evaluated):

@@ -1,10 +1,10 @@
 """The fast ranking path reads the same words, offsets and ids as the plain spaCy API would.
 
 Ranking reads token attributes as arrays and character offsets from token
-offsets, stores new suggestions with one executemany and pauses the cyclic
-garbage collector; these tests compare each shortcut with the slow way on the
-demo's interviews. (benchmarks/suggest_same.py compares whole projects
-before and after a change.)
+offsets, builds TF-IDF rows with numpy, stores new suggestions with one
+executemany and pauses the cyclic garbage collector; these tests compare each
+shortcut with the slow way on the demo's interviews. (benchmarks/suggest_same.py
+compares whole projects before and after a change.)
 """
 
 from __future__ import annotations
@@ -117,18 +117,46 @@ def test_paused_gc_resumes_after_an_error():
     assert gc.isenabled()
 
 
-def test_model_scores_from_key_hashes_equal_scores_from_docs(demo):
-    from evalbench.suggest import service
-    from evalbench.suggest.engine import turn_keys
-    from evalbench.suggest.nlp import doc_columns
+def test_ranker_words_are_the_non_stop_words_spacy_reports_with_their_offsets_and_sentences(demo):
+    from evalbench.suggest.features import SENTENCE_END, read_texts
 
     with Project.open(demo, coder="alex") as project:
-        project.train_suggester()
-        model = service.engine(project).model
-        _, docs = demo_docs(project)
-    docs.append(load_pipeline().doc("?!"))  # no words: the model reads a placeholder
-    keys = [turn_keys(doc_words(d)) for d in docs]
-    hashes = [[norm for norm, stop, *_ in zip(*doc_columns(d)) if not stop and norm in {
-        d.vocab.strings[k] for k in ks}] for d, ks in zip(docs, keys)]
-    assert hashes[-1] == [] and any(hashes)
-    assert (model.predict(keys) == model.predict_hashes(hashes)).all()
+        pipeline, docs = demo_docs(project)
+        texts = [t.text for t in data.participant_turns(project.conn)]
+    words = read_texts(pipeline, texts)
+    for doc, w in zip(docs, words):
+        kept = [t for t in doc if any(ch.isalpha() for ch in t.norm_) and not t.is_stop]
+        assert w.keys == [t.norm_ for t in kept]
+        assert [(s, n) for s, n in zip(w.starts, w.lengths)] == [(t.idx, len(t.text)) for t in kept]
+        # a sentence starts after each sentence-ending token that follows a kept word
+        starts, n = [0], 0
+        for t in doc:
+            if t in kept:
+                n += 1
+            elif t.norm_ in SENTENCE_END and starts[-1] != n:
+                starts.append(n)
+        if len(starts) > 1 and starts[-1] == n:
+            starts.pop()
+        assert w.sentences == starts
+
+
+def test_tfidf_rows_equal_the_formula_computed_word_by_word(demo):
+    import math
+    from collections import Counter
+
+    from evalbench.suggest.features import Vocabulary, read_texts
+
+    with Project.open(demo, coder="alex") as project:
+        pipeline, _ = demo_docs(project)
+        texts = [t.text for t in data.participant_turns(project.conn)][:60]
+    keys = [w.keys for w in read_texts(pipeline, texts)]
+    vocab = Vocabulary.fit(keys[:40])
+    rows = vocab.rows(keys).toarray()
+    for i, ks in enumerate(keys):
+        counts = Counter(k for k in ks if k in vocab.index)
+        want = {vocab.index[k]: (1 + math.log(c)) * float(vocab.idf[vocab.index[k]]) for k, c in counts.items()}
+        norm = math.sqrt(sum(v * v for v in want.values())) or 1.0
+        for j, v in want.items():
+            assert abs(rows[i, j] - v / norm) < 1e-5
+        assert abs(rows[i].sum() - rows[i, -1] - sum(want.values()) / norm) < 1e-4
+        assert rows[i, -1] == 1.0  # the intercept column

@@ -96,20 +96,21 @@ GENERIC_CODES = [Code("a.recipients", "Patients", keywords=("patient",)),
 
 
 def test_keyword_in_most_turns_is_down_weighted():
-    from evalbench.suggest.engine import Suggester
+    from evalbench.suggest.features import read_texts
     from evalbench.suggest.nlp import load_pipeline
-    from evalbench.suggest.rules import RuleMatcher, df_factor, keyword_df
+    from evalbench.suggest.rules import RuleMatcher, df_factor, keyword_df, keyword_df_from, scores_from
 
     pipeline = load_pipeline()
-    df = keyword_df(RuleMatcher(GENERIC_CODES, pipeline), GENERIC_TURNS)
+    matcher = RuleMatcher(GENERIC_CODES, pipeline)
+    df = keyword_df(matcher, GENERIC_TURNS)
     assert df == {"patient": 0.95, "huddl": 0.1}
+    assert keyword_df_from([w.matches for w in read_texts(pipeline, GENERIC_TURNS, matcher)]) == df
     assert df_factor(0.05) == 1.0 and df_factor(0.1) == pytest.approx(0.769, abs=1e-3)
-    turn = "The patient was discussed at the safety huddle."
-    plain = Suggester(GENERIC_CODES, pipeline, None, keyword_df={}).rank([turn])[0]
-    assert [c.code_id for c in plain] == ["a.recipients", "b.huddles"]  # a tie, broken by id
-    weighted = Suggester(GENERIC_CODES, pipeline, None, keyword_df=df).rank([turn], threshold=0.001)[0]
-    assert [c.code_id for c in weighted] == ["b.huddles", "a.recipients"]
-    assert weighted[1].score < 0.05 < weighted[0].score
+    (turn,) = read_texts(pipeline, ["The patient was discussed at the safety huddle."], matcher)
+    plain = scores_from(turn.matches, {})
+    assert plain["a.recipients"] == plain["b.huddles"]
+    weighted = scores_from(turn.matches, df)
+    assert weighted["a.recipients"] < 0.05 < weighted["b.huddles"]
 
 
 def test_training_stores_the_projects_keyword_frequencies(tmp_path):

@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "evalbench.cli.team_cmd",
     "evalbench.cli.codebook_cmd",
     "evalbench.cli.suggest_cmd",
+    "evalbench.cli.similar_cmd",
     "evalbench.cli.curate_cmd",
     "evalbench.cli.ratings_cmd",
     "evalbench.cli.cooccurrence_cmd",

@@ -10,39 +10,55 @@ from evalbench.project import Project
 
 def suggestion_rows(proj: Project, suggestions) -> list[dict]:
     """Suggestions as the plain dicts of ``suggest --json``."""
-    names = {c.id: c.name for c in proj.codes()}
+    from evalbench.codebook.labels import code_labels
+
+    names = code_labels(proj.codes())
     docs = {d.id: d.name for d in proj.documents()}
-    seqs = dict(proj.conn.execute("SELECT id, seq FROM turns"))
+    seqs = {t.id: t.seq for t in proj.turns()}
     return [{"document": docs.get(s.document_id), "turn": seqs.get(s.turn_id), "start": s.start,
              "end": s.end, "code": s.code_id, "code_name": names.get(s.code_id, s.code_id),
-             "score": s.score, "valence": s.valence, "evidence": list(s.evidence), "source": s.source}
+             "score": s.score, "confidence": s.confidence, "valence": s.valence, "evidence": list(s.evidence),
+             "source": s.source}
             for s in suggestions]
 
 
-def _echo_evaluation(result: dict) -> None:
+def _echo_evaluation(result: dict, names: dict[str, str]) -> None:
     methods = result["methods"]
-    click.echo(f"Cross-validation on {result['turns']} coded participant turns, {result['folds']} folds, "
-               f"coder: {result['coder'] or 'all'}, threshold {result['threshold']:.2f}")
-    click.echo(f"{'method':<10} {'precision@1':>11} {'precision@3':>11} {'recall@3':>9} {'macro-F1':>9}")
+    click.echo(f"Cross-validation by document: {result['turns']} coded participant turns in "
+               f"{result['documents']} interviews, {result['folds']} folds, coder: {result['coder'] or 'all'}")
+    cols = (("recall@1", "recall_at_1"), ("recall@3", "recall_at_3"), ("precision@1", "precision_at_1"),
+            ("precision@3", "precision_at_3"), ("domain recall@3", "domain_recall_at_3"), ("macro-F1", "macro_f1"))
+    click.echo(f"{'method':<9}" + "".join(f" {title:>{max(len(title), 8)}}" for title, _ in cols))
     for name, m in methods.items():
-        click.echo(f"{name:<10} {m['precision_at_1']:>11.2f} {m['precision_at_3']:>11.2f} "
-                   f"{m['recall_at_3']:>9.2f} {m['macro_f1']:>9.2f}")
+        click.echo(f"{name:<9}" + "".join(f" {m[key]:>{max(len(title), 8)}.2f}" for title, key in cols))
+    cal = result["calibration"]
+    click.echo("")
+    click.echo("Confidence shown against how often it was right (each participant turn's top three; "
+               "every fold calibrated on the others):")
+    click.echo(f"{'shown as':<16} {'suggestions':>11} {'shown':>6} {'right':>6}")
+    for band in cal["bands"]:
+        click.echo(f"{band['label']:<16} {band['suggestions']:>11} {band['mean_shown']:>6.2f} {band['observed']:>6.2f}")
+    click.echo(f"At the threshold {result['threshold']:.2f} (estimated share right): {cal['shown_per_turn']:.2f} "
+               f"suggestions per participant turn, {cal['shown_precision']:.0%} of them right.")
     per_code = methods["model"]["per_code"]
-    coded = sorted((c for c, v in per_code.items() if v["support"]),
-                   key=lambda c: (-per_code[c]["support"], c))
+    coded = sorted((c for c, v in per_code.items() if v["support"]), key=lambda c: (-per_code[c]["support"], c))
     if coded:
+        width = min(48, max(len(names.get(c, c)) for c in coded + ["F1 per code (model: what is shown)"]))
         click.echo("")
-        click.echo(f"{'F1 per code':<48} {'turns':>5} {'model':>6} {'rules':>6} {'comb.':>6} {'base':>6}")
+        title = "F1 per code (model: what is shown)"
+        click.echo(f"{title:<{width}} {'turns':>5} {'model':>6} {'rules':>6} {'base':>6}")
         for code in coded:
-            f1 = [methods[m]["per_code"].get(code, {}).get("f1", 0.0)
-                  for m in ("model", "rules", "combined", "baseline")]
-            click.echo(f"{code:<48} {per_code[code]['support']:>5} " + " ".join(f"{x:>6.2f}" for x in f1))
+            f1 = [methods[m]["per_code"].get(code, {}).get("f1", 0.0) for m in ("model", "rules", "baseline")]
+            label = names.get(code, code)
+            label = label if len(label) <= width else label[:width - 1] + "…"
+            click.echo(f"{label:<{width}} {per_code[code]['support']:>5} " + " ".join(f"{x:>6.2f}" for x in f1))
     _echo_valence(result["valence"])
     click.echo("")
-    click.echo("precision@1: share of turns whose top-ranked code a human gave; precision@3: share of the "
-               "top three a human gave; recall@3: share of a turn's codes in the top three; F1 over the "
-               "codes shown (top three above the threshold). Valence accuracy counts no suggestion as a "
-               "miss; covered: share given a valence; acc. covered: accuracy where one was given.")
+    click.echo("Whole interviews are held out. recall@k: share of a turn's codes among the top k; precision@1: "
+               "the top code is one of them; precision@3: share of the top three that are, out of three; domain "
+               "recall@3: share of the turn's CFIR domains among the top three's. F1 over the codes shown at the "
+               "threshold. Valence accuracy counts no suggestion as a miss; covered: share given a valence; "
+               "acc. covered: accuracy where one was given.")
 
 
 #: The readings of :func:`evalbench.suggest.evaluate.valence_agreement`, as the text output names them.
@@ -70,22 +86,24 @@ def _echo_valence(valence: dict) -> None:
 @click.option("--document", metavar="NAME", help="Only this document's turns.")
 @click.option("--train", "do_train", is_flag=True, help="Retrain the model from the project's coding first.")
 @click.option("--evaluate", "do_evaluate", is_flag=True,
-              help="Cross-validate model, rules and a most-frequent-code baseline against human coding.")
+              help="Cross-validate by document: the suggestions, the keywords alone and a most-frequent-code "
+              "baseline against human coding, and how honest the shown confidence is.")
 @click.option("--coder", help="With --evaluate: score against this coder only. Otherwise: leave out "
               "codes this coder already applied or rejected.")
-@click.option("--folds", default=5, show_default=True, help="Folds for --evaluate.")
+@click.option("--folds", default=5, show_default=True, help="Folds of documents for --evaluate.")
 @click.option("--model", "pipeline", metavar="NAME",
               help="Use an installed spaCy pipeline from now on ('blank:en' for the default); "
               "nothing is downloaded.")
 @json_option
 def suggest(project: str, document: str | None, do_train: bool, do_evaluate: bool, coder: str | None,
             folds: int, pipeline: str | None, as_json: bool) -> None:
-    """Suggested codes for participant turns (offline: codebook keywords and a learned model).
+    """Suggested codes for participant turns (offline: a model that learns your coding, and the codebook).
 
-    Lists open suggestions, best first within each turn. Suggestions learn from
-    the coding in the project; --train retrains now (in the workbench, the
-    suggestions panel says when the model is out of date; retrain from the
-    command palette).
+    Lists open suggestions, best first within each turn, with how often such
+    a suggestion was right in this project's own coding ("often right",
+    "sometimes right"). Suggestions learn from the coding and rejections in the
+    project; --train retrains now (the workbench retrains by itself in the
+    background when the coding has changed).
 
     \b
     Example:
@@ -105,11 +123,13 @@ def suggest(project: str, document: str | None, do_train: bool, do_evaluate: boo
                        f"({report.examples} examples, {report.rejections} rejections) in {report.seconds:.1f} s",
                        err=as_json)
         if do_evaluate:
+            from evalbench.codebook.labels import code_labels
+
             result = proj.evaluate_suggester(coder=coder, folds=folds)
             if as_json:
                 echo_json(result)
             else:
-                _echo_evaluation(result)
+                _echo_evaluation(result, code_labels(proj.codes()))
             return
         if do_train:
             return
@@ -119,8 +139,8 @@ def suggest(project: str, document: str | None, do_train: bool, do_evaluate: boo
         return
     for r in rows:
         evidence = ", ".join(r["evidence"])
-        click.echo(f"{r['document']}  turn {r['turn']}  {r['score']:.2f}  {r['code']} ({r['code_name']})  "
-                   f"{r['valence'] or '-'}  [{r['source']}]" + (f"  evidence: {evidence}" if evidence else ""))
+        click.echo(f"{r['document']}  turn {r['turn']}  {r['code_name']}  {r['confidence']} ({r['score']:.2f})  "
+                   f"{r['valence'] or '-'}" + (f"  evidence: {evidence}" if evidence else ""))
     click.echo(f"{len(rows)} open suggestion(s)", err=True)
 
 

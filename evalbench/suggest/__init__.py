@@ -1,15 +1,21 @@
-"""Suggested codes for participant turns: codebook rules, a learned spaCy model, valence.
+"""Suggested codes for participant turns: a ranker that learns from the coding, honest confidence, valence.
 
 Everything runs offline on ``spacy.blank("en")`` (or a pipeline the user
 installed and configured); nothing is downloaded and no socket is opened.
-spaCy is imported lazily inside the modules that use it, so importing this
-package is cheap. The :class:`evalbench.project.Project` methods in its
-``# --- suggestions ---`` section delegate to :mod:`evalbench.suggest.service`.
+spaCy, numpy and scipy are imported lazily inside the modules that use them,
+so importing this package is cheap. The :class:`evalbench.project.Project`
+methods in :mod:`evalbench.suggest.facade` delegate to
+:mod:`evalbench.suggest.service`.
 
-Modules: ``normalise`` (word keys), ``nlp`` (pipeline loading), ``rules``
-(PhraseMatcher over keywords), ``learned`` (textcat_multilabel), ``valence``
-(barrier/facilitator cues), ``engine`` (ranking), ``data`` (training data from
-the project), ``store`` (suggestions and models in SQLite), ``service``
-(what Project calls), ``evaluate`` (cross-validation), ``synthetic`` (made-up coded
-projects for tests and benchmarks).
+Modules: ``normalise`` (word keys), ``nlp`` (pipeline loading), ``features``
+(words, sentence windows, TF-IDF), ``linear`` (class-balanced logistic
+regression), ``ranker`` (the trained model, its evidence), ``calibration``
+(confidence measured by cross-validation), ``training`` (training rows,
+cross-validation by document), ``engine`` (ranking candidates), ``data``
+(training data from the project), ``store`` (suggestions and models in
+SQLite), ``service`` (what Project calls), ``similar`` ("more like this"),
+``disclosure`` (AI assistance and agreement for a methods section),
+``evaluate`` (``suggest --evaluate``), ``rules`` (keyword matching, the
+baseline ``--evaluate`` compares with), ``valence`` (barrier/facilitator cues),
+``synthetic`` (made-up coded projects for tests and benchmarks).
 """

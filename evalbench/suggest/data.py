@@ -34,12 +34,22 @@ class TurnText:
 
 
 @dataclass
+class Excerpt:
+    """A coded stretch of a turn: its text and the codes of the codings on it."""
+
+    text: str
+    codes: set[str]
+    coding_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
 class LabelledTurn:
-    """A turn with the codes given to it and the codes rejected for it."""
+    """A turn with the codes given to it, the codes rejected for it and its coded excerpts."""
 
     turn: TurnText
     codes: set[str] = field(default_factory=set)
     rejected: set[str] = field(default_factory=set)
+    excerpts: list[Excerpt] = field(default_factory=list)
 
 
 def participant_turns(conn: sqlite3.Connection, document_id: int | None = None,
@@ -69,8 +79,8 @@ def labelled_turns(conn: sqlite3.Connection, *, coder: str | None = None,
     who = " AND c.coder = ?" if coder else ""
     args = (coder,) if coder else ()
     rows = conn.execute(
-        "SELECT t.id, c.code_id FROM codings c JOIN turns t ON t.document_id = c.document_id "
-        "AND c.start < t.\"end\" AND c.\"end\" > t.start "
+        "SELECT t.id, c.code_id, c.id, max(c.start, t.start), min(c.\"end\", t.\"end\") FROM codings c "
+        "JOIN turns t ON t.document_id = c.document_id AND c.start < t.\"end\" AND c.\"end\" > t.start "
         f"WHERE c.origin IN {_ORIGINS_SQL}{who}", args).fetchall()
     rejected = conn.execute(
         "SELECT turn_id, code_id FROM suggestions WHERE status = 'rejected' AND turn_id IS NOT NULL"
@@ -78,8 +88,10 @@ def labelled_turns(conn: sqlite3.Connection, *, coder: str | None = None,
     coded_docs = {r[0] for r in conn.execute(
         f"SELECT DISTINCT c.document_id FROM codings c WHERE c.origin IN {_ORIGINS_SQL}{who}", args)}
     codes: dict[int, set[str]] = {}
-    for tid, code in rows:
+    spans: dict[int, list[tuple[int, int, str, int]]] = {}
+    for tid, code, coding_id, start, end in rows:
         codes.setdefault(tid, set()).add(code)
+        spans.setdefault(tid, []).append((start, end, code, coding_id))
     rejects: dict[int, set[str]] = {}
     for tid, code in rejected:
         rejects.setdefault(tid, set()).add(code)
@@ -87,7 +99,25 @@ def labelled_turns(conn: sqlite3.Connection, *, coder: str | None = None,
     for turn in participant_turns(conn):
         if turn.id in codes or turn.id in rejects or (include_uncoded and turn.document_id in coded_docs):
             out.append(LabelledTurn(turn, codes.get(turn.id, set()),
-                                    rejects.get(turn.id, set()) - codes.get(turn.id, set())))
+                                    rejects.get(turn.id, set()) - codes.get(turn.id, set()),
+                                    excerpts(turn, spans.get(turn.id, []))))
+    return out
+
+
+def excerpts(turn: TurnText, spans: list[tuple[int, int, str, int]]) -> list[Excerpt]:
+    """The distinct coded spans of a turn, each with the codes of every coding covering most of it.
+
+    Two coders who coded the same sentence with different codes give one
+    excerpt carrying both codes: a coding counts for a span when they overlap
+    by more than half of the shorter of the two.
+    """
+    out = []
+    for start, end in sorted({(s, e) for s, e, _, _ in spans}):
+        here = [(code, cid) for s, e, code, cid in spans
+                if min(e, end) - max(s, start) > 0.5 * min(e - s, end - start)]
+        text = turn.text[start - turn.start:end - turn.start]
+        if text.strip():
+            out.append(Excerpt(text, {code for code, _ in here}, sorted({cid for _, cid in here})))
     return out
 
 

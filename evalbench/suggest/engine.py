@@ -1,11 +1,31 @@
-"""Ranking codes for turns: codebook rules and the learned model, combined.
+"""Ranking codes for turns: the ranker's scores, calibrated confidence, evidence and valence.
 
-For each turn the rule score ``r`` (keyword matches) and the model score ``m``
-(classifier probability) are combined as a noisy-or, ``1 - (1 - m)(1 - w r)``,
-where the rules' weight ``w`` drops once the model has learned from real
-coding. Codes below the threshold are never shown. Each candidate carries its
-evidence (matched keywords, then the turn's words most typical of the code in
-training), a suggested valence and its provenance.
+For each text the ranker (:mod:`evalbench.suggest.ranker`) scores every code,
+the learned model and the codebook's keywords together; the best ``k`` that
+the coder has not already applied or rejected are candidates. Each carries:
+
+* its **confidence**: the share of suggestions with such a score that were
+  right in this project's own cross-validation by document
+  (:mod:`evalbench.suggest.calibration`), as a number and as words ("often
+  right"). A model that could not be checked yet (too little coding) says "not
+  yet measured" and its score is the model's probability;
+* its **evidence**: the codebook keywords it matched and the words of the text
+  that raised the learned score most, as written (the service adds the most
+  similar coded excerpt when there are none: :mod:`evalbench.suggest.similar`);
+* a suggested **valence**, read around the keyword matches, else from the two
+  sentences that scored the code highest, with the coder's habit for the code
+  (:mod:`evalbench.suggest.valence`);
+* its **provenance**: model name and version, for disclosure.
+
+Only candidates at or above the threshold are shown. The default threshold is
+an estimated precision of 0.25 ("sometimes right"): on the sample study's
+cross-validation by document that showed about one suggestion per turn, of
+which 42–46 % were right, where showing the top three would show three at
+26–30 %. With no calibration yet (fewer than 20 coded turns, or coding in one
+document only) a candidate is shown when its combined score is at least
+:data:`UNMEASURED_FLOOR`: from the codebook alone (no coding) that showed 0.67
+suggestions per participant turn on the sample study, 29 % of them right, and
+0.56 on the development interviews, 53 % right (0.5 showed a third as many).
 """
 
 from __future__ import annotations
@@ -17,21 +37,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from evalbench.model import Code
-from evalbench.suggest.learned import NAME as MODEL_NAME
-from evalbench.suggest.learned import LearnedModel
-from evalbench.suggest.nlp import Pipeline, doc_columns, doc_text, norm_keys
-from evalbench.suggest.rules import RuleMatcher
+from evalbench.suggest.calibration import label
+from evalbench.suggest.features import TextWords, read_texts
+from evalbench.suggest.nlp import Pipeline
+from evalbench.suggest.ranker import MAX_EVIDENCE, Ranker
+from evalbench.suggest.ranker import NAME as MODEL_NAME
+from evalbench.suggest.rules import hits_from
 from evalbench.suggest.valence import suggest_valence
 
-#: Scores below this are never shown. The classifier is under-confident (each code is
-#: positive in few turns), so this is low; on the synthetic test project 0.1 showed
-#: codes with ~0.8 precision (see docs/benchmarks.md, Suggestions). Meta key suggest.threshold.
-DEFAULT_THRESHOLD = 0.1
-#: Weight of the rules once the model was trained on coded turns (1.0 before).
-RULE_WEIGHT_TRAINED = 0.5
-#: Model scores below this do not count as the model "suggesting" a code.
-MODEL_FLOOR = 0.1
-MAX_EVIDENCE = 5
+#: Lowest estimated precision shown by default (meta key ``suggest.threshold``).
+DEFAULT_THRESHOLD = 0.25
+#: Without calibration: the combined score a candidate needs to be shown (or the project's threshold, if higher).
+UNMEASURED_FLOOR = 0.4
+#: The learned model's probability above which it counts as a source of the suggestion.
+MODEL_FLOOR = 0.5
+#: Turns ranked per batch: big enough for numpy to batch well, small enough to keep memory flat.
+RANK_BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -39,17 +60,15 @@ class Candidate:
     """A code proposed for one text, before it is stored."""
 
     code_id: str
-    score: float
-    source: str  # 'rules' | 'model' | 'rules+model'
+    score: float  #: estimated precision (calibrated), else the combined score
+    confidence: str  #: words for the score: 'often right', …, 'not yet measured'
+    source: str  #: 'model', 'rules' or 'rules+model': what raised the score
     evidence: tuple[str, ...]
     valence: str | None
     model: str
     model_version: str
+    raw: float = 0.0  #: the combined score the confidence was read from
 
-
-def turn_keys(words: list[tuple[str, str, bool, int]]) -> list[str]:
-    """The classifier's view of a turn: normalised words that are not stop words."""
-    return [key for _, key, stop, _ in words if not stop]
 
 _GC_LOCK = threading.Lock()
 _gc_users = 0
@@ -80,131 +99,103 @@ def paused_gc():
                 gc.enable()
 
 
-#: Turns ranked per batch: large enough for spaCy and numpy to batch well, small enough to keep memory flat.
-RANK_BATCH = 2000
-
-
 class Suggester:
-    """Rules plus an optional learned model over one codebook and one pipeline."""
+    """The ranker over one codebook and one pipeline, with the project's display threshold."""
 
-    def __init__(self, codes: list[Code], pipeline: Pipeline, model: LearnedModel | None = None,
-                 *, threshold: float = DEFAULT_THRESHOLD, use_rules: bool = True,
-                 keyword_df: dict[str, float] | None = None) -> None:
-        """``keyword_df``: keyword -> share of the project's turns (defaults to the model's, from training)."""
+    def __init__(self, codes: list[Code], pipeline: Pipeline, model: Ranker, *,
+                 threshold: float = DEFAULT_THRESHOLD) -> None:
+        from evalbench.suggest.rules import RuleMatcher
+
         self.pipeline = pipeline
-        self.use_rules = use_rules
+        self.matcher = RuleMatcher(codes, pipeline, model.keyword_df)
         self.codes = {c.id: c for c in codes}
-        if keyword_df is None and model is not None:
-            keyword_df = model.info.get("keyword_df")
-        self.rules = RuleMatcher(codes, pipeline, keyword_df)
-        self.model = model if model is None or model.labels else None
+        self.model = model
         self.threshold = threshold
-        trained = bool(model and model.info.get("coded_turns"))
-        self.rule_weight = RULE_WEIGHT_TRAINED if trained else 1.0
-        self._label_index = {label: i for i, label in enumerate(model.labels)} if model else {}
+        self.calibrated = model.calibration is not None
+        self.name = f"{MODEL_NAME} + codebook-keywords ({pipeline.name})"
+        self.version = f"{pipeline.version}; model {model.version}; rules {self.matcher.version}"
+        self._index = [j for j, code in enumerate(model.labels) if code in self.codes]
 
-    # provenance -----------------------------------------------------------
-    def _provenance(self, source: str) -> tuple[str, str]:
-        base = self.pipeline.name
-        rules = f"rules {self.rules.version}"
-        if source == "rules":
-            return f"codebook-keywords ({base})", f"{self.pipeline.version}; {rules}"
-        model = f"model {self.model.version}"
-        if source == "model":
-            return f"{MODEL_NAME} ({base})", f"{self.pipeline.version}; {model}"
-        return f"{MODEL_NAME} + codebook-keywords ({base})", f"{self.pipeline.version}; {model}; {rules}"
+    def confidence(self, raw: float) -> tuple[float, str]:
+        """(score, words) for a combined score."""
+        if self.calibrated:
+            p = self.model.calibration.precision(raw)
+            return round(p, 4), label(p)
+        return round(raw, 4), label(None)
 
-    # ranking -----------------------------------------------------------------
+    def shown(self, score: float, threshold: float | None = None) -> bool:
+        """Whether a candidate with this score passes ``threshold`` (default: the project's, see module notes)."""
+        if threshold is None:
+            threshold = self.threshold if self.calibrated else max(UNMEASURED_FLOOR, self.threshold)
+        return score >= threshold
+
     def rank(self, texts: list[str], *, k: int = 3, exclude: list[set[str]] | None = None,
              history: dict[str, Counter] | None = None, with_valence: bool = True,
-             threshold: float | None = None) -> list[list[Candidate]]:
-        """The top ``k`` candidates for each text, best first, at or above the threshold.
+             threshold: float | None = None, words: list[TextWords] | None = None) -> list[list[Candidate]]:
+        """The best ``k`` candidates of each text that pass the threshold, best first.
 
+        ``threshold`` 0 shows every candidate (evaluation); ``words`` are the
+        texts already read (:func:`~evalbench.suggest.features.read_texts`).
         Texts are ranked in batches so that memory stays flat however many
-        turns a project has (spaCy Docs for a whole corpus took gigabytes).
+        turns a project has.
         """
         out: list[list[Candidate]] = []
         with paused_gc():
             for lo in range(0, len(texts), RANK_BATCH):
-                out += self._rank_batch(texts[lo:lo + RANK_BATCH], k=k,
-                                        exclude=exclude[lo:lo + RANK_BATCH] if exclude else None,
-                                        history=history, with_valence=with_valence, threshold=threshold)
+                hi = lo + RANK_BATCH
+                batch_words = (words[lo:hi] if words is not None
+                               else read_texts(self.pipeline, texts[lo:hi], self.matcher))
+                out += self._rank_batch(texts[lo:hi], batch_words, k=k,
+                                        exclude=exclude[lo:hi] if exclude else None, history=history,
+                                        with_valence=with_valence, threshold=threshold)
         return out
 
-    def _rank_batch(self, texts: list[str], *, k: int, exclude: list[set[str]] | None,
-                    history: dict[str, Counter] | None, with_valence: bool,
-                    threshold: float | None) -> list[list[Candidate]]:
-        threshold = self.threshold if threshold is None else threshold
-        docs = list(self.pipeline.docs(texts))
-        # One attribute read per Doc serves the classifier, the rules and the evidence.
-        columns = [doc_columns(d) for d in docs]
-        strings = self.pipeline.nlp.vocab.strings
-        keys = [norm_keys(c[0], strings) for c in columns]
-        matrix = scores = None
-        if self.model:
-            matrix = self.model.predict_hashes([[norm for norm, key, stop in zip(c[0], ks, c[1])
-                                                 if key is not None and not stop]
-                                                for ks, c in zip(keys, columns)])
-            scores = matrix.tolist()  # Python floats, read once
-        floor = min(MODEL_FLOOR, threshold)
-        labels = self.model.labels if self.model else []
+    def _rank_batch(self, texts, words, *, k, exclude, history, with_valence, threshold) -> list[list[Candidate]]:
+        import numpy as np
+
+        scores = self.model.scores(words)
+        combined = scores.combined
+        labels = self.model.labels
+        usable = np.full(len(labels), -np.inf, dtype=np.float32)
+        usable[self._index] = 0.0
         out = []
-        for i, doc in enumerate(docs):
-            skip = exclude[i] if exclude else set()
-            hits = self.rules.match_doc(doc, columns[i]) if self.use_rules else {}
-            row = scores[i] if scores is not None else None
-            combined: dict[str, tuple[float, float]] = {}
-            if row is not None:
-                for j in matrix[i].argsort()[::-1][: k + len(skip) + 3].tolist():
-                    m = row[j]
-                    if m < floor:
-                        break
-                    combined[labels[j]] = (m, 0.0)
-            for code_id, hit in hits.items():
-                j = self._label_index.get(code_id)
-                m = row[j] if row is not None and j is not None else 0.0
-                combined[code_id] = (m, hit.score)
-            ranked = []
-            for code_id, (m, r) in combined.items():
-                if code_id in skip or code_id not in self.codes:
+        for i, text in enumerate(texts):
+            row = combined[i] + usable
+            skip = exclude[i] if exclude else ()
+            top = np.argsort(-row)[: k + len(skip)]
+            found = []
+            for j in top.tolist():
+                code_id = labels[j]
+                if code_id in skip or not np.isfinite(row[j]):
                     continue
-                score = 1.0 - (1.0 - m) * (1.0 - self.rule_weight * r)
-                if score >= threshold:
-                    ranked.append((score, code_id, m))
-            ranked.sort(key=lambda t: (-t[0], t[1]))
-            words = None
-            if row is not None and ranked:
-                ks, (_, _, starts, lengths) = keys[i], columns[i]
-                text = doc_text(doc)
-                first = dict(zip(reversed(ks), range(len(ks) - 1, -1, -1)))  # key -> its first token
-                words = (text, first, starts, lengths)
-            out.append([self._candidate(doc, words, hits.get(code_id), code_id, score, m, history,
-                                        with_valence)
-                        for score, code_id, m in ranked[:k]])
+                score, words_for = self.confidence(float(row[j]))
+                if not self.shown(score, threshold):
+                    break
+                found.append(self._candidate(scores, i, j, words[i], text, score, words_for, history,
+                                             with_valence))
+                if len(found) == k:
+                    break
+            out.append(found)
         return out
 
-    def _candidate(self, doc, words, hit, code_id: str, score: float, m: float,
+    def _candidate(self, scores, i: int, j: int, words: TextWords, text: str, score: float, confidence: str,
                    history: dict[str, Counter] | None, with_valence: bool) -> Candidate:
-        """``words``: (text, key -> index of its first token, token offsets, token lengths)."""
-        by_model = self.model is not None and m >= MODEL_FLOOR
-        source = ("rules+model" if hit and by_model else "rules" if hit else "model")
+        import math
+
+        code_id = self.model.labels[j]
+        hit = hits_from([m for m in words.matches if m[0] == code_id], text, self.model.keyword_df).get(code_id)
+        learned = self.model.evidence(scores, i, j, words, text)
+        by_model = 1.0 / (1.0 + math.exp(-float(scores.logits[i, j]))) >= MODEL_FLOOR
+        source = "rules+model" if hit and by_model else "rules" if hit else "model"
         evidence = list(hit.evidence) if hit else []
-        if by_model and words:
-            text, first, starts, lengths = words
-            for key in self.model.lexicon.get(code_id, ()):  # most typical first
-                if len(evidence) >= MAX_EVIDENCE:
-                    break
-                j = first.get(key)
-                if j is not None:
-                    surface = text[starts[j]:starts[j] + lengths[j]]
-                    if surface not in evidence:
-                        evidence.append(surface)
+        evidence += [w for w in learned if w not in evidence]
         valence = None
         if with_valence and self.codes[code_id].valence_applies:
-            # Valence is read around the keyword matches only: the model's evidence words are
-            # common words spread over the turn ("hour", "case") and would pick sentences at random.
-            valence = suggest_valence(doc.user_data["text"], list(hit.spans) if hit else [],
-                                      (history or {}).get(code_id))
-        model, version = self._provenance(source)
-        return Candidate(code_id, round(score, 4), source, tuple(evidence[:MAX_EVIDENCE]), valence,
-                         model, version)
+            spans = list(hit.spans) if hit else []
+            window = self.model.best_window(scores, i, j)
+            if not spans and window is not None and window[1] > window[0]:
+                first, last = window
+                spans = [(words.starts[first], words.starts[last - 1] + words.lengths[last - 1])]
+            valence = suggest_valence(text, spans, (history or {}).get(code_id))
+        return Candidate(code_id, score, confidence, source, tuple(evidence[:MAX_EVIDENCE]), valence, self.name,
+                         self.version, float(scores.combined[i, j]))

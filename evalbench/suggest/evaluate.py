@@ -1,38 +1,41 @@
-"""Is the suggester worth trusting? k-fold cross-validation against the project's own coding.
+"""Is the suggester worth trusting? Cross-validation by document against the project's own coding.
 
-Unit: a participant turn that the human coding gave at least one code (the
-codes of all codings overlapping it). Turns are shuffled with a fixed seed
-and split into ``folds``; for each fold the model is trained on the other
-folds (plus codebook seeds and the uncoded turns of coded documents as
-negatives) and ranks the held-out turns. Four methods are scored:
+The coded documents are shuffled with a fixed seed and dealt into ``folds``;
+for each fold the ranker is trained on the other folds' coding (plus the
+codebook) and ranks the held-out documents' participant turns
+(:func:`evalbench.suggest.training.out_of_fold`). Whole interviews are held
+out, because turns of one interview share its people and stories. Methods:
 
-* ``model``: the learned classifier alone;
-* ``rules``: codebook keywords alone (needs no training);
-* ``combined``: model and rules together, as suggestions are shown;
+* ``model``: the ranker (learned model and keywords), as suggestions are made;
+* ``rules``: the codebook's keywords alone (:mod:`evalbench.suggest.rules`);
 * ``baseline``: the codes most frequent in the training folds, for every turn.
 
-Ranking metrics, averaged over turns, ignore the display threshold:
-precision@1 (is the top-ranked code one of the turn's codes; a turn where a
-method ranks nothing counts as a miss), precision@3 (share of the top three
-that are the turn's codes, out of three) and recall@3 (share of the turn's
-codes among the top three). Per-code precision, recall and F1 compare the codes a
-coder would be shown (top three at or above the threshold; the baseline
-always shows three) with the turn's codes; ``macro_f1`` averages F1 over codes
-that occur in the human coding. Uncoded turns are not scored, so false
-alarms on them are not counted. ``valence`` compares the suggested valence
-with the coders' own (:func:`valence_agreement`).
+Ranking metrics over the coded turns (a turn's codes are those of every human
+coding overlapping it), ignoring the display threshold: recall@1 and recall@3
+(share of the turn's codes among the top one or three), precision@1 (is the
+top code one of them; ranking nothing is a miss), precision@3 (share of the
+top three that are, out of three) and domain recall@3 (share of the turn's
+CFIR domains, or top-level codes, among the domains of the top three).
+Per-code precision, recall and F1 compare the codes a coder would be shown
+(top three at or above the threshold) with the turn's codes.
+
+``calibration`` checks the confidence the model shows: for each fold, the
+score-to-precision map is fitted on the *other* folds' held-out scores and
+applied to this fold's, and the shown confidence is compared with how often
+those suggestions were right, over every participant turn of the coded
+documents (an uncoded turn makes every suggestion on it wrong). ``valence``
+compares the suggested valence with the coders' own (:func:`valence_agreement`).
 """
 
 from __future__ import annotations
 
-import random
 import threading
 from collections import Counter
 from collections.abc import Callable
 
 from evalbench.errors import UserError
 
-METHODS = ("model", "rules", "combined", "baseline")
+METHODS = ("model", "rules", "baseline")
 
 
 def _ratio(a: float, b: float) -> float:
@@ -40,17 +43,22 @@ def _ratio(a: float, b: float) -> float:
 
 
 def ranking_metrics(gold: list[set[str]], ranked: list[list[str]], shown: list[set[str]] | None = None,
-                    k: int = 3) -> dict:
-    """precision@1, recall@k of rankings and per-code P/R/F1 of the codes shown, against gold sets.
+                    k: int = 3, domain: dict[str, str] | None = None) -> dict:
+    """Recall@1/@k, precision@1/@k, domain recall@k of rankings and per-code P/R/F1 of what is shown.
 
-    ``shown`` defaults to the top ``k`` of each ranking.
+    ``shown`` defaults to the top ``k`` of each ranking; ``domain`` maps a
+    code to its domain (default: the code itself).
     """
     if len(gold) != len(ranked):
         raise ValueError("gold and ranked differ in length")
     n = len(gold)
+    dom = (lambda c: domain.get(c, c)) if domain else (lambda c: c)
     p1 = sum(1 for g, r in zip(gold, ranked) if r and r[0] in g)
+    r1 = sum(_ratio(len(set(r[:1]) & g), len(g)) for g, r in zip(gold, ranked))
     pk = sum(len(set(r[:k]) & g) / k for g, r in zip(gold, ranked))
     rk = sum(_ratio(len(set(r[:k]) & g), len(g)) for g, r in zip(gold, ranked))
+    dk = sum(_ratio(len({dom(c) for c in r[:k]} & {dom(c) for c in g}), len({dom(c) for c in g}))
+             for g, r in zip(gold, ranked))
     tp: Counter = Counter()
     fp: Counter = Counter()
     fn: Counter = Counter()
@@ -67,14 +75,16 @@ def ranking_metrics(gold: list[set[str]], ranked: list[list[str]], shown: list[s
                           "f1": round(_ratio(2 * precision * recall, precision + recall), 4),
                           "support": tp[code] + fn[code]}
     supported = [v["f1"] for v in per_code.values() if v["support"]]
-    return {"precision_at_1": round(_ratio(p1, n), 4), f"precision_at_{k}": round(_ratio(pk, n), 4),
-            f"recall_at_{k}": round(_ratio(rk, n), 4),
-            "macro_f1": round(_ratio(sum(supported), len(supported)), 4), "turns": n,
-            "per_code": per_code}
+    return {"recall_at_1": round(_ratio(r1, n), 4), f"recall_at_{k}": round(_ratio(rk, n), 4),
+            "precision_at_1": round(_ratio(p1, n), 4), f"precision_at_{k}": round(_ratio(pk, n), 4),
+            f"domain_recall_at_{k}": round(_ratio(dk, n), 4),
+            "macro_f1": round(_ratio(sum(supported), len(supported)), 4), "turns": n, "per_code": per_code}
 
 
 def fold_of(n: int, folds: int, seed: int = 0) -> list[int]:
     """A fold number for each of ``n`` items: shuffled, sizes differing by at most one."""
+    import random
+
     order = list(range(n))
     random.Random(seed).shuffle(order)
     out = [0] * n
@@ -83,69 +93,117 @@ def fold_of(n: int, folds: int, seed: int = 0) -> list[int]:
     return out
 
 
+def domains(codes) -> dict[str, str]:
+    """Code id -> the id of its top-level ancestor (its CFIR domain)."""
+    parent = {c.id: c.parent_id for c in codes}
+    out = {}
+    for c in codes:
+        cur, seen = c.id, set()
+        while parent.get(cur) and cur not in seen:
+            seen.add(cur)
+            cur = parent[cur]
+        out[c.id] = cur
+    return out
+
+
 def evaluate_project(project, *, coder: str | None = None, folds: int = 5,
                      progress: Callable[[int, int, str], None] | None = None,
                      cancel: threading.Event | None = None) -> dict:
-    """Cross-validate the suggester on the project's coded participant turns (see module doc)."""
-    from evalbench.suggest import data, service
-    from evalbench.suggest.engine import Suggester
-    from evalbench.suggest.learned import train
+    """Cross-validate the suggester by document on the project's coding (see module doc)."""
+    import numpy as np
+
+    from evalbench.suggest import calibration, data, service, training
     from evalbench.suggest.nlp import load_pipeline
 
     if folds < 2:
         raise UserError("--folds must be at least 2")
-    conn = project.conn
     codes = project.codes()
     labels = [c.id for c in codes]
-    labelled = data.labelled_turns(conn, coder=coder)
     pipeline = load_pipeline(service.pipeline_name(project))
-    examples, _ = service.build_examples(pipeline, codes, labelled)
-    known = set(labels)
-    items = [i for i, lt in enumerate(labelled) if lt.codes & known]
+    reader = service.words_reader(project, pipeline, codes)
+    td = training.build(pipeline, codes, data.labelled_turns(project.conn, coder=coder), words=reader,
+                        keyword_df=service.project_keyword_df(project, reader))
+    coded = [i for i, g in enumerate(td.gold) if g]
+    coded_docs = sorted({td.documents[i] for i in coded})
     who = f"coder {coder!r}" if coder else "the project"
-    if len(items) < 2 * folds:
-        raise UserError(f"{project.path.name}: {who} has {len(items)} coded participant turns; "
-                        f"{folds}-fold evaluation needs at least {2 * folds}")
+    if len(coded_docs) < 2 or len(coded) < 10:
+        raise UserError(f"{project.path.name}: {who} has {len(coded)} coded participant turns in "
+                        f"{len(coded_docs)} document(s); evaluation holds out whole documents, so it needs "
+                        "coding in at least 2 documents and 10 turns")
+    folds = min(folds, len(coded_docs))
+    oof = training.out_of_fold(td, folds, progress=progress, cancel=cancel)
+    if oof is None:
+        return {"cancelled": True}
     threshold = service.threshold(project)
-    df = service.project_keyword_df(conn, codes, pipeline)  # from text alone: no label leaks
-    gold = [labelled[i].codes & known for i in items]
-    texts = [labelled[i].turn.text for i in items]
-    fold = fold_of(len(items), folds)
-    test_of = {items[j]: f for j, f in enumerate(fold)}
-    ranked: dict[str, list] = {m: [None] * len(items) for m in METHODS}
-    shown: dict[str, list] = {m: [None] * len(items) for m in METHODS}
-
-    def record(name: str, where: list[int], suggester) -> None:
-        for j, cands in zip(where, suggester.rank([texts[j] for j in where], with_valence=False,
-                                                  threshold=1e-9)):
-            ranked[name][j] = [c.code_id for c in cands]
-            shown[name][j] = {c.code_id for c in cands if c.score >= threshold}
-
-    record("rules", list(range(len(items))), Suggester(codes, pipeline, None, threshold=threshold,
-                                                       keyword_df=df))
-    seeds = examples[len(labelled):]
-    for f in range(folds):
-        if progress:
-            progress(f, folds, f"fold {f + 1} of {folds}")
-        train_ex = [ex for i, ex in enumerate(examples[:len(labelled)]) if test_of.get(i) != f] + seeds
-        model = train(train_ex, labels, info={"coded_turns": 1}, cancel=cancel)
-        if model is None:
-            return {"cancelled": True}
-        test = [j for j in range(len(items)) if fold[j] == f]
-        freq = Counter(code for j in range(len(items)) if fold[j] != f for code in gold[j])
-        common = [code for code, _ in sorted(freq.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
-        for name, use_rules in (("model", False), ("combined", True)):
-            record(name, test, Suggester(codes, pipeline, model, threshold=threshold, use_rules=use_rules,
-                                         keyword_df=df))
-        for j in test:
-            ranked["baseline"][j] = common
-            shown["baseline"][j] = set(common)
+    gold = [td.gold[i] for i in coded]
+    order = np.argsort(-oof.combined, axis=1)[:, :10]
+    ranked = {"model": [[labels[j] for j in order[i]] for i in coded]}
+    shown_conf, right, shown_model = _calibration_check(oof, td, threshold)
+    ranked["rules"] = _rules_ranking(td, coded)
+    ranked["baseline"] = _baseline(td, oof.fold, coded)
+    dom = domains(codes)
+    methods = {
+        "model": ranking_metrics(gold, ranked["model"], [shown_model[i] for i in coded], domain=dom),
+        "rules": ranking_metrics(gold, ranked["rules"], domain=dom),
+        "baseline": ranking_metrics(gold, ranked["baseline"], domain=dom),
+    }
+    shown_flags = [c >= threshold for c in shown_conf]
+    n_shown = sum(shown_flags)
     if progress:
         progress(folds, folds, "done")
-    return {"coder": coder, "folds": folds, "turns": len(items), "threshold": threshold,
-            "pipeline": pipeline.name, "codes_coded": len(set().union(*gold)),
-            "methods": {m: ranking_metrics(gold, ranked[m], shown[m]) for m in METHODS},
+    return {"coder": coder, "folds": folds, "unit": "document", "documents": len(coded_docs),
+            "turns": len(coded), "turns_all": len(td.gold), "threshold": threshold, "pipeline": pipeline.name,
+            "codes_coded": len(set().union(*gold)), "methods": methods,
+            "calibration": {"bands": calibration.reliability(shown_conf, right),
+                            "shown": n_shown, "shown_per_turn": round(_ratio(n_shown, len(td.gold)), 3),
+                            "shown_precision": round(_ratio(sum(r for r, f in zip(right, shown_flags) if f),
+                                                            n_shown), 4)},
             "valence": valence_agreement(project, coder=coder)}
+
+
+def _calibration_check(oof, td, threshold: float) -> tuple[list[float], list[bool], list[set[str]]]:
+    """Shown confidence and rightness of each turn's top three, each fold calibrated on the others."""
+    import numpy as np
+
+    from evalbench.suggest.calibration import from_scores
+
+    shown, right = [], []
+    shown_codes: list[set[str]] = [set() for _ in td.gold]
+    folds = sorted(set(oof.fold))
+    for f in folds:
+        train = [i for i, tf in enumerate(oof.fold) if tf != f]
+        test = [i for i, tf in enumerate(oof.fold) if tf == f]
+        cal = from_scores(oof.combined[train], [td.gold[i] for i in train], td.labels)
+        for i in test:
+            for j in np.argsort(-oof.combined[i])[:3]:
+                conf = cal.precision(float(oof.combined[i, j]))
+                shown.append(conf)
+                right.append(td.labels[j] in td.gold[i])
+                if conf >= threshold:
+                    shown_codes[i].add(td.labels[j])
+    return shown, right, shown_codes
+
+
+def _rules_ranking(td, coded: list[int]) -> list[list[str]]:
+    from evalbench.suggest.rules import scores_from
+
+    out = []
+    for i in coded:
+        scores = scores_from(td.turns[i].matches, td.keyword_df)
+        out.append([c for _, c in sorted((-s, c) for c, s in scores.items())])
+    return out
+
+
+def _baseline(td, fold: list[int], coded: list[int]) -> list[list[str]]:
+    out = []
+    cache: dict[int, list[str]] = {}
+    for i in coded:
+        f = fold[i]
+        if f not in cache:
+            freq = Counter(c for j in coded if fold[j] != f for c in td.gold[j])
+            cache[f] = [c for c, _ in sorted(freq.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
+        out.append(cache[f])
+    return out
 
 
 VALENCES = ("barrier", "facilitator", "mixed")

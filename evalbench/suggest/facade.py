@@ -52,9 +52,19 @@ class SuggestFacade:
 
         service.set_pipeline(self, name)
 
+    def similar(self, coding_id: int, *, limit: int = 20, progress=None, cancel=None) -> list:
+        """"More like this": the participant turns most like coding ``coding_id`` (SimilarTurn list).
+
+        Leaves out turns the current coder already coded with that code or rejected it for.
+        """
+        from evalbench.suggest import similar
+
+        similar.check_coding(self, coding_id)
+        return similar.similar_to_coding(self, coding_id, limit=limit, progress=progress, cancel=cancel)
+
     def evaluate_suggester(self, *, coder: str | None = None, folds: int = 5, progress=None,
                            cancel=None) -> dict:
-        """k-fold cross-validation of model, rules and a most-frequent baseline against human coding."""
+        """Cross-validation by document of the ranker, the keyword rules and a most-frequent baseline."""
         from evalbench.suggest.evaluate import evaluate_project
 
         return evaluate_project(self, coder=coder, folds=folds, progress=progress, cancel=cancel)

@@ -95,37 +95,71 @@ class RuleMatcher:
             self.matcher.add(code.id, patterns)
         self.n_codes = len(self._code_of)
 
-    def match_doc(self, doc, columns: tuple[list[int], ...] | None = None) -> dict[str, RuleHit]:
-        """Codes whose keywords occur in ``doc``, with score and evidence.
+    def raw_matches(self, doc, columns: tuple[list[int], ...] | None = None) -> list[Match]:
+        """Every keyword match in ``doc``: (code, normalised phrase, start char, end char, tokens).
 
         ``columns``: the Doc's :func:`~evalbench.suggest.nlp.doc_columns` when the
         caller has them; a match's characters are read from token offsets there
         (a spaCy Span per match cost more than matching).
         """
-        found: dict[str, dict[str, tuple[int, int, int]]] = {}
         matches = self.matcher(doc)
         if not matches:
-            return {}
+            return []
         text = doc_text(doc)
         _, _, starts, lengths = columns or doc_columns(doc)
+        out = []
         for key, start, end in matches:
-            code_id = self._code_of[key]
             s, e = starts[start], starts[end - 1] + lengths[end - 1]
-            found.setdefault(code_id, {}).setdefault(normalise_phrase(text[s:e]), (s, e, end - start))
-        hits = {}
-        df = self.df
-        for code_id, matches_here in found.items():
-            ordered = sorted(matches_here.values())
-            weights = [(PHRASE_WEIGHT if n > 1 else SINGLE_WORD_WEIGHT) * (df_factor(df[key]) if key in df else 1.0)
-                       for key, (_, _, n) in matches_here.items()]
-            evidence = tuple(dict.fromkeys(text[s:e] for s, e, _ in ordered))
-            hits[code_id] = RuleHit(code_id, round(combine(weights), 4), evidence,
-                                    tuple((s, e) for s, e, _ in ordered))
-        return hits
+            out.append((self._code_of[key], normalise_phrase(text[s:e]), s, e, end - start))
+        return out
+
+    def match_doc(self, doc, columns: tuple[list[int], ...] | None = None) -> dict[str, RuleHit]:
+        """Codes whose keywords occur in ``doc``, with score and evidence."""
+        return hits_from(self.raw_matches(doc, columns), doc_text(doc), self.df)
 
     def match(self, text: str) -> dict[str, RuleHit]:
         """Codes whose keywords occur in ``text``."""
         return self.match_doc(self.pipeline.doc(text))
+
+
+Match = tuple[str, str, int, int, int]
+
+
+def scores_from(matches: list[Match], df: dict[str, float]) -> dict[str, float]:
+    """Each matched code's rule score (as :func:`hits_from`, without the evidence)."""
+    found: dict[str, dict[str, int]] = {}
+    for code_id, key, _s, _e, n in matches:
+        found.setdefault(code_id, {}).setdefault(key, n)
+    return {code_id: combine([(PHRASE_WEIGHT if n > 1 else SINGLE_WORD_WEIGHT)
+                              * (df_factor(df[key]) if key in df else 1.0) for key, n in here.items()])
+            for code_id, here in found.items()}
+
+
+def hits_from(matches: list[Match], text: str, df: dict[str, float]) -> dict[str, RuleHit]:
+    """Score each code's keyword matches: a noisy-or of their weights, common keywords down-weighted."""
+    found: dict[str, dict[str, tuple[int, int, int]]] = {}
+    for code_id, key, s, e, n in matches:
+        found.setdefault(code_id, {}).setdefault(key, (s, e, n))
+    hits = {}
+    for code_id, matches_here in found.items():
+        ordered = sorted(matches_here.values())
+        weights = [(PHRASE_WEIGHT if n > 1 else SINGLE_WORD_WEIGHT) * (df_factor(df[key]) if key in df else 1.0)
+                   for key, (_, _, n) in matches_here.items()]
+        evidence = tuple(dict.fromkeys(text[s:e] for s, e, _ in ordered))
+        hits[code_id] = RuleHit(code_id, round(combine(weights), 4), evidence, tuple((s, e) for s, e, _ in ordered))
+    return hits
+
+
+def keyword_df_from(matches_per_text: list[list[Match]]) -> dict[str, float]:
+    """Share of texts each matched keyword occurs in, for keywords above DF_FREE (texts already read)."""
+    if not matches_per_text:
+        return {}
+    seen: dict[str, int] = {}
+    for matches in matches_per_text:
+        for key in {m[1] for m in matches}:
+            seen[key] = seen.get(key, 0) + 1
+    n = len(matches_per_text)
+    return {k: round(c / n, 4) for k, c in sorted(seen.items()) if c / n > DF_FREE}
 
 
 def keyword_df(matcher: RuleMatcher, texts: list[str], *, sample: int = DF_SAMPLE) -> dict[str, float]:

@@ -1,10 +1,12 @@
 """What ``Project``'s suggestion methods do: the glue between the store and the engine.
 
-The Suggester (pipeline, compiled rules, loaded model) is cached per Project
-object and rebuilt only when the codebook, the stored model or the configured
-pipeline changes, so ``suggest_turn`` costs one tokenisation, one match and
-one prediction. On first use, when no model is stored yet, one is trained
-(from the codebook alone in an uncoded project, well under a second) and stored.
+Per Project object the service keeps one :class:`SuggestState`: the Suggester
+(pipeline and loaded model), rebuilt only when the codebook, the stored model,
+the pipeline or the threshold changes; the coder's valence habits; the digest
+that says whether training data changed; and the words of texts already read,
+so that retraining and "more like this" do not tokenise the same turns again.
+On first use, when no model is stored yet, one is trained (from the codebook
+alone in an uncoded project, well under a second) and stored.
 """
 
 from __future__ import annotations
@@ -13,24 +15,108 @@ import threading
 import time
 import uuid
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from evalbench.errors import UserError
 from evalbench.model import Suggestion, TrainReport
 from evalbench.store.db import now
-from evalbench.suggest import data, store
-from evalbench.suggest.engine import DEFAULT_THRESHOLD, Suggester, paused_gc, turn_keys
-from evalbench.suggest.learned import NAME as MODEL_NAME
-from evalbench.suggest.learned import Example, LearnedModel, train
-from evalbench.suggest.nlp import BLANK, PIPELINE_KEY, doc_words, load_pipeline
-from evalbench.suggest.rules import RuleMatcher, keyword_df
+from evalbench.suggest import calibration, data, store, training
+from evalbench.suggest.engine import DEFAULT_THRESHOLD, Suggester, paused_gc
+from evalbench.suggest.features import TextWords, read_texts
+from evalbench.suggest.nlp import BLANK, PIPELINE_KEY, load_pipeline
+from evalbench.suggest.ranker import NAME as MODEL_NAME
+from evalbench.suggest.ranker import Ranker, codebook_digest, train
 
 THRESHOLD_KEY = "suggest.threshold"
-_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: Folds (of documents) for the calibration run at training time.
+CALIBRATION_FOLDS = 3
+#: Training rows and iterations per calibration model: beyond these rows a fold model learns from a
+#: sample, so that calibrating costs about one more training run (its estimates then err low).
+CALIBRATION_ROWS = 3000
+CALIBRATION_ITER = 20
+#: Participant turns read (evenly spaced) to measure how common each keyword is.
+DF_TURNS = 1000
+#: Texts whose words are remembered per project (turn texts never change; excerpts rarely).
+WORDS_CACHE = 40_000
+
+
+class WordCache:
+    """Texts already read, by text: retraining and "more like this" read the same turns again.
+
+    Words and keyword matches depend on the pipeline and the codebook's
+    keywords, so one cache serves one (pipeline, keywords) pair.
+    """
+
+    def __init__(self, pipeline, matcher, limit: int = WORDS_CACHE) -> None:
+        self.pipeline = pipeline
+        self.matcher = matcher
+        self.limit = limit
+        self._words: OrderedDict[str, TextWords] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, texts: list[str]) -> list[TextWords]:
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._words))
+        fresh = dict(zip(missing, read_texts(self.pipeline, missing, self.matcher))) if missing else {}
+        with self._lock:
+            out = [self._words.get(t) or fresh[t] for t in texts]
+            for t, w in fresh.items():
+                self._words[t] = w
+            while len(self._words) > self.limit:
+                self._words.popitem(last=False)
+        return out
+
+
+@dataclass
+class SuggestState:
+    """What the service remembers for one open Project (owned by that object, freed with it)."""
+
+    engine_key: tuple | None = None
+    suggester: Suggester | None = None
+    history_key: tuple | None = None
+    history: dict = field(default_factory=dict)
+    digest: tuple[str, str] | None = None  #: (change fingerprint, training digest)
+    words: tuple | None = None  #: (pipeline name, keywords version, WordCache)
+    similar: object | None = None  #: the "more like this" index (evalbench.suggest.similar.Index)
+
+
+_STATE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_STATE_LOCK = threading.Lock()
+
+
+def state(project) -> SuggestState:
+    with _STATE_LOCK:
+        found = _STATE.get(project)
+        if found is None:
+            found = _STATE[project] = SuggestState()
+        return found
+
+
+def words_reader(project, pipeline, codes) -> WordCache:
+    """The project's cache of read texts for ``pipeline`` and the codebook's keywords."""
+    from evalbench.suggest.rules import RuleMatcher, rules_fingerprint
+
+    st = state(project)
+    version = rules_fingerprint(codes)
+    if st.words is None or st.words[0] != pipeline.name or st.words[1] != version \
+            or st.words[2].pipeline is not pipeline:
+        st.words = (pipeline.name, version, WordCache(pipeline, RuleMatcher(codes, pipeline)))
+    return st.words[2]
+
+
+def project_keyword_df(project, reader: WordCache) -> dict[str, float]:
+    """Share of the project's participant turns each common keyword occurs in (up to DF_TURNS read)."""
+    from evalbench.suggest.rules import keyword_df_from
+
+    texts = [t.text for t in data.participant_turns(project.conn)]
+    step = max(1, -(-len(texts) // DF_TURNS))
+    return keyword_df_from([w.matches for w in reader(texts[::step])])
 
 
 def _codes_key(conn) -> tuple:
-    return tuple(conn.execute("SELECT count(*), total(length(id) + length(keywords) + "
+    return tuple(conn.execute("SELECT count(*), total(length(id) + length(keywords) + length(name) + "
                               "valence_applies), max(id) FROM codes").fetchone())
 
 
@@ -54,36 +140,47 @@ def set_pipeline(project, name: str | None) -> None:
         project._set_meta(PIPELINE_KEY, None if name == BLANK else name)
 
 
+def load_model(project) -> Ranker | None:
+    """The stored ranker, or None (none trained yet, or one from before this ranker existed)."""
+    blob = store.load_model_bytes(project.conn)
+    if not blob:
+        return None
+    try:
+        return Ranker.from_bytes(blob)
+    except (ValueError, KeyError):  # an older kind of model: retrain
+        return None
+
+
 def engine(project) -> Suggester:
     """The project's Suggester, rebuilt only when what it depends on changed."""
     conn = project.conn
     info = store.model_info(conn)
-    if info is None:  # first use: learn from whatever coding exists (the codebook alone if none)
+    if info is None or info.get("kind") != MODEL_NAME:  # first use, or a model of an older kind
         train_suggester(project)
         info = store.model_info(conn)
     key = (pipeline_name(project), _codes_key(conn), info["version"], threshold(project))
-    cached = _CACHE.get(project)
-    if cached and cached[0] == key:
-        return cached[1]
+    st = state(project)
+    if st.suggester is not None and st.engine_key == key:
+        return st.suggester
     pipeline = load_pipeline(key[0])
-    blob = store.load_model_bytes(conn)
-    model = LearnedModel.from_bytes(blob) if blob else None
-    suggester = Suggester(project.codes(), pipeline, model, threshold=key[3])
-    _CACHE[project] = (key, suggester)
-    return suggester
+    model = load_model(project)
+    if model is None:
+        raise UserError(f"{project.path.name}: the stored suggestion model could not be read; "
+                        "run `evalbench suggest --train`")
+    st.suggester = Suggester(project.codes(), pipeline, model, threshold=key[3])
+    st.engine_key = key
+    return st.suggester
 
 
 # --- suggesting ----------------------------------------------------------------
-_HISTORY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def _valence_history(project) -> dict:
     """The coder's valence habits, re-read only after coding changed (20 ms at 40,000 codings)."""
+    st = state(project)
     key = (project.coder, data.change_fingerprint(project.conn))  # valence edits count here
-    cached = _HISTORY.get(project)
-    if cached is None or cached[0] != key:
-        cached = _HISTORY[project] = (key, data.valence_history(project.conn, project.coder))
-    return cached[1]
+    if st.history_key != key:
+        st.history = data.valence_history(project.conn, project.coder)
+        st.history_key = key
+    return st.history
 
 
 def _rank_and_store(project, turns: list[data.TurnText], k: int) -> list[list[Suggestion]]:
@@ -93,10 +190,26 @@ def _rank_and_store(project, turns: list[data.TurnText], k: int) -> list[list[Su
     conn = project.conn
     exclude = store.coder_exclusions(conn, project.coder, turns)
     history = _valence_history(project)
+    texts = [t.text for t in turns]
+    words = words_reader(project, suggester.pipeline, list(suggester.codes.values()))
     with paused_gc():  # storing makes a Suggestion per row; no cycles either
-        ranked = suggester.rank([t.text for t in turns], k=k, exclude=exclude, history=history)
+        ranked = suggester.rank(texts, k=k, exclude=exclude, history=history,
+                                words=words(texts) if len(texts) <= WORDS_CACHE else None)
+        ranked = [[_with_evidence(project, suggester, c, text) for c in cands] for cands, text in zip(ranked, texts)]
         with project.transaction():
             return store.store_candidates(conn, turns, ranked)
+
+
+def _with_evidence(project, suggester: Suggester, c, text: str):
+    """A candidate whose words explain nothing gets the most similar coded passage as its evidence."""
+    if c.evidence:
+        return c
+    from dataclasses import replace
+
+    from evalbench.suggest.similar import like_passage
+
+    like = like_passage(project, suggester.model, c.code_id, text)
+    return replace(c, evidence=(like,) if like else ("no single word stands out",))
 
 
 def suggest_turn(project, turn_id: int, *, k: int = 3) -> list[Suggestion]:
@@ -119,12 +232,17 @@ def suggestions(project, *, document: int | str | None = None, k: int = 3) -> li
 
 
 def accept(project, suggestion_id: int, *, valence: str | None = None) -> int:
-    """Turn an open suggestion into a coding (origin 'suggestion'); one undoable action."""
+    """Turn an open suggestion into a coding (origin 'suggestion'); one undoable action.
+
+    The coding keeps the suggesting model's name and version, so that a merge
+    or an export can say where it came from without the suggestion row.
+    """
     s = _open_suggestion(project, suggestion_id)
     row = project._coding_row(s.document_id, s.start, s.end, s.code_id,
                               valence=valence or s.valence or "none", memo="",
                               origin="suggestion", coder=None, suggestion_id=s.id)
-    with project.action(store.action_label("Accept", s.id, s.code_id)) as act:
+    row.update(suggest_model=s.model, suggest_model_version=s.model_version)
+    with project.action(store.action_label(project.conn, "Accept", s)) as act:
         coding_id = act.insert("codings", row)
         act.update("suggestions", {"id": s.id},
                    {"status": "accepted", "coder": project.coder, "decided_at": now()})
@@ -134,7 +252,7 @@ def accept(project, suggestion_id: int, *, valence: str | None = None) -> int:
 def reject(project, suggestion_id: int) -> None:
     """Reject an open suggestion; one undoable action, remembered and learned from."""
     s = _open_suggestion(project, suggestion_id)
-    with project.action(store.action_label("Reject", s.id, s.code_id)) as act:
+    with project.action(store.action_label(project.conn, "Reject", s)) as act:
         act.update("suggestions", {"id": s.id},
                    {"status": "rejected", "coder": project.coder, "decided_at": now()})
 
@@ -149,39 +267,30 @@ def _open_suggestion(project, suggestion_id: int) -> Suggestion:
 
 
 # --- training ------------------------------------------------------------------
-def build_examples(pipeline, codes, labelled: list[data.LabelledTurn]) -> tuple[list[Example], dict]:
-    """Training examples from labelled turns and codebook seeds, with counts for the report."""
-    labels = [c.id for c in codes]
-    known = set(labels)
-    texts = [lt.turn.text for lt in labelled]
-    seeds = data.seed_texts(codes)
-    docs = pipeline.docs(texts + [text for _, text in seeds])
-    keys = [turn_keys(doc_words(d)) for d in docs]
-    examples, coded, rejections = [], 0, 0
-    for lt, ks in zip(labelled, keys):
-        codes_here = lt.codes & known
-        if codes_here:
-            coded += 1
-            cats = {label: float(label in codes_here) for label in labels}
-        elif lt.rejected & known:
-            rejections += len(lt.rejected & known)
-            cats = {label: 0.0 for label in lt.rejected & known}
-        else:
-            cats = {label: 0.0 for label in labels}
-        examples.append(Example(ks, cats))
-    for (code_id, _), ks in zip(seeds, keys[len(labelled):]):
-        examples.append(Example(ks, {label: float(label == code_id) for label in labels}))
-    return examples, {"coded_turns": coded, "rejections": rejections, "seeds": len(seeds)}
+def calibration_folds(td: training.TrainingData) -> int:
+    """Folds for calibration: 3, fewer with fewer coded documents, 0 when there is too little to measure."""
+    coded_docs = len({d for d, g in zip(td.documents, td.gold) if g})
+    if td.counts.get("coded_turns", 0) < calibration.MIN_TURNS or coded_docs < 2:
+        return 0
+    return min(CALIBRATION_FOLDS, coded_docs)
 
 
-def project_keyword_df(conn, codes, pipeline) -> dict[str, float]:
-    """Share of the project's participant turns each common keyword occurs in (stored with the model)."""
-    return keyword_df(RuleMatcher(codes, pipeline), [t.text for t in data.participant_turns(conn)])
+def calibrate(td: training.TrainingData, *, progress=None, cancel=None) -> calibration.Calibration | None:
+    """Calibration from out-of-fold scores (None: too little coding, or cancelled)."""
+    folds = calibration_folds(td)
+    if not folds:
+        return None
+    oof = training.out_of_fold(td, folds, max_rows=CALIBRATION_ROWS, max_iter=CALIBRATION_ITER,
+                               progress=progress, cancel=cancel)
+    if oof is None:
+        return None
+    coded_docs = len({d for d, g in zip(td.documents, td.gold) if g})
+    return calibration.from_scores(oof.combined, td.gold, td.labels, documents=coded_docs)
 
 
 def train_suggester(project, *, progress: Callable[[int, int, str], None] | None = None,
                     cancel: threading.Event | None = None) -> TrainReport:
-    """Train the model on the project's human coding (or only the codebook) and store it."""
+    """Train the ranker on the project's human coding and codebook, calibrate it, and store it."""
     started = time.perf_counter()
     conn = project.conn
     fingerprint, digest = data.change_fingerprint(conn), data.training_digest(conn)
@@ -192,24 +301,32 @@ def train_suggester(project, *, progress: Callable[[int, int, str], None] | None
     labelled = data.labelled_turns(conn)
     if progress:
         progress(0, 1, f"reading {len(labelled)} turns")
-    examples, counts = build_examples(pipeline, codes, labelled)
-    kind = "coded" if counts["coded_turns"] else "seed"
-    version = f"{kind}-{counts['coded_turns']}-{now()}-{uuid.uuid4().hex[:6]}"
-    info = {"version": version, "fingerprint": fingerprint, "training_digest": digest,
-            "pipeline": pipeline.name, **counts, "keyword_df": project_keyword_df(conn, codes, pipeline)}
-    model = train(examples, [c.id for c in codes], info=info, progress=progress, cancel=cancel)
-    name = f"{MODEL_NAME} ({pipeline.name})"
-    if model is None:
-        return TrainReport(name, "", len(examples), counts["coded_turns"], counts["rejections"],
+    reader = words_reader(project, pipeline, codes)
+    td = training.build(pipeline, codes, labelled, words=reader, keyword_df=project_keyword_df(project, reader))
+    kind = "coded" if td.counts["coded_turns"] else "seed"
+    version = f"{kind}-{td.counts['coded_turns']}-{now()}-{uuid.uuid4().hex[:6]}"
+    info = {"version": version, "kind": MODEL_NAME, "fingerprint": fingerprint, "training_digest": digest,
+            "pipeline": pipeline.name, "codebook": codebook_digest(codes), "keyword_df": td.keyword_df,
+            **td.counts}
+    name = f"{MODEL_NAME} + codebook-keywords ({pipeline.name})"
+
+    def cancelled() -> TrainReport:
+        return TrainReport(name, "", len(td.examples), td.counts["coded_turns"], td.counts["rejections"],
                            len(codes), 0, round(time.perf_counter() - started, 3), cancelled=True)
+
+    model = train(td.examples, td.labels, info=info, progress=progress, cancel=cancel)
+    if model is None:
+        return cancelled()
+    if calibration_folds(td):
+        model.calibration = calibrate(td, progress=progress, cancel=cancel)
+        if model.calibration is None:
+            return cancelled()
     small = {k: v for k, v in model.info.items() if k != "version"}
+    small["calibrated"] = model.calibration is not None
     with project.transaction():
         store.save_model(conn, version, small, model.to_bytes())
-    return TrainReport(name, version, len(examples), counts["coded_turns"], counts["rejections"],
-                       len(codes), model.info["epochs"], round(time.perf_counter() - started, 3))
-
-
-_DIGESTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+    return TrainReport(name, version, len(td.examples), td.counts["coded_turns"], td.counts["rejections"],
+                       len(codes), model.info.get("iterations", 0), round(time.perf_counter() - started, 3))
 
 
 def stale(project) -> bool:
@@ -220,14 +337,14 @@ def stale(project) -> bool:
     something changed: the training data's digest, once per change.
     """
     info = store.model_info(project.conn)
-    if info is None or info.get("pipeline", BLANK) != pipeline_name(project):
+    if info is None or info.get("pipeline", BLANK) != pipeline_name(project) or info.get("kind") != MODEL_NAME:
         return True
     change = data.change_fingerprint(project.conn)
     if info.get("fingerprint") == change:
         return False
     if "training_digest" not in info:  # a model stored before digests: any change counts
         return True
-    cached = _DIGESTS.get(project)
-    if cached is None or cached[0] != change:
-        cached = _DIGESTS[project] = (change, data.training_digest(project.conn))
-    return cached[1] != info["training_digest"]
+    st = state(project)
+    if st.digest is None or st.digest[0] != change:
+        st.digest = (change, data.training_digest(project.conn))
+    return st.digest[1] != info["training_digest"]

@@ -3,8 +3,8 @@
 Open suggestions are machine output, refreshed in place (not through the undo
 log); only a coder's accept or reject is an undoable action. A refreshed turn
 keeps one open row per code: an existing row is updated, a new code is
-inserted, and a code that dropped out is deleted unless the undo log mentions
-it (so that redoing an accept still finds its suggestion).
+inserted, and a code that dropped out is deleted unless an action in the undo
+log changed it (so that redoing an accept still finds its suggestion).
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from evalbench.suggest.engine import Candidate
 
 MODEL_ROW = "suggester"
 SUGGESTION_COLS = ('id, document_id, turn_id, start, "end", code_id, score, valence, evidence, '
-                   "source, model, model_version, status")
+                   "source, model, model_version, status, confidence")
 
 
 def suggestion_from_row(r: tuple) -> Suggestion:
     return Suggestion(id=r[0], document_id=r[1], turn_id=r[2], start=r[3], end=r[4], code_id=r[5],
                       score=r[6], valence=r[7], evidence=tuple(json.loads(r[8])), source=r[9],
-                      model=r[10], model_version=r[11], status=r[12])
+                      model=r[10], model_version=r[11], status=r[12], confidence=r[13])
 
 
 def get_suggestion(conn: sqlite3.Connection, suggestion_id: int) -> Suggestion | None:
@@ -34,19 +34,20 @@ def get_suggestion(conn: sqlite3.Connection, suggestion_id: int) -> Suggestion |
     return suggestion_from_row(row) if row else None
 
 
-def action_label(verb: str, suggestion_id: int, code_id: str) -> str:
-    """Undo-log label of an accept/reject; :func:`store_candidates` looks for it."""
-    return f"{verb} suggestion #{suggestion_id}: {code_id}"
+def action_label(conn: sqlite3.Connection, verb: str, s: Suggestion) -> str:
+    """Undo-log label of an accept/reject in the user's words: ``Accept suggestion: Culture, P03 “we never…”``."""
+    from evalbench.store.describe import span_words
+
+    return f"{verb} suggestion: {span_words(conn, s.document_id, s.start, s.end, s.code_id)}"
 
 
 def _ids_with_history(conn: sqlite3.Connection) -> set[int]:
-    """Suggestions that an accept or reject in the undo log (done or undone) refers to."""
+    """Suggestions that an action in the undo log (done or undone) changed: accepts and rejects."""
     ids = set()
-    for (label,) in conn.execute("SELECT label FROM undo_log WHERE label LIKE 'Accept suggestion #%' "
-                                 "OR label LIKE 'Reject suggestion #%'"):
-        head = label.split("#", 1)[1].split(":", 1)[0]
-        if head.isdigit():
-            ids.add(int(head))
+    for (changes,) in conn.execute("SELECT changes FROM undo_log WHERE changes LIKE '%\"suggestions\"%'"):
+        for change in json.loads(changes):
+            if change.get("table") == "suggestions" and isinstance(change.get("key", {}).get("id"), int):
+                ids.add(change["key"]["id"])
     return ids
 
 
@@ -58,10 +59,10 @@ def store_candidates(conn: sqlite3.Connection, turns: list[TurnText],
     for chunk in range(0, len(ids), 900):
         part = ids[chunk:chunk + 900]
         marks = ",".join("?" * len(part))
-        for sid, tid, code, score, valence, evidence, source, model, version in conn.execute(
-                f"SELECT id, turn_id, code_id, score, valence, evidence, source, model, model_version "
+        for sid, tid, code, score, valence, evidence, source, model, version, confidence in conn.execute(
+                f"SELECT id, turn_id, code_id, score, valence, evidence, source, model, model_version, confidence "
                 f"FROM suggestions WHERE status = 'open' AND turn_id IN ({marks})", part):
-            existing.setdefault(tid, {})[code] = (sid, score, valence, evidence, source, model, version)
+            existing.setdefault(tid, {})[code] = (sid, score, valence, evidence, source, model, version, confidence)
     stamp = now()
     inserts, pending, updates, deletes, out = [], [], [], [], []
     for turn, cands in zip(turns, candidates):
@@ -69,7 +70,7 @@ def store_candidates(conn: sqlite3.Connection, turns: list[TurnText],
         stored: list[Suggestion | None] = []
         for c in cands:
             values = (c.score, c.valence, json.dumps(list(c.evidence), ensure_ascii=False), c.source,
-                      c.model, c.model_version)
+                      c.model, c.model_version, c.confidence)
             old = have.pop(c.code_id, None)
             if old is None:  # numbered below, after one executemany
                 inserts.append((turn.document_id, turn.id, turn.start, turn.end, c.code_id, *values, stamp))
@@ -86,7 +87,7 @@ def store_candidates(conn: sqlite3.Connection, turns: list[TurnText],
             stored[i] = _suggestion(sid, turn, c)
     if updates:
         conn.executemany("UPDATE suggestions SET score = ?, valence = ?, evidence = ?, source = ?, "
-                         "model = ?, model_version = ? WHERE id = ?", updates)
+                         "model = ?, model_version = ?, confidence = ? WHERE id = ?", updates)
     if deletes:
         keep = _ids_with_history(conn)
         deletes = [sid for sid in deletes if sid not in keep]
@@ -98,7 +99,7 @@ def store_candidates(conn: sqlite3.Connection, turns: list[TurnText],
 
 def _suggestion(sid: int, turn: TurnText, c: Candidate) -> Suggestion:
     return Suggestion(sid, turn.document_id, turn.id, turn.start, turn.end, c.code_id, c.score, c.valence,
-                      c.evidence, c.source, c.model, c.model_version)
+                      c.evidence, c.source, c.model, c.model_version, confidence=c.confidence)
 
 
 def _insert(conn: sqlite3.Connection, rows: list[tuple]) -> list[int]:
@@ -110,8 +111,8 @@ def _insert(conn: sqlite3.Connection, rows: list[tuple]) -> list[int]:
     (top,) = conn.execute("SELECT coalesce(max(id), 0) FROM suggestions").fetchone()
     conn.executemany(
         'INSERT INTO suggestions(document_id, turn_id, start, "end", code_id, score, valence, '
-        "evidence, source, model, model_version, status, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)", rows)
+        "evidence, source, model, model_version, confidence, status, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)", rows)
     ids = [sid for (sid,) in conn.execute("SELECT id FROM suggestions WHERE id > ? ORDER BY id", (top,))]
     if len(ids) != len(rows):
         raise RuntimeError(f"inserted {len(rows)} suggestions but found {len(ids)} new rows")

@@ -214,6 +214,25 @@ def coder_prior(history: Counter) -> str | None:
     return valence if n / total >= 0.6 else None
 
 
+@lru_cache(maxsize=512)
+def _sentence_cues(text: str) -> tuple[tuple[int, int, float, float], ...]:
+    """(start, end, barrier, facilitator) of each sentence: a turn's codes each read some of them."""
+    return tuple((start, end, *cue_counts(sentence)) for start, end, sentence in _sentences(text))
+
+
+def window_cues(text: str, spans: list[tuple[int, int]]) -> tuple[float, float]:
+    """Cue weights of the sentences holding any of ``spans`` (the whole text when none do).
+
+    Equal to :func:`cue_counts` of :func:`evidence_window`, summed sentence by
+    sentence (a clause never runs past the end of a sentence), so that the
+    three codes suggested for a turn split it into sentences once.
+    """
+    parts = [(b, f) for start, end, b, f in _sentence_cues(text) if any(start < e and s < end for s, e in spans)]
+    if not parts:
+        return cue_counts(text)
+    return sum(b for b, _ in parts), sum(f for _, f in parts)
+
+
 def suggest_valence(text: str, spans: list[tuple[int, int]] | None = None,
                     history: Counter | None = None) -> str | None:
     """barrier / facilitator / mixed for a turn and code, or None when nothing points anywhere.
@@ -223,7 +242,7 @@ def suggest_valence(text: str, spans: list[tuple[int, int]] | None = None,
     one way win; when they are mixed or weak (one word of generic praise), the
     coder's own clear habit for the code decides, and the cues only without one.
     """
-    counts = cue_counts(evidence_window(text, spans or []))
+    counts = window_cues(text, spans) if spans else cue_counts(text)
     if sum(counts) < 1 and spans:
         counts = max(counts, cue_counts(text), key=sum)
     found = from_cues(*counts)

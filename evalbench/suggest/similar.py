@@ -1,0 +1,246 @@
+""""More like this": the participant turns most like a coded passage, to code them in a row.
+
+Two things make a turn like a coding: it says similar things, and it fits the
+code. *Similarity*: every participant turn of the project, and each run of two
+sentences in it (:mod:`evalbench.suggest.features`), is a TF-IDF vector over
+the project's own words (IDF from all its participant turns), compared with the
+passage by cosine; a turn takes its best window or the whole turn, whichever is
+closer, since a coded passage is usually a sentence or two of a longer answer.
+*Fit*: the suggestion ranker's score for the coding's code on the turn
+(learned model and keywords, 0–1). Turns are ordered by the sum of the two.
+Measured on the sample study (codings of half the interviews as queries, the
+other half's turns as candidates, the ranker trained without their coding;
+160 queries): among the ten turns listed, the share a coder had given the same
+code was 0.10 by similarity alone, 0.19 by fit alone, 0.19 by the sum, against
+0.05 for turns taken at random. The sum keeps the passage's own words in play.
+
+Turns the coder already coded with that code, or rejected it for, are left
+out, and so is the coding's own turn. The evidence is the words the passage and
+the turn share that weigh most in the similarity.
+
+The index (vectors of every turn and window) is built once per open project
+and kept until turns or the pipeline change, so that asking again costs one
+sparse product: over 20,000 turns a few milliseconds (the first call reads every
+turn: see ``docs/benchmarks.md``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from evalbench.errors import UserError
+
+#: Shared words shown as evidence.
+MAX_SHARED = 5
+
+
+@dataclass(frozen=True)
+class SimilarTurn:
+    """A participant turn like the coded passage, with where it is and why."""
+
+    turn_id: int
+    document_id: int
+    document: str  #: document name
+    who: str  #: participant label, else the document name
+    seq: int  #: turn number in its document
+    start: int
+    end: int
+    score: float  #: similarity + fit, the order of the list
+    similarity: float  #: cosine similarity with the passage, 0–1
+    fit: float  #: the ranker's score for the code on this turn, 0–1
+    shared: tuple[str, ...]  #: the words that count most, as written in the turn
+    text: str
+
+
+@dataclass
+class Index:
+    """Vectors of every participant turn and of its two-sentence windows."""
+
+    key: tuple
+    vocab: object
+    turns: list  #: data.TurnText
+    words: list  #: features.TextWords
+    whole: object  #: CSR rows (without the intercept column)
+    windows: object
+    owner: object  #: turn number of each window
+    fit_version: str | None = None  #: model version the fit scores come from
+    fit: object = None  #: (turns, codes) ranker scores
+    fit_labels: list | None = None
+
+
+def _index_key(project, pipeline_name: str) -> tuple:
+    row = project.conn.execute("SELECT count(*), coalesce(max(id), 0), "
+                               "(SELECT total(id * length(role)) FROM speakers) FROM turns").fetchone()
+    return (pipeline_name, *row)
+
+
+def build_index(project, *, progress: Callable[[int, int, str], None] | None = None,
+                cancel: threading.Event | None = None) -> Index | None:
+    """The project's similarity index, reused while its turns and pipeline stay the same (None if cancelled)."""
+    from evalbench.suggest import data, service
+    from evalbench.suggest.features import Vocabulary
+    from evalbench.suggest.nlp import load_pipeline
+
+    pipeline = load_pipeline(service.pipeline_name(project))
+    key = _index_key(project, pipeline.name)
+    st = service.state(project)
+    if st.similar is not None and st.similar.key == key:
+        return st.similar
+    turns = data.participant_turns(project.conn)
+    reader = service.words_reader(project, pipeline, project.codes())
+    words = []
+    step = 2000
+    for lo in range(0, len(turns), step):
+        if cancel is not None and cancel.is_set():
+            return None
+        if progress:
+            progress(lo, len(turns), "reading the participant turns")
+        words += reader([t.text for t in turns[lo:lo + step]])
+    vocab = Vocabulary.fit(w.keys for w in words)
+    whole, windows, owner, _ = vocab.text_rows(words)
+    index = Index(key, vocab, turns, words, _drop_intercept(whole), _drop_intercept(windows), owner)
+    st.similar = index
+    return index
+
+
+def _drop_intercept(rows):
+    """Rows without their constant last column: similarity compares words only."""
+    return rows[:, :-1].tocsr()
+
+
+def similar_to_coding(project, coding_id: int, *, limit: int = 20,
+                      progress: Callable[[int, int, str], None] | None = None,
+                      cancel: threading.Event | None = None) -> list[SimilarTurn]:
+    """The ``limit`` uncoded participant turns most like coding ``coding_id``'s passage, most alike first."""
+    coding = project.coding(coding_id)
+    text = project.document_text(coding.document_id)[coding.start:coding.end]
+    index = build_index(project, progress=progress, cancel=cancel)
+    if index is None:
+        return []
+    skip = _coded_turns(project, coding.code_id)
+    skip |= {t.id for t in index.turns if t.document_id == coding.document_id
+             and t.start < coding.end and t.end > coding.start}
+    return rank(project, index, text, coding.code_id, skip, limit=limit)
+
+
+def fit_scores(project, index: Index, code_id: str):
+    """The ranker's score for ``code_id`` on every turn of ``index`` (computed once per model)."""
+    import numpy as np
+
+    from evalbench.suggest import service
+
+    suggester = service.engine(project)
+    model = suggester.model
+    if index.fit_version != model.version:
+        parts = [model.scores(index.words[lo:lo + 2000]).combined for lo in range(0, len(index.words), 2000)]
+        index.fit = np.vstack(parts) if parts else np.zeros((0, len(model.labels)), np.float32)
+        index.fit_labels = list(model.labels)
+        index.fit_version = model.version
+    if code_id not in index.fit_labels:
+        return np.zeros(len(index.turns), dtype=np.float32)
+    return index.fit[:, index.fit_labels.index(code_id)]
+
+
+def rank(project, index: Index, text: str, code_id: str, skip: set[int], *, limit: int) -> list[SimilarTurn]:
+    """Turns of ``index`` most like ``text`` and ``code_id``, leaving out the turn ids in ``skip``."""
+    import numpy as np
+
+    from evalbench.suggest import service
+    from evalbench.suggest.nlp import load_pipeline
+
+    pipeline = load_pipeline(service.pipeline_name(project))
+    (query_words,) = service.words_reader(project, pipeline, project.codes())([text])
+    query = _drop_intercept(index.vocab.rows([query_words.keys]))
+    q = query.T.toarray().ravel()
+    similarity = np.asarray(index.whole @ q).ravel()
+    if index.windows.shape[0]:
+        by_window = np.asarray(index.windows @ q).ravel()
+        np.maximum.at(similarity, index.owner, by_window)
+    fit = fit_scores(project, index, code_id)
+    scores = similarity + fit
+    if skip:
+        where = [i for i, t in enumerate(index.turns) if t.id in skip]
+        scores[where] = -np.inf
+    order = np.argsort(-scores)[:limit]
+    who = _who(project)
+    out = []
+    for i in order.tolist():
+        if not np.isfinite(scores[i]) or scores[i] <= 0:
+            break
+        t = index.turns[i]
+        name, participant = who.get(t.document_id, ("", None))
+        out.append(SimilarTurn(t.id, t.document_id, name, participant or name, t.seq, t.start, t.end,
+                               round(float(scores[i]), 4), round(float(similarity[i]), 4), round(float(fit[i]), 4),
+                               _shared(index, i, q), t.text))
+    return out
+
+
+def _shared(index: Index, i: int, q) -> tuple[str, ...]:
+    """The words of turn ``i`` that add most to its similarity with the query vector ``q``, as written."""
+    row = index.whole[i]
+    gain = row.data * q[row.indices]
+    words = index.words[i]
+    text = index.turns[i].text
+    first: dict[str, int] = {}
+    for n, key in enumerate(words.keys):
+        first.setdefault(key, n)
+    out = []
+    for o in gain.argsort()[::-1][:MAX_SHARED]:
+        if gain[o] <= 0:
+            break
+        n = first.get(index.vocab.terms[int(row.indices[o])])
+        if n is not None:
+            out.append(text[words.starts[n]:words.starts[n] + words.lengths[n]])
+    return tuple(out)
+
+
+def _coded_turns(project, code_id: str) -> set[int]:
+    """Participant turns the current coder coded with ``code_id`` or rejected it for."""
+    conn = project.conn
+    coded = conn.execute(
+        'SELECT DISTINCT t.id FROM codings c JOIN turns t ON t.document_id = c.document_id '
+        'AND c.start < t."end" AND c."end" > t.start WHERE c.code_id = ? AND c.coder = ?',
+        (code_id, project.coder)).fetchall()
+    rejected = conn.execute("SELECT turn_id FROM suggestions WHERE code_id = ? AND status = 'rejected' "
+                            "AND coder = ? AND turn_id IS NOT NULL", (code_id, project.coder)).fetchall()
+    return {r[0] for r in coded} | {r[0] for r in rejected}
+
+
+def _who(project) -> dict[int, tuple[str, str | None]]:
+    return {d.id: (d.name, d.participant) for d in project.documents()}
+
+
+def check_coding(project, coding_id: int) -> None:
+    """A one-line error when there is no such coding."""
+    if project.conn.execute("SELECT 1 FROM codings WHERE id = ?", (coding_id,)).fetchone() is None:
+        raise UserError(f"{project.path.name}: no coding {coding_id} (`evalbench quotes` lists codings with their IDs)")
+
+
+def like_passage(project, model, code_id: str, text: str, *, limit: int = 200) -> str | None:
+    """Evidence when no word stands out: the coded passage of ``code_id`` most like ``text``.
+
+    Returned in the user's words, ``like P03 “we never had protected…”``; None
+    when the code has no human coding yet. Reads at most the ``limit`` newest
+    codings of the code.
+    """
+    from evalbench.store.describe import first_words
+    from evalbench.suggest import service
+    from evalbench.suggest.data import _ORIGINS_SQL
+    from evalbench.suggest.nlp import load_pipeline
+
+    rows = project.conn.execute(
+        "SELECT c.document_id, substr(d.text, c.start + 1, min(c.\"end\" - c.start, 600)) FROM codings c "
+        f"JOIN documents d ON d.id = c.document_id WHERE c.code_id = ? AND c.origin IN {_ORIGINS_SQL} "
+        "ORDER BY c.id DESC LIMIT ?", (code_id, limit)).fetchall()
+    if not rows:
+        return None
+    pipeline = load_pipeline(service.pipeline_name(project))
+    words = service.words_reader(project, pipeline, project.codes())([text] + [r[1] for r in rows])
+    vectors = _drop_intercept(model.vocab.rows(w.keys for w in words))
+    sims = (vectors[1:] @ vectors[0].T).toarray().ravel()
+    best = int(sims.argmax())
+    doc, passage = rows[best]
+    who = _who(project).get(doc, ("", None))
+    return f"like {who[1] or who[0]} {first_words(passage, words=6, chars=48)}"

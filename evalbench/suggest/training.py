@@ -1,0 +1,150 @@
+"""Training data for the ranker, and cross-validation by document (for calibration and ``--evaluate``).
+
+:func:`build` turns the project's labelled turns (:mod:`evalbench.suggest.data`)
+and the codebook into :class:`~evalbench.suggest.ranker.Example` rows, reading
+every text once. :func:`out_of_fold` trains one model per group of documents on
+everything else and scores that group's coded turns, so every score comes from a
+model that never saw the turn's interview: turns of one interview share its
+words, people and stories, and splitting by turn would let a model recognise the
+interview rather than the code (the sample study's evaluation used to split by
+turn).
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from evalbench.model import Code
+from evalbench.suggest import data
+from evalbench.suggest.features import TextWords, read_texts
+from evalbench.suggest.ranker import Example, Ranker, train
+
+
+@dataclass
+class TrainingData:
+    """Rows to learn from, and the coded turns to test on, with their documents."""
+
+    labels: list[str]
+    examples: list[Example]  #: seeds have no document
+    keyword_df: dict[str, float] = field(default_factory=dict)  #: common keywords' share of turns
+    #: Test items: participant turns of coded documents, coded or not (an uncoded turn makes every
+    #: suggestion on it wrong, which honest confidence has to count).
+    turns: list[TextWords] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    gold: list[set[str]] = field(default_factory=list)  #: their human codes (empty: uncoded)
+    documents: list[int] = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+
+
+
+def build(pipeline, codes: list[Code], labelled: list[data.LabelledTurn],
+          words: Callable[[list[str]], list[TextWords]] | None = None,
+          keyword_df: dict[str, float] | None = None) -> TrainingData:
+    """Examples from coded turns, their excerpts, uncoded turns, rejections and codebook seeds.
+
+    ``words`` reads texts (default: tokenise with ``pipeline`` and match the
+    codebook's keywords); the suggestion service passes a cached reader so
+    that retraining does not tokenise the same turns again.
+    """
+    if words is None:
+        from evalbench.suggest.rules import RuleMatcher
+
+        matcher = RuleMatcher(codes, pipeline)
+
+        def read(texts):
+            return read_texts(pipeline, texts, matcher)
+    else:
+        read = words
+    labels = [c.id for c in codes]
+    known = set(labels)
+    seeds = data.seed_texts(codes)
+    excerpt_texts = [e.text for lt in labelled if lt.codes & known for e in lt.excerpts if e.codes & known]
+    all_words = read([lt.turn.text for lt in labelled] + excerpt_texts + [t for _, t in seeds])
+    turn_words = all_words[:len(labelled)]
+    excerpt_words = iter(all_words[len(labelled):len(labelled) + len(excerpt_texts)])
+    seed_words = all_words[len(labelled) + len(excerpt_texts):]
+    out = TrainingData(labels, [], dict(keyword_df or {}))
+    coded = rejections = excerpts = 0
+    for lt, w in zip(labelled, turn_words):
+        doc = lt.turn.document_id
+        codes_here = frozenset(lt.codes & known)
+        if codes_here:
+            coded += 1
+            out.examples.append(Example(w.keys, codes_here, None, 1.0, "turn", doc))
+            for ex in lt.excerpts:
+                if ex.codes & known:
+                    excerpts += 1
+                    out.examples.append(Example(next(excerpt_words).keys, frozenset(ex.codes & known), None, 1.0,
+                                                "excerpt", doc))
+        elif lt.rejected & known:
+            rejections += len(lt.rejected & known)
+            out.examples.append(Example(w.keys, frozenset(), frozenset(lt.rejected & known), 1.0, "rejection", doc))
+            continue
+        else:
+            out.examples.append(Example(w.keys, frozenset(), None, 1.0, "negative", doc))
+        out.turns.append(w)
+        out.texts.append(lt.turn.text)
+        out.gold.append(set(codes_here))
+        out.documents.append(doc)
+    for (code_id, _), w in zip(seeds, seed_words):
+        out.examples.append(Example(w.keys, frozenset({code_id}), None, 1.0, "seed", None))
+    out.counts = {"coded_turns": coded, "excerpts": excerpts, "rejections": rejections, "seeds": len(seeds),
+                  "coded_documents": len({d for d, g in zip(out.documents, out.gold) if g})}
+    return out
+
+
+def document_folds(documents: list[int], folds: int, seed: int = 0) -> dict[int, int]:
+    """Document id -> fold number: documents shuffled with a fixed seed, dealt round-robin."""
+    order = sorted(set(documents))
+    random.Random(seed).shuffle(order)
+    return {doc: i % folds for i, doc in enumerate(order)}
+
+
+@dataclass
+class OutOfFold:
+    """Scores of every coded turn from a model that never saw its document."""
+
+    logits: object  #: (test items, codes) float32: the learned model alone
+    combined: object  #: (test items, codes): model and keywords, as suggestions are ranked
+    fold: list[int]  #: fold of each test item
+    models: list[Ranker] = field(default_factory=list)
+
+
+def out_of_fold(td: TrainingData, folds: int, *, max_rows: int | None = None, max_iter: int | None = None,
+                progress: Callable[[int, int, str], None] | None = None,
+                cancel: threading.Event | None = None) -> OutOfFold | None:
+    """Cross-validate by document (see the module notes); None when cancelled.
+
+    ``max_rows`` caps each fold model's training rows (an evenly spaced
+    sample, seeds kept) so that calibrating a large project costs little more
+    than training it; such fold models know less than the full model, so the
+    confidence they measure errs low, never high.
+    """
+    import numpy as np
+
+    from evalbench.suggest.linear import MAX_ITER
+    from evalbench.suggest.ranker import MAX_ROWS
+
+    fold_of = document_folds(td.documents, folds)
+    test_fold = [fold_of[d] for d in td.documents]
+    logits = np.zeros((len(td.turns), len(td.labels)), dtype=np.float32)
+    combined = np.zeros_like(logits)
+    models = []
+    for f in range(folds):
+        if progress:
+            progress(f, folds, f"checking on interviews held out, {f + 1} of {folds}")
+        train_rows = [e for e in td.examples if e.document_id is None or fold_of.get(e.document_id) != f]
+        model = train(train_rows, td.labels, info={"fold": f, "keyword_df": td.keyword_df},
+                      max_rows=max_rows or MAX_ROWS, max_iter=max_iter or MAX_ITER, cancel=cancel)
+        if model is None:
+            return None
+        models.append(model)
+        test = [i for i, tf in enumerate(test_fold) if tf == f]
+        if test:
+            scores = model.scores([td.turns[i] for i in test])
+            logits[test] = scores.logits
+            combined[test] = scores.combined
+    return OutOfFold(logits, combined, test_fold, models)
