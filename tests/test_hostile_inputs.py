@@ -292,3 +292,18 @@ def test_a_failed_write_says_so_in_one_line_and_leaves_nothing(tmp_path):
         atomic_write(folder, "x")
     assert str(info.value).startswith(str(folder)) and "\n" not in str(info.value)
     assert list(tmp_path.iterdir()) == [folder]
+
+
+def test_command_line_text_that_is_not_utf8_is_stored_not_a_traceback(tmp_path, project):
+    """A name typed in a latin-1 terminal reaches Python as lone surrogates, which SQLite refuses."""
+    import subprocess
+    import sys
+
+    path = str(project.path)
+    project.close()
+    done = subprocess.run([sys.executable, "-m", "evalbench.cli", "codebook", "rename", path, "inner.culture",
+                           b"Cult\xffure"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "not UTF-8 text; read as 'Cultÿure'" in done.stderr
+    with Project.open(path) as proj:
+        assert proj.code("inner.culture").name == "Cultÿure"

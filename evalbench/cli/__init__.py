@@ -54,6 +54,7 @@ class EvalbenchGroup(click.Group):
     """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        args = storable_args(args)
         if args and not args[0].startswith("-") and args[0] not in self.commands:
             args = ["open", *args]
         return super().parse_args(ctx, args)
@@ -80,6 +81,33 @@ class EvalbenchGroup(click.Group):
             _fail(f"{where}{exc.strerror or exc}")
         except MemoryError:
             _fail("not enough memory for this input; it is probably far larger than the file it came from")
+
+
+def storable_args(args: list[str]) -> list[str]:
+    """Command-line arguments whose bytes were not UTF-8, read as cp1252 (else latin-1), with a warning.
+
+    Python hands such bytes over as lone surrogates (``\\udcff``), which no
+    project file can store: a code renamed from a latin-1 terminal crashed
+    SQLite. An argument naming an existing file is kept as it is, so that
+    file can still be opened. ``$EVALBENCH_CODER`` is treated the same way.
+    """
+    from evalbench.textsafe import has_surrogates
+
+    out = []
+    for n, arg in enumerate(args, 1):
+        if has_surrogates(arg) and not os.path.exists(arg):
+            raw = os.fsencode(arg)
+            try:
+                fixed = raw.decode("cp1252")
+            except UnicodeDecodeError:
+                fixed = raw.decode("latin-1")
+            click.echo(one_line(f"warning: argument {n} is not UTF-8 text; read as {fixed!r}"), err=True)
+            arg = fixed
+        out.append(arg)
+    coder = os.environ.get("EVALBENCH_CODER")
+    if coder and has_surrogates(coder):
+        os.environ["EVALBENCH_CODER"] = os.fsencode(coder).decode("latin-1")
+    return out
 
 
 def _damaged(exc: sqlite3.DatabaseError) -> NoReturn:
