@@ -294,6 +294,9 @@ def train_suggester(project, *, progress: Callable[[int, int, str], None] | None
     started = time.perf_counter()
     conn = project.conn
     fingerprint, digest = data.change_fingerprint(conn), data.training_digest(conn)
+    human, rejected = conn.execute(
+        "SELECT (SELECT count(*) FROM codings WHERE origin != 'rule'), "
+        "(SELECT count(*) FROM suggestions WHERE status = 'rejected')").fetchone()
     pipeline = load_pipeline(pipeline_name(project))
     codes = project.codes()
     if not codes:
@@ -307,7 +310,7 @@ def train_suggester(project, *, progress: Callable[[int, int, str], None] | None
     version = f"{kind}-{td.counts['coded_turns']}-{now()}-{uuid.uuid4().hex[:6]}"
     info = {"version": version, "kind": MODEL_NAME, "fingerprint": fingerprint, "training_digest": digest,
             "pipeline": pipeline.name, "codebook": codebook_digest(codes), "keyword_df": td.keyword_df,
-            **td.counts}
+            "human_codings": human, "rejected_total": rejected, **td.counts}
     name = f"{MODEL_NAME} + codebook-keywords ({pipeline.name})"
 
     def cancelled() -> TrainReport:

@@ -1,4 +1,4 @@
-"""Suggested codes for the current turn: top 3 with score, evidence words and valence."""
+"""Suggested codes for the current turn: top 3 with how often such a suggestion was right, evidence and valence."""
 
 from __future__ import annotations
 
@@ -26,13 +26,13 @@ class SuggestionsPanel(Static):
         for i, s in enumerate(suggestions, 1):
             text.append(f"{i} ", style="bold reverse")
             text.append(f" {names.get(s.code_id, s.code_id)}", style="bold")
-            text.append(f"  {s.score:.2f}", style="cyan")
+            text.append(f"  {s.confidence or f'{s.score:.2f}'}", style="cyan")
             if s.valence and s.valence != "none":
                 text.append(f"  {s.valence}", style=VALENCE_STYLE.get(s.valence, ""))
             if s.evidence:
                 text.append("\n   " + ", ".join(s.evidence[:5]), style="dim")
             text.append("\n")
         text.append("1-3 accept · shift+1-3 reject", style="dim")
-        if stale:
-            text.append("\nmodel out of date: retrain from the palette (ctrl+p)", style="yellow")
+        if stale:  # a retrain is running in the background; the line goes when it ends
+            text.append("\nlearning from your latest coding…", style="dim italic")
         self.update(text, layout=False)
