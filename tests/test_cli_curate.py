@@ -112,9 +112,9 @@ def test_unstar_and_an_unknown_coding(project):
 
 def theme_quotes(path, construct: str, valence: str) -> list[str]:
     """The exemplar quotes (without participant IDs) in one row of the Word theme table."""
-    table = docx.Document(str(path)).tables[0]
-    row = next(r for r in table.rows if r.cells[1].text == construct and r.cells[2].text == valence)
-    return [p.runs[0].text.strip().strip("“”") for p in row.cells[4].paragraphs if p.runs]
+    rows = [r for t in docx.Document(str(path)).tables for r in t.rows]  # one table per domain
+    row = next(r for r in rows if r.cells[0].text == construct and r.cells[1].text == valence)
+    return [p.runs[0].text.strip().strip("“”") for p in row.cells[3].paragraphs if p.runs]
 
 
 def test_a_starred_quote_leads_its_row_in_the_word_theme_table(demo, tmp_path):
