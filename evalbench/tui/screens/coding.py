@@ -138,6 +138,7 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
         self.depth = _depths(self.codes)
         self.title = self.doc.name
         self.margin_on = getattr(self.app, "margin_default", True)
+        self._fit_columns(self.app.size.width)  # before the first layout: a later width change re-wraps the text
         self._load_codings()
         transcript = self.query_one(Transcript)
         transcript.show(self.layout_map, self.mine, self.others, self.code_palette)
@@ -164,8 +165,17 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
 
     def reload(self) -> None:
         """Re-read codings after an outside change (undo, coder switch, import)."""
+        self._memos = {}
         self._load_codings()
         self._repaint()
+
+    def memo_of(self, target: str, key) -> str:
+        """Your memo on a turn or code, read once per view (reload forgets them): the status line and
+        the code detail ask on every key press."""
+        memos = self.__dict__.setdefault("_memos", {})
+        if (target, key) not in memos:
+            memos[target, key] = self.project.memo(target, key)
+        return memos[target, key]
 
     def _load_codings(self) -> None:
         project = self.project
@@ -208,12 +218,16 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
         display = self.layout_map.to_display(doc_offset) if doc_offset is not None else block.display_start
         transcript.move_cursor(self.layout_map.location(display))
         self._scroll_to(index)
-        if not transcript.size.height:  # not laid out yet (first paint): scroll once it is
-            self.call_after_refresh(self._scroll_to, index)
+        if not transcript.size.height:  # not laid out yet (first paint): scroll as soon as it is
+            transcript.when_sized(lambda: self._scroll_to(index))
         self._set_block(index)
 
     def _scroll_to(self, index: int) -> None:
-        """Bring turn ``index`` into view: all of it if it fits, else from its header."""
+        """Bring turn ``index`` into view — all of it if it fits, else from its header — and the cursor.
+
+        One immediate scroll to a place worked out here: scrolling for the turn
+        and then again for the cursor drew the view twice.
+        """
         transcript = self.query_one(Transcript)
         block = self.layout_map.blocks[index]
         where = transcript.wrapped_document.location_to_offset
@@ -221,11 +235,18 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
         last = self.layout_map.line_starts[block.last_line + 1] - self.layout_map.line_starts[block.last_line] - 1
         y_end = where((block.last_line, max(0, last))).y
         top, height = transcript.scroll_offset.y, transcript.scrollable_content_region.height
+        target = top
         if y - 1 < top:
-            transcript.scroll_to(y=max(0, y - 1), animate=False, immediate=True)
+            target = max(0, y - 1)
         elif y_end + 1 >= top + height:  # scroll just enough to show the turn's end, never past its header
-            transcript.scroll_to(y=max(0, min(y - 1, y_end + 2 - height)), animate=False, immediate=True)
-        transcript.scroll_cursor_visible()
+            target = max(0, min(y - 1, y_end + 2 - height))
+        cursor = where(transcript.cursor_location).y
+        if cursor < target:
+            target = cursor
+        elif height and cursor >= target + height:
+            target = cursor - height + 1
+        if target != top:
+            transcript.scroll_to(y=target, animate=False, immediate=True)
 
     def _set_block(self, index: int) -> None:
         changed = index != self.block or self.active_id is None
@@ -276,7 +297,7 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
 
     def _show_code(self, code_id: str | None) -> None:
         code = self.code_by_id.get(code_id) if code_id else None
-        self.query_one(CodeDetail).show(code, memo=self.project.memo("code", code.id) if code else "",
+        self.query_one(CodeDetail).show(code, memo=self.memo_of("code", code.id) if code else "",
                                         label=self.labels.get(code.id, "") if code else "",
                                         path=self._path_of(code.id) if code else "")
 
@@ -329,7 +350,14 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
         self.active_id = new_id
         transcript = self.query_one(Transcript)
         transcript.move_cursor(transcript.cursor_location)
-        self.reload()
+        self._took(new_id)
+
+    def _took(self, coding_id: int) -> None:
+        """Show one new or changed coding of yours: read only that row, not every coding of the document
+        (reading 500 codings back cost more than the rest of applying a code)."""
+        fresh = self.project.coding(coding_id)
+        self.mine = sorted([c for c in self.mine if c.id != coding_id] + [fresh], key=lambda c: (c.start, c.id))
+        self._repaint()
 
     def _active(self) -> Coding | None:
         coding = next((c for c in self.mine if c.id == self.active_id), None)
@@ -343,7 +371,7 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
         except UserError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.reload()
+        self._took(coding_id)
 
     def action_valence(self, valence: str) -> None:
         coding = self._active()

@@ -3,8 +3,8 @@
 A mixin for :class:`~evalbench.tui.screens.coding.CodingScreen`. The side
 column and the coding-stripes margin take widths that suit the terminal
 (:func:`evalbench.tui.fit.coding_columns`); the status and key-hint lines are
-fitted to what is left; the cursor's place is written to the project a moment
-after it rests and when the view closes, so the transcript reopens there.
+fitted to what is left; the cursor's place is written to the project every two
+seconds while it changes and when the view closes, so the transcript reopens there.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from evalbench.tui.screens.coding_status import key_hints, status_line, status_p
 from evalbench.tui.widgets.code_margin import CodeMargin
 from evalbench.tui.widgets.transcript import Transcript
 
-#: Seconds the cursor rests before the reading position is written (and always when the view closes).
-POSITION_SECONDS = 1.5
+#: How often the reading position is written if it changed (and always when the view closes).
+POSITION_SECONDS = 2.0
 
 
 class FrameMixin:
@@ -30,35 +30,42 @@ class FrameMixin:
     _position_saved: int | None = None
     _position_timer = None
 
-    def on_resize(self, event: events.Resize) -> None:
-        self._fit_columns()
+    _fitted: tuple[int, bool] | None = None
 
-    def _fit_columns(self) -> None:
-        """Side column and margin widths for this terminal: the transcript keeps a readable width."""
-        width = self.size.width
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_columns(event.size.width)
+        self.call_after_refresh(self.query_one(CodeMargin).changed)  # once the transcript has re-wrapped
+
+    def _fit_columns(self, width: int | None = None) -> None:
+        """Side column and margin widths for this terminal: the transcript keeps a readable width.
+
+        Set only when they change: a new transcript width re-wraps the whole
+        text (~50 ms on a 20,000-word transcript).
+        """
+        width = width or self.size.width or self.app.size.width
         if not width:
             return
-        columns = coding_columns(width, self.margin_on)
-        self.query_one("#side").styles.width = columns.side
-        margin = self.query_one(CodeMargin)
-        margin.display = self.margin_on
-        if self.margin_on:
-            margin.styles.width = columns.margin
-        self._show_status()
-        self.query_one("#keys-hint", Static).update(key_hints(width - 2, self.app.key_of), layout=False)
+        if self._fitted != (width, self.margin_on):
+            self._fitted = (width, self.margin_on)
+            columns = coding_columns(width, self.margin_on)
+            self.query_one("#side").styles.width = columns.side
+            margin = self.query_one(CodeMargin)
+            margin.display = self.margin_on
+            if self.margin_on:
+                margin.styles.width = columns.margin
+            self.query_one("#keys-hint", Static).update(key_hints(width - 2, self.app.key_of), layout=False)
+        if getattr(self, "layout_map", None) is not None:
+            self._show_status()
 
     # --- where the coder is ---------------------------------------------------------
     def _moved(self) -> None:
-        """Note the cursor's document offset; write it once the cursor rests."""
+        """Note the cursor's document offset (written by :meth:`_save_position`, off the key path)."""
         self._position = self.query_one(Transcript).cursor_doc()
-        if self._position_timer is not None:
-            self._position_timer.stop()
-        self._position_timer = self.set_timer(POSITION_SECONDS, self._save_position)
+        if self._position_timer is None:  # one timer for the view's life: a timer per key press cost a task each
+            self._position_timer = self.set_interval(POSITION_SECONDS, self._save_position)
 
     def _save_position(self) -> None:
-        if self._position_timer is not None:
-            self._position_timer.stop()
-            self._position_timer = None
+        """Write where the cursor is, if it moved since the last write."""
         if self._position is None or self._position == self._position_saved:
             return
         try:
@@ -67,16 +74,24 @@ class FrameMixin:
             return  # another program holds the file: the position is not worth an error
         self._position_saved = self._position
 
+    _status: tuple | None = None
+
     def _show_status(self) -> None:
+        """The status line, redrawn only when something it says changed (it is asked on every key)."""
         t = self.turn
         sel = self.query_one(Transcript).doc_selection()
         words = len((self.doc.text or "")[sel[0]:sel[1]].split()) if sel else None
+        width = self.size.width or self.app.size.width or 120
+        said = (t.seq, words, self.memo_of("turn", t.id), self.other_coder, self.margin_on, width,
+                self.project.coder)
+        if said == self._status:
+            return
+        self._status = said
         parts = status_parts(coder=self.project.coder, turn=t.seq, turns=len(self.layout_map.blocks), role=t.role,
-                             selected_words=words, turn_memo=bool(self.project.memo("turn", t.id)),
-                             other_coder=self.other_coder, margin=self.margin_on)
-        columns = coding_columns(self.size.width or 120, self.margin_on)
-        width = max(20, (self.size.width or 120) - columns.side - 3)
-        self.query_one("#status", Static).update(status_line(parts, width), layout=False)
+                             selected_words=words, turn_memo=bool(said[2]), other_coder=self.other_coder,
+                             margin=self.margin_on)
+        room = max(20, width - coding_columns(width, self.margin_on).side - 3)
+        self.query_one("#status", Static).update(status_line(parts, room), layout=False)
 
     # --- margin ---------------------------------------------------------------------
     def action_margin(self) -> None:
@@ -85,4 +100,4 @@ class FrameMixin:
         self.app.margin_default = self.margin_on
         self.app.remember(margin=self.margin_on)
         self._fit_columns()
-        self.query_one(CodeMargin).changed()
+        self.call_after_refresh(self.query_one(CodeMargin).changed)

@@ -16,7 +16,7 @@ hands it each code's short name and colour.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -33,8 +33,7 @@ BAR, OTHER_BAR = "▐", "╎"
 MAX_LANES = 6  # more codes than this on one line show as "+n"
 
 
-@dataclass(frozen=True)
-class Stripe:
+class Stripe(NamedTuple):
     """What one lane shows on one row."""
 
     code_id: str
@@ -42,8 +41,7 @@ class Stripe:
     starts: bool  #: the stripe starts here (or at the top of the view): write its name
 
 
-@dataclass(frozen=True)
-class MarginRow:
+class MarginRow(NamedTuple):
     """One row of the margin: its lanes, and how many codes on it found no lane."""
 
     lanes: tuple[Stripe | None, ...]
@@ -82,6 +80,14 @@ def assign_lanes(rows: list[list[tuple[str, bool]]], lanes: int, order: dict[str
     return out
 
 
+def _row_span(transcript, y: int) -> tuple[int, int, int]:
+    """(line, first column, end column) of wrapped row ``y`` through TextArea's public API (slower)."""
+    wrapped = transcript.wrapped_document
+    line, column = wrapped.offset_to_location(Offset(0, y))
+    ends = [o for o in wrapped.get_offsets(line) if o > column]
+    return line, column, ends[0] if ends else len(transcript.document.get_line(line))
+
+
 def short_name(name: str, width: int) -> str:
     """A code's name in ``width`` columns: whole, else cut with an ellipsis, else (very narrow) its
     first letters without one ("Avail" says more than "Avai…")."""
@@ -96,7 +102,7 @@ class CodeMargin(Widget):
     """The stripes column; the coding screen calls :meth:`set_codes` and :meth:`follow`."""
 
     DEFAULT_CSS = """
-    CodeMargin { width: 16; height: 1fr; padding: 0 0 0 1; }
+    CodeMargin { width: 16; height: 1fr; padding: 0; }
     """
 
     def __init__(self, **kwargs) -> None:
@@ -105,9 +111,8 @@ class CodeMargin(Widget):
         self._names: dict[str, str] = {}
         self._colors: dict[str, str] = {}
         self._order: dict[str, int] = {}
-        self._rows: list[list[Stripe | None]] = []
-        self._key: tuple | None = None
-        self._version = 0
+        self._rows: list[MarginRow] | None = None  # None: to be worked out at the next draw
+        self._strips: dict[tuple, Strip] = {}  # drawn rows by what they show: most rows repeat the row above
 
     def follow(self, transcript) -> None:
         """Draw beside ``transcript`` (a TextArea), redrawing when it scrolls."""
@@ -117,52 +122,60 @@ class CodeMargin(Widget):
     def set_codes(self, names: dict[str, str], colors: dict[str, str], order: dict[str, int]) -> None:
         """Each code's short name, colour and codebook position."""
         self._names, self._colors, self._order = names, colors, order
+        self._strips = {}
         self.changed()
 
     def changed(self) -> None:
         """The codings (or the wrapping) changed: draw again."""
-        self._version += 1
+        self._rows = None
         self.refresh()
 
     def _scrolled(self, _old: float, _new: float) -> None:
-        self.refresh()
+        self.changed()
+
+    def on_resize(self) -> None:
+        self._rows = None
 
     # --- drawing ------------------------------------------------------------
     def _visible_rows(self) -> list[MarginRow]:
+        """The rows in view, worked out once per scroll, resize or change of codings."""
+        if self._rows is not None:
+            return self._rows
         transcript = self._transcript
-        height = self.size.height
-        width = self.content_size.width
-        if transcript is None or not height or width <= 0:
+        width, height = self.size
+        if transcript is None or not height or width <= 1:
             return []
         top = int(transcript.scroll_offset.y)
-        key = (top, height, width, transcript.size.width, self._version, getattr(transcript, "paint_version", 0))
-        if key == self._key:
-            return self._rows
         wrapped = transcript.wrapped_document
         line_codes: LineCodes = getattr(transcript, "line_codes", {})
-        total = wrapped.height
+        span = getattr(wrapped, "row_span", None) or (lambda y: _row_span(transcript, y))
         rows: list[list[tuple[str, bool]]] = []
-        for y in range(top, min(top + height, total)):
-            line, column = wrapped.offset_to_location(Offset(0, y))
-            if line not in line_codes:
-                rows.append([])
-                continue
-            ends = [o for o in wrapped.get_offsets(line) if o > column]
-            end = ends[0] if ends else len(transcript.document.get_line(line))
-            rows.append(row_codes(line_codes, line, column, end))
-        lanes = max(1, min(max((len(r) for r in rows), default=1), MAX_LANES, width // 3))
+        for y in range(top, min(top + height, wrapped.height)):
+            found = span(y)
+            rows.append(row_codes(line_codes, *found) if found and found[0] in line_codes else [])
+        lanes = max(1, min(max((len(r) for r in rows), default=1), MAX_LANES, (width - 1) // 3))
         self._rows = assign_lanes(rows, lanes, self._order)
-        self._key = key
         return self._rows
 
     def render_line(self, y: int) -> Strip:
         rows = self._visible_rows()
-        width = self.content_size.width
-        base = self.rich_style
-        if y >= len(rows) or width <= 0:
-            return Strip.blank(max(0, width), base)
+        width = self.size.width
+        if y >= len(rows) or width <= 1:
+            return Strip.blank(max(0, width), self.rich_style)
         row = rows[y]
-        segments: list[Segment] = []
+        more = row.hidden and (y == 0 or rows[y - 1].hidden != row.hidden)
+        key = (row, bool(more), width)
+        strip = self._strips.get(key)
+        if strip is None:
+            if len(self._strips) > 2000:
+                self._strips = {}
+            strip = self._strips[key] = self._draw(row, bool(more), width)
+        return strip
+
+    def _draw(self, row: MarginRow, show_more: bool, width: int) -> Strip:
+        """One row: a space, a bar per lane, then the names of the stripes that start on it."""
+        segments: list[Segment] = [Segment(" ")]
+        width -= 1
         for stripe in row.lanes:
             if stripe is None:
                 segments.append(Segment(" "))
@@ -172,7 +185,7 @@ class CodeMargin(Widget):
         room = width - len(row.lanes) - 1
         segments.append(Segment(" "))
         starting = [s for s in row.lanes if s is not None and s.starts]
-        more = f"+{row.hidden}" if row.hidden and (y == 0 or rows[y - 1].hidden != row.hidden) else ""
+        more = f"+{row.hidden}" if show_more else ""
         used = 0
         for i, stripe in enumerate(starting):
             share = (room - len(more) - used) // (len(starting) - i) if more else (room - used) // (len(starting) - i)
@@ -188,4 +201,4 @@ class CodeMargin(Widget):
             segments.append(Segment((" " if used else "") + more, Style(dim=True, bold=True)))
             used += len(more) + (1 if used else 0)
         segments.append(Segment(" " * max(0, room - used)))
-        return Strip(segments, width).crop(0, width).apply_style(base)
+        return Strip(segments, width + 1).crop(0, width + 1).apply_style(self.rich_style)

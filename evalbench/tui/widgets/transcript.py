@@ -59,6 +59,22 @@ class Transcript(TextArea):
         self.line_codes: dict[int, list[tuple[int, int, str, bool]]] = {}
         self.paint_version = 0  # counts paints, for views that draw from line_codes (the margin)
 
+    _when_sized = None
+
+    def when_sized(self, callback) -> None:
+        """Call ``callback`` once the view has its first size and its text is wrapped, before it is drawn.
+
+        TextArea scrolls its cursor into view during the first layout; the
+        callback runs then instead, so reopening a transcript where the coder
+        left off draws that place once rather than one place and then another.
+        """
+        self._when_sized = callback
+
+    def on_resize(self) -> None:
+        callback, self._when_sized = self._when_sized, None
+        if callback is not None:  # not placed during the first layout (see scroll_cursor_visible)
+            self.call_next(callback)
+
     def on_unmount(self) -> None:
         """Drop TextArea's watcher on the app's theme, which would keep this widget alive.
 
@@ -135,6 +151,10 @@ class Transcript(TextArea):
         one line down until the coding view scrolled it back a frame later.
         """
         if not self.size.height:
+            return Offset(0, 0)
+        if self._when_sized is not None:  # the first layout: the coding view's own placing, in this frame
+            callback, self._when_sized = self._when_sized, None
+            callback()
             return Offset(0, 0)
         return super().scroll_cursor_visible(center, animate)
 

@@ -46,7 +46,7 @@ def plain_wrap_offsets(line: str, width: int) -> list[int]:
 
 
 class TranscriptWrap(WrappedDocument):
-    """A WrappedDocument with a fast path for plain lines and an O(1) height."""
+    """A WrappedDocument with a fast path for plain lines, an O(1) height and row lookups for the margin."""
 
     @property
     def height(self) -> int:
@@ -82,3 +82,19 @@ class TranscriptWrap(WrappedDocument):
         self._offset_to_line_info = line_info
         self._line_index_to_offsets = line_offsets
         self._tab_width_cache = tab_widths
+        self.row_lines = line_info  # our own names for what the margin reads (see row_span)
+        self.line_breaks = wrap_offsets
+
+    def row_span(self, y: int) -> tuple[int, int, int] | None:
+        """(line, first column, end column) of screen row ``y`` of the wrapped text, or None past the end.
+
+        Plain lookups in the tables :meth:`wrap` built (the base class's
+        ``offset_to_location`` measures cell widths for every row it maps).
+        """
+        if not 0 <= y < len(self.row_lines):
+            return None
+        line, section = self.row_lines[y]
+        breaks = self.line_breaks[line]
+        start = breaks[section - 1] if section else 0
+        end = breaks[section] if section < len(breaks) else len(self.document.lines[line])
+        return line, start, end
