@@ -1,4 +1,4 @@
-"""Intercoder agreement per code and overall: percent agreement, Cohen's κ, Krippendorff's α.
+"""Intercoder agreement per code and overall: percent agreement, Cohen's κ, Krippendorff's α, Gwet's AC1.
 
 Every (unit, code) pair is a yes/no decision by each coder (units are turns or
 characters; see :mod:`evalbench.analysis.agreement_data`). Per code, the
@@ -18,6 +18,14 @@ Reporting rules (also in ``docs/agreement.md``):
 * κ or α whose chance term leaves nothing to beat (every decision the same
   value, e.g. both coders applied the code to every unit) is undefined: None.
 * κ is only defined for two coders; with three or more it is None.
+* Pooled κ can mislead: a code both coders applied almost everywhere adds
+  thousands of agreeing decisions and lifts it (on the sample study, adding one
+  such code raised pooled κ from 0.747 to 0.833). So the overall figures also
+  give the **mean of the per-code κ** (α with three or more coders), **how many
+  codes fall below 0.4**, and **Gwet's AC1**, whose chance term does not
+  collapse for rare codes; each code reports its **prevalence**, the share of
+  all its yes/no decisions that were "yes" (κ and α are unstable when it is
+  near 0 or 1).
 """
 
 from __future__ import annotations
@@ -30,6 +38,8 @@ from evalbench.errors import UserError
 from evalbench.store import queries
 
 UNITS = ("turn", "char")
+#: A per-code κ below this is counted as poor agreement (Landis & Koch's "fair" and below).
+BELOW = 0.4
 
 
 @dataclass(frozen=True)
@@ -44,10 +54,13 @@ class CodeAgreement:
     n_units: int  #: units (turns or characters) compared; 0 when no coder used the code
     n_applied: dict[str, int] = field(default_factory=dict)  #: units each coder applied it to
     n_disagreements: int = 0  #: units on which the coders differ
+    ac1: float | None = None  #: Gwet's AC1
+    prevalence: float | None = None  #: share of the coders' decisions on this code that were "applied", 0–1
 
     def to_json(self) -> dict:
         return {"code": self.code, "percent": self.percent, "kappa": self.kappa, "alpha": self.alpha,
-                "n_units": self.n_units, "n_applied": dict(self.n_applied)}
+                "ac1": self.ac1, "prevalence": self.prevalence, "n_units": self.n_units,
+                "n_applied": dict(self.n_applied)}
 
 
 @dataclass(frozen=True)
@@ -58,9 +71,16 @@ class AgreementSummary:
     kappa: float | None
     alpha: float | None
     n_units: int  #: (unit, code) decisions pooled
+    ac1: float | None = None  #: Gwet's AC1 of the pooled decisions
+    mean_kappa: float | None = None  #: mean of the per-code κ (codes in use with a defined κ)
+    mean_alpha: float | None = None  #: mean of the per-code α
+    codes_below: int = 0  #: codes in use whose κ (α with 3+ coders) is below BELOW
+    codes_rated: int = 0  #: codes in use with a defined κ (α with 3+ coders)
 
     def to_json(self) -> dict:
-        return {"percent": self.percent, "kappa": self.kappa, "alpha": self.alpha, "n_units": self.n_units}
+        return {"percent": self.percent, "kappa": self.kappa, "alpha": self.alpha, "ac1": self.ac1,
+                "mean_kappa": self.mean_kappa, "mean_alpha": self.mean_alpha, "codes_below_0_4": self.codes_below,
+                "codes_rated": self.codes_rated, "n_units": self.n_units}
 
 
 @dataclass(frozen=True)
@@ -117,7 +137,7 @@ def compute_agreement(conn: sqlite3.Connection, coders: list[str], *, unit: str 
     import numpy as np
 
     from evalbench.analysis import agreement_data as data
-    from evalbench.analysis.reliability import alpha_from_coincidences, binary_tables, kappa_from_table
+    from evalbench.analysis import reliability as rel
 
     if unit not in UNITS:
         raise UserError(f"{where}: unit must be one of {', '.join(UNITS)}, not {unit!r}")
@@ -145,10 +165,13 @@ def compute_agreement(conn: sqlite3.Connection, coders: list[str], *, unit: str 
             applied[i] = (w[:, None] * seg.applied).sum(axis=0)
         hist[:, 0] = total - hist[:, 1:].sum(axis=1)
     used = applied.sum(axis=1) > 0
-    coinc, table = binary_tables(hist, applied)
-    alpha = alpha_from_coincidences(coinc)
-    kappa = kappa_from_table(table) if table is not None else None
+    coinc, table = rel.binary_tables(hist, applied)
+    alpha = rel.alpha_from_coincidences(coinc)
+    kappa = rel.kappa_from_table(table) if table is not None else None
+    ac1 = rel.ac1_from_hist(hist)
     agree = (hist[:, 0] + hist[:, m]) / total * 100 if total else np.full(len(code_ids), np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        prevalence = applied.sum(axis=1) / (total * m)
     rows = []
     for i, (code_id, name) in enumerate(codes):
         ok = bool(used[i])
@@ -157,15 +180,22 @@ def compute_agreement(conn: sqlite3.Connection, coders: list[str], *, unit: str 
             kappa=_num(kappa[i]) if ok and kappa is not None else None,
             alpha=_num(alpha[i]) if ok else None, n_units=int(total) if ok else 0,
             n_applied={c: int(applied[i, j]) for j, c in enumerate(coders)},
-            n_disagreements=int(total - hist[i, 0] - hist[i, m]) if ok else 0))
+            n_disagreements=int(total - hist[i, 0] - hist[i, m]) if ok else 0,
+            ac1=_num(ac1[i]) if ok else None, prevalence=_num(prevalence[i]) if ok else None))
     pooled_hist, pooled_applied = hist[used].sum(axis=0), applied[used].sum(axis=0)
-    p_coinc, p_table = binary_tables(pooled_hist, pooled_applied)
+    p_coinc, p_table = rel.binary_tables(pooled_hist, pooled_applied)
     n_pooled = float(pooled_hist.sum())
+    kappas = [r.kappa for r in rows if r.kappa is not None]
+    alphas = [r.alpha for r in rows if r.alpha is not None]
+    rated = kappas if m == 2 else alphas
     overall = AgreementSummary(
         percent=_num((pooled_hist[0] + pooled_hist[m]) / n_pooled * 100) if n_pooled else None,
-        kappa=_num(kappa_from_table(p_table)) if p_table is not None and n_pooled else None,
-        alpha=_num(alpha_from_coincidences(p_coinc)) if n_pooled else None,
-        n_units=int(n_pooled))
+        kappa=_num(rel.kappa_from_table(p_table)) if p_table is not None and n_pooled else None,
+        alpha=_num(rel.alpha_from_coincidences(p_coinc)) if n_pooled else None,
+        n_units=int(n_pooled), ac1=_num(rel.ac1_from_hist(pooled_hist)) if n_pooled else None,
+        mean_kappa=sum(kappas) / len(kappas) if kappas else None,
+        mean_alpha=sum(alphas) / len(alphas) if alphas else None,
+        codes_below=sum(1 for v in rated if v < BELOW), codes_rated=len(rated))
     names = dict(conn.execute("SELECT id, name FROM documents"))
     return AgreementReport(unit=unit, coders=tuple(coders), overall=overall, codes=tuple(rows),
                            documents=tuple(names[d] for d in doc_ids),

@@ -1,6 +1,6 @@
 """Intercoder reliability statistics, written by hand with numpy.
 
-Three measures, each computed from a small table so that the same code serves
+Four measures, each computed from a small table so that the same code serves
 a published worked example, one code of a project and the pooled overall figure:
 
 * **Percent agreement** — the share of units on which every coder gave the same value.
@@ -9,6 +9,16 @@ a published worked example, one code of a project and the pooled overall figure:
 * **Krippendorff's α, nominal** (Krippendorff 2011, "Computing Krippendorff's
   Alpha-Reliability") — any number of coders, missing values allowed; from the
   k×k coincidence matrix o, α = 1 − (n − 1)·Σ_{c≠k} o_ck / Σ_{c≠k} n_c·n_k.
+* **Gwet's AC1** (Gwet 2008, "Computing inter-rater reliability and its variance
+  in the presence of high agreement"; Handbook of Inter-Rater Reliability, 2014)
+  — any number of raters, missing values allowed: AC1 = (p_a − p_e)/(1 − p_e)
+  with p_a the share of agreeing rater pairs per unit (units rated at least
+  twice) and p_e = Σ_q π_q(1 − π_q)/(Q − 1), π_q the mean share of a unit's
+  ratings in category q. Unlike κ and α, its chance term stays small when one
+  category dominates (a code applied to 3 % of turns), so AC1 does not collapse
+  for rare codes. Checked against Krippendorff's 12-unit, 4-rater example as
+  Gwet analyses it (AC1 = 0.7754, p_a = 0.8182, p_e = 0.1903) and against the
+  irrCAC reference implementation's figures for 2×2 tables.
 
 The ``*_from_*`` functions accept stacks of tables (leading axes are kept), so a
 whole codebook is computed in one vectorised call. A statistic whose
@@ -89,6 +99,44 @@ def coincidences(counts: np.ndarray) -> np.ndarray:
     keep = m >= 2
     c, w = counts[keep], 1.0 / (m[keep] - 1.0)
     return (c * w[:, None]).T @ c - np.diag((c * w[:, None]).sum(axis=0))
+
+
+def ac1_from_counts(counts: np.ndarray) -> float:
+    """Gwet's AC1 from units × categories value counts (see the module notes); NaN when undefined."""
+    counts = np.asarray(counts, dtype=float)
+    r = counts.sum(axis=1)
+    rated, pairable = r >= 1, r >= 2
+    q = counts.shape[1]
+    if not pairable.any() or q < 2:
+        return float("nan")
+    c2, r2 = counts[pairable], r[pairable]
+    p_a = float(((c2 * (c2 - 1)).sum(axis=1) / (r2 * (r2 - 1))).mean())
+    pi = (counts[rated] / r[rated, None]).mean(axis=0)
+    p_e = float((pi * (1 - pi)).sum() / (q - 1))
+    return (p_a - p_e) / (1 - p_e) if p_e < 1 else float("nan")
+
+
+def gwet_ac1(data: Sequence[Sequence]) -> float:
+    """Gwet's AC1 for a units × raters matrix of nominal values; None or NaN marks a missing value."""
+    return ac1_from_counts(value_counts(data))
+
+
+def ac1_from_hist(hist: np.ndarray) -> np.ndarray:
+    """Gwet's AC1 of yes/no decisions from ``hist[..., j]``, the weight of units where j of m coders said yes.
+
+    Every coder rates every unit (as :func:`binary_tables`). NaN where there
+    are no units. Q = 2, so p_e = 2 π (1 − π) with π the share of "yes" decisions.
+    """
+    hist = np.asarray(hist, dtype=float)
+    m = hist.shape[-1] - 1
+    j = np.arange(m + 1, dtype=float)
+    n = hist.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p_a = (hist * (j * (j - 1) + (m - j) * (m - j - 1))).sum(axis=-1) / (m * (m - 1)) / n
+        pi = (hist * j).sum(axis=-1) / m / n
+        p_e = 2 * pi * (1 - pi)
+        ac1 = (p_a - p_e) / (1 - p_e)
+    return np.where(n > 0, ac1, np.nan)
 
 
 def cohen_kappa(a: Sequence, b: Sequence) -> float:
