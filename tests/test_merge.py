@@ -66,7 +66,7 @@ def test_merge_adds_documents_codes_and_codings_keeping_coders(pair):
     assert src.codings_added == 3 and src.codings_skipped == 0
     assert alex.coders() == ["alex", "sam"]
     merged = alex.codings(coder="sam")
-    assert {c.origin for c in merged} == {"merge"}
+    assert {c.origin for c in merged} == {"manual"}  # as they were made
     for c in merged:
         original = sam_codings[(c.start, c.end, c.code_id)]
         assert (c.created_at, c.valence, c.memo) == (original.created_at, original.valence, original.memo)
@@ -76,6 +76,26 @@ def test_merge_adds_documents_codes_and_codings_keeping_coders(pair):
         (1, "Interviewer", "interviewer"), (2, "Ana", "participant"), (3, "Interviewer", "interviewer"),
         (4, "Ana", "participant")]
     assert alex.search("culture learning")[0].document == "p03.txt"
+
+
+def test_a_coding_accepted_from_a_suggestion_keeps_its_origin_model_and_accepting_coder(pair, tmp_path):
+    alex, sam_path = pair
+    with Project.open(sam_path, coder="kim") as sam:  # kim has not coded: "competing priorities" is offered
+        turn = next(t for t in sam.turns(sam.document("p01.txt").id) if t.seq == 2)
+        s = next(s for s in sam.suggest_turn(turn.id) if s.code_id == "inner.priority")
+        accepted = sam.coding(sam.accept_suggestion(s.id))
+    assert (accepted.suggest_model, accepted.suggest_model_version) == (s.model, s.model_version)
+    report = alex.merge([sam_path])
+    assert report.sources[0].suggested_added == 1
+    assert "1 accepted from suggestions" in report.lines()[0]
+    merged = [c for c in alex.codings(coder="kim") if c.origin == "suggestion"]
+    assert [(c.code_id, c.coder, c.suggest_model, c.suggest_model_version, c.suggestion_id) for c in merged] == [
+        (s.code_id, "kim", s.model, s.model_version, None)]
+    # and on into a third project: still a suggestion, still the same model and accepting coder
+    with Project.init(tmp_path / "team.evb", coder="lead") as team:
+        team.merge([alex.path])
+        again = [c for c in team.codings() if c.origin == "suggestion"]
+        assert [(c.coder, c.suggest_model) for c in again] == [("kim", s.model)]
 
 
 def test_changed_code_is_a_conflict_and_target_is_kept(pair):
@@ -141,7 +161,7 @@ def test_merge_command_json(pair):
     assert data["codings_added"] == 3 and data["conflicts"] == 1
     text = CliRunner().invoke(main, ["merge", target, str(sam_path)]).output
     assert "0 coding(s) added, 3 already present" in text
-    assert "conflict: code inner.culture differs in definition (target kept)" in text
+    assert "conflict: code Culture differs in definition (target kept)" in text
 
 
 def test_merge_from_qdpx_export(pair, tmp_path):

@@ -144,20 +144,25 @@ def merge(target: str, sources: tuple[str, ...], as_json: bool) -> None:
     """Merge other coders' projects (.evb) or REFI-QDA exports (.qdpx) into TARGET.
 
     Documents are matched by content, codes by ID; coders stay distinct.
-    A code that differs between the files is reported as a conflict and the
-    target's version kept. Running the same merge twice adds nothing twice.
+    Codings keep their origin: one accepted from a suggestion stays so, with
+    the suggesting model's name and version. A code that differs between the
+    files is reported as a conflict and the target's version kept. Running the
+    same merge twice adds nothing twice.
 
     \b
     Example:
       evalbench merge team.evb alex.evb sam.evb
       evalbench merge team.evb kim-export.qdpx --json
     """
+    from evalbench.codebook.labels import code_labels
+
     with open_project(target) as proj:
         report = proj.merge(list(sources))
+        labels = code_labels(proj.codes())
     if as_json:
         echo_json(report.to_json())
         return
-    for line in report.lines():
+    for line in report.lines(labels):
         click.echo(line)
 
 

@@ -10,10 +10,13 @@ Rules (``evalbench merge TARGET SOURCE...``):
   it) is reported and its codings skipped: their offsets would not line up.
 * Codes are matched by ID. A code only the source has is added; a code both
   have but with different fields is a *conflict*: reported, target kept.
-* Codings are added with origin ``merge``, keeping their coder, valence, memo
-  and ``created_at``; coders stay distinct. A coding the target already has —
-  same (document, start, end, code, coder) — is skipped, so merging twice adds
-  nothing twice.
+* Codings are added as they were: their origin (a coding accepted from a
+  suggestion stays ``suggestion``, with the suggesting model's name and version),
+  coder (for an accepted suggestion, the coder who accepted it), valence, memo,
+  star and ``created_at``; coders stay distinct. The suggestion row itself does
+  not travel (the coding's model fields say what it said). A coding the target
+  already has — same (document, start, end, code, coder) — is skipped, so
+  merging twice adds nothing twice.
 * Everything happens in one transaction: a failure (or cancel) leaves the
   target as it was. The codes and codings added form one undoable action;
   imported documents stay (imports are not undoable).
@@ -49,13 +52,15 @@ class SourceReport:
     codings_added: int = 0
     codings_skipped: int = 0  #: already in the target
     coders: list[str] = field(default_factory=list)
+    suggested_added: int = 0  #: of the codings added, those accepted from suggestions (origin kept)
 
     def to_json(self) -> dict:
         return {"source": self.source, "documents_added": self.documents_added,
                 "documents_matched": self.documents_matched, "documents_differing": self.documents_differing,
                 "codes_added": self.codes_added,
                 "conflicts": self.conflicts, "codings_added": self.codings_added,
-                "codings_skipped": self.codings_skipped, "coders": self.coders}
+                "codings_skipped": self.codings_skipped, "codings_from_suggestions": self.suggested_added,
+                "coders": self.coders}
 
 
 @dataclass
@@ -76,15 +81,17 @@ class MergeReport:
         return {"sources": [s.to_json() for s in self.sources], "codings_added": self.codings_added,
                 "conflicts": len(self.conflicts)}
 
-    def lines(self) -> list[str]:
-        """A readable account, one line per fact."""
+    def lines(self, labels: dict[str, str] | None = None) -> list[str]:
+        """A readable account, one line per fact; ``labels`` name codes (code ID -> label)."""
+        labels = labels or {}
         out = []
         for s in self.sources:
-            out.append(f"{s.source}: {s.codings_added} coding(s) added, {s.codings_skipped} already present; "
-                       f"{len(s.documents_added)} document(s) added, {s.documents_matched} matched; "
-                       f"{len(s.codes_added)} code(s) added; coders {', '.join(s.coders) or 'none'}")
-            out += [f"  conflict: code {c['code']} differs in {', '.join(c['fields'])} (target kept)"
-                    for c in s.conflicts]
+            from_suggestions = f", {s.suggested_added} accepted from suggestions" if s.suggested_added else ""
+            out.append(f"{s.source}: {s.codings_added} coding(s) added{from_suggestions}, {s.codings_skipped} "
+                       f"already present; {len(s.documents_added)} document(s) added, {s.documents_matched} "
+                       f"matched; {len(s.codes_added)} code(s) added; coders {', '.join(s.coders) or 'none'}")
+            out += [f"  conflict: code {labels.get(c['code'], c['code'])} differs in {', '.join(c['fields'])} "
+                    "(target kept)" for c in s.conflicts]
             out += [f"  skipped: {name} has the same file but a different text here (its codings were not "
                     "merged; re-import it in one of the projects)" for name in s.documents_differing]
         return out
@@ -163,9 +170,11 @@ def _merge_one(target: Project, source: Project, act, name: str, cancel) -> Sour
         coders.add(c.coder)
         target._ensure_coder(c.coder)
         act.insert("codings", {"document_id": doc, "start": c.start, "end": c.end, "code_id": c.code_id,
-                               "coder": c.coder, "valence": c.valence, "memo": c.memo, "origin": "merge",
-                               "starred": int(c.starred), "created_at": c.created_at})
+                               "coder": c.coder, "valence": c.valence, "memo": c.memo, "origin": c.origin,
+                               "starred": int(c.starred), "created_at": c.created_at,
+                               "suggest_model": c.suggest_model, "suggest_model_version": c.suggest_model_version})
         rep.codings_added += 1
+        rep.suggested_added += c.origin == "suggestion"
     rep.coders = sorted(coders | {c.coder for c in source.codings()})
     _check_cancel(cancel)
     return rep
