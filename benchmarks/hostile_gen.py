@@ -74,8 +74,9 @@ def _turns(rng: random.Random, n: int) -> list[tuple[str, str]]:
 def _plain(rng, turns) -> bytes:
     text = "\n".join(f"{w}: {t}" for w, t in turns)
     enc = rng.choice(["utf-8", "utf-8-sig", "cp1252", "utf-16", "latin-1"])
-    return text.encode(enc, errors=rng.choice(["replace", "surrogatepass", "ignore"]) if enc != "utf-16"
-                       else "surrogatepass")
+    if enc.startswith("utf"):
+        return text.encode(enc, errors="surrogatepass")
+    return text.encode(enc, errors=rng.choice(["replace", "ignore"]))
 
 
 def _vtt(rng, turns) -> bytes:

@@ -88,12 +88,16 @@ def _parse(text: str, source: str, fmt: str):
         raise _codebook_error(exc) from None
 
 
+#: Values that are never text: containers, and binary data (YAML ``!!binary``).
+_NOT_TEXT = (bool, list, dict, set, tuple, bytes, bytearray)
+
+
 def _text(source: str, value: Any, what: str, where) -> str:
     if value is None:
         return ""
-    if isinstance(value, (bool, list, dict)):
+    if isinstance(value, _NOT_TEXT):
         raise CodebookError(source, f"{what} must be text", *where)
-    return str(value)
+    return str(_plain_scalar(value))
 
 
 def _strings(source: str, value: Any, what: str, where) -> tuple[str, ...]:
@@ -105,9 +109,9 @@ def _strings(source: str, value: Any, what: str, where) -> tuple[str, ...]:
         raise CodebookError(source, f"{what} must be a list of text", *where)
     out = []
     for item in value:
-        if isinstance(item, (list, dict)) or item is None:
+        if isinstance(item, _NOT_TEXT) and not isinstance(item, bool) or item is None:
             raise CodebookError(source, f"{what} must be a list of text", *where)
-        out.append(str(item))
+        out.append(str(_plain_scalar(item)))
     return tuple(out)
 
 
@@ -233,7 +237,7 @@ def codebook_from_data(data: Any, source: str) -> Codebook:
         for key in ("parent", "color"):
             if key in item and _mark(item, key) != (None, None):
                 field_positions[(cid, key)] = _mark(item, key)
-    meta = {k: str(data[k]).strip() for k in META_FIELDS if data.get(k) is not None}
+    meta = {k: _text(source, data[k], k, _mark(data, k)).strip() for k in META_FIELDS if data.get(k) is not None}
     return make_codebook(codes, source=source, meta=meta, positions=positions, document=data,
                          field_positions=field_positions)
 
