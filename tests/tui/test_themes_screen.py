@@ -226,3 +226,25 @@ async def test_the_analysis_screen_shows_themes_by_site_and_the_quotes_behind_a_
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert str(table.columns[next(iter(table.columns))].label) == "Code"
+
+
+async def test_the_coding_view_sends_the_active_coding_to_a_new_theme(app, project):
+    from .conftest import open_first_document
+
+    project.themes.apply_preset("facilitators-barriers")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("j", "c", *"priority", "enter")
+        await pilot.pause()
+        coding = stored(project).codings()[0].id
+        await pilot.press("T")
+        await pilot.pause()
+        await pilot.press("enter")  # the first entry: New theme…
+        await pilot.pause()
+        await pilot.press(*"barr", "enter")  # in Barriers
+        await pilot.pause()
+        await pilot.press(*"No time", "enter")
+        await pilot.pause()
+        theme = stored(project).themes.theme("No time")
+        assert theme.category == "Barriers"
+        assert [(h.coding_id, h.included) for h in stored(project).themes.hand_codings(theme.id)] == [(coding, True)]

@@ -72,6 +72,7 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
         Binding("left_square_bracket", "cycle_coding(-1)", "Prev coding", show=False, id="coding.prev-coding"),
         Binding("r", "recode", "Recode", show=False, id="coding.recode"),
         Binding("asterisk", "star", "Star quote", show=False, id="coding.star"),
+        Binding("T", "send_to_theme", "Send to a theme", show=False, id="coding.send-to-theme"),
         Binding("d,delete", "remove_coding", "Remove", show=False, id="coding.remove"),
         Binding("o", "memo('coding')", "Memo", show=False, id="coding.memo"),
         Binding("O", "memo('turn')", "Turn memo", show=False, id="coding.turn-memo"),
@@ -391,6 +392,14 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
             self.active_id = None
             self.reload()
             self.notify(f"Removed {self.code_name(coding.code_id)} (u to undo)")
+
+    def action_send_to_theme(self) -> None:
+        """Add the active coding to a theme picked from a list (evalbench/tui/screens/theme_send.py)."""
+        from evalbench.tui.screens.theme_send import send_to_theme
+
+        coding = self._active()
+        if coding is not None:
+            send_to_theme(self, coding.id)
 
     def action_star(self) -> None:
         """Star (or unstar) the active coding as an exemplar quote: exports list starred quotes first."""
