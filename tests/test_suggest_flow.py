@@ -230,7 +230,8 @@ def test_configured_installed_pipeline_is_loaded_and_named_in_provenance(project
     assert project.suggester_stale()  # the stored model was trained on other tokens
     project.train_suggester()
     top = project.suggest_turn(turn.id)[0]
-    assert "(en_fake_pipeline)" in top.model and top.model_version.startswith("en_fake_pipeline 1.2.3")
+    assert "(en_fake_pipeline)" in top.model and top.model_version.startswith("evalbench ")
+    assert "; en_fake_pipeline 1.2.3; " in top.model_version
     project.set_suggest_pipeline("blank:en")
     assert project.meta("suggest.pipeline") is None
 

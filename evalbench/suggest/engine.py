@@ -36,6 +36,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from evalbench import __version__
 from evalbench.model import Code
 from evalbench.suggest.calibration import label
 from evalbench.suggest.features import TextWords, read_texts
@@ -113,7 +114,8 @@ class Suggester:
         self.threshold = threshold
         self.calibrated = model.calibration is not None
         self.name = f"{MODEL_NAME} + codebook-keywords ({pipeline.name})"
-        self.version = f"{pipeline.version}; model {model.version}; rules {self.matcher.version}"
+        self.version = (f"evalbench {__version__}; {pipeline.version}; model {model.version}; "
+                        f"rules {self.matcher.version}")
         self._index = [j for j, code in enumerate(model.labels) if code in self.codes]
 
     def confidence(self, raw: float) -> tuple[float, str]:
