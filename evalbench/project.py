@@ -422,17 +422,19 @@ class Project(ImportFacade, CodebookFacade, SuggestFacade, RefiFacade, AnalysisF
         """Name of the document already imported with these bytes, if any."""
         return documents.document_by_sha256(self.conn, sha256)
 
-    def add_document(self, parsed, roles: dict | None = None) -> int:
+    def add_document(self, parsed, roles: dict | None = None, *, words: int | None = None) -> int:
         """Store one parsed document with its speakers, turns and search index, atomically.
 
         ``parsed`` is an ``ingest.ParsedDocument``; ``roles`` maps a speaker
-        label to ``(role, role_source)`` (unknown labels become participants).
-        Runs in its own transaction unless one is open, so a failure leaves
-        nothing of the document behind.
+        label to ``(role, role_source)`` (unknown labels become participants);
+        ``words`` is its word count when the caller has it already. Runs in its
+        own transaction unless one is open, so a failure leaves nothing of the
+        document behind.
         """
+        if words is None:
+            words = count_words(parsed.text, parsed.turns)
         with self.transaction():
-            return documents.insert_document(self.conn, parsed, roles or {},
-                                             words=count_words(parsed.text, parsed.turns), imported_at=now())
+            return documents.insert_document(self.conn, parsed, roles or {}, words=words, imported_at=now())
 
     def set_participant(self, document_id: int | None, label: str,
                         attributes: dict[str, str] | None = None) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from evalbench.errors import IngestError
 
@@ -18,8 +19,9 @@ MAX_UNPACKED = 512 * 1024 * 1024
 MAX_RATIO = 200
 
 
-def open_zip(data: bytes, path: str, kind: str, required: str) -> zipfile.ZipFile:
-    """Open ``data`` as a zip holding ``required``, or raise a one-line IngestError."""
+def open_zip(data: bytes, path: str, kind: str, required: str | tuple[str, ...]) -> zipfile.ZipFile:
+    """Open ``data`` as a zip holding ``required`` (or one of several), or raise a one-line IngestError."""
+    required = (required,) if isinstance(required, str) else required
     if data.startswith(OLE2_MAGIC[:4]):
         raise IngestError(
             path,
@@ -32,13 +34,27 @@ def open_zip(data: bytes, path: str, kind: str, required: str) -> zipfile.ZipFil
     except (zipfile.BadZipFile, OSError, ValueError):
         raise IngestError(path, f"corrupt {kind} file (not a valid zip package)") from None
     names = {info.filename for info in infos}
-    if required not in names:
-        raise IngestError(path, f"corrupt {kind} file (no {required} inside)")
+    if not names.intersection(required):
+        raise IngestError(path, f"corrupt {kind} file (no {required[0]} inside)")
     total = sum(info.file_size for info in infos)
     packed = max(1, sum(info.compress_size for info in infos))
     if total > MAX_UNPACKED or total / packed > MAX_RATIO and total > 50 * 1024 * 1024:
         raise IngestError(path, f"{kind} file unpacks to {total // 2**20} MB; refusing (zip bomb?)")
     return archive
+
+
+def read_member(archive: zipfile.ZipFile, name: str, path: str, kind: str) -> bytes:
+    """A member's bytes, read through a size cap; a damaged member is a one-line IngestError."""
+    try:
+        with archive.open(name) as fh:
+            data = fh.read(MAX_UNPACKED + 1)
+    except KeyError:
+        raise IngestError(path, f"corrupt {kind} file (no {name} inside)") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
+        raise IngestError(path, f"corrupt {kind} file ({name} cannot be unpacked)") from None
+    if len(data) > MAX_UNPACKED:
+        raise IngestError(path, f"{kind} file unpacks to more than {MAX_UNPACKED // 2**20} MB; refusing (zip bomb?)")
+    return data
 
 
 def kind_ext(kind: str) -> str:

@@ -1,8 +1,9 @@
 """A batch import: files and folders in, a report with one line per file out.
 
-Each file is parsed on its own and stored in its own transaction, so a bad
-file is reported and the rest of the batch lands, and nothing of the bad file
-is written. Cancelling (Ctrl+C at the command line) stops after the current
+Each file is parsed on its own and stored whole or not at all (a savepoint of
+a transaction committed every few files, :mod:`evalbench.ingest.commits`), so
+a bad file is reported and the rest of the batch lands, and nothing of the bad
+file is written. Cancelling (Ctrl+C at the command line) stops after the current
 file; files already imported are skipped by content next time, so running the
 same import again finishes the job. ``dry_run`` parses and checks everything
 and writes nothing; ``strict`` refuses files whose structure looks wrong.
@@ -18,22 +19,28 @@ from pathlib import Path
 
 from evalbench.errors import IngestError
 from evalbench.ingest.checks import no_participant, structure_warnings
+from evalbench.ingest.commits import GroupedCommits
 from evalbench.ingest.document import ParsedDocument
 from evalbench.ingest.files import DEFAULT_MAX_BYTES, NotATranscript, iter_input_files, parse_file
 from evalbench.ingest.participants import ParticipantRow, match_rows, read_participants_csv
 from evalbench.ingest.report import BatchReport, FileReport
-from evalbench.ingest.roles import SpeakerStats, document_roles, project_roles, speaker_counts
-from evalbench.ingest.words import count_turn_words
+from evalbench.ingest.roles import SpeakerStats, asks_question, document_roles, project_roles
+from evalbench.ingest.words import turn_word_counts
 
 Progress = Callable[[int, int, str], None]
 
 
-def document_speakers(parsed: ParsedDocument) -> list[SpeakerStats]:
-    """Turn, question and word counts per speaker of a parsed document."""
-    texts: dict[str | None, list[str]] = {}
-    for turn in parsed.turns:
-        texts.setdefault(turn.speaker, []).append(parsed.text[turn.start : turn.end])
-    return speaker_counts(list(texts.items()))
+def document_speakers(parsed: ParsedDocument, words: list[int] | None = None) -> list[SpeakerStats]:
+    """Turn, question and word counts per speaker of a parsed document (``words``: per turn, if known)."""
+    words = words if words is not None else turn_word_counts(parsed.text, parsed.turns)
+    counts: dict[str | None, list[int]] = {}
+    text = parsed.text
+    for turn, n in zip(parsed.turns, words):
+        entry = counts.setdefault(turn.speaker, [0, 0, 0])
+        entry[0] += 1
+        entry[1] += asks_question(text[turn.start:turn.end])
+        entry[2] += n
+    return [SpeakerStats(label, t, q, w) for label, (t, q, w) in counts.items()]
 
 
 def import_batch(
@@ -56,14 +63,17 @@ def import_batch(
     named = {Path(p).resolve() for p in paths if not Path(p).is_dir()}
     report = BatchReport(dry_run=dry_run, strict=strict)
     batch = _Batch(project, report, dry_run=dry_run, strict=strict)
-    for done, path in enumerate(files):
-        if cancel is not None and cancel.is_set():
-            report.interrupted = True
-            report.remaining = len(files) - done
-            break
-        if progress:
-            progress(done, len(files), path.name)
-        batch.one(path, explicit=path.resolve() in named, encoding=encoding, max_bytes=max_bytes)
+    try:
+        for done, path in enumerate(files):
+            if cancel is not None and cancel.is_set():
+                report.interrupted = True
+                report.remaining = len(files) - done
+                break
+            if progress:
+                progress(done, len(files), path.name)
+            batch.one(path, explicit=path.resolve() in named, encoding=encoding, max_bytes=max_bytes)
+    finally:
+        batch.writes.commit()
     if progress:
         progress(len(files) - report.remaining, len(files), "checking speaker roles")
     batch.settle_roles()
@@ -83,6 +93,7 @@ class _Batch:
         self.seen: dict[str, str] = {}  #: sha256 -> name, within this batch
         self.new_roles: dict[str, dict[str | None, tuple[str, str]]] = {}  #: key -> roles of files landed
         self.by_key: dict[str, FileReport] = {}
+        self.writes = GroupedCommits(project)
 
     def one(self, path: Path, *, explicit: bool, encoding: str | None, max_bytes: int) -> None:
         report = self.report
@@ -105,21 +116,22 @@ class _Batch:
             self._skip(parsed.name, "already imported" + (f" as {existing}" if existing != parsed.name else ""))
             return
         self.seen[parsed.sha256] = parsed.name
-        stats = document_speakers(parsed)
+        words = turn_word_counts(parsed.text, parsed.turns)
+        stats = document_speakers(parsed, words)
         roles = document_roles(stats, parsed.legend)
-        warnings = structure_warnings(parsed, roles)
+        warnings = structure_warnings(parsed, roles, words)
         turns = {s.label: s.turns for s in stats}
         line = FileReport(parsed.name, "would import" if self.dry_run else "imported",
                           speakers=[(label, roles[label][0], turns[label]) for label in turns],
-                          turns=len(parsed.turns), words=count_turn_words(parsed.text, parsed.turns),
-                          warnings=warnings)
+                          turns=len(parsed.turns), words=sum(words), warnings=warnings)
         if self.strict and warnings:
             line.status, line.reason = "failed", f"not imported (--strict): {warnings[0]}"
             report.failed.append((parsed.name, line.reason))
             report.files.append(line)
             return
         if not self.dry_run:
-            line.document_id = self.project.add_document(parsed, roles)
+            with self.writes.file():
+                line.document_id = self.project.add_document(parsed, roles, words=line.words)
         key = str(line.document_id) if line.document_id is not None else f"new:{len(self.new_roles)}"
         self.new_roles[key] = roles
         self.by_key[key] = line

@@ -16,10 +16,11 @@ Each check is one pass over the text, so checking is linear in its size.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from evalbench.ingest.document import ParsedDocument
-from evalbench.ingest.words import count_words
+from evalbench.ingest.words import turn_word_counts
 
 #: A single turn this long is a transcript whose labels were not recognised.
 ONE_TURN_WORDS = 300
@@ -35,11 +36,12 @@ def _words(n: int) -> str:
     return f"{n:,} word" + ("" if n == 1 else "s")
 
 
-def structure_warnings(parsed: ParsedDocument, roles: dict[str | None, tuple[str, str]] | None = None) -> list[str]:
-    """Warnings about a parsed document's structure (empty when it looks right)."""
+def structure_warnings(parsed: ParsedDocument, roles: dict[str | None, tuple[str, str]] | None = None,
+                       words: list[int] | None = None) -> list[str]:
+    """Warnings about a parsed document's structure (empty when it looks right); ``words``: per turn, if known."""
     out: list[str] = []
     text, turns = parsed.text, parsed.turns
-    words = [count_words(text[t.start:t.end]) for t in turns]
+    words = words if words is not None else turn_word_counts(text, turns)
     total = sum(words)
     if len(turns) == 1 and total >= ONE_TURN_WORDS:
         out.append(f"one turn holds all {_words(total)}: no speaker labels were recognised")
@@ -80,22 +82,44 @@ def no_participant(roles: dict[str | None, tuple[str, str]]) -> str | None:
             "set one with 'evalbench speakers set-role'")
 
 
+_LABEL_COLON = re.compile(r":[ \t]")
+
+
 def _label_inside(parsed: ParsedDocument) -> str | None:
-    """The first known speaker label found inside a turn's text, as a warning."""
+    """The first known speaker label found inside a turn's text, as a warning.
+
+    One pass over the text for ``: `` (rare in speech), then a look back at
+    what precedes each: a label of this document (or a role word), perhaps with
+    a parenthesis (``Jane (she/her):``), that starts a line or follows the end of
+    a sentence. One-letter labels (``I:``, ``R:``) only count at the start of a line.
+    """
+    if not parsed.turns:
+        return None
     labels = {t.speaker for t in parsed.turns if t.speaker}
-    names = sorted({*(lab for lab in labels if len(lab) >= 2), *_ROLE_LABELS}, key=len, reverse=True)
-    short = sorted(lab for lab in labels if len(lab) < 2)
-    parts = [re.escape(n) for n in names]
-    # Long labels after a line break or a sentence; one-letter labels (I:, R:) only at a line start.
-    pattern = rf"(?:(?:^|\n)|(?<=[.?!…]) )(?:{'|'.join(parts)})(?: \([^()\n]{{1,40}}\))?:[ \t]"
-    if short:
-        pattern = rf"(?:{pattern})|(?:(?:^|\n)(?:{'|'.join(map(re.escape, short))}):[ \t])"
-    found = re.compile(pattern)
+    names = {*(lab for lab in labels if len(lab) >= 2), *_ROLE_LABELS}
+    short = {lab for lab in labels if len(lab) < 2}
     text = parsed.text
-    for i, turn in enumerate(parsed.turns, 1):
-        m = found.search(text, turn.start, turn.end)
-        if m:
-            label = m.group(0).strip().rstrip(":").split(":")[0]
-            who = turn.speaker or "unlabelled text"
-            return (f"speaker label '{label}:' inside turn {i} ({who}): two speakers in one turn?")
+    starts = [t.start for t in parsed.turns]
+    reach = max(len(n) for n in names | short) + 45
+    for m in _LABEL_COLON.finditer(text):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i < 0 or m.start() >= parsed.turns[i].end:
+            continue
+        turn = parsed.turns[i]
+        end = m.start()
+        before = text[max(turn.start, end - reach):end]
+        ends = [end]
+        if before.endswith(")") and "(" in before:
+            ends.append(end - len(before) + before.rindex("(") - 1)  # "Jane (she/her):" -> "Jane"
+        for stop in ends:
+            for name in names | short:
+                at = stop - len(name)
+                if at <= turn.start or text[at:stop] != name:
+                    continue
+                starts_line = text[at - 1] == "\n"
+                after_sentence = (name in names and at - 2 >= turn.start and text[at - 1] == " "
+                                  and text[at - 2] in ".?!…")
+                if starts_line or after_sentence:
+                    who = turn.speaker or "unlabelled text"
+                    return f"speaker label '{name}:' inside turn {i + 1} ({who}): two speakers in one turn?"
     return None

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from evalbench.ingest.document import Block, Extract
-from evalbench.ingest.labels import normalise_time, split_label
+from evalbench.ingest.labels import split_label
 from evalbench.ingest.roles import role_from_label
 
 # Hours get at most four digits: a cue hour of thousands of digits is damage, not a time.
@@ -41,9 +41,11 @@ class Cue:
 def parse_cues(text: str) -> list[Cue]:
     """Cues of a VTT or SRT body: blocks separated by blank lines with a timing line."""
     cues: list[Cue] = []
-    for chunk in re.split(r"\n[ \t]*\n", text):
+    for chunk in text.split("\n\n"):  # the readers clean() the text first: a blank line is empty
         lines = chunk.split("\n")
         for i, line in enumerate(lines):
+            if "-->" not in line:
+                continue
             m = _TIMING.match(line)
             if m:
                 cues.append(Cue(m["start"], [x for x in lines[i + 1 :] if x.strip()]))
@@ -51,17 +53,24 @@ def parse_cues(text: str) -> list[Cue]:
     return cues
 
 
+_CUE_CLOCK = re.compile(r"(?:(\d{1,4}):)?(\d{1,2}):(\d{2})")
+
+
 def _cue_time(raw: str) -> str | None:
-    parts = re.split(r"[.,]", raw)[0].split(":")
-    if len(parts) == 3:
-        parts[0] = str(int(parts[0]))
-    return normalise_time(":".join(parts))
+    """'00:01:02.500' -> '00:01:02' (one match per cue: a file has tens of thousands)."""
+    m = _CUE_CLOCK.match(raw)
+    if not m:
+        return None
+    hours, minutes, seconds = int(m[1] or 0), int(m[2]), int(m[3])
+    if hours > 99 or minutes > 59 or seconds > 59:
+        return None
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}"
 
 
 class _Part(NamedTuple):
     """One speaker's part of a cue; ``weak`` labels must recur, ``forced`` ones (voice tags) never fail."""
 
-    time: str | None
+    time: str  #: the cue's start as written
     speaker: str | None
     text: str
     raw: str
@@ -69,12 +78,12 @@ class _Part(NamedTuple):
     forced: bool = False
 
 
-def _speakers(time: str | None, payload: str) -> list[_Part]:
+def _speakers(time: str, payload: str) -> list[_Part]:
     """Split a cue payload into speaker parts: voice tags, a ``Name:`` prefix or a ``[Name]`` bracket.
 
     A Teams cue can hold two voices (``<v A>Hi</v> <v B>Hello</v>``): each is a part.
     """
-    voices = list(_VOICE.finditer(payload))
+    voices = list(_VOICE.finditer(payload)) if "<v" in payload else []
     if voices:
         head = _plain(payload[: voices[0].start()])
         parts = [_Part(time, None, head, head)] if head else []
@@ -84,7 +93,7 @@ def _speakers(time: str | None, payload: str) -> list[_Part]:
             parts.append(_Part(time, voice[1].strip(), text, text, forced=True))
         return parts
     plain = _plain(payload)
-    body = _LIST_MARK.sub("", plain)
+    body = _LIST_MARK.sub("", plain) if plain[:1] in "->" else plain
     found = split_label(body)
     if found and found.kind in ("inline", "bracket"):
         return [_Part(time, found.speaker, found.content, plain, found.weak)]
@@ -116,29 +125,34 @@ def _settle(parts: list[_Part]) -> list[_Part]:
 
 
 def _plain(text: str) -> str:
-    return html.unescape(_TAG.sub("", text)).replace("\u00a0", " ").strip()
+    if "<" in text:
+        text = _TAG.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return text.replace("\u00a0", " ").strip()
 
 
 def cues_to_extract(cues: list[Cue], preamble: list[str] | None = None) -> Extract:
     """Speaker blocks from cues, merging a speaker's consecutive cues.
 
     In a file with speakers, unlabelled cues before the first speaker (a title
-    card) join the preamble instead of becoming turns.
+    card) join the preamble instead of becoming turns. A cue's time is worked
+    out only for the cue that starts a block.
     """
-    found = _settle([part for c in cues if c.lines for part in _speakers(_cue_time(c.start), " ".join(c.lines))])
+    found = _settle([part for c in cues if c.lines for part in _speakers(c.start, " ".join(c.lines))])
     labelled = any(p.speaker for p in found)
     preamble = list(preamble or [])
-    blocks: list[Block] = []
-    for time, speaker, text, *_ in found:
+    runs: list[tuple[str | None, str | None, list[str]]] = []  # (speaker, time, texts): joined once at the end
+    for start, speaker, text, *_ in found:
         if not text:
             continue
-        if labelled and speaker is None and not blocks:
+        if labelled and speaker is None and not runs:
             preamble.append(text)
             continue
         if labelled and speaker is None:
-            speaker = blocks[-1].speaker
-        if blocks and speaker is not None and blocks[-1].speaker == speaker:
-            blocks[-1].text += " " + text
+            speaker = runs[-1][0]
+        if runs and speaker is not None and runs[-1][0] == speaker:
+            runs[-1][2].append(text)
         else:
-            blocks.append(Block(speaker, time, text))
-    return Extract(preamble, blocks)
+            runs.append((speaker, _cue_time(start), [text]))
+    return Extract(preamble, [Block(speaker, time, " ".join(texts)) for speaker, time, texts in runs])

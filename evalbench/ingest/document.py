@@ -11,10 +11,13 @@ its label.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from evalbench.textsafe import clean_text
+
+_TRAILING_SPACE = re.compile(r"[^\S\n]\n")
 
 
 @dataclass
@@ -82,10 +85,16 @@ def clean(text: str) -> str:
 
     Lone surrogates are not removed here (see :func:`build_document`, which counts them).
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
-    text = text.replace("\ufeff", "").replace("\x00", "")
-    text = unicodedata.normalize("NFC", text)
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for odd, good in (("\u2028", "\n"), ("\ufeff", ""), ("\x00", "")):
+        if odd in text:
+            text = text.replace(odd, good)
+    if not unicodedata.is_normalized("NFC", text):  # a check costs far less than normalising
+        text = unicodedata.normalize("NFC", text)
+    if _TRAILING_SPACE.search(text):
+        text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return text.strip()
 
 
 def merge_blocks(blocks: list[Block]) -> list[Block]:

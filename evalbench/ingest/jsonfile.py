@@ -49,21 +49,21 @@ def read_json(data: bytes, path: str, encoding: str | None = None) -> Extract:
     if not rows:
         raise IngestError(path, "no transcript text found in the JSON segments")
     labelled = any(r[0] for r in rows)
-    blocks: list[Block] = []
+    runs: list[tuple[str | None, str | None, list[str]]] = []  # joined once at the end, not cue by cue
     previous_end: float | None = None
     for speaker, start, end, content in rows:
         if labelled:
-            speaker = speaker or (blocks[-1].speaker if blocks else None)
-            joins = bool(blocks) and speaker is not None and blocks[-1].speaker == speaker
+            speaker = speaker or (runs[-1][0] if runs else None)
+            joins = bool(runs) and speaker is not None and runs[-1][0] == speaker
         else:
             pause = start is not None and previous_end is not None and start - previous_end >= _PARAGRAPH_PAUSE
-            joins = bool(blocks) and not pause
+            joins = bool(runs) and not pause
         if joins:
-            blocks[-1].text += " " + content
+            runs[-1][2].append(content)
         else:
-            blocks.append(Block(speaker, _clock(start), content))
+            runs.append((speaker, _clock(start), [content]))
         previous_end = end if end is not None else start
-    return Extract([], blocks, replaced=parsed.replaced)
+    return Extract([], [Block(s, t, " ".join(texts)) for s, t, texts in runs], replaced=parsed.replaced)
 
 
 def _segments(data) -> tuple[list[dict] | None, bool]:

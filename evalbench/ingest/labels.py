@@ -23,6 +23,7 @@ word that starts ordinary sentences or headings (``Note:``, ``Look:``).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from evalbench.ingest.roles import role_from_label
@@ -162,8 +163,12 @@ def _name_ok(base: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=8192)
 def is_label(label: str) -> bool:
-    """Whether text looks like a speaker label: short, capitalised, not a heading or sentence word."""
+    """Whether text looks like a speaker label: short, capitalised, not a heading or sentence word.
+
+    Cached: a transcript repeats its few labels thousands of times.
+    """
     label = label.strip()
     if not label or len(label) > 64:
         return False
@@ -183,6 +188,16 @@ def is_speaker_id(label: str) -> bool:
 
 def _colon(text: str) -> int:
     """Index of the colon that ends a label: outside parentheses and not inside a clock time."""
+    head = text[:90]
+    first, wide = head.find(":"), head.find("：")
+    if first < 0 or 0 <= wide < first:
+        first = wide
+    if first < 0:
+        return -1
+    before = head[:first]
+    if "(" not in before and "[" not in before and not (
+            first and head[first - 1].isdigit() and head[first + 1 : first + 2].isdigit()):
+        return first  # the usual case, without a character-by-character walk
     depth = 0
     for i, ch in enumerate(text[:90]):
         if ch in "([":
@@ -196,29 +211,39 @@ def _colon(text: str) -> int:
     return -1
 
 
+@lru_cache(maxsize=8192)
+def _label_part(text: str) -> tuple[str, str | None] | None:
+    """(label, time) for what stands before a label's colon (``Speaker 1 (00:00:05)``), or None."""
+    label, time = text.rstrip(), None
+    if label[-1:] in ")]" or label[-1:].isdigit():
+        m = _TRAIL.search(label)
+        if m and m.start() > 0:
+            time = normalise_time(m["t"] or m["t0"])
+            if time is None:
+                return None
+            label = label[: m.start()].rstrip()
+    return (label, time) if is_label(label) else None
+
+
 def _inline(line: str, lead_time: str | None) -> Hit | None:
     """``Label: content`` (the lead time already removed)."""
     i = _colon(line)
     if i <= 0:
         return None
-    label, content = line[:i].rstrip(), line[i + 1 :]
+    content = line[i + 1 :]
     wide = line[i] == "："  # CJK text puts no space after a full-width colon
-    if content and not content[0].isspace() and not wide and not role_from_label(label):
+    if content and not content[0].isspace() and not wide and not role_from_label(line[:i].rstrip()):
         return None
-    time = lead_time
-    m = _TRAIL.search(label)
-    if m and m.start() > 0:
-        time = time or normalise_time(m["t"] or m["t0"])
-        if time is None:
-            return None
-        label = label[: m.start()].rstrip()
-    if not is_label(label):
+    found = _label_part(line[:i])
+    if found is None:
         return None
+    label, time = found[0], lead_time or found[1]
     content = content.strip()
-    m = _CONTENT_TIME.match(content) or (_TIME_ONLY.match(content) if content else None)
-    if m and normalise_time(m["t"]):
-        time = time or normalise_time(m["t"])
-        content = content[m.end() :].strip()
+    if content[:1] in "[(" or content[:1].isdigit():
+        m = _CONTENT_TIME.match(content) or _TIME_ONLY.match(content)
+        if m and normalise_time(m["t"]):
+            time = time or normalise_time(m["t"])
+            content = content[m.end() :].strip()
     return Hit(label, time, content, "inline")
 
 
@@ -297,7 +322,12 @@ def bold_label(inner: str, rest: str) -> Hit | None:
 def split_label(line: str, *, bold: bool = True) -> Hit | None:
     """The speaker label a line starts with, if any (see the module docstring for the layouts)."""
     text = line.strip()
-    if not text or _MD_HEADING.match(text):
+    if not text:
+        return None
+    head = text[:100]
+    if ":" not in head and "：" not in head and text[0] not in "[*_" and not text.startswith(("Q.", "A.")):
+        return None  # every layout needs a colon (or a clock time) near the start, or a bracket, bold or Q./A.
+    if _MD_HEADING.match(text):
         return None
     if bold and text[:2] in ("**", "__"):
         found = _bold(text)

@@ -53,7 +53,8 @@ def _name_like(text: str) -> bool:
     from evalbench.ingest.labels import is_label, is_speaker_id
 
     text = text.strip()
-    return bool(text) and len(text.split()) <= 5 and text[-1] not in "?!" and (is_label(text) or is_speaker_id(text))
+    return (bool(text) and len(text.split()) <= 5 and text[-1] not in "?!"
+            and (is_label(text) or is_speaker_id(text) and text[0].isupper()))
 
 
 def _aliases(name: str) -> set[str]:

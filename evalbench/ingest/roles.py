@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 INTERVIEWER_WORDS = frozenset(
     {
@@ -98,6 +99,7 @@ def _role_word(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def role_from_label(label: str | None) -> str | None:
     """'interviewer' or 'participant' when the label itself names the role, else None.
 

@@ -36,10 +36,13 @@ def count_words(text: str) -> int:
     return len(_TOKEN.findall(text))
 
 
+def turn_word_counts(text: str, turns) -> list[int]:
+    """Words in each turn's content, looking for CJK once for the whole text."""
+    if not _CJK.search(text):
+        return [len(text[t.start:t.end].split()) for t in turns]
+    return [count_words(text[t.start:t.end]) for t in turns]
+
+
 def count_turn_words(text: str, turns) -> int:
     """Words in the turns' content (the whole text when there are no turns)."""
-    if not turns:
-        return count_words(text)
-    if not _CJK.search(text):
-        return sum(len(text[t.start:t.end].split()) for t in turns)
-    return sum(count_words(text[t.start:t.end]) for t in turns)
+    return sum(turn_word_counts(text, turns)) if turns else count_words(text)

@@ -1,0 +1,56 @@
+"""Each file of a batch lands whole or not at all, without paying a commit per file.
+
+A file is stored inside a savepoint of a transaction shared with the files
+before it: a failing file rolls back to its savepoint and leaves nothing
+behind, the others stay. The shared transaction is committed every few files
+or fraction of a second, when the batch ends or is cancelled, and before an
+exception (a second Ctrl+C) leaves, so a killed import loses at most the last
+group, never part of a file, and a rerun imports what is missing. Measured on
+the 200-transcript benchmark: a commit per file cost 0.25 s of CPU and ~1 s of
+wall time (each commit writes FTS5 segments that later merges rewrite).
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+
+#: Commit after this many files or seconds, whichever comes first.
+GROUP_FILES, GROUP_SECONDS = 8, 0.5
+
+
+class GroupedCommits:
+    """Savepoints per file inside transactions committed a group of files at a time."""
+
+    def __init__(self, project) -> None:
+        self.project = project
+        self.tx = None
+        self.files = 0
+        self.opened = 0.0
+
+    @contextmanager
+    def file(self):
+        """Store one file: all of it lands, or none of it."""
+        if self.tx is None:
+            self.tx = self.project.transaction()
+            self.tx.__enter__()
+            self.files, self.opened = 0, time.monotonic()
+        conn = self.project.conn
+        conn.execute("SAVEPOINT import_file")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK TO import_file")
+            conn.execute("RELEASE import_file")
+            self.commit()  # the files before this one are kept
+            raise
+        conn.execute("RELEASE import_file")
+        self.files += 1
+        if self.files >= GROUP_FILES or time.monotonic() - self.opened >= GROUP_SECONDS:
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit the files stored so far (nothing to do when none are pending)."""
+        if self.tx is not None:
+            tx, self.tx = self.tx, None
+            tx.__exit__(None, None, None)
