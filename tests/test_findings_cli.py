@@ -143,3 +143,21 @@ def test_sample_themes_file_names_real_codes_and_every_category(tmp_path):
     for r in rows:
         first_rows.setdefault(r["theme"], r)
     assert all(len(r["description"].split()) >= 20 for r in first_rows.values())  # paper-ready paragraphs
+
+
+def test_a_transcript_with_no_participant_is_named_and_never_counted_as_one(project):
+    doc = project.document("p01.txt", with_text=False)
+    turn = project.turns(doc.id)[1]
+    project.add_coding(doc.id, turn.start, turn.end, "inner.priority", valence="barrier")
+    theme = project.themes.add("No time", "Barriers")
+    project.themes.link(theme.id, "inner.priority")
+    path = project.path
+    project.close()
+    result = run_cli("themes", "list", path, "--json")
+    (row,) = json.loads(result.stdout)
+    assert (row["participants"], row["by_role"], row["documents"]) == (0, {"no participant linked": 1}, 1)
+    assert row["quotes"][0]["participant"] is None
+    assert "1 transcript(s) with evidence have no participant linked (p01.txt)" in result.stderr
+    text = run_cli("themes", "list", path).stdout
+    assert "0 participants + 1 transcript with no participant linked · 1 interview · 1 coding" in text
+    assert "(no participant: p01.txt)" in text

@@ -31,10 +31,15 @@ def person(text: str) -> str:
 
 def counts_text(row) -> str:
     """``7 participants (2 leader, 2 physician) · 7 interviews · 22 codings``."""
-    groups = ", ".join(f"{n} {person(value)}" for value, n in row.by_group.items())
+    from evalbench.findings.model import NO_PARTICIPANT
+
+    groups = ", ".join(f"{n} {person(value)}" for value, n in row.by_group.items() if value != NO_PARTICIPANT)
     people = f"{row.participants} participant{'s' if row.participants != 1 else ''}"
-    return (people + (f" ({groups})" if groups else "") + f" · {row.documents} interview"
-            + ("s" if row.documents != 1 else "") + f" · {row.codings} coding" + ("s" if row.codings != 1 else ""))
+    unlinked = len(row.unlinked_documents)
+    return (people + (f" ({groups})" if groups else "")
+            + (f" + {unlinked} transcript{'s' if unlinked != 1 else ''} with no participant linked" if unlinked else "")
+            + f" · {row.documents} interview" + ("s" if row.documents != 1 else "")
+            + f" · {row.codings} coding" + ("s" if row.codings != 1 else ""))
 
 
 def row_json(row) -> dict:

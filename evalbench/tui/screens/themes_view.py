@@ -12,7 +12,7 @@ from rich.text import Text
 
 from evalbench.errors import UserError
 from evalbench.findings.choice import CodingChoice
-from evalbench.findings.model import Category, FindingQuote, FindingRow, Rule, Theme
+from evalbench.findings.model import NO_PARTICIPANT, Category, FindingQuote, FindingRow, Rule, Theme
 from evalbench.tui.colors import VALENCE_STYLE
 
 AUTO, ALL = "auto", "all coders"
@@ -53,12 +53,14 @@ def counts_line(row: FindingRow | None) -> Text:
     if row is None:
         return text
     text.append(f"{row.participants} participant{'s' if row.participants != 1 else ''}", style="bold")
-    if row.by_group:
-        text.append(": " + ", ".join(f"{n} {people(v)}" for v, n in row.by_group.items()))
+    groups = [(v, n) for v, n in row.by_group.items() if v != NO_PARTICIPANT]
+    if groups:
+        text.append(": " + ", ".join(f"{n} {people(v)}" for v, n in groups))
     text.append(f" · {row.documents} interview{'s' if row.documents != 1 else ''} · {row.codings} coding"
                 + ("s" if row.codings != 1 else ""), style="dim")
     if row.unlinked_documents:
-        text.append(f" · {len(row.unlinked_documents)} transcript(s) with no participant linked", style="yellow")
+        text.append(f" · {len(row.unlinked_documents)} transcript(s) with no participant linked: "
+                    + ", ".join(row.unlinked_documents[:3]), style="yellow")
     return text
 
 
