@@ -177,6 +177,21 @@ def test_merge_from_qdpx_export(pair, tmp_path):
     assert alex.merge([tmp_path / "sam.qdpx"]).sources[0].codings_added == 0
 
 
+def test_merge_from_qdpx_keeps_accepted_suggestions_with_their_model(pair, tmp_path):
+    from evalbench.refi.qdpx_export import export_qdpx
+
+    alex, sam_path = pair
+    with Project.open(sam_path, coder="kim") as sam:
+        turn = next(t for t in sam.turns(sam.document("p01.txt").id) if t.seq == 2)
+        s = next(s for s in sam.suggest_turn(turn.id) if s.code_id == "inner.priority")
+        sam.accept_suggestion(s.id)
+        export_qdpx(sam, tmp_path / "sam.qdpx")
+    alex.merge([tmp_path / "sam.qdpx"])
+    assert [(c.origin, c.coder, c.suggest_model, c.suggest_model_version) for c in alex.codings(coder="kim")] == [
+        ("suggestion", "kim", s.model, s.model_version)]
+    assert {c.origin for c in alex.codings(coder="sam")} == {"manual"}
+
+
 def test_same_file_with_other_text_is_reported_not_merged(tmp_path, pair):
     alex, _ = pair
     changed = make_parsed("p01.txt", [("Interviewer", "What got in the way?"),

@@ -426,7 +426,8 @@ def _source(w: _Writer, doc, codings, turns, roles, memo_by_target, turn_memos, 
         if c.memo:
             ref = w.note("coding", key, c.coder, c.memo, c.created_at, f"Memo on {doc.name} {c.start}-{c.end}")
             w.sub(sel, "NoteRef", targetGUID=ref)
-        extra = {k: v for k, v in (("origin", c.origin), ("starred", c.starred)) if v and v != "manual"}
+        extra = {k: v for k, v in (("origin", c.origin), ("starred", c.starred), ("model", c.suggest_model),
+                                   ("model_version", c.suggest_model_version)) if v and v != "manual"}
         if extra:
             w.ext["selections"][sel_guid] = extra
         selections.append((c.start, c.end, key, sel))

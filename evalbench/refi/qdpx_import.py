@@ -97,7 +97,7 @@ def _fill(proj, data: RefiProject, progress, cancel, report) -> None:
                               [(name, now()) for name in sorted({r[4] for r in rows})])
         proj.conn.executemany(
             'INSERT INTO codings(document_id, start, "end", code_id, coder, valence, memo, origin, starred, '
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            "created_at, suggest_model, suggest_model_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         _memos(proj, data, doc_ids, used_notes, coder_of)
 
 
@@ -117,9 +117,10 @@ def _coding_rows(data: RefiProject, doc_ids: dict[str, int], coder_of) -> tuple[
             continue
         seen.add(key)
         created = c.created_at if c.created_at and _DATETIME.match(c.created_at) else stamp
+        origin = c.origin if c.origin in ORIGINS else "import"
+        model = (c.model, c.model_version) if origin == "suggestion" else (None, None)
         rows.append((doc_ids[c.source_guid], c.start, c.end, c.code_id, key[4],
-                     c.valence if c.valence in VALENCES else "none", memo,
-                     c.origin if c.origin in ORIGINS else "import", int(c.starred), created))
+                     c.valence if c.valence in VALENCES else "none", memo, origin, int(c.starred), created, *model))
     return rows, used
 
 

@@ -63,6 +63,8 @@ class RefiCoding:
     origin: str = "import"
     starred: bool = False
     created_at: str | None = None  #: the Coding's creationDateTime when it has one
+    model: str | None = None  #: origin 'suggestion': the suggesting model's name (evalbench's own member)
+    model_version: str | None = None
 
 
 @dataclass
@@ -528,7 +530,8 @@ def _selections(r, src, st, spans, whole, code_ids, ext_selections, codings, bar
                                     note_guids=sel_notes + _refs(coding_el, "NoteRef"),
                                     origin=str(extra.get("origin") or ("manual" if r.ext else "import")),
                                     starred=bool(extra.get("starred")),
-                                    created_at=coding_el.get("creationDateTime") or sel.get("creationDateTime")))
+                                    created_at=coding_el.get("creationDateTime") or sel.get("creationDateTime"),
+                                    model=_short(extra.get("model")), model_version=_short(extra.get("model_version"))))
         for c in found:
             c.valence = valence
         codings.extend(found)
@@ -569,3 +572,8 @@ def _cases(root, variables: dict[str, str]) -> list[RefiCase]:
         out.append(RefiCase(g, (case.get("name") or "").strip() or f"case-{g[:8]}",
                             _values(case, variables), _refs(case, "SourceRef")))
     return out
+
+
+def _short(value) -> str | None:
+    """A model name or version from evalbench's member: text, at most 500 characters, else nothing."""
+    return value[:500] if isinstance(value, str) and value.strip() else None
