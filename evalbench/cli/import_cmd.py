@@ -67,7 +67,7 @@ def import_cmd(
 
     from evalbench.ingest.report import report_lines
 
-    show_bar = any(Path(p).is_dir() for p in paths)
+    show_bar = any(Path(p).is_dir() for p in paths) and sys.stderr.isatty()  # a log gets the report alone
     bar = None
 
     def progress(done: int, total: int, message: str) -> None:

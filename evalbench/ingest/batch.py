@@ -181,8 +181,15 @@ class _Batch:
         matches = match_rows(rows, docs)
         if not self.dry_run:
             self.project.link_participants(matches.links)
-        for row in matches.unmatched:
-            self.report.warnings.append(f"{csv_name}: line {row.line}: document '{row.document}' of participant "
-                                        f"{row.participant} is not in the project")
-        for name in matches.without_row:
-            self.report.warnings.append(f"{name}: no row in {csv_name}, so no participant is linked to it")
+        rows_out = [f"{csv_name}: line {row.line}: document '{row.document}' of participant {row.participant} "
+                    "is not in the project" for row in matches.unmatched]
+        docs_out = [f"{name}: no row in {csv_name}, so no participant is linked to it" for name in matches.without_row]
+        self.report.warnings.extend(_first(rows_out, f"{csv_name}: {{n}} more rows name documents not in the project"))
+        self.report.warnings.extend(_first(docs_out, f"{{n}} more documents have no row in {csv_name}"))
+
+
+def _first(lines: list[str], rest: str, shown: int = 5) -> list[str]:
+    """The first ``shown`` lines, and one line counting the others (``rest`` has an ``{n}``)."""
+    if len(lines) <= shown + 1:
+        return lines
+    return [*lines[:shown], rest.format(n=len(lines) - shown)]
