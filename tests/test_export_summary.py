@@ -27,11 +27,15 @@ def test_agreement_and_assistance_slots():
                             models=("evalbench suggester 2 (spaCy 3.8)",))
     text = summary(agreement=agreement, assistance=assistance).text
     assert ("Before reconciliation, intercoder agreement between alex and sam over 12 transcripts (participant "
-            "turns as units): percent agreement 91.2%, Cohen's κ = 0.71 (pooled), mean per-code κ = 0.65; two codes "
-            "below 0.40: Need and Teaming, Gwet's AC1 = 0.88, Krippendorff's α = 0.70.") in text
+            "turns as units): percent agreement 91.2%, Cohen's κ = 0.71 (pooled), mean per-code κ = 0.65 (two codes "
+            "below 0.40: Need and Teaming), Gwet's AC1 = 0.88, Krippendorff's α = 0.70.") in text
+    many = Agreement(("alex", "sam"), 3, "turn", mean_kappa=0.3, low_codes=tuple("ABCDEFG"))
+    assert "mean per-code κ = 0.30 (seven codes below 0.40: A, B, C, D, E and 2 more)" in summary(agreement=many).text
     assert ("120 of the 657 codings (18%) began as code suggestions from evalbench, made by evalbench suggester 2 "
-            "(spaCy 3.8) running offline, each reviewed and accepted by a coder (accepted by alex: 80, sam: 40).") \
-        in text
+            "(spaCy 3.8) running offline, each reviewed and accepted by a coder (accepted by alex: 80, sam: 40). "
+            "Every coding was made or accepted by a person.") in text
+    rules = summary(assistance=Assistance(0, 657, rule_codings=12)).text
+    assert "12 coding(s) were applied by keyword rules without review." in rules
     assert "Before reconciliation" not in summary(agreement=agreement, all_coders=True).text
     assert "suggestions" not in summary(assistance=Assistance(0, 657)).text
 
@@ -42,3 +46,5 @@ def test_accepted_suggestions_are_counted_from_the_codings_origin(study):  # noq
     study.conn.commit()
     frame, _tree = study.codings_frame("alex")
     assert assistance_of(frame) == Assistance(1, len(study.codings(coder="alex")), (("alex", 1),))
+    from_store = assistance_of(frame, study.conn)  # the suggestions area's disclosure, models and all
+    assert (from_store.accepted, from_store.total, from_store.by_coder) == (1, len(frame), (("alex", 1),))

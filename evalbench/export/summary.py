@@ -66,6 +66,7 @@ class Assistance:
     total: int  #: codings the tables count
     by_coder: tuple[tuple[str, int], ...] = ()  #: who accepted them, most first
     models: tuple[str, ...] = ()  #: model names and versions, as people should read them
+    rule_codings: int = 0  #: applied by keyword rules, no person involved
 
 
 @dataclass
@@ -111,7 +112,7 @@ class StudySummary:
             parts.append("A passage coded by more than one coder is quoted once.")
         if self.agreement:
             parts.append(_agreement_text(self.agreement, reconciled=not self.all_coders))
-        if self.assistance and self.assistance.accepted:
+        if self.assistance and (self.assistance.accepted or self.assistance.rule_codings):
             parts.append(_assistance_text(self.assistance))
         parts.append("Counts are distinct participants; quotes are labelled with participant IDs.")
         return " ".join(p for p in parts if p)
@@ -130,8 +131,8 @@ def _agreement_text(a: Agreement, *, reconciled: bool) -> str:
     if a.mean_kappa is not None:
         low = ""
         if a.low_codes:
-            low = (f"; {plural(len(a.low_codes), 'code')} below {LOW_KAPPA:.2f}: "
-                   f"{names(a.low_codes[:5])}{', …' if len(a.low_codes) > 5 else ''}")
+            shown = list(a.low_codes[:5]) + ([f"{len(a.low_codes) - 5} more"] if len(a.low_codes) > 5 else [])
+            low = f" ({plural(len(a.low_codes), 'code')} below {LOW_KAPPA:.2f}: {names(shown)})"
         stats.append(f"mean per-code κ = {a.mean_kappa:.2f}{low}")
     if a.ac1 is not None:
         stats.append(f"Gwet's AC1 = {a.ac1:.2f}")
@@ -145,21 +146,43 @@ def _agreement_text(a: Agreement, *, reconciled: bool) -> str:
 
 
 def _assistance_text(a: Assistance) -> str:
-    share = 100 * a.accepted / a.total if a.total else 0
-    who = f" (accepted by {', '.join(f'{c}: {n}' for c, n in a.by_coder)})" if a.by_coder else ""
-    model = f", made by {names(a.models)} running offline" if a.models else ""
-    return (f"{a.accepted:,} of the {a.total:,} codings ({share:.0f}%) began as code suggestions from "
-            f"evalbench{model}, each reviewed and accepted by a coder{who}.")
+    out = []
+    if a.accepted:
+        share = 100 * a.accepted / a.total if a.total else 0
+        who = f" (accepted by {', '.join(f'{c}: {n}' for c, n in a.by_coder)})" if a.by_coder else ""
+        model = f", made by {names(a.models)} running offline" if a.models else ""
+        out.append(f"{a.accepted:,} of the {a.total:,} codings ({share:.0f}%) began as code suggestions from "
+                   f"evalbench{model}, each reviewed and accepted by a coder{who}.")
+    if a.rule_codings:
+        out.append(f"{a.rule_codings:,} coding(s) were applied by keyword rules without review.")
+    elif a.accepted:
+        out.append("Every coding was made or accepted by a person.")
+    return " ".join(out)
 
 
 def agreement_of(project, coders: list[str]) -> Agreement | None:
-    """Agreement between ``coders`` from ``Project.agreement`` (None when fewer than two or not computable)."""
+    """Agreement between ``coders`` from ``Project.agreement`` (None when fewer than two or not computable).
+
+    The figures come from the suggestions area's plain-data disclosure
+    (:func:`evalbench.suggest.disclosure.agreement_disclosure`: pooled and mean per-code κ, the codes
+    below 0.4 named as people name them, AC1, α) when it is there.
+    """
     if not hasattr(project, "agreement") or len(coders) < 2:
         return None
     try:
         report = project.agreement(list(coders))
     except (UserError, ValueError, KeyError):
         return None
+    try:
+        from evalbench.codebook.labels import code_labels
+        from evalbench.suggest.disclosure import agreement_disclosure
+    except ImportError:
+        agreement_disclosure = None
+    if agreement_disclosure is not None:
+        d = agreement_disclosure(report, code_labels(project.codes()))
+        return Agreement(coders=d.coders, documents=d.documents, unit=d.unit, percent=d.percent,
+                         kappa=d.kappa if len(d.coders) == 2 else None, mean_kappa=d.mean_kappa,
+                         low_codes=d.low_codes, ac1=d.ac1, alpha=d.alpha)
     kappas = [(c.name, c.kappa) for c in report.codes if c.kappa is not None and c.n_units]
     overall = report.overall
     return Agreement(
@@ -169,10 +192,23 @@ def agreement_of(project, coders: list[str]) -> Agreement | None:
         low_codes=tuple(name for name, k in sorted(kappas, key=lambda nk: nk[1]) if k < LOW_KAPPA))
 
 
-def assistance_of(frame) -> Assistance:
-    """Accepted suggestions among the codings in ``frame`` (its ``origin`` column), and by whom."""
+def assistance_of(frame, conn=None) -> Assistance:
+    """Accepted suggestions among the codings in ``frame``, by whom and from which model.
+
+    With a connection, from the suggestions area's disclosure
+    (:func:`evalbench.suggest.disclosure.ai_assistance`, which knows the models and the codings applied by
+    keyword rules); else from the frame's ``origin`` column.
+    """
     if not len(frame):
         return Assistance(0, 0)
+    if conn is not None:
+        try:
+            from evalbench.suggest.disclosure import ai_assistance
+        except ImportError:
+            ai_assistance = None
+        if ai_assistance is not None:
+            a = ai_assistance(conn, coding_ids=[int(i) for i in frame["coding_id"]])
+            return Assistance(a.accepted, a.total, a.by_coder, tuple(m.label for m in a.models), a.rule_codings)
     accepted = frame[frame["origin"] == "suggestion"]
     by = Counter(accepted["coder"])
     return Assistance(len(accepted), len(frame), tuple(sorted(by.items(), key=lambda cn: (-cn[1], cn[0]))))
@@ -210,4 +246,4 @@ def study_summary(project, frame, choice=None, *, agreement: Agreement | None = 
         all_coders=all_coders, codings=len(frame),
         codes_used=frame["code_id"].nunique() if len(frame) else 0, codebook_size=len(project.codes()),
         uncoded=len(docs) - len(coded), unlinked=unlinked, agreement=agreement,
-        assistance=assistance if assistance is not None else assistance_of(frame))
+        assistance=assistance if assistance is not None else assistance_of(frame, project.conn))
