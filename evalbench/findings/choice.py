@@ -29,13 +29,16 @@ milliseconds at 200 interviews (see docs/benchmarks.md).
 
 from __future__ import annotations
 
-import sqlite3
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import TYPE_CHECKING
 
 from evalbench.errors import UserError
 from evalbench.store import themes as store
+
+if TYPE_CHECKING:
+    import sqlite3
 
 CONSENSUS = "consensus"
 
@@ -117,7 +120,7 @@ def _named(conn: sqlite3.Connection, coder: str, coders: list[str], where: str) 
             raise UserError(f"{where}: no {coder} coding yet (build it with `evalbench consensus`); "
                             f"coders: {', '.join(coders) or 'none'}")
         return _consensus(coder, tuple(c for c in coders if c != coder))
-    known = set(coders) | {r[0] for r in conn.execute("SELECT name FROM coders")}
+    known = set(coders) | store.coder_names(conn)
     if coder not in known:
         raise UserError(f"{where}: no coder {coder!r} (coders: {', '.join(coders) or 'none'})")
     return CodingChoice(coder, False, (coder,), f"{coder}'s coding")

@@ -15,11 +15,14 @@ code change's own undo action, so undoing the code change undoes this too:
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from evalbench.store import themes as store
 from evalbench.store.undo import Action
+
+if TYPE_CHECKING:
+    import sqlite3
 
 
 def removal_blocker(conn: sqlite3.Connection, code_id: str) -> str | None:

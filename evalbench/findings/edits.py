@@ -288,12 +288,10 @@ def unlink_one(service: ThemeService, rule: Rule) -> None:
 # --- codings by hand, exemplars ---------------------------------------------------------------------
 def quote_words(service: ThemeService, coding_id: int, words: int = 6) -> str:
     """The first words of a coding's quote, for undo labels; a UserError if the coding does not exist."""
-    row = service.conn.execute(
-        'SELECT substr(d.text, c.start + 1, min(c."end" - c.start, 200)) FROM codings c '
-        "JOIN documents d ON d.id = c.document_id WHERE c.id = ?", (coding_id,)).fetchone()
-    if row is None:
+    opening = store.coding_opening(service.conn, coding_id)
+    if opening is None:
         raise UserError(f"{service.where}: no coding {coding_id}")
-    text = row[0].split()
+    text = opening.split()
     return "“" + " ".join(text[:words]) + ("…" if len(text) > words else "") + "”"
 
 
@@ -348,8 +346,8 @@ def unpick(service: ThemeService, ref: int | str, coding_id: int) -> None:
     row = next((r for r in rows if r[2] == coding_id), None)
     if row is None:
         raise UserError(f"{service.where}: coding {coding_id} is not a picked exemplar of theme {theme.name!r}")
-    words = quote_words(service, coding_id) if service.conn.execute(
-        "SELECT 1 FROM codings WHERE id = ?", (coding_id,)).fetchone() else "a removed quote"
+    words = quote_words(service, coding_id) if store.coding_opening(service.conn, coding_id, 1) is not None \
+        else "a removed quote"
     with service.action(f"Unpick {words} from theme {theme.name}") as act:
         act.delete("theme_exemplars", {"id": row[0]})
         store.renumber(act, "theme_exemplars", [r[0] for r in rows if r[0] != row[0]])

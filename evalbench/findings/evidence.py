@@ -25,16 +25,19 @@ each coding is its own passage and keeps its valence.
 
 from __future__ import annotations
 
-import sqlite3
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from evalbench.analysis.frame import CodeTree
 from evalbench.findings.choice import CodingChoice
 from evalbench.findings.model import NO_PARTICIPANT, UNKNOWN, HandCoding, Rule
 from evalbench.store import queries
 from evalbench.store import themes as store
+
+if TYPE_CHECKING:
+    import sqlite3
 
 #: Two codings are one passage when they share at least this share of the shorter span.
 SAME_PASSAGE = 0.5

@@ -10,13 +10,16 @@ the theme's evidence from that column, one per passage, in document order.
 
 from __future__ import annotations
 
-import sqlite3
+from typing import TYPE_CHECKING
 
 from evalbench.errors import UserError
 from evalbench.findings.evidence import EvidenceBase
 from evalbench.findings.model import NO_PARTICIPANT, UNKNOWN, FindingQuote
 from evalbench.findings.table import quote
 from evalbench.store import themes as store
+
+if TYPE_CHECKING:
+    import sqlite3
 
 
 def check_by(base: EvidenceBase, by: str, where: str = "project") -> str:

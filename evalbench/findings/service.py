@@ -11,9 +11,9 @@ change costs one recount, not a re-read of 12,000 codings and a consensus check.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
 
 from evalbench.errors import UserError
 from evalbench.findings import edits
@@ -22,6 +22,9 @@ from evalbench.findings.evidence import EvidenceBase, load
 from evalbench.findings.model import Category, FindingQuote, FindingRow, Rule, Theme
 from evalbench.store import themes as store
 from evalbench.store.undo import Action
+
+if TYPE_CHECKING:
+    import sqlite3
 
 ActionFactory = Callable[[str], AbstractContextManager[Action]]
 

@@ -16,13 +16,16 @@ Shape::
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from evalbench.errors import UserError
 from evalbench.store import themes as store
 from evalbench.store.db import now
 from evalbench.store.undo import Action
+
+if TYPE_CHECKING:
+    import sqlite3
 
 VERSION = 1
 
@@ -57,8 +60,8 @@ def restore(act: Action, data: Mapping, coding_ids: Mapping[int, int] | None = N
     if version != VERSION:
         raise UserError(f"themes: unknown snapshot version {version!r}")
     conn = act.conn
-    known_codes = {r[0] for r in conn.execute("SELECT id FROM codes")}
-    existing_codings = {r[0] for r in conn.execute("SELECT id FROM codings")}
+    known_codes = store.code_ids(conn)
+    existing_codings = store.coding_ids(conn)
     counts = dict.fromkeys(("categories", "themes", "rules", "codings", "exemplars", "dropped"), 0)
 
     def mapped(coding: int) -> int | None:

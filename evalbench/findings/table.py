@@ -17,13 +17,16 @@ stays when the table counts the consensus coding, which copied it).
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from evalbench.analysis.exemplars import clean_quote, pick_exemplars
 from evalbench.findings.evidence import SAME_PASSAGE, EvidenceBase
 from evalbench.findings.model import NO_PARTICIPANT, UNKNOWN, FindingQuote, FindingRow, Theme
 from evalbench.store import themes as store
+
+if TYPE_CHECKING:
+    import sqlite3
 
 
 def cfir_label(base: EvidenceBase, code_id: str | None) -> str | None:

@@ -124,6 +124,27 @@ def delete_theme_rows(act: Action, theme_id: int) -> None:
 # --- reads: the codings a finding is built from -------------------------------------------
 
 
+def coding_opening(conn: sqlite3.Connection, coding_id: int, chars: int = 200) -> str | None:
+    """The first ``chars`` characters of a coding's text (for labels), or None when there is no such coding."""
+    row = conn.execute('SELECT substr(d.text, c.start + 1, min(c."end" - c.start, ?)) FROM codings c '
+                       "JOIN documents d ON d.id = c.document_id WHERE c.id = ?", (chars, coding_id)).fetchone()
+    return row[0] if row else None
+
+
+def coder_names(conn: sqlite3.Connection) -> set[str]:
+    """Every coder the project knows (set as coder, or with codings)."""
+    return {r[0] for r in conn.execute("SELECT name FROM coders UNION SELECT DISTINCT coder FROM codings")}
+
+
+def code_ids(conn: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT id FROM codes")}
+
+
+def coding_ids(conn: sqlite3.Connection) -> set[int]:
+    return {r[0] for r in conn.execute("SELECT id FROM codings")}
+
+
+
 def evidence_coders(conn: sqlite3.Connection) -> list[str]:
     """Coders who have at least one coding, alphabetically."""
     return [r[0] for r in conn.execute("SELECT DISTINCT coder FROM codings ORDER BY coder")]
