@@ -150,3 +150,14 @@ def test_split_sending_every_coding_to_a_new_code_copies_its_rules(project):
     project.themes.link(theme.id, "inner.priority", "barrier")
     project.split_code("inner.priority", [("inner.time", "Time"), ("inner.money", "Money")], codings_to="inner.time")
     assert sorted(r.code_id for r in project.themes.rules(theme.id)) == ["inner.priority", "inner.time"]
+
+
+def test_formula_like_names_are_text_in_the_file_and_read_back_exactly(project, tmp_path):
+    project.themes.add("=HYPERLINK(\"http://x\")", "+Successes", description="-2 points, @ everyone")
+    out = tmp_path / "themes.csv"
+    project.themes.export_csv(out)
+    text = out.read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and "'+Successes" in text and "'-2 points" in text
+    before = snapshot(project.conn)
+    project.themes.import_csv(out, replace=True)
+    assert snapshot(project.conn) == before

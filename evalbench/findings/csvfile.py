@@ -15,7 +15,9 @@ replaces theirs; ``replace`` removes every theme first. Every row is checked
 before anything is written, and everything lands as one undoable action.
 
 Export writes the same shape (plus ``cfir`` when a theme has a mapping), codes
-as IDs so the file reads back exactly. Hand-picked codings and exemplars point
+as IDs, and an apostrophe before text that a spreadsheet would run as a
+formula (``=``, ``+``, ``-``, ``@``), which import takes off again, so the file
+reads back exactly. Hand-picked codings and exemplars point
 at codings of one project file and are not part of it.
 """
 
@@ -112,8 +114,16 @@ def read_rows(path: str | Path) -> list[tuple[int, dict[str, str]]]:
     out = []
     for row_no, cells in enumerate(reader, start=2):
         if any(c.strip() for c in cells):
-            out.append((row_no, {col: cell.strip() for col, cell in zip(columns, cells, strict=False) if col}))
+            out.append((row_no, {col: _unguarded(cell.strip()) for col, cell in zip(columns, cells, strict=False)
+                                 if col}))
     return out
+
+
+def _unguarded(cell: str) -> str:
+    """A cell without the apostrophe an export put before formula-like text (so files read back exactly)."""
+    from evalbench.export.common import FORMULA_START
+
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
 
 
 def _valence(cell: str) -> str | None:
@@ -269,8 +279,10 @@ def export_csv(service: ThemeService, path: str | Path) -> int:
     columns = list(COLUMNS) + (["cfir"] if any(r["cfir"] for r in rows) else [])
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
+    from evalbench.export.common import safe_cell
+
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows)  # never a formula in Excel
     write_text_file(Path(path), "\ufeff" + out.getvalue())
     return len(rows)
 
