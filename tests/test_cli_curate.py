@@ -150,7 +150,8 @@ def test_summary_is_written_shown_cleared_and_undone(project):
 
     assert run("summary", path, "p01.txt", "inner", "--clear", "--coder", "alex").stdout.startswith("Cleared")
     assert run("summary", path, "p01.txt", "inner", "--coder", "alex").stdout == "(no summary yet)\n"
-    assert run("undo", path, "--coder", "alex").stdout.startswith("Undid: Delete the summary of p01.txt × Inner Setting")
+    undid = run("undo", path, "--coder", "alex").stdout
+    assert undid.startswith("Undid: Delete the summary of p01.txt × Inner Setting")
     assert run("summary", path, "p01.txt", "inner", "--coder", "alex").stdout == \
         "No protected time; a learning culture.\n"
 

@@ -78,7 +78,8 @@ def test_undo_and_redo_survive_reopening_the_file(tmp_path, project):
 
     with Project.open(path, coder="alex") as again:
         assert again.coding(cid).valence == "mixed"
-        assert again.undo() == "Mark Relative Priority, p01.txt “Honestly, competing priorities…” as mixed"  # the user's words, no IDs
+        # undo says what it undid in the user's words, without coding or code IDs
+        assert again.undo() == "Mark Relative Priority, p01.txt “Honestly, competing priorities…” as mixed"
         assert again.coding(cid).valence == "barrier"
         assert again.undo() == "Code Relative Priority, p01.txt “Honestly, competing priorities…”"
         assert again.codings() == []

@@ -114,6 +114,8 @@ class CodingColumns:
 
 #: Narrowest transcript text worth reading (about eight words a line) before the side column gives way.
 READING_MIN = 40
+#: Narrowest side column: a code's name with its valence mark, and the picker's query, still fit.
+SIDE_MIN = 28
 
 
 def coding_columns(width: int, margin: bool) -> CodingColumns:
@@ -121,15 +123,15 @@ def coding_columns(width: int, margin: bool) -> CodingColumns:
 
     The transcript matters most: it keeps at least :data:`READING_MIN` columns
     (plus its padding and scrollbar), then the side column (codes, suggestions,
-    codebook) gets about a third of the width between 30 and 56 columns, and
+    codebook) gets about a third of the width between 28 and 56 columns, and
     the margin about an eighth between 8 and 22 — each giving way to the
-    transcript, the margin first.
+    transcript, the margin first. At 80 columns: 28 + 8 + 44.
     """
-    side = max(30, min(56, round(width * 0.32)))
+    side = max(SIDE_MIN, min(56, round(width * 0.32)))
     stripes = max(8, min(22, round(width * 0.12))) if margin else 0
     text = READING_MIN + 4  # padding and the scrollbar gutter
     if width - side - stripes < text and margin:
         stripes = max(8, width - side - text)
     if width - side - stripes < text:
-        side = max(30, width - stripes - text)
+        side = max(SIDE_MIN, width - stripes - text)
     return CodingColumns(side, stripes)

@@ -1,0 +1,98 @@
+"""The user's settings: a keymap and a theme from the config file, what the workbench remembers,
+and a light or dark terminal followed."""
+
+from __future__ import annotations
+
+import json
+
+from textual.widgets import Static
+
+from evalbench.tui import colors
+from evalbench.tui.app import EvalbenchApp
+from evalbench.tui.screens.help import HelpScreen
+from evalbench.tui.settings import Settings, config_path, load, state_path, terminal_is_light
+from evalbench.tui.terminal_colors import is_light, parse_reply
+
+from .conftest import SIZE, open_first_document
+
+
+def write_config(text: str) -> None:
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+async def test_a_keymap_in_the_config_file_rebinds_keys_and_the_help_shows_them(project):
+    write_config('[keymap]\n"coding.next-turn" = "x,down"\n[keymap.coding]\ncode = "ctrl+k"\n')
+    app = EvalbenchApp(project)
+    app.suggest_delay = 0
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.screen.turn.seq == 2
+        await pilot.press("j")  # no longer bound
+        await pilot.pause()
+        assert app.screen.turn.seq == 2
+        hints = str(app.screen.query_one("#keys-hint", Static).render())
+        assert hints.startswith("x k turn  ctrl+k code")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        tables = [w.content for w in app.screen.query(Static)]
+        coding = next(t for t in tables if getattr(t, "title", "") == "Coding")
+        rows = list(zip(*(list(c.cells) for c in coding.columns), strict=True))
+        assert ("x, ↓", "Next turn", "coding.next-turn") in rows
+
+
+async def test_mistakes_in_the_config_file_are_reported_and_the_defaults_kept(project):
+    write_config('theme = "no-such-theme"\n[keymap]\n"coding.nxt-turn" = "x"\n')
+    app = EvalbenchApp(project)
+    seen = []
+    app.notify = lambda message, *a, **k: seen.append(str(message))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == "textual-dark"
+    assert any("'coding.nxt-turn'" in m for m in seen) and any("'no-such-theme'" in m for m in seen)
+    write_config("[keymap\n")
+    assert load().problems and load().keymap == {}
+
+
+async def test_a_light_terminal_gets_a_light_theme_and_readable_code_colours(project):
+    app = EvalbenchApp(project, settings=Settings(), light=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == "textual-light" and colors.theme_is_light()
+        swatch = colors.code_colors(project.codes())["inner.culture"]
+        assert colors.contrast(colors._rgb(swatch), colors._rgb(app.current_theme.background)) >= 3
+    dark = EvalbenchApp(project, settings=Settings(), light=False)
+    async with dark.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert dark.theme == "textual-dark" and not colors.theme_is_light()
+
+
+async def test_a_theme_chosen_in_the_palette_is_remembered(project):
+    app = EvalbenchApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        app.theme = "nord"  # what the palette's Theme command does
+        await pilot.pause()
+        assert app.screen.code_palette  # the coding view redrew its codes for the new background
+    assert json.loads(state_path().read_text())["theme"] == "nord"
+    again = EvalbenchApp(project)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"
+    write_config('theme = "textual-light"\n')  # the config file wins over what was remembered
+    assert load().theme == "textual-light"
+
+
+def test_the_terminal_says_whether_it_is_light():
+    assert terminal_is_light({"COLORFGBG": "0;15"}) is True
+    assert terminal_is_light({"COLORFGBG": "15;0"}) is False
+    assert terminal_is_light({"COLORFGBG": "15;default;0"}) is False
+    assert terminal_is_light({}) is None
+    assert terminal_is_light({"EVALBENCH_THEME": "light", "COLORFGBG": "15;0"}) is True
+    assert parse_reply(b"\x1b]11;rgb:ffff/ffff/dddd\x1b\\\x1b[?62;c") == (255, 255, 221)
+    assert parse_reply(b"\x1b[?62;c") is None
+    assert is_light((255, 255, 221)) and not is_light((30, 30, 30))
