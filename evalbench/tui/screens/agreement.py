@@ -21,8 +21,29 @@ from textual.widgets.option_list import Option
 from evalbench.codebook.labels import code_labels
 from evalbench.team.report_files import clip
 from evalbench.team.report_files import fmt as stat
+from evalbench.tui.fit import Part, fit_parts
 from evalbench.tui.messages import OpenDocument
 from evalbench.tui.widgets.title_bar import TitleBar
+
+
+def figures(report) -> list[Part]:
+    """The agreement in a line or two, most telling first (``evalbench agreement`` prints the methods
+    paragraph; a screen at 80×24 keeps its rows for the codes)."""
+    o = report.overall
+    used = sum(1 for c in report.codes if c.n_units)
+    parts = [Part(0, f"{' vs '.join(report.coders)}"), Part(0, f"agreement {stat(o.percent, 1)}%"),
+             Part(0, f"κ {stat(o.kappa)}"), Part(1, f"α {stat(o.alpha)}")]
+    if o.ac1 is not None:
+        parts.append(Part(3, f"AC1 {stat(o.ac1)}"))
+    if o.codes_rated:
+        name, mean = ("κ", o.mean_kappa) if len(report.coders) == 2 else ("α", o.mean_alpha)
+        parts += [Part(1, f"mean per-code {name} {stat(mean)}"),
+                  Part(1, f"{o.codes_below} of {o.codes_rated} codes below 0.4", f"{o.codes_below} codes below 0.4")]
+    parts += [Part(2, f"{len(report.documents)} documents, {used} codes in use"),
+              Part(3, f"{o.n_units:,} unit × code decisions")]
+    if unused := len(report.codes) - used:
+        parts.append(Part(4, f"{unused} codes unused"))
+    return parts
 
 
 def stat_style(value: float | None) -> str:
@@ -36,10 +57,10 @@ class AgreementScreen(Screen):
     """Per-code agreement between two or more coders, and the disagreements behind it."""
 
     DEFAULT_CSS = """
-    AgreementScreen #agreement-bar { height: auto; padding: 0 1; }
+    AgreementScreen #agreement-bar { height: auto; max-height: 2; padding: 0 1; background: $panel; }
     AgreementScreen #agreement-table { height: 1fr; }
     AgreementScreen #disagreements-title { height: 1; padding: 0 1; background: $panel; }
-    AgreementScreen #disagreements { height: 12; border: none; }
+    AgreementScreen #disagreements { height: 12; max-height: 40%; border: none; }
     """
 
     BINDINGS = [
@@ -64,7 +85,7 @@ class AgreementScreen(Screen):
         yield Static("Computing agreement…", id="agreement-bar")
         yield DataTable(id="agreement-table", cursor_type="row", zebra_stripes=True)
         yield Static("Enter on a code lists its disagreements", id="disagreements-title")
-        yield OptionList(id="disagreements")
+        yield OptionList(id="disagreements", classes="hidden")  # shown when a code's disagreements are listed
         yield Footer()
 
     def on_mount(self) -> None:
@@ -100,8 +121,6 @@ class AgreementScreen(Screen):
         self.app.call_from_thread(self._fill, report)
 
     def _fill(self, report) -> None:
-        from evalbench.team.report_files import summary_sentence
-
         if (list(report.coders), report.unit, report.include_interviewer) != (
                 self.coders, self.unit, self.include_interviewer):
             return
@@ -109,7 +128,9 @@ class AgreementScreen(Screen):
         self.labels = code_labels(self.app.project.codes())
         table = self.query_one(DataTable)
         table.clear(columns=True)
-        table.add_column("Code", key="code")
+        names = [self.labels.get(c.code, c.name) for c in report.codes if c.n_units]
+        table.add_column("Code", key="code",  # the names take what they need, up to 40 % of the screen
+                         width=min(max([len(n) for n in names] + [4]), max(16, round(self.size.width * 0.4))))
         for label in ("%", "κ", "α", "Units"):
             table.add_column(label, key=label)
         for coder in report.coders:
@@ -118,15 +139,12 @@ class AgreementScreen(Screen):
         for c in report.worst_first():
             if not c.n_units:
                 continue
-            table.add_row(Text(self.labels.get(c.code, c.name), style="bold"),
+            table.add_row(Text(self.labels.get(c.code, c.name), style="bold", no_wrap=True, overflow="ellipsis"),
                           stat(c.percent, 1), Text(stat(c.kappa), style=stat_style(c.kappa)),
                           Text(stat(c.alpha), style=stat_style(c.alpha)), f"{c.n_units:,}",
                           *[f"{c.n_applied.get(k, 0):,}" for k in report.coders], str(c.n_disagreements),
                           key=c.code)
-        unused = sum(1 for c in report.codes if not c.n_units)
-        self.query_one("#agreement-bar", Static).update(
-            summary_sentence(report) + (f" {unused} code(s) unused: no statistic." if unused else "")
-            + "\nu turn/char units · i interviewer turns · o coders · Enter disagreements · k consensus")
+        self.query_one("#agreement-bar", Static).update(" · ".join(fit_parts(figures(report), 2 * self.size.width - 6)))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.show_disagreements(str(event.row_key.value))
@@ -150,6 +168,7 @@ class AgreementScreen(Screen):
         listing = self.query_one("#disagreements", OptionList)
         listing.set_options(options or [Option(Text("No disagreements on this code.", style="dim"),
                                                disabled=True)])
+        listing.remove_class("hidden")
         self.query_one("#disagreements-title", Static).update(
             f"{len(self.shown)} disagreement(s) on {self._label(code_id)} · Enter opens one in the coding view")
         if options:

@@ -38,15 +38,19 @@ def _rows(title: str, bindings: list[Binding], keymap: dict[str, str]) -> list[t
 
 
 def binding_table(title: str, bindings: list[Binding], key_width: int | None = None,
-                  keymap: dict[str, str] | None = None) -> Table:
-    """One section's keys in force; ``key_width`` lines its columns up with the other sections'."""
+                  keymap: dict[str, str] | None = None, ids: bool = True) -> Table:
+    """One section's keys in force; ``key_width`` lines its columns up with the other sections'.
+
+    ``ids``: a third column with each binding's id (what the config file's keymap names).
+    """
     table = Table(title=title, title_justify="left", title_style="bold", show_header=False,
-                  box=None, padding=(0, 2))
-    table.add_column(style="bold cyan", no_wrap=True, min_width=key_width, max_width=key_width)
+                  box=None, padding=(0, 2) if ids else (0, 1))
+    table.add_column(style="bold cyan", min_width=key_width, max_width=key_width)
     table.add_column(ratio=3)
-    table.add_column(style="dim", no_wrap=True, overflow="ellipsis", ratio=1)
+    if ids:
+        table.add_column(style="dim", no_wrap=True, overflow="ellipsis", ratio=2)
     for shown, what, binding_id in _rows(title, bindings, keymap or {}):
-        table.add_row(shown, what, binding_id)
+        table.add_row(shown, what, *([binding_id] if ids else []))
     return table
 
 
@@ -62,14 +66,16 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="modal help", id="help"):
+            ids = self.app.size.width >= 110  # in a narrow terminal the descriptions need the room
             head = Text("evalbench — keys  (Escape closes; ctrl+p finds any command)", style="bold")
-            head.append(f"\nRebind any key by its id (right) in {config_path()}, [keymap] section"
-                        + (" — your keymap is in force below" if self.keymap else ""), style="dim")
+            head.append(f"\nRebind keys by their id{' (right)' if ids else ' (shown when wider; see the guide)'}"
+                        f" in {config_path()}, [keymap]" + (" — your keymap is in force" if self.keymap else ""),
+                        style="dim")
             yield Static(head)
-            width = min(24, max(len(shown) for title, bindings in self.sections
+            width = min(16, max(len(shown) for title, bindings in self.sections
                                 for shown, _what, _id in _rows(title, bindings, self.keymap)))
             for title, bindings in self.sections:
-                yield Static(binding_table(title, bindings, width, self.keymap))
+                yield Static(binding_table(title, bindings, width, self.keymap, ids))
 
     def action_close(self) -> None:
         self.dismiss(None)
