@@ -164,6 +164,8 @@ async def test_import_from_the_palette_runs_in_a_worker(app, project, tmp_path):
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
+        await pilot.press("escape")  # the import report
+        await pilot.pause()
         assert app.screen.query_one(DataTable).row_count == 3
     with stored(project) as fresh:
         assert "p03.txt" in [d.name for d in fresh.documents()]
