@@ -68,7 +68,6 @@ _SCRIPT = textwrap.dedent('''
     run("init", [P, "--codebook", "cfir2"])
     run("import", [P, *(str(samples / d) for d in docs)])
     run("code", [P, "--from-csv", str(tmp / "codings.csv")])
-    run("suggest", [P, "--train"])
     run("export", [P, "-o", str(tmp / "study.qdpx"), "--all-coders"])
     run("codebook new", ["-o", str(tmp / "codebook.yaml")])
     by_name = json.loads(sys.argv[3])
@@ -110,9 +109,8 @@ BY_NAME = {"project": "{P}", "target": "{T}/merged.evb", "paths": "{T}/codings.c
            "preset": "successes-barriers-lessons", "position": "1"}
 #: Commands whose arguments the names above do not describe, or that are worth running more than once.
 SPECIAL = {
-    "export": [[p, "-o", "{T}/report." + fmt, "--all-coders"] for p, fmt in
-               (("{P}", "docx"), ("{P}", "xlsx"), ("{P}", "csv"), ("{P}", "md"))],
-    "suggest": [["{P}"], ["{P}", "--evaluate"]],
+    "export": [["{P}", "-o", "{T}/report." + fmt, "--all-coders"] for fmt in ("docx", "xlsx")],
+    "suggest": [["{P}", "--document", "nfg_01_hospitalist.txt"]],
     "codebook export": [["{P}", "-o", "{T}/codebook.qdc", "--force"]],
     "codebook merge-codes": [["{P}", "cfir2.inner.compatibility", "--into", "cfir2.inner.culture"]],
     "codebook split": [["{P}", "cfir2.inner.mission", "--into", "First", "--into", "Second"]],
