@@ -36,10 +36,15 @@ def init(project: str, codebook: str | None, from_qdpx: str | None, coder: str |
 
         codes = load_codebook_source(codebook)
     proj = Project.init(project, coder=coder)
-    with proj:
-        if codes:
-            proj.add_codes(codes, label=f"Load codebook {codebook}")
-        n = len(proj.codes())
+    try:
+        with proj:
+            if codes:
+                proj.add_codes(codes, label=f"Load codebook {codebook}")
+            n = len(proj.codes())
+    except BaseException:  # no half-made project: init created the file, so it takes it away again
+        for leftover in (Path(project), Path(f"{project}-wal"), Path(f"{project}-shm")):
+            leftover.unlink(missing_ok=True)
+        raise
     click.echo(f"Created {project}" + (f" with {n} codes from {codebook}" if codes else ""))
 
 
