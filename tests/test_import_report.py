@@ -217,3 +217,14 @@ def test_pdf_page_furniture_is_dropped():
     pages = [f"Transcript by Rev.com\nInterviewer:\nText {i}.\nTranscribed for the Learning Lab" for i in range(4)]
     cleaned = _without_furniture(pages)
     assert cleaned == [f"Interviewer:\nText {i}." for i in range(4)]
+
+
+def test_a_file_name_this_system_cannot_decode_still_imports_with_the_rest(study, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / os.fsdecode(b"caf\xe9.txt")).write_text(INTERVIEW, encoding="utf-8")
+    write(folder, "p01.txt", INTERVIEW.replace("Hannah Osei", "Arjun Mehta"))
+    result = run_cli("import", study, folder)
+    assert "Imported 2 file(s)" in result.stdout
+    with Project.open(study) as proj:
+        assert sorted(d.name for d in proj.documents()) == ["caf\ufffd.txt", "p01.txt"]

@@ -13,11 +13,12 @@ Project it is given.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from evalbench.errors import IngestError
+from evalbench.errors import IngestError, describe_failure
 from evalbench.ingest.checks import no_participant, structure_warnings
 from evalbench.ingest.commits import GroupedCommits
 from evalbench.ingest.document import ParsedDocument
@@ -108,8 +109,8 @@ class _Batch:
         except IngestError as exc:
             self._fail(path.name, exc.reason)
             return
-        except Exception:  # a library choking on a malformed file: report it, go on with the batch
-            self._fail(path.name, "could not be read: the file is damaged or holds content evalbench cannot read")
+        except Exception as exc:  # a library choking on a malformed file: report it, go on with the batch
+            self._fail(path.name, f"could not be read: {describe_failure(exc)}")
             return
         existing = self.project.has_document(parsed.sha256) or self.seen.get(parsed.sha256)
         if existing is not None:
@@ -130,8 +131,12 @@ class _Batch:
             report.files.append(line)
             return
         if not self.dry_run:
-            with self.writes.file():
-                line.document_id = self.project.add_document(parsed, roles, words=line.words)
+            try:
+                with self.writes.file():
+                    line.document_id = self.project.add_document(parsed, roles, words=line.words)
+            except (UnicodeError, sqlite3.IntegrityError) as exc:  # this file cannot be stored; the batch goes on
+                self._fail(parsed.name, f"could not be stored ({describe_failure(exc)})")
+                return
         key = str(line.document_id) if line.document_id is not None else f"new:{len(self.new_roles)}"
         self.new_roles[key] = roles
         self.by_key[key] = line

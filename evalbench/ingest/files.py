@@ -8,6 +8,7 @@ from pathlib import Path
 
 from evalbench.errors import IngestError
 from evalbench.ingest.document import Extract, ParsedDocument, build_document
+from evalbench.textsafe import clean_text
 
 DEFAULT_MAX_BYTES = 50_000_000
 #: Message for a format whose library is an optional extra that is not installed.
@@ -101,8 +102,9 @@ def parse_file(path: str | Path, *, encoding: str | None = None, max_bytes: int 
         raise IngestError(path, "empty file")
     extract = _reader(fmt)(data, str(path), encoding)
     document = build_document(
-        name=path.name,
-        path=str(path),
+        # A file name undecodable on this system arrives with surrogates (surrogateescape): make it storable.
+        name=clean_text(path.name)[0],
+        path=clean_text(str(path))[0],
         fmt=fmt,
         sha256=hashlib.sha256(data).hexdigest(),
         preamble=extract.preamble,
