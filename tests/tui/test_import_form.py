@@ -19,6 +19,7 @@ async def test_import_form_takes_a_participants_csv_and_an_encoding(app, project
     folder = tmp_path / "new"
     folder.mkdir()
     write_interview(folder, "p03.txt", "cp437")  # ñ is byte 0xA4 in cp437 but ¤ in the cp1252 guess
+    (folder / "long.txt").write_text("Notes " + "we spoke about the huddles at length " * 60, encoding="cp437")
     csv = tmp_path / "participants.csv"
     csv.write_text("participant,document,role,site\nP03,p03.txt,nurse,West\n", encoding="utf-8")
     async with app.run_test(size=SIZE) as pilot:
@@ -29,13 +30,22 @@ async def test_import_form_takes_a_participants_csv_and_an_encoding(app, project
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert isinstance(app.screen, ImportReportScreen)
-        report = str(app.screen.query_one("#import-report-lines", Static).render())
+        # The report: the same lines as `evalbench import`, WARNINGs counted in the title.
+        screen = app.screen
+        assert isinstance(screen, ImportReportScreen)
+        # long.txt is one long turn; it, p01.txt and p02.txt have no row in the participants CSV.
+        assert "4 WARNINGS" in str(screen.query_one("#import-report-title").render())
+        report = str(screen.query_one("#import-report-lines", Static).render())
+        assert [line.text for line in screen.lines] == report.replace("\n\n", "\n").split("\n")
         assert "p03.txt: Interviewer (interviewer, 1), P03 (participant, 1); 2 turns" in report
+        assert "WARNING long.txt: one turn holds all" in report
+        assert "WARNING p01.txt: no row in participants.csv" in report
+        assert report.rstrip().endswith("4 document(s) in the project.")
         await pilot.press("escape")
         await pilot.pause()
+        assert not isinstance(app.screen, ImportReportScreen)
         table = app.screen.query_one(DataTable)
-        assert table.row_count == 3
+        assert table.row_count == 4
         rows = [table.get_row_at(i) for i in range(table.row_count)]
         assert ["p03.txt", "P03", "nurse", "West"] in [r[:4] for r in rows]
     with stored(project) as fresh:
@@ -79,28 +89,3 @@ async def test_import_form_stays_open_on_an_unknown_encoding_or_a_missing_csv(ap
         assert app.screen.query_one(DataTable).row_count == 2
     with stored(project) as fresh:
         assert len(fresh.documents()) == 2
-
-
-async def test_the_report_shows_each_file_and_its_warnings_as_the_command_line_does(app, project, tmp_path):
-    folder = tmp_path / "new"
-    folder.mkdir()
-    (folder / "long.txt").write_text("Notes " + "we spoke about the huddles at length " * 60, encoding="utf-8")
-    (folder / "p05.txt").write_text("Interviewer: Why?\nR: Because of the huddles.\n", encoding="utf-8")
-    async with app.run_test(size=SIZE) as pilot:
-        await app.run_action("import_files")
-        await pilot.pause()
-        await pilot.press(*str(folder), "enter")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ImportReportScreen)
-        assert "1 WARNING" in str(screen.query_one("#import-report-title").render())
-        shown = str(screen.query_one("#import-report-lines", Static).render())
-        assert [line.text for line in screen.lines] == shown.replace("\n\n", "\n").split("\n")
-        assert "WARNING long.txt: one turn holds all" in shown
-        assert "p05.txt: Interviewer (interviewer, 1), R (participant, 1); 2 turns, 5 words" in shown
-        assert shown.rstrip().endswith("4 document(s) in the project.")
-        await pilot.press("enter")
-        await pilot.pause()
-        assert not isinstance(app.screen, ImportReportScreen)
