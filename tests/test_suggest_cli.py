@@ -84,3 +84,20 @@ def test_uninstalled_pipeline_is_one_clear_line(project):
     assert result.exit_code == 1
     assert result.stderr.strip().count("\n") == 0
     assert "en_core_web_lg" in result.stderr and "never downloads" in result.stderr
+
+
+def test_similar_lists_like_turns_in_words_and_as_json(project):
+    turn = next(t for t in project.turns() if t.role == "participant")
+    coding = project.add_coding(turn.document_id, turn.start, turn.end, "inner.priority")
+    path = str(project.path)
+    project.close()
+    text = run("similar", path, str(coding), "--coder", "sam")
+    assert text.exit_code == 0, text.output
+    assert text.stdout.startswith("More like Relative Priority, p01.txt “Honestly, competing priorities…”:")
+    rows = json.loads(run("similar", path, str(coding), "--coder", "sam", "--json").stdout)
+    assert rows and all({"document", "participant", "turn", "score", "similarity", "fit", "shared", "text"} <= set(r)
+                        for r in rows)
+    assert all(r["turn_id"] != turn.id for r in rows)  # never the coding's own turn
+    assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
+    missing = run("similar", path, "9999")
+    assert missing.exit_code == 1 and "no coding 9999" in missing.stderr

@@ -160,3 +160,30 @@ def test_tfidf_rows_equal_the_formula_computed_word_by_word(demo):
             assert abs(rows[i, j] - v / norm) < 1e-5
         assert abs(rows[i].sum() - rows[i, -1] - sum(want.values()) / norm) < 1e-4
         assert rows[i, -1] == 1.0  # the intercept column
+
+
+def test_stored_words_come_back_exactly_and_spare_a_new_process_the_reading(demo, monkeypatch):
+    from evalbench.suggest import features, service
+    from evalbench.suggest.features import pack, read_texts, unpack
+
+    with Project.open(demo, coder="alex") as project:
+        pipeline, _ = demo_docs(project)
+        texts = [t.text for t in data.participant_turns(project.conn)]
+        matcher = service.words_reader(project, pipeline, project.codes()).matcher
+        for w in read_texts(pipeline, texts, matcher):
+            back = unpack(pack(w))
+            assert (back.keys, list(back.starts), list(back.lengths), back.sentences, back.matches) == \
+                   (w.keys, list(w.starts), list(w.lengths), w.sentences, [tuple(m) for m in w.matches])
+        first = [(s.turn_id, s.code_id, s.score, s.evidence) for s in project.suggestions()]
+        stored = project.conn.execute("SELECT count(*) FROM turn_words").fetchone()[0]
+        assert stored == len(texts)
+
+    def no_reading(pipeline, texts, matcher=None):  # only the codebook's seed texts may be read now
+        assert len(texts) < 200, f"read {len(texts)} texts again"
+        return real(pipeline, texts, matcher)
+
+    real = features.read_texts
+    monkeypatch.setattr(service, "read_texts", no_reading)
+    with Project.open(demo, coder="alex") as project:
+        again = [(s.turn_id, s.code_id, s.score, s.evidence) for s in project.suggestions()]
+    assert again == first

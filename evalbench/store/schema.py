@@ -348,11 +348,17 @@ def _migrate_v2(conn: sqlite3.Connection) -> None:
 # version, so that merging projects and exchanging .qdpx files keep them when the suggestion row
 # does not travel with the coding (a methods section must be able to say which model proposed it).
 # A suggestion keeps the words its confidence was shown in ("often right"), as calibrated when the
-# model was trained (evalbench/suggest/calibration.py).
+# model was trained (evalbench/suggest/calibration.py). turn_words keeps the words the suggestion
+# ranker read in each participant turn (a cache: evalbench/store/turn_words.py).
 _V3 = """
 ALTER TABLE codings ADD COLUMN suggest_model TEXT;
 ALTER TABLE codings ADD COLUMN suggest_model_version TEXT;
 ALTER TABLE suggestions ADD COLUMN confidence TEXT;
+CREATE TABLE IF NOT EXISTS turn_words (
+    turn_id INTEGER PRIMARY KEY REFERENCES turns(id) ON DELETE CASCADE,
+    reader  TEXT NOT NULL,
+    data    BLOB NOT NULL
+);
 """
 
 

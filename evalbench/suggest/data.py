@@ -53,8 +53,8 @@ class LabelledTurn:
 
 
 def participant_turns(conn: sqlite3.Connection, document_id: int | None = None,
-                      turn_id: int | None = None) -> list[TurnText]:
-    """Participant turns (optionally of one document, or one turn) with their text."""
+                      turn_id: int | None = None, turn_ids: list[int] | None = None) -> list[TurnText]:
+    """Participant turns (optionally of one document, one turn or a few) with their text."""
     sql = ("SELECT t.id, t.document_id, t.seq, t.start, t.\"end\", "
            "substr(d.text, t.start + 1, t.\"end\" - t.start) FROM turns t "
            "JOIN documents d ON d.id = t.document_id LEFT JOIN speakers s ON s.id = t.speaker_id "
@@ -66,6 +66,9 @@ def participant_turns(conn: sqlite3.Connection, document_id: int | None = None,
     if turn_id is not None:
         sql += " AND t.id = ?"
         args.append(turn_id)
+    if turn_ids is not None:
+        sql += f" AND t.id IN ({','.join('?' * len(turn_ids)) or 'NULL'})"
+        args.extend(turn_ids)
     return [TurnText(*r) for r in conn.execute(sql + " ORDER BY t.document_id, t.seq", args)]
 
 

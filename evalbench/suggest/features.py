@@ -16,7 +16,10 @@ column is the constant 1 (the intercept).
 from __future__ import annotations
 
 import itertools
+import json
 import math
+import struct
+import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterable
@@ -26,6 +29,11 @@ from dataclasses import dataclass, field
 SENTENCE_END = frozenset({".", "?", "!", "…", "...", "?!", "!?"})
 #: Sentences per window.
 WINDOW = 2
+
+
+#: Version of :func:`pack`'s layout and of how words are read; a change makes stored words be read again.
+WORDS_VERSION = 1
+_HEAD = struct.Struct("<IIII")
 
 
 @dataclass
@@ -53,6 +61,34 @@ class TextWords:
             return []
         return [self.keys[spans[i][0]:spans[min(i + size, len(spans)) - 1][1]]
                 for i in range(max(1, len(spans) - size + 1))]
+
+
+def pack(words: TextWords) -> bytes:
+    """A compact byte form of ``words`` for the project file (~390 bytes for a 65-word turn, zlib level 1)."""
+    keys = "\x1f".join(words.keys).encode("utf-8")
+    starts = array("I", words.starts).tobytes()
+    lengths = array("H", (min(n, 65535) for n in words.lengths)).tobytes()
+    sentences = array("I", words.sentences).tobytes()
+    matches = json.dumps(words.matches, separators=(",", ":")).encode() if words.matches else b""
+    return zlib.compress(_HEAD.pack(len(keys), len(words.keys), len(words.sentences), len(matches)) + keys
+                         + starts + lengths + sentences + matches, 1)
+
+
+def unpack(blob: bytes) -> TextWords:
+    """The words :func:`pack` stored."""
+    blob = zlib.decompress(blob)
+    n_bytes, n_keys, n_sentences, n_matches = _HEAD.unpack_from(blob)
+    at = _HEAD.size
+    keys = blob[at:at + n_bytes].decode("utf-8").split("\x1f") if n_keys else []
+    at += n_bytes
+    starts = array("I", blob[at:at + 4 * n_keys])
+    at += 4 * n_keys
+    lengths = array("H", blob[at:at + 2 * n_keys])
+    at += 2 * n_keys
+    sentences = array("I", blob[at:at + 4 * n_sentences]).tolist()
+    at += 4 * n_sentences
+    matches = [tuple(m) for m in json.loads(blob[at:at + n_matches])] if n_matches else []
+    return TextWords(keys, starts, lengths, sentences, matches)
 
 
 def read_texts(pipeline, texts: Iterable[str], matcher=None) -> list[TextWords]:

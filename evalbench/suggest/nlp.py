@@ -107,6 +107,22 @@ def _install_norms(nlp) -> None:
         lex.norm_ = normalise(lex.orth_)
 
 
+def _only_needed_attributes(nlp) -> None:
+    """Compute only the word attributes suggestions read (NORM, IS_STOP, LOWER) for each new word.
+
+    spaCy fills some twenty attributes (shape, prefix, like_num, …) the first
+    time it meets a word; nothing here reads them. Ranking 20,088 turns in a
+    fresh process read its text in 3.2 s instead of 3.9 s CPU without them, with
+    the same words, stop words and offsets. Only for blank English: an installed
+    pipeline's components may read the others.
+    """
+    from spacy.attrs import IS_STOP, LOWER, NORM
+
+    getters = nlp.vocab.lex_attr_getters
+    for attr in [a for a in getters if a not in (NORM, IS_STOP, LOWER)]:
+        del getters[attr]
+
+
 _LOCAL = threading.local()
 
 
@@ -124,6 +140,7 @@ def load_pipeline(name: str | None = None) -> Pipeline:
         return cache[name]
     if name == BLANK:
         pipe = Pipeline(spacy.blank("en"), BLANK, f"spacy {spacy.__version__}")
+        _only_needed_attributes(pipe.nlp)
     else:
         if not spacy.util.is_package(name):
             raise UserError(f"spaCy pipeline {name!r} is not installed; evalbench never downloads "

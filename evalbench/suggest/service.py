@@ -24,7 +24,7 @@ from evalbench.model import Suggestion, TrainReport
 from evalbench.store.db import now
 from evalbench.suggest import calibration, data, store, training
 from evalbench.suggest.engine import DEFAULT_THRESHOLD, Suggester, paused_gc
-from evalbench.suggest.features import TextWords, read_texts
+from evalbench.suggest.features import WORDS_VERSION, TextWords, read_texts
 from evalbench.suggest.nlp import BLANK, PIPELINE_KEY, load_pipeline
 from evalbench.suggest.ranker import NAME as MODEL_NAME
 from evalbench.suggest.ranker import Ranker, codebook_digest, train
@@ -46,13 +46,20 @@ class WordCache:
     """Texts already read, by text: retraining and "more like this" read the same turns again.
 
     Words and keyword matches depend on the pipeline and the codebook's
-    keywords, so one cache serves one (pipeline, keywords) pair.
+    keywords, so one cache serves one (pipeline, keywords) pair. Participant
+    turns read through :meth:`turns` are also kept in the project file
+    (:mod:`evalbench.store.turn_words`), so a new process does not tokenise
+    them again.
     """
 
-    def __init__(self, pipeline, matcher, limit: int = WORDS_CACHE) -> None:
+    def __init__(self, pipeline, matcher, project=None, limit: int = WORDS_CACHE) -> None:
+        import weakref
+
         self.pipeline = pipeline
         self.matcher = matcher
         self.limit = limit
+        self.reader = f"{pipeline.name}|{pipeline.version}|words {WORDS_VERSION}|keywords {matcher.version}"
+        self._project = weakref.ref(project) if project is not None else None
         self._words: OrderedDict[str, TextWords] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -62,11 +69,53 @@ class WordCache:
         fresh = dict(zip(missing, read_texts(self.pipeline, missing, self.matcher))) if missing else {}
         with self._lock:
             out = [self._words.get(t) or fresh[t] for t in texts]
-            for t, w in fresh.items():
-                self._words[t] = w
-            while len(self._words) > self.limit:
-                self._words.popitem(last=False)
+            self._remember(fresh.items())
         return out
+
+    def _remember(self, items) -> None:
+        for t, w in items:
+            self._words[t] = w
+        while len(self._words) > self.limit:
+            self._words.popitem(last=False)
+
+    def turns(self, turns: list[data.TurnText]) -> list[TextWords]:
+        """Words of participant turns: from memory, else from the project file, else read (and stored)."""
+        from evalbench.store import turn_words
+        from evalbench.suggest.features import pack, unpack
+
+        with self._lock:
+            known = {t.text: self._words[t.text] for t in turns if t.text in self._words}
+        project = self._project() if self._project is not None else None
+        wanted = [t for t in turns if t.text not in known]
+        if wanted and project is not None:
+            stored = turn_words.load(project.conn, [t.id for t in wanted], self.reader)
+            for t in wanted:
+                if t.id in stored:
+                    known[t.text] = unpack(stored[t.id])
+        unread = [t for t in turns if t.text not in known]
+        if unread:
+            texts = list(dict.fromkeys(t.text for t in unread))
+            known.update(zip(texts, read_texts(self.pipeline, texts, self.matcher)))
+            if project is not None:
+                packed = {text: pack(known[text]) for text in texts}
+                self._store(project, [(t.id, self.reader, packed[t.text]) for t in unread])
+        with self._lock:
+            self._remember((t.text, known[t.text]) for t in turns[-self.limit:])
+        return [known[t.text] for t in turns]
+
+    @staticmethod
+    def _store(project, rows: list[tuple]) -> None:
+        """Keep read words in the project file; a busy or read-only file just keeps them in memory."""
+        import sqlite3
+
+        from evalbench.errors import ProjectBusyError
+        from evalbench.store import turn_words
+
+        try:
+            with project.transaction():
+                turn_words.save(project.conn, rows)
+        except (ProjectBusyError, sqlite3.OperationalError, sqlite3.DatabaseError):
+            return
 
 
 @dataclass
@@ -102,7 +151,7 @@ def words_reader(project, pipeline, codes) -> WordCache:
     version = rules_fingerprint(codes)
     if st.words is None or st.words[0] != pipeline.name or st.words[1] != version \
             or st.words[2].pipeline is not pipeline:
-        st.words = (pipeline.name, version, WordCache(pipeline, RuleMatcher(codes, pipeline)))
+        st.words = (pipeline.name, version, WordCache(pipeline, RuleMatcher(codes, pipeline), project))
     return st.words[2]
 
 
@@ -110,9 +159,9 @@ def project_keyword_df(project, reader: WordCache) -> dict[str, float]:
     """Share of the project's participant turns each common keyword occurs in (up to DF_TURNS read)."""
     from evalbench.suggest.rules import keyword_df_from
 
-    texts = [t.text for t in data.participant_turns(project.conn)]
-    step = max(1, -(-len(texts) // DF_TURNS))
-    return keyword_df_from([w.matches for w in reader(texts[::step])])
+    turns = data.participant_turns(project.conn)
+    step = max(1, -(-len(turns) // DF_TURNS))
+    return keyword_df_from([w.matches for w in reader.turns(turns[::step])])
 
 
 def _codes_key(conn) -> tuple:
@@ -191,10 +240,10 @@ def _rank_and_store(project, turns: list[data.TurnText], k: int) -> list[list[Su
     exclude = store.coder_exclusions(conn, project.coder, turns)
     history = _valence_history(project)
     texts = [t.text for t in turns]
-    words = words_reader(project, suggester.pipeline, list(suggester.codes.values()))
+    reader = words_reader(project, suggester.pipeline, list(suggester.codes.values()))
     with paused_gc():  # storing makes a Suggestion per row; no cycles either
-        ranked = suggester.rank(texts, k=k, exclude=exclude, history=history,
-                                words=words(texts) if len(texts) <= WORDS_CACHE else None)
+        words = [w for lo in range(0, len(turns), 2000) for w in reader.turns(turns[lo:lo + 2000])]
+        ranked = suggester.rank(texts, k=k, exclude=exclude, history=history, words=words)
         ranked = [[_with_evidence(project, suggester, c, text) for c in cands] for cands, text in zip(ranked, texts)]
         with project.transaction():
             return store.store_candidates(conn, turns, ranked)

@@ -56,12 +56,15 @@ class SimilarTurn:
 
 @dataclass
 class Index:
-    """Vectors of every participant turn and of its two-sentence windows."""
+    """Vectors of every participant turn and of its two-sentence windows, and where each turn is."""
 
     key: tuple
     vocab: object
-    turns: list  #: data.TurnText
-    words: list  #: features.TextWords
+    turn_ids: object  #: numpy arrays, one entry per participant turn
+    document_ids: object
+    seqs: object
+    starts: object
+    ends: object
     whole: object  #: CSR rows (without the intercept column)
     windows: object
     owner: object  #: turn number of each window
@@ -76,11 +79,20 @@ def _index_key(project, pipeline_name: str) -> tuple:
     return (pipeline_name, *row)
 
 
+BATCH = 2000
+
+
 def build_index(project, *, progress: Callable[[int, int, str], None] | None = None,
                 cancel: threading.Event | None = None) -> Index | None:
-    """The project's similarity index, reused while its turns and pipeline stay the same (None if cancelled)."""
+    """The project's similarity index, reused while its turns and pipeline stay the same (None if cancelled).
+
+    Turns are read in batches and only their words and sentence starts kept
+    until the vectors are built, so memory stays near the vectors' own size.
+    """
+    import numpy as np
+
     from evalbench.suggest import data, service
-    from evalbench.suggest.features import Vocabulary
+    from evalbench.suggest.features import TextWords, Vocabulary
     from evalbench.suggest.nlp import load_pipeline
 
     pipeline = load_pipeline(service.pipeline_name(project))
@@ -90,17 +102,19 @@ def build_index(project, *, progress: Callable[[int, int, str], None] | None = N
         return st.similar
     turns = data.participant_turns(project.conn)
     reader = service.words_reader(project, pipeline, project.codes())
-    words = []
-    step = 2000
-    for lo in range(0, len(turns), step):
+    kept = []
+    for lo in range(0, len(turns), BATCH):
         if cancel is not None and cancel.is_set():
             return None
         if progress:
             progress(lo, len(turns), "reading the participant turns")
-        words += reader([t.text for t in turns[lo:lo + step]])
-    vocab = Vocabulary.fit(w.keys for w in words)
-    whole, windows, owner, _ = vocab.text_rows(words)
-    index = Index(key, vocab, turns, words, _drop_intercept(whole), _drop_intercept(windows), owner)
+        kept += [TextWords(w.keys, [], [], w.sentences) for w in reader.turns(turns[lo:lo + BATCH])]
+    vocab = Vocabulary.fit(w.keys for w in kept)
+    whole, windows, owner, _ = vocab.text_rows(kept)
+    del kept
+    column = lambda name: np.array([getattr(t, name) for t in turns], dtype=np.int64)  # noqa: E731
+    index = Index(key, vocab, column("id"), column("document_id"), column("seq"), column("start"), column("end"),
+                  _drop_intercept(whole), _drop_intercept(windows), owner)
     st.similar = index
     return index
 
@@ -120,8 +134,10 @@ def similar_to_coding(project, coding_id: int, *, limit: int = 20,
     if index is None:
         return []
     skip = _coded_turns(project, coding.code_id)
-    skip |= {t.id for t in index.turns if t.document_id == coding.document_id
-             and t.start < coding.end and t.end > coding.start}
+    own = (index.document_ids == coding.document_id) & (index.starts < coding.end) & (index.ends > coding.start)
+    skip |= set(index.turn_ids[own].tolist())
+    if not len(index.turn_ids):
+        return []
     return rank(project, index, text, coding.code_id, skip, limit=limit)
 
 
@@ -129,17 +145,19 @@ def fit_scores(project, index: Index, code_id: str):
     """The ranker's score for ``code_id`` on every turn of ``index`` (computed once per model)."""
     import numpy as np
 
-    from evalbench.suggest import service
+    from evalbench.suggest import data, service
 
     suggester = service.engine(project)
     model = suggester.model
     if index.fit_version != model.version:
-        parts = [model.scores(index.words[lo:lo + 2000]).combined for lo in range(0, len(index.words), 2000)]
+        reader = service.words_reader(project, suggester.pipeline, list(suggester.codes.values()))
+        turns = data.participant_turns(project.conn)
+        parts = [model.scores(reader.turns(turns[lo:lo + BATCH])).combined for lo in range(0, len(turns), BATCH)]
         index.fit = np.vstack(parts) if parts else np.zeros((0, len(model.labels)), np.float32)
         index.fit_labels = list(model.labels)
         index.fit_version = model.version
     if code_id not in index.fit_labels:
-        return np.zeros(len(index.turns), dtype=np.float32)
+        return np.zeros(len(index.turn_ids), dtype=np.float32)
     return index.fit[:, index.fit_labels.index(code_id)]
 
 
@@ -147,7 +165,7 @@ def rank(project, index: Index, text: str, code_id: str, skip: set[int], *, limi
     """Turns of ``index`` most like ``text`` and ``code_id``, leaving out the turn ids in ``skip``."""
     import numpy as np
 
-    from evalbench.suggest import service
+    from evalbench.suggest import data, service
     from evalbench.suggest.nlp import load_pipeline
 
     pipeline = load_pipeline(service.pipeline_name(project))
@@ -161,28 +179,29 @@ def rank(project, index: Index, text: str, code_id: str, skip: set[int], *, limi
     fit = fit_scores(project, index, code_id)
     scores = similarity + fit
     if skip:
-        where = [i for i, t in enumerate(index.turns) if t.id in skip]
-        scores[where] = -np.inf
-    order = np.argsort(-scores)[:limit]
+        scores[np.isin(index.turn_ids, list(skip))] = -np.inf
+    order = [i for i in np.argsort(-scores)[:limit].tolist() if np.isfinite(scores[i]) and scores[i] > 0]
+    if not order:
+        return []
+    found = {t.id: t for t in data.participant_turns(project.conn, turn_ids=[int(index.turn_ids[i]) for i in order])}
+    words = dict(zip(found, service.words_reader(project, pipeline, project.codes()).turns(list(found.values()))))
     who = _who(project)
     out = []
-    for i in order.tolist():
-        if not np.isfinite(scores[i]) or scores[i] <= 0:
-            break
-        t = index.turns[i]
+    for i in order:
+        t = found.get(int(index.turn_ids[i]))
+        if t is None:  # removed since the index was built
+            continue
         name, participant = who.get(t.document_id, ("", None))
         out.append(SimilarTurn(t.id, t.document_id, name, participant or name, t.seq, t.start, t.end,
                                round(float(scores[i]), 4), round(float(similarity[i]), 4), round(float(fit[i]), 4),
-                               _shared(index, i, q), t.text))
+                               _shared(index, i, q, t.text, words[t.id]), t.text))
     return out
 
 
-def _shared(index: Index, i: int, q) -> tuple[str, ...]:
+def _shared(index: Index, i: int, q, text: str, words) -> tuple[str, ...]:
     """The words of turn ``i`` that add most to its similarity with the query vector ``q``, as written."""
     row = index.whole[i]
     gain = row.data * q[row.indices]
-    words = index.words[i]
-    text = index.turns[i].text
     first: dict[str, int] = {}
     for n, key in enumerate(words.keys):
         first.setdefault(key, n)

@@ -62,10 +62,14 @@ def build(pipeline, codes: list[Code], labelled: list[data.LabelledTurn],
     known = set(labels)
     seeds = data.seed_texts(codes)
     excerpt_texts = [e.text for lt in labelled if lt.codes & known for e in lt.excerpts if e.codes & known]
-    all_words = read([lt.turn.text for lt in labelled] + excerpt_texts + [t for _, t in seeds])
-    turn_words = all_words[:len(labelled)]
-    excerpt_words = iter(all_words[len(labelled):len(labelled) + len(excerpt_texts)])
-    seed_words = all_words[len(labelled) + len(excerpt_texts):]
+    if hasattr(read, "turns"):  # the service's reader keeps turns' words in the project file
+        turn_words = read.turns([lt.turn for lt in labelled])
+        other = read(excerpt_texts + [t for _, t in seeds])
+    else:
+        both = read([lt.turn.text for lt in labelled] + excerpt_texts + [t for _, t in seeds])
+        turn_words, other = both[:len(labelled)], both[len(labelled):]
+    excerpt_words = iter(other[:len(excerpt_texts)])
+    seed_words = other[len(excerpt_texts):]
     out = TrainingData(labels, [], dict(keyword_df or {}))
     coded = rejections = excerpts = 0
     for lt, w in zip(labelled, turn_words):
