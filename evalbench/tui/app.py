@@ -250,7 +250,7 @@ def screen_classes() -> list[type]:
     from evalbench.tui.widgets.transcript import Transcript
 
     found = [EvalbenchApp, DocumentsScreen, CodingScreen, Transcript, CodeBrowserScreen, AnalysisScreen, ThemesScreen]
-    for module in ("agreement", "consensus", "speaker_roles", "help", "prompt", "task", "choice_prompt"):
+    for module in ("agreement", "consensus", "speaker_roles", "help", "prompt", "task", "choice_prompt", "similar"):
         try:
             loaded = importlib.import_module(f"evalbench.tui.screens.{module}")
         except ImportError:

@@ -94,3 +94,22 @@ async def test_suggestions_retrain_in_the_background_when_the_coding_changed_eno
     assert len(shown) >= 2 and shown[-1][2] is False  # shown again, no "learning…" line any more
     with stored(project) as fresh:
         assert not fresh.suggester_stale()
+
+
+async def test_L_in_the_coding_view_opens_more_like_this_for_the_active_coding(tmp_path):
+    project = build(tmp_path / "l.evb")
+    turn = next(t for t in project.turns() if t.role == "participant")
+    project.add_coding(turn.document_id, turn.start, turn.end, "res")
+    app = EvalbenchApp(project)
+    app.suggest_delay = 0
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # the first document, at its first turn
+        await pilot.pause()
+        await pilot.press("j")  # the coded participant turn
+        await pilot.pause()
+        await pilot.press("L")
+        await pilot.pause()
+        assert isinstance(app.screen, SimilarScreen)
+        assert app.screen.origin.code_id == "res"
+        assert "Available Resources" in app.screen.sub_title

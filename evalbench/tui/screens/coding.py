@@ -73,6 +73,7 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
         Binding("r", "recode", "Recode", show=False, id="coding.recode"),
         Binding("asterisk", "star", "Star quote", show=False, id="coding.star"),
         Binding("T", "send_to_theme", "Send to a theme", show=False, id="coding.send-to-theme"),
+        Binding("L", "more_like_this", "More like this", show=False, id="coding.more-like-this"),
         Binding("d,delete", "remove_coding", "Remove", show=False, id="coding.remove"),
         Binding("o", "memo('coding')", "Memo", show=False, id="coding.memo"),
         Binding("O", "memo('turn')", "Turn memo", show=False, id="coding.turn-memo"),
@@ -400,6 +401,14 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
         coding = self._active()
         if coding is not None:
             send_to_theme(self, coding.id)
+
+    def action_more_like_this(self) -> None:
+        """List the turns most like the active coding, to code them in a row (evalbench/tui/screens/similar.py)."""
+        from evalbench.tui.screens.similar import SimilarScreen
+
+        coding = self._active()
+        if coding is not None:
+            self.app.push_screen(SimilarScreen(coding.id))
 
     def action_star(self) -> None:
         """Star (or unstar) the active coding as an exemplar quote: exports list starred quotes first."""
