@@ -86,8 +86,10 @@ class SimilarScreen(Screen):
         done = self.state.get(s.turn_id)
         text = Text()
         text.append(f"{DONE[done]:<9} " if done else f"{s.score:4.2f}      ", style="green" if done else "cyan")
-        text.append(f"{s.who} turn {s.seq}", style="bold")
-        text.append(f"  {first_words(s.text, words=12, chars=80)}", style="dim" if done else "")
+        where = f"{s.who} turn {s.seq}"
+        text.append(where, style="bold")
+        room = max(20, self.app.size.width - len(where) - 26)  # one line per turn, however narrow
+        text.append(f"  {first_words(s.text, words=16, chars=room)}", style="dim" if done else "")
         return text
 
     def _status(self) -> None:
