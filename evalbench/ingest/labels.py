@@ -325,8 +325,9 @@ def split_label(line: str, *, bold: bool = True) -> Hit | None:
     if not text:
         return None
     head = text[:100]
-    if ":" not in head and "：" not in head and text[0] not in "[*_" and not text.startswith(("Q.", "A.")):
-        return None  # every layout needs a colon (or a clock time) near the start, or a bracket, bold or Q./A.
+    if (":" not in head and "：" not in head and "\t" not in head and text[0] not in "[*_"
+            and not text.startswith(("Q.", "A."))):
+        return None  # every layout needs a colon (or clock time) or tab near the start, a bracket, bold or Q./A.
     if _MD_HEADING.match(text):
         return None
     if bold and text[:2] in ("**", "__"):
@@ -345,7 +346,7 @@ def split_label(line: str, *, bold: bool = True) -> Hit | None:
     found = _inline(body, lead_time)
     if found:
         return found
-    return _header(text) or _timed(body, lead_time) or _qa(text)
+    return _header(text) or _timed(body, lead_time) or _qa(text) or _tabbed(body, lead_time)
 
 
 _TIMED = re.compile(rf"^(?P<label>[^\[\]():\n]{{1,40}}?)[ \t]*[\[(](?P<t>{TIME})[\])][ \t]+(?P<content>\S.*)$")
@@ -359,6 +360,14 @@ def _timed(line: str, lead_time: str | None) -> Hit | None:
         return None
     time = normalise_time(m["t"])
     return Hit(m["label"].strip(), time, m["content"].strip(), "timed", weak=True) if time else None
+
+
+def _tabbed(line: str, lead_time: str | None) -> Hit | None:
+    """``Name<TAB>text`` (a two-column layout saved as text): weak, the document must repeat it."""
+    label, tab, content = line.partition("\t")
+    if not tab or not content.strip() or len(label) > 45 or not is_label(label.rstrip(":")):
+        return None
+    return Hit(label.strip().rstrip(":").strip(), lead_time, content.strip(), "tab", weak=True)
 
 
 def _qa(line: str) -> Hit | None:

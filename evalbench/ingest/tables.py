@@ -23,8 +23,9 @@ _TEXT_HEADS = frozenset({"text", "transcript", "transcription", "content", "dial
                          "speech", "what was said", "response", "verbatim", "statement", "comment", "comments",
                          "notes", "words", "said"})
 _TIME_HEADS = frozenset({"time", "timestamp", "timecode", "time code", "start", "start time", "begin", "in", "tc",
-                         "time stamp"})
-_OTHER_HEADS = frozenset({"#", "no", "no.", "nr", "line", "id", "end", "end time", "out", "duration"})
+                         "time stamp", "timespan", "time span", "times"})
+_OTHER_HEADS = frozenset({"#", "no", "no.", "nr", "line", "row", "id", "end", "end time", "out", "duration",
+                          "paragraph", "para"})
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 

@@ -21,8 +21,9 @@ becomes an unlabelled turn.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from evalbench.ingest.document import Block
@@ -277,9 +278,27 @@ def table_paras(turns) -> list[Para]:
     return out
 
 
+_LINE_NUMBER = re.compile(r"^[ \t]*(\d{1,5})(?:[ \t]+|$)")
+
+
+def _without_line_numbers(paras: list[Para]) -> list[Para]:
+    """Transcripts numbered line by line for citation (``12   I: So…``) lose the numbers, which are not speech.
+
+    Only when nearly every line starts with a number and the numbers go up.
+    """
+    texts = [p.text for p in paras if not p.label and p.text.strip()]
+    found = [m for t in texts if (m := _LINE_NUMBER.match(t))]
+    if len(texts) < 6 or len(found) < 0.9 * len(texts):
+        return paras
+    values = [int(m.group(1)) for m in found]
+    if sum(1 for a, b in zip(values, values[1:]) if b > a) < 0.9 * (len(values) - 1):
+        return paras
+    return [p if p.label else replace(p, text=_LINE_NUMBER.sub("", p.text, count=1)) for p in paras]
+
+
 def parse_lines(paras: list[Para] | list[str]) -> ParsedLines:
     """Split lines into preamble paragraphs, speaker blocks and the legend's roles."""
-    items = _tables([p if isinstance(p, Para) else Para(p) for p in paras])
+    items = _tables(_without_line_numbers([p if isinstance(p, Para) else Para(p) for p in paras]))
     tags = [_classify(p) for p in items]
     tags = _demote_one_offs(_settle_weak(tags))
     tags, legend = _legend(tags)
