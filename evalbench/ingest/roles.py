@@ -31,12 +31,17 @@ INTERVIEWER_WORDS = frozenset(
         "i", "q", "int", "intv", "iv", "ivr", "ir", "interviewer", "interviewers", "moderator",
         "mod", "facilitator", "researcher", "host", "question", "questioner", "evaluator",
         "co-interviewer", "co interviewer", "interviewer a", "interviewer b",
+        # the same in the languages of studies we have seen: es/pt, fr, de, nl, it
+        "entrevistador", "entrevistadora", "moderador", "moderadora", "enquêteur", "enquêtrice", "intervieweur",
+        "interviewerin", "moderatorin", "interviewster", "intervistatore", "intervistatrice",
     }
 )  # fmt: skip
 PARTICIPANT_WORDS = frozenset(
     {
         "r", "a", "p", "resp", "respondent", "participant", "interviewee", "ie", "answer",
         "pt", "informant", "interviewed", "response", "key informant", "ki",
+        "entrevistado", "entrevistada", "participante", "enquêté", "enquêtée", "befragte", "befragter",
+        "teilnehmer", "teilnehmerin", "geïnterviewde", "deelnemer", "intervistato", "intervistata",
     }
 )  # fmt: skip
 #: Labels that name nobody in particular: they never count as a recurring name.
