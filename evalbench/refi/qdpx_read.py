@@ -15,7 +15,6 @@ import hashlib
 import threading
 from collections.abc import Callable
 from copy import deepcopy
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from evalbench.codebook.refi import code_guid, codes_from_refi, stored_codes
@@ -30,110 +29,25 @@ from evalbench.refi.common import (
     norm_guid,
 )
 from evalbench.refi.qde_parse import QdeStream, WholeTree
+from evalbench.refi.qdpx_model import (  # the dataclasses are read from here too
+    RefiCase,
+    RefiCoding,
+    RefiNote,
+    RefiProject,
+    RefiSource,
+    kid,
+    kids,
+    local,
+    refs,
+    variable_values,
+)
+from evalbench.refi.qdpx_sources import SourceContext
 from evalbench.refi.sourcetext import SourceText
-from evalbench.store.schema import ROLE_SOURCES, ROLES
 from evalbench.textsafe import clean_text
 
+__all__ = ["RefiCase", "RefiCoding", "RefiNote", "RefiProject", "RefiSource", "read_qdpx"]
+
 Progress = Callable[[int, int, str], None]
-@dataclass
-class RefiSource:
-    guid: str
-    name: str
-    text: str  #: ``\n`` line endings; selections are already mapped onto it
-    sha256: str
-    format: str = "txt"
-    path: str | None = None
-    metadata: dict[str, str] = field(default_factory=dict)
-    turns: list[tuple[int, int, str | None, str | None]] | None = None  #: from our extension only
-    roles: dict[str, tuple[str, str]] = field(default_factory=dict)
-    note_guids: list[str] = field(default_factory=list)
-    #: REFI variables on the source itself (MAXQDA's document variables)
-    variables: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(slots=True)  # one per coded selection: 120,000 in a 2,000-interview project
-class RefiCoding:
-    source_guid: str
-    start: int
-    end: int
-    code_id: str
-    user_guid: str
-    valence: str = "none"
-    note_guids: list[str] = field(default_factory=list)
-    origin: str = "import"
-    starred: bool = False
-    created_at: str | None = None  #: the Coding's creationDateTime when it has one
-    model: str | None = None  #: origin 'suggestion': the suggesting model's name (evalbench's own member)
-    model_version: str | None = None
-
-
-@dataclass
-class RefiNote:
-    guid: str
-    name: str
-    text: str
-    user_guid: str
-
-
-@dataclass
-class RefiCase:
-    guid: str
-    name: str
-    attributes: dict[str, str]
-    source_guids: list[str]
-
-
-@dataclass
-class RefiProject:
-    """Everything an import needs, as plain data."""
-
-    archive: str
-    name: str
-    origin: str
-    users: dict[str, str]  #: GUID -> coder name
-    default_user: str  #: GUID used when a coding names no user
-    codes: list[Code]
-    sources: list[RefiSource]
-    codings: list[RefiCoding]
-    cases: list[RefiCase]
-    notes: dict[str, RefiNote]
-    #: note GUID -> (target type, key): key is a code ID, source GUID, (source GUID, start, end) or cell id.
-    note_targets: dict[str, tuple[str, object]]
-    warnings: list[str] = field(default_factory=list)
-    #: (source GUID, start, end) of selections that carry notes but no codes.
-    bare_selections: list[tuple[str, int, int, list[str]]] = field(default_factory=list)
-
-
-def _local(el) -> str:
-    tag = el.tag
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _kids(el, name: str) -> list:
-    """Children named ``name`` in any namespace (or none)."""
-    return el.findall(f"{{*}}{name}")
-
-
-def _kid(el, name: str):
-    return el.find(f"{{*}}{name}")
-
-
-def _by_name(el) -> dict[str, list]:
-    """An element's children grouped by local name, in one pass (selections are many)."""
-    out: dict[str, list] = {}
-    for child in el:
-        if isinstance(child.tag, str):
-            out.setdefault(child.tag.rpartition("}")[2], []).append(child)
-    return out
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int((value or "").strip())
-    except ValueError:
-        return None
-
-
 class _Reader:
     def __init__(self, path: Path, zf: SafeZip) -> None:
         self.path = path
@@ -177,7 +91,7 @@ class _Reader:
         member = self.member_for(ref)
         if member:
             return self._decoded(member, what)
-        content = _kid(el, "PlainTextContent")
+        content = kid(el, "PlainTextContent")
         if content is not None:
             return content.text or "", ""
         rich = self.member_for(el.get("richTextPath"))
@@ -202,7 +116,7 @@ class _Reader:
 def _text_part(el):
     """The text a non-text source carries: a PDF's ``Representation``, a picture's ``TextDescription``."""
     for tag in ("Representation", "TextDescription"):
-        part = _kid(el, tag)
+        part = kid(el, tag)
         if part is not None:
             return part
     return None
@@ -239,9 +153,9 @@ def read_qdpx(path: str | Path, *, limits: Limits | None = None, progress: Progr
         source = f"{path.name}:{qde}"
         parsed = QdeStream(data, source)  # one source's XML in memory at a time
         root = parsed.head()
-        if _local(root) != "Project":
+        if local(root) != "Project":
             parsed.finish()  # a file that is not well formed says so first
-            raise r.fail(f"{qde} holds <{_local(root)}>, not a REFI-QDA <Project>")
+            raise r.fail(f"{qde} holds <{local(root)}>, not a REFI-QDA <Project>")
         r.ext = _extension(r, zf, data)
         found = _project(r, parsed, progress, cancel)
         if found is None:  # users or codebook after the sources: read again, whole
@@ -285,8 +199,8 @@ def _extension(r: _Reader, zf: SafeZip, qde: bytes) -> dict:
 
 def _users(root) -> dict[str, str]:
     users: dict[str, str] = {}
-    el = _kid(root, "Users")
-    for u in _kids(el, "User") if el is not None else []:
+    el = kid(root, "Users")
+    for u in kids(el, "User") if el is not None else []:
         g = norm_guid(u.get("guid"))
         name = (u.get("name") or u.get("id") or "").strip() or f"user-{g[:8]}"
         users[g] = name
@@ -295,17 +209,17 @@ def _users(root) -> dict[str, str]:
 
 def _codes(r: _Reader, root) -> tuple[list[Code], dict[str, str]]:
     """Codes (parents first) and GUID -> code ID; our valence codes are left out."""
-    book = _kid(root, "CodeBook")
-    codes_el = _kid(book, "Codes") if book is not None else None
+    book = kid(root, "CodeBook")
+    codes_el = kid(book, "Codes") if book is not None else None
     if codes_el is None:
         return [], {}
     codes_el = deepcopy(codes_el)
     for el in list(codes_el.iter()):
         g = norm_guid(el.get("guid"))
-        if _local(el) == "Code" and (g in VALENCE_BY_GUID or g == VALENCE_GROUP):
+        if local(el) == "Code" and (g in VALENCE_BY_GUID or g == VALENCE_GROUP):
             parent = el.getparent()
             if g == VALENCE_GROUP:
-                for child in [c for c in el if _local(c) == "Code"]:  # keep codes someone added there
+                for child in [c for c in el if local(c) == "Code"]:  # keep codes someone added there
                     if norm_guid(child.get("guid")) not in VALENCE_BY_GUID:
                         parent.append(child)
             parent.remove(el)
@@ -314,33 +228,10 @@ def _codes(r: _Reader, root) -> tuple[list[Code], dict[str, str]]:
     return codes, {norm_guid(code_guid(c)): c.id for c in codes}
 
 
-def _value(vv) -> str | None:
-    for kind in ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue", "DateTimeValue"):
-        el = _kid(vv, kind)
-        if el is not None:
-            return (el.text or "").strip() if kind != "TextValue" else (el.text or "")
-    return None
-
-
 def _variables(root) -> dict[str, str]:
-    el = _kid(root, "Variables")
+    el = kid(root, "Variables")
     return {norm_guid(v.get("guid")): (v.get("name") or "").strip()
-            for v in (_kids(el, "Variable") if el is not None else [])}
-
-
-def _values(el, variables: dict[str, str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for vv in _kids(el, "VariableValue"):
-        ref = _kid(vv, "VariableRef")
-        name = variables.get(norm_guid(ref.get("targetGUID"))) if ref is not None else None
-        value = _value(vv)
-        if name and value is not None:
-            out[name] = value
-    return out
-
-
-def _refs(el, name: str) -> list[str]:
-    return [norm_guid(x.get("targetGUID")) for x in _kids(el, name) if x.get("targetGUID")]
+            for v in (kids(el, "Variable") if el is not None else [])}
 
 
 def _project(r: _Reader, parsed: QdeStream | WholeTree, progress: Progress | None,
@@ -359,15 +250,15 @@ def _project(r: _Reader, parsed: QdeStream | WholeTree, progress: Progress | Non
     note_targets: dict[str, tuple[str, object]] = {}
     for code_el in root.iter("{*}Code"):
         cid = code_ids.get(norm_guid(code_el.get("guid")))
-        for ref in _refs(code_el, "NoteRef"):
+        for ref in refs(code_el, "NoteRef"):
             if cid:
                 note_targets.setdefault(ref, ("code", cid))
 
-    ctx = _SourceContext(r, code_ids, variables, ext_sources, ext_selections, codings, bare, note_targets)
+    ctx = SourceContext(r, code_ids, variables, ext_sources, ext_selections, codings, bare, note_targets)
     for done, el in enumerate(parsed.sources()):
         if cancel is not None and cancel.is_set():
             raise UserError(f"{r.path.name}: import cancelled; no project created")
-        kind = _local(el)
+        kind = local(el)
         name = (el.get("name") or "").strip() or f"source-{norm_guid(el.get('guid'))[:8]}"
         if progress:
             progress(done, max(parsed.total, done + 1), name)
@@ -375,9 +266,9 @@ def _project(r: _Reader, parsed: QdeStream | WholeTree, progress: Progress | Non
             src = ctx.add(el, name)
             if src is not None:
                 sources.append(src)
-        elif kind in ("AudioSource", "VideoSource") and _kids(el, "Transcript"):
+        elif kind in ("AudioSource", "VideoSource") and kids(el, "Transcript"):
             # Interviews recorded in MAXQDA/NVivo: their transcripts are text sources of their own.
-            for i, transcript in enumerate(_kids(el, "Transcript"), 1):
+            for i, transcript in enumerate(kids(el, "Transcript"), 1):
                 label = (transcript.get("name") or "").strip() or f"{name} transcript" + (f" {i}" if i > 1 else "")
                 src = ctx.add(transcript, label)
                 if src is not None:
@@ -389,7 +280,7 @@ def _project(r: _Reader, parsed: QdeStream | WholeTree, progress: Progress | Non
             if src is not None:
                 src.metadata["original"] = kind.removesuffix("Source")
                 sources.append(src)
-                areas = len(_kids(el, "PDFSelection")) + len(_kids(el, "PictureSelection"))
+                areas = len(kids(el, "PDFSelection")) + len(kids(el, "PictureSelection"))
                 if areas:
                     r.warn(f"source {name!r}: {areas} selection(s) of page areas have no place in its text; "
                            "skipped")
@@ -402,7 +293,7 @@ def _project(r: _Reader, parsed: QdeStream | WholeTree, progress: Progress | Non
         return None
 
     notes = _notes(r, root)
-    for ref in _refs(root, "NoteRef"):
+    for ref in refs(root, "NoteRef"):
         note_targets.setdefault(ref, ("project", None))  # which project memo: from our member, if any
     for g, info in (r.ext.get("notes", {}) if r.ext else {}).items():
         if isinstance(info, dict) and info.get("target_type") in ("cell", "project"):
@@ -414,141 +305,10 @@ def _project(r: _Reader, parsed: QdeStream | WholeTree, progress: Progress | Non
         note_targets=note_targets, warnings=r.warnings, bare_selections=bare)
 
 
-class _SourceContext:
-    """What turning one source element into a RefiSource (and its codings) needs."""
-
-    def __init__(self, r, code_ids, variables, ext_sources, ext_selections, codings, bare, note_targets):
-        self.r, self.code_ids, self.variables = r, code_ids, variables
-        self.ext_sources, self.ext_selections = ext_sources, ext_selections
-        self.codings, self.bare, self.note_targets = codings, bare, note_targets
-        self.hashes: set[str] = set()
-
-    def add(self, el, name: str) -> RefiSource | None:
-        """A TextSource or Transcript element as a source, its selections added to ``codings``."""
-        r = self.r
-        g = norm_guid(el.get("guid"))
-        raw, problem = r.text_of(el, f"source {name!r}")
-        if raw is None:
-            r.warn(f"source {name!r} skipped with its codings: {problem}")
-            return None
-        raw, replaced = clean_text(raw)
-        if replaced:
-            r.warn(f"source {name!r}: {replaced} character(s) that cannot be stored were replaced with \ufffd")
-        st = SourceText(raw)
-        if not st.text.strip():
-            r.warn(f"source {name!r} has no text (imported empty)")
-        ext = self.ext_sources.get(g) or self.ext_sources.get(el.get("guid")) or {}
-        ext = ext if isinstance(ext, dict) else {}
-        meta = ext.get("metadata") if isinstance(ext.get("metadata"), dict) else {}
-        sha = ext.get("sha256") if isinstance(ext.get("sha256"), str) else None
-        if not sha or sha in self.hashes:
-            sha = hashlib.sha256(st.text.encode("utf-8")).hexdigest()
-            if sha in self.hashes:  # identical text twice (e.g. two empty sources): keep both, apart
-                sha = hashlib.sha256(f"{sha}:{g}".encode()).hexdigest()
-        self.hashes.add(sha)
-        src = RefiSource(guid=g, name=name, text=st.text, sha256=sha,
-                         format=str(ext.get("format") or "txt"),
-                         path=ext.get("path") if isinstance(ext.get("path"), str) else None,
-                         metadata={str(k): str(v) for k, v in meta.items()},
-                         note_guids=_refs(el, "NoteRef"))
-        src.variables = _values(el, self.variables)
-        src.metadata.update({f"variable:{k}": v for k, v in src.variables.items()})
-        _ext_turns(r, src, ext)
-        for ref in src.note_guids:
-            self.note_targets.setdefault(ref, ("document", g))
-        whole = [(c, el) for c in _kids(el, "Coding")]
-        spans = [(sel, _int(sel.get("startPosition")), _int(sel.get("endPosition")))
-                 for sel in _kids(el, "PlainTextSelection")]
-        if _local(el) == "Transcript":
-            sync = {norm_guid(p.get("guid")): _int(p.get("position")) for p in _kids(el, "SyncPoint")}
-            spans = [(sel, sync.get(norm_guid(sel.get("fromSyncPoint"))), sync.get(norm_guid(sel.get("toSyncPoint"))))
-                     for sel in _kids(el, "TranscriptSelection")]
-        _selections(r, src, st, spans, whole, self.code_ids, self.ext_selections, self.codings, self.bare,
-                    self.note_targets)
-        return src
-
-
-def _ext_turns(r: _Reader, src: RefiSource, ext: dict) -> None:
-    """Exact turns and roles from our extension, if they fit the text."""
-    turns = ext.get("turns")
-    if not isinstance(turns, list):
-        return
-    out = []
-    for t in turns:
-        if (isinstance(t, list) and len(t) == 4 and all(isinstance(x, int) for x in t[:2])
-                and 0 <= t[0] <= t[1] <= len(src.text)):
-            out.append((t[0], t[1], t[2] if isinstance(t[2], str) else None, t[3] if isinstance(t[3], str) else None))
-        else:
-            r.warn(f"source {src.name!r}: turn layout in {EXTENSION_MEMBER} does not fit; re-derived")
-            return
-    src.turns = out
-    roles = ext.get("roles") if isinstance(ext.get("roles"), dict) else {}
-    for label, pair in roles.items():
-        if isinstance(pair, list) and len(pair) == 2 and pair[0] in ROLES and pair[1] in ROLE_SOURCES:
-            src.roles[label] = (pair[0], pair[1])
-
-
-def _selections(r, src, st, spans, whole, code_ids, ext_selections, codings, bare, note_targets) -> None:
-    unknown = 0
-    bad = 0
-    for coding_el, _ in whole:  # codings of the whole source
-        ref = _kid(coding_el, "CodeRef")
-        cid = code_ids.get(norm_guid(ref.get("targetGUID"))) if ref is not None else None
-        if cid and src.text:
-            codings.append(RefiCoding(src.guid, 0, len(src.text), cid,
-                                      norm_guid(coding_el.get("creatingUser")) or "",
-                                      note_guids=_refs(coding_el, "NoteRef")))
-    for sel, a, b in spans:
-        if a is None or b is None:
-            bad += 1
-            continue
-        a, b = sorted((a, b))
-        start, end = st.offset(a), st.offset(b)
-        if a < 0 or b > st.raw_length or start >= end:
-            bad += 1
-            continue
-        sel_guid = norm_guid(sel.get("guid"))
-        sel_user = norm_guid(sel.get("creatingUser"))
-        kids = _by_name(sel)
-        sel_notes = [norm_guid(x.get("targetGUID")) for x in kids.get("NoteRef", ()) if x.get("targetGUID")]
-        extra = ext_selections.get(sel_guid) or ext_selections.get(sel.get("guid")) or {}
-        extra = extra if isinstance(extra, dict) else {}
-        valence = "none"
-        found: list[RefiCoding] = []
-        for coding_el in kids.get("Coding", ()):
-            ref = _kid(coding_el, "CodeRef")
-            target = norm_guid(ref.get("targetGUID")) if ref is not None else ""
-            if target in VALENCE_BY_GUID:
-                valence = VALENCE_BY_GUID[target]
-                continue
-            cid = code_ids.get(target)
-            if cid is None:
-                unknown += 1
-                continue
-            found.append(RefiCoding(src.guid, start, end, cid,
-                                    norm_guid(coding_el.get("creatingUser")) or sel_user,
-                                    note_guids=sel_notes + _refs(coding_el, "NoteRef"),
-                                    origin=str(extra.get("origin") or ("manual" if r.ext else "import")),
-                                    starred=bool(extra.get("starred")),
-                                    created_at=coding_el.get("creationDateTime") or sel.get("creationDateTime"),
-                                    model=_short(extra.get("model")), model_version=_short(extra.get("model_version"))))
-        for c in found:
-            c.valence = valence
-        codings.extend(found)
-        if not found and sel_notes:
-            bare.append((src.guid, start, end, sel_notes))
-        for ref in sel_notes:
-            note_targets.setdefault(ref, ("selection", (src.guid, start, end)))
-    if unknown:
-        r.warn(f"source {src.name!r}: {unknown} coding(s) point at codes not in the codebook; skipped")
-    if bad:
-        r.warn(f"source {src.name!r}: {bad} selection(s) outside the text or empty; skipped")
-
-
 def _notes(r: _Reader, root) -> dict[str, RefiNote]:
     out: dict[str, RefiNote] = {}
-    el = _kid(root, "Notes")
-    for note in _kids(el, "Note") if el is not None else []:
+    el = kid(root, "Notes")
+    for note in kids(el, "Note") if el is not None else []:
         g = norm_guid(note.get("guid"))
         name = (note.get("name") or "").strip()
         what = f"note {name or g!r}"
@@ -565,15 +325,12 @@ def _notes(r: _Reader, root) -> dict[str, RefiNote]:
 
 
 def _cases(root, variables: dict[str, str]) -> list[RefiCase]:
-    el = _kid(root, "Cases")
+    el = kid(root, "Cases")
     out = []
-    for case in _kids(el, "Case") if el is not None else []:
+    for case in kids(el, "Case") if el is not None else []:
         g = norm_guid(case.get("guid"))
         out.append(RefiCase(g, (case.get("name") or "").strip() or f"case-{g[:8]}",
-                            _values(case, variables), _refs(case, "SourceRef")))
+                            variable_values(case, variables), refs(case, "SourceRef")))
     return out
 
 
-def _short(value) -> str | None:
-    """A model name or version from evalbench's member: text, at most 500 characters, else nothing."""
-    return value[:500] if isinstance(value, str) and value.strip() else None

@@ -1,0 +1,135 @@
+"""Plain data read from a .qdpx, and the small element helpers the readers share.
+
+:mod:`evalbench.refi.qdpx_read` reads the project (users, codebook, notes,
+cases) and :mod:`evalbench.refi.qdpx_sources` each source with its selections;
+both build these dataclasses, which :mod:`evalbench.refi.qdpx_import` stores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from evalbench.model import Code
+from evalbench.refi.common import norm_guid
+
+
+@dataclass
+class RefiSource:
+    guid: str
+    name: str
+    text: str  #: ``\n`` line endings; selections are already mapped onto it
+    sha256: str
+    format: str = "txt"
+    path: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+    turns: list[tuple[int, int, str | None, str | None]] | None = None  #: from our extension only
+    roles: dict[str, tuple[str, str]] = field(default_factory=dict)
+    note_guids: list[str] = field(default_factory=list)
+    #: REFI variables on the source itself (MAXQDA's document variables)
+    variables: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)  # one per coded selection: 120,000 in a 2,000-interview project
+class RefiCoding:
+    source_guid: str
+    start: int
+    end: int
+    code_id: str
+    user_guid: str
+    valence: str = "none"
+    note_guids: list[str] = field(default_factory=list)
+    origin: str = "import"
+    starred: bool = False
+    created_at: str | None = None  #: the Coding's creationDateTime when it has one
+    model: str | None = None  #: origin 'suggestion': the suggesting model's name (evalbench's own member)
+    model_version: str | None = None
+
+
+@dataclass
+class RefiNote:
+    guid: str
+    name: str
+    text: str
+    user_guid: str
+
+
+@dataclass
+class RefiCase:
+    guid: str
+    name: str
+    attributes: dict[str, str]
+    source_guids: list[str]
+
+
+@dataclass
+class RefiProject:
+    """Everything an import needs, as plain data."""
+
+    archive: str
+    name: str
+    origin: str
+    users: dict[str, str]  #: GUID -> coder name
+    default_user: str  #: GUID used when a coding names no user
+    codes: list[Code]
+    sources: list[RefiSource]
+    codings: list[RefiCoding]
+    cases: list[RefiCase]
+    notes: dict[str, RefiNote]
+    #: note GUID -> (target type, key): key is a code ID, source GUID, (source GUID, start, end) or cell id.
+    note_targets: dict[str, tuple[str, object]]
+    warnings: list[str] = field(default_factory=list)
+    #: (source GUID, start, end) of selections that carry notes but no codes.
+    bare_selections: list[tuple[str, int, int, list[str]]] = field(default_factory=list)
+
+
+def local(el) -> str:
+    tag = el.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def kids(el, name: str) -> list:
+    """Children named ``name`` in any namespace (or none)."""
+    return el.findall(f"{{*}}{name}")
+
+
+def kid(el, name: str):
+    return el.find(f"{{*}}{name}")
+
+
+def by_name(el) -> dict[str, list]:
+    """An element's children grouped by local name, in one pass (selections are many)."""
+    out: dict[str, list] = {}
+    for child in el:
+        if isinstance(child.tag, str):
+            out.setdefault(child.tag.rpartition("}")[2], []).append(child)
+    return out
+
+
+def int_or_none(value: str | None) -> int | None:
+    try:
+        return int((value or "").strip())
+    except ValueError:
+        return None
+
+
+def variable_value(vv) -> str | None:
+    for kind in ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue", "DateTimeValue"):
+        el = kid(vv, kind)
+        if el is not None:
+            return (el.text or "").strip() if kind != "TextValue" else (el.text or "")
+    return None
+
+
+def variable_values(el, variables: dict[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for vv in kids(el, "VariableValue"):
+        ref = kid(vv, "VariableRef")
+        name = variables.get(norm_guid(ref.get("targetGUID"))) if ref is not None else None
+        value = variable_value(vv)
+        if name and value is not None:
+            out[name] = value
+    return out
+
+
+def refs(el, name: str) -> list[str]:
+    return [norm_guid(x.get("targetGUID")) for x in kids(el, name) if x.get("targetGUID")]
