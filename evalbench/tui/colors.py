@@ -21,8 +21,9 @@ from rich.color import Color
 
 from evalbench.model import Code
 
-PALETTE = ("#e06c75", "#61afef", "#98c379", "#e5c07b", "#c678dd", "#56b6c2",
-           "#d19a66", "#7f9cf5", "#f78fb3", "#a3be8c", "#ffb86c", "#8be9fd")
+#: Twelve hues around the colour wheel, far enough apart to tell neighbouring codes by.
+PALETTE = ("#e06c75", "#f0a050", "#e5c07b", "#b8d65a", "#7fc97f", "#4fc1a6",
+           "#56b6e2", "#6f8ff5", "#a98bf0", "#c678dd", "#e86fb8", "#c49a6c")
 VALENCE_MARK = {"barrier": "▼", "facilitator": "▲", "mixed": "◆", "neutral": "○", "none": "·"}
 _VALENCE_DARK = {"barrier": "bold #e06c75", "facilitator": "bold #98c379", "mixed": "bold #e5c07b",
                  "neutral": "#8a8a8a", "none": "dim"}
@@ -51,8 +52,25 @@ def theme_is_light() -> bool:
 
 
 def code_colors(codes: list[Code]) -> dict[str, str]:
-    """code id -> the colour to draw it in on the theme in force (its own colour, or a palette colour)."""
-    return {code.id: ink(code.color or PALETTE[zlib.crc32(code.id.encode()) % len(PALETTE)]) for code in codes}
+    """code id -> the colour to draw it in on the theme in force (its own colour, or a palette colour).
+
+    A code without a colour of its own takes the palette colour its ID hashes
+    to (so it keeps it when other codes come and go), moving on to the next
+    colour its siblings and parent do not use yet: codes that sit side by side
+    in the codebook, and so often on one passage, are told apart by colour.
+    """
+    raw: dict[str, str] = {}
+    taken: dict[str | None, set[str]] = {}
+    for code in codes:
+        color = code.color
+        if not color:
+            used = taken.get(code.parent_id, set()) | ({raw[code.parent_id]} if code.parent_id in raw else set())
+            start = zlib.crc32(code.id.encode()) % len(PALETTE)
+            color = next((PALETTE[(start + i) % len(PALETTE)] for i in range(len(PALETTE))
+                          if PALETTE[(start + i) % len(PALETTE)] not in used), PALETTE[start])
+        raw[code.id] = color
+        taken.setdefault(code.parent_id, set()).add(color)
+    return {code_id: ink(color) for code_id, color in raw.items()}
 
 
 def _rgb(color: str) -> tuple[int, int, int] | None:

@@ -124,11 +124,11 @@ def coding_columns(width: int, margin: bool) -> CodingColumns:
     The transcript matters most: it keeps at least :data:`READING_MIN` columns
     (plus its padding and scrollbar), then the side column (codes, suggestions,
     codebook) gets about a third of the width between 28 and 56 columns, and
-    the margin about an eighth between 8 and 22 — each giving way to the
+    the margin about a seventh between 8 and 24 — each giving way to the
     transcript, the margin first. At 80 columns: 28 + 8 + 44.
     """
     side = max(SIDE_MIN, min(56, round(width * 0.32)))
-    stripes = max(8, min(22, round(width * 0.12))) if margin else 0
+    stripes = max(8, min(24, round(width * 0.14))) if margin else 0
     text = READING_MIN + 4  # padding and the scrollbar gutter
     if width - side - stripes < text and margin:
         stripes = max(8, width - side - text)

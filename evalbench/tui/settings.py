@@ -31,6 +31,13 @@ def config_path() -> Path:
     return Path(base) / "evalbench" / "config.toml"
 
 
+def config_path_shown() -> str:
+    """Where the config file is, as a person would type it (``~/.config/evalbench/config.toml``)."""
+    if os.environ.get("XDG_CONFIG_HOME"):
+        return "$XDG_CONFIG_HOME/evalbench/config.toml"
+    return "~/.config/evalbench/config.toml"
+
+
 def state_path() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "evalbench" / "workbench.json"

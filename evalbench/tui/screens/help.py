@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from evalbench.tui import keys
-from evalbench.tui.settings import config_path
+from evalbench.tui.settings import config_path_shown
 
 NOTES = {
     "Documents": [("enter", "open the highlighted document"),
@@ -69,7 +69,7 @@ class HelpScreen(ModalScreen[None]):
             ids = self.app.size.width >= 110  # in a narrow terminal the descriptions need the room
             head = Text("evalbench — keys  (Escape closes; ctrl+p finds any command)", style="bold")
             head.append(f"\nRebind keys by their id{' (right)' if ids else ' (shown when wider; see the guide)'}"
-                        f" in {config_path()}, [keymap]" + (" — your keymap is in force" if self.keymap else ""),
+                        f" in {config_path_shown()}, [keymap]" + (" — your keymap is in force" if self.keymap else ""),
                         style="dim")
             yield Static(head)
             width = min(16, max(len(shown) for title, bindings in self.sections

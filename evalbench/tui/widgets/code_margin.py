@@ -3,7 +3,8 @@
 What NVivo, MAXQDA and QualCoder call coding stripes. Each code covering a row
 gets a lane: a bar in the code's colour down every row it covers, and its name,
 in the same colour, beside the bars on the row where the stripe starts (and at
-the top of the view, so a stripe coming from above is always named). Your
+the top of the view, so a stripe coming from above is always named; stripes
+that start together are named on the rows after, one a row). Your
 codes take the first lanes; another coder's, when shown (``v``), come after,
 dimmed. When more codes cover a row than lanes fit, the row says ``+n``.
 
@@ -34,18 +35,18 @@ MAX_LANES = 6  # more codes than this on one line show as "+n"
 
 
 class Stripe(NamedTuple):
-    """What one lane shows on one row."""
+    """What one lane shows on one row: a code of yours or of another coder."""
 
     code_id: str
     mine: bool
-    starts: bool  #: the stripe starts here (or at the top of the view): write its name
 
 
 class MarginRow(NamedTuple):
-    """One row of the margin: its lanes, and how many codes on it found no lane."""
+    """One row of the margin: its lanes, the stripe named on it, and how many codes found no lane."""
 
     lanes: tuple[Stripe | None, ...]
     hidden: int = 0
+    labels: tuple[Stripe, ...] = ()
 
 
 def row_codes(line_codes: LineCodes, line: int, start: int, end: int) -> list[tuple[str, bool]]:
@@ -57,13 +58,20 @@ def row_codes(line_codes: LineCodes, line: int, start: int, end: int) -> list[tu
     return list(seen)
 
 
-def assign_lanes(rows: list[list[tuple[str, bool]]], lanes: int, order: dict[str, int]) -> list[MarginRow]:
+def assign_lanes(rows: list[list[tuple[str, bool]]], lanes: int, order: dict[str, int],
+                 names: dict[str, str] | None = None, room: int = 0) -> list[MarginRow]:
     """Lay stripes into ``lanes`` lanes, row by row: a code keeps its lane while it continues.
 
     New codes take the free lanes in order: yours before another coder's, then
-    codebook order. Codes that find no free lane are counted as hidden on that row.
+    codebook order; codes that find no free lane are counted as hidden on that
+    row. A stripe is named on the row it starts (or the top of the view); when
+    several start together, as many names as fit ``room`` columns (at least
+    one, the last perhaps shortened) go on that row and the others on the next
+    rows they still cover.
     """
+    names = names or {}
     held: list[tuple[str, bool] | None] = [None] * lanes
+    to_name: list[tuple[str, bool]] = []
     out = []
     for index, keys in enumerate(rows):
         wanted = set(keys)
@@ -76,7 +84,15 @@ def assign_lanes(rows: list[list[tuple[str, bool]]], lanes: int, order: dict[str
             else:
                 hidden += 1
         previous = set(rows[index - 1]) if index else set()
-        out.append(MarginRow(tuple(Stripe(k[0], k[1], k not in previous) if k else None for k in held), hidden))
+        to_name = [k for k in to_name if k in held] + [k for k in held if k is not None and k not in previous]
+        labels: list[Stripe] = []
+        used = 0
+        # another name joins the row if at least its first four letters and an ellipsis fit
+        while to_name and (not labels or used + 1 + min(5, len(names.get(to_name[0][0], to_name[0][0]))) <= room):
+            key = to_name.pop(0)
+            used += len(names.get(key[0], key[0])) + (1 if labels else 0)
+            labels.append(Stripe(*key))
+        out.append(MarginRow(tuple(Stripe(*k) if k else None for k in held), hidden, tuple(labels)))
     return out
 
 
@@ -154,7 +170,7 @@ class CodeMargin(Widget):
             found = span(y)
             rows.append(row_codes(line_codes, *found) if found and found[0] in line_codes else [])
         lanes = max(1, min(max((len(r) for r in rows), default=1), MAX_LANES, (width - 1) // 3))
-        self._rows = assign_lanes(rows, lanes, self._order)
+        self._rows = assign_lanes(rows, lanes, self._order, self._names, width - lanes - 2)
         return self._rows
 
     def render_line(self, y: int) -> Strip:
@@ -173,7 +189,7 @@ class CodeMargin(Widget):
         return strip
 
     def _draw(self, row: MarginRow, show_more: bool, width: int) -> Strip:
-        """One row: a space, a bar per lane, then the names of the stripes that start on it."""
+        """One row: a space, a bar per lane, then the names of the stripes named on this row."""
         segments: list[Segment] = [Segment(" ")]
         width -= 1
         for stripe in row.lanes:
@@ -184,19 +200,17 @@ class CodeMargin(Widget):
                 segments.append(Segment(BAR if stripe.mine else OTHER_BAR, Style(color=color, dim=not stripe.mine)))
         room = width - len(row.lanes) - 1
         segments.append(Segment(" "))
-        starting = [s for s in row.lanes if s is not None and s.starts]
         more = f"+{row.hidden}" if show_more else ""
         used = 0
-        for i, stripe in enumerate(starting):
-            share = (room - len(more) - used) // (len(starting) - i) if more else (room - used) // (len(starting) - i)
-            name = short_name(self._names.get(stripe.code_id, stripe.code_id), share - (1 if i else 0))
+        for stripe in row.labels:
+            space = room - used - (1 if used else 0) - (len(more) + 1 if more else 0)
+            name = short_name(self._names.get(stripe.code_id, stripe.code_id), space)
             if not name:
                 break
-            text = (" " if i else "") + name
             color = self._colors.get(stripe.code_id, "grey50")
-            segments.append(Segment(text, Style(color=color, bold=stripe.mine, dim=not stripe.mine,
-                                                 italic=not stripe.mine)))
-            used += len(text)
+            segments.append(Segment((" " if used else "") + name, Style(color=color, bold=stripe.mine,
+                                                                         dim=not stripe.mine, italic=not stripe.mine)))
+            used += len(name) + (1 if used else 0)
         if more and used + len(more) + 1 <= room:
             segments.append(Segment((" " if used else "") + more, Style(dim=True, bold=True)))
             used += len(more) + (1 if used else 0)
