@@ -11,6 +11,7 @@ light or dark as the terminal is.
 from __future__ import annotations
 
 import importlib
+import pkgutil
 
 from textual.app import App
 from textual.binding import Binding
@@ -242,21 +243,20 @@ class EvalbenchApp(App):
 
 
 def screen_classes() -> list[type]:
-    """The app and every screen class, imported: what declares key bindings."""
-    from evalbench.tui.screens.analysis import AnalysisScreen
-    from evalbench.tui.screens.code_browser import CodeBrowserScreen
-    from evalbench.tui.screens.coding import CodingScreen
-    from evalbench.tui.screens.themes import ThemesScreen
-    from evalbench.tui.widgets.transcript import Transcript
+    """The app and every screen and widget class of the workbench that declares key bindings, imported.
 
-    found = [EvalbenchApp, DocumentsScreen, CodingScreen, Transcript, CodeBrowserScreen, AnalysisScreen, ThemesScreen]
-    for module in ("agreement", "consensus", "speaker_roles", "help", "prompt", "task", "choice_prompt", "similar"):
-        try:
-            loaded = importlib.import_module(f"evalbench.tui.screens.{module}")
-        except ImportError:
-            continue
-        found += [obj for obj in vars(loaded).values()
-                  if isinstance(obj, type) and obj.__module__ == loaded.__name__ and "BINDINGS" in vars(obj)]
+    Walks ``evalbench.tui.screens`` and ``evalbench.tui.widgets``, so a new
+    screen's bindings are known to the keymap without being listed here.
+    """
+    import evalbench.tui.screens as screens
+    import evalbench.tui.widgets as widgets
+
+    found: list[type] = [EvalbenchApp]
+    for package in (screens, widgets):
+        for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+            module = importlib.import_module(info.name)
+            found += [obj for obj in vars(module).values()
+                      if isinstance(obj, type) and obj.__module__ == module.__name__ and "BINDINGS" in vars(obj)]
     return found
 
 

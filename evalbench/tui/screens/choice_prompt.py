@@ -38,11 +38,11 @@ class ChoicePrompt(ModalScreen[str | None]):
     """Choose one of ``choices``; the first is highlighted unless ``highlight`` names another."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("up", "move(-1)", "Up", show=False),
-        Binding("pagedown", "move(10)", "Page down", show=False),
-        Binding("pageup", "move(-10)", "Page up", show=False),
+        Binding("escape", "cancel", "Cancel", id="choice.cancel"),
+        Binding("down", "move(1)", "Down", show=False, id="choice.down"),
+        Binding("up", "move(-1)", "Up", show=False, id="choice.up"),
+        Binding("pagedown", "move(10)", "Page down", show=False, id="choice.page-down"),
+        Binding("pageup", "move(-10)", "Page up", show=False, id="choice.page-up"),
     ]
     DEFAULT_CSS = """
     ChoicePrompt .choice { height: 80%; }
