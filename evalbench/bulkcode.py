@@ -36,6 +36,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from evalbench.codebook.refs import CodeFinder
 from evalbench.errors import UserError, quote
 from evalbench.store.schema import VALENCES
 
@@ -151,10 +152,7 @@ class _Resolver:
         self._texts: dict[int, NormalisedText] = {}
         self._raw: dict[int, str] = {}
         self._turns: dict[int, dict[int, tuple[int, int]]] = {}
-        by_name: dict[str, list] = {}
-        for code in self.codes.values():
-            by_name.setdefault(code.name.strip().casefold(), []).append(code)
-        self.by_name = by_name
+        self.finder = CodeFinder(self.codes.values())
 
     # documents
     def document(self, ref: str):
@@ -198,38 +196,9 @@ class _Resolver:
         return None
 
     # codes
-    def path(self, code) -> list[str]:
-        names = []
-        while code is not None:
-            names.append(code.name.strip().casefold())
-            code = self.codes.get(code.parent_id) if code.parent_id else None
-        return names[::-1]
-
     def code(self, ref: str) -> str:
-        ref = ref.strip()
-        if ref in self.codes:
-            return ref
-        found = self.by_name.get(ref.casefold(), [])
-        if len(found) == 1:
-            return found[0].id
-        if "/" in ref:
-            parts = [p.strip().casefold() for p in ref.split("/") if p.strip()]
-            matches = [c for c in self.codes.values() if self.path(c)[-len(parts):] == parts]
-            if len(matches) == 1:
-                return matches[0].id
-            if len(matches) > 1:
-                found = matches
-        if len(found) > 1:
-            options = "; ".join(" / ".join(c.name for c in self._chain(c)[-2:]) for c in found[:4])
-            raise ValueError(f"code name {quote(ref)} is ambiguous; write it as a path, e.g. {options}")
-        raise ValueError(f"unknown code {quote(ref)}")
-
-    def _chain(self, code) -> list:
-        out = []
-        while code is not None:
-            out.append(code)
-            code = self.codes.get(code.parent_id) if code.parent_id else None
-        return out[::-1]
+        """A code's ID from its ID, name or ``Parent / Name`` path (:mod:`evalbench.codebook.refs`)."""
+        return self.finder.find(ref)
 
 
 def read_rows(path: str | Path) -> list[tuple[int, dict[str, str]]]:

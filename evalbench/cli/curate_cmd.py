@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from evalbench.cli.common import coder_option, echo_json, json_option, open_project, project_argument
-from evalbench.errors import UserError
+from evalbench.errors import UserError, quote
 
 #: Longest excerpt `quotes` prints in its table (the JSON holds the whole text).
 EXCERPT_CHARS = 100
@@ -30,7 +30,7 @@ def find_code(proj, ref: str) -> str:
     try:
         return resolve_code(proj.codes(), ref)
     except UnknownCode:
-        raise UserError(f"{proj.path.name}: no code {ref!r} (give its name, a Parent / Name path, or its ID)") from None
+        raise UserError(f"{proj.path.name}: no code {quote(ref)} (give its name, a Parent / Name path, or its ID)") from None
     except ValueError as exc:
         raise UserError(f"{proj.path.name}: {exc}") from None
 
