@@ -30,7 +30,8 @@ def find_code(proj, ref: str) -> str:
     try:
         return resolve_code(proj.codes(), ref)
     except UnknownCode:
-        raise UserError(f"{proj.path.name}: no code {quote(ref)} (give its name, a Parent / Name path, or its ID)") from None
+        raise UserError(f"{proj.path.name}: no code {quote(ref)} "
+                        "(give its name, a Parent / Name path, or its ID)") from None
     except ValueError as exc:
         raise UserError(f"{proj.path.name}: {exc}") from None
 
