@@ -210,7 +210,7 @@ def merge_codes(project, sources: list[str], target: str) -> dict:
     from evalbench.findings.codes import keep_on_move, merge_rules
     tgt = index[target]
     history = list((tgt.extra or {}).get("merged_from", []))
-    with project.action(f"Merge {', '.join(sources)} into {target}") as act:
+    with project.action(f"Merge {', '.join(index[x].name for x in sources)} into {index[target].name}") as act:
         for s in sources:
             src = index[s]
             note = f'[merged from {s} "{src.name}"]'
