@@ -52,7 +52,7 @@ class MemoPrompt(ModalScreen[str | None]):
             area = TextArea(self.initial, soft_wrap=True, id="memo-text")
             area.cursor_blink = False
             yield area
-            yield Label("ctrl+s saves (empty deletes) · escape cancels (asks if you typed)", classes="modal-hint")
+            yield Label("ctrl+s save (empty deletes) · escape cancel", classes="modal-hint")
 
     def action_save(self) -> None:
         self.dismiss(self.query_one(TextArea).text.strip())
@@ -70,8 +70,7 @@ class MemoPrompt(ModalScreen[str | None]):
                 self.query_one(TextArea).focus()
 
         self.app.push_screen(ConfirmPrompt("Discard your changes to this memo?",
-                                           "y discards them · n (or escape) goes back to the memo · "
-                                           "there, ctrl+s saves"), answered)
+                                           "y discard · n or escape: back to the memo"), answered)
 
 
 class ConfirmPrompt(ModalScreen[bool]):
