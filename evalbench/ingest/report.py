@@ -15,6 +15,8 @@ from evalbench.model import ImportReport
 
 #: Speakers named on a file's line before the rest are counted.
 _SHOWN_SPEAKERS = 6
+#: Files skipped as already imported that are named before the rest are counted.
+_SHOWN_SKIPPED = 5
 
 
 @dataclass
@@ -75,7 +77,12 @@ def report_lines(report: BatchReport, project_name: str = "the project", documen
                  ) -> list[ReportLine]:
     """The report as lines, in the order a user should read them, ending with the summary."""
     out: list[ReportLine] = []
+    # A rerun after Ctrl+C skips what is there already: name a few, count the rest.
+    already = [f for f in report.files if f.status == "skipped" and f.reason.startswith("already imported")]
+    quiet = {id(f) for f in already[_SHOWN_SKIPPED:]} if len(already) > _SHOWN_SKIPPED + 1 else set()
     for f in report.files:
+        if id(f) in quiet:
+            continue
         if f.status in ("imported", "would import"):
             out.append(ReportLine("file", file_line(f)))
         elif f.status == "skipped":
@@ -83,6 +90,8 @@ def report_lines(report: BatchReport, project_name: str = "the project", documen
         else:
             out.append(ReportLine("failed", f"{f.name}: {f.reason}"))
         out.extend(ReportLine("warning", f"WARNING {f.name}: {w}") for w in f.warnings)
+    if quiet:
+        out.append(ReportLine("skipped", f"{len(quiet)} more files skipped, already imported"))
     out.extend(ReportLine("warning", f"WARNING {w}") for w in report.warnings)
     out.append(ReportLine("summary", summary(report, project_name, documents)))
     # File names and cells echoed here may hold newlines, control characters or 5,000 characters.
