@@ -228,3 +228,14 @@ def test_a_file_name_this_system_cannot_decode_still_imports_with_the_rest(study
     assert "Imported 2 file(s)" in result.stdout
     with Project.open(study) as proj:
         assert sorted(d.name for d in proj.documents()) == ["caf\ufffd.txt", "p01.txt"]
+
+
+def test_a_rerun_names_a_few_files_already_imported_and_counts_the_rest():
+    from evalbench.ingest.report import BatchReport, FileReport, report_lines
+
+    report = BatchReport(files=[FileReport(f"p{i:02d}.txt", "skipped", "already imported") for i in range(12)],
+                         skipped=[(f"p{i:02d}.txt", "already imported") for i in range(12)])
+    lines = [line.text for line in report_lines(report, "study.evb", 12)]
+    assert lines == [*(f"p{i:02d}.txt: skipped, already imported" for i in range(5)),
+                     "7 more files skipped, already imported",
+                     "Imported 0 file(s) into study.evb (12 skipped); 12 document(s) in the project."]
