@@ -113,7 +113,7 @@ class DocumentsScreen(Screen):
         self.query_one(DataTable).focus()  # the rows load on screen resume, which follows mount
 
     def on_resize(self) -> None:
-        if self.rows:
+        if self.rows and self._fit(self.rows) != self.widths:  # refill only when the columns change
             self._fill()
 
     def _fit(self, rows: list[DocumentRow]) -> list[int | None]:
