@@ -198,7 +198,11 @@ def screenshot(app, filename: str | None = None, path: str | None = None, time_f
     return None
 
 
-_LEGACY = re.compile(r"\b(coding) (\d+)\b|\bsuggestion #(\d+): ")
+#: Label shapes written before labels were in the user's words, with the code IDs they held.
+_LEGACY_CODES = [re.compile(p) for p in (r"^Code (?P<id>\S+)$", r"^Rate (?P<id>\S+) for ",
+                                         r"^Consensus [a-z ]+ on (?P<id>\S+) \(",
+                                         r"^(?:Accept|Reject) suggestion(?P<num> #\d+)?: (?P<id>\S+)$")]
+_LEGACY_CODING = re.compile(r"^(?:Change [a-z_, ]+ of|Remove|Memo on) coding (?P<num>\d+)$")
 
 
 def in_words(project, label: str) -> str:
@@ -207,28 +211,31 @@ def in_words(project, label: str) -> str:
     New labels are written in the user's words already; labels stored by an
     older evalbench (``Change memo of coding 659``, ``Code cfir2.inner.culture``,
     ``Accept suggestion #4: cfir2.individuals.motivation``) still sit in the undo
-    logs of existing projects, so their code and coding IDs are named here.
+    logs of existing projects, so the code and coding IDs in those shapes (and
+    only there: a passage quoted in a label may hold any word) are named here.
     """
-    codes = project.codes()
-    if not any(c.id in label for c in codes) and not _LEGACY.search(label):
+    coding = _LEGACY_CODING.match(label)
+    codes = [m for m in (p.search(label) for p in _LEGACY_CODES) if m]
+    if coding is None and not codes:
         return label
     from evalbench.codebook.labels import code_labels
     from evalbench.store.describe import first_words
 
-    labels = code_labels(codes)
-
-    def coding(match: re.Match) -> str:
-        if match.group(3):
-            return "suggestion "
+    labels = code_labels(project.codes())
+    if coding is not None:
         try:
-            c = project.coding(int(match.group(2)))
+            c = project.coding(int(coding.group("num")))
             doc = project.document(c.document_id, with_text=False)
             quote = first_words(project.document_text(c.document_id)[c.start:c.end])
+            words = f"{labels.get(c.code_id, c.code_id)}, {doc.participant or doc.name} {quote}"
         except UserError:
-            return "a removed coding"
-        return f"{labels.get(c.code_id, c.code_id)}, {doc.participant or doc.name} {quote}"
-
-    label = _LEGACY.sub(coding, label)
-    for code_id in sorted(labels, key=len, reverse=True):  # longest first: an ID may begin another
-        label = re.sub(rf"(?<![\w.]){re.escape(code_id)}(?![\w.])", labels[code_id], label)
+            words = "a coding"  # removed since: nothing left to name it by
+        return label[:coding.start("num") - len("coding ")] + words
+    match = codes[0]
+    if match.group("id") not in labels:
+        return label
+    start, end = match.span("id")
+    label = label[:start] + labels[match.group("id")] + label[end:]
+    if "num" in match.groupdict() and match.group("num"):
+        label = label.replace(match.group("num"), "", 1)
     return label

@@ -221,5 +221,5 @@ async def test_undo_labels_stored_by_an_older_evalbench_are_said_in_words_too(ap
         await pilot.pause()
         await pilot.press("ctrl+z", "ctrl+z")
         await pilot.pause()
-    assert seen == ["Undid: Accept suggestion Culture",
+    assert seen == ["Undid: Accept suggestion: Culture",
                     "Undid: Change memo of Relative Priority, p01.txt “Honestly, competing priorities…”"]
