@@ -331,6 +331,25 @@ def report(results: list[tuple], show: int) -> dict:
                         "seed": examples[(f, c, d)][1]} for (f, c, d), n in causes.most_common()]}
 
 
+def replay(family: str, seed: str) -> None:
+    """Run the input of one family and seed again, in this process, and print what was wrong with it."""
+    with tempfile.TemporaryDirectory(prefix="hostile-") as root:
+        ctx = Context(Path(root))
+        work = Path(root) / "case"
+        work.mkdir()
+        rng = random.Random(int(seed))
+        if family in PROCESS_FAMILIES:
+            from benchmarks import hostile_process as proc
+
+            problems = getattr(proc, f"{'concurrent' if family == 'concurrency' else family}_case")(rng, work, ctx)
+        else:
+            case = _generate(family, rng, work, ctx)
+            print("argv:", case.argv)
+            problems, _ = run_case(case, ctx)
+        for cat, detail in problems or [("handled", "")]:
+            print(f"{cat}: {detail}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=1000, help="number of inputs (spread over the families)")
@@ -339,7 +358,11 @@ def main() -> None:
     parser.add_argument("--only", help="comma-separated families")
     parser.add_argument("--show", type=int, default=30, help="distinct causes to print")
     parser.add_argument("--json", help="write the summary as JSON here")
+    parser.add_argument("--replay", metavar="FAMILY:SEED", help="run one input again and print its problems")
     args = parser.parse_args()
+    if args.replay:
+        replay(*args.replay.split(":"))
+        return
     with tempfile.TemporaryDirectory(prefix="hostile-") as root:
         started = time.time()
         print(f"seed {args.seed}, {args.n} inputs, {args.workers} workers", file=sys.stderr)

@@ -208,6 +208,8 @@ def make_codebook(codes: list[Code], *, source: str = "<codebook>", meta: dict |
     Codes keep the relative order they were given in among siblings.
     """
     codes, replaced = storable_codes(codes, source)
+    meta, in_meta = storable_meta(dict(meta or {}))
+    replaced += in_meta
     counters: dict[str | None, int] = {}
     numbered = []
     for c in codes:
@@ -223,39 +225,82 @@ def make_codebook(codes: list[Code], *, source: str = "<codebook>", meta: dict |
 
 
 _TEXT_FIELDS = ("id", "parent_id", "name", "definition", "inclusion", "exclusion", "color")
+#: Characters no XML file can hold (Word, Excel, REFI-QDA): C0 controls other than tab and line
+#: breaks, and the non-characters U+FFFE/U+FFFF. A codebook holding one could be stored but not exported.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _storable(value: str) -> tuple[str, int]:
+    """``value`` with surrogates joined or replaced and characters XML cannot hold replaced; and how many."""
+    from evalbench.textsafe import clean_text
+
+    value, replaced = clean_text(value)
+    if _NOT_XML.search(value):
+        value, n = _NOT_XML.subn("\ufffd", value)
+        replaced += n
+    return value, replaced
+
+
+def _storable_data(value: Any) -> tuple[Any, int]:
+    """JSON-like data (a code's ``extra``, already depth-checked) with every string made storable."""
+    if isinstance(value, str):
+        return _storable(value)
+    if isinstance(value, dict):
+        items = [(_storable_data(k), _storable_data(v)) for k, v in value.items()]
+        return {k: v for (k, _), (v, _) in items}, sum(a + b for (_, a), (_, b) in items)
+    if isinstance(value, list | tuple):
+        items = [_storable_data(v) for v in value]
+        return [v for v, _ in items], sum(n for _, n in items)
+    return value, 0
 
 
 def storable_codes(codes: list[Code], source: str) -> tuple[list[Code], int]:
-    """Codes whose text can be stored (surrogates joined or replaced), and how many were replaced.
+    """Codes whose text can be stored and exported, and how many characters were replaced.
 
-    Every codebook passes here, whichever file or program it came from, so
-    this is the one boundary for code text.
+    Surrogate pairs become the character they encode; lone surrogates and
+    characters XML cannot hold become U+FFFD. Every codebook passes here,
+    whichever file or program it came from, so this is the one boundary for
+    code text.
     """
     from evalbench.safeparse import checked
-    from evalbench.textsafe import clean_text, has_surrogates
 
     out, replaced = [], 0
     for code in codes:
         changes: dict[str, Any] = {}
         for name in _TEXT_FIELDS:
             value = getattr(code, name)
-            if isinstance(value, str) and has_surrogates(value):
-                changes[name], n = clean_text(value)
-                replaced += n
+            if isinstance(value, str):
+                fixed, n = _storable(value)
+                if n:
+                    changes[name] = fixed
+                    replaced += n
         for name in ("examples", "keywords"):
-            values = getattr(code, name)
-            if any(isinstance(v, str) and has_surrogates(v) for v in values):
-                cleaned = [clean_text(v) if isinstance(v, str) else (v, 0) for v in values]
+            cleaned = [_storable(v) if isinstance(v, str) else (v, 0) for v in getattr(code, name)]
+            if any(n for _, n in cleaned):
                 changes[name] = tuple(v for v, _ in cleaned)
                 replaced += sum(n for _, n in cleaned)
         if code.extra:
-            parsed = checked(code.extra, source, size=None)
-            replaced += parsed.replaced
+            checked(code.extra, source, size=None)  # depth: the recursive clean below stays shallow
+            extra, n = _storable_data(code.extra)
+            if n:
+                changes["extra"] = extra
+                replaced += n
         out.append(replace(code, **changes) if changes else code)
     return out, replaced
 
 
+def storable_meta(meta: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """A codebook's descriptive fields made storable and exportable, as :func:`storable_codes` does."""
+    out, replaced = {}, 0
+    for key, value in meta.items():
+        if isinstance(value, str):
+            value, n = _storable(value)
+            replaced += n
+        out[key] = value
+    return out, replaced
+
+
 def replaced_warning(source: str, count: int) -> str:
-    """The one wording for characters replaced because they cannot be stored."""
-    return (f"{source}: {count} character(s) that cannot be stored (lone UTF-16 surrogates) "
-            "were replaced with U+FFFD")
+    """The one wording for characters replaced because they cannot be stored or exported."""
+    return (f"{source}: {count} character(s) that cannot be stored or exported (lone UTF-16 surrogates, "
+            "control characters) were replaced with U+FFFD")
