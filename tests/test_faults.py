@@ -298,3 +298,20 @@ def test_processes_loading_one_sheet_at_once_store_it_once(tmp_path, writers):
         codings = proj.codings()
         assert len(codings) == 60, f"{writers} processes stored the sheet {len(codings) / 60:g} times"
         assert len({(c.document_id, c.start, c.end, c.code_id, c.coder) for c in codings}) == 60
+
+
+def test_kill_during_init_from_qdpx_leaves_no_project_and_the_rerun_cleans_up(tmp_path):
+    project = _big_project(tmp_path)
+    archive = tmp_path / "study.qdpx"
+    with Project.open(project) as proj:
+        proj.export_qdpx(archive)
+    target = tmp_path / "copy.evb"
+    proc = subprocess.Popen([*EVALBENCH, "init", str(target), "--from", str(archive)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _kill_when(proc, lambda: bool(_parts(target)))
+    assert not target.exists(), "a killed import must not leave a project behind"
+    done = subprocess.run([*EVALBENCH, "init", str(target), "--from", str(archive)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert _parts(target) == [], "the half-built project of the killed import must be removed"
+    with _healthy(target) as proj:
+        assert len(proj.documents()) == 60

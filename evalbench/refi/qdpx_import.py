@@ -42,6 +42,7 @@ def import_qdpx(path: str | Path, qdpx: str | Path, *, progress: Progress | None
         raise ProjectError(f"{target}: folder {target.parent} does not exist")
     data = read_qdpx(qdpx, progress=progress, cancel=cancel)
     tmp = target.with_name(f".{target.name}.importing-{os.getpid()}")
+    _remove_stale(target)
     _remove(tmp)
     try:
         first = data.users.get(data.default_user) or next(iter(sorted(data.users.values())), None)
@@ -57,6 +58,24 @@ def import_qdpx(path: str | Path, qdpx: str | Path, *, progress: Progress | None
     if report is not None:
         report.warnings.extend(data.warnings)
     return Project.open(target)
+
+
+def _remove_stale(target: Path) -> None:
+    """Half-built projects that an import killed earlier (kill -9, a power cut) left beside ``target``.
+
+    Only those whose process is gone: another import of the same file may be running right now.
+    """
+    prefix = f".{target.name}.importing-"
+    for leftover in target.parent.iterdir():
+        pid = leftover.name[len(prefix):].split("-", 1)[0] if leftover.name.startswith(prefix) else ""
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            leftover.unlink(missing_ok=True)
+        except OSError:  # alive, but another user's
+            continue
 
 
 def _remove(db: Path) -> None:
