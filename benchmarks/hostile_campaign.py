@@ -40,7 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 #: Share of the inputs per family; process families are few and slow.
-WEIGHTS = {"transcripts": 24, "participants": 9, "bulk": 15, "codebooks": 24, "qdpx": 18, "exports": 4,
+WEIGHTS = {"transcripts": 24, "participants": 9, "bulk": 15, "codebooks": 24, "qdpx": 18, "exports": 4, "damaged": 3,
            "quadratic": 0.1, "kill": 1.2, "concurrency": 0.8, "network": 0.3}
 PROCESS_FAMILIES = ("kill", "concurrency", "network")
 TIMEOUT = {"default": 120, "quadratic": 300, "kill": 900, "concurrency": 900, "network": 900}
@@ -158,7 +158,8 @@ class Context:
         book = template("cfir2")
         self.code_refs = [c.id for c in book.codes] + [c.name for c in book.codes]
         self.docx_bytes = (samples / "nfg_03_cmo.docx").read_bytes()
-        self.cfir2_yaml = (Path(__file__).resolve().parents[1] / "evalbench/codebook/templates/cfir2.yaml").read_text()
+        self.cfir2_path = Path(__file__).resolve().parents[1] / "evalbench/codebook/templates/cfir2.yaml"
+        self.cfir2_yaml = self.cfir2_path.read_text()
         self.umask = os.umask(0o022)
         os.umask(self.umask)
         self.folder = self._folder("folder", 40, 60)
@@ -212,7 +213,7 @@ def _generate(family: str, rng: random.Random, work: Path, ctx):
 
     return {"transcripts": gen.gen_transcript, "participants": gen.gen_participants, "bulk": gen.gen_bulk,
             "codebooks": gen.gen_codebook, "quadratic": gen.gen_many_turns, "qdpx": arc.gen_qdpx,
-            "exports": arc.gen_export}[family](rng, work, ctx)
+            "exports": arc.gen_export, "damaged": gen.gen_damaged_project}[family](rng, work, ctx)
 
 
 def _worker(conn, root: str) -> None:

@@ -210,7 +210,7 @@ def gen_transcript(rng: random.Random, work: Path, ctx) -> Case:
 
 def gen_many_turns(rng: random.Random, work: Path, ctx) -> Case:
     """A transcript with tens of thousands of turns: import and check must stay linear (timed by the runner)."""
-    n = rng.choice([20_000, 40_000])
+    n = rng.choice([20_000, 40_000, 40_000, 200_000])
     path = work / "long.txt"
     path.write_text("\n".join(f"{'Interviewer' if i % 2 == 0 else 'P01'}: turn {i} ok" for i in range(n)))
     project = ctx.copy_project(work)
@@ -414,7 +414,15 @@ def gen_codebook(rng: random.Random, work: Path, ctx) -> Case:
     suffix, text = codebook_text(rng, ctx)
     path = work / file_name(rng, "codebook", suffix)
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
-    action = rng.choice(["validate", "init", "export", "export", "diff", "list"])
+    action = rng.choice(["validate", "init", "export", "export", "diff", "list", "merge", "pull"])
+    if action == "merge":
+        out = work / "merged.yaml"
+        others = [str(path), str(ctx.cfir2_path)]
+        return Case("codebooks", suffix + " merge", ["codebook", "merge", rng.choice(others), rng.choice(others),
+                                                     str(path), "-o", str(out)], [out])
+    if action == "pull":
+        project = ctx.copy_project(work)
+        return Case("codebooks", suffix + " pull", ["codebook", "pull", str(project), str(path)], watch=[project])
     if action == "validate":
         return Case("codebooks", suffix + " validate", ["codebook", "validate", str(path)])
     if action == "init":
@@ -432,3 +440,21 @@ def copy_into(src: Path, work: Path, name: str) -> Path:
     dest = work / name
     shutil.copyfile(src, dest)
     return dest
+
+
+def gen_damaged_project(rng: random.Random, work: Path, ctx) -> Case:
+    """A project file damaged on disk (bytes overwritten or cut): every command says so in one line."""
+    project = ctx.copy_project(work)
+    data = bytearray(project.read_bytes())
+    if rng.random() < 0.3:
+        data = data[: rng.randint(0, len(data) - 1)]
+    else:
+        for _ in range(rng.randint(1, 6)):
+            at = rng.randrange(len(data))
+            data[at: at + rng.choice([1, 16, 4096])] = rng.randbytes(rng.choice([1, 16, 4096]))
+    project.write_bytes(bytes(data))
+    argv = rng.choice([["stats", str(project)], ["check", str(project)], ["search", str(project), "huddles"],
+                       ["export", str(project), "-o", str(work / "r.md"), "--all-coders"],
+                       ["code", str(project), "--from-csv", str(ctx.mid_csv)], ["codebook", "list", str(project)],
+                       ["recover", str(project), "-o", str(work / "recovered.evb")]])
+    return Case("damaged", argv[0], argv)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from evalbench.cli.common import coder_option, echo_json, json_option, open_project
-from evalbench.errors import UserError
+from evalbench.errors import UserError, one_line
 
 
 @click.command("add")
@@ -200,9 +200,9 @@ def pull(project: str, file: str, dry_run: bool, as_json: bool, coder: str | Non
         click.echo(line)
     verb = "Would change" if dry_run else "Changed"
     if report.diff or report.removed:
-        click.echo(f"{verb} {project} from {file}", err=True)
+        click.echo(one_line(f"{verb} {project} from {file}"), err=True)
     else:
-        click.echo(f"{project} already matches {file}", err=True)
+        click.echo(one_line(f"{project} already matches {file}"), err=True)
 
 
 @click.command()
@@ -221,7 +221,7 @@ def push(project: str, file: str, fmt: str | None) -> None:
         changes = proj.push_codebook(file, fmt)
     for line in changes.lines():
         click.echo(line)
-    click.echo(f"Wrote {file}" + ("" if changes else " (no changes)"), err=True)
+    click.echo(one_line(f"Wrote {file}" + ("" if changes else " (no changes)")), err=True)
 
 
 PROJECT_COMMANDS = [add, edit, rename, move, merge_codes, split, pull, push]
