@@ -246,7 +246,7 @@ def test_a_write_removes_stale_parts_of_its_target_only(tmp_path):
 
 
 def test_a_part_still_being_written_is_left_alone(tmp_path):
-    from evalbench.codebook.files import atomic_write, replacing
+    from evalbench.safewrite import atomic_write, replacing
 
     target = tmp_path / "report.docx"
     with replacing(target) as fh:  # a second export of the same file, still running

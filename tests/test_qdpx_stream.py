@@ -102,7 +102,7 @@ def test_a_failure_while_writing_texts_leaves_no_file(rich, tmp_path, monkeypatc
         return Project.document_text(rich, document_id)
 
     monkeypatch.setattr(rich, "document_text", failing_text)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(UserError, match=r"study\.qdpx: cannot write \(No space left on device\)"):
         rich.export_qdpx(tmp_path / "study.qdpx")
     assert [p.name for p in tmp_path.iterdir() if "qdpx" in p.name] == []
 

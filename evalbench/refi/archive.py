@@ -273,14 +273,14 @@ class ZipWriter:
 def zip_writer(path: str | Path) -> Iterator[ZipWriter]:
     """Write a zip at ``path`` member by member, atomically.
 
-    Through :func:`evalbench.codebook.files.replacing`: the archive goes to a
+    Through :func:`evalbench.safewrite.replacing`: the archive goes to a
     temporary file beside ``path`` and is renamed over it only when the
     ``with`` block ends normally; on any exception (including a cancelled
     export) the temporary file is removed and ``path`` is untouched. Parts
     left by an export killed earlier are removed, and the archive gets the
     user's ordinary file permissions.
     """
-    from evalbench.codebook.files import replacing
+    from evalbench.safewrite import replacing
 
     path = Path(path)
     if not path.parent.exists():
