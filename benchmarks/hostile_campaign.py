@@ -209,10 +209,11 @@ class Context:
 # --- workers ----------------------------------------------------------------------------------
 def _generate(family: str, rng: random.Random, work: Path, ctx):
     from benchmarks import hostile_archives as arc
+    from benchmarks import hostile_codebooks as cb
     from benchmarks import hostile_gen as gen
 
     return {"transcripts": gen.gen_transcript, "participants": gen.gen_participants, "bulk": gen.gen_bulk,
-            "codebooks": gen.gen_codebook, "quadratic": gen.gen_many_turns, "qdpx": arc.gen_qdpx,
+            "codebooks": cb.gen_codebook, "quadratic": gen.gen_many_turns, "qdpx": arc.gen_qdpx,
             "exports": arc.gen_export, "damaged": gen.gen_damaged_project}[family](rng, work, ctx)
 
 
