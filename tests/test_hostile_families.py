@@ -113,7 +113,7 @@ def test_parent_chains_of_any_length_are_walked_iteratively(length, cycle, shuff
 
 # --- alias expansion ------------------------------------------------------------------------
 @settings(max_examples=examples(80), **SETTINGS)
-@given(leaf=st.integers(1, 3000), width=st.integers(1, 30), levels=st.integers(1, 6), codes=st.integers(0, 300))
+@given(leaf=st.integers(1, 3000), width=st.integers(1, 30), levels=st.integers(1, 6), codes=st.integers(0, 60))
 def test_yaml_aliases_expand_to_at_most_ten_times_the_file(tmp_path, leaf, width, levels, codes):
     rows = ["codes:", "- id: a", "  name: A", "  definition: &d " + "w" * leaf, "  extra:",
             "    l0: &l0 [" + ", ".join(["*d"] * width) + "]"]
