@@ -81,7 +81,7 @@ def test_set_rating_stores_the_users_choice_beside_the_proposal_and_undoes(study
     assert (row["proposed"], row["rating"], row["confirmed"]) == ("-1", "-2", True)
     study.set_rating("inner.priority", "site", "North", "X")
     assert study.ratings("site")[0].rating == "X"
-    assert study.undo().startswith("Rate inner.priority")
+    assert study.undo().startswith("Rate Relative Priority")
     assert study.ratings("site")[0].rating == "-2"
     study.undo()
     assert study.ratings("site") == []
