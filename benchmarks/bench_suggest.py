@@ -51,9 +51,17 @@ def cpu() -> float:
     return t.user + t.system
 
 
+def peak_mb() -> float:
+    """This process's peak resident set so far (VmHWM: ru_maxrss would carry a parent's peak across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def peak() -> str:
     """This process's peak resident set so far (it only grows), to see which step needs the memory."""
-    return f"peak so far {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    return f"peak so far {peak_mb():.0f} MB"
 
 
 class Timer:
@@ -148,7 +156,7 @@ def child(path: Path) -> None:
             project.similar(picked[0])
         print(f"more like this in a new Project object (words read again, tokenizer warm): {t.wall:.2f} s wall, "
               f"{t.cpu:.2f} s CPU")
-    print(f"peak memory (this process): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"peak memory (this process): {peak_mb():.0f} MB")
 
 
 def main() -> None:
@@ -225,7 +233,7 @@ def main() -> None:
         print(f"projects in {folder}")
     else:
         shutil.rmtree(folder, ignore_errors=True)  # 0.6 GB at 10x
-    print(f"peak memory (this process): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"peak memory (this process): {peak_mb():.0f} MB")
     print(f"(total: {time.perf_counter() - started:.0f} s wall, {cpu() - cpu0:.0f} s CPU)")
     print(f"load average: {load0} at start, {' '.join(f'{x:.1f}' for x in os.getloadavg())} at end")
 

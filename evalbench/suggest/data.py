@@ -53,10 +53,17 @@ class LabelledTurn:
 
 
 def participant_turns(conn: sqlite3.Connection, document_id: int | None = None,
-                      turn_id: int | None = None, turn_ids: list[int] | None = None) -> list[TurnText]:
-    """Participant turns (optionally of one document, one turn or a few) with their text."""
-    sql = ("SELECT t.id, t.document_id, t.seq, t.start, t.\"end\", "
-           "substr(d.text, t.start + 1, t.\"end\" - t.start) FROM turns t "
+                      turn_id: int | None = None, turn_ids: list[int] | None = None, *,
+                      with_text: bool = True) -> list[TurnText]:
+    """Participant turns (optionally of one document, one turn or a few) with their text.
+
+    ``with_text=False`` leaves ``text`` empty: over 200,000 turns the texts
+    alone held 150 MB, so long passes read them a batch at a time
+    (:func:`with_texts`).
+    """
+    text = 'substr(d.text, t.start + 1, t."end" - t.start)' if with_text else "''"
+    sql = ('SELECT t.id, t.document_id, t.seq, t.start, t."end", '
+           f"{text} FROM turns t "
            "JOIN documents d ON d.id = t.document_id LEFT JOIN speakers s ON s.id = t.speaker_id "
            "WHERE COALESCE(s.role, 'participant') = 'participant'")
     args: list = []
@@ -70,6 +77,20 @@ def participant_turns(conn: sqlite3.Connection, document_id: int | None = None,
         sql += f" AND t.id IN ({','.join('?' * len(turn_ids)) or 'NULL'})"
         args.extend(turn_ids)
     return [TurnText(*r) for r in conn.execute(sql + " ORDER BY t.document_id, t.seq", args)]
+
+
+def with_texts(conn: sqlite3.Connection, turns: list[TurnText]) -> list[TurnText]:
+    """The same turns with their texts read (for turns listed without them)."""
+    if not turns or all(t.text for t in turns):
+        return turns
+    texts: dict[int, str] = {}
+    ids = [t.id for t in turns]
+    for lo in range(0, len(ids), 900):
+        part = ids[lo:lo + 900]
+        texts.update(conn.execute(
+            'SELECT t.id, substr(d.text, t.start + 1, t."end" - t.start) FROM turns t '
+            f"JOIN documents d ON d.id = t.document_id WHERE t.id IN ({','.join('?' * len(part))})", part))
+    return [TurnText(t.id, t.document_id, t.seq, t.start, t.end, texts.get(t.id, "")) for t in turns]
 
 
 def labelled_turns(conn: sqlite3.Connection, *, coder: str | None = None,

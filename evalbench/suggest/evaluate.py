@@ -121,8 +121,8 @@ def evaluate_project(project, *, coder: str | None = None, folds: int = 5,
     labels = [c.id for c in codes]
     pipeline = load_pipeline(service.pipeline_name(project))
     reader = service.words_reader(project, pipeline, codes)
-    td = training.build(pipeline, codes, data.labelled_turns(project.conn, coder=coder), words=reader,
-                        keyword_df=service.project_keyword_df(project, reader))
+    labelled = training.sample_turns(data.labelled_turns(project.conn, coder=coder))
+    td = training.build(pipeline, codes, labelled, words=reader, keyword_df=service.project_keyword_df(project, reader))
     coded = [i for i, g in enumerate(td.gold) if g]
     coded_docs = sorted({td.documents[i] for i in coded})
     who = f"coder {coder!r}" if coder else "the project"

@@ -23,7 +23,7 @@ from evalbench.errors import UserError
 from evalbench.model import Suggestion, TrainReport
 from evalbench.store.db import now
 from evalbench.suggest import calibration, data, store, training
-from evalbench.suggest.engine import DEFAULT_THRESHOLD, Suggester, paused_gc
+from evalbench.suggest.engine import DEFAULT_THRESHOLD, RANK_BATCH, Suggester, paused_gc
 from evalbench.suggest.features import WORDS_VERSION, TextWords, read_texts
 from evalbench.suggest.nlp import BLANK, PIPELINE_KEY, load_pipeline
 from evalbench.suggest.ranker import NAME as MODEL_NAME
@@ -239,12 +239,16 @@ def _rank_and_store(project, turns: list[data.TurnText], k: int) -> list[list[Su
     conn = project.conn
     exclude = store.coder_exclusions(conn, project.coder, turns)
     history = _valence_history(project)
-    texts = [t.text for t in turns]
     reader = words_reader(project, suggester.pipeline, list(suggester.codes.values()))
+    ranked: list = []
     with paused_gc():  # storing makes a Suggestion per row; no cycles either
-        words = [w for lo in range(0, len(turns), 2000) for w in reader.turns(turns[lo:lo + 2000])]
-        ranked = suggester.rank(texts, k=k, exclude=exclude, history=history, words=words)
-        ranked = [[_with_evidence(project, suggester, c, text) for c in cands] for cands, text in zip(ranked, texts)]
+        for lo in range(0, len(turns), RANK_BATCH):  # a batch's texts and words at a time: memory stays flat
+            batch = data.with_texts(conn, turns[lo:lo + RANK_BATCH])
+            texts = [t.text for t in batch]
+            found = suggester.rank(texts, k=k, exclude=exclude[lo:lo + RANK_BATCH], history=history,
+                                   words=reader.turns(batch))
+            ranked += [[_with_evidence(project, suggester, c, text) for c in cands]
+                       for cands, text in zip(found, texts)]
         with project.transaction():
             return store.store_candidates(conn, turns, ranked)
 
@@ -276,7 +280,7 @@ def suggestions(project, *, document: int | str | None = None, k: int = 3) -> li
     doc_id = None
     if document is not None:
         doc_id = project.document(document, with_text=False).id
-    turns = data.participant_turns(project.conn, document_id=doc_id)
+    turns = data.participant_turns(project.conn, document_id=doc_id, with_text=False)
     return [s for per_turn in _rank_and_store(project, turns, k) for s in per_turn]
 
 
@@ -350,13 +354,17 @@ def train_suggester(project, *, progress: Callable[[int, int, str], None] | None
     codes = project.codes()
     if not codes:
         raise UserError(f"{project.path.name}: the project has no codes to suggest")
-    labelled = data.labelled_turns(conn)
+    every = data.labelled_turns(conn)
+    labelled = training.sample_turns(every)
     if progress:
         progress(0, 1, f"reading {len(labelled)} turns")
     reader = words_reader(project, pipeline, codes)
     td = training.build(pipeline, codes, labelled, words=reader, keyword_df=project_keyword_df(project, reader))
-    kind = "coded" if td.counts["coded_turns"] else "seed"
-    version = f"{kind}-{td.counts['coded_turns']}-{now()}-{uuid.uuid4().hex[:6]}"
+    coded_all = sum(1 for lt in every if lt.codes)
+    kind = "coded" if coded_all else "seed"
+    version = f"{kind}-{coded_all}-{now()}-{uuid.uuid4().hex[:6]}"
+    td.counts["coded_turns_sampled"] = td.counts["coded_turns"]
+    td.counts["coded_turns"] = coded_all
     info = {"version": version, "kind": MODEL_NAME, "fingerprint": fingerprint, "training_digest": digest,
             "pipeline": pipeline.name, "codebook": codebook_digest(codes), "keyword_df": td.keyword_df,
             "human_codings": human, "rejected_total": rejected, **td.counts}

@@ -93,28 +93,41 @@ def build_index(project, *, progress: Callable[[int, int, str], None] | None = N
 
     from evalbench.suggest import data, service
     from evalbench.suggest.features import TextWords, Vocabulary
-    from evalbench.suggest.nlp import load_pipeline
 
-    pipeline = load_pipeline(service.pipeline_name(project))
-    key = _index_key(project, pipeline.name)
+    key = _index_key(project, service.pipeline_name(project))
     st = service.state(project)
     if st.similar is not None and st.similar.key == key:
         return st.similar
-    turns = data.participant_turns(project.conn)
-    reader = service.words_reader(project, pipeline, project.codes())
-    kept = []
-    for lo in range(0, len(turns), BATCH):
+    turns = data.participant_turns(project.conn, with_text=False)
+    suggester = service.engine(project)
+    reader = service.words_reader(project, suggester.pipeline, list(suggester.codes.values()))
+    kept, fit = [], []
+    for lo in range(0, len(turns), BATCH):  # one pass: the words, and the ranker's scores on them
         if cancel is not None and cancel.is_set():
             return None
         if progress:
             progress(lo, len(turns), "reading the participant turns")
-        kept += [TextWords(w.keys, [], [], w.sentences) for w in reader.turns(turns[lo:lo + BATCH])]
+        words = reader.turns(data.with_texts(project.conn, turns[lo:lo + BATCH]))
+        fit.append(suggester.model.scores(words).combined)
+        kept += [TextWords(w.keys, [], [], w.sentences) for w in words]
+    from scipy.sparse import vstack
+
     vocab = Vocabulary.fit(w.keys for w in kept)
-    whole, windows, owner, _ = vocab.text_rows(kept)
+    wholes, parts, owners = [], [], []
+    for lo in range(0, len(kept), BATCH):  # rows a batch at a time: building all at once took 1 GB more at 10x
+        whole, windows, owner, _ = vocab.text_rows(kept[lo:lo + BATCH])
+        wholes.append(_drop_intercept(whole))
+        parts.append(_drop_intercept(windows))
+        owners.append(owner + lo)
     del kept
+    whole = vstack(wholes, format="csr") if wholes else _drop_intercept(vocab.rows([]))
+    windows = vstack(parts, format="csr") if parts else whole[:0]
+    owner = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64)
     column = lambda name: np.array([getattr(t, name) for t in turns], dtype=np.int64)  # noqa: E731
     index = Index(key, vocab, column("id"), column("document_id"), column("seq"), column("start"), column("end"),
-                  _drop_intercept(whole), _drop_intercept(windows), owner)
+                  whole, windows, owner, suggester.model.version,
+                  np.vstack(fit) if fit else np.zeros((0, len(suggester.model.labels)), np.float32),
+                  list(suggester.model.labels))
     st.similar = index
     return index
 
@@ -151,8 +164,9 @@ def fit_scores(project, index: Index, code_id: str):
     model = suggester.model
     if index.fit_version != model.version:
         reader = service.words_reader(project, suggester.pipeline, list(suggester.codes.values()))
-        turns = data.participant_turns(project.conn)
-        parts = [model.scores(reader.turns(turns[lo:lo + BATCH])).combined for lo in range(0, len(turns), BATCH)]
+        turns = data.participant_turns(project.conn, with_text=False)
+        parts = [model.scores(reader.turns(data.with_texts(project.conn, turns[lo:lo + BATCH]))).combined
+                 for lo in range(0, len(turns), BATCH)]
         index.fit = np.vstack(parts) if parts else np.zeros((0, len(model.labels)), np.float32)
         index.fit_labels = list(model.labels)
         index.fit_version = model.version
@@ -173,14 +187,19 @@ def rank(project, index: Index, text: str, code_id: str, skip: set[int], *, limi
     query = _drop_intercept(index.vocab.rows([query_words.keys]))
     q = query.T.toarray().ravel()
     similarity = np.asarray(index.whole @ q).ravel()
-    if index.windows.shape[0]:
+    if index.windows.shape[0]:  # each turn's closest window (windows are in turn order)
         by_window = np.asarray(index.windows @ q).ravel()
-        np.maximum.at(similarity, index.owner, by_window)
+        starts = np.flatnonzero(np.r_[True, index.owner[1:] != index.owner[:-1]])
+        best = np.maximum.reduceat(by_window, starts)
+        turns = index.owner[starts]
+        similarity[turns] = np.maximum(similarity[turns], best)
     fit = fit_scores(project, index, code_id)
     scores = similarity + fit
     if skip:
         scores[np.isin(index.turn_ids, list(skip))] = -np.inf
-    order = [i for i in np.argsort(-scores)[:limit].tolist() if np.isfinite(scores[i]) and scores[i] > 0]
+    top = np.argpartition(-scores, limit)[:limit] if len(scores) > limit else np.arange(len(scores))
+    top = top[np.argsort(-scores[top], kind="stable")]
+    order = [i for i in top.tolist() if np.isfinite(scores[i]) and scores[i] > 0]
     if not order:
         return []
     found = {t.id: t for t in data.participant_turns(project.conn, turn_ids=[int(index.turn_ids[i]) for i in order])}
