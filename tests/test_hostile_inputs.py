@@ -307,3 +307,30 @@ def test_command_line_text_that_is_not_utf8_is_stored_not_a_traceback(tmp_path, 
     assert "not UTF-8 text; read as 'Cultÿure'" in done.stderr
     with Project.open(path) as proj:
         assert proj.code("inner.culture").name == "Cultÿure"
+
+
+def test_damage_inside_a_text_value_is_reported_and_recovered(tmp_path, project):
+    """Bytes that are not UTF-8 inside a stored text pass SQLite's page checks; they must not become tracebacks."""
+    from click.testing import CliRunner
+
+    from evalbench.cli import main
+
+    path = project.path
+    project.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    project.close()
+    data = path.read_bytes()
+    at = data.index(b"Honestly, competing priorities")
+    path.write_bytes(data[:at] + b"\xff\xfe\xdb" + data[at + 3:])
+    runner = CliRunner()
+    for argv in (["check", str(path)], ["search", str(path), "priorities"], ["export", str(path), "-o",
+                                                                               str(tmp_path / "r.md")]):
+        result = runner.invoke(main, argv)
+        assert not isinstance(result.exception, UnicodeDecodeError), argv
+        if result.exit_code:
+            lines = [line for line in result.stderr.splitlines() if line.startswith("evalbench:")]
+            assert len(lines) <= 1 and ("damaged" in result.stderr or "UTF-8" in result.stderr), result.stderr
+    assert runner.invoke(main, ["check", str(path)]).exit_code == 1
+    out = tmp_path / "recovered.evb"
+    assert runner.invoke(main, ["recover", str(path), "-o", str(out)]).exit_code == 0
+    with Project.open(out) as proj:
+        assert "\ufffd" in proj.document_text(proj.documents()[0].id)

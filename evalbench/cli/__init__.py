@@ -73,6 +73,8 @@ class EvalbenchGroup(click.Group):
                   "this command was written; run it again")
         except sqlite3.DatabaseError as exc:
             _damaged(exc)
+        except UnicodeDecodeError as exc:  # from sqlite3 reading text: user files are decoded by evalbench itself
+            _damaged(f"it holds text that is not UTF-8: {exc.reason}")
         except BrokenPipeError:  # `evalbench … | head`: the reader left; nothing to report
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's final flush quiet
             sys.exit(1)
@@ -110,7 +112,7 @@ def storable_args(args: list[str]) -> list[str]:
     return out
 
 
-def _damaged(exc: sqlite3.DatabaseError) -> NoReturn:
+def _damaged(exc: sqlite3.DatabaseError | str) -> NoReturn:
     _fail(f"the project file is damaged ({one_line(exc, 80)}); `evalbench check PROJECT` lists what is "
           "wrong and `evalbench recover PROJECT -o NEW.evb` copies out what can be read")
 

@@ -44,7 +44,7 @@ def check(project: str, repair_index: bool) -> None:
             integrity.rebuild_search_index(conn)
             problems = integrity.check(conn)
             click.echo("Rebuilt the full-text index.")
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise ProjectError(f"{path}: damaged beyond checking ({exc}); `evalbench recover {path} -o NEW.evb` "
                            "copies out what can be read") from exc
     finally:

@@ -50,6 +50,11 @@ def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
         else:
             _check_structure(conn, path)
             _check_version(conn, path)
+    except UnicodeDecodeError as exc:  # text SQLite hands back is not UTF-8: damage, e.g. in the header
+        conn.close()
+        raise ProjectError(f"{path}: project file is damaged (it holds text that is not UTF-8); `evalbench check "
+                           f"{path}` lists what is wrong and `evalbench recover {path} -o NEW.evb` copies out what "
+                           "can be read") from exc
     except sqlite3.DatabaseError as exc:
         conn.close()
         if "file is not a database" in str(exc):

@@ -72,7 +72,11 @@ def open_readonly(path: Path) -> sqlite3.Connection:
     problem = file_problem(path)
     if problem:
         raise ProjectError(f"{path}: {problem}")
-    return sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+    # Damage inside a text value leaves bytes that are not UTF-8: read them with U+FFFD rather than fail,
+    # so that `check` can name the damage and `recover` can copy the rest of the row.
+    conn.text_factory = lambda raw: raw.decode("utf-8", "replace")
+    return conn
 
 
 def project_problem(conn: sqlite3.Connection) -> str | None:
@@ -94,6 +98,13 @@ def check(conn: sqlite3.Connection) -> list[Problem]:
     text), never with ``length(text)`` per turn or coding, which read the
     whole text again for every row (23 s for one 40,000-turn transcript).
     """
+    try:
+        return _check(conn)
+    except UnicodeDecodeError as exc:
+        return [Problem("sqlite", f"text in the project file is not UTF-8 ({exc.reason}): the file is damaged")]
+
+
+def _check(conn: sqlite3.Connection) -> list[Problem]:
     problems: list[Problem] = []
     result = [r[0] for r in _rows(conn, "PRAGMA integrity_check")]
     if result != ["ok"]:
@@ -143,6 +154,8 @@ def search_index_problems(conn: sqlite3.Connection) -> list[Problem]:
     try:
         differing = _index_differences(conn)
     except sqlite3.DatabaseError as exc:
+        if "decode" in str(exc):  # sqlite3's own message when stored text is not UTF-8
+            return [Problem("sqlite", "a document's text holds bytes that are not UTF-8: the file is damaged")]
         return [Problem("search index", f"the full-text index cannot be compared with the turns "
                                         f"({one_line(exc, 120)})")]
     if not differing:
