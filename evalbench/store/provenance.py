@@ -28,3 +28,30 @@ def origin_counts(conn: sqlite3.Connection, *, coding_ids: Iterable[int] | None 
         for *key, n in conn.execute(f"{cols} WHERE id IN ({','.join('?' * len(part))}){group}", part):
             totals[tuple(key)] = totals.get(tuple(key), 0) + n
     return [(*key, n) for key, n in totals.items()]
+
+
+def training_counts(conn: sqlite3.Connection) -> tuple[int, int]:
+    """(codings a person made or accepted, rejected suggestions): how far the coding has moved since training."""
+    return tuple(conn.execute(
+        "SELECT (SELECT count(*) FROM codings WHERE origin != 'rule'), "
+        "(SELECT count(*) FROM suggestions WHERE status = 'rejected')").fetchone())
+
+
+def turns_coded_with(conn: sqlite3.Connection, code_id: str, coder: str) -> set[int]:
+    """Turns ``coder`` coded with ``code_id`` (any overlap) or rejected it for."""
+    coded = conn.execute(
+        'SELECT DISTINCT t.id FROM codings c JOIN turns t ON t.document_id = c.document_id '
+        'AND c.start < t."end" AND c."end" > t.start WHERE c.code_id = ? AND c.coder = ?', (code_id, coder))
+    rejected = conn.execute("SELECT turn_id FROM suggestions WHERE code_id = ? AND status = 'rejected' "
+                            "AND coder = ? AND turn_id IS NOT NULL", (code_id, coder))
+    return {r[0] for r in coded} | {r[0] for r in rejected}
+
+
+def coded_passages(conn: sqlite3.Connection, code_id: str, origins: tuple[str, ...], *,
+                   limit: int = 200) -> list[tuple[int, str]]:
+    """(document id, text) of the newest ``limit`` codings of ``code_id`` with one of ``origins``."""
+    marks = ",".join("?" * len(origins))
+    return conn.execute(
+        'SELECT c.document_id, substr(d.text, c.start + 1, min(c."end" - c.start, 600)) FROM codings c '
+        f"JOIN documents d ON d.id = c.document_id WHERE c.code_id = ? AND c.origin IN ({marks}) "
+        "ORDER BY c.id DESC LIMIT ?", (code_id, *origins, limit)).fetchall()

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from evalbench.errors import UserError
 from evalbench.model import Suggestion, TrainReport
 from evalbench.store.db import now
+from evalbench.store.provenance import training_counts
 from evalbench.suggest import calibration, data, store, training
 from evalbench.suggest.engine import DEFAULT_THRESHOLD, RANK_BATCH, Suggester, paused_gc
 from evalbench.suggest.features import WORDS_VERSION, TextWords, read_texts
@@ -347,9 +348,7 @@ def train_suggester(project, *, progress: Callable[[int, int, str], None] | None
     started = time.perf_counter()
     conn = project.conn
     fingerprint, digest = data.change_fingerprint(conn), data.training_digest(conn)
-    human, rejected = conn.execute(
-        "SELECT (SELECT count(*) FROM codings WHERE origin != 'rule'), "
-        "(SELECT count(*) FROM suggestions WHERE status = 'rejected')").fetchone()
+    human, rejected = training_counts(conn)
     pipeline = load_pipeline(pipeline_name(project))
     codes = project.codes()
     if not codes:

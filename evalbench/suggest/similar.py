@@ -236,14 +236,9 @@ def _shared(index: Index, i: int, q, text: str, words) -> tuple[str, ...]:
 
 def _coded_turns(project, code_id: str) -> set[int]:
     """Participant turns the current coder coded with ``code_id`` or rejected it for."""
-    conn = project.conn
-    coded = conn.execute(
-        'SELECT DISTINCT t.id FROM codings c JOIN turns t ON t.document_id = c.document_id '
-        'AND c.start < t."end" AND c."end" > t.start WHERE c.code_id = ? AND c.coder = ?',
-        (code_id, project.coder)).fetchall()
-    rejected = conn.execute("SELECT turn_id FROM suggestions WHERE code_id = ? AND status = 'rejected' "
-                            "AND coder = ? AND turn_id IS NOT NULL", (code_id, project.coder)).fetchall()
-    return {r[0] for r in coded} | {r[0] for r in rejected}
+    from evalbench.store.provenance import turns_coded_with
+
+    return turns_coded_with(project.conn, code_id, project.coder)
 
 
 def _who(project) -> dict[int, tuple[str, str | None]]:
@@ -252,8 +247,11 @@ def _who(project) -> dict[int, tuple[str, str | None]]:
 
 def check_coding(project, coding_id: int) -> None:
     """A one-line error when there is no such coding."""
-    if project.conn.execute("SELECT 1 FROM codings WHERE id = ?", (coding_id,)).fetchone() is None:
-        raise UserError(f"{project.path.name}: no coding {coding_id} (`evalbench quotes` lists codings with their IDs)")
+    try:
+        project.coding(coding_id)
+    except UserError:
+        raise UserError(f"{project.path.name}: no coding {coding_id} "
+                        "(`evalbench quotes` lists codings with their IDs)") from None
 
 
 def like_passage(project, model, code_id: str, text: str, *, limit: int = 200) -> str | None:
@@ -264,14 +262,12 @@ def like_passage(project, model, code_id: str, text: str, *, limit: int = 200) -
     codings of the code.
     """
     from evalbench.store.describe import first_words
+    from evalbench.store.provenance import coded_passages
     from evalbench.suggest import service
-    from evalbench.suggest.data import _ORIGINS_SQL
+    from evalbench.suggest.data import HUMAN_ORIGINS
     from evalbench.suggest.nlp import load_pipeline
 
-    rows = project.conn.execute(
-        "SELECT c.document_id, substr(d.text, c.start + 1, min(c.\"end\" - c.start, 600)) FROM codings c "
-        f"JOIN documents d ON d.id = c.document_id WHERE c.code_id = ? AND c.origin IN {_ORIGINS_SQL} "
-        "ORDER BY c.id DESC LIMIT ?", (code_id, limit)).fetchall()
+    rows = coded_passages(project.conn, code_id, HUMAN_ORIGINS, limit=limit)
     if not rows:
         return None
     pipeline = load_pipeline(service.pipeline_name(project))

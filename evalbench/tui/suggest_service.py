@@ -37,14 +37,13 @@ RETRAIN_AFTER = 60.0
 
 def changed_enough(project, since: float | None, now: float) -> bool:
     """Whether the model should be retrained: it is behind the coding, by enough or for long enough."""
+    from evalbench.store.provenance import training_counts
     from evalbench.suggest import store
 
     if not project.suggester_stale():
         return False
     info = store.model_info(project.conn) or {}
-    counts = project.conn.execute(
-        "SELECT (SELECT count(*) FROM codings WHERE origin != 'rule'), "
-        "(SELECT count(*) FROM suggestions WHERE status = 'rejected')").fetchone()
+    counts = training_counts(project.conn)
     then = (info.get("human_codings"), info.get("rejected_total"))
     if None in then:
         return True
