@@ -23,16 +23,14 @@ skipped, so loading the same file twice adds nothing -- also when two
 processes load it at the same moment: the check and the insert run in one
 write transaction.
 
-A sheet is hostile input like any file: it is refused over the transcript
-size cap, a cell may be as long as the file (Python's ``csv`` stops at
-131,072 characters by default), and a header or cell echoed in a message is
-quoted and shortened (:func:`evalbench.errors.quote`).
+A sheet is hostile input like any file: it is read by
+:func:`evalbench.csvsheet.read_sheet` (size cap, cells as long as the file),
+and a header or cell echoed in a message is quoted and shortened
+(:func:`evalbench.errors.quote`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -203,48 +201,18 @@ class _Resolver:
 
 def read_rows(path: str | Path) -> list[tuple[int, dict[str, str]]]:
     """``(spreadsheet row number, {column: cell})`` for each non-empty row of a codings CSV."""
-    from evalbench.ingest.decode import decode_bytes
-    from evalbench.ingest.files import DEFAULT_MAX_BYTES
-    from evalbench.textsafe import clean_text
+    from evalbench.csvsheet import read_sheet
 
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > DEFAULT_MAX_BYTES:
-            raise UserError(f"{path.name}: file is {size / 1e6:.1f} MB, over the {DEFAULT_MAX_BYTES / 1e6:g} MB "
-                            "limit for a codings sheet")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"{path.name}: cannot read file ({exc.strerror or exc})") from None
-    # The decoder is strict, so no lone surrogate can arrive; clean_text keeps that true for any future path.
-    text, _ = clean_text(decode_bytes(data, path))
-    if not text.strip():
-        raise UserError(f"{path.name}: empty file")
-    # A cell can be as long as the file it is in, which the size cap bounds (process-wide setting).
-    csv.field_size_limit(max(csv.field_size_limit(), DEFAULT_MAX_BYTES))
-    try:
-        # Only the start of the header line: the sniffer's patterns are slow on a very long line.
-        delimiter = csv.Sniffer().sniff(text[:4096].split("\n", 1)[0], delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    out = []
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-        columns = [_ALIASES.get(h) for h in header]
-        missing = [c for c in ("document", "code") if c not in columns]
-        if missing:
-            shown = ", ".join(quote(h, 30) for h in header[:8]) + (", ..." if len(header) > 8 else "")
-            raise UserError(f"{path.name}: row 1: no {' or '.join(repr(m) for m in missing)} column "
-                            f"(header: {shown})")
-        if not ({"quote", "turn"} & set(columns) or {"start", "end"} <= set(columns)):
-            raise UserError(f"{path.name}: row 1: needs a 'quote', 'turn' or 'start' and 'end' column")
-        for row_no, cells in enumerate(reader, start=2):  # one spreadsheet row per CSV record
-            if any(c.strip() for c in cells):
-                out.append((row_no, {col: cell for col, cell in zip(columns, cells, strict=False) if col}))
-    except csv.Error as exc:
-        raise UserError(f"{path.name}: line {reader.line_num}: not a readable CSV row ({exc})") from None
-    return out
+    sheet = read_sheet(path)
+    columns = [_ALIASES.get(h) for h in sheet.header]
+    missing = [c for c in ("document", "code") if c not in columns]
+    if missing:
+        raise UserError(f"{sheet.name}: row 1: no {' or '.join(repr(m) for m in missing)} column "
+                        f"(header: {sheet.header_text()})")
+    if not ({"quote", "turn"} & set(columns) or {"start", "end"} <= set(columns)):
+        raise UserError(f"{sheet.name}: row 1: needs a 'quote', 'turn' or 'start' and 'end' column")
+    return [(row_no, {col: cell for col, cell in zip(columns, cells, strict=False) if col})
+            for row_no, cells in sheet.rows]
 
 
 def _valence(cell: str) -> str:

@@ -334,3 +334,25 @@ def test_damage_inside_a_text_value_is_reported_and_recovered(tmp_path, project)
     assert runner.invoke(main, ["recover", str(path), "-o", str(out)]).exit_code == 0
     with Project.open(out) as proj:
         assert "\ufffd" in proj.document_text(proj.documents()[0].id)
+
+
+@pytest.mark.parametrize("cell", [131_073, 400_000])
+def test_every_sheet_reads_cells_longer_than_pythons_csv_limit(tmp_path, project, cell):
+    """Codings and themes sheets share one reader (evalbench.csvsheet): a long cell is a cell, not _csv.Error."""
+    themes = tmp_path / "themes.csv"
+    themes.write_text("theme,category,description\nTime,Barriers," + "x" * cell + "\n", encoding="utf-8")
+    from click.testing import CliRunner
+
+    from evalbench.cli import main
+
+    path = str(project.path)
+    project.close()
+    result = CliRunner().invoke(main, ["themes", "import", path, str(themes)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 0, result.output
+    sheet = tmp_path / "codings.csv"
+    sheet.write_text("document,quote,code,memo\np01.txt,competing priorities,inner.priority," + "m" * cell + "\n")
+    result = CliRunner().invoke(main, ["code", path, "--from-csv", str(sheet)])
+    assert result.exit_code == 0, result.output
+    with Project.open(path) as proj:
+        assert len(proj.codings()[0].memo) == cell

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evalbench.errors import UserError
-from evalbench.findings.edits import clean_text, find_category
+from evalbench.findings.edits import find_category
 from evalbench.store import queries
 from evalbench.store import themes as store
 from evalbench.store.db import now
@@ -92,31 +92,14 @@ class _Codes:
 
 def read_rows(path: str | Path) -> list[tuple[int, dict[str, str]]]:
     """``(spreadsheet row number, {column: cell})`` of each non-empty row."""
-    from evalbench.ingest.decode import decode_bytes
+    from evalbench.csvsheet import read_sheet
 
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"{path.name}: cannot read file ({exc.strerror or exc})") from None
-    text = clean_text(decode_bytes(data, path))
-    if not text.strip():
-        raise UserError(f"{path.name}: empty file")
-    try:
-        delimiter = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader)]
-    columns = [_ALIASES.get(h) for h in header]
+    sheet = read_sheet(path)  # the one sheet reader: size cap, long cells, quoted header in messages
+    columns = [_ALIASES.get(h) for h in sheet.header]
     if "category" not in columns or "theme" not in columns:
-        raise UserError(f"{path.name}: row 1: needs 'category' and 'theme' columns (header: {', '.join(header)})")
-    out = []
-    for row_no, cells in enumerate(reader, start=2):
-        if any(c.strip() for c in cells):
-            out.append((row_no, {col: _unguarded(cell.strip()) for col, cell in zip(columns, cells, strict=False)
-                                 if col}))
-    return out
+        raise UserError(f"{sheet.name}: row 1: needs 'category' and 'theme' columns (header: {sheet.header_text()})")
+    return [(row_no, {col: _unguarded(cell.strip()) for col, cell in zip(columns, cells, strict=False) if col})
+            for row_no, cells in sheet.rows]
 
 
 def _unguarded(cell: str) -> str:
