@@ -35,6 +35,13 @@ class Sheet:
         return cells + (", ..." if len(self.header) > shown else "")
 
 
+def allow_long_cells() -> None:
+    """Let a CSV cell be as long as the file it is in (the size cap bounds it); a process-wide setting."""
+    from evalbench.ingest.files import DEFAULT_MAX_BYTES
+
+    csv.field_size_limit(max(csv.field_size_limit(), DEFAULT_MAX_BYTES))
+
+
 def read_sheet(path: str | Path) -> Sheet:
     """Read a CSV sheet, or raise a one-line UserError naming the file (and the line, for a broken row)."""
     from evalbench.ingest.decode import decode_bytes
@@ -54,8 +61,7 @@ def read_sheet(path: str | Path) -> Sheet:
     text, _ = clean_text(decode_bytes(data, path))
     if not text.strip():
         raise UserError(f"{path.name}: empty file")
-    # A cell can be as long as the file it is in, which the size cap bounds (a process-wide setting).
-    csv.field_size_limit(max(csv.field_size_limit(), DEFAULT_MAX_BYTES))
+    allow_long_cells()
     try:
         delimiter = csv.Sniffer().sniff(text[:4096].split("\n", 1)[0], delimiters=",;\t").delimiter
     except csv.Error:

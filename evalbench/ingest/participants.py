@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from evalbench.csvsheet import allow_long_cells
 from evalbench.errors import IngestError
 from evalbench.ingest.decode import decode_bytes
 
@@ -76,6 +77,7 @@ def read_participants_csv(path: str | Path, encoding: str | None = None) -> list
         dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    allow_long_cells()  # a cell over 131,072 characters is a cell, as in every sheet (evalbench.csvsheet)
     reader = csv.reader(io.StringIO(text), delimiter=dialect.delimiter)
     try:
         header = [h.strip() for h in next(reader)]
