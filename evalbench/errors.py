@@ -79,16 +79,18 @@ def describe_failure(exc: BaseException) -> str:
     """What an unexpected exception from a file-reading library says about the file, in words.
 
     For the generic "could not be read (...)" fallbacks: a noun phrase such as
-    ``a number too long to read (more than 4300 digits)``, never the
+    ``a number too long to read (thousands of digits)``, never the
     exception's class name.
     """
     name = type(exc).__name__
     detail = one_line(exc, 120)
     def with_detail(phrase: str) -> str:
-        return f"{phrase} ({detail})" if detail else phrase
+        return f"{phrase}: {detail}" if detail else phrase
 
     if isinstance(exc, ValueError) and "digits" in detail and "limit" in detail.lower():
         return "a number too long to read (thousands of digits)"
+    if isinstance(exc, OverflowError) or "too large to convert" in detail:
+        return "a number too large to read"
     if isinstance(exc, RecursionError):
         return "nesting too deep to read"
     if isinstance(exc, MemoryError):
@@ -103,9 +105,9 @@ def describe_failure(exc: BaseException) -> str:
         return "damaged compressed data"
     lower = detail.lower()
     if "ended unexpectedly" in lower or "unexpected end" in lower or "eof" in lower or "truncated" in lower:
-        return "data that ends too early (the file is cut short or damaged)"
+        return "data that ends too early; the file is cut short or damaged"
     if isinstance(exc, RuntimeError) and "encrypted" in detail:
-        return "an encrypted part (remove the password, save it again and retry)"
+        return "an encrypted part; remove the password, save it again and retry"
     if isinstance(exc, NotImplementedError) and "compression" in detail:
         return "a part packed with a compression method evalbench cannot unpack"
     if isinstance(exc, KeyError):
