@@ -75,7 +75,16 @@ def test_ratings_by_participant_spellings_and_removal(demo):
     assert [r["scope_value"] for r in rows(demo, "--coder", "alex")] == ["P04"]
 
 
+def _history(path) -> tuple[list, str | None]:
+    """Every coder's undo log (id, coder, label, undone) and alex's next undo: what a change would leave behind."""
+    with Project.open(path, coder="alex") as proj:
+        log = proj.conn.execute("SELECT id, coder, label, undone FROM undo_log ORDER BY id").fetchall()
+        return log, proj.undo_label()
+
+
 def test_bad_ratings_are_one_line_errors_and_change_nothing(demo):
+    before = _history(demo)
+    assert before[1] is not None  # the demo's own last action (whatever it is) is what undo must still find
     for args, says in [
         ((PRIORITY, "site", NORTH, "7"), "rating must be one of -2, -1, 0, +1, +2, X, M or none, not '7'"),
         ((PRIORITY, "site", "Nowhere", "-1"), "no site 'Nowhere' (sites: Northfield General, Riverside"),
@@ -84,7 +93,8 @@ def test_bad_ratings_are_one_line_errors_and_change_nothing(demo):
         result = run("ratings", "set", demo, *args, "--coder", "alex", ok=False)
         assert result.exit_code == 1 and result.output.count("\n") == 1 and says in result.output, result.output
     with Project.open(demo, coder="alex") as proj:
-        assert proj.ratings() == [] and proj.undo_label() == "Code from codings.csv (657 codings)"
+        assert proj.ratings() == [] and proj.ratings(coder="sam") == []
+    assert _history(demo) == before  # no action recorded, and undo still reverses the demo's last step
 
 
 def test_site_ratings_without_sites_say_so(project):
