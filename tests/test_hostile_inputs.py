@@ -356,3 +356,31 @@ def test_every_sheet_reads_cells_longer_than_pythons_csv_limit(tmp_path, project
     assert result.exit_code == 0, result.output
     with Project.open(path) as proj:
         assert len(proj.codings()[0].memo) == cell
+
+
+def test_library_failures_are_said_in_words_without_class_names():
+    import lzma
+    import zlib
+
+    from evalbench.errors import describe_failure, one_line
+
+    class InvalidXmlError(Exception):  # python-docx's, for a w:val="maybe"
+        pass
+
+    class PdfStreamError(Exception):
+        pass
+
+    digits = ValueError("Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits")
+    cases = {digits: "number too long", RecursionError("maximum recursion depth exceeded"): "nesting too deep",
+             InvalidXmlError("value must be one of '1', '0', 'true' or 'false', got 'maybe'"): "XML value",
+             PdfStreamError("Stream has ended unexpectedly"): "ends too early",
+             zlib.error("Error -3 while decompressing data"): "damaged compressed data",
+             lzma.LZMAError("Corrupt input data"): "damaged compressed data",
+             OverflowError("Python int too large to convert to C int"): "number too large"}
+    for exc, words in cases.items():
+        said = describe_failure(exc)
+        assert words in said and type(exc).__name__ not in said, said
+    escaped = one_line("bad\x1b[31mred\u202eevil\nnext\ud800")
+    assert escaped == "bad\\x1b[31mred\\u202eevil next\\ud800"
+    long = one_line("codings.csv: " + "x" * 5000 + " nothing was coded")
+    assert len(long) == 400 and long.startswith("codings.csv: ") and long.endswith("nothing was coded")
