@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evalbench.analysis.ratings import propose
+from evalbench.analysis.ratings import NO_VALENCE, propose
 from evalbench.errors import UserError
+from evalbench.model import Code
 from tests.test_analysis_tables import study  # noqa: F401  (fixture)
 
 LONG = "a concrete example with enough words to count as an explicit description of what happened here"
@@ -26,8 +27,32 @@ def rows(*specs):
 
 def test_missing_neutral_and_mixed():
     assert propose(rows(), "site")[0] == "M"
-    assert propose(rows(("P1", "none", LONG, 2)), "site")[0] == "0"
+    assert propose(rows(("P1", "neutral", LONG, 2), ("P2", "none", LONG, 3)), "site") == (
+        "0", "1 coding(s) marked neutral, none marked barrier or facilitator")
     assert propose(rows(("P1", "mixed", LONG, 2)), "site")[0] == "X"
+
+
+def test_a_construct_coded_without_valence_gets_no_rating_not_neutral_nor_missing():
+    """Discussed (so not M, which is for a construct nobody spoke about) but no valence judged (so not 0)."""
+    rating, why = propose(rows(("P1", "none", LONG, 2), ("P2", "none", LONG, 5)), "site")
+    assert rating is None
+    assert why.startswith(NO_VALENCE) and "2 coding(s) without a valence" in why
+    # one valenced coding is enough to rate from; the unvalenced ones neither help nor hurt
+    assert propose(rows(("P1", "none", LONG, 2), ("P2", "barrier", "short", 5)), "site")[0] == "-1"
+
+
+def test_no_rating_without_valence_reaches_the_project_and_its_stored_proposal(study):  # noqa: F811
+    study.add_codes([Code(id="inner.structure", name="Structural Characteristics", parent_id="inner")])
+    doc = study.document("p03.txt")
+    start = study.document_text(doc.id).index("The huddles")
+    study.add_coding(doc.id, start, start + 30, "inner.structure", coder="alex")  # no valence
+    table = study.propose_ratings("site")
+    row = table[(table.code_id == "inner.structure") & (table.scope_value == "South")].iloc[0]
+    assert row["proposed"] is None and row["rationale"].startswith(NO_VALENCE)
+    assert table[(table.code_id == "inner.structure") & (table.scope_value == "North")].iloc[0]["proposed"] == "M"
+    study.set_rating("inner.structure", "site", "South", "0", rationale="descriptive only")
+    (stored,) = study.ratings("site")
+    assert (stored.rating, stored.proposed) == ("0", None)  # the analyst's call, beside "no proposal"
 
 
 def test_strong_rating_needs_explicit_examples_from_two_participants():

@@ -102,3 +102,49 @@ def test_site_ratings_without_sites_say_so(project):
     result = run("ratings", project.path, "--scope", "site", ok=False)
     assert result.exit_code == 1
     assert result.output == "evalbench: no participant has a 'site' attribute (add one in participants.csv)\n"
+
+
+def test_a_construct_coded_without_valence_is_not_rated_alike_in_propose_json_set_and_exports(project, tmp_path):
+    """`ratings --propose`, `ratings set` and the Word, Excel and CSV exports agree: "–", no rating."""
+    import csv
+
+    import openpyxl
+
+    project.set_participant(1, "P01", {"role": "physician", "site": "North"})
+    project.set_participant(2, "P02", {"role": "nurse", "site": "South"})
+    p01 = project.turns(1)
+    project.add_coding(1, p01[1].start, p01[1].end, "inner.priority", valence="barrier")
+    project.add_coding(1, p01[3].start, p01[3].end, "inner.culture")  # discussed at North, no valence judged
+    p02 = project.turns(2)
+    project.add_coding(2, p02[1].start, p02[1].end, "inner.culture", valence="facilitator")  # rated at South
+    project.close()
+    path = project.path
+    north = {r["code_id"]: r for r in rows(path, "--scope", "site", "--propose") if r["scope_value"] == "North"}
+    assert north["inner.culture"]["proposed"] is None
+    assert north["inner.culture"]["rationale"].startswith("no rating: no valence coded (1 coding(s)")
+    assert north["inner.priority"]["proposed"] == "-1"
+    text = run("ratings", path, "--scope", "site", "--propose").stdout.splitlines()
+    culture = next(line for line in text if line.startswith("Culture"))
+    assert culture.split()[2:5] == ["–", "-", "no"]  # North, proposed –, not rated, the rationale
+
+    run("export", path, "-o", tmp_path / "r.docx", "--no-figures")
+    run("export", path, "-o", tmp_path / "r.xlsx")
+    run("export", path, "-o", tmp_path / "r.csv")
+    from tests.export_read import numbered_tables
+
+    word = {r[0]: r[1:] for _, _, group in numbered_tables(docx.Document(str(tmp_path / "r.docx")))[2] for r in group}
+    assert word["Culture"] == ["–", "+1*"] and word["Relative Priority"] == ["−1*", "M"]
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["Ratings by site"]
+    by_site = {(r[0], r[2]): r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert by_site[("inner.culture", "North")][3:6] == (None, None, None)  # rating, confirmed, proposed
+    assert by_site[("inner.culture", "North")][6].startswith("no rating: no valence coded")
+    with open(tmp_path / "r.ratings-site.csv", encoding="utf-8-sig", newline="") as fh:
+        from_csv = {(r["code_id"], r["site"]): r for r in csv.DictReader(fh)}
+    culture_north = from_csv[("inner.culture", "North")]
+    assert (culture_north["rating"], culture_north["proposed"]) == ("", "")
+
+    done = run("ratings", "set", path, "inner.culture", "site", "North", "0", "--coder", "alex")
+    assert done.stdout == "Rated inner.culture for site North: 0 (no proposal: no valence coded)\n"
+    confirmed = rows(path, "--scope", "site", "--coder", "alex")
+    assert [(r["code_id"], r["proposed"], r["rating"]) for r in confirmed] == [("inner.culture", None, "0")]
+    assert "!" not in run("ratings", path, "--scope", "site", "--coder", "alex").stdout  # nothing to differ from

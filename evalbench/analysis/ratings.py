@@ -13,7 +13,14 @@ subconstructs included) within one scope — a participant or a site — with
 these rules, and the user confirms or changes it:
 
 1. No codings → **M**.
-2. No barrier or facilitator codings → **X** if any coding is marked mixed, else **0**.
+2. No barrier or facilitator codings → **X** if any coding is marked mixed,
+   else **0** if any is marked neutral, else **no rating** (``None``): the
+   construct was discussed but no coding carries a valence, so nothing says
+   how it influenced implementation. M would be wrong (Damschroder & Lowery
+   keep M for a construct not asked about or not discussed), and so would 0
+   (neutral is a judgement the coder did not make): the analyst reads the
+   excerpts and rates it, or codes their valence. The Word, Excel and CSV
+   exports show such a cell as "–".
 3. Barrier and facilitator codings both present and the larger side has
    fewer than twice as many codings as the smaller → **X** (they balance out).
 4. Otherwise the sign is the larger side's. The rating is **±2** when that
@@ -35,13 +42,16 @@ from evalbench.errors import UserError
 RATINGS = ("-2", "-1", "0", "+1", "+2", "X", "M")
 SCOPES = ("participant", "site")
 EXPLICIT_WORDS = 15
+#: The rationale of a construct coded only without a valence (its proposal is None: no rating).
+NO_VALENCE = "no rating: no valence coded"
 
 
-def propose(rows, scope_type: str) -> tuple[str, str]:
+def propose(rows, scope_type: str) -> tuple[str | None, str]:
     """``(rating, rationale)`` for the codings of one construct in one scope.
 
     ``rows`` are codings-frame rows: a DataFrame or a list of dicts with
-    participant, valence, words, starred, document_id and turn.
+    participant, valence, words, starred, document_id and turn. The rating is
+    None when every coding lacks a valence (rule 2: nothing to rate from).
     """
     if hasattr(rows, "columns"):
         rows = records(rows, ["participant", "valence", "words", "starred", "document_id", "turn"])
@@ -55,7 +65,10 @@ def propose(rows, scope_type: str) -> tuple[str, str]:
     if b == 0 and f == 0:
         if any(r["valence"] == "mixed" for r in rows):
             return "X", f"{len(rows)} coding(s) marked mixed, none clearly barrier or facilitator"
-        return "0", f"{len(rows)} coding(s), none marked barrier or facilitator"
+        neutral = sum(r["valence"] == "neutral" for r in rows)
+        if neutral:
+            return "0", f"{neutral} coding(s) marked neutral, none marked barrier or facilitator"
+        return None, f"{NO_VALENCE} ({len(rows)} coding(s) without a valence); rate it from the excerpts"
     if b and f and max(b, f) < 2 * min(b, f):
         return "X", counts + "; positive and negative statements balance out"
     side, other, sign, word = ((facilitator, b, "+", "facilitator") if f > b
@@ -108,5 +121,8 @@ def propose_all(frame, tree: CodeTree, scope_type: str, *, level: str = "constru
             rating, why = propose(groups.get((code_id, value), []), scope_type)
             out.append({"code_id": code_id, "code": tree.name(code_id), "scope_type": scope_type,
                             "scope_value": value, "proposed": rating, "rationale": why})
-    return pd.DataFrame.from_records(out, columns=["code_id", "code", "scope_type", "scope_value",
-                                                       "proposed", "rationale"])
+    table = pd.DataFrame.from_records(out, columns=["code_id", "code", "scope_type", "scope_value",
+                                                        "proposed", "rationale"])
+    # "no rating" stays None (pandas reads it as NaN), so JSON says null and callers test `is None`
+    table["proposed"] = pd.Series([r["proposed"] for r in out], index=table.index, dtype=object)
+    return table

@@ -78,9 +78,9 @@ def show(project: str, scope: str, propose: bool, show_all: bool, coder: str | N
     click.echo(f"{'construct':<36}  {scope:<{width}}  proposed  rating  rationale")
     for r in rows:
         rating = r["rating"] if r["confirmed"] else "-"
-        flag = "!" if r["confirmed"] and r["rating"] != r["proposed"] else " "
+        flag = "!" if r["confirmed"] and r["proposed"] is not None and r["rating"] != r["proposed"] else " "
         click.echo(f"{excerpt(r['code'], 36):<36}  {excerpt(str(r['scope_value']), width):<{width}}  "
-                   f"{r['proposed']:>8}  {rating:>5}{flag}  {r['rationale']}"
+                   f"{r['proposed'] or '–':>8}  {rating:>5}{flag}  {r['rationale']}"
                    + (f" (yours: {r['your_rationale']})" if r["your_rationale"] not in (None, r["rationale"]) else ""))
     confirmed = sum(1 for r in rows if r["confirmed"])
     click.echo(f"{confirmed} confirmed, {len(rows) - confirmed} proposed only", err=True)
@@ -123,7 +123,8 @@ def set_cmd(project: str, code: str, scope: str, value: str, rating: str, ration
     if stored is None:
         click.echo(f"Removed the rating of {code} for {scope} {value}")
     else:
-        click.echo(f"Rated {code} for {scope} {value}: {stored.rating} (proposed {stored.proposed})")
+        click.echo(f"Rated {code} for {scope} {value}: {stored.rating} "
+                   + (f"(proposed {stored.proposed})" if stored.proposed else "(no proposal: no valence coded)"))
 
 
 COMMANDS = [ratings]

@@ -3,8 +3,9 @@
 A rating says how a construct influenced implementation (Damschroder &
 Lowery, 2013), so it needs a valence. A construct coded only without one (a
 custom "Lessons learned" code, say) is not rated at all, and a site where the
-construct's codings carry no valence shows "–", not the "0" (neutral) that the
-proposal rules would give it. "M" (missing: not discussed at that site) is a
+construct's codings carry no valence shows "–": the proposal itself is "no
+rating" there (:data:`evalbench.analysis.ratings.NO_VALENCE`), as `evalbench
+ratings --propose` and the analysis screen say. "M" (missing: not discussed at that site) is a
 fact, not a judgement, so it carries no "*"; every other proposal does until
 the team confirms it (``evalbench ratings set``).
 """
@@ -16,7 +17,6 @@ from dataclasses import dataclass
 from evalbench.export import docx_style as ds
 from evalbench.export.table_model import Cell, Column, Group, GroupedTable
 
-VALENCED = ("barrier", "facilitator", "mixed", "neutral")
 NOT_RATED = "–"
 
 
@@ -49,10 +49,8 @@ def rating_cells(ctx) -> list[RatingCell]:
         return []
     table = propose_all(frame, tree, "site")
     used = set(frame["construct_id"])
-    valenced = frame[frame["valence"].isin(VALENCED)]
-    rated_pairs = set(zip(valenced["construct_id"], valenced["site"].astype(str)))
-    rated_constructs = {c for c, _ in rated_pairs}
-    coded_pairs = set(zip(frame["construct_id"], frame["site"].astype(str)))
+    # constructs with a valenced coding somewhere: a proposal that is neither "no rating" nor M (not discussed)
+    rated_constructs = {c for c, p in zip(table["code_id"], table["proposed"], strict=True) if p not in (None, "M")}
     stored = {(r.code_id, r.scope_value): r for r in ctx.project.ratings("site", coder=ctx.coder)}
     out = []
     for code_id, site, proposed, why in zip(table["code_id"], table["scope_value"], table["proposed"],
@@ -60,8 +58,6 @@ def rating_cells(ctx) -> list[RatingCell]:
         mine = stored.get((code_id, site))
         if code_id not in used or (code_id not in rated_constructs and mine is None):
             continue
-        if (code_id, site) in coded_pairs and (code_id, site) not in rated_pairs:
-            proposed, why = None, "coded without a valence: not rated"
         out.append(RatingCell(
             code_id=code_id, construct=tree.name(code_id), domain_id=(tree.chain(code_id) or [code_id])[0],
             site=site, rating=mine.rating if mine else proposed, confirmed=mine is not None,

@@ -123,6 +123,29 @@ async def test_ratings_by_site_and_none_by_role_reach_the_word_table(app, projec
     assert dict(zip(header, row, strict=True)) == {"Construct": "Relative Priority", "North": "+2", "South": "−1*"}
 
 
+async def test_a_construct_coded_without_valence_shows_no_proposal_and_y_does_not_rate_it(app, project):
+    link_participants(project)
+    turn = project.turns(1)[3]
+    project.add_coding(1, turn.start, turn.end, "inner.culture")  # no valence
+    async with app.run_test(size=SIZE) as pilot:
+        screen, table = await open_analysis(app, pilot, cell=("inner.culture", "P01"))
+        await pilot.press("v")
+        await settle(app, pilot)
+        cell = (table.get_row_index("inner.culture"), table.get_column_index("P01"))
+        assert str(table.get_cell_at(cell)) == "–"  # as the Word table shows it; never "0?" nor "M"
+        info = str(screen.query_one("#cell-info", Static).render())
+        assert "none proposed" in info and "no rating: no valence coded" in info
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert my_rating(project, code_id="inner.culture") is None
+        assert any("No rating proposed here" in n.message for n in app._notifications)
+        await pilot.press("0")  # the analyst's own judgement: neutral
+        await settle(app, pilot)
+        assert my_rating(project, code_id="inner.culture") == ("0", None, True)
+        assert str(table.get_cell_at(cell)) == "0✓"
+        assert "0 set by you; no proposal" in str(screen.query_one("#cell-info", Static).render())
+
+
 async def test_write_a_cell_summary_and_undo_it(app, project):
     link_participants(project)
     code_barriers(project)

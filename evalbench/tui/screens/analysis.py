@@ -298,12 +298,12 @@ class AnalysisScreen(Screen):
         self._set_rating(lambda _r: rating)
 
     def action_confirm_rating(self) -> None:
-        self._set_rating(lambda r: r.proposed)
+        self._set_rating(lambda r: r.proposed, confirming=True)
 
     def action_clear_rating(self) -> None:
         self._set_rating(lambda _r: None)
 
-    def _set_rating(self, choose) -> None:
+    def _set_rating(self, choose, *, confirming: bool = False) -> None:
         if not self.ratable:
             self.notify("Ratings are per construct (l) for a participant (p) or a site (s).", severity="warning")
             return
@@ -316,6 +316,9 @@ class AnalysisScreen(Screen):
             return
         code_id, value = cell
         rating = choose(current)
+        if confirming and rating is None:
+            self.notify("No rating proposed here: no coding has a valence. Rate it (2 1 0 ! @ x m).")
+            return
         if rating is None and current.rating is None:
             self.notify("You have not rated this cell.")
             return

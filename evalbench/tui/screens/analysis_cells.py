@@ -34,7 +34,7 @@ RATING_SCOPES = ("participant", "site")
 class CellRating:
     """A construct's rating for one participant or site: the proposal and the coder's decision."""
 
-    proposed: str
+    proposed: str | None  # None: no rating proposed (coded, but no coding has a valence)
     rationale: str
     rating: str | None = None  # the current coder's stored rating, None until decided
     confirmed: bool = False
@@ -129,6 +129,8 @@ def rating_text(r: CellRating | None) -> Text:
         return Text(f"{r.rating}✓", style=rating_style(r.rating))
     if r.proposed == "M":  # nothing coded: the usual case, kept quiet
         return Text("M", style="dim")
+    if r.proposed is None:  # coded without a valence: nothing to propose, as the exports' "–"
+        return Text("–", style="dim")
     return Text(f"{r.proposed}?", style=f"{rating_style(r.proposed)} italic")
 
 
@@ -160,7 +162,10 @@ def cell_info(code_name: str, by: str, value: str, counts: dict[str, int] | None
         if rating.rating is not None:
             text.append(rating.rating, style=rating_style(rating.rating))
             text.append(" set by you", style="dim")
-            text.append(f"; proposed {rating.proposed}", style="dim")
+            text.append(f"; proposed {rating.proposed}" if rating.proposed else "; no proposal", style="dim")
+        elif rating.proposed is None:
+            text.append("–", style="dim")
+            text.append(" none proposed: rate it from its codings (2 1 0 ! @ x m)", style="dim")
         else:
             text.append(f"{rating.proposed}?", style=rating_style(rating.proposed))
             text.append(" proposed, y confirms", style="dim")
