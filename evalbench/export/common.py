@@ -57,28 +57,38 @@ def export_timestamp(project) -> str:
 def excerpt_columns(frame) -> list[str]:
     """Header of the one-row-per-excerpt table (attribute columns depend on the project).
 
-    ``origin`` (manual, suggestion, import, merge) is there so that a methods
-    section can disclose which codings were accepted suggestions.
+    ``origin`` (manual, suggestion, import, merge, rule) and, for a coding
+    accepted from a suggestion, ``suggestion_model`` and
+    ``suggestion_model_version`` are there so that a methods section can
+    disclose which codings began as suggestions and from which model (issue 14).
     """
     attrs = [safe_cell(c[5:]) for c in frame.columns if c.startswith("attr.")]  # attribute names are user text
     return ["document", "participant", *attrs, "turn", "speaker", "speaker_role", "code_id", "code",
-            "construct", "domain", "valence", "coder", "origin", "starred", "memo", "text", "start", "end",
-            "coding_id"]
+            "construct", "domain", "valence", "coder", "origin", "suggestion_model", "suggestion_model_version",
+            "starred", "memo", "text", "start", "end", "coding_id"]
 
 
-def excerpt_rows(frame, tree):
-    """Rows (lists) of the excerpt table, in document order, values safe for spreadsheets."""
+def excerpt_rows(frame, tree, models: dict[int, tuple[str, str | None]] | None = None):
+    """Rows (lists) of the excerpt table, in document order, values safe for spreadsheets.
+
+    ``models`` maps a coding id to its suggesting model and version
+    (:func:`evalbench.store.provenance.suggestion_models`); codings not in it
+    have empty model cells.
+    """
+    models = models or {}
     attr_cols = [c for c in frame.columns if c.startswith("attr.")]
     col = {c: frame[c].tolist() for c in frame.columns}
     for i in range(len(frame)):
         turn = col["turn"][i]
+        coding_id = int(col["coding_id"][i])
+        model, version = models.get(coding_id, (None, None))
         yield [safe_cell(v) for v in (
             col["document"][i], col["participant"][i], *(_plain(col[c][i]) for c in attr_cols),
             int_or_none(turn),
             col["speaker"][i], col["speaker_role"][i], col["code_id"][i], col["code"][i],
             tree.name(col["construct_id"][i]), tree.name(col["domain_id"][i]), col["valence"][i],
-            col["coder"][i], col["origin"][i], "yes" if col["starred"][i] else "", col["memo"][i], col["text"][i],
-            int(col["start"][i]), int(col["end"][i]), int(col["coding_id"][i]))]
+            col["coder"][i], col["origin"][i], model, version, "yes" if col["starred"][i] else "", col["memo"][i],
+            col["text"][i], int(col["start"][i]), int(col["end"][i]), coding_id)]
 
 
 def int_or_none(value) -> int | None:

@@ -67,6 +67,7 @@ class Assistance:
     by_coder: tuple[tuple[str, int], ...] = ()  #: who accepted them, most first
     models: tuple[str, ...] = ()  #: model names and versions, as people should read them
     rule_codings: int = 0  #: applied by keyword rules, no person involved
+    unknown_model: int = 0  #: of ``accepted``, those whose model was not recorded (accepted before schema 3)
 
 
 @dataclass
@@ -151,6 +152,9 @@ def _assistance_text(a: Assistance) -> str:
         share = 100 * a.accepted / a.total if a.total else 0
         who = f" (accepted by {', '.join(f'{c}: {n}' for c, n in a.by_coder)})" if a.by_coder else ""
         model = f", made by {names(a.models)} running offline" if a.models else ""
+        if a.unknown_model:
+            model += (f" ({a.unknown_model:,} by a model whose name and version were not recorded)" if a.models
+                      else ", by a model whose name and version were not recorded")
         out.append(f"{a.accepted:,} of the {a.total:,} codings ({share:.0f}%) began as code suggestions from "
                    f"evalbench{model}, each reviewed and accepted by a coder{who}.")
     if a.rule_codings:
@@ -208,7 +212,8 @@ def assistance_of(frame, conn=None) -> Assistance:
             ai_assistance = None
         if ai_assistance is not None:
             a = ai_assistance(conn, coding_ids=[int(i) for i in frame["coding_id"]])
-            return Assistance(a.accepted, a.total, a.by_coder, tuple(m.label for m in a.models), a.rule_codings)
+            return Assistance(a.accepted, a.total, a.by_coder, tuple(m.label for m in a.models), a.rule_codings,
+                              a.unknown_model)
     accepted = frame[frame["origin"] == "suggestion"]
     by = Counter(accepted["coder"])
     return Assistance(len(accepted), len(frame), tuple(sorted(by.items(), key=lambda cn: (-cn[1], cn[0]))))

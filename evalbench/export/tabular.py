@@ -36,14 +36,17 @@ def tables(ctx) -> list[tuple[str | None, SheetSpec]]:
     """(CSV file suffix, or None for the excerpts file; the table) for every table of the export."""
     from evalbench.analysis.tables import frequencies, matrix
     from evalbench.export.ratings_table import rating_cells
+    from evalbench.store.provenance import suggestion_models
 
     project, frame, tree, opts = ctx.project, ctx.frame, ctx.tree, ctx.options
     columns = excerpt_columns(frame)
     out: list[tuple[str | None, SheetSpec]] = [(None, SheetSpec(
-        "Excerpts", columns, list(excerpt_rows(frame, tree)),
+        "Excerpts", columns, list(excerpt_rows(frame, tree, suggestion_models(project.conn))),
         "One row per coded excerpt: transcript, participant and their attributes, turn, speaker, code, construct, "
-        "domain, valence, coder, origin (manual, suggestion, import, merge), starred, memo, the text, and its "
-        "character offsets.", wrap={columns.index("text"), columns.index("memo")}, freeze_cols=2))]
+        "domain, valence, coder, origin (manual; suggestion: accepted by that coder from an evalbench suggestion; "
+        "rule: applied by keyword rules; import; merge), the suggesting model's name and version, starred, memo, "
+        "the text, and its character offsets.", wrap={columns.index("text"), columns.index("memo")},
+        freeze_cols=2))]
     out += _theme_tables(ctx)
     linked = sorted({d.participant for d in project.documents() if d.participant})
     for group in dict.fromkeys(["participant", *([opts.by] if opts.by else [])]):
@@ -137,9 +140,20 @@ def write_xlsx(ctx, *, steps=None) -> bytes:
     project = ctx.project
     intro = [f"Project: {project.path.name}",
              f"Counts: {ctx.choice.description}",
+             *_assistance_line(ctx),
              f"Written by evalbench {__version__}. Each sheet is an Excel table: filter and sort from its header.",
              "Text that starts like a formula (= + - @) begins with an apostrophe, so it is never run."]
     return write_book(specs, title=project.name, stamp=export_timestamp(project), intro=intro)
+
+
+def _assistance_line(ctx) -> list[str]:
+    """The AI-assistance disclosure of the counted codings, when any began as suggestions or came from rules."""
+    from evalbench.suggest.disclosure import ai_assistance
+
+    if not len(ctx.frame):
+        return []
+    found = ai_assistance(ctx.project.conn, coding_ids=[int(i) for i in ctx.frame["coding_id"]])
+    return [f"AI assistance: {found.sentence}"] if found.used or found.rule_codings else []
 
 
 def _csv_text(header: list, rows) -> str:

@@ -30,6 +30,16 @@ def origin_counts(conn: sqlite3.Connection, *, coding_ids: Iterable[int] | None 
     return [(*key, n) for key, n in totals.items()]
 
 
+def suggestion_models(conn: sqlite3.Connection) -> dict[int, tuple[str, str | None]]:
+    """coding id -> (suggesting model, its version) for every coding that keeps one (accepted suggestions).
+
+    Only those rows are read (a partial scan of the codings, no text), so an
+    export can add the two columns to 12,000 excerpt rows for a few milliseconds.
+    """
+    return {r[0]: (r[1], r[2]) for r in conn.execute(
+        "SELECT id, suggest_model, suggest_model_version FROM codings WHERE suggest_model IS NOT NULL")}
+
+
 def training_counts(conn: sqlite3.Connection) -> tuple[int, int]:
     """(codings a person made or accepted, rejected suggestions): how far the coding has moved since training."""
     return tuple(conn.execute(
