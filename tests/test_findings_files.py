@@ -102,11 +102,12 @@ def test_snapshot_restores_into_another_project_mapping_codings(project, tmp_pat
     other.add_codes([Code(id="inner", name="Inner Setting"), Code(id="inner.culture", name="Culture",
                                                                   parent_id="inner")])
     with other.action("Restore themes") as act:
-        counts = restore(act, data, coding_ids={})
-    assert counts["themes"] == 1 and counts["rules"] == 1 and counts["dropped"] == 2
+        done = restore(act, data, coding_ids={})
+    assert done.themes == [("Successes", "Safe")] and done.rules == 1 and done.dropped_codings == 2
     assert other.themes.theme("Safe").cfir_code_id == "inner.culture"
     with project.action("Restore themes again") as act:
-        assert restore(act, data)["themes"] == 0  # already there: nothing doubles
+        again = restore(act, data)
+    assert (again.themes, again.merged, again.changed) == ([], [], False)  # already there: nothing doubles
     assert snapshot(project.conn) == data
 
 

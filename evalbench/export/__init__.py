@@ -47,8 +47,11 @@ def write_export(project, fmt: str, out: Path, *, coder: str | None = None, all_
     if fmt == "qdpx":
         from evalbench.refi.qdpx_export import export_qdpx
 
-        export_qdpx(project, out, coder=ctx.coder, progress=progress, cancel=cancel)
+        counts = export_qdpx(project, out, coder=ctx.coder, progress=progress, cancel=cancel)
         result.files.append(out)
+        if counts.get("theme_codings_left_out"):
+            result.warn(f"{counts['theme_codings_left_out']} hand-picked coding(s) or exemplar(s) of themes are "
+                        f"codings outside {ctx.choice.description}; left out of {out.name}")
         return result
     files: dict[Path, bytes | str] = {}
     if fmt in ("docx", "md"):

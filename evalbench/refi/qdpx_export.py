@@ -38,6 +38,7 @@ from pathlib import Path
 
 from evalbench.codebook.refi import code_fields, code_guid, codes_to_refi
 from evalbench.errors import UserError
+from evalbench.findings.snapshot import coding_refs, snapshot
 from evalbench.refi.archive import zip_writer
 from evalbench.refi.common import (
     EXTENSION_FORMAT,
@@ -47,6 +48,7 @@ from evalbench.refi.common import (
     VALENCE_GROUP,
     guid,
 )
+from evalbench.refi.qdpx_themes import write_themes
 
 Progress = Callable[[int, int, str], None]
 _DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$")
@@ -172,8 +174,13 @@ class _Writer:
         #: Extension member content; ``sources`` holds each source's entry already as JSON text.
         self.ext: dict = {"format": EXTENSION_FORMAT, "version": 1, "selections": {}, "notes": {}}
         self.ext_sources: dict[str, str] = {}
-        self.notes: list[tuple] = []  # (guid, title, user guid, created, text), in the order made
+        self.notes: list[tuple] = []  # (guid, title, user guid or None, created, text), in the order made
         self.users: dict[str, str] = {}
+        #: Codings that themes name (hand decisions, exemplars) -> the GUID of the selection written for each.
+        self.wanted: set = set()
+        self.selection_of: dict[int, str] = {}
+        self.xml = _xml
+        self.code_guid = code_guid
 
     def sub(self, parent, tag: str, **attrs):
         el = self.E.SubElement(parent, _q(tag)) if parent is not None else self.E.Element(_q(tag))
@@ -194,12 +201,17 @@ class _Writer:
         self.notes.append((note_guid, title, self.user(coder), created, text))
         return note_guid
 
+    def theme_note(self, note_guid: str, title: str, text: str) -> None:
+        """Keep a theme's Note: it belongs to the project, not to a coder, so it names no user."""
+        self.notes.append((note_guid, title, None, None, text))
+
     def note_element(self, note: tuple):
         note_guid, title, user_guid, created, text = note
         el = self.E.Element(_q("Note"))
         el.set("guid", note_guid)
         el.set("name", _xml(title))
-        el.set("creatingUser", user_guid)
+        if user_guid:
+            el.set("creatingUser", user_guid)
         _stamp(el, "creationDateTime", created)
         self.sub(el, "PlainTextContent").text = _xml(text)
         return el
@@ -263,6 +275,8 @@ def export_qdpx(project, out: str | Path, *, coder: str | None = None, progress:
     for s in project.speakers():
         roles[s.document_id][s.label or ""] = [s.role, s.role_source]
     participants = project.participants()
+    themes = snapshot(conn)
+    w.wanted = coding_refs(themes)
 
     codebook_el = w.sub(None, "CodeBook")
     codes_el = w.sub(codebook_el, "Codes")
@@ -299,8 +313,11 @@ def export_qdpx(project, out: str | Path, *, coder: str | None = None, progress:
                                               project.turns(doc.id), roles[doc.id], memo_by_target,
                                               turn_memos, code_guids))
             project_refs = _closing_notes(w, memo_by_target, code_guids)
+            sets, dropped = write_themes(w, conn, themes, codes)
             for note in w.notes:
                 qde.add_to("Notes", w.note_element(note))
+            if sets is not None:
+                qde.add(sets)
             for ref in project_refs:
                 qde.add(w.sub(None, "NoteRef", targetGUID=ref))
             qde.close()
@@ -314,7 +331,8 @@ def export_qdpx(project, out: str | Path, *, coder: str | None = None, progress:
     if progress:
         progress(total, total, "done")
     return {"sources": len(docs), "codes": len(codes), "codings": n_codings,
-            "users": len(w.users), "cases": len(participants), "notes": len(w.notes)}
+            "users": len(w.users), "cases": len(participants), "notes": len(w.notes),
+            "themes": sum(len(c["themes"]) for c in themes["categories"]), "theme_codings_left_out": dropped}
 
 
 def _check(cancel: threading.Event | None, out: Path) -> None:
@@ -404,7 +422,10 @@ def _source(w: _Writer, doc, codings, turns, roles, memo_by_target, turn_memos, 
         "metadata": doc.metadata,
         "turns": [[t.start, t.end, t.speaker, t.time] for t in turns], "roles": roles})
 
-    selections = []  # (start, end, sort key, element)
+    # (start, 0, coding id | 1, turn, element): in text order, and codings that start together in the order they
+    # were made, so an import numbers them in that order and every "first of equals" (the quote a theme shows
+    # for a passage two coders coded) stays the same.
+    selections = []
     seen: dict[str, int] = defaultdict(int)
     for c in codings:
         key = f"{doc.sha256}:{c.start}:{c.end}:{c.code_id}:{c.coder}"
@@ -413,6 +434,8 @@ def _source(w: _Writer, doc, codings, turns, roles, memo_by_target, turn_memos, 
             key += f":{seen[key]}"
         sel = w.E.Element(_q("PlainTextSelection"))
         sel_guid = guid("selection", key)
+        if c.id in w.wanted:
+            w.selection_of[c.id] = sel_guid
         for attr, value in (("guid", sel_guid), ("startPosition", c.start), ("endPosition", c.end),
                             ("creatingUser", w.user(c.coder))):
             sel.set(attr, str(value))
@@ -430,7 +453,7 @@ def _source(w: _Writer, doc, codings, turns, roles, memo_by_target, turn_memos, 
                                    ("model_version", c.suggest_model_version)) if v and v != "manual"}
         if extra:
             w.ext["selections"][sel_guid] = extra
-        selections.append((c.start, c.end, key, sel))
+        selections.append((c.start, 0, c.id, sel))
     memoed = sorted((turn_memos[str(t.id)], t) for t in turns if str(t.id) in turn_memos)
     for (_, items), t in memoed:
         key = f"{doc.sha256}:turn:{t.seq}"
@@ -443,7 +466,7 @@ def _source(w: _Writer, doc, codings, turns, roles, memo_by_target, turn_memos, 
             w.sub(sel, "NoteRef", targetGUID=w.note("turn", key, who, text, created,
                                                      f"Memo on {doc.name} turn {t.seq} by {who}"))
         w.ext["selections"][sel_guid] = {"turn_memo": True}
-        selections.append((t.start, t.end, key, sel))
+        selections.append((t.start, 1, t.seq, sel))
     for *_, sel in sorted(selections, key=lambda s: s[:3]):
         el.append(sel)
     for _, _, who, text, created in memo_by_target.get(("document", str(doc.id)), []):

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from evalbench.errors import ProjectError, UserError
+from evalbench.findings.snapshot import VERSION, coding_refs
 from evalbench.ingest.document import ParsedDocument, ParsedTurn
 from evalbench.model import ImportReport
 from evalbench.refi.qdpx_read import RefiProject, read_qdpx
@@ -109,22 +110,32 @@ def _fill(proj, data: RefiProject, progress, cancel, report) -> None:
             proj.add_codes(data.codes, label=f"Import codebook from {data.archive}")
         doc_ids = _documents(proj, data, progress, cancel, report)
         _participants(proj, data, doc_ids)
-        rows, used_notes = _coding_rows(data, doc_ids, coder_of)
+        wanted = coding_refs(data.themes) if data.themes is not None else set()
+        rows, used_notes, row_of = _coding_rows(data, doc_ids, coder_of, wanted)
         # A new project has nothing to undo: bulk insert instead of one undo entry per coding.
         # The reader checked spans, codes, valence and origin; the schema's triggers check bounds again.
         proj.conn.executemany("INSERT OR IGNORE INTO coders(name, created_at) VALUES (?, ?)",
                               [(name, now()) for name in sorted({r[4] for r in rows})])
+        before = proj.conn.execute("SELECT coalesce(max(id), 0) FROM codings").fetchone()[0]
         proj.conn.executemany(
             'INSERT INTO codings(document_id, start, "end", code_id, coder, valence, memo, origin, starred, '
             "created_at, suggest_model, suggest_model_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         _memos(proj, data, doc_ids, used_notes, coder_of)
+        if row_of:  # rowids follow the order of insertion into a table nobody else writes to meanwhile
+            ids = [r[0] for r in proj.conn.execute("SELECT id FROM codings WHERE id > ? ORDER BY id", (before,))]
+            assert len(ids) == len(rows)
+            row_of = {ref: ids[i] for ref, i in row_of.items()}
+        _themes(proj, data, row_of)
 
 
-def _coding_rows(data: RefiProject, doc_ids: dict[str, int], coder_of) -> tuple[list[tuple], set[str]]:
-    """Rows for the codings table (exact duplicates dropped) and the notes they used as memos."""
+def _coding_rows(data: RefiProject, doc_ids: dict[str, int], coder_of,
+                 wanted: set) -> tuple[list[tuple], set[str], dict[str, int]]:
+    """Rows for the codings table (exact duplicates dropped), the notes they used as memos, and the row of
+    each selection GUID in ``wanted`` (the codings our member's themes name)."""
     rows: list[tuple] = []
     used: set[str] = set()
-    seen: set[tuple] = set()
+    seen: dict[tuple, int] = {}
+    row_of: dict[str, int] = {}
     stamp = now()
     for c in data.codings:
         if c.source_guid not in doc_ids:
@@ -132,15 +143,50 @@ def _coding_rows(data: RefiProject, doc_ids: dict[str, int], coder_of) -> tuple[
         memo = _join([data.notes[g].text for g in dict.fromkeys(c.note_guids) if g in data.notes])
         used.update(c.note_guids)
         key = (c.source_guid, c.start, c.end, c.code_id, coder_of(c.user_guid), c.valence, memo)
+        if c.selection in wanted and c.selection not in row_of:
+            row_of[c.selection] = seen.get(key, len(rows))
         if key in seen:  # the same code twice in one selection, or a repeated selection
             continue
-        seen.add(key)
+        seen[key] = len(rows)
         created = c.created_at if c.created_at and _DATETIME.match(c.created_at) else stamp
         origin = c.origin if c.origin in ORIGINS else "import"
         model = (c.model, c.model_version) if origin == "suggestion" else (None, None)
         rows.append((doc_ids[c.source_guid], c.start, c.end, c.code_id, key[4],
                      c.valence if c.valence in VALENCES else "none", memo, origin, int(c.starred), created, *model))
-    return rows, used
+    return rows, used, row_of
+
+
+def _themes(proj, data: RefiProject, coding_ids: dict[str, int]) -> None:
+    """Themes from our member (codings mapped by selection GUID), else from the archive's Sets; warn what is lost.
+
+    One undoable action, like the codebook's import.
+    """
+    from evalbench.findings.snapshot import restore
+    from evalbench.refi.qdpx_themes import themes_from_sets
+
+    source, mapping = data.themes, coding_ids
+    if source is not None and source.get("version") != VERSION:
+        data.warnings.append(f"themes in evalbench.json have an unknown version ({source.get('version')!r}); "
+                             "read from the archive's sets instead")
+        source = None
+    if source is None:
+        if not data.sets:
+            return
+        source, warnings = themes_from_sets(data.sets, proj.codes())
+        data.warnings.extend(warnings)
+        mapping = {}
+        if not source["categories"]:
+            return
+    with proj.action(f"Import themes from {data.archive}") as act:
+        done = restore(act, source, mapping)
+    if done.dropped_codings:
+        data.warnings.append(f"themes: {done.dropped_codings} hand-picked coding(s) or exemplar(s) point at "
+                             f"codings not in {data.archive}; left out")
+    if done.dropped_codes:
+        data.warnings.append(f"themes: {done.dropped_codes} rule(s) or CFIR mapping(s) name codes not in the "
+                             "codebook; left out")
+    if done.malformed:
+        data.warnings.append(f"themes: {done.malformed} damaged theme entries in evalbench.json skipped")
 
 
 def _join(texts: list[str]) -> str:
@@ -221,6 +267,8 @@ def _memos(proj, data: RefiProject, doc_ids: dict[str, int], used: set[str], cod
         if g in used:
             continue
         kind, key = data.note_targets.get(g, ("unreferenced", None))
+        if kind == "theme":  # a theme in words, for other programs: the theme itself came back whole
+            continue
         coder = coder_of(note.user_guid)
         text = note.text
         if kind in ("project", "unreferenced"):

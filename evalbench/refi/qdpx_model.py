@@ -43,6 +43,7 @@ class RefiCoding:
     created_at: str | None = None  #: the Coding's creationDateTime when it has one
     model: str | None = None  #: origin 'suggestion': the suggesting model's name (evalbench's own member)
     model_version: str | None = None
+    selection: str | None = None  #: GUID of the selection it came from (themes in our member name codings by it)
 
 
 @dataclass
@@ -51,6 +52,20 @@ class RefiNote:
     name: str
     text: str
     user_guid: str
+
+
+@dataclass
+class RefiSet:
+    """A REFI-QDA ``<Set>``: a named group of codes, sources and notes (a theme's nearest thing)."""
+
+    guid: str
+    name: str
+    description: str
+    codes: list[str]  #: code IDs of its member codes, in order, once each
+    sources: int = 0  #: member sources (documents)
+    notes: list[str] = field(default_factory=list)  #: member note GUIDs
+    unknown_codes: int = 0  #: member codes missing from the codebook
+    valence_codes: list[str] = field(default_factory=list)  #: evalbench's valence codes among the members
 
 
 @dataclass
@@ -80,6 +95,9 @@ class RefiProject:
     warnings: list[str] = field(default_factory=list)
     #: (source GUID, start, end) of selections that carry notes but no codes.
     bare_selections: list[tuple[str, int, int, list[str]]] = field(default_factory=list)
+    sets: list[RefiSet] = field(default_factory=list)
+    #: Themes from our own member (snapshot data, codings named by selection GUID), when it matches project.qde.
+    themes: dict | None = None
 
 
 def local(el) -> str:

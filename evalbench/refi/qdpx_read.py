@@ -34,6 +34,7 @@ from evalbench.refi.qdpx_model import (  # the dataclasses are read from here to
     RefiCoding,
     RefiNote,
     RefiProject,
+    RefiSet,
     RefiSource,
     kid,
     kids,
@@ -45,7 +46,7 @@ from evalbench.refi.qdpx_sources import SourceContext
 from evalbench.refi.sourcetext import SourceText
 from evalbench.textsafe import clean_text
 
-__all__ = ["RefiCase", "RefiCoding", "RefiNote", "RefiProject", "RefiSource", "read_qdpx"]
+__all__ = ["RefiCase", "RefiCoding", "RefiNote", "RefiProject", "RefiSet", "RefiSource", "read_qdpx"]
 
 Progress = Callable[[int, int, str], None]
 class _Reader:
@@ -190,7 +191,7 @@ def _extension(r: _Reader, zf: SafeZip, qde: bytes) -> dict:
         r.warn(f"{EXTENSION_MEMBER} does not match project.qde (edited elsewhere?); "
                "turns are re-derived from the text")
         return {}
-    for key in ("sources", "selections", "notes", "codes"):  # a hand-edited file may hold anything
+    for key in ("sources", "selections", "notes", "codes", "themes"):  # a hand-edited file may hold anything
         if not isinstance(ext.get(key, {}), dict):
             r.warn(f"{EXTENSION_MEMBER}: {key!r} is not a mapping; ignored")
             ext[key] = {}
@@ -296,13 +297,14 @@ def _project(r: _Reader, parsed: QdeStream | WholeTree, progress: Progress | Non
     for ref in refs(root, "NoteRef"):
         note_targets.setdefault(ref, ("project", None))  # which project memo: from our member, if any
     for g, info in (r.ext.get("notes", {}) if r.ext else {}).items():
-        if isinstance(info, dict) and info.get("target_type") in ("cell", "project"):
+        if isinstance(info, dict) and info.get("target_type") in ("cell", "project", "theme"):
             note_targets[norm_guid(g)] = (info["target_type"], str(info.get("target_id", "")))
     return RefiProject(
         archive=r.path.name, name=(root.get("name") or r.path.stem).strip() or r.path.stem,
         origin=root.get("origin") or "", users=users, default_user=default_user, codes=codes,
         sources=sources, codings=codings, cases=_cases(root, variables), notes=notes,
-        note_targets=note_targets, warnings=r.warnings, bare_selections=bare)
+        note_targets=note_targets, warnings=r.warnings, bare_selections=bare, sets=_sets(root, code_ids),
+        themes=(r.ext.get("themes") or None) if r.ext else None)
 
 
 def _notes(r: _Reader, root) -> dict[str, RefiNote]:
@@ -322,6 +324,33 @@ def _notes(r: _Reader, root) -> dict[str, RefiNote]:
         if text.strip():
             out[g] = RefiNote(g, name, SourceText(text).text.strip(), norm_guid(note.get("creatingUser")))
     return out
+
+
+def _sets(root, code_ids: dict[str, str]) -> list[RefiSet]:
+    """The ``<Set>``s, their member codes as code IDs (evalbench's valence codes named apart)."""
+    el = kid(root, "Sets")
+    out = []
+    for s in kids(el, "Set") if el is not None else []:
+        g = norm_guid(s.get("guid"))
+        found = RefiSet(g, (s.get("name") or "").strip() or f"set-{g[:8]}",
+                        clean_text(_element_text(kid(s, "Description")))[0], [],
+                        sources=len(kids(s, "MemberSource")), notes=refs(s, "MemberNote"))
+        for ref in refs(s, "MemberCode"):
+            if ref in VALENCE_BY_GUID:
+                found.valence_codes.append(VALENCE_BY_GUID[ref])
+            elif ref == VALENCE_GROUP:
+                found.valence_codes.append("Valence")
+            elif ref in code_ids:
+                if code_ids[ref] not in found.codes:
+                    found.codes.append(code_ids[ref])
+            else:
+                found.unknown_codes += 1
+        out.append(found)
+    return out
+
+
+def _element_text(el) -> str:
+    return (el.text or "") if el is not None else ""
 
 
 def _cases(root, variables: dict[str, str]) -> list[RefiCase]:

@@ -145,7 +145,8 @@ def _selections(r, src, st, spans, whole, code_ids, ext_selections, codings, bar
                                     origin=str(extra.get("origin") or ("manual" if r.ext else "import")),
                                     starred=bool(extra.get("starred")),
                                     created_at=coding_el.get("creationDateTime") or sel.get("creationDateTime"),
-                                    model=_short(extra.get("model")), model_version=_short(extra.get("model_version"))))
+                                    model=_short(extra.get("model")), model_version=_short(extra.get("model_version")),
+                                    selection=sel_guid))
         for c in found:
             c.valence = valence
         codings.extend(found)
