@@ -115,6 +115,8 @@ class Restored:
     categories: list[str] = field(default_factory=list)  #: categories added
     themes: list[tuple[str, str]] = field(default_factory=list)  #: (category, theme) added
     merged: list[tuple[str, str]] = field(default_factory=list)  #: already there, and gained something
+    #: (category, theme) of ``merged`` -> what it gained: "rules", "codings", "exemplars" counts, "description", "cfir"
+    gained: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
     rules: int = 0
     codings: int = 0  #: hand decisions added
     exemplars: int = 0
@@ -156,16 +158,18 @@ def restore(act: Action, data: Mapping, coding_ids: Mapping | None = None) -> Re
         target = ref if coding_ids is None else coding_ids.get(ref)
         return target if isinstance(target, int) and target in existing_codings else None
 
-    categories = {c.name.casefold(): c.id for c in store.categories(conn)}
+    categories = {c.name.casefold(): (c.id, c.name) for c in store.categories(conn)}
     for category in _list(data.get("categories")):
         name = _text(category.get("name")) if isinstance(category, Mapping) else ""
         if not name.strip():
             done.malformed += 1
             continue
-        category_id = categories.get(name.casefold())
-        if category_id is None:
-            category_id = categories[name.casefold()] = act.insert("theme_categories", {
+        if name.casefold() in categories:
+            category_id, name = categories[name.casefold()]  # the project's own spelling
+        else:
+            category_id = act.insert("theme_categories", {
                 "name": name, "position": store.next_position(conn, "theme_categories")})
+            categories[name.casefold()] = (category_id, name)
             done.categories.append(name)
         themes = {t.name.casefold(): t for t in store.themes(conn) if t.category_id == category_id}
         for theme in _list(category.get("themes")):
@@ -190,7 +194,7 @@ def _restore_theme(act: Action, done: Restored, category: str, category_id: int,
         cfir = None
     found = themes.get(title.casefold())
     before = (done.rules, done.codings, done.exemplars)
-    filled = False
+    filled: set[str] = set()
     if found is None:
         theme_id = act.insert("themes", {
             "category_id": category_id, "name": title, "description": description,
@@ -209,7 +213,7 @@ def _restore_theme(act: Action, done: Restored, category: str, category_id: int,
             fill["cfir_code_id"] = cfir
         if fill:
             act.update("themes", {"id": theme_id}, fill)
-            filled = True
+            filled = {"description" if k == "description" else "cfir" for k in fill}
     have = {(r.code_id, r.valence) for r in store.rules(conn, theme_id)}
     for rule in _list(theme.get("rules")):
         if not isinstance(rule, Mapping) or not isinstance(rule.get("code"), str) \
@@ -253,6 +257,10 @@ def _restore_theme(act: Action, done: Restored, category: str, category_id: int,
             done.exemplars += 1
     if found is not None and (filled or before != (done.rules, done.codings, done.exemplars)):
         done.merged.append((category, found.name))
+        after = (done.rules, done.codings, done.exemplars)
+        done.gained[(category, found.name)] = {
+            **{k: b - a for k, a, b in zip(("rules", "codings", "exemplars"), before, after, strict=True) if b > a},
+            **{k: 1 for k in ("description", "cfir") if k in filled}}
 
 
 def _themes(data: Mapping):

@@ -17,9 +17,21 @@ Rules (``evalbench merge TARGET SOURCE...``):
   not travel (the coding's model fields say what it said). A coding the target
   already has — same (document, start, end, code, coder) — is skipped, so
   merging twice adds nothing twice.
+* Themes (:mod:`evalbench.findings.snapshot`): the target's are kept. A
+  theme only the source has is added, in the category of the same name
+  (created after the target's own when missing). A theme of the same name in
+  the same category is merged: its rules become the union, the source's
+  hand-added and kept-out codings and its picked exemplars follow the codings
+  they name to their ids in the target (appended after the target's own
+  exemplars; the target's decision on a coding stands when the two differ),
+  and an empty description or CFIR mapping is filled in; a different
+  description is reported, the target's kept. A hand decision or exemplar
+  whose coding was not merged (a document with a different text) is left out
+  and counted. From a .qdpx, themes come from evalbench's member, else the
+  archive's sets, as ``init --from`` reads them.
 * Everything happens in one transaction: a failure (or cancel) leaves the
-  target as it was. The codes and codings added form one undoable action;
-  imported documents stay (imports are not undoable).
+  target as it was. The codes, codings and themes added form one undoable
+  action; imported documents stay (imports are not undoable).
 """
 
 from __future__ import annotations
@@ -33,6 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evalbench.errors import UserError
+from evalbench.findings.snapshot import Restored
 from evalbench.store import queries
 
 if TYPE_CHECKING:
@@ -53,14 +66,25 @@ class SourceReport:
     codings_skipped: int = 0  #: already in the target
     coders: list[str] = field(default_factory=list)
     suggested_added: int = 0  #: of the codings added, those accepted from suggestions (origin kept)
+    themes: Restored | None = None  #: what the source's themes did to the target's
+    warnings: list[str] = field(default_factory=list)  #: what reading a .qdpx source could not carry
 
     def to_json(self) -> dict:
+        t = self.themes or Restored()
         return {"source": self.source, "documents_added": self.documents_added,
                 "documents_matched": self.documents_matched, "documents_differing": self.documents_differing,
                 "codes_added": self.codes_added,
                 "conflicts": self.conflicts, "codings_added": self.codings_added,
                 "codings_skipped": self.codings_skipped, "codings_from_suggestions": self.suggested_added,
-                "coders": self.coders}
+                "coders": self.coders,
+                "themes": {"categories_added": t.categories,
+                           "added": [{"category": c, "theme": n} for c, n in t.themes],
+                           "merged": [{"category": c, "theme": n, "added": t.gained.get((c, n), {})}
+                                      for c, n in t.merged],
+                           "rules_added": t.rules, "hand_codings_added": t.codings, "exemplars_added": t.exemplars,
+                           "left_out": t.dropped_codings + t.dropped_codes, "decisions_kept": t.decisions_kept,
+                           "descriptions_kept": [{"category": c, "theme": n} for c, n in t.descriptions_kept]},
+                "warnings": self.warnings}
 
 
 @dataclass
@@ -94,7 +118,43 @@ class MergeReport:
                     "(target kept)" for c in s.conflicts]
             out += [f"  skipped: {name} has the same file but a different text here (its codings were not "
                     "merged; re-import it in one of the projects)" for name in s.documents_differing]
+            out += _theme_lines(s.themes) if s.themes is not None else []
+            out += [f"  warning: {w}" for w in s.warnings]
         return out
+
+
+def _gained(what: dict[str, int]) -> str:
+    """``1 rule, 2 exemplars and the description``: what a merged theme gained, in words."""
+    nouns = {"rules": "rule", "codings": "hand-picked coding", "exemplars": "exemplar"}
+    parts = [f"{what[k]} {noun}{'' if what[k] == 1 else 's'}" for k, noun in nouns.items() if what.get(k)]
+    parts += [f"the {'CFIR mapping' if k == 'cfir' else k}" for k in ("description", "cfir") if what.get(k)]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _theme_lines(t: Restored) -> list[str]:
+    """The themes part of a source's account: what was added, merged, kept and left out."""
+    def named(pairs: list[tuple[str, str]]) -> str:
+        shown = [f"{c}: {n}" for c, n in pairs[:5]]
+        return "; ".join(shown) + (f"; and {len(pairs) - 5} more" if len(pairs) > 5 else "")
+
+    out = []
+    if t.categories:
+        out.append(f"  themes: {len(t.categories)} categor{'y' if len(t.categories) == 1 else 'ies'} added "
+                   f"({', '.join(t.categories)})")
+    if t.themes:
+        out.append(f"  themes: {len(t.themes)} added ({named(t.themes)})")
+    if t.merged:
+        shown = [f"{c}: {n} ({_gained(t.gained.get((c, n), {}))} added)" for c, n in t.merged[:5]]
+        more = f"; and {len(t.merged) - 5} more" if len(t.merged) > 5 else ""
+        out.append(f"  themes: {len(t.merged)} merged into the target's of the same name: {'; '.join(shown)}{more}")
+    out += [f"  theme {c}: {n}: the descriptions differ (target's kept)" for c, n in t.descriptions_kept]
+    if t.decisions_kept:
+        out.append(f"  themes: {t.decisions_kept} hand decision(s) on a coding differ from the target's "
+                   "(target's kept)")
+    if t.dropped_codings:
+        out.append(f"  themes: {t.dropped_codings} hand-picked coding(s) or exemplar(s) left out (their codings "
+                   "were not merged)")
+    return out
 
 
 Progress = Callable[[int, int, str], None] | None
@@ -116,20 +176,27 @@ def merge_sources(target: Project, sources: list[Path], *, progress: Progress = 
         for i, src in enumerate(sources):
             if progress:
                 progress(i, len(sources), f"Merging {src.name}")
-            opened = (qdpx_as_project(src, Path(tmp) / f"{i}.evb") if src.suffix.lower() == ".qdpx"
+            warnings: list[str] = []
+            opened = (qdpx_as_project(src, Path(tmp) / f"{i}.evb", warnings) if src.suffix.lower() == ".qdpx"
                       else Project.open(src))
             with opened as source:
                 report.sources.append(_merge_one(target, source, act, src.name, cancel))
+            report.sources[-1].warnings = warnings
         if progress:
             progress(len(sources), len(sources), "Merged")
     return report
 
 
-def qdpx_as_project(path: Path, scratch: Path) -> Project:
-    """Import a REFI-QDA project export into a scratch project file and open it."""
+def qdpx_as_project(path: Path, scratch: Path, warnings: list[str] | None = None) -> Project:
+    """Import a REFI-QDA project export into a scratch project file and open it (its warnings into ``warnings``)."""
+    from evalbench.model import ImportReport
     from evalbench.refi.qdpx_import import import_qdpx
 
-    return import_qdpx(scratch, path)
+    report = ImportReport()
+    project = import_qdpx(scratch, path, report=report)
+    if warnings is not None:
+        warnings.extend(report.warnings)
+    return project
 
 
 def _text_hash(text: str) -> str:
@@ -155,29 +222,44 @@ def _merge_one(target: Project, source: Project, act, name: str, cancel) -> Sour
         rep.conflicts.append({"code": ch.id, "fields": {
             f: {"target": field_value(t, f), "source": field_value(s, f)} for f in names}})
     doc_map = _match_documents(target, source, rep, cancel)
-    existing = set(target.conn.execute('SELECT document_id, start, "end", code_id, coder FROM codings'))
+    existing = {tuple(r[1:]): r[0] for r in target.conn.execute(
+        'SELECT id, document_id, start, "end", code_id, coder FROM codings')}
     lengths = dict(target.conn.execute("SELECT id, length FROM documents"))
     coders = set()
+    coding_ids: dict[int, int] = {}  #: source coding id -> the target's coding of the same passage
     for c in source.codings():
         doc = doc_map.get(c.document_id)
         if doc is None:
             continue
         key = (doc, c.start, c.end, c.code_id, c.coder)
         if key in existing or c.end > lengths[doc]:
+            if key in existing:
+                coding_ids[c.id] = existing[key]
             rep.codings_skipped += 1
             continue
-        existing.add(key)
         coders.add(c.coder)
         target._ensure_coder(c.coder)
-        act.insert("codings", {"document_id": doc, "start": c.start, "end": c.end, "code_id": c.code_id,
-                               "coder": c.coder, "valence": c.valence, "memo": c.memo, "origin": c.origin,
-                               "starred": int(c.starred), "created_at": c.created_at,
-                               "suggest_model": c.suggest_model, "suggest_model_version": c.suggest_model_version})
+        existing[key] = coding_ids[c.id] = act.insert("codings", {
+            "document_id": doc, "start": c.start, "end": c.end, "code_id": c.code_id, "coder": c.coder,
+            "valence": c.valence, "memo": c.memo, "origin": c.origin, "starred": int(c.starred),
+            "created_at": c.created_at, "suggest_model": c.suggest_model,
+            "suggest_model_version": c.suggest_model_version})
         rep.codings_added += 1
         rep.suggested_added += c.origin == "suggestion"
     rep.coders = sorted(coders | {c.coder for c in source.codings()})
     _check_cancel(cancel)
+    rep.themes = _merge_themes(source, act, coding_ids)
     return rep
+
+
+def _merge_themes(source: Project, act, coding_ids: dict[int, int]) -> Restored | None:
+    """The source's themes into the target's (see the module notes); None when the source has none."""
+    from evalbench.findings.snapshot import restore, snapshot
+
+    data = snapshot(source.conn)
+    if not data["categories"]:
+        return None
+    return restore(act, data, coding_ids)
 
 
 def _match_documents(target: Project, source: Project, rep: SourceReport, cancel) -> dict[int, int]:
