@@ -146,8 +146,10 @@ def merge(target: str, sources: tuple[str, ...], as_json: bool) -> None:
     Documents are matched by content, codes by ID; coders stay distinct.
     Codings keep their origin: one accepted from a suggestion stays so, with
     the suggesting model's name and version. A code that differs between the
-    files is reported as a conflict and the target's version kept. Running the
-    same merge twice adds nothing twice.
+    files is reported as a conflict and the target's version kept. Themes:
+    the target's are kept, a source's new ones added, same-named ones merged
+    (rules, hand-picked codings and exemplars joined). Running the same merge
+    twice adds nothing twice.
 
     \b
     Example:
