@@ -3,7 +3,7 @@
 Builds a project with the CFIR 2.0 codebook (72 codes) and N participants, one
 ~8,000-word interview each (``benchmarks/corpus.py``), with role/site
 attributes, 60 codings per interview by two coders (valence on most, a memo on
-every tenth), then times ``Project.export_qdpx`` and ``Project.from_qdpx`` on
+every tenth) and 30 themes (issue 17's scale: rules, hand-picked codings, exemplars), then times ``Project.export_qdpx`` and ``Project.from_qdpx`` on
 the archive it wrote. Each measured operation runs in a fresh child process
 (this script with ``--phase``), so its peak resident set is its own and not the
 builder's; prints medians over ``--repeat`` runs and the largest peak.
@@ -65,8 +65,25 @@ def build(path: Path, n: int, *, seed: int = 11):
             rows.append({"document_id": doc, "start": start, "end": min(t.end, start + rng.randint(40, 400)),
                          "code_id": rng.choice(leaves), "coder": "alex" if k % 2 else "sam",
                          "valence": rng.choice(VALENCES), "memo": "Quote for the table." if k % 10 == 0 else ""})
-    proj.add_codings(rows, label="bench codings")
+    ids = proj.add_codings(rows, label="bench codings")
+    add_themes(proj, leaves, ids, rng)
     return proj
+
+
+def add_themes(proj, leaves: list[str], coding_ids: list[int], rng: random.Random, n: int = 30) -> None:
+    """Issue 17's scale: 30 themes in three categories, each with three rules, ten codings added and three
+    kept out by hand, and three picked exemplars (they travel in the .qdpx as Sets, Notes and the member)."""
+    themes = proj.themes
+    for i in range(n):
+        theme = themes.add(f"Theme {i + 1}", ("Successes", "Barriers", "Lessons learned")[i % 3],
+                           description=f"What participants said about theme {i + 1}. " * 4, cfir=rng.choice(leaves))
+        for code in rng.sample(leaves, 3):
+            themes.link(theme.id, code, rng.choice(["barrier", "facilitator", None]))
+        picked = rng.sample(coding_ids, 16)
+        themes.include(theme.id, picked[:10])
+        themes.exclude(theme.id, picked[10:13])
+        for coding in picked[13:]:
+            themes.pick(theme.id, coding)
 
 
 def _rss_mb() -> float:

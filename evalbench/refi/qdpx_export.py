@@ -10,7 +10,9 @@ What maps to what (docs/refi-qda.md has the full table):
   a second ``Coding`` of the matching code under a "Valence" code group, so
   other programs show barriers and facilitators as codes they can query;
 - memos -> ``Note`` s referenced (``NoteRef``) from what they annotate;
-- participants -> ``Case`` s with their attributes as ``Variable`` values.
+- participants -> ``Case`` s with their attributes as ``Variable`` values;
+- themes -> a ``Set`` of each theme's codes with a ``Note`` in words, and whole
+  in the member (:mod:`evalbench.refi.qdpx_themes`).
 
 GUIDs are uuid5 of stable keys (document SHA-256, code ID, coder name, span),
 and archive members carry a fixed timestamp, so exporting an unchanged project

@@ -62,7 +62,7 @@ class TeamFacade:
                             consensus_coder=consensus_coder)
 
     def merge(self, sources: list[str | Path], *, progress=None, cancel=None):
-        """Bring other projects (.evb) or REFI-QDA exports (.qdpx) into this one.
+        """Bring other projects (.evb) or REFI-QDA exports (.qdpx) into this one, their themes included.
 
         Returns a :class:`evalbench.team.merge.MergeReport`; see that module for the rules.
         """
