@@ -165,7 +165,7 @@ def cell_info(code_name: str, by: str, value: str, counts: dict[str, int] | None
             text.append(f"; proposed {rating.proposed}" if rating.proposed else "; no proposal", style="dim")
         elif rating.proposed is None:
             text.append("–", style="dim")
-            text.append(" none proposed: rate it from its codings (2 1 0 ! @ x m)", style="dim")
+            text.append(" none proposed, rate it with 2 1 0 ! @ x m", style="dim")
         else:
             text.append(f"{rating.proposed}?", style=rating_style(rating.proposed))
             text.append(" proposed, y confirms", style="dim")
