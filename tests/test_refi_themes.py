@@ -16,6 +16,8 @@ import shutil
 import zipfile
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from evalbench.findings.snapshot import snapshot, translate
 from evalbench.model import ImportReport
@@ -252,3 +254,37 @@ def test_damaged_themes_in_the_member_are_skipped_and_reported(study, tmp_path):
         assert proj.themes.list()[0].name == good["themes"][0]["name"]
         assert "Fine" in [c.name for c in proj.themes.categories()]
     assert any("damaged theme entries in evalbench.json skipped" in w for w in report.warnings)
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8)
+_name = st.text(alphabet="ab ", min_size=1, max_size=4)  # mostly well formed, so the damage further in is reached
+_theme = st.fixed_dictionaries({"name": st.one_of(_name, _name, _json)}, optional={
+    "description": _json, "cfir": st.one_of(st.sampled_from(["inner.culture", "nope"]), _json),
+    "rules": st.lists(st.one_of(st.fixed_dictionaries({"code": st.sampled_from(["inner.priority", "x"]),
+                                                        "valence": st.sampled_from([None, "barrier", "sad"])}),
+                                _json), max_size=3),
+    "codings": st.lists(st.one_of(st.fixed_dictionaries({"coding": st.one_of(st.just("g"), _json),
+                                                          "included": _json}), _json), max_size=3),
+    "exemplars": st.lists(st.one_of(st.just("g"), _json), max_size=3)})
+_snapshot = st.fixed_dictionaries({"version": st.just(1), "categories": st.lists(st.one_of(
+    st.fixed_dictionaries({"name": st.one_of(_name, _name, _json)},
+                          optional={"themes": st.one_of(st.lists(_theme, min_size=1, max_size=3), _json)}),
+    _json), min_size=1, max_size=3)})
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(data=_snapshot)
+def test_any_shape_of_theme_data_restores_what_it_can_and_never_fails(project, data):
+    """A hand-edited or hostile evalbench.json: whatever its themes hold, restore skips what is damaged."""
+    from evalbench.findings.snapshot import restore
+
+    if not project.codings():
+        project.add_coding(1, 0, 5, "inner.culture")
+    with project.action("Restore") as act:
+        done = restore(act, data, {"g": project.codings()[0].id})
+    assert done.malformed >= 0
+    for theme in project.themes.list():  # what landed is well formed
+        assert theme.name.strip() and theme.category.strip()
