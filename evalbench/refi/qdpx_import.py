@@ -120,11 +120,11 @@ def _fill(proj, data: RefiProject, progress, cancel, report) -> None:
         proj.conn.executemany(
             'INSERT INTO codings(document_id, start, "end", code_id, coder, valence, memo, origin, starred, '
             "created_at, suggest_model, suggest_model_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        _memos(proj, data, doc_ids, used_notes, coder_of)
-        if row_of:  # rowids follow the order of insertion into a table nobody else writes to meanwhile
+        if row_of:  # rowids follow the order of insertion, in a transaction nobody else can write in
             ids = [r[0] for r in proj.conn.execute("SELECT id FROM codings WHERE id > ? ORDER BY id", (before,))]
             assert len(ids) == len(rows)
             row_of = {ref: ids[i] for ref, i in row_of.items()}
+        _memos(proj, data, doc_ids, used_notes, coder_of)
         _themes(proj, data, row_of)
 
 
