@@ -3,7 +3,8 @@
 Builds a project with the CFIR 2.0 codebook (72 codes) and N participants, one
 ~8,000-word interview each (``benchmarks/corpus.py``), with role/site
 attributes, 60 codings per interview by two coders (valence on most, a memo on
-every tenth) and 30 themes (issue 17's scale: rules, hand-picked codings, exemplars), then times ``Project.export_qdpx`` and ``Project.from_qdpx`` on
+every tenth) and 30 themes (issue 17's scale: rules, hand-picked codings,
+exemplars), then times ``Project.export_qdpx`` and ``Project.from_qdpx`` on
 the archive it wrote. Each measured operation runs in a fresh child process
 (this script with ``--phase``), so its peak resident set is its own and not the
 builder's; prints medians over ``--repeat`` runs and the largest peak.
