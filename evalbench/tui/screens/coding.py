@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Static, TextArea, Tree
+from textual.widgets import Static, Tree
 
 from evalbench.codebook.labels import code_labels
 from evalbench.errors import UserError
@@ -220,8 +220,6 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
         display = self.layout_map.to_display(doc_offset) if doc_offset is not None else block.display_start
         transcript.move_cursor(self.layout_map.location(display))
         self._scroll_to(index)
-        if not transcript.size.height:  # not laid out yet (first paint): scroll as soon as it is
-            transcript.when_sized(lambda: self._scroll_to(index))
         self._set_block(index)
 
     def _scroll_to(self, index: int) -> None:
@@ -231,24 +229,27 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
         and then again for the cursor drew the view twice.
         """
         transcript = self.query_one(Transcript)
+        if not transcript.is_wrapped:  # not laid out yet: placed as soon as it is, before its first frame
+            transcript.when_sized(lambda: self._scroll_to(index))
+            return
         block = self.layout_map.blocks[index]
-        where = transcript.wrapped_document.location_to_offset
-        y = where((block.header_line, 0)).y
+        row_of = transcript.row_of
+        y = row_of((block.header_line, 0))
         last = self.layout_map.line_starts[block.last_line + 1] - self.layout_map.line_starts[block.last_line] - 1
-        y_end = where((block.last_line, max(0, last))).y
-        top, height = transcript.scroll_offset.y, transcript.scrollable_content_region.height
+        y_end = row_of((block.last_line, max(0, last)))
+        top, height = int(transcript.scroll_offset.y), transcript.scrollable_content_region.height
         target = top
         if y - 1 < top:
             target = max(0, y - 1)
         elif y_end + 1 >= top + height:  # scroll just enough to show the turn's end, never past its header
             target = max(0, min(y - 1, y_end + 2 - height))
-        cursor = where(transcript.cursor_location).y
+        cursor = row_of(transcript.cursor_location)
         if cursor < target:
             target = cursor
         elif height and cursor >= target + height:
             target = cursor - height + 1
         if target != top:
-            transcript.scroll_to(y=target, animate=False, immediate=True)
+            transcript.scroll_to(y=target, animate=False, force=True, immediate=True)
 
     def _set_block(self, index: int) -> None:
         changed = index != self.block or self.active_id is None
@@ -262,7 +263,7 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
         if changed:
             self._load_suggestions()
 
-    def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
+    def on_transcript_selection_changed(self, event: Transcript.SelectionChanged) -> None:
         index = self.layout_map.block_index_at_line(event.selection.end[0])
         if index != self.block:
             self._set_block(index)

@@ -9,8 +9,8 @@ codes take the first lanes; another coder's, when shown (``v``), come after,
 dimmed. When more codes cover a row than lanes fit, the row says ``+n``.
 
 The widget draws rows with Textual's line API and reads the transcript only
-through public API (its scroll offset and its wrapped document's row → line
-mapping), so it costs one short pass over the visible rows per scroll or
+through its public attributes (its scroll offset, its wrap table's row → line
+mapping and the codes on each line), so it costs one short pass over the visible rows per scroll or
 repaint, not per key press. It knows nothing of the project: the coding screen
 hands it each code's short name and colour.
 """
@@ -21,14 +21,11 @@ from typing import NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Offset
 from textual.strip import Strip
 from textual.widget import Widget
 
 from evalbench.tui.fit import clip
-
-#: Where a row's codes come from: display line -> [(start column, end column, code id, mine)].
-LineCodes = dict[int, list[tuple[int, int, str, bool]]]
+from evalbench.tui.widgets.transcript_paint import LineCodes
 
 BAR, OTHER_BAR = "▐", "╎"
 MAX_LANES = 6  # more codes than this on one line show as "+n"
@@ -96,14 +93,6 @@ def assign_lanes(rows: list[list[tuple[str, bool]]], lanes: int, order: dict[str
     return out
 
 
-def _row_span(transcript, y: int) -> tuple[int, int, int]:
-    """(line, first column, end column) of wrapped row ``y`` through TextArea's public API (slower)."""
-    wrapped = transcript.wrapped_document
-    line, column = wrapped.offset_to_location(Offset(0, y))
-    ends = [o for o in wrapped.get_offsets(line) if o > column]
-    return line, column, ends[0] if ends else len(transcript.document.get_line(line))
-
-
 def short_name(name: str, width: int) -> str:
     """A code's name in ``width`` columns: whole, else cut with an ellipsis, else (very narrow) its
     first letters without one ("Avail" says more than "Avai…")."""
@@ -131,7 +120,8 @@ class CodeMargin(Widget):
         self._strips: dict[tuple, Strip] = {}  # drawn rows by what they show: most rows repeat the row above
 
     def follow(self, transcript) -> None:
-        """Draw beside ``transcript`` (a TextArea), redrawing when it scrolls."""
+        """Draw beside ``transcript`` (a :class:`~evalbench.tui.widgets.transcript.Transcript`), redrawing when
+        it scrolls."""
         self._transcript = transcript
         self.watch(transcript, "scroll_y", self._scrolled, init=False)
 
@@ -139,34 +129,44 @@ class CodeMargin(Widget):
         """Each code's short name, colour and codebook position."""
         self._names, self._colors, self._order = names, colors, order
         self._strips = {}
-        self.changed()
-
-    def changed(self) -> None:
-        """The codings (or the wrapping) changed: draw again."""
         self._rows = None
         self.refresh()
+
+    def changed(self) -> None:
+        """The codings, the wrapping or the scroll may have changed: draw again if what the margin shows did."""
+        if self._rows is None or self._shown_for != self._state():
+            self._rows = None
+            self.refresh()
 
     def _scrolled(self, _old: float, _new: float) -> None:
         self.changed()
 
-    def on_resize(self) -> None:
-        self._rows = None
+    def _state(self) -> tuple:
+        """What the rows in view depend on: the transcript's wrapping, scroll and codings, and this size."""
+        transcript = self._transcript
+        if transcript is None:
+            return ()
+        transcript.ensure_wrapped()  # drawn before the transcript: wrap it now, at the width it will have
+        return transcript.wrap, int(transcript.scroll_offset.y), transcript.paint_version, self.size
 
     # --- drawing ------------------------------------------------------------
+    _shown_for: tuple = ()
+
     def _visible_rows(self) -> list[MarginRow]:
-        """The rows in view, worked out once per scroll, resize or change of codings."""
-        if self._rows is not None:
+        """The rows in view, worked out once per scroll, resize, rewrap or change of codings."""
+        state = self._state()
+        if self._rows is not None and state == self._shown_for:
             return self._rows
         transcript = self._transcript
         width, height = self.size
         if transcript is None or not height or width <= 1:
             return []
+        self._shown_for = state
         top = int(transcript.scroll_offset.y)
-        wrapped = transcript.wrapped_document
-        line_codes: LineCodes = getattr(transcript, "line_codes", {})
-        span = getattr(wrapped, "row_span", None) or (lambda y: _row_span(transcript, y))
+        line_codes: LineCodes = transcript.line_codes
+        span = transcript.row_span
         rows: list[list[tuple[str, bool]]] = []
-        for y in range(top, min(top + height, wrapped.height)):
+        for y in range(top, min(top + height, transcript.row_count)):
             found = span(y)
             rows.append(row_codes(line_codes, *found) if found and found[0] in line_codes else [])
         lanes = max(1, min(max((len(r) for r in rows), default=1), MAX_LANES, (width - 1) // 3))
