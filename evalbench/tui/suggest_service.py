@@ -24,10 +24,14 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from evalbench.tui import heap
 
 Callback = Callable[[int, list, bool, str | None], None]
+
+#: Seconds the cursor rests on a turn before its suggestions are asked (j j j through ten turns ranks one).
+SETTLE_SECONDS = 0.2
 
 #: Changes to human codings and rejections since training that make a retrain worth it at once ...
 RETRAIN_CHANGES = 5
@@ -49,6 +53,21 @@ def changed_enough(project, since: float | None, now: float) -> bool:
         return True
     changes = abs(counts[0] - then[0]) + abs(counts[1] - then[1])
     return changes >= RETRAIN_CHANGES or (since is not None and now - since >= RETRAIN_AFTER)
+
+
+class Suggestions(Protocol):
+    """What the workbench asks of its suggestion thread (tests hand the app a stand-in with these)."""
+
+    idle: threading.Event  #: set while no request is waiting or being served
+
+    def request(self, turn_id: int, coder: str, callback: Callback) -> None:
+        """Suggestions for one turn: ``callback(turn_id, found, retraining, error)`` on the UI thread."""
+
+    def call(self, job: Callable, coder: str, callback: Callable[[object, str | None], None]) -> None:
+        """Run ``job(project)`` off the UI thread; ``callback(result, error)`` on the UI thread."""
+
+    def stop(self) -> None:
+        """The app is closing: deliver nothing more."""
 
 
 class SuggestionService:
@@ -124,44 +143,49 @@ class SuggestionService:
                         if project is not None:
                             project.close()
                         project = Project.open(self.app.project.path, coder=coder)
-                    if kind == "turn":
-                        self._serve_turn(project, payload, callback)
-                    else:
-                        self._serve_call(project, payload, callback)
-                    item = callback = None  # the callback's screen may close while this thread waits
+                    with heap.paused():  # the workbench's GC policy for its workers' bursts (heap.py)
+                        args = (self._serve_turn if kind == "turn" else self._serve_call)(project, payload, callback)
+                    self._deliver(callback, *args)
+                    item = callback = args = None  # the callback's screen may close while this thread waits
                 if project is not None and not self._stopped.is_set():
                     self._maybe_retrain(project)
                 if self._requests.empty():
                     self.idle.set()
-                if self._stopped.is_set() or not getattr(self.app, "_running", False):
+                if self._stopped.is_set():
                     return  # the app is closing: nobody to show results to
                 if items and not settled:  # spaCy and the model are loaded now and stay for the session
                     settled = True
-                    self.app.call_from_thread(heap.settle)
+                    self._deliver(heap.settle)
         finally:
             if project is not None:
                 project.close()
             self.idle.set()
 
-    def _serve_turn(self, project, turn_id: int, callback: Callback) -> None:
+    def _serve_turn(self, project, turn_id: int, callback: Callback) -> tuple:
+        """The callback's arguments for one turn's suggestions."""
         self._last_turn = (turn_id, project.coder, _weak(callback))
         try:
             found, error = list(project.suggest_turn(turn_id, k=3)), None
         except Exception as exc:  # the panel says why; coding goes on
             found, error = [], str(exc)
-        self._deliver(callback, turn_id, found, self.training.is_set(), error)
+        return turn_id, found, self.training.is_set(), error
 
-    def _serve_call(self, project, job: Callable, callback) -> None:
+    def _serve_call(self, project, job: Callable, callback) -> tuple:
+        """The callback's arguments for one call on the project."""
         try:
             result, error = job(project), None
         except Exception as exc:  # the screen says why
             result, error = None, str(exc)
-        self._deliver(callback, result, error)
+        return result, error
 
     def _deliver(self, callback, *args) -> None:
-        if self._stopped.is_set() or not getattr(self.app, "_running", False):
+        """Run ``callback(*args)`` on the UI thread, unless the app has stopped the service (it is closing)."""
+        if self._stopped.is_set():
             return
-        self.app.call_from_thread(callback, *args)
+        try:
+            self.app.call_from_thread(callback, *args)
+        except RuntimeError:  # the app is not running (any more)
+            self._stopped.set()
 
     # --- retraining ---------------------------------------------------------------
     def _maybe_retrain(self, project) -> None:

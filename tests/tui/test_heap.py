@@ -36,3 +36,36 @@ async def test_a_closed_coding_view_is_settled_and_nothing_keeps_it(app):
         gc.unfreeze()
         gc.collect()
         assert transcript() is None
+
+
+def test_pauses_nest_across_threads_and_settling_still_collects():
+    import threading
+
+    from evalbench.tui import heap
+
+    assert gc.isenabled()
+    entered, leave = threading.Event(), threading.Event()
+
+    def worker() -> None:
+        with heap.paused():
+            entered.set()
+            leave.wait(10)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    entered.wait(10)
+    with heap.paused():
+        assert not gc.isenabled()
+        ref = weakref.ref(_Box())  # a cycle only a collection frees
+        heap.settle()  # the UI thread settles while a worker's pause is on
+        assert ref() is None
+    assert not gc.isenabled()  # the worker's pause still holds
+    leave.set()
+    thread.join(10)
+    assert gc.isenabled()
+    heap.release()
+
+
+class _Box:
+    def __init__(self) -> None:
+        self.me = self
