@@ -59,8 +59,6 @@ def test_init_from_and_codebook_conflict(runner, tmp_path):
 
 
 def test_export_command_writes_qdpx_through_the_project(runner, project, tmp_path, shared_dir):
-    if "export" not in main.commands:
-        pytest.skip("`evalbench export` is not there yet (analysis engineer owns it)")
     out = tmp_path / "via-cli.qdpx"
     result = runner.invoke(main, ["export", str(project.path), "--format", "qdpx", "-o", str(out)])
     assert result.exit_code == 0, result.stderr

@@ -106,8 +106,7 @@ def open_cmd(project: str, coder: str | None) -> None:
     """
     from evalbench.tui.launch import run_app
 
-    open_project(project, coder).close()
-    run_app(project, coder=coder)
+    run_app(open_project(project, coder))
 
 
 @click.command()
@@ -205,7 +204,7 @@ def demo(output: str, rebuild: bool, no_tui: bool) -> None:
     if not no_tui:
         from evalbench.tui.launch import run_app
 
-        run_app(str(path), coder="alex")
+        run_app(open_project(str(path), "alex"))
 
 
 COMMANDS = [init, open_cmd, search, stats, undo, redo, demo]

@@ -1,14 +1,10 @@
 """App-wide actions that ask for input or run long jobs: coder, import, export, retrain, screenshot;
 and undo labels said in the user's words.
-
-Each checks that the project offers the feature (other parts of evalbench are
-still landing) and says so plainly when it does not — the UI never fakes data.
 """
 
 from __future__ import annotations
 
 import codecs
-import importlib
 import os
 import re
 import shlex
@@ -17,10 +13,6 @@ from pathlib import Path
 from evalbench.errors import UserError
 from evalbench.tui.screens.prompt import ImportPrompt, ImportRequest, LinePrompt
 from evalbench.tui.screens.task import TaskResult, TaskScreen
-
-
-def unavailable(app, what: str) -> None:
-    app.notify(f"{what} is not available in this version of evalbench.", severity="warning")
 
 
 def run_task(app, title: str, job, done) -> None:
@@ -56,10 +48,6 @@ def switch_coder(app) -> None:
 
 def import_files(app) -> None:
     """Ask for files or folders, a participants CSV and an encoding (as ``evalbench import``), then import."""
-    if not hasattr(app.project, "import_paths"):
-        unavailable(app, "Import")
-        return
-
     def chosen(request: ImportRequest | None) -> None:
         if request is None:
             return
@@ -115,9 +103,6 @@ def check_import(request: ImportRequest) -> tuple[list[Path], Path | None, str |
 
 def export(app, default: str = "evalbench-export.xlsx", **options) -> None:
     """Ask where and how to export (the export form); the format follows the file extension."""
-    if not hasattr(app.project, "write_export"):
-        unavailable(app, "Export")
-        return
     from evalbench.tui.screens.export_prompt import ExportPrompt, plan_export
 
     def chosen(plan) -> None:
@@ -139,39 +124,17 @@ def export(app, default: str = "evalbench-export.xlsx", **options) -> None:
     def check(request):
         """The form's plan, once the project can say which coding it counts (else the form stays open)."""
         plan = plan_export(request, options)
-        choose = getattr(getattr(app.project, "themes", None), "choose", None)
-        if choose is not None:
-            choose(plan.coder, all_coders=plan.all_coders)
+        app.project.themes.choose(plan.coder, all_coders=plan.all_coders)
         return plan
 
     app.push_screen(ExportPrompt(default, options, check), chosen)
 
 
 def retrain(app) -> None:
-    if not hasattr(app.project, "train_suggester"):
-        unavailable(app, "Suggestion training")
-        return
-
     def job(project, progress, cancel):
         return project.train_suggester(progress=progress, cancel=cancel)
 
     run_task(app, "Retraining suggestions", job, lambda _v: app.notify("Suggestions retrained"))
-
-
-def open_team_screen(app, name: str) -> None:
-    """Open the team engineer's agreement or consensus screen once it exists."""
-    try:
-        module = importlib.import_module(f"evalbench.tui.screens.{name}")
-    except ModuleNotFoundError:
-        unavailable(app, name.capitalize())
-        return
-    screen_cls = next((getattr(module, n) for n in dir(module)
-                       if n.endswith("Screen") and getattr(getattr(module, n), "__module__", "") == module.__name__),
-                      None)
-    if screen_cls is None:
-        unavailable(app, name.capitalize())
-        return
-    app.push_screen(screen_cls())
 
 
 def screenshot(app, filename: str | None = None, path: str | None = None, time_format: str | None = None) -> str | None:

@@ -21,7 +21,7 @@ from evalbench.tui import settings as tui_settings
 from evalbench.tui.commands import palette_commands
 from evalbench.tui.messages import BrowseCode, OpenDocument, ProjectChanged
 from evalbench.tui.screens.documents import DocumentsScreen
-from evalbench.tui.suggest_service import SuggestionService
+from evalbench.tui.suggest_service import SETTLE_SECONDS, Suggestions, SuggestionService
 
 
 def _code_browser():
@@ -61,11 +61,20 @@ class EvalbenchApp(App):
         Binding("ctrl+o", "switch_coder", "Switch coder", show=False, id="app.switch-coder"),
     ]
 
-    def __init__(self, project, *, settings: tui_settings.Settings | None = None, light: bool | None = None) -> None:
-        """``settings`` default to the user's config file; ``light`` says the terminal is light (None: unknown)."""
+    def __init__(self, project, *, settings: tui_settings.Settings | None = None, light: bool | None = None,
+                 suggestions: Suggestions | None = None, suggest_delay: float = SETTLE_SECONDS) -> None:
+        """The workbench on an open ``project``; build it with :func:`evalbench.tui.launch.make_app`.
+
+        ``settings`` default to the user's config file; ``light`` says the
+        terminal is light (None: unknown); ``suggestions`` is the suggestion
+        thread (default: the app's own :class:`SuggestionService`);
+        ``suggest_delay`` the seconds the cursor rests before a turn's
+        suggestions are asked (0: at once).
+        """
         super().__init__()
         self.project = project
-        self.suggestions = SuggestionService(self)
+        self.suggestions: Suggestions = suggestions if suggestions is not None else SuggestionService(self)
+        self.suggest_delay = suggest_delay
         self.settings = settings if settings is not None else tui_settings.load()
         self.margin_default = self.settings.margin
         self.light_terminal = light
@@ -189,9 +198,11 @@ class EvalbenchApp(App):
         await self._to_mode("themes")
 
     def action_help(self) -> None:
+        from evalbench.tui.screens.agreement import AgreementScreen
         from evalbench.tui.screens.analysis import AnalysisScreen
         from evalbench.tui.screens.code_browser import CodeBrowserScreen
         from evalbench.tui.screens.coding import CodingScreen
+        from evalbench.tui.screens.consensus import ConsensusScreen
         from evalbench.tui.screens.help import HelpScreen
         from evalbench.tui.screens.themes import ThemesScreen
 
@@ -200,7 +211,8 @@ class EvalbenchApp(App):
                             Binding("ctrl+q", "", "Quit")]),
             ("Documents", DocumentsScreen.BINDINGS), ("Coding", CodingScreen.BINDINGS),
             ("Code browser", CodeBrowserScreen.BINDINGS), ("Analysis", AnalysisScreen.BINDINGS),
-            ("Themes", ThemesScreen.BINDINGS), *team_bindings(),
+            ("Themes", ThemesScreen.BINDINGS), ("Agreement", AgreementScreen.BINDINGS),
+            ("Consensus", ConsensusScreen.BINDINGS),
         ], self.settings.keymap))
 
     # --- changes ----------------------------------------------------------------
@@ -236,10 +248,14 @@ class EvalbenchApp(App):
         actions.retrain(self)
 
     def action_agreement(self) -> None:
-        actions.open_team_screen(self, "agreement")
+        from evalbench.tui.screens.agreement import AgreementScreen
+
+        self.push_screen(AgreementScreen())
 
     def action_consensus(self) -> None:
-        actions.open_team_screen(self, "consensus")
+        from evalbench.tui.screens.consensus import ConsensusScreen
+
+        self.push_screen(ConsensusScreen())
 
 
 def screen_classes() -> list[type]:
@@ -258,16 +274,3 @@ def screen_classes() -> list[type]:
             found += [obj for obj in vars(module).values()
                       if isinstance(obj, type) and obj.__module__ == module.__name__ and "BINDINGS" in vars(obj)]
     return found
-
-
-def team_bindings() -> list[tuple[str, list]]:
-    """The agreement and consensus screens' keys, when those screens are installed."""
-    out = []
-    for title, module, name in (("Agreement", "agreement", "AgreementScreen"),
-                                ("Consensus", "consensus", "ConsensusScreen")):
-        try:
-            screen = getattr(importlib.import_module(f"evalbench.tui.screens.{module}"), name)
-        except (ImportError, AttributeError):
-            continue
-        out.append((title, [b for b in screen.BINDINGS if isinstance(b, Binding)]))
-    return out

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import threading
 
 import pytest
 
 from evalbench.model import Suggestion
 from evalbench.project import Project
 from evalbench.tui.app import EvalbenchApp
+from evalbench.tui.launch import make_app
 
 SIZE = (120, 40)
 
@@ -36,6 +38,8 @@ class FakeSuggestions:
 
     def __init__(self, project) -> None:
         self.project = project
+        self.idle = threading.Event()
+        self.idle.set()
 
     def request(self, turn_id, coder, callback) -> None:
         turn = next(t for t in self.project.turns() if t.id == turn_id)
@@ -48,6 +52,9 @@ class FakeSuggestions:
                      ("inner", 0.12, None, ())], 1)]
         callback(turn_id, found, False, None)
 
+    def call(self, job, coder, callback) -> None:
+        callback(job(self.project), None)
+
     def stop(self) -> None:
         pass
 
@@ -55,9 +62,7 @@ class FakeSuggestions:
 @pytest.fixture
 def app(project) -> EvalbenchApp:
     """The workbench on the shared two-interview project (coder alex); suggestions asked at once."""
-    app = EvalbenchApp(project)
-    app.suggest_delay = 0
-    return app
+    return make_app(project, suggest_delay=0)
 
 
 def stored(project) -> Project:

@@ -112,10 +112,10 @@ async def test_undo_and_redo_survive_a_restart(app, project):
         await pick(pilot, "priority")
     assert len(coded_texts(project)) == 1
     from evalbench.project import Project
-    from evalbench.tui.app import EvalbenchApp
+    from evalbench.tui.launch import make_app
 
     with Project.open(project.path, coder="alex") as reopened:
-        again = EvalbenchApp(reopened)
+        again = make_app(reopened)
         async with again.run_test(size=SIZE) as pilot:
             await pilot.pause()
             await pilot.press("ctrl+z")
@@ -179,17 +179,11 @@ async def test_enter_on_codebook_code_applies_it(app, project):
     assert [t[1] for t in coded_texts(project)] == ["inner.culture"]
 
 
-async def test_suggestions_panel_says_when_the_feature_is_missing(app, project):
+async def test_suggestions_panel_says_they_are_for_participant_turns(app, project):
     async with app.run_test(size=SIZE) as pilot:
-        await open_first_document(pilot)
-        await pilot.press("j")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await open_first_document(pilot)  # turn 1: the interviewer's
         text = str(app.screen.query_one("#suggestions").render())
-        if hasattr(project, "suggest_turn"):
-            assert "not available" not in text
-        else:
-            assert "not available" in text
+        assert "offered on participant turns" in text
 
 
 async def wait_for_suggestions(app, pilot) -> None:
@@ -201,8 +195,6 @@ async def wait_for_suggestions(app, pilot) -> None:
 
 
 async def test_accept_and_reject_suggestions_with_one_key(app, project):
-    if not hasattr(project, "suggest_turn"):
-        return
     async with app.run_test(size=SIZE) as pilot:
         await open_first_document(pilot)
         await pilot.press("j")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, OptionList, Static
 
-from evalbench.tui.app import EvalbenchApp
 from evalbench.tui.fit import Column, Part, coding_columns, fit_columns, fit_parts
+from evalbench.tui.launch import make_app
 from evalbench.tui.screens.agreement import AgreementScreen
 from evalbench.tui.screens.consensus import ConsensusScreen
 from evalbench.tui.widgets.title_bar import TitleBar
@@ -57,7 +57,7 @@ async def test_documents_list_keeps_progress_columns_at_80_by_24(app, project):
         assert {"Document", "% coded", "Codings"} <= set(labels)
         summary = str(app.screen.query_one("#doc-summary", Static).render())
         assert len(summary) <= 78 and "0 of 3 participant turns" in summary
-    wide = EvalbenchApp(project)
+    wide = make_app(project)
     async with wide.run_test(size=(140, 45)) as pilot:
         await pilot.pause()
         table = wide.screen.query_one(DataTable)

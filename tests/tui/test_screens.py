@@ -154,8 +154,6 @@ async def test_long_job_shows_progress_and_can_be_cancelled(app, project):
 
 
 async def test_import_from_the_palette_runs_in_a_worker(app, project, tmp_path):
-    if not hasattr(project, "import_paths"):
-        return
     (tmp_path / "p03.txt").write_text("Interviewer: Hello?\n\nP03: We had no time at all.\n", encoding="utf-8")
     async with app.run_test(size=SIZE) as pilot:
         await app.run_action("import_files")
@@ -196,14 +194,17 @@ async def test_analysis_opens_agreement_and_exports(app, project, tmp_path):
         assert type(app.screen).__name__ == "AgreementScreen"
 
 
-def test_launch_remembers_the_coder(project, monkeypatch):
-    from evalbench.tui import launch
+def test_open_remembers_the_coder(project, monkeypatch):
+    from click.testing import CliRunner
+
+    from evalbench.cli import main
     from evalbench.tui.app import EvalbenchApp
 
     seen = []
     monkeypatch.setattr(EvalbenchApp, "run", lambda self: seen.append(self.project.coder))
-    launch.run_app(str(project.path), coder="robin")
-    launch.run_app(str(project.path), coder=None)
+    runner = CliRunner()
+    assert runner.invoke(main, ["open", str(project.path), "--coder", "robin"]).exit_code == 0
+    assert runner.invoke(main, ["open", str(project.path)]).exit_code == 0
     assert seen == ["robin", "robin"]
 
 

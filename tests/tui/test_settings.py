@@ -8,7 +8,7 @@ import json
 from textual.widgets import Static
 
 from evalbench.tui import colors
-from evalbench.tui.app import EvalbenchApp
+from evalbench.tui.launch import make_app
 from evalbench.tui.screens.help import HelpScreen
 from evalbench.tui.settings import Settings, config_path, load, state_path, terminal_is_light
 from evalbench.tui.terminal_colors import is_light, parse_reply
@@ -24,8 +24,7 @@ def write_config(text: str) -> None:
 
 async def test_a_keymap_in_the_config_file_rebinds_keys_and_the_help_shows_them(project):
     write_config('[keymap]\n"coding.next-turn" = "x,down"\n[keymap.coding]\ncode = "ctrl+k"\n')
-    app = EvalbenchApp(project)
-    app.suggest_delay = 0
+    app = make_app(project, suggest_delay=0)
     async with app.run_test(size=SIZE) as pilot:
         await open_first_document(pilot)
         await pilot.press("x")
@@ -47,7 +46,7 @@ async def test_a_keymap_in_the_config_file_rebinds_keys_and_the_help_shows_them(
 
 async def test_mistakes_in_the_config_file_are_reported_and_the_defaults_kept(project):
     write_config('theme = "no-such-theme"\n[keymap]\n"coding.nxt-turn" = "x"\n')
-    app = EvalbenchApp(project)
+    app = make_app(project)
     seen = []
     app.notify = lambda message, *a, **k: seen.append(str(message))
     async with app.run_test(size=SIZE) as pilot:
@@ -59,27 +58,27 @@ async def test_mistakes_in_the_config_file_are_reported_and_the_defaults_kept(pr
 
 
 async def test_a_light_terminal_gets_a_light_theme_and_readable_code_colours(project):
-    app = EvalbenchApp(project, settings=Settings(), light=True)
+    app = make_app(project, settings=Settings(), light=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.theme == "textual-light" and colors.theme_is_light()
         swatch = colors.code_colors(project.codes())["inner.culture"]
         assert colors.contrast(colors._rgb(swatch), colors._rgb(app.current_theme.background)) >= 3
-    dark = EvalbenchApp(project, settings=Settings(), light=False)
+    dark = make_app(project, settings=Settings(), light=False)
     async with dark.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert dark.theme == "textual-dark" and not colors.theme_is_light()
 
 
 async def test_a_theme_chosen_in_the_palette_is_remembered(project):
-    app = EvalbenchApp(project)
+    app = make_app(project)
     async with app.run_test(size=SIZE) as pilot:
         await open_first_document(pilot)
         app.theme = "nord"  # what the palette's Theme command does
         await pilot.pause()
         assert app.screen.code_palette  # the coding view redrew its codes for the new background
     assert json.loads(state_path().read_text())["theme"] == "nord"
-    again = EvalbenchApp(project)
+    again = make_app(project)
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert again.theme == "nord"

@@ -6,7 +6,7 @@ import asyncio
 
 from evalbench.model import Code
 from evalbench.project import Project
-from evalbench.tui.app import EvalbenchApp
+from evalbench.tui.launch import make_app
 from evalbench.tui.screens.similar import SimilarScreen
 from tests.conftest import make_parsed
 
@@ -42,7 +42,7 @@ async def test_more_like_this_lists_the_like_turns_and_codes_them_in_a_row(tmp_p
     project = build(tmp_path / "s.evb")
     turn = next(t for t in project.turns() if t.role == "participant")
     origin = project.add_coding(turn.document_id, turn.start, turn.end, "res", valence="barrier")
-    app = EvalbenchApp(project)
+    app = make_app(project)
     async with app.run_test(size=SIZE) as pilot:
         await app.push_screen(SimilarScreen(origin))
         for _ in range(200):  # the list arrives from the suggestion thread
@@ -80,7 +80,7 @@ async def test_suggestions_retrain_in_the_background_when_the_coding_changed_eno
         project.add_coding(t.document_id, t.start, t.end, "lead" if "executive" in project.document_text(
             t.document_id)[t.start:t.end] else "res")
     assert project.suggester_stale()
-    app = EvalbenchApp(project)
+    app = make_app(project)
     shown = []
     async with app.run_test(size=SIZE) as pilot:
         app.suggestions.request(participant[-1].id, "alex", lambda *args: shown.append(args))
@@ -100,8 +100,7 @@ async def test_L_in_the_coding_view_opens_more_like_this_for_the_active_coding(t
     project = build(tmp_path / "l.evb")
     turn = next(t for t in project.turns() if t.role == "participant")
     project.add_coding(turn.document_id, turn.start, turn.end, "res")
-    app = EvalbenchApp(project)
-    app.suggest_delay = 0
+    app = make_app(project, suggest_delay=0)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("enter")  # the first document, at its first turn

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from evalbench.tui.app import EvalbenchApp
+from evalbench.tui.launch import make_app
 from evalbench.tui.settings import Settings
 
 from .conftest import FakeSuggestions
@@ -27,10 +28,7 @@ def coded_app(project) -> EvalbenchApp:
     project.add_coding(1, t1[1].start + 10, t1[1].end, "inner.culture", valence="mixed")
     project.add_coding(1, t1[3].start, t1[3].end, "inner.culture", valence="facilitator", coder="sam")
     project.add_coding(2, t2[1].start, t2[1].end, "inner.culture", valence="facilitator")
-    app = EvalbenchApp(project, settings=Settings(margin=True))
-    app.suggestions = FakeSuggestions(project)
-    app.suggest_delay = 0
-    return app
+    return make_app(project, settings=Settings(margin=True), suggestions=FakeSuggestions(project), suggest_delay=0)
 
 
 @SIZES

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import OptionList, Static
 
 from evalbench.project import Project
-from evalbench.tui.app import EvalbenchApp
+from evalbench.tui.launch import make_app
 from evalbench.tui.screens.themes import ThemesScreen
 
 from .conftest import SIZE, stored
@@ -147,8 +147,7 @@ async def test_rename_move_merge_split_and_delete_then_undo(app, project):
 
 async def test_which_coding_is_counted_shows_and_changes(demo):
     project = Project.open(demo, coder="alex")
-    app = EvalbenchApp(project)
-    app.suggest_delay = 0
+    app = make_app(project, suggest_delay=0)
     async with app.run_test(size=(140, 45)) as pilot:
         screen = await open_themes(app, pilot)
         bar = screen.query_one("#themes-bar", Static)

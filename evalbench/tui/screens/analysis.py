@@ -123,9 +123,6 @@ class AnalysisScreen(Screen):
         project = self.app.project
         self.sub_title = f"coder {project.coder}"
         self.query_one("#analysis-bar", Static).update(f"{self._describe()} · loading…")
-        if not hasattr(project, "codings_frame"):
-            self._show_message("The analysis matrix is not available in this version.")
-            return
         self._build(self.by, self.level, self.coder)
 
     def _describe(self, short: bool = False) -> str:

@@ -139,7 +139,7 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
         self.code_palette = code_colors(self.codes)
         self.depth = _depths(self.codes)
         self.title = self.doc.name
-        self.margin_on = getattr(self.app, "margin_default", True)
+        self.margin_on = self.app.margin_default
         self._fit_columns(self.app.size.width)  # before the first layout: a later width change re-wraps the text
         self._load_codings()
         transcript = self.query_one(Transcript)

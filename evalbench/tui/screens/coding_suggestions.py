@@ -11,8 +11,6 @@ from evalbench.errors import UserError
 from evalbench.model import Suggestion
 from evalbench.tui.widgets.suggestions import SuggestionsPanel
 
-SETTLE_SECONDS = 0.2
-
 
 class SuggestionsMixin:
     """The suggestions panel's data and its 1-3 / shift+1-3 keys."""
@@ -23,18 +21,13 @@ class SuggestionsMixin:
     def _load_suggestions(self) -> None:
         panel = self.query_one(SuggestionsPanel)
         self.suggestions = []
-        if not hasattr(self.project, "suggest_turn"):
-            panel.show_unavailable("Suggestions are not available in this version.")
-            return
         if self.turn.id == 0 or self.turn.role != "participant":
             panel.show_unavailable("Suggestions are offered on participant turns.")
             return
         panel.show_loading()
         # Ask once the cursor rests: j j j through ten turns should not rank ten turns,
         # and the suggester's thread should not compete with the first paint.
-        service = self.app.suggestions
-        if getattr(service, "idle", None) is not None:
-            service.idle.clear()
+        self.app.suggestions.idle.clear()
         self._suggest_generation += 1
         self.call_after_refresh(self._start_settle_timer, self._suggest_generation)
 
@@ -44,7 +37,7 @@ class SuggestionsMixin:
             return  # moved on since
         if self._suggest_timer is not None:
             self._suggest_timer.stop()
-        delay = getattr(self.app, "suggest_delay", SETTLE_SECONDS)
+        delay = self.app.suggest_delay
         if delay > 0:
             self._suggest_timer = self.set_timer(delay, self._request_suggestions)
         else:
@@ -72,7 +65,7 @@ class SuggestionsMixin:
 
     def action_accept(self, n: int) -> None:
         s = self._suggestion(n)
-        if s is None or not hasattr(self.project, "accept_suggestion"):
+        if s is None:
             return
         try:
             new_id = self.project.accept_suggestion(s.id)
@@ -86,7 +79,7 @@ class SuggestionsMixin:
 
     def action_reject(self, n: int) -> None:
         s = self._suggestion(n)
-        if s is None or not hasattr(self.project, "reject_suggestion"):
+        if s is None:
             return
         self.project.reject_suggestion(s.id)
         self.notify(f"Rejected {self.code_name(s.code_id)}")
