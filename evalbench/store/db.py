@@ -70,6 +70,14 @@ def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
     return conn
 
 
+def set_busy_timeout(conn: sqlite3.Connection, seconds: float) -> None:
+    """How long a write on ``conn`` waits for another connection's write lock before SQLite says the file is
+    busy (ProjectBusyError from :class:`write_transaction`). Every connection starts at BUSY_TIMEOUT_MS; the
+    workbench waits much less on its screen's connection and retries instead, so a second writer never
+    freezes it (evalbench/tui/writes.py)."""
+    conn.execute(f"PRAGMA busy_timeout = {max(0, round(seconds * 1000))}")
+
+
 def _meta(conn: sqlite3.Connection, key: str) -> str | None:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return row[0] if row else None
