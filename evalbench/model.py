@@ -60,6 +60,18 @@ class Turn:
     time: str | None = None
 
 
+@dataclass
+class TurnText:
+    """A participant turn and its text (empty when it was listed without; see ``Turns.with_texts``)."""
+
+    id: int
+    document_id: int
+    seq: int
+    start: int
+    end: int
+    text: str
+
+
 @dataclass(frozen=True)
 class Code:
     """A codebook entry with a stable string ID (e.g. ``cfir2.inner.culture.learning``)."""
@@ -134,19 +146,6 @@ class TrainReport:
 
 
 @dataclass(frozen=True)
-class Memo:
-    """A note attached to a project, document, turn, code, coding or matrix cell."""
-
-    id: int
-    target_type: str
-    target_id: str
-    coder: str
-    text: str
-    created_at: str
-    updated_at: str
-
-
-@dataclass(frozen=True)
 class SearchHit:
     """A full-text match: the turn it is in and that turn's text."""
 
@@ -174,17 +173,6 @@ class ImportReport:
     def ok(self) -> bool:
         """True when no file failed (skipped duplicates are fine)."""
         return not self.failed
-
-
-@dataclass(frozen=True)
-class UndoEntry:
-    """One user action in the persistent undo log."""
-
-    id: int
-    coder: str
-    label: str
-    created_at: str
-    undone: bool
 
 
 @dataclass(frozen=True)
@@ -225,3 +213,50 @@ class Rating:
     proposed: str | None = None
     confirmed: bool = False
     coder: str = ""
+
+
+# --- findings: what the store holds about themes (evalbench/findings/ builds the tables) ---
+
+
+@dataclass(frozen=True)
+class Category:
+    """A group of themes in the table (e.g. Successes, Barriers, Lessons learned)."""
+
+    id: int
+    name: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A finding: the team's synthesis across codes, inside one category."""
+
+    id: int
+    category_id: int
+    category: str  #: the category's name
+    name: str
+    description: str  #: the paragraph a paper prints
+    position: int  #: order within the category
+    cfir_code_id: str | None  #: the CFIR domain or construct it maps to, if any
+    created_at: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Evidence by rule: every coding of ``code_id`` (or of a code under it), of ``valence`` if given."""
+
+    id: int
+    theme_id: int
+    code_id: str
+    valence: str | None
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class HandCoding:
+    """A coding added to (``included``) or kept out of (not ``included``) a theme by hand."""
+
+    id: int
+    theme_id: int
+    coding_id: int
+    included: bool

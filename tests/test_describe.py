@@ -4,25 +4,25 @@ from __future__ import annotations
 
 from evalbench.model import Code
 from evalbench.project import Project
-from evalbench.store import describe, positions
+from evalbench.store import describe
 
 
 def test_a_coding_is_named_by_code_participant_and_first_words(project):
     turn = project.turns(1)[1]
     cid = project.add_coding(1, turn.start, turn.end, "inner.priority")
-    assert describe.coding_words(project.conn, cid) == "Relative Priority, p01.txt “Honestly, competing priorities…”"
+    assert project.store.describe.coding(cid) == "Relative Priority, p01.txt “Honestly, competing priorities…”"
     project.set_participant(1, "P03")
-    assert describe.coding_words(project.conn, cid).startswith("Relative Priority, P03 “")
-    assert describe.turn_words(project.conn, turn.id) == "turn 2 of P03 (Dr Patel)"
-    assert describe.memo_target_words(project.conn, "cell", "P03|inner") == "P03 × Inner Setting"
+    assert project.store.describe.coding(cid).startswith("Relative Priority, P03 “")
+    assert project.store.describe.turn(turn.id) == "turn 2 of P03 (Dr Patel)"
+    assert project.store.describe.memo_target("cell", "P03|inner") == "P03 × Inner Setting"
     assert describe.first_words("Yes.") == "“Yes.”"
 
 
 def test_a_shared_name_gets_its_distinguishing_path(project):
     project.add_codes([Code("a", "Assessing"), Code("a.d", "Deliverers", parent_id="a"),
                        Code("e", "Engaging"), Code("e.d", "Deliverers", parent_id="e")])
-    assert describe.code_label(project.conn, "e.d") == "Engaging › Deliverers"
-    assert describe.code_label(project.conn, "inner.culture") == "Culture"
+    assert project.store.describe.code("e.d") == "Engaging › Deliverers"
+    assert project.store.describe.code("inner.culture") == "Culture"
 
 
 def test_reading_positions_are_per_coder_and_not_undone(project):
@@ -34,4 +34,4 @@ def test_reading_positions_are_per_coder_and_not_undone(project):
     project.set_reading_position(1, 50)
     with Project.open(project.path, coder="sam") as other:
         assert other.reading_position(1) is None
-        assert positions.get(other.conn, "alex", 1) == 50
+        assert other.store.positions.get("alex", 1) == 50

@@ -170,9 +170,7 @@ class AnalysisFacade:
         key = (code_id, scope, str(value), self._coder)
         row = self.conn.execute("SELECT id FROM ratings WHERE code_id = ? AND scope_type = ? AND "
                                 "scope_value = ? AND coder = ?", key).fetchone()
-        from evalbench.store.describe import code_label
-
-        label = f"Rate {code_label(self.conn, code_id)} for {scope} {value}"
+        label = f"Rate {self.store.describe.code(code_id)} for {scope} {value}"
         with self.action(label) as act:
             if rating is None:
                 if row:

@@ -33,11 +33,11 @@ def similar(project: str, coding_id: int, limit: int, coder: str | None, as_json
       evalbench similar study.evb 412
       evalbench similar study.evb 412 --limit 50 --json
     """
-    from evalbench.store.describe import coding_words, first_words
+    from evalbench.store.describe import first_words
 
     with open_project(project, coder) as proj:
         found = proj.similar(coding_id, limit=limit)
-        origin = coding_words(proj.conn, coding_id)
+        origin = proj.coding_words(coding_id)
     if as_json:
         echo_json(similar_rows(found))
         return

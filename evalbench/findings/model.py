@@ -1,56 +1,17 @@
 """Plain data of findings: what the store holds about themes, and what a theme table shows.
 
-Nothing here reads the project; :mod:`evalbench.store.themes` fills the first
-group, :mod:`evalbench.findings.table` the second.
+Nothing here reads the project. The stored rows (Category, Theme, Rule,
+HandCoding) are defined in :mod:`evalbench.model`, since the store returns
+them, and are re-exported here; :mod:`evalbench.findings.table` fills the rest.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from evalbench.model import Category, HandCoding, Rule, Theme
 
-@dataclass(frozen=True)
-class Category:
-    """A group of themes in the table (e.g. Successes, Barriers, Lessons learned)."""
-
-    id: int
-    name: str
-    position: int
-
-
-@dataclass(frozen=True)
-class Theme:
-    """A finding: the team's synthesis across codes, inside one category."""
-
-    id: int
-    category_id: int
-    category: str  #: the category's name
-    name: str
-    description: str  #: the paragraph a paper prints
-    position: int  #: order within the category
-    cfir_code_id: str | None  #: the CFIR domain or construct it maps to, if any
-    created_at: str = ""
-
-
-@dataclass(frozen=True)
-class Rule:
-    """Evidence by rule: every coding of ``code_id`` (or of a code under it), of ``valence`` if given."""
-
-    id: int
-    theme_id: int
-    code_id: str
-    valence: str | None
-    position: int = 0
-
-
-@dataclass(frozen=True)
-class HandCoding:
-    """A coding added to (``included``) or kept out of (not ``included``) a theme by hand."""
-
-    id: int
-    theme_id: int
-    coding_id: int
-    included: bool
+__all__ = ["Category", "FindingQuote", "FindingRow", "HandCoding", "Rule", "Theme"]
 
 
 @dataclass(frozen=True)

@@ -156,15 +156,11 @@ class _Batch:
         if not self.new_roles:
             return
         if self.dry_run:
-            from evalbench.store.documents import speaker_roles
-
-            docs = {str(k): v for k, v in speaker_roles(self.project.conn).items()}
+            docs = {str(k): v for k, v in self.project.store.speakers.roles().items()}
             final = project_roles({**docs, **self.new_roles})
         else:
             self.project.refresh_roles()
-            from evalbench.store.documents import speaker_roles
-
-            stored = speaker_roles(self.project.conn)
+            stored = self.project.store.speakers.roles()
             final = {(key, label): role for key in self.new_roles
                      for label, role in stored.get(int(key), {}).items()}
         for key, line in self.by_key.items():
@@ -178,9 +174,7 @@ class _Batch:
 
     def participants(self, rows: list[ParticipantRow], csv_name: str) -> None:
         """Link documents to participants (unless a dry run) and report rows and documents without a partner."""
-        from evalbench.store.documents import document_names
-
-        docs = document_names(self.project.conn)
+        docs = self.project.store.documents.names()
         if self.dry_run:
             docs += [(-i - 1, line.name, None) for i, line in enumerate(self.by_key.values())]
         matches = match_rows(rows, docs)

@@ -40,9 +40,8 @@ class ImportFacade:
         callers and ignored). Returns the number of speakers whose role changed.
         """
         from evalbench.ingest.roles import project_roles
-        from evalbench.store import documents
 
-        current = documents.speaker_roles(self.conn)
+        current = self.store.speakers.roles()
         final = project_roles({str(doc_id): roles for doc_id, roles in current.items()})
         changes = [(doc_id, label, *final[(str(doc_id), label)])
                    for doc_id, roles in current.items() for label, role in roles.items()
@@ -50,7 +49,7 @@ class ImportFacade:
         if not changes:
             return 0
         with self.transaction():
-            return documents.set_roles(self.conn, changes)
+            return self.store.speakers.set_roles(changes)
 
     def link_participants(self, links) -> None:
         """Create participants with their attributes and link documents, in one transaction.
@@ -58,19 +57,16 @@ class ImportFacade:
         ``links`` pairs each participants-CSV row with the ids of the documents
         it names (see ``ingest.participants.match_rows``).
         """
-        from evalbench.store import documents
-
         with self.transaction():
             for row, doc_ids in links:
                 for doc_id in doc_ids or [None]:
-                    documents.link_participant(self.conn, doc_id, row.participant, row.attributes)
+                    self.store.participants.link(doc_id, row.participant, row.attributes)
 
     def apply_participants(self, rows) -> list[str]:
         """Link participants-CSV rows to the project's documents; returns a warning per row matching none."""
         from evalbench.ingest.participants import match_rows
-        from evalbench.store import documents
 
-        matches = match_rows(rows, documents.document_names(self.conn))
+        matches = match_rows(rows, self.store.documents.names())
         self.link_participants(matches.links)
         return [f"line {row.line}: document '{row.document}' of participant {row.participant} is not in the project"
                 for row in matches.unmatched]

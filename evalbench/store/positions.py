@@ -10,20 +10,22 @@ one project file read different places. A document's positions go with it
 
 from __future__ import annotations
 
-import sqlite3
-
 from evalbench.store.db import now
+from evalbench.store.repo import Repository
 
 
-def get(conn: sqlite3.Connection, coder: str, document_id: int) -> int | None:
-    """Where ``coder`` left off in a document (a document offset), or None if they never opened it."""
-    row = conn.execute('SELECT "offset" FROM reading_positions WHERE coder = ? AND document_id = ?',
-                       (coder, document_id)).fetchone()
-    return int(row[0]) if row else None
+class Positions(Repository):
+    """Where each coder is in each document."""
 
+    def get(self, coder: str, document_id: int) -> int | None:
+        """Where ``coder`` left off in a document (a document offset), or None if they never opened it."""
+        row = self._conn.execute('SELECT "offset" FROM reading_positions WHERE coder = ? AND document_id = ?',
+                                 (coder, document_id)).fetchone()
+        return int(row[0]) if row else None
 
-def put(conn: sqlite3.Connection, coder: str, document_id: int, offset: int) -> None:
-    """Remember ``offset`` as where ``coder`` is in a document (the caller owns the transaction)."""
-    conn.execute('INSERT INTO reading_positions(coder, document_id, "offset", updated_at) VALUES (?, ?, ?, ?) '
-                 'ON CONFLICT(coder, document_id) DO UPDATE SET "offset" = excluded."offset", '
-                 "updated_at = excluded.updated_at", (coder, document_id, max(0, int(offset)), now()))
+    def put(self, coder: str, document_id: int, offset: int) -> None:
+        """Remember ``offset`` as where ``coder`` is in a document (the caller owns the transaction)."""
+        self._conn.execute(
+            'INSERT INTO reading_positions(coder, document_id, "offset", updated_at) VALUES (?, ?, ?, ?) '
+            'ON CONFLICT(coder, document_id) DO UPDATE SET "offset" = excluded."offset", '
+            "updated_at = excluded.updated_at", (coder, document_id, max(0, int(offset)), now()))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from bisect import bisect_left
 
 from evalbench.model import Code, Coding, Document, Participant, Speaker, Turn
 
@@ -123,28 +122,3 @@ def codings(conn: sqlite3.Connection, *, document_id: int | None = None, coder: 
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     return [coding_from_row(r) for r in conn.execute(
         f"SELECT {CODING_COLS} FROM codings{where} ORDER BY document_id, start, id", args)]
-
-
-def document_progress(conn: sqlite3.Connection, coder: str) -> dict[int, tuple[int, int, int, int]]:
-    """Per document id: (turns, participant turns, participant turns ``coder`` coded, codings)."""
-    out: dict[int, list[int]] = {d: [0, 0, 0, 0] for (d,) in conn.execute("SELECT id FROM documents")}
-    starts: dict[int, list[int]] = {}
-    reach: dict[int, list[int]] = {}  # running max of coding ends, in start order
-    for doc, start, end in conn.execute(
-            'SELECT document_id, start, "end" FROM codings WHERE coder = ? ORDER BY document_id, start',
-            (coder,)):
-        ends = reach.setdefault(doc, [])
-        starts.setdefault(doc, []).append(start)
-        ends.append(max(end, ends[-1]) if ends else end)
-        out[doc][3] += 1
-    for doc, start, end, role in conn.execute(
-            'SELECT t.document_id, t.start, t."end", COALESCE(s.role, \'participant\') FROM turns t '
-            "LEFT JOIN speakers s ON s.id = t.speaker_id"):
-        row = out[doc]
-        row[0] += 1
-        if role == "participant":
-            row[1] += 1
-            k = bisect_left(starts.get(doc, ()), end)  # codings starting before the turn ends
-            if k and reach[doc][k - 1] > start:
-                row[2] += 1
-    return {doc: tuple(v) for doc, v in out.items()}

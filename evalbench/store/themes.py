@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from evalbench.findings.model import Category, HandCoding, Rule, Theme
+from evalbench.model import Category, HandCoding, Rule, Theme
 from evalbench.store.undo import Action
 
 # --- reads: the theme tables --------------------------------------------------------------

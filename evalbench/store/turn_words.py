@@ -13,24 +13,45 @@ from __future__ import annotations
 
 import sqlite3
 
+from evalbench.errors import ProjectBusyError
+from evalbench.store.db import write_transaction
+from evalbench.store.repo import CHUNK, Repository, marks
+
 DDL = ("CREATE TABLE IF NOT EXISTS turn_words (turn_id INTEGER PRIMARY KEY REFERENCES turns(id) ON DELETE CASCADE, "
        "reader TEXT NOT NULL, data BLOB NOT NULL)")
 
 
-def load(conn: sqlite3.Connection, turn_ids: list[int], reader: str) -> dict[int, bytes]:
-    """Stored words of ``turn_ids`` made by ``reader`` (turns without them are absent)."""
-    out: dict[int, bytes] = {}
-    try:
-        for lo in range(0, len(turn_ids), 900):
-            part = turn_ids[lo:lo + 900]
-            out.update(conn.execute(f"SELECT turn_id, data FROM turn_words WHERE reader = ? AND turn_id IN "
-                                    f"({','.join('?' * len(part))})", (reader, *part)))
-    except sqlite3.OperationalError:  # a file made before the table existed
-        return {}
-    return out
+class TurnWords(Repository):
+    """Stored words of participant turns, by the reader that made them."""
 
+    def load(self, turn_ids: list[int], reader: str) -> dict[int, bytes]:
+        """Stored words of ``turn_ids`` made by ``reader`` (turns without them are absent)."""
+        out: dict[int, bytes] = {}
+        try:
+            for lo in range(0, len(turn_ids), CHUNK):
+                part = turn_ids[lo:lo + CHUNK]
+                out.update(self._conn.execute(f"SELECT turn_id, data FROM turn_words WHERE reader = ? AND turn_id IN "
+                                              f"({marks(part)})", (reader, *part)))
+        except sqlite3.OperationalError:  # a file made before the table existed
+            return {}
+        return out
 
-def save(conn: sqlite3.Connection, rows: list[tuple[int, str, bytes]]) -> None:
-    """Store (replace) words of turns; the caller holds the write transaction."""
-    conn.execute(DDL)
-    conn.executemany("INSERT OR REPLACE INTO turn_words(turn_id, reader, data) VALUES (?, ?, ?)", rows)
+    def save(self, rows: list[tuple[int, str, bytes]]) -> bool:
+        """Store (replace) words of turns in their own transaction; False when the file is busy or read-only.
+
+        It is a cache: a busy or read-only project just keeps the words in memory.
+        """
+        try:
+            with write_transaction(self._conn, self._where):
+                self._conn.execute(DDL)
+                self._conn.executemany("INSERT OR REPLACE INTO turn_words(turn_id, reader, data) VALUES (?, ?, ?)",
+                                       rows)
+        except (ProjectBusyError, sqlite3.DatabaseError):
+            return False
+        return True
+
+    def count(self) -> int:
+        try:
+            return int(self._conn.execute("SELECT count(*) FROM turn_words").fetchone()[0])
+        except sqlite3.OperationalError:
+            return 0

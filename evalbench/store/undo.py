@@ -137,6 +137,13 @@ def _replay(conn: sqlite3.Connection, change: dict) -> None:
         _update(conn, table, change["old_key"], change["after"])
 
 
+def next_label(conn: sqlite3.Connection, coder: str) -> str | None:
+    """Label of the action :func:`undo` would reverse for ``coder``."""
+    row = conn.execute("SELECT label FROM undo_log WHERE coder = ? AND undone = 0 ORDER BY id DESC LIMIT 1",
+                       (coder,)).fetchone()
+    return row[0] if row else None
+
+
 def undo(conn: sqlite3.Connection, coder: str) -> str | None:
     """Reverse the coder's newest action; returns its label, or None if nothing to undo."""
     row = conn.execute(

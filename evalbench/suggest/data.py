@@ -14,23 +14,11 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
 
-from evalbench.model import Code
+from evalbench.model import Code, TurnText
 
 #: Coding origins that are a human judgement and so may teach the model.
 HUMAN_ORIGINS = ("manual", "suggestion", "import", "merge")
 _ORIGINS_SQL = "(" + ", ".join(f"'{o}'" for o in HUMAN_ORIGINS) + ")"
-
-
-@dataclass
-class TurnText:
-    """A participant turn and its text."""
-
-    id: int
-    document_id: int
-    seq: int
-    start: int
-    end: int
-    text: str
 
 
 @dataclass

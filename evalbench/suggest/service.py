@@ -81,7 +81,6 @@ class WordCache:
 
     def turns(self, turns: list[data.TurnText]) -> list[TextWords]:
         """Words of participant turns: from memory, else from the project file, else read (and stored)."""
-        from evalbench.store import turn_words
         from evalbench.suggest.features import pack, unpack
 
         with self._lock:
@@ -89,7 +88,7 @@ class WordCache:
         project = self._project() if self._project is not None else None
         wanted = [t for t in turns if t.text not in known]
         if wanted and project is not None:
-            stored = turn_words.load(project.conn, [t.id for t in wanted], self.reader)
+            stored = project.store.turn_words.load([t.id for t in wanted], self.reader)
             for t in wanted:
                 if t.id in stored:
                     known[t.text] = unpack(stored[t.id])
@@ -107,16 +106,7 @@ class WordCache:
     @staticmethod
     def _store(project, rows: list[tuple]) -> None:
         """Keep read words in the project file; a busy or read-only file just keeps them in memory."""
-        import sqlite3
-
-        from evalbench.errors import ProjectBusyError
-        from evalbench.store import turn_words
-
-        try:
-            with project.transaction():
-                turn_words.save(project.conn, rows)
-        except (ProjectBusyError, sqlite3.OperationalError, sqlite3.DatabaseError):
-            return
+        project.store.turn_words.save(rows)
 
 
 @dataclass

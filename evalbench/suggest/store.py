@@ -36,9 +36,9 @@ def get_suggestion(conn: sqlite3.Connection, suggestion_id: int) -> Suggestion |
 
 def action_label(conn: sqlite3.Connection, verb: str, s: Suggestion) -> str:
     """Undo-log label of an accept/reject in the user's words: ``Accept suggestion: Culture, P03 “we never…”``."""
-    from evalbench.store.describe import span_words
+    from evalbench.store.describe import Describe
 
-    return f"{verb} suggestion: {span_words(conn, s.document_id, s.start, s.end, s.code_id)}"
+    return f"{verb} suggestion: {Describe(conn, 'project').span(s.document_id, s.start, s.end, s.code_id)}"
 
 
 def _ids_with_history(conn: sqlite3.Connection) -> set[int]:

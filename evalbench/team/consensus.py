@@ -59,9 +59,8 @@ def resolve(project: Project, d: Disagreement, decision: str, *, consensus_coder
         raise UserError(f"{consensus_coder!r} is one of the coders compared; choose another consensus coder")
     conn = project.conn
     spans, valence, memo = _spans(conn, d.document_id, d.code, d.start, d.end, keep)
-    from evalbench.store.describe import code_label
-
-    label = f"Consensus {decision.replace('_', ' ')} on {code_label(conn, d.code)} ({d.document} turn {d.turn})"
+    code = project.store.describe.code(d.code)
+    label = f"Consensus {decision.replace('_', ' ')} on {code} ({d.document} turn {d.turn})"
     with project.action(label) as act:
         old = conn.execute(
             'SELECT id, coding_ids FROM consensus_decisions WHERE document_id = ? AND start = ? AND "end" = ? '

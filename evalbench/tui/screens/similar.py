@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from evalbench.store.describe import coding_words, first_words
+from evalbench.store.describe import first_words
 from evalbench.team.report_files import clip
 from evalbench.tui.messages import OpenDocument
 from evalbench.tui.widgets.title_bar import TitleBar
@@ -64,7 +64,7 @@ class SimilarScreen(Screen):
         project = self.app.project
         self.origin = project.coding(self.coding_id)
         self.title = "More like this"
-        self.sub_title = coding_words(project.conn, self.coding_id)
+        self.sub_title = project.coding_words(self.coding_id)
         coding_id = self.coding_id
         self.app.suggestions.call(lambda p: p.similar(coding_id, limit=LIMIT), project.coder, self._fill)
         self.query_one(OptionList).focus()
