@@ -17,7 +17,10 @@ from types import TracebackType
 from typing import Any
 
 from evalbench.analysis.facade import AnalysisFacade
-from evalbench.codebook.facade import CodebookFacade
+from evalbench.codebook.diff import CodebookDiff
+from evalbench.codebook.model import Codebook
+from evalbench.codebook.ops import PullReport
+from evalbench.codebook.service import CodebookService
 from evalbench.coding.service import CodingService
 from evalbench.errors import UserError
 from evalbench.findings.service import ThemeService
@@ -33,14 +36,15 @@ from evalbench.suggest.facade import SuggestFacade
 from evalbench.team.facade import TeamFacade
 
 
-class Project(ImportFacade, CodebookFacade, SuggestFacade, RefiFacade, AnalysisFacade, TeamFacade):
+class Project(ImportFacade, SuggestFacade, RefiFacade, AnalysisFacade, TeamFacade):
     """An open evalbench project file: a Store and the services of each area."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self.path = store.path
         self.coding = CodingService(store)
-        self.themes = ThemeService(store._conn, self.path.name, self.action)  # findings: evalbench/findings/
+        self.codebook = CodebookService(store)
+        self.themes = ThemeService(store)
 
     # --- lifecycle -------------------------------------------------------
     @classmethod
@@ -168,26 +172,53 @@ class Project(ImportFacade, CodebookFacade, SuggestFacade, RefiFacade, AnalysisF
         """The turn containing character ``offset`` of a document, if any."""
         return self.store.turns.at(document_id, offset)
 
-    # --- codes ------------------------------------------------------------
+    # --- codes: project.codebook (which is callable: project.codebook() is the Codebook) -----------
     def codes(self) -> list[Code]:
         """The codebook, parents before children."""
-        return self.store.codes.list()
+        return self.codebook.codes()
 
     def code(self, code_id: str) -> Code:
-        return self.store.codes.get(code_id)
+        return self.codebook.code(code_id)
 
     def add_codes(self, codes: list[Code], *, label: str = "Add codes") -> int:
         """Add codes (parents listed before children); existing IDs are an error."""
-        from evalbench.store.codes import code_to_row
+        return self.codebook.add_many(codes, label=label)
 
-        existing = self.store.codes.ids()
-        clash = [c.id for c in codes if c.id in existing]
-        if clash:
-            raise UserError(f"{self.path.name}: code IDs already in the project: {', '.join(clash[:5])}")
-        with self.action(label) as act:
-            for code in codes:
-                act.insert("codes", code_to_row(code))
-        return len(codes)
+    def add_code(self, code: Code) -> Code:
+        """Add one code at the end of its parent's children."""
+        return self.codebook.add(code)
+
+    def update_code(self, code_id: str, **changes: Any) -> Code:
+        """Edit a code's name, definition, criteria, examples, keywords, colour or valence."""
+        return self.codebook.update(code_id, **changes)
+
+    def rename_code(self, code_id: str, name: str) -> Code:
+        return self.codebook.rename(code_id, name)
+
+    def move_code(self, code_id: str, parent_id: str | None) -> Code:
+        """Move a code and its subtree under ``parent_id`` (None: top level)."""
+        return self.codebook.move(code_id, parent_id)
+
+    def remove_code(self, code_id: str) -> None:
+        """Delete a code that has no codings and no children."""
+        self.codebook.remove(code_id)
+
+    def merge_codes(self, sources: list[str], target: str) -> dict[str, int]:
+        """Merge codes into ``target``, moving their codings (memo records 'merged from')."""
+        return self.codebook.merge(sources, target)
+
+    def split_code(self, code_id: str, into: list[tuple[str, str]], *, as_children: bool = False,
+                   codings_to: str | None = None) -> list[Code]:
+        """Create new codes [(id, name)] from one; codings stay unless ``codings_to``."""
+        return self.codebook.split(code_id, into, as_children=as_children, codings_to=codings_to)
+
+    def pull_codebook(self, source: str | Path | Codebook, *, dry_run: bool = False) -> PullReport:
+        """Update the codebook from a shared file (or Codebook); used codes are kept, reported."""
+        return self.codebook.pull(source, dry_run=dry_run)
+
+    def push_codebook(self, path: str | Path, fmt: str | None = None) -> CodebookDiff:
+        """Write the codebook to a shared file (keeping its comments); returns the file's diff."""
+        return self.codebook.push(path, fmt)
 
     # --- codings and memos: project.coding (which is callable: project.coding(id) is one Coding) ---
     def codings(self, *, document_id: int | None = None, coder: str | None = None,

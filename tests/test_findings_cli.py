@@ -109,7 +109,7 @@ def test_export_then_import_into_a_new_project_gives_the_same_themes(demo, tmp_p
     from evalbench.findings.snapshot import snapshot
 
     with Project.open(demo) as a, Project.open(fresh) as b:
-        assert snapshot(b.conn) == snapshot(a.conn)
+        assert snapshot(b.store) == snapshot(a.store)
 
 
 def test_the_demo_loads_the_sample_themes_and_is_kept_unless_rebuilt(tmp_path):

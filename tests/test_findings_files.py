@@ -57,9 +57,9 @@ def test_import_again_adds_nothing_and_export_reads_back_the_same(project, tmp_p
     assert out.stat().st_mode & 0o777 == 0o644  # the user's usual permissions, not a temp file's 0600
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 with a byte-order mark
-    before = snapshot(project.conn)
+    before = snapshot(project.store)
     project.themes.import_csv(out, replace=True)
-    assert snapshot(project.conn) == before
+    assert snapshot(project.store) == before
 
 
 @pytest.mark.parametrize(("text", "problem"), [
@@ -97,18 +97,18 @@ def test_snapshot_restores_into_another_project_mapping_codings(project, tmp_pat
     project.themes.link(theme.id, "inner.culture", "facilitator")
     project.themes.include(theme.id, [coding])
     project.themes.pick(theme.id, coding)
-    data = snapshot(project.conn)
+    data = snapshot(project.store)
     other = Project.init(tmp_path / "other.evb", coder="alex")
     other.add_codes([Code(id="inner", name="Inner Setting"), Code(id="inner.culture", name="Culture",
                                                                   parent_id="inner")])
     with other.action("Restore themes") as act:
-        done = restore(act, data, coding_ids={})
+        done = restore(other.store, act, data, coding_ids={})
     assert done.themes == [("Successes", "Safe")] and done.rules == 1 and done.dropped_codings == 2
     assert other.themes.theme("Safe").cfir_code_id == "inner.culture"
     with project.action("Restore themes again") as act:
-        again = restore(act, data)
+        again = restore(project.store, act, data)
     assert (again.themes, again.merged, again.changed) == ([], [], False)  # already there: nothing doubles
-    assert snapshot(project.conn) == data
+    assert snapshot(project.store) == data
 
 
 # --- codebook changes carry theme rules ---------------------------------------------------
@@ -159,6 +159,6 @@ def test_formula_like_names_are_text_in_the_file_and_read_back_exactly(project, 
     project.themes.export_csv(out)
     text = out.read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in text and "'+Successes" in text and "'-2 points" in text
-    before = snapshot(project.conn)
+    before = snapshot(project.store)
     project.themes.import_csv(out, replace=True)
-    assert snapshot(project.conn) == before
+    assert snapshot(project.store) == before

@@ -36,7 +36,7 @@ def _passages(project) -> dict[int, tuple]:
 
 
 def _themes_by_passage(project) -> dict:
-    data, missing = translate(snapshot(project.conn), _passages(project))
+    data, missing = translate(snapshot(project.store), _passages(project))
     assert missing == 0
     return data
 
@@ -154,7 +154,7 @@ def _by_label(project) -> list[dict]:
     from evalbench.codebook.labels import code_labels
 
     labels = code_labels(project.codes())
-    out = snapshot(project.conn)["categories"]
+    out = snapshot(project.store)["categories"]
     for category in out:
         for theme in category["themes"]:
             theme.update(codings=[], exemplars=[], cfir=labels.get(theme["cfir"]),
@@ -284,7 +284,7 @@ def test_any_shape_of_theme_data_restores_what_it_can_and_never_fails(project, d
     if not project.codings():
         project.add_coding(1, 0, 5, "inner.culture")
     with project.action("Restore") as act:
-        done = restore(act, data, {"g": project.codings()[0].id})
+        done = restore(project.store, act, data, {"g": project.codings()[0].id})
     assert done.malformed >= 0
     for theme in project.themes.list():  # what landed is well formed
         assert theme.name.strip() and theme.category.strip()

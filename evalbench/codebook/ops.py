@@ -1,8 +1,10 @@
 """Codebook changes inside a project: add, edit, rename, move, merge, split, pull and push.
 
-Each function takes a :class:`evalbench.project.Project` and makes its change
-as one undoable action (``project.action``), so the TUI and the CLI get undo
-for free. Nothing here deletes a code that still has codings: merging moves
+Each function takes the project's :class:`~evalbench.store.store.Store` and
+makes its change as one undoable action (``store.action``), so the TUI and the
+CLI get undo for free; :class:`evalbench.codebook.service.CodebookService`
+(``project.codebook``) is how the rest of evalbench calls them. Nothing here
+deletes a code that still has codings: merging moves
 the codings first, and pulling a shared file that drops a used code keeps the
 code and reports it.
 
@@ -21,37 +23,34 @@ from evalbench.codebook.diff import CodebookDiff, diff_codes
 from evalbench.codebook.model import ID_PATTERN, Codebook, make_codebook
 from evalbench.errors import UserError
 from evalbench.model import Code
-from evalbench.store.queries import code_to_row
+from evalbench.store.codes import code_to_row
+from evalbench.store.store import Store
+from evalbench.store.undo import Action
 
 #: Code fields a user may edit through :func:`update_code`.
 EDITABLE = ("name", "definition", "inclusion", "exclusion", "examples", "keywords", "color",
             "valence_applies", "extra")
 
 
-def _fail(project, message: str) -> UserError:
-    return UserError(f"{project.path.name}: {message}")
+def _fail(store: Store, message: str) -> UserError:
+    return UserError(f"{store.where}: {message}")
 
 
-def project_codebook(project) -> Codebook:
+def project_codebook(store: Store) -> Codebook:
     """The project's codes as a Codebook (with the metadata of the last pulled file)."""
     meta = {}
-    raw = project.meta("codebook_meta")
+    raw = store.meta.get("codebook_meta")
     if raw:
         try:
             meta = json.loads(raw)
         except json.JSONDecodeError:
             meta = {}
-    meta.setdefault("name", project.name)
-    return make_codebook(project.codes(), source=str(project.path), meta=meta)
+    meta.setdefault("name", store.name)
+    return make_codebook(store.codes.list(), source=str(store.path), meta=meta)
 
 
-def usage(project) -> dict[str, int]:
-    """Codings per code ID."""
-    return dict(project.conn.execute("SELECT code_id, count(*) FROM codings GROUP BY code_id"))
-
-
-def _index(project) -> dict[str, Code]:
-    return {c.id: c for c in project.codes()}
+def _index(store: Store) -> dict[str, Code]:
+    return {c.id: c for c in store.codes.list()}
 
 
 def _changed_row(old: Code, new: Code) -> dict:
@@ -59,58 +58,54 @@ def _changed_row(old: Code, new: Code) -> dict:
     return {k: v for k, v in b.items() if a[k] != v and k != "id"}
 
 
-def _check_color(project, color: str | None) -> None:
+def _check_color(store: Store, color: str | None) -> None:
     from evalbench.codebook.model import COLOR_PATTERN
 
     if color is not None and not COLOR_PATTERN.match(color):
-        raise _fail(project, f"colour {color!r} is not of the form #RRGGBB")
+        raise _fail(store, f"colour {color!r} is not of the form #RRGGBB")
 
 
 # --- single-code edits -----------------------------------------------------------------
-def add_code(project, code: Code) -> Code:
+def add_code(store: Store, code: Code) -> Code:
     """Add one code at the end of its parent's children."""
-    index = _index(project)
+    index = _index(store)
     if not ID_PATTERN.match(code.id):
-        raise _fail(project, f"code ID {code.id!r} must be letters, digits, '_', '.', ':' or '-'")
+        raise _fail(store, f"code ID {code.id!r} must be letters, digits, '_', '.', ':' or '-'")
     if code.id in index:
-        raise _fail(project, f"code {code.id!r} already exists ({index[code.id].name})")
+        raise _fail(store, f"code {code.id!r} already exists ({index[code.id].name})")
     if code.parent_id is not None and code.parent_id not in index:
-        raise _fail(project, f"no parent code {code.parent_id!r}")
+        raise _fail(store, f"no parent code {code.parent_id!r}")
     if not code.name.strip():
-        raise _fail(project, "a code needs a name")
-    _check_color(project, code.color)
+        raise _fail(store, "a code needs a name")
+    _check_color(store, code.color)
     siblings = [c for c in index.values() if c.parent_id == code.parent_id]
     code = replace(code, position=max((c.position for c in siblings), default=-1) + 1)
-    with project.action(f"Add code {code.name}") as act:
+    with store.action(f"Add code {code.name}") as act:
         act.insert("codes", code_to_row(code))
     return code
 
 
-def update_code(project, code_id: str, **changes) -> Code:
+def update_code(store: Store, code_id: str, **changes) -> Code:
     """Change a code's name, definition, criteria, examples, keywords, colour or valence."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
-        raise _fail(project, f"cannot change {', '.join(sorted(unknown))} of a code "
+        raise _fail(store, f"cannot change {', '.join(sorted(unknown))} of a code "
                     "(use move to change the parent)")
-    old = project.code(code_id)
+    old = store.codes.get(code_id)
     for key in ("examples", "keywords"):
         if key in changes:
             changes[key] = tuple(changes[key])
     if "name" in changes and not str(changes["name"]).strip():
-        raise _fail(project, "a code needs a name")
-    _check_color(project, changes.get("color"))
+        raise _fail(store, "a code needs a name")
+    _check_color(store, changes.get("color"))
     new = replace(old, **changes)
     row = _changed_row(old, new)
     if row:
         label = f"Rename code {old.name} to {new.name}" if set(changes) == {"name"} else \
             f"Edit code {new.name}"
-        with project.action(label) as act:
+        with store.action(label) as act:
             act.update("codes", {"id": code_id}, row)
     return new
-
-
-def rename_code(project, code_id: str, name: str) -> Code:
-    return update_code(project, code_id, name=name)
 
 
 def _descendants(index: dict[str, Code], code_id: str) -> set[str]:
@@ -124,16 +119,16 @@ def _descendants(index: dict[str, Code], code_id: str) -> set[str]:
     return out
 
 
-def move_code(project, code_id: str, parent_id: str | None) -> Code:
+def move_code(store: Store, code_id: str, parent_id: str | None) -> Code:
     """Put a code (with its subtree) under another parent, or at the top level with None."""
-    index = _index(project)
+    index = _index(store)
     if code_id not in index:
-        raise _fail(project, f"no code {code_id!r}")
+        raise _fail(store, f"no code {code_id!r}")
     if parent_id is not None:
         if parent_id not in index:
-            raise _fail(project, f"no parent code {parent_id!r}")
+            raise _fail(store, f"no parent code {parent_id!r}")
         if parent_id == code_id or parent_id in _descendants(index, code_id):
-            raise _fail(project, f"cannot move {code_id!r} under itself or its own descendant {parent_id!r}")
+            raise _fail(store, f"cannot move {code_id!r} under itself or its own descendant {parent_id!r}")
     old = index[code_id]
     if old.parent_id == parent_id:
         return old
@@ -142,43 +137,44 @@ def move_code(project, code_id: str, parent_id: str | None) -> Code:
     from evalbench.findings.codes import keep_on_move
 
     parents = {c.id: c.parent_id for c in index.values()}
-    with project.action(f"Move code {old.name}") as act:
-        keep_on_move(act, code_id, parents, {**parents, code_id: parent_id})  # themes keep their evidence
+    with store.action(f"Move code {old.name}") as act:
+        # themes keep their evidence
+        keep_on_move(store.themes, act, code_id, parents, {**parents, code_id: parent_id})
         act.update("codes", {"id": code_id}, _changed_row(old, new))
     return new
 
 
-def remove_code(project, code_id: str) -> None:
+def remove_code(store: Store, code_id: str) -> None:
     """Delete an unused code with no children (codings, children or ratings make it an error)."""
-    index = _index(project)
+    index = _index(store)
     if code_id not in index:
-        raise _fail(project, f"no code {code_id!r}")
+        raise _fail(store, f"no code {code_id!r}")
     kids = [c.id for c in index.values() if c.parent_id == code_id]
     if kids:
-        raise _fail(project, f"code {code_id!r} has child codes ({', '.join(kids[:3])}); move or remove them first")
-    used = usage(project).get(code_id, 0)
+        raise _fail(store, f"code {code_id!r} has child codes ({', '.join(kids[:3])}); move or remove them first")
+    used = store.codes.usage().get(code_id, 0)
     if used:
-        raise _fail(project, f"code {code_id!r} has {used} coding(s); merge it into another code instead")
+        raise _fail(store, f"code {code_id!r} has {used} coding(s); merge it into another code instead")
     from evalbench.findings.codes import removal_blocker
 
-    if blocker := removal_blocker(project.conn, code_id):
-        raise _fail(project, blocker)
-    with project.action(f"Remove code {index[code_id].name}") as act:
-        _delete_code(project, act, code_id)
+    if blocker := removal_blocker(store.themes, code_id):
+        raise _fail(store, blocker)
+    with store.action(f"Remove code {index[code_id].name}") as act:
+        _delete_code(store, act, code_id)
 
 
-def _delete_code(project, act, code_id: str) -> None:
-    for table in ("ratings", "suggestions"):
-        for (rid,) in project.conn.execute(f"SELECT id FROM {table} WHERE code_id = ?", (code_id,)).fetchall():
-            act.delete(table, {"id": rid})
-    for (mid,) in project.conn.execute(
-            "SELECT id FROM memos WHERE target_type = 'code' AND target_id = ?", (code_id,)).fetchall():
+def _delete_code(store: Store, act: Action, code_id: str) -> None:
+    for rid in store.ratings.of_code(code_id):
+        act.delete("ratings", {"id": rid})
+    for sid in store.suggestions.of_code(code_id):
+        act.delete("suggestions", {"id": sid})
+    for mid, _coder, _text in store.memos.on("code", code_id):
         act.delete("memos", {"id": mid})
     act.delete("codes", {"id": code_id})
 
 
 # --- merge and split ---------------------------------------------------------------------
-def merge_codes(project, sources: list[str], target: str) -> dict:
+def merge_codes(store: Store, sources: list[str], target: str) -> dict:
     """Merge ``sources`` into ``target``: codings, suggestions, ratings, memos and child codes move.
 
     A moved coding keeps its coder, valence, origin and date; its memo gains
@@ -186,41 +182,32 @@ def merge_codes(project, sources: list[str], target: str) -> dict:
     on the target (same span, coder and valence) is folded into it. Returns
     counts of what moved.
     """
-    index = _index(project)
+    index = _index(store)
     if target not in index:
-        raise _fail(project, f"no code {target!r}")
+        raise _fail(store, f"no code {target!r}")
     sources = list(dict.fromkeys(sources))
     for s in sources:
         if s not in index:
-            raise _fail(project, f"no code {s!r}")
+            raise _fail(store, f"no code {s!r}")
         if s == target or target in _descendants(index, s):
-            raise _fail(project, f"cannot merge {s!r} into itself or into its own descendant {target!r}")
-    conn = project.conn
-    clash = conn.execute(
-        f"SELECT a.code_id, a.scope_type, a.scope_value, a.coder FROM ratings a JOIN ratings b "
-        f"ON b.code_id = ? AND a.scope_type = b.scope_type AND a.scope_value = b.scope_value "
-        f"AND a.coder = b.coder WHERE a.code_id IN ({','.join('?' * len(sources))})",
-        (target, *sources)).fetchall()
+            raise _fail(store, f"cannot merge {s!r} into itself or into its own descendant {target!r}")
+    clash = store.ratings.clashes(sources, target)
     if clash:
         c = clash[0]
-        raise _fail(project, f"{c[3]} rated both {c[0]!r} and {target!r} for {c[1]} {c[2]}; "
+        raise _fail(store, f"{c[3]} rated both {c[0]!r} and {target!r} for {c[1]} {c[2]}; "
                     "remove one of the ratings before merging")
     counts = {"codings": 0, "folded": 0, "suggestions": 0, "ratings": 0, "memos": 0, "children": 0,
               "theme_rules": 0}
     from evalbench.findings.codes import keep_on_move, merge_rules
     tgt = index[target]
     history = list((tgt.extra or {}).get("merged_from", []))
-    with project.action(f"Merge {', '.join(index[x].name for x in sources)} into {index[target].name}") as act:
+    with store.action(f"Merge {', '.join(index[x].name for x in sources)} into {index[target].name}") as act:
         for s in sources:
             src = index[s]
             note = f'[merged from {s} "{src.name}"]'
-            rows = conn.execute('SELECT id, document_id, start, "end", coder, valence, memo FROM codings '
-                                "WHERE code_id = ?", (s,)).fetchall()
-            for cid, doc, start, end, coder, valence, memo in rows:
+            for cid, doc, start, end, coder, valence, memo in store.codings.of_code(s):
                 memo2 = f"{memo}\n{note}" if memo else note
-                dup = conn.execute('SELECT id, memo FROM codings WHERE code_id = ? AND document_id = ? '
-                                   'AND start = ? AND "end" = ? AND coder = ? AND valence = ?',
-                                   (target, doc, start, end, coder, valence)).fetchone()
+                dup = store.codings.same_span(target, doc, start, end, coder, valence)
                 if dup:
                     keep = dup[1] + ("\n" if dup[1] else "") + memo2
                     act.update("codings", {"id": dup[0]}, {"memo": keep})
@@ -229,17 +216,14 @@ def merge_codes(project, sources: list[str], target: str) -> dict:
                 else:
                     act.update("codings", {"id": cid}, {"code_id": target, "memo": memo2})
                     counts["codings"] += 1
-            for (sid,) in conn.execute("SELECT id FROM suggestions WHERE code_id = ?", (s,)).fetchall():
+            for sid in store.suggestions.of_code(s):
                 act.update("suggestions", {"id": sid}, {"code_id": target})
                 counts["suggestions"] += 1
-            for (rid,) in conn.execute("SELECT id FROM ratings WHERE code_id = ?", (s,)).fetchall():
+            for rid in store.ratings.of_code(s):
                 act.update("ratings", {"id": rid}, {"code_id": target})
                 counts["ratings"] += 1
-            for mid, coder, text in conn.execute(
-                    "SELECT id, coder, text FROM memos WHERE target_type = 'code' AND target_id = ?",
-                    (s,)).fetchall():
-                mine = conn.execute("SELECT id, text FROM memos WHERE target_type = 'code' AND target_id = ? "
-                                    "AND coder = ?", (target, coder)).fetchone()
+            for mid, coder, text in store.memos.on("code", s):
+                mine = store.memos.find("code", target, coder)
                 if mine:
                     act.update("memos", {"id": mine[0]}, {"text": f"{mine[1]}\n\n{note}\n{text}"})
                     act.delete("memos", {"id": mid})
@@ -249,13 +233,14 @@ def merge_codes(project, sources: list[str], target: str) -> dict:
             next_pos = 1 + max((c.position for c in index.values() if c.parent_id == target), default=-1)
             for child in [c for c in index.values() if c.parent_id == s]:
                 parents = {c.id: c.parent_id for c in index.values()}
-                keep_on_move(act, child.id, parents, {**parents, child.id: target}, ignore=[s])
+                keep_on_move(store.themes, act, child.id, parents, {**parents, child.id: target}, ignore=[s])
                 act.update("codes", {"id": child.id}, {"parent_id": target, "position": next_pos})
                 index[child.id] = replace(child, parent_id=target, position=next_pos)
                 next_pos += 1
                 counts["children"] += 1
             history.append({"id": s, "name": src.name, "definition": src.definition})
-            counts["theme_rules"] += merge_rules(act, [s], target)  # a theme's rule on s now names target
+            # a theme's rule on s now names target
+            counts["theme_rules"] += merge_rules(store.themes, act, [s], target)
             act.delete("codes", {"id": s})
             index.pop(s)
         extra = dict(tgt.extra or {}, merged_from=history)
@@ -263,7 +248,7 @@ def merge_codes(project, sources: list[str], target: str) -> dict:
     return counts
 
 
-def split_code(project, code_id: str, into: list[tuple[str, str]], *, as_children: bool = False,
+def split_code(store: Store, code_id: str, into: list[tuple[str, str]], *, as_children: bool = False,
                codings_to: str | None = None) -> list[Code]:
     """Create new codes from one: ``into`` is [(id, name)]; they copy the original's guidance.
 
@@ -271,26 +256,26 @@ def split_code(project, code_id: str, into: list[tuple[str, str]], *, as_childre
     ``as_children``). Codings stay on the original for a coder to re-sort,
     unless ``codings_to`` names one of the new codes to receive them all.
     """
-    index = _index(project)
+    index = _index(store)
     if code_id not in index:
-        raise _fail(project, f"no code {code_id!r}")
+        raise _fail(store, f"no code {code_id!r}")
     if not into:
-        raise _fail(project, "split needs at least one new code")
+        raise _fail(store, "split needs at least one new code")
     orig = index[code_id]
     parent = code_id if as_children else orig.parent_id
     new_ids = [i for i, _ in into]
     for new_id, name in into:
         if not ID_PATTERN.match(new_id):
-            raise _fail(project, f"code ID {new_id!r} must be letters, digits, '_', '.', ':' or '-'")
+            raise _fail(store, f"code ID {new_id!r} must be letters, digits, '_', '.', ':' or '-'")
         if new_id in index or new_ids.count(new_id) > 1:
-            raise _fail(project, f"code {new_id!r} already exists")
+            raise _fail(store, f"code {new_id!r} already exists")
         if not name.strip():
-            raise _fail(project, f"new code {new_id!r} needs a name")
+            raise _fail(store, f"new code {new_id!r} needs a name")
     if codings_to is not None and codings_to not in new_ids:
-        raise _fail(project, f"--codings-to must be one of the new codes ({', '.join(new_ids)})")
+        raise _fail(store, f"--codings-to must be one of the new codes ({', '.join(new_ids)})")
     pos = 1 + max((c.position for c in index.values() if c.parent_id == parent), default=-1)
     made = []
-    with project.action(f"Split code {orig.name}") as act:
+    with store.action(f"Split code {orig.name}") as act:
         for offset, (new_id, name) in enumerate(into):
             code = replace(orig, id=new_id, name=name, parent_id=parent, position=pos + offset,
                            extra={"split_from": code_id})
@@ -300,10 +285,9 @@ def split_code(project, code_id: str, into: list[tuple[str, str]], *, as_childre
             if not as_children:  # the codings leave the original's subtree: its theme rules follow them
                 from evalbench.findings.codes import copy_rules
 
-                copy_rules(act, code_id, codings_to)
+                copy_rules(store.themes, act, code_id, codings_to)
             note = f'[split from {code_id} "{orig.name}"]'
-            for cid, memo in project.conn.execute("SELECT id, memo FROM codings WHERE code_id = ?",
-                                                  (code_id,)).fetchall():
+            for cid, *_where, memo in store.codings.of_code(code_id):
                 act.update("codings", {"id": cid},
                            {"code_id": codings_to, "memo": f"{memo}\n{note}" if memo else note})
     return made
@@ -329,16 +313,16 @@ class PullReport:
         return out
 
 
-def pull_codebook(project, book: Codebook, *, dry_run: bool = False, label: str = "Pull codebook") -> PullReport:
+def pull_codebook(store: Store, book: Codebook, *, dry_run: bool = False, label: str = "Pull codebook") -> PullReport:
     """Make the project's codebook match ``book``, keeping (and reporting) removed codes still in use."""
-    current = project.codes()
+    current = store.codes.list()
     index = {c.id: c for c in current}
     diff = diff_codes(current, book.codes)
-    used = usage(project)
-    rated = {r[0] for r in project.conn.execute("SELECT DISTINCT code_id FROM ratings")}
+    used = store.codes.usage()
+    rated = store.ratings.rated_codes()
     from evalbench.findings.codes import keep_on_move, used_codes
 
-    themed = used_codes(project.conn)
+    themed = used_codes(store.themes)
     wanted = book.by_id()
     report = PullReport(diff)
     keep: set[str] = set()
@@ -363,7 +347,7 @@ def pull_codebook(project, book: Codebook, *, dry_run: bool = False, label: str 
     if dry_run or not (diff or report.removed):
         return report
     meta = {k: v for k, v in book.meta.items() if v}
-    with project.action(label) as act:
+    with store.action(label) as act:
         for code in book.tree_order():
             if code.id not in index:
                 act.insert("codes", code_to_row(code))
@@ -371,7 +355,7 @@ def pull_codebook(project, book: Codebook, *, dry_run: bool = False, label: str 
         new_parents = {**old_parents, **{c.id: c.parent_id for c in book.tree_order()}}
         for code in book.tree_order():
             if code.id in index and index[code.id].parent_id != code.parent_id:
-                keep_on_move(act, code.id, old_parents, new_parents)
+                keep_on_move(store.themes, act, code.id, old_parents, new_parents)
         for code in book.tree_order():
             old = index.get(code.id)
             if old is not None:
@@ -381,17 +365,17 @@ def pull_codebook(project, book: Codebook, *, dry_run: bool = False, label: str 
         removed = set(report.removed)
         for code in reversed(current):  # children before parents
             if code.id in removed:
-                _delete_code(project, act, code.id)
+                _delete_code(store, act, code.id)
         if meta:
             value = json.dumps(meta, sort_keys=True, ensure_ascii=False)
-            if project.meta("codebook_meta") is None:
+            if store.meta.get("codebook_meta") is None:
                 act.insert("meta", {"key": "codebook_meta", "value": value})
             else:
                 act.update("meta", {"key": "codebook_meta"}, {"value": value})
     return report
 
 
-def push_codebook(project, path: str | Path, fmt: str | None = None) -> CodebookDiff:
+def push_codebook(store: Store, path: str | Path, fmt: str | None = None) -> CodebookDiff:
     """Write the project's codebook to a shared file; returns how the file changed.
 
     When the file already exists as YAML its comments are kept: the project's
@@ -400,7 +384,7 @@ def push_codebook(project, path: str | Path, fmt: str | None = None) -> Codebook
     from evalbench.codebook.files import read_codebook_file, write_codebook_file
 
     path = Path(path)
-    book = project_codebook(project)
+    book = project_codebook(store)
     before: list[Code] = []
     if path.exists():
         old = read_codebook_file(path)

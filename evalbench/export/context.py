@@ -68,7 +68,7 @@ def choose(project, coder: str | None, all_coders: bool):
     """The CodingChoice for an export (one line naming the choices when it is ambiguous)."""
     from evalbench.findings.choice import choose_coding
 
-    return choose_coding(project.conn, coder, all_coders=all_coders, where=project.path.name)
+    return choose_coding(project.store, coder, all_coders=all_coders, where=project.path.name)
 
 
 def report_context(project, *, coder: str | None, all_coders: bool, options: ReportOptions,

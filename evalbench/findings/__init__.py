@@ -16,7 +16,7 @@ Changes (each one undoable action): ``add_category/rename_category/move_category
 remove_category/apply_preset``, ``add/rename/describe/map_cfir/move/remove/merge/split``,
 ``link/unlink`` (rules), ``include/exclude/follow_rules`` (codings by hand),
 ``pick/unpick/order_exemplars``, ``import_csv/export_csv``. Plain-data
-``snapshot(conn)``/``restore(...)`` in :mod:`evalbench.findings.snapshot` are for
+``snapshot(store)``/``restore(store, act, ...)`` in :mod:`evalbench.findings.snapshot` are for
 exchange formats (REFI-QDA).
 
 Definitions a report relies on — which coding counts and when a consensus is
@@ -24,6 +24,5 @@ complete: :mod:`~evalbench.findings.choice`; what a rule matches and how
 passages of several coders count once: :mod:`~evalbench.findings.evidence`;
 counts and quotes: :mod:`~evalbench.findings.table`.
 
-The package imports nothing itself (the store imports :mod:`evalbench.findings.model`),
-so import from the modules: ``from evalbench.findings.model import FindingRow``.
+The package imports nothing itself, so import from the modules: ``from evalbench.findings.model import FindingRow``.
 """

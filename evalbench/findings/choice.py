@@ -35,10 +35,9 @@ from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from evalbench.errors import UserError
-from evalbench.store import themes as store
 
 if TYPE_CHECKING:
-    import sqlite3
+    from evalbench.store.store import Store
 
 CONSENSUS = "consensus"
 
@@ -74,10 +73,10 @@ def _names(coders) -> str:
     return coders[0] if len(coders) == 1 else ", ".join(coders[:-1]) + " and " + coders[-1]
 
 
-def choose_coding(conn: sqlite3.Connection, coder: str | None = None, *, all_coders: bool = False,
+def choose_coding(store: Store, coder: str | None = None, *, all_coders: bool = False,
                   where: str = "project") -> CodingChoice:
     """The coding to count, by the rule in the module docstring; ``where`` names the file in errors."""
-    coders = store.evidence_coders(conn)
+    coders = store.coders.with_codings()
     if coder is not None and all_coders:
         raise UserError(f"{where}: give --coder NAME or --all-coders, not both")
     if all_coders:
@@ -87,17 +86,17 @@ def choose_coding(conn: sqlite3.Connection, coder: str | None = None, *, all_cod
                             f"every coder's coding ({', '.join(coders)}), not reconciled" if coders
                             else "no coding yet")
     if coder is not None:
-        return _named(conn, coder, coders, where)
+        return _named(store, coder, coders, where)
     if not coders:
         return CodingChoice(None, False, (), "no coding yet")
     if len(coders) == 1:
-        if coders[0] in store.consensus_coders(conn):
+        if coders[0] in store.consensus.coders():
             return _consensus(coders[0], ())
         return CodingChoice(coders[0], False, (coders[0],), f"{coders[0]}'s coding")
-    for name in store.consensus_coders(conn):
+    for name in store.consensus.coders():
         if name in coders:
             others = tuple(c for c in coders if c != name)
-            missing = unsettled(conn, name, others)
+            missing = unsettled(store, name, others)
             if not missing:
                 return _consensus(name, others)
             raise UserError(
@@ -114,21 +113,21 @@ def _consensus(name: str, reconciled: tuple[str, ...]) -> CodingChoice:
                         reconciled)
 
 
-def _named(conn: sqlite3.Connection, coder: str, coders: list[str], where: str) -> CodingChoice:
-    if coder in store.consensus_coders(conn):
+def _named(store: Store, coder: str, coders: list[str], where: str) -> CodingChoice:
+    if coder in store.consensus.coders():
         if coder not in coders:
             raise UserError(f"{where}: no {coder} coding yet (build it with `evalbench consensus`); "
                             f"coders: {', '.join(coders) or 'none'}")
         return _consensus(coder, tuple(c for c in coders if c != coder))
-    known = set(coders) | store.coder_names(conn)
+    known = set(coders) | set(store.coders.names())
     if coder not in known:
         raise UserError(f"{where}: no coder {coder!r} (coders: {', '.join(coders) or 'none'})")
     return CodingChoice(coder, False, (coder,), f"{coder}'s coding")
 
 
-def unsettled(conn: sqlite3.Connection, consensus: str, others: tuple[str, ...]) -> int:
+def unsettled(store: Store, consensus: str, others: tuple[str, ...]) -> int:
     """How many participant turn × code that ``others`` applied the ``consensus`` coding leaves unsettled."""
-    turns = store.participant_turns(conn)
+    turns = store.turns.participant_spans()
     reach = {doc: list(accumulate(ends, max)) for doc, (_starts, ends) in turns.items()}  # overlapping turns too
     empty: tuple[list, list] = ([], [])
 
@@ -145,12 +144,12 @@ def unsettled(conn: sqlite3.Connection, consensus: str, others: tuple[str, ...])
 
     settled: set[tuple[int, int, str]] = set()
     applied: set[tuple[int, int, str]] = set()
-    rows = store.evidence_codings(conn, (consensus, *others))
+    rows = store.codings.evidence_rows((consensus, *others))
     mark(settled, ((r[1], r[2], r[3], r[4]) for r in rows if r[5] == consensus))
     mark(applied, ((r[1], r[2], r[3], r[4]) for r in rows if r[5] != consensus))
     missing = applied - settled
     if missing:
         decided: set[tuple[int, int, str]] = set()
-        mark(decided, store.consensus_decision_spans(conn, consensus))
+        mark(decided, store.consensus.spans(consensus))
         missing -= decided
     return len(missing)

@@ -31,8 +31,6 @@ from typing import TYPE_CHECKING
 
 from evalbench.errors import UserError
 from evalbench.findings.edits import find_category
-from evalbench.store import queries
-from evalbench.store import themes as store
 from evalbench.store.db import now
 from evalbench.store.schema import VALENCES
 
@@ -75,19 +73,6 @@ class ImportReport:
         if self.removed:
             text += f"; replaced {self.removed} theme(s)"
         return text
-
-
-class _Codes:
-    """What bulkcode's resolver needs from a project, for codes only."""
-
-    def __init__(self, conn) -> None:
-        self._codes = queries.codes(conn)
-
-    def documents(self) -> list:
-        return []
-
-    def codes(self) -> list:
-        return self._codes
 
 
 def read_rows(path: str | Path) -> list[tuple[int, dict[str, str]]]:
@@ -133,9 +118,9 @@ class _Planned:
 
 def plan(service: ThemeService, path: str | Path) -> tuple[list[str], list[_Planned]]:
     """Categories and themes of the file, in order of first appearance; ThemeImportError on any bad row."""
-    from evalbench.bulkcode import _Resolver
+    from evalbench.codebook.refs import CodeFinder
 
-    resolver = _Resolver(_Codes(service.conn))
+    resolver = CodeFinder(service.store.codes.list())
     categories: list[str] = []
     themes: dict[tuple[str, str], _Planned] = {}
     problems: list[str] = []
@@ -160,10 +145,10 @@ def plan(service: ThemeService, path: str | Path) -> tuple[list[str], list[_Plan
                 elif theme.description != description:
                     raise ValueError(f"theme {name!r} already has another description (row {theme.description_row})")
             if row.get("cfir"):
-                theme.cfir = resolver.code(row["cfir"])
+                theme.cfir = resolver.find(row["cfir"])
             valence = _valence(row.get("valence", ""))
             if row.get("code"):
-                rule = (resolver.code(row["code"]), valence)
+                rule = (resolver.find(row["code"]), valence)
                 if rule not in theme.rules:
                     theme.rules.append(rule)
             elif valence is not None:
@@ -181,11 +166,11 @@ def plan(service: ThemeService, path: str | Path) -> tuple[list[str], list[_Plan
 def import_csv(service: ThemeService, path: str | Path, *, replace: bool = False) -> ImportReport:
     categories, planned = plan(service, path)
     report = ImportReport()
-    conn = service.conn
+    tables = service.tables
     with service.action(f"Import themes from {Path(path).name}") as act:
         if replace:
             for theme in service.list():
-                store.delete_theme_rows(act, theme.id)
+                service.tables.delete_theme(act, theme.id)
                 report.removed += 1
             for category in service.categories():
                 act.delete("theme_categories", {"id": category.id})
@@ -195,7 +180,7 @@ def import_csv(service: ThemeService, path: str | Path, *, replace: bool = False
             found = find_category(existing, name)
             if found is None:
                 ids[name] = act.insert("theme_categories", {
-                    "name": name, "position": store.next_position(conn, "theme_categories")})
+                    "name": name, "position": tables.next_position("theme_categories")})
                 report.categories.append(name)
             else:
                 ids[name] = found.id
@@ -206,7 +191,7 @@ def import_csv(service: ThemeService, path: str | Path, *, replace: bool = False
             if current is None:
                 theme_id = act.insert("themes", {
                     "category_id": category_id, "name": p.name, "description": p.description or "",
-                    "position": store.next_position(conn, "themes", "WHERE category_id = ?", (category_id,)),
+                    "position": tables.next_position("themes", "WHERE category_id = ?", (category_id,)),
                     "cfir_code_id": p.cfir, "created_at": now()})
                 report.themes.append(p.name)
                 have: set = set()
@@ -220,11 +205,11 @@ def import_csv(service: ThemeService, path: str | Path, *, replace: bool = False
                 if changes:
                     act.update("themes", {"id": theme_id}, changes)
                     report.described += 1
-                have = {(r.code_id, r.valence) for r in store.rules(conn, theme_id)}
+                have = {(r.code_id, r.valence) for r in tables.rules(theme_id)}
             for code_id, valence in p.rules:
                 if (code_id, valence) not in have:
                     act.insert("theme_rules", {"theme_id": theme_id, "code_id": code_id, "valence": valence,
-                                               "position": store.next_position(conn, "theme_rules",
+                                               "position": tables.next_position("theme_rules",
                                                                                "WHERE theme_id = ?", (theme_id,))})
                     report.rules += 1
     return report
@@ -234,7 +219,7 @@ def export_rows(service: ThemeService) -> list[dict[str, str]]:
     """The rows :func:`export_csv` writes, in table order."""
     themes = service.list()
     rules: dict[int, list] = {}
-    for rule in store.rules(service.conn):
+    for rule in service.tables.rules():
         rules.setdefault(rule.theme_id, []).append(rule)
     rows: list[dict[str, str]] = []
     with_themes = {t.category_id for t in themes}

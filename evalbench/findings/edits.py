@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 
 from evalbench.errors import UserError
 from evalbench.findings.model import Category, Rule, Theme
-from evalbench.store import queries
-from evalbench.store import themes as store
 from evalbench.store.db import now
 from evalbench.store.schema import VALENCES
 from evalbench.textsafe import clean_text as _clean
@@ -74,11 +72,10 @@ def find_theme(themes: list[Theme], ref: int | str, where: str) -> Theme:
 
 def resolve_code(service: ThemeService, ref: str) -> str:
     """A code ID from what a user typed: an ID, a name, or a ``Parent / Name`` path (as bulk coding reads them)."""
-    from evalbench.bulkcode import _Resolver
-    from evalbench.findings.csvfile import _Codes
+    from evalbench.codebook.refs import CodeFinder
 
     try:
-        return _Resolver(_Codes(service.conn)).code(ref)
+        return CodeFinder(service.store.codes.list()).find(ref)
     except ValueError as exc:
         raise UserError(f"{service.where}: {exc}") from None
 
@@ -87,7 +84,7 @@ def check_code(service: ThemeService, code_id: str) -> str:
     """The code's distinguishing label, or a UserError if the project has no such code."""
     from evalbench.codebook.labels import code_labels
 
-    codes = queries.codes(service.conn)
+    codes = service.store.codes.list()
     if code_id not in {c.id for c in codes}:
         raise UserError(f"{service.where}: no code {code_id!r}")
     return code_labels(codes)[code_id]
@@ -110,7 +107,7 @@ def add_category(service: ThemeService, name: str, position: int | None = None) 
         if position is not None:
             order = [c.id for c in existing]
             order.insert(max(0, min(position, len(order))), new_id)
-            store.renumber(act, "theme_categories", order)
+            service.tables.renumber(act, "theme_categories", order)
     return service.category(new_id)
 
 
@@ -131,7 +128,7 @@ def move_category(service: ThemeService, ref: int | str, position: int) -> Categ
     order = [c.id for c in service.categories() if c.id != category.id]
     order.insert(max(0, min(position, len(order))), category.id)
     with service.action(f"Move theme category {category.name}") as act:
-        store.renumber(act, "theme_categories", order)
+        service.tables.renumber(act, "theme_categories", order)
     return service.category(category.id)
 
 
@@ -143,7 +140,7 @@ def remove_category(service: ThemeService, ref: int | str) -> None:
                         f"({', '.join(inside[:3])}); move or remove them first")
     with service.action(f"Remove theme category {category.name}") as act:
         act.delete("theme_categories", {"id": category.id})
-        store.renumber(act, "theme_categories", [c.id for c in service.categories() if c.id != category.id])
+        service.tables.renumber(act, "theme_categories", [c.id for c in service.categories() if c.id != category.id])
 
 
 def apply_preset(service: ThemeService, preset: str) -> list[Category]:
@@ -168,8 +165,8 @@ def _ensure_category(service: ThemeService, act, category: int | str) -> int:
     if isinstance(category, int):
         raise UserError(f"{service.where}: no theme category {category}")
     name = _name(category, "category", service.where)
-    return act.insert("theme_categories", {"name": name, "position": store.next_position(
-        service.conn, "theme_categories")})
+    return act.insert("theme_categories", {"name": name, "position": service.tables.next_position(
+        "theme_categories")})
 
 
 def add_theme(service: ThemeService, name: str, category: int | str, *, description: str = "",
@@ -187,7 +184,7 @@ def add_theme(service: ThemeService, name: str, category: int | str, *, descript
                                        "position": len(siblings), "cfir_code_id": cfir, "created_at": now()})
         if position is not None:
             siblings.insert(max(0, min(position, len(siblings))), new_id)
-            store.renumber(act, "themes", siblings)
+            service.tables.renumber(act, "themes", siblings)
     return service.theme(new_id)
 
 
@@ -222,19 +219,19 @@ def move_theme(service: ThemeService, ref: int | str, category: int | str | None
             if any(t.name.casefold() == theme.name.casefold() for t in service.list() if t.category_id == target):
                 raise UserError(f"{service.where}: that category already has a theme {theme.name!r}")
             act.update("themes", {"id": theme.id}, {"category_id": target})
-            store.renumber(act, "themes", [t.id for t in service.list()
+            service.tables.renumber(act, "themes", [t.id for t in service.list()
                                            if t.category_id == theme.category_id and t.id != theme.id])
         order = [t.id for t in service.list() if t.category_id == target and t.id != theme.id]
         order.insert(len(order) if position is None else max(0, min(position, len(order))), theme.id)
-        store.renumber(act, "themes", order)
+        service.tables.renumber(act, "themes", order)
     return service.theme(theme.id)
 
 
 def remove_theme(service: ThemeService, ref: int | str) -> None:
     theme = service.theme(ref)
     with service.action(f"Remove theme {theme.name}") as act:
-        store.delete_theme_rows(act, theme.id)
-        store.renumber(act, "themes", [t.id for t in service.list() if t.category_id == theme.category_id])
+        service.tables.delete_theme(act, theme.id)
+        service.tables.renumber(act, "themes", [t.id for t in service.list() if t.category_id == theme.category_id])
 
 
 # --- rules ------------------------------------------------------------------------------------
@@ -246,21 +243,21 @@ def link(service: ThemeService, ref: int | str, code_id: str, valence: str | Non
     theme = service.theme(ref)
     label = check_code(service, code_id)
     check_valence(service, valence)
-    rules = store.rules(service.conn, theme.id)
+    rules = service.tables.rules(theme.id)
     if any(r.code_id == code_id and r.valence == valence for r in rules):
         raise UserError(f"{service.where}: theme {theme.name!r} already has the rule {rule_text(label, valence)}")
     with service.action(f"Link {rule_text(label, valence)} to theme {theme.name}") as act:
         rule_id = act.insert("theme_rules", {"theme_id": theme.id, "code_id": code_id, "valence": valence,
-                                             "position": store.next_position(service.conn, "theme_rules",
+                                             "position": service.tables.next_position("theme_rules",
                                                                              "WHERE theme_id = ?", (theme.id,))})
-    return next(r for r in store.rules(service.conn, theme.id) if r.id == rule_id)
+    return next(r for r in service.tables.rules(theme.id) if r.id == rule_id)
 
 
 def unlink(service: ThemeService, ref: int | str, code_id: str, valence: str | None) -> int:
     theme = service.theme(ref)
     label = check_code(service, code_id)
     check_valence(service, valence)
-    gone = [r for r in store.rules(service.conn, theme.id)
+    gone = [r for r in service.tables.rules(theme.id)
             if r.code_id == code_id and (valence is None or r.valence == valence)]
     if not gone:
         raise UserError(f"{service.where}: theme {theme.name!r} has no rule {rule_text(label, valence)}")
@@ -272,7 +269,7 @@ def unlink(service: ThemeService, ref: int | str, code_id: str, valence: str | N
 
 def remove_rule(service: ThemeService, rule_id: int) -> None:
     """Remove one rule by id (the Themes screen removes the highlighted rule)."""
-    rule = next((r for r in store.rules(service.conn) if r.id == rule_id), None)
+    rule = next((r for r in service.tables.rules() if r.id == rule_id), None)
     if rule is None:
         raise UserError(f"{service.where}: that rule no longer exists")
     unlink_one(service, rule)
@@ -288,7 +285,7 @@ def unlink_one(service: ThemeService, rule: Rule) -> None:
 # --- codings by hand, exemplars ---------------------------------------------------------------------
 def quote_words(service: ThemeService, coding_id: int, words: int = 6) -> str:
     """The first words of a coding's quote, for undo labels; a UserError if the coding does not exist."""
-    opening = store.coding_opening(service.conn, coding_id)
+    opening = service.store.codings.opening(coding_id)
     if opening is None:
         raise UserError(f"{service.where}: no coding {coding_id}")
     text = opening.split()
@@ -303,7 +300,7 @@ def mark_codings(service: ThemeService, ref: int | str, coding_ids: list[int], i
     first = quote_words(service, coding_ids[0])
     for cid in coding_ids[1:]:
         quote_words(service, cid)
-    current = {h.coding_id: h for h in store.hand_codings(service.conn, theme.id)}
+    current = {h.coding_id: h for h in service.tables.hand_codings(theme.id)}
     what = {True: "Add", False: "Exclude", None: "Let the rules decide"}[included]
     prep = {True: "to", False: "from", None: "in"}[included]
     subject = first if len(coding_ids) == 1 else f"{len(coding_ids)} quotes"
@@ -327,7 +324,7 @@ def mark_codings(service: ThemeService, ref: int | str, coding_ids: list[int], i
 def pick(service: ThemeService, ref: int | str, coding_id: int, position: int | None) -> None:
     theme = service.theme(ref)
     words = quote_words(service, coding_id)
-    rows = store.exemplars(service.conn, theme.id)
+    rows = service.tables.exemplars(theme.id)
     order = [r[0] for r in rows]
     existing = next((r[0] for r in rows if r[2] == coding_id), None)
     with service.action(f"Pick {words} as an exemplar of theme {theme.name}") as act:
@@ -337,28 +334,28 @@ def pick(service: ThemeService, ref: int | str, coding_id: int, position: int | 
         else:
             order.remove(existing)
         order.insert(len(order) if position is None else max(0, min(position, len(order))), existing)
-        store.renumber(act, "theme_exemplars", order)
+        service.tables.renumber(act, "theme_exemplars", order)
 
 
 def unpick(service: ThemeService, ref: int | str, coding_id: int) -> None:
     theme = service.theme(ref)
-    rows = store.exemplars(service.conn, theme.id)
+    rows = service.tables.exemplars(theme.id)
     row = next((r for r in rows if r[2] == coding_id), None)
     if row is None:
         raise UserError(f"{service.where}: coding {coding_id} is not a picked exemplar of theme {theme.name!r}")
-    words = quote_words(service, coding_id) if store.coding_opening(service.conn, coding_id, 1) is not None \
+    words = quote_words(service, coding_id) if service.store.codings.opening(coding_id, 1) is not None \
         else "a removed quote"
     with service.action(f"Unpick {words} from theme {theme.name}") as act:
         act.delete("theme_exemplars", {"id": row[0]})
-        store.renumber(act, "theme_exemplars", [r[0] for r in rows if r[0] != row[0]])
+        service.tables.renumber(act, "theme_exemplars", [r[0] for r in rows if r[0] != row[0]])
 
 
 def order_exemplars(service: ThemeService, ref: int | str, coding_ids: list[int]) -> None:
     theme = service.theme(ref)
-    rows = store.exemplars(service.conn, theme.id)
+    rows = service.tables.exemplars(theme.id)
     by_coding = {r[2]: r[0] for r in rows}
     if sorted(coding_ids) != sorted(by_coding) or len(set(coding_ids)) != len(coding_ids):
         raise UserError(f"{service.where}: list each picked exemplar of theme {theme.name!r} once "
                         f"(picked: {', '.join(str(c) for c in by_coding) or 'none'})")
     with service.action(f"Reorder the exemplars of theme {theme.name}") as act:
-        store.renumber(act, "theme_exemplars", [by_coding[c] for c in coding_ids])
+        service.tables.renumber(act, "theme_exemplars", [by_coding[c] for c in coding_ids])

@@ -33,11 +33,9 @@ from typing import TYPE_CHECKING
 from evalbench.analysis.frame import CodeTree
 from evalbench.findings.choice import CodingChoice
 from evalbench.findings.model import NO_PARTICIPANT, UNKNOWN, HandCoding, Rule
-from evalbench.store import queries
-from evalbench.store import themes as store
 
 if TYPE_CHECKING:
-    import sqlite3
+    from evalbench.store.store import Store
 
 #: Two codings are one passage when they share at least this share of the shorter span.
 SAME_PASSAGE = 0.5
@@ -151,12 +149,12 @@ class EvidenceBase:
         return sorted({name for attrs in self.attributes.values() for name in attrs})
 
     # --- text and interviewer turns, read when first quoted ----------------------------------
-    def load_text(self, conn: sqlite3.Connection, document_ids) -> None:
+    def load_text(self, store: Store, document_ids) -> None:
         """Read the texts and interviewer turns of these documents, if not read yet."""
         missing = sorted(set(document_ids) - set(self._texts))
         if missing:
-            self._texts.update(store.evidence_texts(conn, missing))
-            turns = store.interviewer_turns(conn, missing)
+            self._texts.update(store.documents.texts(missing))
+            turns = store.turns.interviewer_spans(missing)
             self._turns.update({d: turns.get(d, ([], [])) for d in missing})
 
     def text(self, coding_id: int) -> str:
@@ -186,11 +184,11 @@ class EvidenceBase:
         return inside * 2 > c.end - c.start
 
 
-def load(conn: sqlite3.Connection, choice: CodingChoice) -> EvidenceBase:
+def load(store: Store, choice: CodingChoice) -> EvidenceBase:
     """Read the chosen coding and its context (no document text: that is read when quoted)."""
-    tree = CodeTree.of(queries.codes(conn))
-    rows = store.evidence_codings(conn, None if choice.all_coders else choice.coders)
-    base = EvidenceBase(choice, tree, {}, store.evidence_documents(conn), queries.participant_attributes(conn))
+    tree = CodeTree.of(store.codes.list())
+    rows = store.codings.evidence_rows(None if choice.all_coders else choice.coders)
+    base = EvidenceBase(choice, tree, {}, store.documents.owners(), store.participants.attributes())
     valences = {r[0]: r[6] for r in rows}
     passage = {r[0]: r[0] for r in rows}
     if choice.all_coders:

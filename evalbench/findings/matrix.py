@@ -16,10 +16,9 @@ from evalbench.errors import UserError
 from evalbench.findings.evidence import EvidenceBase
 from evalbench.findings.model import NO_PARTICIPANT, UNKNOWN, FindingQuote
 from evalbench.findings.table import quote
-from evalbench.store import themes as store
 
 if TYPE_CHECKING:
-    import sqlite3
+    from evalbench.store.store import Store
 
 
 def check_by(base: EvidenceBase, by: str, where: str = "project") -> str:
@@ -44,13 +43,13 @@ def columns(base: EvidenceBase, by: str, evidence: dict[int, list[int]]) -> list
     return values + extra
 
 
-def theme_matrix(conn: sqlite3.Connection, base: EvidenceBase, by: str = "site", where: str = "project"):
+def theme_matrix(store: Store, base: EvidenceBase, by: str = "site", where: str = "project"):
     """DataFrame indexed by theme id: ``category``, ``theme``, then one participant count per column."""
     import pandas as pd
 
     check_by(base, by, where)
-    evidence = theme_evidence(conn, base)
-    themes = store.themes(conn)
+    evidence = theme_evidence(store, base)
+    themes = store.themes.themes()
     cols = columns(base, by, evidence)
     data = []
     for theme in themes:
@@ -63,24 +62,24 @@ def theme_matrix(conn: sqlite3.Connection, base: EvidenceBase, by: str = "site",
     return frame
 
 
-def theme_evidence(conn: sqlite3.Connection, base: EvidenceBase) -> dict[int, list[int]]:
+def theme_evidence(store: Store, base: EvidenceBase) -> dict[int, list[int]]:
     """theme id -> ids of its evidence codings."""
     rules: dict[int, list] = {}
-    for rule in store.rules(conn):
+    for rule in store.themes.rules():
         rules.setdefault(rule.theme_id, []).append(rule)
     hand: dict[int, list] = {}
-    for link in store.hand_codings(conn):
+    for link in store.themes.hand_codings():
         hand.setdefault(link.theme_id, []).append(link)
-    return {t.id: base.match(rules.get(t.id, []), hand.get(t.id, [])) for t in store.themes(conn)}
+    return {t.id: base.match(rules.get(t.id, []), hand.get(t.id, [])) for t in store.themes.themes()}
 
 
-def cell_quotes(conn: sqlite3.Connection, base: EvidenceBase, theme_id: int, by: str = "site",
+def cell_quotes(store: Store, base: EvidenceBase, theme_id: int, by: str = "site",
                 value: str | None = None) -> list[FindingQuote]:
     """The quotes behind one cell (every column when ``value`` is None): one per passage, in document order."""
-    rules = store.rules(conn, theme_id)
-    ids = base.match(rules, store.hand_codings(conn, theme_id))
+    rules = store.themes.rules(theme_id)
+    ids = base.match(rules, store.themes.hand_codings(theme_id))
     ids = [c for c in ids if value is None or base.group(c, by) == value]
-    base.load_text(conn, {base.codings[c].document_id for c in ids})
+    base.load_text(store, {base.codings[c].document_id for c in ids})
     seen: set[int] = set()
     out = []
     for cid in ids:

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from evalbench.errors import UserError
 from evalbench.findings.model import Theme
-from evalbench.store import themes as store
 from evalbench.store.db import now
 
 if TYPE_CHECKING:
@@ -30,26 +29,26 @@ def merge(service: ThemeService, sources: list[int | str], into: int | str) -> T
         raise UserError(f"{service.where}: name at least one theme to merge into {target.name!r}")
     if target.id in themes:
         raise UserError(f"{service.where}: cannot merge theme {target.name!r} into itself")
-    conn = service.conn
+    tables = service.tables
     by_id = {t.id: t for t in service.list()}
     names = ", ".join(by_id[t].name for t in themes)
     with service.action(f"Merge theme {names} into {target.name}") as act:
-        rules = {(r.code_id, r.valence) for r in store.rules(conn, target.id)}
-        hand = {h.coding_id for h in store.hand_codings(conn, target.id)}
-        picks = [r[2] for r in store.exemplars(conn, target.id)]
+        rules = {(r.code_id, r.valence) for r in tables.rules(target.id)}
+        hand = {h.coding_id for h in tables.hand_codings(target.id)}
+        picks = [r[2] for r in tables.exemplars(target.id)]
         description = target.description
         for source_id in themes:
-            for rule in store.rules(conn, source_id):
+            for rule in tables.rules(source_id):
                 if (rule.code_id, rule.valence) not in rules:
                     rules.add((rule.code_id, rule.valence))
                     act.insert("theme_rules", {"theme_id": target.id, "code_id": rule.code_id,
                                                "valence": rule.valence, "position": len(rules)})
-            for link in store.hand_codings(conn, source_id):
+            for link in tables.hand_codings(source_id):
                 if link.coding_id not in hand:
                     hand.add(link.coding_id)
                     act.insert("theme_codings", {"theme_id": target.id, "coding_id": link.coding_id,
                                                  "included": int(link.included)})
-            for _row, _theme, coding_id, _pos in store.exemplars(conn, source_id):
+            for _row, _theme, coding_id, _pos in tables.exemplars(source_id):
                 if coding_id not in picks:
                     picks.append(coding_id)
                     act.insert("theme_exemplars", {"theme_id": target.id, "coding_id": coding_id,
@@ -57,11 +56,11 @@ def merge(service: ThemeService, sources: list[int | str], into: int | str) -> T
             extra = by_id[source_id].description.strip()
             if extra and extra not in description:
                 description = f"{description}\n\n{extra}" if description else extra
-            store.delete_theme_rows(act, source_id)
+            service.tables.delete_theme(act, source_id)
         if description != target.description:
             act.update("themes", {"id": target.id}, {"description": description})
         for category_id in {by_id[t].category_id for t in themes}:
-            store.renumber(act, "themes", [t.id for t in service.list() if t.category_id == category_id])
+            service.tables.renumber(act, "themes", [t.id for t in service.list() if t.category_id == category_id])
     return service.theme(target.id)
 
 
@@ -70,8 +69,8 @@ def split(service: ThemeService, ref: int | str, name: str, rule_ids: list[int],
 
     theme = service.theme(ref)
     name = _name(name, "theme", service.where)
-    conn = service.conn
-    rules = {r.id: r for r in store.rules(conn, theme.id)}
+    tables = service.tables
+    rules = {r.id: r for r in tables.rules(theme.id)}
     unknown = [r for r in rule_ids if r not in rules]
     if unknown:
         raise UserError(f"{service.where}: theme {theme.name!r} has no rule {unknown[0]}")
@@ -82,15 +81,15 @@ def split(service: ThemeService, ref: int | str, name: str, rule_ids: list[int],
     siblings = [t for t in service.list() if t.category_id == theme.category_id]
     if any(t.name.casefold() == name.casefold() for t in siblings):
         raise UserError(f"{service.where}: there is already a theme {name!r} in {theme.category}")
-    hand = {h.coding_id: h for h in store.hand_codings(conn, theme.id)}
-    picks = {r[2]: r[0] for r in store.exemplars(conn, theme.id)}
+    hand = {h.coding_id: h for h in tables.hand_codings(theme.id)}
+    picks = {r[2]: r[0] for r in tables.exemplars(theme.id)}
     with service.action(f"Split theme {name} from {theme.name}") as act:
         new_id = act.insert("themes", {"category_id": theme.category_id, "name": name, "description": "",
                                        "position": theme.position + 1, "cfir_code_id": theme.cfir_code_id,
                                        "created_at": now()})
         order = [t.id for t in siblings]
         order.insert(order.index(theme.id) + 1, new_id)
-        store.renumber(act, "themes", order)
+        service.tables.renumber(act, "themes", order)
         for position, rule_id in enumerate(rule_ids):
             act.update("theme_rules", {"id": rule_id}, {"theme_id": new_id, "position": position})
         moved_picks = []
@@ -106,5 +105,5 @@ def split(service: ThemeService, ref: int | str, name: str, rule_ids: list[int],
         for position, row_id in enumerate(moved_picks):
             act.update("theme_exemplars", {"id": row_id}, {"theme_id": new_id, "position": position})
         if moved_picks:
-            store.renumber(act, "theme_exemplars", [r[0] for r in store.exemplars(conn, theme.id)])
+            service.tables.renumber(act, "theme_exemplars", [r[0] for r in tables.exemplars(theme.id)])
     return service.theme(new_id)

@@ -1,8 +1,9 @@
 """The findings service (``project.themes``): categories and themes, their evidence, the table and matrix.
 
-Takes the project's connection, its file name (for error messages) and its
-``action`` factory, so every change is one undoable action in the project's
-undo log, labelled in the user's words. Reads return the dataclasses of
+Takes the project's :class:`~evalbench.store.store.Store`: its theme tables
+(``store.themes``), the codings and context a finding is built from, and its
+``action``, so every change is one undoable action in the project's undo log,
+labelled in the user's words. Reads return the dataclasses of
 :mod:`evalbench.findings.model`. The coding choice and the evidence base (the
 chosen coding and its context) are computed once and kept until the project
 changes; a change made here to the theme tables alone keeps them, so a rule
@@ -13,54 +14,76 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, TypeVar
 
 from evalbench.errors import UserError
 from evalbench.findings import edits
 from evalbench.findings.choice import CodingChoice, choose_coding
 from evalbench.findings.evidence import EvidenceBase, load
-from evalbench.findings.model import Category, FindingQuote, FindingRow, Rule, Theme
-from evalbench.store import themes as store
+from evalbench.findings.model import Category, FindingQuote, FindingRow, HandCoding, Rule, Theme
+from evalbench.store.store import Store
+from evalbench.store.themes import ThemeTables
 from evalbench.store.undo import Action
 
 if TYPE_CHECKING:
-    import sqlite3
+    import pandas as pd
 
-ActionFactory = Callable[[str], AbstractContextManager[Action]]
+    from evalbench.findings.csvfile import ImportReport
+
+T = TypeVar("T")
 
 
 class ThemeService:
     """Themes of one open project; see the package docstring for the API in brief."""
 
-    def __init__(self, conn: sqlite3.Connection, where: str, action: ActionFactory) -> None:
-        self.conn = conn
-        self.where = where
-        self._action = action
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.tables: ThemeTables = store.themes
         self._cache: dict[tuple, object] = {}  # what the coding decides (choice, evidence), until it changes
-        self._cache_key: tuple | None = None
+        self._cache_key: tuple[int, int] | None = None
+
+    @property
+    def where(self) -> str:
+        """The project's file name, as error messages start."""
+        return self.store.where
 
     # --- which coding, and the evidence base ---------------------------------------------
     def choose(self, coder: str | None = None, *, all_coders: bool = False) -> CodingChoice:
         """The coding to count (see :mod:`evalbench.findings.choice`); a UserError names the choices."""
         found = self._cached(("choose", coder, all_coders),
-                             lambda: _attempt(choose_coding, self.conn, coder, all_coders=all_coders, where=self.where))
+                             lambda: _attempt(lambda: choose_coding(self.store, coder, all_coders=all_coders,
+                                                                    where=self.where)))
         if isinstance(found, UserError):
             raise found
         return found
 
     def evidence(self, choice: CodingChoice) -> EvidenceBase:
         """The chosen coding and its context, cached until the project changes."""
-        return self._cached(("evidence", choice), lambda: load(self.conn, choice))
+        return self._cached(("evidence", choice), lambda: load(self.store, choice))
 
-    def _cached(self, key: tuple, make: Callable[[], object]):
+    def _cached(self, key: tuple, make: Callable[[], T]) -> T:
         """``make()``, kept until the project changes other than through :meth:`action` (see the class doc)."""
-        current = store.fingerprint(self.conn)
+        current = self.store.version()
         if current != self._cache_key:
             self._cache.clear()
             self._cache_key = current
         if key not in self._cache:
             self._cache[key] = make()
-        return self._cache[key]
+        return self._cache[key]  # type: ignore[return-value]  # each key is made by one ``make`` of one type
+
+    def version(self) -> tuple[int, int]:
+        """Changes when anything a finding depends on may have changed (the Themes screen's refresh key)."""
+        return self.store.version()
+
+    def coders(self) -> list[str]:
+        """Coders with at least one coding, alphabetically (the Themes screen's coder choices)."""
+        return self.store.coders.with_codings()
+
+    def load_text(self, base: EvidenceBase, document_ids: Iterable[int]) -> None:
+        """Read the texts of these documents into an evidence base, for quoting."""
+        base.load_text(self.store, document_ids)
 
     def action(self, label: str) -> AbstractContextManager[Action]:
         """One undoable action that changes only theme tables: the cached evidence stays valid."""
@@ -68,21 +91,21 @@ class ThemeService:
 
     # --- reading ------------------------------------------------------------------------------
     def categories(self) -> list[Category]:
-        return store.categories(self.conn)
+        return self.tables.categories()
 
     def list(self) -> list[Theme]:
         """Every theme, in table order."""
-        return store.themes(self.conn)
+        return self.tables.themes()
 
     def rules(self, theme: int | str) -> list[Rule]:
-        return store.rules(self.conn, self.theme(theme).id)
+        return self.tables.rules(self.theme(theme).id)
 
-    def hand_codings(self, theme: int | str):
-        return store.hand_codings(self.conn, self.theme(theme).id)
+    def hand_codings(self, theme: int | str) -> list[HandCoding]:
+        return self.tables.hand_codings(self.theme(theme).id)
 
     def exemplars(self, theme: int | str) -> list[int]:
         """Coding ids the lead picked as the theme's exemplars, in their order."""
-        return [r[2] for r in store.exemplars(self.conn, self.theme(theme).id)]
+        return [r[2] for r in self.tables.exemplars(self.theme(theme).id)]
 
     def table(self, choice: CodingChoice, *, by: str = "role", quotes: int = 3,
               min_participants: int = 0) -> list[FindingRow]:
@@ -91,7 +114,7 @@ class ThemeService:
 
         base = self.evidence(choice)
         self._check_by(base, by)
-        return finding_rows(self.conn, base, by=by, quotes=quotes, min_participants=min_participants)
+        return finding_rows(self.store, base, by=by, quotes=quotes, min_participants=min_participants)
 
     def row(self, choice: CodingChoice, theme: int | str, *, by: str = "role", quotes: int = 3) -> FindingRow:
         """One theme's row (what the Themes screen recounts after a change to that theme)."""
@@ -99,9 +122,9 @@ class ThemeService:
 
         base = self.evidence(choice)
         self._check_by(base, by)
-        return finding_rows(self.conn, base, by=by, quotes=quotes, theme_ids={self.theme(theme).id})[0]
+        return finding_rows(self.store, base, by=by, quotes=quotes, theme_ids={self.theme(theme).id})[0]
 
-    def matrix(self, choice: CodingChoice, by: str = "site"):
+    def matrix(self, choice: CodingChoice, by: str = "site") -> pd.DataFrame:
         """Themes × ``by`` (site, role, participant, document or any attribute): participants per cell.
 
         A DataFrame indexed by theme id with ``category`` and ``theme`` first;
@@ -109,7 +132,7 @@ class ThemeService:
         """
         from evalbench.findings.matrix import theme_matrix
 
-        return theme_matrix(self.conn, self.evidence(choice), by, self.where)
+        return theme_matrix(self.store, self.evidence(choice), by, self.where)
 
     def cell_quotes(self, choice: CodingChoice, theme: int | str, by: str = "site",
                     value: str | None = None) -> list[FindingQuote]:
@@ -119,7 +142,7 @@ class ThemeService:
         base = self.evidence(choice)
         if value is not None:
             self._check_by(base, by)
-        return cell_quotes(self.conn, base, self.theme(theme).id, by, value)
+        return cell_quotes(self.store, base, self.theme(theme).id, by, value)
 
     def themes_of(self, choice: CodingChoice, coding_id: int) -> dict[int, str]:
         """theme id -> how a coding is in it: 'rule', 'added' or 'excluded' (themes it is not in are absent)."""
@@ -128,10 +151,10 @@ class ThemeService:
         base = self.evidence(choice)
         out: dict[int, str] = {}
         if coding_id in base.codings:
-            for theme_id, ids in theme_evidence(self.conn, base).items():
+            for theme_id, ids in theme_evidence(self.store, base).items():
                 if coding_id in ids:
                     out[theme_id] = "rule"
-        for link in store.hand_codings(self.conn):
+        for link in self.tables.hand_codings():
             if link.coding_id == coding_id:
                 out[link.theme_id] = "added" if link.included else "excluded"
         return out
@@ -246,41 +269,42 @@ class ThemeService:
         edits.order_exemplars(self, ref, coding_ids)
 
     # --- files -------------------------------------------------------------------------------------
-    def import_csv(self, path, *, replace: bool = False):
+    def import_csv(self, path: str | Path, *, replace: bool = False) -> ImportReport:
         """Load themes from a CSV (category, theme, description, code, valence): all rows or none."""
         from evalbench.findings.csvfile import import_csv
 
         return import_csv(self, path, replace=replace)
 
-    def export_csv(self, path) -> int:
+    def export_csv(self, path: str | Path) -> int:
         """Write every theme's rules as the CSV :meth:`import_csv` reads; returns rows written."""
         from evalbench.findings.csvfile import export_csv
 
         return export_csv(self, path)
 
 
-def _attempt(fn, *args, **kwargs):
-    """``fn(...)``, or the UserError it raised (so a refusal is remembered like an answer)."""
+def _attempt(make: Callable[[], T]) -> T | UserError:
+    """``make()``, or the UserError it raised (so a refusal is remembered like an answer)."""
     try:
-        return fn(*args, **kwargs)
+        return make()
     except UserError as exc:
         return exc
 
 
 class _ThemeAction:
-    """``project.action`` for changes to theme tables only: what the coding decides stays cached across them."""
+    """``store.action`` for changes to theme tables only: what the coding decides stays cached across them."""
 
     def __init__(self, service: ThemeService, label: str) -> None:
         self.service, self.label = service, label
 
     def __enter__(self) -> Action:
         service = self.service
-        self.was_current = service._cache_key == store.fingerprint(service.conn)
-        self.inner = service._action(self.label)
+        self.was_current = service._cache_key == service.store.version()
+        self.inner = service.store.action(self.label)
         return self.inner.__enter__()
 
-    def __exit__(self, *exc) -> bool | None:
-        result = self.inner.__exit__(*exc)
-        if self.was_current and exc[0] is None:
-            self.service._cache_key = store.fingerprint(self.service.conn)
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> bool | None:
+        result = self.inner.__exit__(exc_type, exc, tb)
+        if self.was_current and exc_type is None:
+            self.service._cache_key = self.service.store.version()
         return result

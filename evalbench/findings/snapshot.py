@@ -35,35 +35,34 @@ from typing import TYPE_CHECKING
 
 from evalbench.errors import UserError
 from evalbench.findings.model import Theme
-from evalbench.store import themes as store
 from evalbench.store.db import now
 from evalbench.store.schema import VALENCES
 from evalbench.store.undo import Action
 
 if TYPE_CHECKING:
-    import sqlite3
+    from evalbench.store.store import Store
 
 VERSION = 1
 
 
-def snapshot(conn: sqlite3.Connection) -> dict:
+def snapshot(store: Store) -> dict:
     """Every category and theme with its rules, hand-picked codings and exemplars, in table order."""
     rules: dict[int, list] = {}
-    for r in store.rules(conn):
+    for r in store.themes.rules():
         rules.setdefault(r.theme_id, []).append({"code": r.code_id, "valence": r.valence})
     hand: dict[int, list] = {}
-    for h in store.hand_codings(conn):
+    for h in store.themes.hand_codings():
         hand.setdefault(h.theme_id, []).append({"coding": h.coding_id, "included": h.included})
     picks: dict[int, list] = {}
-    for _id, theme_id, coding_id, _pos in store.exemplars(conn):
+    for _id, theme_id, coding_id, _pos in store.themes.exemplars():
         picks.setdefault(theme_id, []).append(coding_id)
     themes: dict[int, list] = {}
-    for t in store.themes(conn):
+    for t in store.themes.themes():
         themes.setdefault(t.category_id, []).append({
             "name": t.name, "description": t.description, "cfir": t.cfir_code_id,
             "rules": rules.get(t.id, []), "codings": hand.get(t.id, []), "exemplars": picks.get(t.id, [])})
     return {"version": VERSION, "categories": [{"name": c.name, "themes": themes.get(c.id, [])}
-                                               for c in store.categories(conn)]}
+                                               for c in store.themes.categories()]}
 
 
 def coding_refs(data: Mapping) -> set:
@@ -137,7 +136,7 @@ class Restored:
         return bool(self.categories or self.themes or self.merged)
 
 
-def restore(act: Action, data: Mapping, coding_ids: Mapping | None = None) -> Restored:
+def restore(store: Store, act: Action, data: Mapping, coding_ids: Mapping | None = None) -> Restored:
     """Add the data's categories and themes to the project, merging into same-named ones (module notes).
 
     ``coding_ids`` maps the data's coding references to the project's coding
@@ -147,9 +146,8 @@ def restore(act: Action, data: Mapping, coding_ids: Mapping | None = None) -> Re
     version = data.get("version") if isinstance(data, Mapping) else None
     if version != VERSION:
         raise UserError(f"themes: unknown snapshot version {version!r}")
-    conn = act.conn
-    known_codes = store.code_ids(conn)
-    existing_codings = store.coding_ids(conn)
+    known_codes = store.codes.ids()
+    existing_codings = store.codings.ids()
     done = Restored()
 
     def mapped(ref) -> int | None:
@@ -158,7 +156,7 @@ def restore(act: Action, data: Mapping, coding_ids: Mapping | None = None) -> Re
         target = ref if coding_ids is None else coding_ids.get(ref)
         return target if isinstance(target, int) and target in existing_codings else None
 
-    categories = {c.name.casefold(): (c.id, c.name) for c in store.categories(conn)}
+    categories = {c.name.casefold(): (c.id, c.name) for c in store.themes.categories()}
     for category in _list(data.get("categories")):
         name = _text(category.get("name")) if isinstance(category, Mapping) else ""
         if not name.strip():
@@ -168,22 +166,21 @@ def restore(act: Action, data: Mapping, coding_ids: Mapping | None = None) -> Re
             category_id, name = categories[name.casefold()]  # the project's own spelling
         else:
             category_id = act.insert("theme_categories", {
-                "name": name, "position": store.next_position(conn, "theme_categories")})
+                "name": name, "position": store.themes.next_position("theme_categories")})
             categories[name.casefold()] = (category_id, name)
             done.categories.append(name)
-        themes = {t.name.casefold(): t for t in store.themes(conn) if t.category_id == category_id}
+        themes = {t.name.casefold(): t for t in store.themes.themes() if t.category_id == category_id}
         for theme in _list(category.get("themes")):
             title = _text(theme.get("name")) if isinstance(theme, Mapping) else ""
             if not title.strip():
                 done.malformed += 1
                 continue
-            _restore_theme(act, done, name, category_id, themes, theme, title, known_codes, mapped)
+            _restore_theme(store, act, done, name, category_id, themes, theme, title, known_codes, mapped)
     return done
 
 
-def _restore_theme(act: Action, done: Restored, category: str, category_id: int, themes: dict, theme: Mapping,
-                   title: str, known_codes: set[str], mapped) -> None:
-    conn = act.conn
+def _restore_theme(store: Store, act: Action, done: Restored, category: str, category_id: int, themes: dict,
+                   theme: Mapping, title: str, known_codes: set[str], mapped) -> None:
     description = _text(theme.get("description"))
     cfir = theme.get("cfir")
     if cfir is not None and not isinstance(cfir, str):
@@ -198,7 +195,7 @@ def _restore_theme(act: Action, done: Restored, category: str, category_id: int,
     if found is None:
         theme_id = act.insert("themes", {
             "category_id": category_id, "name": title, "description": description,
-            "position": store.next_position(conn, "themes", "WHERE category_id = ?", (category_id,)),
+            "position": store.themes.next_position("themes", "WHERE category_id = ?", (category_id,)),
             "cfir_code_id": cfir, "created_at": now()})
         themes[title.casefold()] = Theme(theme_id, category_id, category, title, description, 0, cfir)
         done.themes.append((category, title))
@@ -214,7 +211,7 @@ def _restore_theme(act: Action, done: Restored, category: str, category_id: int,
         if fill:
             act.update("themes", {"id": theme_id}, fill)
             filled = {"description" if k == "description" else "cfir" for k in fill}
-    have = {(r.code_id, r.valence) for r in store.rules(conn, theme_id)}
+    have = {(r.code_id, r.valence) for r in store.themes.rules(theme_id)}
     for rule in _list(theme.get("rules")):
         if not isinstance(rule, Mapping) or not isinstance(rule.get("code"), str) \
                 or rule.get("valence") not in (None, *VALENCES):
@@ -226,10 +223,10 @@ def _restore_theme(act: Action, done: Restored, category: str, category_id: int,
         elif key not in have:
             have.add(key)
             act.insert("theme_rules", {"theme_id": theme_id, "code_id": key[0], "valence": key[1],
-                                       "position": store.next_position(conn, "theme_rules", "WHERE theme_id = ?",
+                                       "position": store.themes.next_position("theme_rules", "WHERE theme_id = ?",
                                                                        (theme_id,))})
             done.rules += 1
-    decided = {h.coding_id: h.included for h in store.hand_codings(conn, theme_id)}
+    decided = {h.coding_id: h.included for h in store.themes.hand_codings(theme_id)}
     for link in _list(theme.get("codings")):
         if not isinstance(link, Mapping):
             done.malformed += 1
@@ -244,7 +241,7 @@ def _restore_theme(act: Action, done: Restored, category: str, category_id: int,
             decided[target] = included
             act.insert("theme_codings", {"theme_id": theme_id, "coding_id": target, "included": int(included)})
             done.codings += 1
-    picked = [r[2] for r in store.exemplars(conn, theme_id)]
+    picked = [r[2] for r in store.themes.exemplars(theme_id)]
     for ref in _list(theme.get("exemplars")):
         target = mapped(ref)
         if target is None:
@@ -252,7 +249,7 @@ def _restore_theme(act: Action, done: Restored, category: str, category_id: int,
         elif target not in picked:
             picked.append(target)
             act.insert("theme_exemplars", {"theme_id": theme_id, "coding_id": target,
-                                           "position": store.next_position(conn, "theme_exemplars",
+                                           "position": store.themes.next_position("theme_exemplars",
                                                                            "WHERE theme_id = ?", (theme_id,))})
             done.exemplars += 1
     if found is not None and (filled or before != (done.rules, done.codings, done.exemplars)):

@@ -23,10 +23,9 @@ from typing import TYPE_CHECKING
 from evalbench.analysis.exemplars import clean_quote, pick_exemplars
 from evalbench.findings.evidence import SAME_PASSAGE, EvidenceBase
 from evalbench.findings.model import NO_PARTICIPANT, UNKNOWN, FindingQuote, FindingRow, Theme
-from evalbench.store import themes as store
 
 if TYPE_CHECKING:
-    import sqlite3
+    from evalbench.store.store import Store
 
 
 def cfir_label(base: EvidenceBase, code_id: str | None) -> str | None:
@@ -36,32 +35,32 @@ def cfir_label(base: EvidenceBase, code_id: str | None) -> str | None:
     return " › ".join(base.tree.name(c) for c in base.tree.chain(code_id)) or code_id
 
 
-def finding_rows(conn: sqlite3.Connection, base: EvidenceBase, *, by: str = "role", quotes: int = 3,
+def finding_rows(store: Store, base: EvidenceBase, *, by: str = "role", quotes: int = 3,
                  min_participants: int = 0, theme_ids: set[int] | None = None) -> list[FindingRow]:
     """The findings table's rows (only ``theme_ids`` if given), in table order.
 
     ``min_participants`` drops themes that fewer people speak to (participants
     plus transcripts with no participant linked).
     """
-    themes = [t for t in store.themes(conn) if theme_ids is None or t.id in theme_ids]
+    themes = [t for t in store.themes.themes() if theme_ids is None or t.id in theme_ids]
     wanted = {t.id for t in themes}
     rules: dict[int, list] = {}
-    for rule in store.rules(conn):
+    for rule in store.themes.rules():
         if rule.theme_id in wanted:
             rules.setdefault(rule.theme_id, []).append(rule)
     hand: dict[int, list] = {}
-    for link in store.hand_codings(conn):
+    for link in store.themes.hand_codings():
         if link.theme_id in wanted:
             hand.setdefault(link.theme_id, []).append(link)
     picked: dict[int, list[int]] = {}
-    for _id, theme_id, coding_id, _pos in store.exemplars(conn):
+    for _id, theme_id, coding_id, _pos in store.themes.exemplars():
         if theme_id in wanted:
             picked.setdefault(theme_id, []).append(coding_id)
     evidence = {t.id: base.match(rules.get(t.id, []), hand.get(t.id, [])) for t in themes}
     if quotes > 0:
         docs = {base.codings[i].document_id for ids in evidence.values() for i in ids}
-        base.load_text(conn, docs)
-    outside = _outside_codings(conn, base, [c for ids in picked.values() for c in ids]) if quotes > 0 else {}
+        base.load_text(store, docs)
+    outside = _outside_codings(store, base, [c for ids in picked.values() for c in ids]) if quotes > 0 else {}
     rows = []
     for theme in themes:
         row = _row(base, theme, evidence[theme.id], tuple(rules.get(theme.id, ())), by,
@@ -89,13 +88,13 @@ def _row(base: EvidenceBase, theme: Theme, ids: list[int], rules: tuple, by: str
         unlinked_documents=tuple(unlinked), rules=rules)
 
 
-def _outside_codings(conn: sqlite3.Connection, base: EvidenceBase, coding_ids: list[int]) -> dict[int, tuple]:
+def _outside_codings(store: Store, base: EvidenceBase, coding_ids: list[int]) -> dict[int, tuple]:
     """Picked codings that are not in the chosen coding: id -> (document id, start, end, code, coder, valence)."""
     missing = sorted({c for c in coding_ids if c not in base.codings})
     if not missing:
         return {}
-    found = {r[0]: (r[1], r[2], r[3], r[4], r[5], r[6]) for r in store.codings_by_id(conn, missing)}
-    base.load_text(conn, {v[0] for v in found.values()})
+    found = {r[0]: (r[1], r[2], r[3], r[4], r[5], r[6]) for r in store.codings.by_id(missing)}
+    base.load_text(store, {v[0] for v in found.values()})
     return found
 
 

@@ -277,7 +277,7 @@ def export_qdpx(project, out: str | Path, *, coder: str | None = None, progress:
     for s in project.speakers():
         roles[s.document_id][s.label or ""] = [s.role, s.role_source]
     participants = project.participants()
-    themes = snapshot(conn)
+    themes = snapshot(project.store)
     w.wanted = coding_refs(themes)
 
     codebook_el = w.sub(None, "CodeBook")
@@ -315,7 +315,7 @@ def export_qdpx(project, out: str | Path, *, coder: str | None = None, progress:
                                               project.turns(doc.id), roles[doc.id], memo_by_target,
                                               turn_memos, code_guids))
             project_refs = _closing_notes(w, memo_by_target, code_guids)
-            sets, dropped = write_themes(w, conn, themes, codes)
+            sets, dropped = write_themes(w, project.store, themes, codes)
             for note in w.notes:
                 qde.add_to("Notes", w.note_element(note))
             if sets is not None:

@@ -178,7 +178,7 @@ def _themes(proj, data: RefiProject, coding_ids: dict[str, int]) -> None:
         if not source["categories"]:
             return
     with proj.action(f"Import themes from {data.archive}") as act:
-        done = restore(act, source, mapping)
+        done = restore(proj.store, act, source, mapping)
     if done.dropped_codings:
         data.warnings.append(f"themes: {done.dropped_codings} hand-picked coding(s) or exemplar(s) point at "
                              f"codings not in {data.archive}; left out")

@@ -35,10 +35,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from evalbench.codebook.labels import code_labels
 from evalbench.findings.snapshot import VERSION
 from evalbench.refi.common import guid
+
+if TYPE_CHECKING:
+    from evalbench.store.store import Store
 
 #: The category of themes made from another program's sets.
 IMPORTED_CATEGORY = "Imported sets"
@@ -115,16 +119,14 @@ def note_text(theme: dict, category: str, labels: dict[str, str], quotes: dict[i
     return "\n\n".join(parts)
 
 
-def quote_texts(conn, coding_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+def quote_texts(store: Store, coding_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
     """coding id -> (its words, "participant, transcript · code") for the notes' quotes."""
-    from evalbench.store import themes as store
-
-    rows = store.codings_by_id(conn, sorted(set(coding_ids)))
-    docs = store.evidence_documents(conn)
+    rows = store.codings.by_id(sorted(set(coding_ids)))
+    docs = store.documents.owners()
     out = {}
     for coding_id, doc_id, _start, _end, _code, coder, _valence in rows:
         # only the quote's own characters: whole texts of every quoted transcript added 12 MB at 200 interviews
-        words = " ".join((store.coding_opening(conn, coding_id, QUOTE_CHARS + 1) or "").split())
+        words = " ".join((store.codings.opening(coding_id, QUOTE_CHARS + 1) or "").split())
         if len(words) > QUOTE_CHARS:
             words = words[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
         name, participant, _pid = docs.get(doc_id, ("?", None, None))
@@ -132,7 +134,7 @@ def quote_texts(conn, coding_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
     return out
 
 
-def write_themes(w, conn, data: dict, codes) -> tuple[object | None, int]:
+def write_themes(w, store: Store, data: dict, codes) -> tuple[object | None, int]:
     """Put the themes into the writer ``w``: the member's copy, a Note per theme; returns (``<Sets>``, dropped).
 
     ``data`` is the project's snapshot; ``w.selection_of`` maps the coding ids
@@ -148,7 +150,7 @@ def write_themes(w, conn, data: dict, codes) -> tuple[object | None, int]:
         return None, dropped
     labels = code_labels(codes)
     code_guids = {c.id: w.code_guid(c) for c in codes}
-    quotes = quote_texts(conn, {i for _, t in themes for i in [*t["exemplars"], *(link["coding"]
+    quotes = quote_texts(store, {i for _, t in themes for i in [*t["exemplars"], *(link["coding"]
                                                                                  for link in t["codings"])]})
     sets = w.sub(None, "Sets")
     for category, theme in themes:

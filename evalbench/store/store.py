@@ -30,15 +30,19 @@ from evalbench.store import undo
 from evalbench.store.coders import Coders, choose_coder
 from evalbench.store.codes import Codes
 from evalbench.store.codings import Codings
-from evalbench.store.db import connect, now, write_transaction
+from evalbench.store.consensus import Consensus
+from evalbench.store.db import connect, now, set_busy_timeout, write_transaction
 from evalbench.store.describe import Describe
 from evalbench.store.documents import Documents
 from evalbench.store.memos import Memos
 from evalbench.store.meta import Meta
 from evalbench.store.participants import Participants
 from evalbench.store.positions import Positions
+from evalbench.store.ratings import Ratings
 from evalbench.store.search import Search
 from evalbench.store.stats import Stats
+from evalbench.store.suggestions import Suggestions
+from evalbench.store.themes import ThemeTables
 from evalbench.store.turn_words import TurnWords
 from evalbench.store.turns import Speakers, Turns
 
@@ -153,6 +157,12 @@ class Store:
         """Label of the action :meth:`undo` would reverse."""
         return undo.next_label(self._conn, self._coder)
 
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a write waits for another connection's write lock before the project is busy
+        (ProjectBusyError). A Store starts at :data:`evalbench.store.db.BUSY_TIMEOUT_MS`; the workbench's
+        screen waits much less and retries instead, so a second writer never freezes it."""
+        set_busy_timeout(self._conn, seconds)
+
     def version(self) -> tuple[int, int]:
         """Changes whenever the project may have changed: the key of every cache over it.
 
@@ -218,3 +228,19 @@ class Store:
     @cached_property
     def turn_words(self) -> TurnWords:
         return TurnWords(self._conn, self.where)
+
+    @cached_property
+    def themes(self) -> ThemeTables:
+        return ThemeTables(self._conn, self.where)
+
+    @cached_property
+    def consensus(self) -> Consensus:
+        return Consensus(self._conn, self.where)
+
+    @cached_property
+    def ratings(self) -> Ratings:
+        return Ratings(self._conn, self.where)
+
+    @cached_property
+    def suggestions(self) -> Suggestions:
+        return Suggestions(self._conn, self.where)

@@ -248,18 +248,18 @@ def _merge_one(target: Project, source: Project, act, name: str, cancel) -> Sour
         rep.suggested_added += c.origin == "suggestion"
     rep.coders = sorted(coders | {c.coder for c in source.codings()})
     _check_cancel(cancel)
-    rep.themes = _merge_themes(source, act, coding_ids)
+    rep.themes = _merge_themes(target.store, source, act, coding_ids)
     return rep
 
 
-def _merge_themes(source: Project, act, coding_ids: dict[int, int]) -> Restored | None:
+def _merge_themes(target_store, source: Project, act, coding_ids: dict[int, int]) -> Restored | None:
     """The source's themes into the target's (see the module notes); None when the source has none."""
     from evalbench.findings.snapshot import restore, snapshot
 
-    data = snapshot(source.conn)
+    data = snapshot(source.store)
     if not data["categories"]:
         return None
-    return restore(act, data, coding_ids)
+    return restore(target_store, act, data, coding_ids)
 
 
 def _match_documents(target: Project, source: Project, rep: SourceReport, cancel) -> dict[int, int]:

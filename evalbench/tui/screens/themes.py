@@ -124,9 +124,7 @@ class ThemesScreen(ThemeActions, Screen):
 
     def _state(self) -> tuple:
         """What the screen shows depends on: the project's data (any write or commit) and who is coding."""
-        from evalbench.store.themes import fingerprint
-
-        return fingerprint(self.app.project.conn), self.app.project.coder
+        return self.app.project.themes.version(), self.app.project.coder
 
     # --- loading ---------------------------------------------------------------------------
     def reload(self) -> None:
@@ -277,7 +275,7 @@ class ThemesScreen(ThemeActions, Screen):
 
         base = self.app.project.themes.evidence(self.choice)
         ids = [c for c in coding_ids if c in base.codings]
-        base.load_text(self.app.project.conn, {base.codings[c].document_id for c in ids})
+        self.app.project.themes.load_text(base, {base.codings[c].document_id for c in ids})
         return [quote(base, c) for c in ids]
 
     # --- keys while the chooser is open ----------------------------------------------------------

@@ -21,9 +21,7 @@ PICKED, PROPOSED, ADDED, EXCLUDED = "★", "○", "+", "✗"
 
 def coding_modes(project) -> list[str]:
     """What ``c`` cycles through: the rule, each coder with codings, every coder."""
-    from evalbench.store import themes as store
-
-    return [AUTO, *store.evidence_coders(project.conn), ALL]
+    return [AUTO, *project.themes.coders(), ALL]
 
 
 def resolve_choice(project, mode: str) -> tuple[CodingChoice, str]:
@@ -36,9 +34,7 @@ def resolve_choice(project, mode: str) -> tuple[CodingChoice, str]:
     try:
         return service.choose(), ""
     except UserError:
-        from evalbench.store import themes as store
-
-        coders = store.evidence_coders(project.conn)
+        coders = project.themes.coders()
         fallback = project.coder if project.coder in coders else coders[0]
         return service.choose(fallback), f"{len(coders)} coders, no complete consensus: c chooses"
 
