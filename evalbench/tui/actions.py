@@ -33,13 +33,12 @@ def switch_coder(app) -> None:
     def chosen(name: str | None) -> None:
         if not name or not name.strip():
             return
-        try:
-            app.project.set_coder(name)
-        except UserError as exc:
-            app.notify(str(exc), severity="error")
-            return
-        app.notify(f"Now coding as {app.project.coder}")
-        app.refresh_screen()
+
+        def done(_result) -> None:
+            app.notify(f"Now coding as {app.project.coder}")
+            app.refresh_screen()
+
+        app.writes.run(lambda: app.project.set_coder(name), done, what=f"coding as {name.strip()}", owner=app)
 
     others = ", ".join(c for c in app.project.coders() if c != app.project.coder)
     app.push_screen(LinePrompt("Code as (your codings are kept apart from other coders')",

@@ -22,6 +22,7 @@ from evalbench.tui.commands import palette_commands
 from evalbench.tui.messages import BrowseCode, OpenDocument, ProjectChanged
 from evalbench.tui.screens.documents import DocumentsScreen
 from evalbench.tui.suggest_service import SETTLE_SECONDS, Suggestions, SuggestionService
+from evalbench.tui.writes import Writes
 
 
 def _code_browser():
@@ -75,6 +76,7 @@ class EvalbenchApp(App):
         self.project = project
         self.suggestions: Suggestions = suggestions if suggestions is not None else SuggestionService(self)
         self.suggest_delay = suggest_delay
+        self.writes = Writes(self)  #: every change to the project goes through it (short wait, retry when busy)
         self.settings = settings if settings is not None else tui_settings.load()
         self.margin_default = self.settings.margin
         self.light_terminal = light
@@ -84,6 +86,7 @@ class EvalbenchApp(App):
             self.set_keymap(self.settings.keymap)
 
     def on_mount(self) -> None:
+        self.writes.start()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         name = self.settings.theme
         if name and name not in self.available_themes:
@@ -226,14 +229,18 @@ class EvalbenchApp(App):
         self.refresh_screen()
 
     def action_undo(self) -> None:
-        label = self.project.undo()
-        self.notify(f"Undid: {actions.in_words(self.project, label)}" if label else "Nothing to undo")
-        self.refresh_screen()
+        def done(label: str | None) -> None:
+            self.notify(f"Undid: {actions.in_words(self.project, label)}" if label else "Nothing to undo")
+            self.refresh_screen()
+
+        self.writes.run(self.project.undo, done, what="undo", owner=self)
 
     def action_redo(self) -> None:
-        label = self.project.redo()
-        self.notify(f"Redid: {actions.in_words(self.project, label)}" if label else "Nothing to redo")
-        self.refresh_screen()
+        def done(label: str | None) -> None:
+            self.notify(f"Redid: {actions.in_words(self.project, label)}" if label else "Nothing to redo")
+            self.refresh_screen()
+
+        self.writes.run(self.project.redo, done, what="redo", owner=self)
 
     def action_switch_coder(self) -> None:
         actions.switch_coder(self)

@@ -319,15 +319,16 @@ class AnalysisScreen(Screen):
         if rating is None and current.rating is None:
             self.notify("You have not rated this cell.")
             return
-        try:
-            self.app.project.set_rating(code_id, self.by, value, rating, coder=self.coder)
-        except UserError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.notify(f"{self.names.get(code_id, code_id)} × {value}: "
-                    + (f"rated {rating}" if rating is not None else "rating cleared") + " (u undoes)")
-        self.ratings[cell] = CellRating(current.proposed, current.rationale, rating, rating is not None)
-        self._update_cell(cell)
+        said = (f"{self.names.get(code_id, code_id)} × {value}: "
+                + (f"rated {rating}" if rating is not None else "rating cleared"))
+
+        def done(_result) -> None:
+            self.notify(said + " (u undoes)")
+            self.ratings[cell] = CellRating(current.proposed, current.rationale, rating, rating is not None)
+            self._update_cell(cell)
+
+        self.app.writes.run(lambda: self.app.project.set_rating(code_id, self.by, value, rating, coder=self.coder),
+                            done, what=said, owner=self)
 
     def action_rationale(self) -> None:
         """Record why you rated a cell as you did (kept beside the proposal's rationale)."""
@@ -343,15 +344,16 @@ class AnalysisScreen(Screen):
         def saved(text: str | None) -> None:
             if text is None or not text.strip():
                 return
-            try:
-                self.app.project.set_rating(code_id, self.by, value, current.rating, rationale=text.strip(),
-                                            coder=self.coder)
-            except UserError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.notify("Rationale saved (u undoes)")
-            self.ratings[cell] = CellRating(current.proposed, current.rationale, current.rating, True,
-                                            text.strip())  # the screen reloads as the prompt closes
+
+            def done(_result) -> None:
+                self.notify("Rationale saved (u undoes)")
+                self.ratings[cell] = CellRating(current.proposed, current.rationale, current.rating, True,
+                                                text.strip())  # the screen reloads as the prompt closes
+
+            self.app.writes.run(lambda: self.app.project.set_rating(code_id, self.by, value, current.rating,
+                                                                    rationale=text.strip(), coder=self.coder),
+                                done, what=f"the rationale for {self.names.get(code_id, code_id)} × {value}",
+                                owner=self)
 
         self.app.push_screen(LinePrompt(f"Why {current.rating} for {self.names.get(code_id, code_id)} × {value}?",
                                         current.note if current.note != current.rationale else "",
@@ -372,13 +374,13 @@ class AnalysisScreen(Screen):
         def saved(text: str | None) -> None:
             if text is None or text == project.cell_summary(participant, code_id):
                 return
-            try:
-                project.set_cell_summary(participant, code_id, text)
-            except UserError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.notify("Summary saved (u undoes)" if text else "Summary deleted (u undoes)")
-            self.summaries[cell] = text  # the screen reloads as the prompt closes
+
+            def done(_result) -> None:
+                self.notify("Summary saved (u undoes)" if text else "Summary deleted (u undoes)")
+                self.summaries[cell] = text  # the screen reloads as the prompt closes
+
+            self.app.writes.run(lambda: project.set_cell_summary(participant, code_id, text), done,
+                                what=f"the summary of {participant} × {self.names.get(code_id, code_id)}", owner=self)
 
         self.app.push_screen(MemoPrompt(f"Summary: {participant} × {self.names.get(code_id, code_id)}",
                                         project.cell_summary(participant, code_id)), saved)
@@ -391,13 +393,12 @@ class AnalysisScreen(Screen):
         if quote is None:
             self.notify("List a cell's quotes (Enter) and highlight one to star it.", severity="warning")
             return
-        try:
-            self.app.project.star_coding(quote.coding_id, not quote.starred)
-        except UserError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.notify(("Starred" if not quote.starred else "Unstarred") + " as an exemplar (u undoes)")
-        self.reload()
+        def done(_result) -> None:
+            self.notify(("Starred" if not quote.starred else "Unstarred") + " as an exemplar (u undoes)")
+            self.reload()
+
+        self.app.writes.run(lambda: self.app.project.star_coding(quote.coding_id, not quote.starred), done,
+                            what="unstarring a quote" if quote.starred else "starring a quote", owner=self)
 
     # --- grouping, level, coders, export ---------------------------------------
     def _forget_quotes(self) -> None:

@@ -15,7 +15,6 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from evalbench.codebook.labels import code_labels
-from evalbench.errors import UserError
 from evalbench.model import Coding
 from evalbench.tui.colors import VALENCE_STYLE, code_colors
 from evalbench.tui.fit import clip
@@ -201,13 +200,12 @@ class CodeBrowserScreen(Screen):
         if coding is None:
             self.notify("Highlight an excerpt (tab to the list) to star it.", severity="warning")
             return
-        try:
-            self.app.project.star_coding(coding.id, not coding.starred)
-        except UserError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.notify(("Unstarred" if coding.starred else "Starred as an exemplar") + " (u undoes)")
-        self.reload()
+        def done(_result) -> None:
+            self.notify(("Unstarred" if coding.starred else "Starred as an exemplar") + " (u undoes)")
+            self.reload()
+
+        self.app.writes.run(lambda: self.app.project.star_coding(coding.id, not coding.starred), done,
+                            what="unstarring an excerpt" if coding.starred else "starring an excerpt", owner=self)
 
     def action_send_to_theme(self) -> None:
         """Add the highlighted excerpt to a theme, picked from a list (evalbench/tui/screens/theme_send.py)."""

@@ -18,7 +18,6 @@ from textual.widget import Widget
 from textual.widgets import Static, Tree
 
 from evalbench.codebook.labels import code_labels
-from evalbench.errors import UserError
 from evalbench.model import Coding, Suggestion
 from evalbench.store.describe import first_words
 from evalbench.tui.colors import code_colors
@@ -345,15 +344,17 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
     def apply_code(self, code_id: str) -> None:
         """Code the target span; the new coding becomes the active one."""
         start, end = self.target_span()
-        try:
-            new_id = self.project.add_coding(self.document_id, start, end, code_id)
-        except UserError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.active_id = new_id
+        block = self.block
         transcript = self.query_one(Transcript)
-        transcript.move_cursor(transcript.cursor_location)
-        self._took(new_id)
+        transcript.move_cursor(transcript.cursor_location)  # the selection is taken
+
+        def done(new_id: int) -> None:
+            if self.block == block:  # (saved later, the coder may have moved on)
+                self.active_id = new_id
+            self._took(new_id)
+
+        self.app.writes.run(lambda: self.project.add_coding(self.document_id, start, end, code_id), done,
+                            what=f"{self.code_name(code_id)} on turn {self.turn.seq}", owner=self)
 
     def _took(self, coding_id: int) -> None:
         """Show one new or changed coding of yours: read only that row, not every coding of the document
@@ -368,32 +369,40 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
             self.notify("No coding of yours on this turn — press c to code it first.", severity="warning")
         return coding
 
-    def _change(self, coding_id: int, **changes) -> None:
-        try:
-            self.project.update_coding(coding_id, **changes)
-        except UserError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self._took(coding_id)
+    def _change(self, coding_id: int, what: str, then=None, **changes) -> None:
+        def done(_result) -> None:
+            self._took(coding_id)
+            if then is not None:
+                then()
+
+        self.app.writes.run(lambda: self.project.update_coding(coding_id, **changes), done, what=what, owner=self)
 
     def action_valence(self, valence: str) -> None:
         coding = self._active()
         if coding is not None:
-            self._change(coding.id, valence="none" if coding.valence == valence else valence)
+            valence = "none" if coding.valence == valence else valence
+            self._change(coding.id, f"{valence} on {self.code_name(coding.code_id)}", valence=valence)
 
     async def action_recode(self) -> None:
         coding = self._active()
         if coding is not None:
             await self.pick_code(f"Recode {self.code_name(coding.code_id)} as",
-                                 lambda code_id: self._change(coding.id, code_id=code_id))
+                                 lambda code_id: self._change(coding.id, f"recoding as {self.code_name(code_id)}",
+                                                              code_id=code_id))
 
     def action_remove_coding(self) -> None:
         coding = self._active()
-        if coding is not None:
-            self.project.remove_coding(coding.id)
-            self.active_id = None
+        if coding is None:
+            return
+
+        def done(_result) -> None:
+            if self.active_id == coding.id:
+                self.active_id = None
             self.reload()
             self.notify(f"Removed {self.code_name(coding.code_id)} (u to undo)")
+
+        self.app.writes.run(lambda: self.project.remove_coding(coding.id), done,
+                            what=f"removing {self.code_name(coding.code_id)}", owner=self)
 
     def action_send_to_theme(self) -> None:
         """Add the active coding to a theme picked from a list (evalbench/tui/screens/theme_send.py)."""
@@ -415,9 +424,10 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
         """Star (or unstar) the active coding as an exemplar quote: exports list starred quotes first."""
         coding = self._active()
         if coding is not None:
-            self._change(coding.id, starred=not coding.starred)
-            self.notify(f"{'Unstarred' if coding.starred else 'Starred'} {self.code_name(coding.code_id)} "
-                        "as an exemplar quote (u to undo)")
+            name = self.code_name(coding.code_id)
+            self._change(coding.id, f"{'unstarring' if coding.starred else 'starring'} {name}",
+                         lambda: self.notify(f"{'Unstarred' if coding.starred else 'Starred'} {name} as an exemplar "
+                                             "quote (u to undo)"), starred=not coding.starred)
 
     def action_cycle_coding(self, step: int) -> None:
         ids = [c.id for c in self._turn_codings(self.mine)]

@@ -12,7 +12,6 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Static
 
-from evalbench.errors import UserError
 from evalbench.tui.fit import coding_columns
 from evalbench.tui.screens.coding_status import key_hints, status_line, status_parts
 from evalbench.tui.widgets.code_margin import CodeMargin
@@ -66,13 +65,12 @@ class FrameMixin:
 
     def _save_position(self) -> None:
         """Write where the cursor is, if it moved since the last write."""
-        if self._position is None or self._position == self._position_saved:
+        position = self._position
+        if position is None or position == self._position_saved:
             return
-        try:
-            self.project.set_reading_position(self.document_id, self._position)
-        except UserError:
-            return  # another program holds the file: the position is not worth an error
-        self._position_saved = self._position
+        # Not worth a wait or a message: while another program holds the file, the next tick tries again.
+        if self.app.writes.attempt_quietly(lambda: self.project.set_reading_position(self.document_id, position)):
+            self._position_saved = position
 
     _status: tuple | None = None
 

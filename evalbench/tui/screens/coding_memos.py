@@ -8,7 +8,6 @@ the other coders whose codings are shown beside yours.
 
 from __future__ import annotations
 
-from evalbench.errors import UserError
 from evalbench.tui.screens.prompt import MemoPrompt
 from evalbench.tui.widgets.codebook_tree import CodebookTree
 
@@ -42,13 +41,13 @@ class MemosMixin:
         def save(text: str | None) -> None:
             if text is None or text == current:
                 return
-            try:
-                self.project.set_memo(target, key, text)
-            except UserError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.reload()
-            self.notify("Memo saved" if text else "Memo deleted")
+
+            def done(_result) -> None:
+                self.reload()
+                self.notify("Memo saved" if text else "Memo deleted")
+
+            self.app.writes.run(lambda: self.project.set_memo(target, key, text), done,
+                                what=f"the memo ({title})", owner=self)
 
         self.app.push_screen(MemoPrompt(title, current), save)
 

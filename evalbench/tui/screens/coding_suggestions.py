@@ -7,7 +7,6 @@ thread; accepting and rejecting are ordinary undoable project actions.
 
 from __future__ import annotations
 
-from evalbench.errors import UserError
 from evalbench.model import Suggestion
 from evalbench.tui.widgets.suggestions import SuggestionsPanel
 
@@ -67,20 +66,25 @@ class SuggestionsMixin:
         s = self._suggestion(n)
         if s is None:
             return
-        try:
-            new_id = self.project.accept_suggestion(s.id)
-        except UserError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        if isinstance(new_id, int):
-            self.active_id = new_id
-        self.reload()
-        self._load_suggestions()
+        block = self.block
+
+        def done(new_id: int) -> None:
+            if self.block == block:
+                self.active_id = new_id
+            self.reload()
+            self._load_suggestions()
+
+        self.app.writes.run(lambda: self.project.accept_suggestion(s.id), done,
+                            what=f"accepting {self.code_name(s.code_id)}", owner=self)
 
     def action_reject(self, n: int) -> None:
         s = self._suggestion(n)
         if s is None:
             return
-        self.project.reject_suggestion(s.id)
-        self.notify(f"Rejected {self.code_name(s.code_id)}")
-        self._load_suggestions()
+
+        def done(_result) -> None:
+            self.notify(f"Rejected {self.code_name(s.code_id)}")
+            self._load_suggestions()
+
+        self.app.writes.run(lambda: self.project.reject_suggestion(s.id), done,
+                            what=f"rejecting {self.code_name(s.code_id)}", owner=self)

@@ -152,15 +152,15 @@ class ConsensusScreen(Screen):
             self.post_message(OpenDocument(d.document_id, d.start))
 
     def action_decide(self, decision: str) -> None:
-        from evalbench.errors import UserError
-
         d = self.current
         if d is None:
             return
-        try:
-            self.app.project.resolve_disagreement(d, decision)
-        except UserError as exc:
-            self.app.notify(str(exc), severity="error")
+        self.app.writes.run(lambda: self.app.project.resolve_disagreement(d, decision),
+                            lambda _result: self._decided(d, decision), what=f"the decision ({decision})", owner=self)
+
+    def _decided(self, d, decision: str) -> None:
+        """Show a decision that was saved, and move to the next undecided disagreement."""
+        if d not in self.items:  # saved after the list was read again: it shows the decision already
             return
         index = self.items.index(d)
         self.items[index] = replace(d, decision=decision)
@@ -173,15 +173,13 @@ class ConsensusScreen(Screen):
 
     def action_adopt_agreed(self) -> None:
         """Give the consensus coder every turn and code both coders applied (one undoable action)."""
-        from evalbench.errors import UserError
+        def done(added: int) -> None:
+            self.app.notify(f"Copied {added} agreed coding(s) to the consensus coder" if added
+                            else "The consensus coder already has every agreed coding")
 
-        try:
-            added = self.app.project.adopt_agreed(self.coders, include_interviewer=self.include_interviewer)
-        except UserError as exc:
-            self.app.notify(str(exc), severity="error")
-            return
-        self.app.notify(f"Copied {added} agreed coding(s) to the consensus coder" if added
-                        else "The consensus coder already has every agreed coding")
+        self.app.writes.run(lambda: self.app.project.adopt_agreed(self.coders,
+                                                                  include_interviewer=self.include_interviewer),
+                            done, what="adopting the agreed codings", owner=self)
 
     def reload(self) -> None:
         """Called by the app after undo/redo: re-read the decisions."""

@@ -129,18 +129,12 @@ class SimilarScreen(Screen):
 
     def action_code(self, valence: str | None = None) -> None:
         """Code the highlighted turn with the coding's code (one undoable action) and move on."""
-        from evalbench.errors import UserError
-
         s = self.current
         if s is None or self.state.get(s.turn_id) == "coded":
             return
-        try:
-            self.app.project.add_coding(s.document_id, s.start, s.end, self.origin.code_id,
-                                        valence=valence or self.origin.valence)
-        except UserError as exc:
-            self.app.notify(str(exc), severity="error")
-            return
-        self._mark(s, "coded")
+        self.app.writes.run(lambda: self.app.project.add_coding(s.document_id, s.start, s.end, self.origin.code_id,
+                                                                valence=valence or self.origin.valence),
+                            lambda _new: self._mark(s, "coded"), what="coding a turn like this", owner=self)
 
     def action_skip(self) -> None:
         s = self.current

@@ -20,7 +20,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from evalbench.errors import UserError
 from evalbench.ingest.roles import describe_role_source
 
 ROLE_STYLE = {"interviewer": "dim", "participant": "bold"}
@@ -96,13 +95,14 @@ class SpeakerRolesScreen(ModalScreen[None]):
         speaker = self._highlighted()
         if speaker is None:
             return
-        try:
-            self.app.project.set_speaker_role(speaker.id, role)
-        except UserError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.notify(f"{speaker.label or 'The unnamed speaker'} is now {role} (u undoes)")
-        self.reload()
+        name = speaker.label or "the unnamed speaker"
+
+        def done(_result) -> None:
+            self.notify(f"{name[:1].upper()}{name[1:]} is now {role} (u undoes)")
+            self.reload()
+
+        self.app.writes.run(lambda: self.app.project.set_speaker_role(speaker.id, role), done,
+                            what=f"{name} as {role}", owner=self)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -55,7 +55,8 @@ def _add(screen, theme_id: int, coding_id: int, how: str | None) -> None:
     if how in ("rule", "added"):
         screen.notify(f"{theme.name} already holds it ({MARKS[how][0]})")
         return
-    try:
+
+    def add() -> None:
         if how == "excluded":
             service.follow_rules(theme_id, [coding_id])
             if theme_id not in service.themes_of(service.choose(screen.app.project.coding(coding_id).coder),
@@ -63,10 +64,9 @@ def _add(screen, theme_id: int, coding_id: int, how: str | None) -> None:
                 service.include(theme_id, [coding_id])
         else:
             service.include(theme_id, [coding_id])
-    except UserError as exc:
-        screen.notify(str(exc), severity="error")
-        return
-    screen.notify(f"Added to theme {theme.name} (u undoes; F5 shows the themes)")
+
+    screen.app.writes.run(add, lambda _r: screen.notify(f"Added to theme {theme.name} (u undoes; F5 shows the themes)"),
+                          what=f"adding to the theme {theme.name}", owner=screen)
 
 
 def _new_theme(screen, coding_id: int) -> None:
@@ -76,13 +76,15 @@ def _new_theme(screen, coding_id: int) -> None:
     def named(name: str | None, category: int | str | None = None) -> None:
         if not name or not name.strip():
             return
-        try:
+
+        def add():
             theme = service.add(name, category if category is not None else categories[0].id)
             service.include(theme.id, [coding_id])
-        except UserError as exc:
-            screen.notify(str(exc), severity="error")
-            return
-        screen.notify(f"New theme {theme.name} in {theme.category}, with this coding (u undoes each)")
+            return theme
+
+        screen.app.writes.run(add, lambda theme: screen.notify(f"New theme {theme.name} in {theme.category}, with "
+                                                               "this coding (u undoes each)"),
+                              what=f"the new theme {name.strip()}", owner=screen)
 
     if not categories:
         screen.app.push_screen(LinePrompt("New theme (in a new category Themes; F5 renames it)"),

@@ -12,7 +12,6 @@ from collections.abc import Callable
 
 from rich.text import Text
 
-from evalbench.errors import UserError
 from evalbench.store.schema import VALENCES
 from evalbench.tui.screens import themes_view as view
 from evalbench.tui.screens.choice_prompt import Choice
@@ -30,22 +29,23 @@ class ThemeActions:
         return self.app.project.themes
 
     def _change(self, change: Callable[[], object], message: str | Callable[[object], str], *,
-                local: bool = False) -> object | None:
-        """Run one change; say what happened (or why not) and show the result.
+                local: bool = False, then: Callable[[object], None] | None = None) -> None:
+        """Run one change (app.writes: a busy file keeps it for later); say what happened and show the result.
 
-        ``local``: the change touched only the selected theme, so only it is recounted.
+        ``local``: the change touched only the selected theme, so only it is
+        recounted; ``then(result)`` runs first (to select a new theme).
         """
-        try:
-            result = change()
-        except UserError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
-            return None
-        self.notify((message(result) if callable(message) else message) + " (u undoes)")
-        if local:
-            self.refresh_theme()
-        else:
-            self.reload()
-        return result
+        def done(result: object) -> None:
+            self.notify((message(result) if callable(message) else message) + " (u undoes)")
+            if then is not None:
+                then(result)
+            if local:
+                self.refresh_theme()
+            else:
+                self.reload()
+
+        self.app.writes.run(change, done, what=message if isinstance(message, str) else "the theme change",
+                            owner=self)
 
     def _theme(self):
         theme = next((t for t in self.service.list() if t.id == self.theme_id), None)
@@ -105,10 +105,8 @@ class ThemeActions:
 
         def named(name: str | None) -> None:
             if name and name.strip():
-                theme = self._change(lambda: self.service.add(name, category.id), f"Added theme {name.strip()}")
-                if theme is not None:
-                    self._select(theme.id)
-                    self.reload()
+                self._change(lambda: self.service.add(name, category.id), f"Added theme {name.strip()}",
+                             then=lambda theme: self._select(theme.id))
 
         self.app.push_screen(LinePrompt(f"New theme in {category.name}", "", "a short name, as a paper's table "
                                         "prints it"), named)
@@ -120,11 +118,8 @@ class ThemeActions:
 
         def named(name: str | None) -> None:
             if name and name.strip():
-                category = self._change(lambda: self.service.add_category(name, position),
-                                        f"Added category {name.strip()}")
-                if category is not None:
-                    self._select(None, category.id)
-                    self.reload()
+                self._change(lambda: self.service.add_category(name, position), f"Added category {name.strip()}",
+                             then=lambda category: self._select(None, category.id))
 
         self.app.push_screen(LinePrompt("New category", "", "e.g. Unexpected effects"), named)
 
@@ -218,11 +213,9 @@ class ThemeActions:
 
         def chosen(value: str | None) -> None:
             if value:
-                merged = self._change(lambda: self.service.merge([theme.id], int(value)),
-                                      lambda t: f"Merged {theme.name} into {t.name}")
-                if merged is not None:
-                    self._select(merged.id)
-                    self.reload()
+                self._change(lambda: self.service.merge([theme.id], int(value)),
+                             lambda t: f"Merged {theme.name} into {t.name}",
+                             then=lambda merged: self._select(merged.id))
 
         self._ask(f"Merge {theme.name} into (its rules, codings and exemplars move)", choices, chosen)
 
@@ -242,11 +235,8 @@ class ThemeActions:
 
         def named(name: str | None) -> None:
             if name and name.strip():
-                new = self._change(lambda: self.service.split(theme.id, name, rules=rules, codings=codings),
-                                   f"Split {name.strip()} off {theme.name}")
-                if new is not None:
-                    self._select(new.id)
-                    self.reload()
+                self._change(lambda: self.service.split(theme.id, name, rules=rules, codings=codings),
+                             f"Split {name.strip()} off {theme.name}", then=lambda new: self._select(new.id))
 
         what = "the highlighted rule" if rules else "the highlighted quote"
         self.app.push_screen(LinePrompt(f"Split off {theme.name}: a new theme taking {what}"), named)
