@@ -70,8 +70,7 @@ def build(path: Path, participants: int) -> Project:
                              "coder": rng.choice(("alex", "alex", "sam"))})
     proj.add_codings(rows, label="generated codings")
     for cid in [c.id for c in proj.codings()][::97]:
-        proj.conn.execute("UPDATE codings SET starred = 1 WHERE id = ?", (cid,))
-    proj.conn.commit()
+        proj.star_coding(cid)
     add_themes(proj, rng, [c.id for c in codes if c.parent_id])
     return proj
 
@@ -183,13 +182,13 @@ def main() -> None:
     import pandas  # noqa: F401
 
     def fresh_frame():
-        proj.__dict__.pop("_analysis_cache", None)
+        proj.analysis.clear_cache()
         proj.codings_frame()
 
     def cold(fn):
         """Time ``fn`` as the first call after a change (the cached codings frame dropped)."""
         def run():
-            proj.__dict__.pop("_analysis_cache", None)
+            proj.analysis.clear_cache()
             fn()
         return run
 

@@ -32,11 +32,16 @@ and a header or cell echoed in a message is quoted and shortened
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from evalbench.codebook.refs import CodeFinder
+from evalbench.coding.service import CodingService
 from evalbench.errors import UserError, quote
+from evalbench.model import Document
 from evalbench.store.schema import VALENCES
+from evalbench.store.store import Store
 
 #: Accepted header spellings -> canonical column.
 _ALIASES = {
@@ -143,17 +148,20 @@ def _find_all(text: str, needle: str) -> list[int]:
 class _Resolver:
     """Looks up documents, codes and turns of one project, caching what it reads."""
 
-    def __init__(self, project) -> None:
-        self.project = project
-        self.docs = project.documents()
-        self.codes = {c.id: c for c in project.codes()}
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.codes = {c.id: c for c in store.codes.list()}
         self._texts: dict[int, NormalisedText] = {}
         self._raw: dict[int, str] = {}
         self._turns: dict[int, dict[int, tuple[int, int]]] = {}
         self.finder = CodeFinder(self.codes.values())
 
+    @cached_property
+    def docs(self) -> list[Document]:
+        return self.store.documents.list()
+
     # documents
-    def document(self, ref: str):
+    def document(self, ref: str) -> Document:
         ref = ref.strip()
         for test in (lambda d: d.name == ref,
                      lambda d: d.name.casefold() == ref.casefold(),
@@ -169,7 +177,7 @@ class _Resolver:
 
     def raw_text(self, doc_id: int) -> str:
         if doc_id not in self._raw:
-            self._raw[doc_id] = self.project.document_text(doc_id)
+            self._raw[doc_id] = self.store.documents.text(doc_id)
         return self._raw[doc_id]
 
     def text(self, doc_id: int) -> NormalisedText:
@@ -177,17 +185,17 @@ class _Resolver:
             self._texts[doc_id] = normalise(self.raw_text(doc_id))
         return self._texts[doc_id]
 
-    def turn(self, doc, seq: int) -> tuple[int, int]:
+    def turn(self, doc: Document, seq: int) -> tuple[int, int]:
         if doc.id not in self._turns:
-            self._turns[doc.id] = {t.seq: (t.start, t.end) for t in self.project.turns(doc.id)}
+            self._turns[doc.id] = {t.seq: (t.start, t.end) for t in self.store.turns.list(doc.id)}
         span = self._turns[doc.id].get(seq)
         if span is None:
             raise ValueError(f"{doc.name} has no turn {seq} (it has {len(self._turns[doc.id])})")
         return span
 
-    def turn_of(self, doc, offset: int) -> int | None:
+    def turn_of(self, doc: Document, offset: int) -> int | None:
         if doc.id not in self._turns:
-            self._turns[doc.id] = {t.seq: (t.start, t.end) for t in self.project.turns(doc.id)}
+            self._turns[doc.id] = {t.seq: (t.start, t.end) for t in self.store.turns.list(doc.id)}
         for seq, (start, end) in self._turns[doc.id].items():
             if start <= offset < end:
                 return seq
@@ -230,7 +238,7 @@ def _int(cell: str, what: str) -> int:
         raise ValueError(f"{what} must be a whole number, not {quote(cell.strip())}") from None
 
 
-def _place(res: _Resolver, doc, row: dict[str, str]) -> tuple[int, int]:
+def _place(res: _Resolver, doc: Document, row: dict[str, str]) -> tuple[int, int]:
     start, end = row.get("start", "").strip(), row.get("end", "").strip()
     quote = row.get("quote", "")
     turn = row.get("turn", "").strip()
@@ -264,11 +272,11 @@ def _place(res: _Resolver, doc, row: dict[str, str]) -> tuple[int, int]:
     raise ValueError("no place: give a quote, a turn, or start and end")
 
 
-def plan_codings(project, path: str | Path, *, coder: str | None = None) -> list[dict]:
+def plan_codings(store: Store, path: str | Path, *, coder: str | None = None) -> list[dict[str, Any]]:
     """Resolve every row of a codings CSV into ``add_codings`` rows, or raise BulkCodingError."""
-    res = _Resolver(project)
-    default_coder = coder or project.coder
-    existing = {(c.document_id, c.start, c.end, c.code_id, c.coder) for c in project.codings()}
+    res = _Resolver(store)
+    default_coder = coder or store.coder
+    existing = {(c.document_id, c.start, c.end, c.code_id, c.coder) for c in store.codings.list()}
     problems: list[str] = []
     planned: list[dict] = []
     for row_no, row in read_rows(path):
@@ -307,20 +315,31 @@ def _key(row: dict) -> tuple:
     return row["document_id"], row["start"], row["end"], row["code_id"], row["coder"]
 
 
-def code_from_csv(project, path: str | Path, *, coder: str | None = None) -> int:
-    """Apply a codings CSV to ``project`` as one undoable action; returns codings added.
+class BulkCodingService:
+    """Bulk coding of one open project (``project.bulk``): a codings sheet in, one undoable action."""
 
-    Rows are resolved first (reading only); then one write transaction looks
-    again for codings already in the project and inserts the rest, so a
-    second process loading the same sheet at the same moment waits and then
-    finds them there, instead of storing every row twice.
-    """
-    rows = plan_codings(project, path, coder=coder)
-    if not rows:
-        return 0
-    with project.transaction():
-        existing = {(c.document_id, c.start, c.end, c.code_id, c.coder) for c in project.codings()}
-        rows = [r for r in rows if _key(r) not in existing]
-        if rows:
-            project.add_codings(rows, label=f"Code from {Path(path).name} ({len(rows)} codings)")
-    return len(rows)
+    def __init__(self, store: Store, coding: CodingService) -> None:
+        self.store = store
+        self.coding = coding
+
+    def plan(self, path: str | Path, *, coder: str | None = None) -> list[dict[str, Any]]:
+        """The codings a sheet would add (``add_codings`` rows), or a BulkCodingError naming every bad row."""
+        return plan_codings(self.store, path, coder=coder)
+
+    def code_from_csv(self, path: str | Path, *, coder: str | None = None) -> int:
+        """Apply a codings CSV as one undoable action; returns codings added.
+
+        Rows are resolved first (reading only); then one write transaction looks
+        again for codings already in the project and inserts the rest, so a
+        second process loading the same sheet at the same moment waits and then
+        finds them there, instead of storing every row twice.
+        """
+        rows = self.plan(path, coder=coder)
+        if not rows:
+            return 0
+        with self.store.transaction():
+            existing = {(c.document_id, c.start, c.end, c.code_id, c.coder) for c in self.store.codings.list()}
+            rows = [r for r in rows if _key(r) not in existing]
+            if rows:
+                self.coding.add_many(rows, label=f"Code from {Path(path).name} ({len(rows)} codings)")
+        return len(rows)

@@ -11,12 +11,15 @@ one entry in the persistent undo log.
 from __future__ import annotations
 
 import sqlite3
+import threading
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from evalbench.analysis.facade import AnalysisFacade
+from evalbench.analysis.service import AnalysisService
+from evalbench.bulkcode import BulkCodingService
 from evalbench.codebook.diff import CodebookDiff
 from evalbench.codebook.model import Codebook
 from evalbench.codebook.ops import PullReport
@@ -24,19 +27,30 @@ from evalbench.codebook.service import CodebookService
 from evalbench.coding.service import CodingService
 from evalbench.errors import UserError
 from evalbench.findings.service import ThemeService
-from evalbench.ingest.facade import ImportFacade
-from evalbench.ingest.words import count_turn_words
-from evalbench.model import Code, Coding, Document, Participant, SearchHit, Speaker, Turn
+from evalbench.ingest.service import ImportService
+from evalbench.model import Code, Coding, Document, Participant, Quote, Rating, SearchHit, Speaker, Turn
 from evalbench.refi.facade import RefiFacade
 from evalbench.store import undo
-from evalbench.store.db import now, write_transaction
-from evalbench.store.schema import ROLES
+from evalbench.store.db import write_transaction
 from evalbench.store.store import Store
 from evalbench.suggest.facade import SuggestFacade
 from evalbench.team.facade import TeamFacade
 
+if TYPE_CHECKING:
+    import pandas as pd
 
-class Project(ImportFacade, SuggestFacade, RefiFacade, AnalysisFacade, TeamFacade):
+    from evalbench.analysis.frame import CodeTree
+    from evalbench.analysis.themes import ThemeRow
+    from evalbench.export.options import ExportResult
+    from evalbench.ingest.document import ParsedDocument
+    from evalbench.ingest.participants import ParticipantRow
+    from evalbench.ingest.report import BatchReport
+    from evalbench.store.documents import Roles
+
+Progress = Callable[[int, int, str], None]
+
+
+class Project(SuggestFacade, RefiFacade, TeamFacade):
     """An open evalbench project file: a Store and the services of each area."""
 
     def __init__(self, store: Store) -> None:
@@ -44,6 +58,9 @@ class Project(ImportFacade, SuggestFacade, RefiFacade, AnalysisFacade, TeamFacad
         self.path = store.path
         self.coding = CodingService(store)
         self.codebook = CodebookService(store)
+        self.imports = ImportService(store)
+        self.bulk = BulkCodingService(store, self.coding)
+        self.analysis = AnalysisService(store, self.coding)
         self.themes = ThemeService(store)
 
     # --- lifecycle -------------------------------------------------------
@@ -157,13 +174,7 @@ class Project(ImportFacade, SuggestFacade, RefiFacade, AnalysisFacade, TeamFacad
 
     def set_speaker_role(self, speaker_id: int, role: str) -> None:
         """Override the detected role of one speaker (kept through later imports)."""
-        if role not in ROLES:
-            raise UserError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
-        found = self.store.speakers.named(speaker_id)
-        if found is None:
-            raise UserError(f"{self.path.name}: no speaker with id {speaker_id}")
-        with self.action(f"Set role of {found[0] or 'unlabelled text'} in {found[1]} to {role}") as act:
-            act.update("speakers", {"id": speaker_id}, {"role": role, "role_source": "user"})
+        self.imports.set_speaker_role(speaker_id, role)
 
     def turns(self, document_id: int | None = None) -> list[Turn]:
         return self.store.turns.list(document_id)
@@ -269,30 +280,133 @@ class Project(ImportFacade, SuggestFacade, RefiFacade, AnalysisFacade, TeamFacad
         """Counts per document and for the whole project (the shape of ``stats --json``)."""
         return self.store.stats.project()
 
-    # --- import ---------------------------------------------------------------
+    # --- import: project.imports, project.bulk ----------------------------------------------------
+    def import_paths(self, paths: Iterable[str | Path], *, participants_csv: str | Path | None = None,
+                     encoding: str | None = None, max_bytes: int | None = None, strict: bool = False,
+                     dry_run: bool = False, progress: Progress | None = None,
+                     cancel: threading.Event | None = None) -> BatchReport:
+        """Import transcript files and folders (see :meth:`ImportService.import_paths`)."""
+        return self.imports.import_paths(paths, participants_csv=participants_csv, encoding=encoding,
+                                         max_bytes=max_bytes, strict=strict, dry_run=dry_run, progress=progress,
+                                         cancel=cancel)
+
     def has_document(self, sha256: str) -> str | None:
         """Name of the document already imported with these bytes, if any."""
-        return self.store.documents.by_sha256(sha256)
+        return self.imports.has_document(sha256)
 
-    def add_document(self, parsed, roles: dict | None = None, *, words: int | None = None) -> int:
-        """Store one parsed document with its speakers, turns and search index, atomically.
-
-        ``parsed`` is an ``ingest.ParsedDocument``; ``roles`` maps a speaker
-        label to ``(role, role_source)`` (unknown labels become participants);
-        ``words`` is its word count when the caller has it already. Runs in its
-        own transaction unless one is open, so a failure leaves nothing of the
-        document behind.
-        """
-        if words is None:
-            words = count_turn_words(parsed.text, parsed.turns)
-        with self.transaction():
-            return self.store.documents.insert(parsed, roles or {}, words=words, imported_at=now())
+    def add_document(self, parsed: ParsedDocument, roles: Roles | None = None, *, words: int | None = None) -> int:
+        """Store one parsed document with its speakers, turns and search index, atomically."""
+        return self.imports.add_document(parsed, roles, words=words)
 
     def set_participant(self, document_id: int | None, label: str,
                         attributes: dict[str, str] | None = None) -> int:
         """Link a document (if given) to a participant (created if new) and set their attributes."""
-        with self.transaction():
-            return self.store.participants.link(document_id, label, attributes)
+        return self.imports.set_participant(document_id, label, attributes)
+
+    def refresh_roles(self, known: dict | None = None) -> int:
+        """Re-check speaker roles across all documents, keeping roles the user set (``known`` is ignored)."""
+        return self.imports.refresh_roles()
+
+    def link_participants(self, links: Iterable[tuple[ParticipantRow, list[int]]]) -> None:
+        """Create participants with their attributes and link documents, in one transaction."""
+        self.imports.link_participants(links)
+
+    def apply_participants(self, rows: list[ParticipantRow]) -> list[str]:
+        """Link participants-CSV rows to the project's documents; returns a warning per row matching none."""
+        return self.imports.apply_participants(rows)
+
+    def code_from_csv(self, path: str | Path, *, coder: str | None = None) -> int:
+        """Apply a codings spreadsheet (see :mod:`evalbench.bulkcode`) as one action; returns codings added."""
+        return self.bulk.code_from_csv(path, coder=coder)
+
+    # --- analysis: project.analysis ----------------------------------------------------------------
+    def codings_frame(self, coder: str | None = None) -> tuple[pd.DataFrame, CodeTree]:
+        """Every coding (of ``coder``, or of all coders) as a DataFrame with its context, and the code tree."""
+        return self.analysis.codings_frame(coder)
+
+    def frequencies(self, by: str | None = None, coder: str | None = None, *, level: str = "code",
+                    all_codes: bool = False) -> pd.DataFrame:
+        """Per code: codings, documents, participants, codings by valence (+ participants per ``by`` value)."""
+        return self.analysis.frequencies(by, coder, level=level, all_codes=all_codes)
+
+    def matrix(self, by: str = "participant", coder: str | None = None, *, level: str = "construct",
+               value: str = "codings") -> pd.DataFrame:
+        """Codes × participants (or role, site, any attribute); cells count codings or participants."""
+        return self.analysis.matrix(by, coder, level=level, value=value)
+
+    def group_values(self, by: str) -> list[str]:
+        """Every participant (or attribute value) in the project, coded or not, for matrix columns."""
+        return self.analysis.group_values(by)
+
+    def matrix_quotes(self, code_id: str, by: str = "participant", value: str | None = None,
+                      coder: str | None = None, *, level: str = "construct") -> list[Quote]:
+        """The excerpts behind one matrix cell."""
+        return self.analysis.matrix_quotes(code_id, by, value, coder, level=level)
+
+    def cooccurrence(self, coder: str | None = None, *, level: str = "code") -> pd.DataFrame:
+        """Code × code: participant turns coded with both (diagonal: turns coded with each)."""
+        return self.analysis.cooccurrence(coder, level=level)
+
+    def rapid_matrix(self, level: str = "domain", coder: str | None = None) -> pd.DataFrame:
+        """Rapid-analysis matrix: participants × domains (or constructs), cells the current coder's summaries."""
+        return self.analysis.rapid_matrix(level, coder)
+
+    def set_cell_summary(self, participant: str, code_id: str, text: str) -> None:
+        """Write the current coder's rapid-analysis summary for one participant × code cell."""
+        self.analysis.set_cell_summary(participant, code_id, text)
+
+    def cell_summary(self, participant: str, code_id: str) -> str:
+        """The current coder's rapid-analysis summary of one cell ('' when none)."""
+        return self.analysis.cell_summary(participant, code_id)
+
+    def rapid_cell(self, participant: str, code_id: str, *, level: str = "domain",
+                   coder: str | None = None) -> tuple[str, list[Quote]]:
+        """One rapid-analysis cell: ``(summary, quotes)`` for a participant and a domain or construct."""
+        return self.analysis.rapid_cell(participant, code_id, level=level, coder=coder)
+
+    def exemplar_quotes(self, code_id: str, n: int = 3, *, valence: str | None = None,
+                        coder: str | None = None, level: str = "construct") -> list[Quote]:
+        """Quotes for a code: starred first, then proposed ones."""
+        return self.analysis.exemplar_quotes(code_id, n, valence=valence, coder=coder, level=level)
+
+    def star_coding(self, coding_id: int, starred: bool = True) -> None:
+        """Mark (or unmark) a coding as an exemplar quote; one undoable action."""
+        self.coding.star(coding_id, starred)
+
+    def theme_rows(self, coder: str | None = None, *, level: str = "construct", quotes: int = 2) -> list[ThemeRow]:
+        """The manuscript theme table's rows by construct."""
+        return self.analysis.theme_rows(coder, level=level, quotes=quotes)
+
+    def propose_ratings(self, scope: str = "participant", coder: str | None = None, *,
+                        level: str = "construct") -> pd.DataFrame:
+        """Proposed CFIR ratings per construct × participant or site, beside the stored ones."""
+        return self.analysis.propose_ratings(scope, coder, level=level)
+
+    def ratings(self, scope: str | None = None, coder: str | None = None) -> list[Rating]:
+        """Stored ratings of a coder (default: the current one)."""
+        return self.analysis.ratings(scope, coder)
+
+    def set_rating(self, code_id: str, scope: str, value: str, rating: str | None, *,
+                   rationale: str | None = None, coder: str | None = None) -> None:
+        """Confirm or change one rating (``rating=None`` removes it); one undoable action."""
+        self.analysis.set_rating(code_id, scope, value, rating, rationale=rationale, coder=coder)
+
+    # --- export ------------------------------------------------------------------------------------
+    def export(self, fmt: str, out: str | Path, *, by: str | None = None, coder: str | None = None,
+               progress: Progress | None = None, cancel: threading.Event | None = None, **options: Any) -> Path:
+        """Write an export (docx, xlsx, csv, md or qdpx) to ``out``; returns the path written."""
+        from evalbench.export import export
+
+        return export(self, fmt, Path(out), by=by, coder=coder, progress=progress, cancel=cancel, **options)
+
+    def write_export(self, fmt: str, out: str | Path, *, coder: str | None = None, all_coders: bool = False,
+                     progress: Progress | None = None, cancel: threading.Event | None = None,
+                     **options: Any) -> ExportResult:
+        """Write an export and return every file written (companion CSV files, figures) and the warnings."""
+        from evalbench.export import write_export
+
+        return write_export(self, fmt, Path(out), coder=coder, all_coders=all_coders, progress=progress,
+                            cancel=cancel, **options)
 
     # --- workbench (TUI) support ------------------------------------------------
     def document_progress(self, coder: str | None = None) -> dict[int, tuple[int, int, int, int]]:

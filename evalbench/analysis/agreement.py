@@ -31,11 +31,13 @@ Reporting rules (also in ``docs/agreement.md``):
 from __future__ import annotations
 
 import math
-import sqlite3
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from evalbench.errors import UserError
-from evalbench.store import queries
+
+if TYPE_CHECKING:
+    from evalbench.store.store import Store
 
 UNITS = ("turn", "char")
 #: A per-code κ below this is counted as poor agreement (Landis & Koch's "fair" and below).
@@ -114,7 +116,7 @@ class AgreementReport:
         raise KeyError(code_id)
 
 
-def check_coders(conn: sqlite3.Connection, coders: list[str], where: str = "project") -> list[str]:
+def check_coders(store: Store, coders: list[str] | str, where: str = "project") -> list[str]:
     """Validate the coders to compare: at least two, distinct, each known to the project.
 
     ``coders`` is a list of names or one comma-separated string ("alex,sam").
@@ -124,14 +126,14 @@ def check_coders(conn: sqlite3.Connection, coders: list[str], where: str = "proj
     coders = [c.strip() for c in coders if c and c.strip()]
     if len(coders) < 2 or len(set(coders)) != len(coders):
         raise UserError(f"{where}: name at least two different coders to compare (e.g. --coders alex,sam)")
-    known = {r[0] for r in conn.execute("SELECT name FROM coders UNION SELECT DISTINCT coder FROM codings")}
+    known = set(store.coders.names())
     missing = [c for c in coders if c not in known]
     if missing:
         raise UserError(f"{where}: no coder {missing[0]!r} (coders: {', '.join(sorted(known)) or 'none'})")
     return coders
 
 
-def compute_agreement(conn: sqlite3.Connection, coders: list[str], *, unit: str = "turn",
+def compute_agreement(store: Store, coders: list[str], *, unit: str = "turn",
                       include_interviewer: bool = False, where: str = "project") -> AgreementReport:
     """Agreement between ``coders`` on every code of the codebook (see the module notes)."""
     import numpy as np
@@ -141,11 +143,11 @@ def compute_agreement(conn: sqlite3.Connection, coders: list[str], *, unit: str 
 
     if unit not in UNITS:
         raise UserError(f"{where}: unit must be one of {', '.join(UNITS)}, not {unit!r}")
-    coders = check_coders(conn, coders, where)
-    codes = [(c.id, c.name) for c in queries.codes(conn)]
+    coders = check_coders(store, coders, where)
+    codes = [(c.id, c.name) for c in store.codes.list()]
     code_ids = [c[0] for c in codes]
-    doc_ids = data.compared_documents(conn, coders)
-    units, codings = data.load(conn, coders, code_ids, doc_ids, include_interviewer)
+    doc_ids = data.compared_documents(store, coders)
+    units, codings = data.load(store, coders, code_ids, doc_ids, include_interviewer)
     m = len(coders)
     if unit == "turn":
         cube = data.turn_decisions(units, codings, len(code_ids), m)
@@ -196,7 +198,7 @@ def compute_agreement(conn: sqlite3.Connection, coders: list[str], *, unit: str 
         mean_kappa=sum(kappas) / len(kappas) if kappas else None,
         mean_alpha=sum(alphas) / len(alphas) if alphas else None,
         codes_below=sum(1 for v in rated if v < BELOW), codes_rated=len(rated))
-    names = dict(conn.execute("SELECT id, name FROM documents"))
+    names = store.documents.names_by_id()
     return AgreementReport(unit=unit, coders=tuple(coders), overall=overall, codes=tuple(rows),
                            documents=tuple(names[d] for d in doc_ids),
                            include_interviewer=include_interviewer, units_per_code=int(total))

@@ -17,10 +17,13 @@ documents are laid on one line as ``rank × span + offset`` so that numpy's
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from evalbench.store.store import Store
 
 
 @dataclass
@@ -50,35 +53,23 @@ class CodingArrays:
     key_end: np.ndarray
 
 
-def compared_documents(conn: sqlite3.Connection, coders: list[str]) -> list[int]:
+def compared_documents(store: Store, coders: list[str]) -> list[int]:
     """Ids of documents in which every one of ``coders`` has at least one coding."""
-    marks = ",".join("?" * len(coders))
-    rows = conn.execute(
-        f"SELECT document_id FROM codings WHERE coder IN ({marks}) GROUP BY document_id "
-        "HAVING count(DISTINCT coder) = ? ORDER BY document_id", (*coders, len(coders)))
-    return [r[0] for r in rows]
+    return store.codings.compared_documents(coders)
 
 
-def load(conn: sqlite3.Connection, coders: list[str], code_ids: list[str], doc_ids: list[int],
+def load(store: Store, coders: list[str], code_ids: list[str], doc_ids: list[int],
          include_interviewer: bool) -> tuple[Units, CodingArrays]:
     """The counted turns and the compared coders' codings of the counted documents."""
     if not doc_ids:
         empty = np.zeros(0, dtype=np.int64)
         return (Units(*(empty,) * 7), CodingArrays(*(empty,) * 5))
-    docs = ",".join(str(int(d)) for d in doc_ids)
-    role = "" if include_interviewer else " AND COALESCE(s.role, 'participant') = 'participant'"
-    turns = np.array(conn.execute(
-        f'SELECT t.id, t.document_id, t.seq, t.start, t."end" FROM turns t '
-        f"LEFT JOIN speakers s ON s.id = t.speaker_id WHERE t.document_id IN ({docs}) "
-        f'AND t."end" > t.start{role} ORDER BY t.document_id, t.start').fetchall(),
-        dtype=np.int64).reshape(-1, 5)
+    turns = np.array(store.turns.units(doc_ids, include_interviewer=include_interviewer),
+                     dtype=np.int64).reshape(-1, 5)
     code_index = {c: i for i, c in enumerate(code_ids)}
     coder_index = {c: i for i, c in enumerate(coders)}
-    marks = ",".join("?" * len(coders))
-    rows = conn.execute(
-        f'SELECT document_id, start, "end", code_id, coder FROM codings '
-        f"WHERE document_id IN ({docs}) AND coder IN ({marks})", coders).fetchall()
-    rows = [(d, s, e, code_index[c], coder_index[k]) for d, s, e, c, k in rows if c in code_index]
+    rows = [(d, s, e, code_index[c], coder_index[k]) for d, s, e, c, k in store.codings.spans(doc_ids, coders)
+            if c in code_index]
     cod = np.array(rows, dtype=np.int64).reshape(-1, 5)
     span = int(max(turns[:, 4].max(initial=0), cod[:, 2].max(initial=0))) + 1
     rank = {d: i for i, d in enumerate(doc_ids)}

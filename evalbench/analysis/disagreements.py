@@ -8,12 +8,15 @@ decision is constant. Consensus decisions already taken on a span are attached.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from evalbench.analysis.agreement import UNITS, check_coders
 from evalbench.errors import UserError
-from evalbench.store import queries
+
+if TYPE_CHECKING:
+    from evalbench.analysis.agreement_data import Units
+    from evalbench.store.store import Store
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,7 @@ class Disagreement:
         return f"{self.document} turn {self.turn} [{self.start}:{self.end}]"
 
 
-def list_disagreements(conn: sqlite3.Connection, coders: list[str], *, code: str | None = None,
+def list_disagreements(store: Store, coders: list[str], *, code: str | None = None,
                        unit: str = "turn", include_interviewer: bool = False,
                        where: str = "project") -> list[Disagreement]:
     """Every disagreement between ``coders`` (only on ``code`` if given), in document order."""
@@ -48,12 +51,12 @@ def list_disagreements(conn: sqlite3.Connection, coders: list[str], *, code: str
 
     if unit not in UNITS:
         raise UserError(f"{where}: unit must be one of {', '.join(UNITS)}, not {unit!r}")
-    coders = check_coders(conn, coders, where)
-    code_ids = [c.id for c in queries.codes(conn)]
+    coders = check_coders(store, coders, where)
+    code_ids = [c.id for c in store.codes.list()]
     if code is not None and code not in code_ids:
         raise UserError(f"{where}: no code {code!r}")
-    doc_ids = data.compared_documents(conn, coders)
-    units, codings = data.load(conn, coders, code_ids, doc_ids, include_interviewer)
+    doc_ids = data.compared_documents(store, coders)
+    units, codings = data.load(store, coders, code_ids, doc_ids, include_interviewer)
     m = len(coders)
     found: list[tuple[int, int, int, int, tuple[bool, ...]]] = []  # unit index, code, start, end, who
     wanted = [code_ids.index(code)] if code is not None else range(len(code_ids))
@@ -73,15 +76,15 @@ def list_disagreements(conn: sqlite3.Connection, coders: list[str], *, code: str
                                     seg.applied[split]):
                 found.append((int(u), c, int(s + base[u]), int(e + base[u]), tuple(bool(x) for x in who)))
     found.sort(key=lambda f: (int(units.doc_id[f[0]]), f[2], f[1]))
-    return _describe(conn, coders, code_ids, units, found, unit)
+    return _describe(store, coders, code_ids, units, found, unit)
 
 
-def _describe(conn, coders, code_ids, units, found, unit) -> list[Disagreement]:
-    docs = sorted({int(units.doc_id[f[0]]) for f in found})
-    texts, names = {}, {}
-    for doc in docs:
-        names[doc], texts[doc] = conn.execute("SELECT name, text FROM documents WHERE id = ?", (doc,)).fetchone()
-    decisions = decisions_by_span(conn)
+def _describe(store: Store, coders: list[str], code_ids: list[str], units: Units,
+              found: list[tuple[int, int, int, int, tuple[bool, ...]]], unit: str) -> list[Disagreement]:
+    named = store.documents.named_texts({int(units.doc_id[f[0]]) for f in found})
+    names = {doc: name for doc, (name, _text) in named.items()}
+    texts = {doc: text for doc, (_name, text) in named.items()}
+    decisions = store.consensus.by_span()
     out = []
     for u, c, start, end, who in found:
         doc = int(units.doc_id[u])
@@ -91,13 +94,6 @@ def _describe(conn, coders, code_ids, units, found, unit) -> list[Disagreement]:
             not_applied_by=tuple(k for k, w in zip(coders, who) if not w), text=texts[doc][start:end],
             coders=tuple(coders), unit=unit, decision=decisions.get((doc, start, end, code_ids[c]))))
     return out
-
-
-def decisions_by_span(conn: sqlite3.Connection, consensus_coder: str = "consensus") -> dict:
-    """(document_id, start, end, code_id) -> decision, for the consensus coder's decisions."""
-    rows = conn.execute('SELECT document_id, start, "end", code_id, decision FROM consensus_decisions '
-                        "WHERE consensus_coder = ?", (consensus_coder,))
-    return {(d, s, e, c): dec for d, s, e, c, dec in rows}
 
 
 def disagreement_to_json(d: Disagreement) -> dict:

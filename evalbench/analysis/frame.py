@@ -18,12 +18,17 @@ they all agree on what a participant, a role or a construct is:
 
 from __future__ import annotations
 
-import sqlite3
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from evalbench.errors import UserError
 from evalbench.model import Code
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from evalbench.store.store import Store
 
 LEVELS = ("code", "construct", "domain")
 COLUMNS = ["coding_id", "document_id", "document", "participant", "turn", "speaker", "speaker_role",
@@ -94,36 +99,25 @@ def check_level(level: str) -> str:
     return level
 
 
-def codings_frame(conn: sqlite3.Connection, tree: CodeTree, *, coder: str | None = None):
+def codings_frame(store: Store, tree: CodeTree, *, coder: str | None = None) -> pd.DataFrame:
     """The DataFrame described in the module docstring (empty, with the columns, when no codings).
 
-    Built column by column from four plain queries (codings, documents, turns,
+    Built column by column from four plain reads (codings, documents, turns,
     texts): SQLite's ``substr`` walks UTF-8 from the start of a document, so
     texts are sliced in Python, and turns are found by bisection.
     """
     import pandas as pd
 
-    from evalbench.store.queries import participant_attributes
-
-    where, args = ("WHERE coder = ?", (coder,)) if coder else ("", ())
-    codings = conn.execute(
-        f'SELECT id, document_id, start, "end", code_id, valence, coder, starred, memo, origin '
-        f"FROM codings {where}", args).fetchall()
-    docs = {r[0]: r[1:] for r in conn.execute(
-        "SELECT d.id, d.name, p.label, d.participant_id FROM documents d "
-        "LEFT JOIN participants p ON p.id = d.participant_id")}
+    codings = store.codings.frame_rows(coder)
+    docs = store.documents.owners()
     codings.sort(key=lambda c: (docs[c[1]][0], c[1], c[2], c[0]))
-    used = sorted({c[1] for c in codings})
-    texts = dict(conn.execute(f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(used))})",
-                              used)) if used else {}
+    texts = store.documents.texts({c[1] for c in codings})
     turns: dict[int, tuple[list[int], list[tuple]]] = {}
-    for doc_id, start, end, seq, label, role in conn.execute(
-            'SELECT t.document_id, t.start, t."end", t.seq, s.label, s.role FROM turns t '
-            "LEFT JOIN speakers s ON s.id = t.speaker_id ORDER BY t.document_id, t.start"):
+    for doc_id, start, end, seq, label, role in store.turns.spans():
         starts, info = turns.setdefault(doc_id, ([], []))
         starts.append(start)
         info.append((seq, label, role, end))
-    attrs = participant_attributes(conn)
+    attrs = store.participants.attributes()
     attr_names = sorted({name for a in attrs.values() for name in a})
     levels: dict[str, tuple[str, str, str]] = {}
     records = []

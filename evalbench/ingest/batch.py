@@ -7,16 +7,16 @@ file is written. Cancelling (Ctrl+C at the command line) stops after the current
 file; files already imported are skipped by content next time, so running the
 same import again finishes the job. ``dry_run`` parses and checks everything
 and writes nothing; ``strict`` refuses files whose structure looks wrong.
-Runs behind ``Project.import_paths``; it talks to the store only through the
-Project it is given.
+Runs behind ``project.imports.import_paths``; it stores only through the
+:class:`~evalbench.ingest.service.ImportService` it is given.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evalbench.errors import IngestError, describe_failure
 from evalbench.ingest.checks import no_participant, structure_warnings
@@ -27,6 +27,10 @@ from evalbench.ingest.participants import ParticipantRow, match_rows, read_parti
 from evalbench.ingest.report import BatchReport, FileReport
 from evalbench.ingest.roles import SpeakerStats, asks_question, document_roles, project_roles
 from evalbench.ingest.words import turn_word_counts
+from evalbench.store.errors import RowRejected
+
+if TYPE_CHECKING:
+    from evalbench.ingest.service import ImportService
 
 Progress = Callable[[int, int, str], None]
 
@@ -45,7 +49,7 @@ def document_speakers(parsed: ParsedDocument, words: list[int] | None = None) ->
 
 
 def import_batch(
-    project,
+    imports: ImportService,
     paths: Iterable[str | Path],
     *,
     participants_csv: str | Path | None = None,
@@ -56,14 +60,14 @@ def import_batch(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> BatchReport:
-    """Import transcripts into ``project``; see ``Project.import_paths``."""
+    """Import transcripts through ``imports``; see :meth:`ImportService.import_paths`."""
     # A bad participants file stops the import before anything is written.
     rows = read_participants_csv(participants_csv) if participants_csv else []
     paths = list(paths)
     files = iter_input_files(paths)
     named = {Path(p).resolve() for p in paths if not Path(p).is_dir()}
     report = BatchReport(dry_run=dry_run, strict=strict)
-    batch = _Batch(project, report, dry_run=dry_run, strict=strict)
+    batch = _Batch(imports, report, dry_run=dry_run, strict=strict)
     try:
         for done, path in enumerate(files):
             if cancel is not None and cancel.is_set():
@@ -86,15 +90,15 @@ def import_batch(
 class _Batch:
     """State of one batch: what was stored, and each file's report line."""
 
-    def __init__(self, project, report: BatchReport, *, dry_run: bool, strict: bool) -> None:
-        self.project = project
+    def __init__(self, imports: ImportService, report: BatchReport, *, dry_run: bool, strict: bool) -> None:
+        self.imports = imports
         self.report = report
         self.dry_run = dry_run
         self.strict = strict
         self.seen: dict[str, str] = {}  #: sha256 -> name, within this batch
         self.new_roles: dict[str, dict[str | None, tuple[str, str]]] = {}  #: key -> roles of files landed
         self.by_key: dict[str, FileReport] = {}
-        self.writes = GroupedCommits(project)
+        self.writes = GroupedCommits(imports.store)
 
     def one(self, path: Path, *, explicit: bool, encoding: str | None, max_bytes: int) -> None:
         report = self.report
@@ -112,7 +116,7 @@ class _Batch:
         except Exception as exc:  # a library choking on a malformed file: report it, go on with the batch
             self._fail(path.name, f"could not be read: {describe_failure(exc)}")
             return
-        existing = self.project.has_document(parsed.sha256) or self.seen.get(parsed.sha256)
+        existing = self.imports.has_document(parsed.sha256) or self.seen.get(parsed.sha256)
         if existing is not None:
             self._skip(parsed.name, "already imported" + (f" as {existing}" if existing != parsed.name else ""))
             return
@@ -133,8 +137,8 @@ class _Batch:
         if not self.dry_run:
             try:
                 with self.writes.file():
-                    line.document_id = self.project.add_document(parsed, roles, words=line.words)
-            except (UnicodeError, sqlite3.IntegrityError) as exc:  # this file cannot be stored; the batch goes on
+                    line.document_id = self.imports.add_document(parsed, roles, words=line.words)
+            except (UnicodeError, RowRejected) as exc:  # this file cannot be stored; the batch goes on
                 self._fail(parsed.name, f"could not be stored ({describe_failure(exc)})")
                 return
         key = str(line.document_id) if line.document_id is not None else f"new:{len(self.new_roles)}"
@@ -156,11 +160,11 @@ class _Batch:
         if not self.new_roles:
             return
         if self.dry_run:
-            docs = {str(k): v for k, v in self.project.store.speakers.roles().items()}
+            docs = {str(k): v for k, v in self.imports.store.speakers.roles().items()}
             final = project_roles({**docs, **self.new_roles})
         else:
-            self.project.refresh_roles()
-            stored = self.project.store.speakers.roles()
+            self.imports.refresh_roles()
+            stored = self.imports.store.speakers.roles()
             final = {(key, label): role for key in self.new_roles
                      for label, role in stored.get(int(key), {}).items()}
         for key, line in self.by_key.items():
@@ -174,12 +178,12 @@ class _Batch:
 
     def participants(self, rows: list[ParticipantRow], csv_name: str) -> None:
         """Link documents to participants (unless a dry run) and report rows and documents without a partner."""
-        docs = self.project.store.documents.names()
+        docs = self.imports.store.documents.names()
         if self.dry_run:
             docs += [(-i - 1, line.name, None) for i, line in enumerate(self.by_key.values())]
         matches = match_rows(rows, docs)
         if not self.dry_run:
-            self.project.link_participants(matches.links)
+            self.imports.link_participants(matches.links)
         rows_out = [f"{csv_name}: line {row.line}: document '{row.document}' of participant {row.participant} "
                     "is not in the project" for row in matches.unmatched]
         docs_out = [f"{name}: no row in {csv_name}, so no participant is linked to it" for name in matches.without_row]

@@ -13,7 +13,11 @@ wall time (each commit writes FTS5 segments that later merges rewrite).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
+
+from evalbench.store.db import write_transaction
+from evalbench.store.store import Store
 
 #: Commit after this many files or seconds, whichever comes first.
 GROUP_FILES, GROUP_SECONDS = 8, 0.5
@@ -22,29 +26,25 @@ GROUP_FILES, GROUP_SECONDS = 8, 0.5
 class GroupedCommits:
     """Savepoints per file inside transactions committed a group of files at a time."""
 
-    def __init__(self, project) -> None:
-        self.project = project
-        self.tx = None
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.tx: write_transaction | None = None
         self.files = 0
         self.opened = 0.0
 
     @contextmanager
-    def file(self):
+    def file(self) -> Iterator[None]:
         """Store one file: all of it lands, or none of it."""
         if self.tx is None:
-            self.tx = self.project.transaction()
+            self.tx = self.store.transaction()
             self.tx.__enter__()
             self.files, self.opened = 0, time.monotonic()
-        conn = self.project.conn
-        conn.execute("SAVEPOINT import_file")
         try:
-            yield
+            with self.store.savepoint("import_file"):
+                yield
         except BaseException:
-            conn.execute("ROLLBACK TO import_file")
-            conn.execute("RELEASE import_file")
             self.commit()  # the files before this one are kept
             raise
-        conn.execute("RELEASE import_file")
         self.files += 1
         if self.files >= GROUP_FILES or time.monotonic() - self.opened >= GROUP_SECONDS:
             self.commit()

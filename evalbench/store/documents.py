@@ -14,12 +14,14 @@ string is constant time per turn, so storing is linear in the text.
 from __future__ import annotations
 
 import json
+import sqlite3
 from bisect import bisect_left
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from evalbench.errors import UserError
 from evalbench.model import Document
+from evalbench.store.errors import RowRejected
 from evalbench.store.participants import Participants
 from evalbench.store.repo import Repository, marks
 
@@ -107,8 +109,15 @@ class Documents(Repository):
         """Store ``parsed`` with its speakers, turns and FTS rows; returns the document id.
 
         A speaker missing from ``roles`` becomes a participant (``default``).
-        Runs inside the caller's transaction.
+        Runs inside the caller's transaction; a row the file refuses (the same
+        document stored meanwhile by another process) is a :class:`RowRejected`.
         """
+        try:
+            return self._insert(parsed, roles, words=words, imported_at=imported_at)
+        except sqlite3.IntegrityError as exc:
+            raise RowRejected(str(exc)) from exc
+
+    def _insert(self, parsed: ParsedDocument, roles: Roles, *, words: int, imported_at: str) -> int:
         conn = self._conn
         doc_id = int(conn.execute(
             "INSERT INTO documents(name, path, sha256, format, text, length, words, metadata, imported_at) "

@@ -97,14 +97,14 @@ def adopt_agreed(project: Project, coders: list[str], *, include_interviewer: bo
     from evalbench.analysis import agreement_data as data
     from evalbench.analysis.agreement import check_coders
 
-    coders = check_coders(project.conn, coders, project.path.name)
+    coders = check_coders(project.store, coders, project.path.name)
     if consensus_coder in coders:
         raise UserError(f"{consensus_coder!r} is one of the coders compared; choose another consensus coder")
     code_ids = [c.id for c in project.codes()]
-    doc_ids = data.compared_documents(project.conn, coders)
-    units, codings = data.load(project.conn, coders, code_ids, doc_ids, include_interviewer)
+    doc_ids = data.compared_documents(project.store, coders)
+    units, codings = data.load(project.store, coders, code_ids, doc_ids, include_interviewer)
     agreed = data.turn_decisions(units, codings, len(code_ids), len(coders)).all(axis=0)
-    _, mine = data.load(project.conn, [consensus_coder], code_ids, doc_ids, include_interviewer)
+    _, mine = data.load(project.store, [consensus_coder], code_ids, doc_ids, include_interviewer)
     if len(mine.code):
         agreed &= ~data.turn_decisions(units, mine, len(code_ids), 1)[0]
     pairs = np.argwhere(agreed)

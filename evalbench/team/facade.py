@@ -27,7 +27,7 @@ class TeamFacade:
         """
         from evalbench.analysis.agreement import compute_agreement
 
-        return compute_agreement(self.conn, coders, unit=unit,
+        return compute_agreement(self.store, coders, unit=unit,
                                  include_interviewer=include_interviewer, where=self.path.name)
 
     def disagreements(self, coders: list[str], *, code: str | None = None, unit: str = "turn",
@@ -35,7 +35,7 @@ class TeamFacade:
         """The units on which ``coders`` differ (only for ``code`` if given), in document order."""
         from evalbench.analysis.disagreements import list_disagreements
 
-        return list_disagreements(self.conn, coders, code=code, unit=unit,
+        return list_disagreements(self.store, coders, code=code, unit=unit,
                                   include_interviewer=include_interviewer, where=self.path.name)
 
     def resolve_disagreement(self, d: Disagreement, decision: str, *,
