@@ -9,6 +9,7 @@ codings through it.
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from evalbench.errors import UserError
@@ -39,7 +40,7 @@ class CodingService:
         """One coding: ``project.coding(12)`` reads as it did when this was a method of Project."""
         return self.get(coding_id)
 
-    def recent_codes(self, n: int = 5) -> list[str]:
+    def recent_codes(self, n: int = 5) -> builtins.list[str]:
         """The codes the current coder applied most recently, newest first (the picker lists them first)."""
         return self.store.codings.recent_codes(self.store.coder, n)
 
@@ -68,7 +69,7 @@ class CodingService:
         with self.store.action(f"Code {self.store.describe.span(document_id, start, end, code_id)}") as act:
             return act.insert("codings", row)
 
-    def add_many(self, rows: list[dict[str, Any]], *, label: str) -> list[int]:
+    def add_many(self, rows: builtins.list[dict[str, Any]], *, label: str) -> builtins.list[int]:
         """Add many codings as one action: all land or none.
 
         Each row holds the keyword arguments of :meth:`add` plus ``document_id``,

@@ -12,6 +12,7 @@ change costs one recount, not a re-read of 12,000 codings and a consensus check.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -97,18 +98,18 @@ class ThemeService:
         """Every theme, in table order."""
         return self.tables.themes()
 
-    def rules(self, theme: int | str) -> list[Rule]:
+    def rules(self, theme: int | str) -> builtins.list[Rule]:
         return self.tables.rules(self.theme(theme).id)
 
-    def hand_codings(self, theme: int | str) -> list[HandCoding]:
+    def hand_codings(self, theme: int | str) -> builtins.list[HandCoding]:
         return self.tables.hand_codings(self.theme(theme).id)
 
-    def exemplars(self, theme: int | str) -> list[int]:
+    def exemplars(self, theme: int | str) -> builtins.list[int]:
         """Coding ids the lead picked as the theme's exemplars, in their order."""
         return [r[2] for r in self.tables.exemplars(self.theme(theme).id)]
 
     def table(self, choice: CodingChoice, *, by: str = "role", quotes: int = 3,
-              min_participants: int = 0) -> list[FindingRow]:
+              min_participants: int = 0) -> builtins.list[FindingRow]:
         """The findings table: one :class:`FindingRow` per theme, in table order."""
         from evalbench.findings.table import finding_rows
 
@@ -135,7 +136,7 @@ class ThemeService:
         return theme_matrix(self.store, self.evidence(choice), by, self.where)
 
     def cell_quotes(self, choice: CodingChoice, theme: int | str, by: str = "site",
-                    value: str | None = None) -> list[FindingQuote]:
+                    value: str | None = None) -> builtins.list[FindingQuote]:
         """The quotes behind a matrix cell (the whole theme's evidence when ``value`` is None)."""
         from evalbench.findings.matrix import cell_quotes
 
@@ -196,7 +197,7 @@ class ThemeService:
         """Remove an empty category (move or remove its themes first)."""
         edits.remove_category(self, ref)
 
-    def apply_preset(self, preset: str) -> list[Category]:
+    def apply_preset(self, preset: str) -> builtins.list[Category]:
         """Add a preset's categories that the project lacks, in the preset's order; returns those added."""
         return edits.apply_preset(self, preset)
 
@@ -264,7 +265,7 @@ class ThemeService:
     def unpick(self, ref: int | str, coding_id: int) -> None:
         edits.unpick(self, ref, coding_id)
 
-    def order_exemplars(self, ref: int | str, coding_ids: list[int]) -> None:
+    def order_exemplars(self, ref: int | str, coding_ids: builtins.list[int]) -> None:
         """Put the theme's picked exemplars in this order (the list must name each exactly once)."""
         edits.order_exemplars(self, ref, coding_ids)
 

@@ -7,6 +7,7 @@ their tables from (plain tuples there, see :mod:`evalbench.store.repo`).
 
 from __future__ import annotations
 
+import builtins
 from collections import Counter
 from collections.abc import Iterable
 
@@ -69,13 +70,13 @@ class Codings(Repository):
         """When the newest coding was made (ISO 8601), or None."""
         return self._conn.execute("SELECT max(created_at) FROM codings").fetchone()[0]
 
-    def recent_codes(self, coder: str, n: int = 5) -> list[str]:
+    def recent_codes(self, coder: str, n: int = 5) -> builtins.list[str]:
         """The codes ``coder`` applied most recently, newest first."""
         # The newest 200 codings, read backwards along the coder index: constant time at any size.
         rows = self._conn.execute("SELECT code_id FROM codings WHERE coder = ? ORDER BY id DESC LIMIT 200", (coder,))
         return list(dict.fromkeys(r[0] for r in rows))[:n]
 
-    def of_code(self, code_id: str) -> list[tuple[int, int, int, int, str, str, str]]:
+    def of_code(self, code_id: str) -> builtins.list[tuple[int, int, int, int, str, str, str]]:
         """(id, document id, start, end, coder, valence, memo) of every coding of a code."""
         return self._conn.execute('SELECT id, document_id, start, "end", coder, valence, memo FROM codings '
                                   "WHERE code_id = ?", (code_id,)).fetchall()
@@ -89,7 +90,7 @@ class Codings(Repository):
         return (row[0], row[1]) if row else None
 
     def overlapping(self, document_id: int, code_id: str, start: int, end: int,
-                    coders: tuple[str, ...]) -> list[tuple[int, int, str, str]]:
+                    coders: tuple[str, ...]) -> builtins.list[tuple[int, int, str, str]]:
         """(start, end, valence, memo) of ``coders``' codings of a code overlapping [start, end), by start."""
         return self._conn.execute(
             f'SELECT start, "end", valence, memo FROM codings WHERE document_id = ? AND code_id = ? '
@@ -102,7 +103,7 @@ class Codings(Repository):
             'SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND coder = ? AND start >= ? AND "end" <= ?',
             (document_id, code_id, coder, start, end))}
 
-    def applied(self, document_id: int, coder: str) -> list[tuple[int, int, str]]:
+    def applied(self, document_id: int, coder: str) -> builtins.list[tuple[int, int, str]]:
         """(start, end, code id) of ``coder``'s codings in one document."""
         # "+coder": keep SQLite on the document index; the coder index would scan
         # every coding of a prolific coder once per document.
@@ -118,14 +119,14 @@ class Codings(Repository):
         return out
 
     # --- bulk reads for tables ---------------------------------------------------------------
-    def frame_rows(self, coder: str | None = None) -> list[FrameRow]:
+    def frame_rows(self, coder: str | None = None) -> builtins.list[FrameRow]:
         """Every coding (of ``coder``, or of all) as a :data:`FrameRow`, unordered: the analysis frame's input."""
         where, args = ("WHERE coder = ?", (coder,)) if coder else ("", ())
         return self._conn.execute(
             f'SELECT id, document_id, start, "end", code_id, valence, coder, starred, memo, origin '
             f"FROM codings {where}", args).fetchall()
 
-    def evidence_rows(self, coders: tuple[str, ...] | None) -> list[EvidenceRow]:
+    def evidence_rows(self, coders: tuple[str, ...] | None) -> builtins.list[EvidenceRow]:
         """:data:`EvidenceRow` of the coders' codings (all when None), in document and text order."""
         sql = 'SELECT id, document_id, start, "end", code_id, coder, valence, starred FROM codings'
         args: tuple = ()
@@ -134,7 +135,7 @@ class Codings(Repository):
             args = tuple(coders)
         return self._conn.execute(sql + " ORDER BY document_id, start, id", args).fetchall()
 
-    def by_id(self, coding_ids: list[int]) -> list[tuple[int, int, int, int, str, str, str]]:
+    def by_id(self, coding_ids: builtins.list[int]) -> builtins.list[tuple[int, int, int, int, str, str, str]]:
         """(id, document id, start, end, code id, coder, valence) of the codings that still exist."""
         if not coding_ids:
             return []
@@ -148,14 +149,15 @@ class Codings(Repository):
                                  (chars, coding_id)).fetchone()
         return row[0] if row else None
 
-    def compared_documents(self, coders: list[str]) -> list[int]:
+    def compared_documents(self, coders: builtins.list[str]) -> builtins.list[int]:
         """Ids of documents in which every one of ``coders`` has at least one coding."""
         rows = self._conn.execute(
             f"SELECT document_id FROM codings WHERE coder IN ({marks(coders)}) GROUP BY document_id "
             "HAVING count(DISTINCT coder) = ? ORDER BY document_id", (*coders, len(coders)))
         return [r[0] for r in rows]
 
-    def spans(self, document_ids: Iterable[int], coders: list[str]) -> list[tuple[int, int, int, str, str]]:
+    def spans(self, document_ids: Iterable[int],
+              coders: builtins.list[str]) -> builtins.list[tuple[int, int, int, str, str]]:
         """(document id, start, end, code id, coder) of ``coders``' codings in some documents (unordered)."""
         docs = ",".join(str(int(d)) for d in document_ids) or "NULL"  # integers inline: any number of documents
         return self._conn.execute(f'SELECT document_id, start, "end", code_id, coder FROM codings '

@@ -13,6 +13,7 @@ string is constant time per turn, so storing is linear in the text.
 
 from __future__ import annotations
 
+import builtins
 import json
 import sqlite3
 from bisect import bisect_left
@@ -50,7 +51,7 @@ class Documents(Repository):
             raise UserError(f"{self._where}: more than one document is named {ref!r}")
         return found[0]
 
-    def _select(self, where: str, args: tuple, with_text: bool) -> list[Document]:
+    def _select(self, where: str, args: tuple, with_text: bool) -> builtins.list[Document]:
         attrs = Participants(self._conn, self._where).attributes()
         text_col = ", d.text" if with_text else ""
         rows = self._conn.execute(
@@ -90,7 +91,7 @@ class Documents(Repository):
         row = self._conn.execute("SELECT name FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
         return row[0] if row else None
 
-    def names(self) -> list[tuple[int, str, str | None]]:
+    def names(self) -> builtins.list[tuple[int, str, str | None]]:
         """(id, file name, linked participant label) of every document, in import order."""
         return [(r[0], r[1], r[2]) for r in self._conn.execute(
             "SELECT d.id, d.name, p.label FROM documents d LEFT JOIN participants p ON p.id = d.participant_id "

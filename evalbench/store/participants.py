@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 from evalbench.model import Participant
 from evalbench.store.repo import Repository
 
@@ -23,7 +25,7 @@ class Participants(Repository):
         return [Participant(pid, label, attrs.get(pid, {}))
                 for pid, label in self._conn.execute("SELECT id, label FROM participants ORDER BY label")]
 
-    def labels(self) -> list[str]:
+    def labels(self) -> builtins.list[str]:
         return [r[0] for r in self._conn.execute("SELECT label FROM participants ORDER BY label")]
 
     def link(self, document_id: int | None, label: str, attributes: dict[str, str] | None = None) -> int:

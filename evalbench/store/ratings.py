@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 from evalbench.model import Rating
 from evalbench.store.repo import Repository, marks
 
@@ -26,7 +28,7 @@ class Ratings(Repository):
                                  "AND coder = ?", (code_id, scope, value, coder)).fetchone()
         return row[0] if row else None
 
-    def of_code(self, code_id: str) -> list[int]:
+    def of_code(self, code_id: str) -> builtins.list[int]:
         """Ids of every coder's ratings of a code."""
         return [r[0] for r in self._conn.execute("SELECT id FROM ratings WHERE code_id = ?", (code_id,))]
 
@@ -34,7 +36,7 @@ class Ratings(Repository):
         """Codes someone rated."""
         return {r[0] for r in self._conn.execute("SELECT DISTINCT code_id FROM ratings")}
 
-    def clashes(self, sources: list[str], target: str) -> list[tuple[str, str, str, str]]:
+    def clashes(self, sources: builtins.list[str], target: str) -> builtins.list[tuple[str, str, str, str]]:
         """(code, scope, value, coder) where a coder rated one of ``sources`` and ``target`` for the same scope."""
         return self._conn.execute(
             f"SELECT a.code_id, a.scope_type, a.scope_value, a.coder FROM ratings a JOIN ratings b "

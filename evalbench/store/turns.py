@@ -8,6 +8,7 @@ turns' texts held 150 MB.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable
 
 from evalbench.model import Speaker, Turn, TurnText
@@ -86,7 +87,8 @@ class Turns(Repository):
         return (row[0], row[1], row[2])
 
     def participant_texts(self, document_id: int | None = None, turn_id: int | None = None,
-                          turn_ids: list[int] | None = None, *, with_text: bool = True) -> list[TurnText]:
+                          turn_ids: builtins.list[int] | None = None, *,
+                          with_text: bool = True) -> builtins.list[TurnText]:
         """Participant turns (optionally of one document, one turn or a few) with their text.
 
         ``with_text=False`` leaves ``text`` empty: over 200,000 turns the texts
@@ -109,7 +111,7 @@ class Turns(Repository):
             args.extend(turn_ids)
         return [TurnText(*r) for r in self._conn.execute(sql + " ORDER BY t.document_id, t.seq", args)]
 
-    def with_texts(self, turns: list[TurnText]) -> list[TurnText]:
+    def with_texts(self, turns: builtins.list[TurnText]) -> builtins.list[TurnText]:
         """The same turns with their texts read (for turns listed without them)."""
         if not turns or all(t.text for t in turns):
             return turns
@@ -122,13 +124,14 @@ class Turns(Repository):
                 f"JOIN documents d ON d.id = t.document_id WHERE t.id IN ({marks(part)})", part))
         return [TurnText(t.id, t.document_id, t.seq, t.start, t.end, texts.get(t.id, "")) for t in turns]
 
-    def spans(self) -> list[tuple[int, int, int, int, str | None, str | None]]:
+    def spans(self) -> builtins.list[tuple[int, int, int, int, str | None, str | None]]:
         """(document id, start, end, seq, speaker label, speaker role) of every turn, by document and start."""
         return self._conn.execute(
             'SELECT t.document_id, t.start, t."end", t.seq, s.label, s.role FROM turns t '
             "LEFT JOIN speakers s ON s.id = t.speaker_id ORDER BY t.document_id, t.start").fetchall()
 
-    def units(self, document_ids: list[int], *, include_interviewer: bool) -> list[tuple[int, int, int, int, int]]:
+    def units(self, document_ids: builtins.list[int], *,
+              include_interviewer: bool) -> builtins.list[tuple[int, int, int, int, int]]:
         """(turn id, document id, seq, start, end) of the non-empty turns of some documents, by document and start.
 
         Only participant turns (a turn with no speaker counts) unless ``include_interviewer``.
@@ -140,7 +143,8 @@ class Turns(Repository):
             f"LEFT JOIN speakers s ON s.id = t.speaker_id WHERE t.document_id IN ({docs}) "
             f'AND t."end" > t.start{role} ORDER BY t.document_id, t.start').fetchall()
 
-    def interviewer_spans(self, document_ids: Iterable[int]) -> dict[int, tuple[list[int], list[int]]]:
+    def interviewer_spans(self, document_ids: Iterable[int]) -> dict[int, tuple[builtins.list[int],
+                                                                               builtins.list[int]]]:
         """document id -> (starts, ends) of its interviewer turns, in text order.
 
         Only these are read (half the turns, and no join per turn): 29 ms instead of
@@ -157,7 +161,7 @@ class Turns(Repository):
             ends.append(end)
         return out
 
-    def participant_spans(self) -> dict[int, tuple[list[int], list[int]]]:
+    def participant_spans(self) -> dict[int, tuple[builtins.list[int], builtins.list[int]]]:
         """document id -> (starts, ends) of its participant turns (a turn with no speaker counts), in text order."""
         out: dict[int, tuple[list[int], list[int]]] = {}
         rows = self._conn.execute(
