@@ -23,6 +23,14 @@ import importlib.util
 import os
 import sys
 import types
+from typing import Any
+
+
+class _StandIn(types.ModuleType):
+    """A module of spaCy's made here instead of imported; the flag tells a later call the stand-ins are in place."""
+
+    __evalbench_stand_in__ = True
+    info: Any  # spacy.cli.info on the package, the function on that module
 
 
 def _info(*args, **kwargs):
@@ -46,10 +54,9 @@ def spacy_without_cli() -> bool:
         return False
     if spec is None or not spec.submodule_search_locations:
         return False
-    cli = types.ModuleType("spacy.cli", "Stand-in for spaCy's command line (see evalbench.offline).")
+    cli = _StandIn("spacy.cli", "Stand-in for spaCy's command line (see evalbench.offline).")
     cli.__path__ = [os.path.join(next(iter(spec.submodule_search_locations)), "cli")]
-    cli.__evalbench_stand_in__ = True
-    info = types.ModuleType("spacy.cli.info", "Stand-in: spaCy's info command is not loaded.")
+    info = _StandIn("spacy.cli.info", "Stand-in: spaCy's info command is not loaded.")
     info.info = _info
     cli.info = info
     sys.modules["spacy.cli"] = cli

@@ -30,7 +30,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evalbench.errors import UserError, describe_failure
 from evalbench.textsafe import clean_text, has_surrogates
@@ -102,7 +102,13 @@ def json_depth(text: str) -> int:
     return max(accumulate(1 if c in "[{" else -1 for c in brackets), default=0)
 
 
-class _DepthLimit:
+if TYPE_CHECKING:
+    from ruamel.yaml.composer import Composer as _Composer
+else:  # ruamel is imported only when a YAML file is read
+    _Composer = object
+
+
+class _DepthLimit(_Composer):
     """Mix-in for ruamel's Composer: refuse nesting deeper than ``max_depth`` before recursing into it."""
 
     max_depth = MAX_DEPTH
@@ -133,7 +139,12 @@ def yaml_loader(*, max_depth: int = MAX_DEPTH):
     from ruamel.yaml.composer import Composer
 
     y = YAML(typ="rt")
-    y.Composer = type("DepthLimitedComposer", (_DepthLimit, Composer), {"max_depth": max_depth})
+    limit = max_depth
+
+    class DepthLimitedComposer(_DepthLimit, Composer):
+        max_depth = limit
+
+    y.Composer = DepthLimitedComposer
     y.allow_duplicate_keys = False
     return y
 

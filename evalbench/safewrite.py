@@ -25,7 +25,7 @@ from evalbench.errors import UserError
 try:
     import fcntl
 except ImportError:  # Windows
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]  # no advisory locks: _lock and cleanup check for None
 
 
 #: A temporary sibling made by :func:`replacing`: ``.NAME.XXXXXXXX.part`` (``.tmp`` before this version).
