@@ -82,7 +82,7 @@ def import_batch(
     if progress:
         progress(len(files) - report.remaining, len(files), "checking speaker roles")
     batch.settle_roles()
-    if rows:
+    if rows and participants_csv:
         batch.participants(rows, Path(participants_csv).name)
     return report
 

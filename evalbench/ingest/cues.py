@@ -112,16 +112,16 @@ def _settle(parts: list[_Part]) -> list[_Part]:
     top = counts.most_common(1)[0][1] if counts else 0
     mostly_plain = len(named) < 0.5 * len(parts)
 
-    def keep(p: _Part) -> bool:
-        if p.forced or role_from_label(p.speaker):
+    def keep(p: _Part, speaker: str) -> bool:
+        if p.forced or role_from_label(speaker):
             return True
-        if p.weak and counts[p.speaker] < 2 and p.speaker not in strong:
+        if p.weak and counts[speaker] < 2 and speaker not in strong:
             return False
         runs_on = p.text[:1].islower()
-        word = p.speaker.isalpha() and p.speaker[:1].isupper() and p.speaker[1:].islower()
-        return not (counts[p.speaker] == 1 and word and (top >= 3 and runs_on or mostly_plain))
+        word = speaker.isalpha() and speaker[:1].isupper() and speaker[1:].islower()
+        return not (counts[speaker] == 1 and word and (top >= 3 and runs_on or mostly_plain))
 
-    return [p if p.speaker is None or keep(p) else _Part(p.time, None, p.raw, p.raw) for p in parts]
+    return [p if p.speaker is None or keep(p, p.speaker) else _Part(p.time, None, p.raw, p.raw) for p in parts]
 
 
 def _plain(text: str) -> str:

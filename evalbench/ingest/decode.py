@@ -38,10 +38,10 @@ def decode_bytes(data: bytes, path: str | Path, encoding: str | None = None) -> 
     """Decode file bytes to str, raising :class:`IngestError` naming the file on failure."""
     if encoding:
         try:
-            wide = codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+            two_or_four_bytes = codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
         except LookupError:
             raise IngestError(path, f"unknown encoding {encoding!r}") from None
-        if not wide and b"\x00" in data:
+        if not two_or_four_bytes and b"\x00" in data:
             raise IngestError(path, _BINARY)
         try:
             text = data.decode(encoding)

@@ -83,7 +83,7 @@ def _segments(data) -> tuple[list[dict] | None, bool]:
 
 
 def _integer_times(segments: list[dict]) -> bool:
-    starts = [s.get("start") for s in segments[:50] if isinstance(s.get("start"), int | float)]
+    starts = [start for s in segments[:50] if isinstance(start := s.get("start"), int | float)]
     return bool(starts) and all(isinstance(x, int) for x in starts) and max(starts) > 1000
 
 

@@ -84,10 +84,10 @@ def _entry(key: str, val: str) -> list[tuple[str, str | None]]:
         if _name_like(name) and not _term_role(name):
             pairs += [(alias, described) for alias in _aliases(name)]
         return pairs
-    if key_role and _name_like(_NAME_PAREN.match(val)["name"] if _NAME_PAREN.match(val) else val):
+    m = _NAME_PAREN.match(val)
+    name = m["name"] if m else val
+    if key_role and _name_like(name):
         # Interviewer: Dana Whitfield (DW); Interviewee (P03): Hannah Osei
-        m = _NAME_PAREN.match(val)
-        name = m["name"] if m else val
         pairs += [(alias, key_role) for alias in _aliases(name)]
         if m and _name_like(m["paren"]):
             pairs.append((norm_label(m["paren"]), key_role))

@@ -156,7 +156,9 @@ def match_rows(rows: list[ParticipantRow], documents: list[tuple[int, str, str |
         for key in dict.fromkeys((name.lower(), Path(name).stem.lower())):
             exact.setdefault(key, []).append(doc_id)
         loose.setdefault(_loose(name), []).append(doc_id)
-    links, unmatched, named = [], [], set()
+    links: list[tuple[ParticipantRow, list[int]]] = []
+    unmatched: list[ParticipantRow] = []
+    named: set[int] = set()
     for row in rows:
         if not row.document:
             links.append((row, []))

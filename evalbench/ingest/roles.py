@@ -25,6 +25,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeGuard
 
 INTERVIEWER_WORDS = frozenset(
     {
@@ -122,7 +123,7 @@ def role_from_label(label: str | None) -> str | None:
     return None
 
 
-def is_named(label: str | None) -> bool:
+def is_named(label: str | None) -> TypeGuard[str]:
     """A person's name (or initials) as label: not a role word, not 'Speaker 2', not a letter or an id."""
     if not label or role_from_label(label) is not None:
         return False

@@ -120,7 +120,8 @@ class ImportService:
         """
         with self.store.transaction():
             for row, doc_ids in links:
-                for doc_id in doc_ids or [None]:
+                documents: list[int | None] = [*doc_ids] or [None]  # a row naming no document: the participant alone
+                for doc_id in documents:
                     self.store.participants.link(doc_id, row.participant, row.attributes)
 
     def apply_participants(self, rows: list[ParticipantRow]) -> list[str]:

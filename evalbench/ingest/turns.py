@@ -127,7 +127,7 @@ def _settle_weak(tags: list[Tag]) -> list[Tag]:
     # two different names written so) vouches for its other labels written the same way.
     weak_by_how: dict[str, set[str]] = {}
     for t in tags:
-        if t.kind == "label" and t.weak and t.how not in ("bare", "qa"):
+        if t.kind == "label" and t.speaker is not None and t.weak and t.how not in ("bare", "qa"):
             weak_by_how.setdefault(t.how, set()).add(t.speaker)
     trusted = {how for how, names in weak_by_how.items()
                if len(names) >= 2 or any(counts[n] >= 2 or role_from_label(n) for n in names)}
@@ -166,7 +166,7 @@ def _demote_one_offs(tags: list[Tag]) -> list[Tag]:
     prose = len(labels) == 1 and any(t.kind == "text" for t in tags)
 
     def one_off(t: Tag) -> bool:
-        if t.forced or counts[t.speaker] != 1 or role_from_label(t.speaker) is not None:
+        if t.speaker is None or t.forced or counts[t.speaker] != 1 or role_from_label(t.speaker) is not None:
             return False
         single = _ordinary_word(t.speaker)
         # "Bottomline: it worked." goes on in lower case; a speaker's turn starts a sentence.

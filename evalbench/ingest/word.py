@@ -127,7 +127,9 @@ class _Styles:
                 self.bold.add(style_id)
 
     def is_heading(self, style_id: str | None) -> bool:
-        return bool(style_id) and self.names.get(style_id, style_id.lower()).startswith(_HEADING_STYLES)
+        if not style_id:
+            return False
+        return self.names.get(style_id, style_id.lower()).startswith(_HEADING_STYLES)
 
 
 def _runs(element):
@@ -140,10 +142,10 @@ def _runs(element):
 
 
 def _run_text(run) -> str:
-    parts = []
+    parts: list[str] = []
     for child in run:
         if child.tag in _TEXT:
-            parts.append(child.text or "" if child.tag == f"{W}t" else _TEXT[child.tag])
+            parts.append(child.text or "" if child.tag == f"{W}t" else _TEXT[child.tag] or "")
     return "".join(parts)
 
 
