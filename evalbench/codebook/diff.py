@@ -66,8 +66,8 @@ class CodebookDiff:
         return {
             "added": [{"id": c.id, "name": c.name, "parent": c.parent_id} for c in self.added],
             "removed": [{"id": c.id, "name": c.name, "parent": c.parent_id} for c in self.removed],
-            "renamed": [{"id": c.id, "from": c.renamed[0], "to": c.renamed[1]} for c in self.renamed],
-            "moved": [{"id": c.id, "from": c.moved[0], "to": c.moved[1]} for c in self.moved],
+            "renamed": [{"id": c.id, "from": c.renamed[0], "to": c.renamed[1]} for c in self.renamed if c.renamed],
+            "moved": [{"id": c.id, "from": c.moved[0], "to": c.moved[1]} for c in self.moved if c.moved],
             "changed": [c.to_json() for c in self.changed if c.fields],
         }
 

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from evalbench.codebook.model import META_FIELDS, Codebook, CodebookError, make_codebook, replaced_warning
+from evalbench.codebook.model import META_FIELDS, Codebook, CodebookError, Mark, make_codebook, replaced_warning
 from evalbench.model import Code
 from evalbench.safewrite import atomic_write, replacing  # noqa: F401 - re-exported: callers import them from here
 
@@ -44,7 +44,7 @@ def make_yaml():
     return y
 
 
-def _mark(node: Any, key: Any = None) -> tuple[int | None, int | None]:
+def _mark(node: Any, key: Any = None) -> Mark:
     """1-based (line, column) of a ruamel node, or of one key within a mapping."""
     lc = getattr(node, "lc", None)
     if lc is None:
@@ -182,8 +182,8 @@ def codebook_from_data(data: Any, source: str) -> Codebook:
     if not isinstance(items, list):
         raise CodebookError(source, "'codes' must be a list of codes", *_mark(data, "codes"))
     codes: list[Code] = []
-    positions: dict[str, tuple[int, int]] = {}
-    field_positions: dict[tuple[str, str], tuple[int, int]] = {}
+    positions: dict[str, Mark] = {}
+    field_positions: dict[tuple[str, str], Mark] = {}
     for i, item in enumerate(items, 1):
         where = _mark(item)
         if where == (None, None):

@@ -29,7 +29,9 @@ def code_labels(codes: Iterable[Code], *, separator: str = SEPARATOR) -> dict[st
     by_id = {c.id: c for c in codes}
     chains: dict[str, list[str]] = {}
     for code in codes:
-        names, seen, cur = [], set(), code
+        names: list[str] = []
+        seen: set[str] = set()
+        cur: Code | None = code
         while cur is not None and cur.id not in seen:  # iterative, and safe against a cycle
             seen.add(cur.id)
             names.append(cur.name)

@@ -63,9 +63,8 @@ def _merge_list(base: list, ours: list, theirs: list) -> list:
 def _set(code: Code, name: str, value: Any) -> Code:
     if name == "parent":
         return replace(code, parent_id=value)
-    if name in _LISTS:
-        return replace(code, **{name: tuple(value)})
-    return replace(code, **{name: value})
+    changes: dict[str, Any] = {name: tuple(value) if name in _LISTS else value}
+    return replace(code, **changes)
 
 
 def _merge_code(base: Code | None, ours: Code, theirs: Code, conflicts: list[Conflict]) -> Code:
@@ -145,7 +144,7 @@ def _repair_parents(merged: dict[str, Code], ib, io, it, conflicts: list[Conflic
     acyclic: set[str] = set()  # codes whose chain is known to reach the top: walk each chain once
     for cid in list(merged):
         seen: set[str] = set()
-        cur = cid
+        cur: str | None = cid
         while cur is not None and cur in merged and cur not in seen and cur not in acyclic:
             seen.add(cur)
             cur = merged[cur].parent_id

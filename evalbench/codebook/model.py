@@ -27,6 +27,8 @@ META_FIELDS = ("id", "name", "version", "description", "attribution", "license")
 #: Deepest code tree accepted (levels below the top). CFIR 2.0 uses 3; a chain of
 #: a thousand parents is a hostile or broken file.
 MAX_DEPTH = 64
+#: 1-based (line, column) in a codebook file; (None, None) where the parser keeps no position (JSON).
+Mark = tuple[int | None, int | None]
 
 
 class CodebookError(UserError):
@@ -54,9 +56,9 @@ class Codebook:
     codes: list[Code]
     meta: dict[str, Any] = field(default_factory=dict)
     source: str = "<codebook>"
-    positions: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+    positions: dict[str, Mark] = field(default_factory=dict, repr=False)
     #: (code ID, key) -> (line, column) of one field, for errors about that field.
-    field_positions: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict, repr=False)
+    field_positions: dict[tuple[str, str], Mark] = field(default_factory=dict, repr=False)
     document: Any = field(default=None, repr=False, compare=False)
     #: Things changed while loading that the user should hear about (e.g. replaced characters).
     warnings: list[str] = field(default_factory=list, repr=False, compare=False)
@@ -147,7 +149,7 @@ class Codebook:
         return out
 
     # --- checks ------------------------------------------------------------
-    def _where(self, code_id: str, key: str | None = None) -> tuple[int | None, int | None]:
+    def _where(self, code_id: str, key: str | None = None) -> Mark:
         if key and (code_id, key) in self.field_positions:
             return self.field_positions[(code_id, key)]
         return self.positions.get(code_id, (None, None))
@@ -246,8 +248,8 @@ def _storable_data(value: Any) -> tuple[Any, int]:
     if isinstance(value, str):
         return _storable(value)
     if isinstance(value, dict):
-        items = [(_storable_data(k), _storable_data(v)) for k, v in value.items()]
-        return {k: v for (k, _), (v, _) in items}, sum(a + b for (_, a), (_, b) in items)
+        pairs = [(_storable_data(k), _storable_data(v)) for k, v in value.items()]
+        return {k: v for (k, _), (v, _) in pairs}, sum(a + b for (_, a), (_, b) in pairs)
     if isinstance(value, list | tuple):
         items = [_storable_data(v) for v in value]
         return [v for v, _ in items], sum(n for _, n in items)

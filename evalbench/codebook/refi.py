@@ -34,6 +34,7 @@ import re
 import uuid
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from evalbench.codebook.model import ID_PATTERN, Codebook, CodebookError, make_codebook
 from evalbench.model import Code
@@ -103,7 +104,7 @@ def description_for(code: Code) -> str:
 def code_fields(code: Code) -> dict:
     """The exact fields of a code that its Description cannot carry, for evalbench's own storage."""
     code = _xml_ready(code)
-    fields = {"id": code.id, "definition": code.definition, "inclusion": code.inclusion,
+    fields: dict[str, Any] = {"id": code.id, "definition": code.definition, "inclusion": code.inclusion,
               "exclusion": code.exclusion, "examples": list(code.examples), "keywords": list(code.keywords)}
     if not code.valence_applies:
         fields["valence_applies"] = False
@@ -179,7 +180,7 @@ def parse_description(text: str, stored: dict | None = None) -> dict:
             machine = machine or old
     if machine is None:
         return {"definition": text.strip()}
-    fields = {
+    fields: dict[str, Any] = {
         "definition": _one_text(machine.get("definition")),
         "inclusion": _one_text(machine.get("inclusion")),
         "exclusion": _one_text(machine.get("exclusion")),

@@ -33,7 +33,9 @@ class CodeFinder:
     def chain(self, code: Code) -> list[Code]:
         """The code and its ancestors, outermost first."""
         if code.id not in self._chains:
-            out, seen, cur = [], set(), code
+            out: list[Code] = []
+            seen: set[str] = set()
+            cur: Code | None = code
             while cur is not None and cur.id not in seen:
                 seen.add(cur.id)
                 out.append(cur)
