@@ -123,7 +123,7 @@ def codings_frame(store: Store, tree: CodeTree, *, coder: str | None = None) -> 
     records = []
     for cid, doc_id, start, end, code_id, valence, who, starred, memo, origin in codings:
         name, label, pid = docs[doc_id]
-        a = attrs.get(pid, {})
+        a = attrs.get(pid, {}) if pid is not None else {}
         starts, info = turns.get(doc_id, ([], []))
         i = bisect_right(starts, start) - 1
         if i + 1 < len(starts) and (i < 0 or start >= info[i][3]) and starts[i + 1] < end:

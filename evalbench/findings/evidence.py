@@ -131,6 +131,8 @@ class EvidenceBase:
             return f"{NO_PARTICIPANT}: {name}" if by == "participant" else NO_PARTICIPANT
         if by == "participant":
             return label
+        if pid is None:
+            return UNKNOWN
         return self.attributes.get(pid, {}).get(by) or UNKNOWN
 
     def person(self, coding_id: int) -> str:

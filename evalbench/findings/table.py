@@ -148,6 +148,8 @@ def quote(base: EvidenceBase, coding_id: int, *, picked: bool = False, span: tup
         c = base.codings[coding_id]
         span, (code, coder, valence), starred = (c.document_id, c.start, c.end), (c.code_id, c.coder, c.valence), \
             c.starred
+    elif span is None:
+        raise TypeError("quote(): a coding outside the evidence base needs its span")
     else:
         (code, coder, valence), starred = extra, False
     doc, start, end = span

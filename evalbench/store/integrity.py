@@ -273,11 +273,11 @@ def recover(damaged: Path, target: Path) -> dict[str, tuple[int, int]]:
                 except sqlite3.DatabaseError:
                     report[table] = (0, -1)
                     continue
-                wanted = set(dest_db[table].columns_dict)
+                wanted = set(dest_db.table(table).columns_dict)
                 copied = 0
                 for row in rows:
                     try:
-                        dest_db[table].insert({c: v for c, v in zip(cols, row) if c in wanted}, ignore=True)
+                        dest_db.table(table).insert({c: v for c, v in zip(cols, row) if c in wanted}, ignore=True)
                         copied += 1
                     except sqlite3.DatabaseError:
                         lost += 1

@@ -37,10 +37,19 @@ def fetch_row(conn: sqlite3.Connection, table: str, key: Row) -> Row | None:
     return dict(zip([c[0] for c in cur.description], row))
 
 
+def _written_row(conn: sqlite3.Connection, table: str, key: Row) -> Row:
+    """The row just written at ``key`` (inside the same transaction, so it is there)."""
+    row = fetch_row(conn, table, key)
+    if row is None:
+        raise UserError(f"{table} {key} no longer exists")
+    return row
+
+
 def _insert(conn: sqlite3.Connection, table: str, row: Row) -> int:
     cols = ", ".join(_q(c) for c in row)
     marks = ", ".join("?" for _ in row)
     cur = conn.execute(f"INSERT INTO {_q(table)} ({cols}) VALUES ({marks})", list(row.values()))
+    assert cur.lastrowid is not None  # every successful INSERT sets it
     return cur.lastrowid
 
 
@@ -77,7 +86,7 @@ class Action:
     def insert(self, table: str, row: Row) -> int:
         """Insert ``row`` and record it; returns the new rowid."""
         rowid = _insert(self.conn, table, row)
-        full = fetch_row(self.conn, table, {"rowid": rowid})
+        full = _written_row(self.conn, table, {"rowid": rowid})
         self.changes.append({"op": "insert", "table": table, "key": self._key(table, full), "after": full})
         return rowid
 
@@ -87,7 +96,7 @@ class Action:
         if before is None:
             raise UserError(f"{table} {key} no longer exists")
         _update(self.conn, table, key, values)
-        after = fetch_row(self.conn, table, self._key(table, {**before, **values}))
+        after = _written_row(self.conn, table, self._key(table, {**before, **values}))
         self.changes.append({"op": "update", "table": table, "key": self._key(table, after),
                              "before": {k: before[k] for k in values},
                              "after": {k: after[k] for k in values},
