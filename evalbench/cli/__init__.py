@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-import sqlite3
 import sys
 from typing import NoReturn
 
@@ -19,6 +18,7 @@ import click
 from evalbench import __version__
 from evalbench.errors import UserError, one_line
 from evalbench.offline import spacy_without_cli
+from evalbench.store.errors import user_error
 
 spacy_without_cli()  # every command, the workbench included: spaCy loads without its socket-making CLI
 # Libraries log what they tolerate in a broken file (pypdf: "EOF marker not found"); with no handler
@@ -64,17 +64,6 @@ class EvalbenchGroup(click.Group):
             return super().invoke(ctx)
         except UserError as exc:
             _fail(str(exc))
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                _fail("the project is busy (another evalbench is writing); try again")
-            _damaged(exc)
-        except sqlite3.IntegrityError as exc:  # a row another process stored between our check and our write
-            _fail(f"another evalbench changed the project at the same time ({one_line(exc, 80)}); nothing of "
-                  "this command was written; run it again")
-        except sqlite3.DatabaseError as exc:
-            _damaged(exc)
-        except UnicodeDecodeError as exc:  # from sqlite3 reading text: user files are decoded by evalbench itself
-            _damaged(f"it holds text that is not UTF-8: {exc.reason}")
         except BrokenPipeError:  # `evalbench … | head`: the reader left; nothing to report
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's final flush quiet
             sys.exit(1)
@@ -83,6 +72,13 @@ class EvalbenchGroup(click.Group):
             _fail(f"{where}{exc.strerror or exc}")
         except MemoryError:
             _fail("not enough memory for this input; it is probably far larger than the file it came from")
+        except Exception as exc:
+            # SQLite failing mid-command (a busy or damaged file, a row another process stored first), in the
+            # store's words (evalbench.store.errors); anything else is a bug and keeps its traceback.
+            error = user_error(exc)
+            if error is None:
+                raise
+            _fail(str(error))
 
 
 def storable_args(args: list[str]) -> list[str]:
@@ -112,11 +108,6 @@ def storable_args(args: list[str]) -> list[str]:
     return out
 
 
-def _damaged(exc: sqlite3.DatabaseError | str) -> NoReturn:
-    _fail(f"the project file is damaged ({one_line(exc, 80)}); `evalbench check PROJECT` lists what is "
-          "wrong and `evalbench recover PROJECT -o NEW.evb` copies out what can be read")
-
-
 def _fail(message: str) -> NoReturn:
     """The one way a command fails for a user's reason: one printable line on stderr, exit status 1."""
     click.echo(f"evalbench: {one_line(message)}", err=True)
@@ -139,13 +130,8 @@ def main() -> None:
 
 
 def _register() -> None:
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
+    for name in COMMAND_MODULES:  # a module that fails to import is a bug: it fails here, loudly
+        module = importlib.import_module(name)
         for command in module.COMMANDS:
             main.add_command(command)
 

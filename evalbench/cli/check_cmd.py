@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from pathlib import Path
 
 import click
-
-from evalbench.errors import ProjectError
 
 
 @click.command()
@@ -25,30 +22,12 @@ def check(project: str, repair_index: bool) -> None:
       evalbench check study.evb
     """
     from evalbench.store import integrity
-    from evalbench.store.db import connect
 
     path = Path(project)
-    problem = integrity.file_problem(path)
-    if problem:
-        raise ProjectError(f"{path}: {problem}")
-    try:
-        conn = connect(path)
-    except ProjectError:
-        conn = integrity.open_readonly(path)
-    try:
-        problem = integrity.project_problem(conn)
-        if problem:
-            raise ProjectError(f"{path}: {problem}")
-        problems = integrity.check(conn)
-        if repair_index and [p for p in problems if p.check == "search index"]:
-            integrity.rebuild_search_index(conn)
-            problems = integrity.check(conn)
-            click.echo("Rebuilt the full-text index.")
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-        raise ProjectError(f"{path}: damaged beyond checking ({exc}); `evalbench recover {path} -o NEW.evb` "
-                           "copies out what can be read") from exc
-    finally:
-        conn.close()
+    found = integrity.check_file(path, repair_index=repair_index)
+    if found.rebuilt_index:
+        click.echo("Rebuilt the full-text index.")
+    problems = found.problems
     for p in problems:
         click.echo(f"{path.name}: {p.check}: {p.detail}", err=True)
     if problems:

@@ -212,6 +212,44 @@ def rebuild_search_index(conn: sqlite3.Connection) -> None:
         conn.execute("INSERT INTO turns_fts(turns_fts) VALUES ('rebuild')")
 
 
+@dataclass(frozen=True)
+class FileCheck:
+    """What :func:`check_file` found: the problems left, and whether the search index was rebuilt."""
+
+    problems: list[Problem]
+    rebuilt_index: bool = False
+
+
+def check_file(path: Path, *, repair_index: bool = False) -> FileCheck:
+    """Check a project file (read-only when it cannot be opened for writing), optionally rebuilding its index.
+
+    Raises ProjectError, naming the file, when it is not an evalbench project
+    or is damaged beyond checking; the problems of a readable project are returned.
+    """
+    problem = file_problem(path)
+    if problem:
+        raise ProjectError(f"{path}: {problem}")
+    try:
+        conn = connect(path)
+    except ProjectError:
+        conn = open_readonly(path)
+    try:
+        problem = project_problem(conn)
+        if problem:
+            raise ProjectError(f"{path}: {problem}")
+        problems = check(conn)
+        rebuilt = False
+        if repair_index and [p for p in problems if p.check == "search index"]:
+            rebuild_search_index(conn)
+            problems, rebuilt = check(conn), True
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise ProjectError(f"{path}: damaged beyond checking ({exc}); `evalbench recover {path} -o NEW.evb` "
+                           "copies out what can be read") from exc
+    finally:
+        conn.close()
+    return FileCheck(problems, rebuilt)
+
+
 def _copyable_tables(db) -> list[str]:
     """Ordinary tables of a project (not the FTS index's shadow tables, not SQLite's own)."""
     skip = ("turns_fts", "sqlite_")
