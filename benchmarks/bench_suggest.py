@@ -46,6 +46,10 @@ from evalbench.project import Project  # noqa: E402
 from evalbench.suggest import data  # noqa: E402
 
 
+def participant_turns(project: Project):
+    return project.store.turns.participant_texts()
+
+
 def cpu() -> float:
     t = os.times()
     return t.user + t.system
@@ -125,14 +129,12 @@ def scaled_copy(demo: Project, path: Path, copies: int) -> Project:
 
 def child(path: Path) -> None:
     """In a fresh process: rank every turn twice, then "more like this", on a project with a stored model."""
-    from evalbench.suggest import service
-
     with Project.open(path, coder="alex") as project:  # a coder with 40,000 codings
         with Timer() as t:
-            service.engine(project)
+            project.suggest.engine()
         print(f"open the model (import spaCy, load, compile keywords): {t.wall:.2f} s wall, {t.cpu:.2f} s CPU")
-        n = len(data.participant_turns(project.conn))
-        stored = project.conn.execute("SELECT count(*) FROM turn_words").fetchone()[0]
+        n = len(participant_turns(project))
+        stored = project.store.turn_words.count()
         for label in (f"fresh process, {stored:,} turns' words stored", "same process, updates"):
             with Timer() as t:
                 found = project.suggestions()
@@ -176,8 +178,8 @@ def main() -> None:
     demo_path = folder / "demo.evb"
     build_demo(demo_path)
     demo = Project.open(demo_path)
-    n_part = len(data.participant_turns(demo.conn))
-    n_coded = sum(1 for lt in data.labelled_turns(demo.conn) if lt.codes)
+    n_part = len(participant_turns(demo))
+    n_coded = sum(1 for lt in data.labelled_turns(demo.store) if lt.codes)
     print(f"demo: {n_part} participant turns, {n_coded} coded, {len(demo.codes())} codes")
 
     with Timer() as t:
@@ -210,7 +212,7 @@ def main() -> None:
         subprocess.run([sys.executable, __file__, "--child", str(folder / "big.evb")], check=True)
 
     with Project.open(folder / "big.evb", coder="alex") as fresh:  # a coder with 40,000 codings
-        turn_ids = [t.id for t in data.participant_turns(fresh.conn)]
+        turn_ids = [t.id for t in participant_turns(fresh)]
         with Timer() as t:
             fresh.suggest_turn(turn_ids[0])
         print(f"one turn, first call after opening (loads model, compiles rules): {t.wall * 1000:.0f} ms")
@@ -230,7 +232,7 @@ def main() -> None:
         fresh.set_memo("coding", coding.id, "a memo is not training data")
         with Timer() as t:
             after_memo = fresh.suggester_stale()
-        n_codings = fresh.conn.execute("SELECT count(*) FROM codings").fetchone()[0]
+        n_codings = fresh.store.codings.count()
         print(f"suggester_stale() after a memo edit ({n_codings:,} codings): {t.wall * 1000:.1f} ms "
               f"(stale: {after_memo})")
     if args.keep:

@@ -20,8 +20,9 @@ recall@3; and, at the project's default threshold, how many suggestions are
 shown per participant turn and how many of them are right (uncoded turns
 count, every suggestion there is wrong).
 
-It uses only ``Project`` and ``service.engine(project).rank(texts, k=,
-with_valence=False, threshold=)``, so it runs unchanged against an older
+It uses only ``Project`` and ``project.suggest.engine().rank(texts, k=,
+with_valence=False, threshold=)`` (``service.engine(project)`` before the
+suggestion service), so it runs unchanged against an older
 evalbench: extract one (``git archive REV | tar -x -C /tmp/old``) and run this
 script with ``EVALBENCH_SRC=/tmp/old``. ``--save FILE`` keeps the per-turn
 results; ``--against FILE`` prints the paired difference with a 95 % bootstrap
@@ -50,7 +51,6 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, os.environ.get("EVALBENCH_SRC", str(REPO)))
 
 from evalbench.project import Project  # noqa: E402
-from evalbench.suggest import service  # noqa: E402
 
 HELDOUT = REPO / "benchmarks" / "heldout"
 DEVSET = REPO / "benchmarks" / "devset"
@@ -89,7 +89,12 @@ def domains(path: Path) -> dict[str, str]:
 
 def rank(project: Project, texts: list[str]) -> tuple[list[list[str]], list[list[str]]]:
     """(top ten of every text, what the default threshold shows)."""
-    suggester = service.engine(project)
+    if hasattr(project, "suggest"):
+        suggester = project.suggest.engine()
+    else:  # an evalbench from before the suggestion service (see the module notes)
+        from evalbench.suggest import service
+
+        suggester = service.engine(project)
     ranked = [[c.code_id for c in cands] for cands in
               suggester.rank(texts, k=10, with_valence=False, threshold=SHOW_ALL)]
     shown = [[c.code_id for c in cands] for cands in suggester.rank(texts, k=3, with_valence=False)]

@@ -21,6 +21,7 @@ import shutil
 import sqlite3
 import sys
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -46,8 +47,8 @@ def stored(path: Path, coder: str) -> dict[str, list]:
             for run in ("inserts", "updates"):
                 returned = [[s.id, s.code_id, s.score, s.valence, list(s.evidence), s.source]
                             for s in project.suggestions()]
-                rows = project.conn.execute(f"SELECT {COLS} FROM suggestions WHERE status = 'open' "
-                                            "ORDER BY id").fetchall()
+                with closing(sqlite3.connect(copy)) as conn:
+                    rows = conn.execute(f"SELECT {COLS} FROM suggestions WHERE status = 'open' ORDER BY id").fetchall()
                 out[run] = [list(r) for r in rows]
                 out[run + " (returned)"] = returned
     return out

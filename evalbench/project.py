@@ -33,7 +33,7 @@ from evalbench.refi.facade import RefiFacade
 from evalbench.store import undo
 from evalbench.store.db import write_transaction
 from evalbench.store.store import Store
-from evalbench.suggest.facade import SuggestFacade
+from evalbench.suggest.service import SuggestService
 from evalbench.team.facade import TeamFacade
 
 if TYPE_CHECKING:
@@ -45,12 +45,15 @@ if TYPE_CHECKING:
     from evalbench.ingest.document import ParsedDocument
     from evalbench.ingest.participants import ParticipantRow
     from evalbench.ingest.report import BatchReport
+    from evalbench.model import Suggestion, TrainReport
     from evalbench.store.documents import Roles
+    from evalbench.suggest.evaluate import Evaluation
+    from evalbench.suggest.similar import SimilarTurn
 
 Progress = Callable[[int, int, str], None]
 
 
-class Project(SuggestFacade, RefiFacade, TeamFacade):
+class Project(RefiFacade, TeamFacade):
     """An open evalbench project file: a Store and the services of each area."""
 
     def __init__(self, store: Store) -> None:
@@ -62,6 +65,7 @@ class Project(SuggestFacade, RefiFacade, TeamFacade):
         self.bulk = BulkCodingService(store, self.coding)
         self.analysis = AnalysisService(store, self.coding)
         self.themes = ThemeService(store)
+        self.suggest = SuggestService(store, self.coding)
 
     # --- lifecycle -------------------------------------------------------
     @classmethod
@@ -390,6 +394,46 @@ class Project(SuggestFacade, RefiFacade, TeamFacade):
                    rationale: str | None = None, coder: str | None = None) -> None:
         """Confirm or change one rating (``rating=None`` removes it); one undoable action."""
         self.analysis.set_rating(code_id, scope, value, rating, rationale=rationale, coder=coder)
+
+    # --- suggestions: project.suggest -----------------------------------------------------------------
+    def suggest_turn(self, turn_id: int, *, k: int = 3) -> list[Suggestion]:
+        """Top ``k`` suggested codes for one participant turn, stored as open suggestions."""
+        return self.suggest.turn(turn_id, k=k)
+
+    def suggestions(self, *, document: int | str | None = None) -> list[Suggestion]:
+        """Refresh suggestions for participant turns and return the open ones, best first per turn."""
+        return self.suggest.refresh(document=document)
+
+    def accept_suggestion(self, suggestion_id: int, *, valence: str | None = None) -> int:
+        """Code the suggested turn (origin 'suggestion'); one undoable action. Returns the coding id."""
+        return self.suggest.accept(suggestion_id, valence=valence)
+
+    def reject_suggestion(self, suggestion_id: int) -> None:
+        """Reject a suggestion; undoable, remembered, and a negative example for training."""
+        self.suggest.reject(suggestion_id)
+
+    def train_suggester(self, *, progress: Progress | None = None,
+                        cancel: threading.Event | None = None) -> TrainReport:
+        """Retrain the suggestion model from human coding and store it in the project."""
+        return self.suggest.train(progress=progress, cancel=cancel)
+
+    def suggester_stale(self) -> bool:
+        """True when coding changed since the model was trained (cheap; for background retraining)."""
+        return self.suggest.stale()
+
+    def set_suggest_pipeline(self, name: str | None) -> None:
+        """Use an installed spaCy pipeline for suggestions (None: blank English). Never downloads."""
+        self.suggest.set_pipeline(name)
+
+    def similar(self, coding_id: int, *, limit: int = 20, progress: Progress | None = None,
+                cancel: threading.Event | None = None) -> list[SimilarTurn]:
+        """"More like this": the participant turns most like coding ``coding_id``, not yet coded with its code."""
+        return self.suggest.similar(coding_id, limit=limit, progress=progress, cancel=cancel)
+
+    def evaluate_suggester(self, *, coder: str | None = None, folds: int = 5, progress: Progress | None = None,
+                           cancel: threading.Event | None = None) -> Evaluation:
+        """Cross-validation by document of the ranker, the keyword rules and a most-frequent baseline."""
+        return self.suggest.evaluate(coder=coder, folds=folds, progress=progress, cancel=cancel)
 
     # --- export ------------------------------------------------------------------------------------
     def export(self, fmt: str, out: str | Path, *, by: str | None = None, coder: str | None = None,

@@ -46,5 +46,5 @@ def test_accepted_suggestions_are_counted_from_the_codings_origin(study):  # noq
     study.conn.commit()
     frame, _tree = study.codings_frame("alex")
     assert assistance_of(frame) == Assistance(1, len(study.codings(coder="alex")), (("alex", 1),))
-    from_store = assistance_of(frame, study.conn)  # the suggestions area's disclosure, models and all
+    from_store = assistance_of(frame, study.store)  # the suggestions area's disclosure, models and all
     assert (from_store.accepted, from_store.total, from_store.by_coder) == (1, len(frame), (("alex", 1),))

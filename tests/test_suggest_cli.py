@@ -56,10 +56,11 @@ def test_train_reports_and_stores_a_model(project):
 
 
 def test_evaluate_prints_a_table_and_json(tmp_path):
+    from evalbench.project import Project
     from evalbench.suggest.synthetic import build_project
 
     path = tmp_path / "syn.evb"
-    build_project(path, n_docs=6, seed=2).close()
+    build_project(Project.init(path, coder="alex"), n_docs=6, seed=2).close()
     table = run("suggest", str(path), "--evaluate", "--folds", "3")
     assert table.exit_code == 0, table.output
     for word in ("recall@1", "precision@1", "recall@3", "domain recall@3", "model", "rules", "baseline",

@@ -18,7 +18,7 @@ def test_accepted_suggestions_are_counted_by_coder_and_model(project):
     project.accept_suggestion(s.id)
     other = participant_turn(project, "culture of learning")
     project.add_coding(other.document_id, other.start, other.end, "inner.culture")
-    found = ai_assistance(project.conn)
+    found = ai_assistance(project.store)
     assert (found.total, found.accepted, found.by_coder, found.rule_codings) == (2, 1, (("alex", 1),), 0)
     assert found.used and found.all_by_person
     (model,) = found.models
@@ -29,15 +29,15 @@ def test_accepted_suggestions_are_counted_by_coder_and_model(project):
     assert sentence.startswith("1 of 2 codings (50%) began as code suggestions made offline by evalbench")
     assert "(alex 1)" in sentence and sentence.endswith("Every coding was made or accepted by a person.")
     # only the codings named, and only a coder's
-    assert ai_assistance(project.conn, coding_ids=[c.id for c in project.codings()
+    assert ai_assistance(project.store, coding_ids=[c.id for c in project.codings()
                                                    if c.origin == "manual"]).accepted == 0
-    assert ai_assistance(project.conn, coders=["sam"]).total == 0
+    assert ai_assistance(project.store, coders=["sam"]).total == 0
 
 
 def test_rule_codings_mean_not_every_coding_was_made_by_a_person(project):
     turn = participant_turn(project, "culture of learning")
     project.add_coding(turn.document_id, turn.start, turn.end, "inner.culture", origin="rule")
-    found = ai_assistance(project.conn)
+    found = ai_assistance(project.store)
     assert not found.used and not found.all_by_person and found.rule_codings == 1
     assert "applied by keyword rules without review" in found.sentence
 

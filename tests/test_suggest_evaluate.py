@@ -58,7 +58,7 @@ def test_folds_are_balanced_shuffled_and_repeatable():
 def synthetic(tmp_path_factory):
     from evalbench.suggest.synthetic import build_project
 
-    project = build_project(tmp_path_factory.mktemp("syn") / "syn.evb", n_docs=12, seed=3)
+    project = build_project(Project.init(tmp_path_factory.mktemp("syn") / "syn.evb", coder="alex"), n_docs=12, seed=3)
     yield project
     project.close()
 

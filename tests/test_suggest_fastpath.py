@@ -2,8 +2,9 @@
 
 Ranking reads token attributes as arrays and character offsets from token
 offsets, builds TF-IDF rows with numpy, stores new suggestions with one
-executemany and pauses the cyclic garbage collector; these tests compare each
-shortcut with the slow way on the demo's interviews. (benchmarks/suggest_same.py
+executemany; these tests compare each shortcut with the slow way on the demo's
+interviews. Ranking leaves the garbage collector alone: that is the policy of
+whoever owns the process. (benchmarks/suggest_same.py
 compares whole projects before and after a change.)
 """
 
@@ -11,28 +12,30 @@ from __future__ import annotations
 
 import gc
 import json
-import threading
+import sqlite3
+from contextlib import closing
 
 from evalbench.project import Project
-from evalbench.suggest import data
-from evalbench.suggest.engine import paused_gc
-from evalbench.suggest.nlp import doc_words, load_pipeline
+from evalbench.suggest.nlp import load_pipeline
 from evalbench.suggest.rules import RuleMatcher
+
+
+def turn_texts(project: Project) -> list[str]:
+    return [t.text for t in project.store.turns.participant_texts()]
 
 
 def demo_docs(project: Project):
     pipeline = load_pipeline()
-    texts = [t.text for t in data.participant_turns(project.conn)]
-    return pipeline, list(pipeline.docs(texts))
+    return pipeline, list(pipeline.docs(turn_texts(project)))
 
 
 def test_doc_words_are_the_tokens_that_hold_a_letter(demo_file):
     with Project.open(demo_file, coder="alex") as project:
-        _, docs = demo_docs(project)
+        pipeline, docs = demo_docs(project)
     assert len(docs) > 200
     for doc in docs:
         slow = [(t.text, t.norm_, t.is_stop, t.idx) for t in doc if any(ch.isalpha() for ch in t.norm_)]
-        assert doc_words(doc) == slow
+        assert pipeline.doc_words(doc) == slow
 
 
 def test_rule_evidence_offsets_are_the_spans_spacy_reports(demo_file):
@@ -56,8 +59,9 @@ def test_rule_evidence_offsets_are_the_spans_spacy_reports(demo_file):
 
 def assert_returned_rows_are_stored(project: Project, found) -> None:
     assert found and len({s.id for s in found}) == len(found)
-    stored = {r[0]: r[1:] for r in project.conn.execute(
-        "SELECT id, turn_id, code_id, score, valence, evidence, source FROM suggestions WHERE status = 'open'")}
+    with closing(sqlite3.connect(project.path)) as conn:
+        stored = {r[0]: r[1:] for r in conn.execute(
+            "SELECT id, turn_id, code_id, score, valence, evidence, source FROM suggestions WHERE status = 'open'")}
     assert set(stored) == {s.id for s in found}
     for s in found:
         turn_id, code_id, score, valence, evidence, source = stored[s.id]
@@ -69,8 +73,8 @@ def test_returned_ids_are_the_stored_rows_when_inserting_and_updating(demo):
     with Project.open(demo, coder="alex") as project:
         first = project.suggestions()
         assert_returned_rows_are_stored(project, first)
-        with project.transaction():  # a mix next time: a third of the rows inserted again, the rest updated
-            project.conn.execute("DELETE FROM suggestions WHERE id % 3 = 0")
+        with closing(sqlite3.connect(project.path)) as other, other:  # next time a third inserted, the rest updated
+            other.execute("DELETE FROM suggestions WHERE id % 3 = 0")
         again = project.suggestions()
         assert_returned_rows_are_stored(project, again)
         assert [(s.turn_id, s.code_id, s.score, s.evidence) for s in first] == \
@@ -81,40 +85,17 @@ def test_returned_ids_are_the_stored_rows_when_inserting_and_updating(demo):
         assert len(inserted) == sum(1 for s in first if s.id % 3 == 0) and inserted == sorted(inserted)
 
 
-def test_paused_gc_nests_across_threads_and_restores_the_collector():
-    assert gc.isenabled()
-    entered, release = threading.Event(), threading.Event()
+def test_ranking_never_switches_the_garbage_collector(demo, monkeypatch):
+    def switched(*args):
+        raise AssertionError("the core switched the garbage collector")
 
-    def worker():
-        with paused_gc():
-            entered.set()
-            release.wait(5)
-
-    thread = threading.Thread(target=worker)
-    with paused_gc():
-        thread.start()
-        entered.wait(5)
-        assert not gc.isenabled()
-    assert not gc.isenabled()  # the other thread is still ranking
-    release.set()
-    thread.join(5)
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with paused_gc():
-            pass
-        assert not gc.isenabled()  # a collector that was off stays off
-    finally:
-        gc.enable()
-
-
-def test_paused_gc_resumes_after_an_error():
-    try:
-        with paused_gc():
-            raise ValueError("boom")
-    except ValueError:
-        pass
-    assert gc.isenabled()
+    monkeypatch.setattr(gc, "disable", switched)
+    monkeypatch.setattr(gc, "enable", switched)
+    monkeypatch.setattr(gc, "freeze", switched)
+    with Project.open(demo, coder="alex") as project:
+        found = project.suggestions()
+        project.similar(project.codings()[0].id)
+    assert found and gc.isenabled()
 
 
 def test_ranker_words_are_the_non_stop_words_spacy_reports_with_their_offsets_and_sentences(demo):
@@ -122,7 +103,7 @@ def test_ranker_words_are_the_non_stop_words_spacy_reports_with_their_offsets_an
 
     with Project.open(demo, coder="alex") as project:
         pipeline, docs = demo_docs(project)
-        texts = [t.text for t in data.participant_turns(project.conn)]
+        texts = turn_texts(project)
     words = read_texts(pipeline, texts)
     for doc, w in zip(docs, words):
         kept = [t for t in doc if any(ch.isalpha() for ch in t.norm_) and not t.is_stop]
@@ -148,7 +129,7 @@ def test_tfidf_rows_equal_the_formula_computed_word_by_word(demo):
 
     with Project.open(demo, coder="alex") as project:
         pipeline, _ = demo_docs(project)
-        texts = [t.text for t in data.participant_turns(project.conn)][:60]
+        texts = turn_texts(project)[:60]
     keys = [w.keys for w in read_texts(pipeline, texts)]
     vocab = Vocabulary.fit(keys[:40])
     rows = vocab.rows(keys).toarray()
@@ -168,14 +149,14 @@ def test_stored_words_come_back_exactly_and_spare_a_new_process_the_reading(demo
 
     with Project.open(demo, coder="alex") as project:
         pipeline, _ = demo_docs(project)
-        texts = [t.text for t in data.participant_turns(project.conn)]
-        matcher = service.words_reader(project, pipeline, project.codes()).matcher
+        texts = turn_texts(project)
+        matcher = project.suggest.words_reader(pipeline, project.codes()).matcher
         for w in read_texts(pipeline, texts, matcher):
             back = unpack(pack(w))
             assert (back.keys, list(back.starts), list(back.lengths), back.sentences, back.matches) == \
                    (w.keys, list(w.starts), list(w.lengths), w.sentences, [tuple(m) for m in w.matches])
         first = [(s.turn_id, s.code_id, s.score, s.evidence) for s in project.suggestions()]
-        stored = project.conn.execute("SELECT count(*) FROM turn_words").fetchone()[0]
+        stored = project.store.turn_words.count()
         assert stored == len(texts)
 
     def no_reading(pipeline, texts, matcher=None):  # only the codebook's seed texts may be read now

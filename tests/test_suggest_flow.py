@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 
 import pytest
 
 from evalbench.errors import UserError
 from evalbench.project import Project
+
+
+def read(project: Project, sql: str, args: tuple = ()) -> list[tuple]:
+    """Rows of ``sql`` on a fresh connection to the project file: what another process would find there."""
+    with closing(sqlite3.connect(project.path)) as conn:
+        return conn.execute(sql, args).fetchall()
 
 
 def participant_turn(project: Project, contains: str):
@@ -27,9 +35,8 @@ def test_keyword_turn_gets_a_suggestion_with_provenance(project):
     assert top.valence == "barrier"  # "no protected time"
     assert "rules" in top.source
     assert (top.start, top.end) == (turn.start, turn.end)
-    row = project.conn.execute(
-        "SELECT status, model, model_version, score, evidence FROM suggestions WHERE id = ?",
-        (top.id,)).fetchone()
+    (row,) = read(project, "SELECT status, model, model_version, score, evidence FROM suggestions WHERE id = ?",
+                  (top.id,))
     assert row[0] == "open"
     assert "blank:en" in row[1] and "spacy" in row[2] and "rules" in row[2]
     assert row[3] == pytest.approx(top.score)
@@ -49,8 +56,8 @@ def test_same_open_suggestion_is_stored_once(project):
     again = project.suggest_turn(turn.id)
     assert [s.id for s in first] == [s.id for s in again]
     project.suggestions()
-    n = project.conn.execute("SELECT count(*) FROM suggestions WHERE turn_id = ? AND code_id = ?",
-                             (turn.id, "inner.priority")).fetchone()[0]
+    ((n,),) = read(project, "SELECT count(*) FROM suggestions WHERE turn_id = ? AND code_id = ?",
+                   (turn.id, "inner.priority"))
     assert n == 1
 
 
@@ -61,8 +68,7 @@ def test_accept_makes_a_linked_coding_and_undo_redo_round_trip(project):
     coding = project.coding(coding_id)
     assert (coding.origin, coding.suggestion_id, coding.code_id) == ("suggestion", s.id, s.code_id)
     assert (coding.start, coding.end, coding.valence, coding.coder) == (turn.start, turn.end, "mixed", "alex")
-    status = project.conn.execute("SELECT status, coder, decided_at FROM suggestions WHERE id = ?",
-                                  (s.id,)).fetchone()
+    (status,) = read(project, "SELECT status, coder, decided_at FROM suggestions WHERE id = ?", (s.id,))
     assert status[0] == "accepted" and status[1] == "alex" and status[2]
     # the coder already applied it: not suggested again
     assert s.code_id not in {x.code_id for x in project.suggest_turn(turn.id)}
@@ -71,7 +77,7 @@ def test_accept_makes_a_linked_coding_and_undo_redo_round_trip(project):
 
     assert project.undo().startswith("Accept suggestion")
     assert project.codings() == []
-    row = project.conn.execute("SELECT status, coder FROM suggestions WHERE id = ?", (s.id,)).fetchone()
+    (row,) = read(project, "SELECT status, coder FROM suggestions WHERE id = ?", (s.id,))
     assert row == ("open", None)
     again = project.suggest_turn(turn.id)
     assert again[0].id == s.id  # the same open suggestion comes back
@@ -161,7 +167,7 @@ def test_training_can_be_cancelled_and_reports_progress(project):
 
     report = project.train_suggester(progress=progress, cancel=stop)
     assert report.cancelled and seen
-    assert project.conn.execute("SELECT count(*) FROM models").fetchone()[0] == 0
+    assert read(project, "SELECT count(*) FROM models") == [(0,)]
 
 
 def test_missing_pipeline_is_a_clear_error_and_nothing_is_loaded(project, monkeypatch):
@@ -180,10 +186,8 @@ def test_training_in_a_worker_thread_is_picked_up_by_the_open_project(project):
     import threading
 
     turn = participant_turn(project, "competing priorities")
-    from evalbench.suggest import service, store
-
     project.suggest_turn(turn.id)
-    before = store.model_info(project.conn)["version"]
+    before = project.suggest.model_info().version
     other = participant_turn(project, "culture of learning")
     project.add_coding(other.document_id, other.start, other.end, "inner.culture")
     assert project.suggester_stale()
@@ -203,10 +207,10 @@ def test_training_in_a_worker_thread_is_picked_up_by_the_open_project(project):
     worker.join()
     assert errors == []
     assert not project.suggester_stale()
-    after = store.model_info(project.conn)["version"]
+    after = project.suggest.model_info().version
     assert after != before and after.startswith("coded-1-")
     project.suggest_turn(turn.id)
-    assert service.engine(project).model.version == after  # the open project switched models
+    assert project.suggest.engine().model.version == after  # the open project switched models
 
 
 def test_configured_installed_pipeline_is_loaded_and_named_in_provenance(project, monkeypatch):
@@ -242,12 +246,11 @@ def test_redo_of_an_accept_still_finds_its_suggestion_after_a_refresh(project):
     project.accept_suggestion(s.id)
     project.undo()
     with project.transaction():  # nothing passes this threshold: every open suggestion drops out
-        project._set_meta("suggest.threshold", "1.5")
+        project.store.meta.set("suggest.threshold", "1.5")
     assert project.suggest_turn(turn.id) == []
-    kept = project.conn.execute("SELECT status FROM suggestions WHERE id = ?", (s.id,)).fetchone()
-    assert kept == ("open",)  # the undo log still points at it
-    others = project.conn.execute(
-        "SELECT count(*) FROM suggestions WHERE turn_id = ? AND id != ?", (turn.id, s.id)).fetchone()[0]
+    kept = read(project, "SELECT status FROM suggestions WHERE id = ?", (s.id,))
+    assert kept == [("open",)]  # the undo log still points at it
+    ((others,),) = read(project, "SELECT count(*) FROM suggestions WHERE turn_id = ? AND id != ?", (turn.id, s.id))
     assert others == 0  # suggestions nobody acted on are simply dropped
     assert project.redo().startswith("Accept suggestion")
     assert project.codings()[0].suggestion_id == s.id

@@ -45,9 +45,10 @@ def test_no_socket_during_suggest_train_accept_reject_evaluate(tmp_path, no_netw
     from click.testing import CliRunner
 
     from evalbench.cli import main
+    from evalbench.project import Project
     from evalbench.suggest.synthetic import build_project
 
-    project = build_project(tmp_path / "syn.evb", n_docs=6, seed=1)
+    project = build_project(Project.init(tmp_path / "syn.evb", coder="alex"), n_docs=6, seed=1)
     report = project.train_suggester()
     assert report.coded_turns > 20
     found = project.suggestions()

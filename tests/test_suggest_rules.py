@@ -115,7 +115,6 @@ def test_keyword_in_most_turns_is_down_weighted():
 
 def test_training_stores_the_projects_keyword_frequencies(tmp_path):
     from evalbench.project import Project
-    from evalbench.suggest import store
     from tests.conftest import make_parsed
 
     with Project.init(tmp_path / "generic.evb", coder="alex") as project:
@@ -124,7 +123,7 @@ def test_training_stores_the_projects_keyword_frequencies(tmp_path):
         project.add_document(make_parsed("p.txt", turns),
                              {"Kim": ("participant", "label"), "Interviewer": ("interviewer", "label")})
         project.train_suggester()
-        assert store.model_info(project.conn)["keyword_df"]["patient"] == 0.95
+        assert project.suggest.model_info().info["keyword_df"]["patient"] == 0.95
         turn = [t for t in project.turns() if t.role == "participant"][-2]
         found = project.suggest_turn(turn.id)
     rules = {s.code_id: s.score for s in found if "rules" in s.source}

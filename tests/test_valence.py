@@ -124,7 +124,7 @@ def test_valence_agreement_with_the_coders(project):
     project.add_coding(doc.id, *span("People felt safe to talk about errors."), "inner.culture", valence=F)
     project.add_coding(doc.id, *span("The culture of learning."), "inner.culture", valence=F)  # no cue
     project.add_coding(doc.id, *span("Honestly, competing priorities."), "inner.priority", valence="neutral")
-    result = valence_agreement(project)
+    result = valence_agreement(project.store)
     assert result["codings"] == 3  # neutral codings are not scored
     assert result["passage"] == {"accuracy": round(2 / 3, 4), "covered": round(2 / 3, 4),
                                  "accuracy_covered": 1.0}

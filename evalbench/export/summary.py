@@ -251,4 +251,4 @@ def study_summary(project, frame, choice=None, *, agreement: Agreement | None = 
         all_coders=all_coders, codings=len(frame),
         codes_used=frame["code_id"].nunique() if len(frame) else 0, codebook_size=len(project.codes()),
         uncoded=len(docs) - len(coded), unlinked=unlinked, agreement=agreement,
-        assistance=assistance if assistance is not None else assistance_of(frame, project.conn))
+        assistance=assistance if assistance is not None else assistance_of(frame, project.store))

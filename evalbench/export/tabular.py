@@ -152,7 +152,7 @@ def _assistance_line(ctx) -> list[str]:
 
     if not len(ctx.frame):
         return []
-    found = ai_assistance(ctx.project.conn, coding_ids=[int(i) for i in ctx.frame["coding_id"]])
+    found = ai_assistance(ctx.project.store, coding_ids=[int(i) for i in ctx.frame["coding_id"]])
     return [f"AI assistance: {found.sentence}"] if found.used or found.rule_codings else []
 
 

@@ -36,13 +36,16 @@ from evalbench.store.describe import Describe
 from evalbench.store.documents import Documents
 from evalbench.store.memos import Memos
 from evalbench.store.meta import Meta
+from evalbench.store.models import Models
 from evalbench.store.participants import Participants
 from evalbench.store.positions import Positions
+from evalbench.store.provenance import Provenance
 from evalbench.store.ratings import Ratings
 from evalbench.store.search import Search
 from evalbench.store.stats import Stats
 from evalbench.store.suggestions import Suggestions
 from evalbench.store.themes import ThemeTables
+from evalbench.store.training import TrainingReads
 from evalbench.store.turn_words import TurnWords
 from evalbench.store.turns import Speakers, Turns
 
@@ -228,6 +231,18 @@ class Store:
     @cached_property
     def turn_words(self) -> TurnWords:
         return TurnWords(self._conn, self.where)
+
+    @cached_property
+    def models(self) -> Models:
+        return Models(self._conn, self.where)
+
+    @cached_property
+    def training(self) -> TrainingReads:
+        return TrainingReads(self._conn, self.where)
+
+    @cached_property
+    def provenance(self) -> Provenance:
+        return Provenance(self._conn, self.where)
 
     @cached_property
     def themes(self) -> ThemeTables:

@@ -21,6 +21,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 #: Coded turns needed before confidence is measured.
 MIN_TURNS = 20
@@ -93,13 +98,16 @@ def platt(scores: list[float], right: list[bool], *, turns: int = 0, documents: 
     return Calibration(float(w[0]), float(w[1]), len(scores), turns, documents)
 
 
-def from_scores(matrix, gold: list[set[str]], labels: list[str], *, documents: int = 0,
+def from_scores(matrix: NDArray[np.floating[Any]], gold: list[set[str]], labels: list[str], *, documents: int = 0,
                 per_turn: int = PER_TURN) -> Calibration:
     """Calibrate on out-of-fold scores: each turn's ``per_turn`` best codes, right when in its gold set."""
     import numpy as np
 
-    scores, right = [], []
-    top = np.argsort(-matrix, axis=1)[:, :per_turn] if len(gold) else []
+    if not gold:
+        return platt([], [], documents=documents)
+    scores: list[float] = []
+    right: list[bool] = []
+    top = np.argsort(-matrix, axis=1)[:, :per_turn]
     for row, codes, g in zip(matrix, top, gold):
         for j in codes:
             scores.append(float(row[j]))

@@ -17,14 +17,14 @@ each code's prevalence. The Word, Markdown and spreadsheet exports word them.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from evalbench.analysis.agreement import AgreementReport
+    from evalbench.analysis.agreement import AgreementReport, CodeAgreement
+    from evalbench.store.store import Store
 
 
 @dataclass(frozen=True)
@@ -83,15 +83,13 @@ class AiAssistance:
         return head + tail
 
 
-def ai_assistance(conn: sqlite3.Connection, *, coding_ids: Iterable[int] | None = None,
+def ai_assistance(store: Store, *, coding_ids: Iterable[int] | None = None,
                   coders: Iterable[str] | None = None) -> AiAssistance:
     """AI assistance among the codings named by ``coding_ids`` (else those of ``coders``, else all)."""
-    from evalbench.store.provenance import origin_counts
-
     total = accepted = rules = unknown = 0
-    by_coder: Counter = Counter()
-    models: Counter = Counter()
-    for origin, coder, model, version, n in origin_counts(conn, coding_ids=coding_ids, coders=coders):
+    by_coder: Counter[str] = Counter()
+    models: Counter[tuple[str, str]] = Counter()
+    for origin, coder, model, version, n in store.provenance.origin_counts(coding_ids=coding_ids, coders=coders):
         total += n
         if origin == "rule":
             rules += n
@@ -146,8 +144,8 @@ def agreement_disclosure(report: AgreementReport, labels: dict[str, str] | None 
 
     labels = labels or {}
     two = len(report.coders) == 2
-    rated = [(c, c.kappa if two else c.alpha) for c in report.codes if c.n_units]
-    rated = [(c, v) for c, v in rated if v is not None]
+    rated: list[tuple[CodeAgreement, float]] = [
+        (c, v) for c in report.codes if c.n_units and (v := c.kappa if two else c.alpha) is not None]
     low = [labels.get(c.code, c.name) for c, v in sorted(rated, key=lambda cv: cv[1]) if v < BELOW]
     o = report.overall
     return AgreementDisclosure(

@@ -30,10 +30,7 @@ suggestions per participant turn on the sample study, 29 % of them right, and
 
 from __future__ import annotations
 
-import gc
-import threading
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from evalbench import __version__
@@ -71,35 +68,6 @@ class Candidate:
     raw: float = 0.0  #: the combined score the confidence was read from
 
 
-_GC_LOCK = threading.Lock()
-_gc_users = 0
-_gc_was_enabled = False
-
-
-@contextmanager
-def paused_gc():
-    """Pause Python's cyclic garbage collector while ranking (the whole process, every thread).
-
-    Ranking allocates millions of short-lived objects but no reference
-    cycles, so the collector found nothing yet its full passes over the heap
-    took ~15 % of ranking 20,000 turns. Reference counting still frees
-    everything; the collector resumes when the last ranking thread leaves.
-    """
-    global _gc_users, _gc_was_enabled
-    with _GC_LOCK:
-        if _gc_users == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_users += 1
-    try:
-        yield
-    finally:
-        with _GC_LOCK:
-            _gc_users -= 1
-            if _gc_users == 0 and _gc_was_enabled:
-                gc.enable()
-
-
 class Suggester:
     """The ranker over one codebook and one pipeline, with the project's display threshold."""
 
@@ -120,7 +88,7 @@ class Suggester:
 
     def confidence(self, raw: float) -> tuple[float, str]:
         """(score, words) for a combined score."""
-        if self.calibrated:
+        if self.model.calibration is not None:
             p = self.model.calibration.precision(raw)
             return round(p, 4), label(p)
         return round(raw, 4), label(None)
@@ -142,14 +110,13 @@ class Suggester:
         turns a project has.
         """
         out: list[list[Candidate]] = []
-        with paused_gc():
-            for lo in range(0, len(texts), RANK_BATCH):
-                hi = lo + RANK_BATCH
-                batch_words = (words[lo:hi] if words is not None
-                               else read_texts(self.pipeline, texts[lo:hi], self.matcher))
-                out += self._rank_batch(texts[lo:hi], batch_words, k=k,
-                                        exclude=exclude[lo:hi] if exclude else None, history=history,
-                                        with_valence=with_valence, threshold=threshold)
+        for lo in range(0, len(texts), RANK_BATCH):
+            hi = lo + RANK_BATCH
+            batch_words = (words[lo:hi] if words is not None
+                           else read_texts(self.pipeline, texts[lo:hi], self.matcher))
+            out += self._rank_batch(texts[lo:hi], batch_words, k=k,
+                                    exclude=exclude[lo:hi] if exclude else None, history=history,
+                                    with_valence=with_valence, threshold=threshold)
         return out
 
     def _rank_batch(self, texts, words, *, k, exclude, history, with_valence, threshold) -> list[list[Candidate]]:

@@ -32,10 +32,44 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from evalbench.errors import UserError
 
+if TYPE_CHECKING:
+    from evalbench.model import Code
+    from evalbench.store.store import Store
+    from evalbench.suggest.service import SuggestService
+    from evalbench.suggest.training import OutOfFold, TrainingData
+
 METHODS = ("model", "rules", "baseline")
+
+
+class Calibrated(TypedDict):
+    """Shown confidence against how often it was right (``calibration`` of :class:`Evaluation`)."""
+
+    bands: list[dict[str, Any]]  #: :func:`evalbench.suggest.calibration.reliability`
+    shown: int  #: suggestions at or above the threshold
+    shown_per_turn: float
+    shown_precision: float
+
+
+class Evaluation(TypedDict, total=False):
+    """What ``suggest --evaluate`` reports (and prints as JSON): see the module docstring."""
+
+    cancelled: bool  #: only key when the run was cancelled
+    coder: str | None
+    folds: int
+    unit: str  #: 'document': whole interviews are held out
+    documents: int
+    turns: int  #: coded participant turns scored
+    turns_all: int  #: participant turns of the coded documents
+    threshold: float
+    pipeline: str
+    codes_coded: int
+    methods: dict[str, dict[str, Any]]  #: method -> :func:`ranking_metrics`
+    calibration: Calibrated
+    valence: dict[str, Any]  #: :func:`valence_agreement`
 
 
 def _ratio(a: float, b: float) -> float:
@@ -43,7 +77,7 @@ def _ratio(a: float, b: float) -> float:
 
 
 def ranking_metrics(gold: list[set[str]], ranked: list[list[str]], shown: list[set[str]] | None = None,
-                    k: int = 3, domain: dict[str, str] | None = None) -> dict:
+                    k: int = 3, domain: dict[str, str] | None = None) -> dict[str, Any]:
     """Recall@1/@k, precision@1/@k, domain recall@k of rankings and per-code P/R/F1 of what is shown.
 
     ``shown`` defaults to the top ``k`` of each ranking; ``domain`` maps a
@@ -93,48 +127,49 @@ def fold_of(n: int, folds: int, seed: int = 0) -> list[int]:
     return out
 
 
-def domains(codes) -> dict[str, str]:
+def domains(codes: list[Code]) -> dict[str, str]:
     """Code id -> the id of its top-level ancestor (its CFIR domain)."""
     parent = {c.id: c.parent_id for c in codes}
     out = {}
     for c in codes:
         cur, seen = c.id, set()
-        while parent.get(cur) and cur not in seen:
+        while (up := parent.get(cur)) and cur not in seen:
             seen.add(cur)
-            cur = parent[cur]
+            cur = up
         out[c.id] = cur
     return out
 
 
-def evaluate_project(project, *, coder: str | None = None, folds: int = 5,
-                     progress: Callable[[int, int, str], None] | None = None,
-                     cancel: threading.Event | None = None) -> dict:
+def evaluate(service: SuggestService, *, coder: str | None = None, folds: int = 5,
+             progress: Callable[[int, int, str], None] | None = None,
+             cancel: threading.Event | None = None) -> Evaluation:
     """Cross-validate the suggester by document on the project's coding (see module doc)."""
     import numpy as np
 
-    from evalbench.suggest import calibration, data, service, training
+    from evalbench.suggest import calibration, data, training
     from evalbench.suggest.nlp import load_pipeline
 
     if folds < 2:
         raise UserError("--folds must be at least 2")
-    codes = project.codes()
+    store = service.store
+    codes = service.codes()
     labels = [c.id for c in codes]
-    pipeline = load_pipeline(service.pipeline_name(project))
-    reader = service.words_reader(project, pipeline, codes)
-    labelled = training.sample_turns(data.labelled_turns(project.conn, coder=coder))
-    td = training.build(pipeline, codes, labelled, words=reader, keyword_df=service.project_keyword_df(project, reader))
+    pipeline = load_pipeline(service.pipeline_name())
+    reader = service.words_reader(pipeline, codes)
+    labelled = training.sample_turns(data.labelled_turns(store, coder=coder))
+    td = training.build(pipeline, codes, labelled, words=reader, keyword_df=service.keyword_df(reader))
     coded = [i for i, g in enumerate(td.gold) if g]
     coded_docs = sorted({td.documents[i] for i in coded})
     who = f"coder {coder!r}" if coder else "the project"
     if len(coded_docs) < 2 or len(coded) < 10:
-        raise UserError(f"{project.path.name}: {who} has {len(coded)} coded participant turns in "
+        raise UserError(f"{store.where}: {who} has {len(coded)} coded participant turns in "
                         f"{len(coded_docs)} document(s); evaluation holds out whole documents, so it needs "
                         "coding in at least 2 documents and 10 turns")
     folds = min(folds, len(coded_docs))
     oof = training.out_of_fold(td, folds, progress=progress, cancel=cancel)
     if oof is None:
         return {"cancelled": True}
-    threshold = service.threshold(project)
+    threshold = service.threshold()
     gold = [td.gold[i] for i in coded]
     order = np.argsort(-oof.combined, axis=1)[:, :10]
     ranked = {"model": [[labels[j] for j in order[i]] for i in coded]}
@@ -158,16 +193,18 @@ def evaluate_project(project, *, coder: str | None = None, folds: int = 5,
                             "shown": n_shown, "shown_per_turn": round(_ratio(n_shown, len(td.gold)), 3),
                             "shown_precision": round(_ratio(sum(r for r, f in zip(right, shown_flags) if f),
                                                             n_shown), 4)},
-            "valence": valence_agreement(project, coder=coder)}
+            "valence": valence_agreement(store, coder=coder)}
 
 
-def _calibration_check(oof, td, threshold: float) -> tuple[list[float], list[bool], list[set[str]]]:
+def _calibration_check(oof: OutOfFold, td: TrainingData,
+                       threshold: float) -> tuple[list[float], list[bool], list[set[str]]]:
     """Shown confidence and rightness of each turn's top three, each fold calibrated on the others."""
     import numpy as np
 
     from evalbench.suggest.calibration import from_scores
 
-    shown, right = [], []
+    shown: list[float] = []
+    right: list[bool] = []
     shown_codes: list[set[str]] = [set() for _ in td.gold]
     folds = sorted(set(oof.fold))
     for f in folds:
@@ -184,7 +221,7 @@ def _calibration_check(oof, td, threshold: float) -> tuple[list[float], list[boo
     return shown, right, shown_codes
 
 
-def _rules_ranking(td, coded: list[int]) -> list[list[str]]:
+def _rules_ranking(td: TrainingData, coded: list[int]) -> list[list[str]]:
     from evalbench.suggest.rules import scores_from
 
     out = []
@@ -194,7 +231,7 @@ def _rules_ranking(td, coded: list[int]) -> list[list[str]]:
     return out
 
 
-def _baseline(td, fold: list[int], coded: list[int]) -> list[list[str]]:
+def _baseline(td: TrainingData, fold: list[int], coded: list[int]) -> list[list[str]]:
     out = []
     cache: dict[int, list[str]] = {}
     for i in coded:
@@ -209,7 +246,7 @@ def _baseline(td, fold: list[int], coded: list[int]) -> list[list[str]]:
 VALENCES = ("barrier", "facilitator", "mixed")
 
 
-def valence_agreement(project, *, coder: str | None = None) -> dict:
+def valence_agreement(store: Store, *, coder: str | None = None) -> dict[str, Any]:
     """How often the cue words give the valence a human coder chose (no coder habits used).
 
     Each human coding marked barrier, facilitator or mixed is read three
@@ -220,26 +257,13 @@ def valence_agreement(project, *, coder: str | None = None) -> dict:
     ``accuracy`` counts "no valence" as a miss; ``covered`` is the share where
     something was suggested, ``accuracy_covered`` the accuracy there.
     """
-    from evalbench.suggest import data
     from evalbench.suggest.valence import suggest_valence
 
-    conn = project.conn
-    sql = ("SELECT d.text, c.start, c.\"end\", c.valence, c.coder, c.code_id, "
-           "(SELECT t.start FROM turns t WHERE t.document_id = c.document_id AND t.start <= c.start "
-           " AND t.\"end\" > c.start), "
-           "(SELECT t.\"end\" FROM turns t WHERE t.document_id = c.document_id AND t.start <= c.start "
-           " AND t.\"end\" > c.start) "
-           "FROM codings c JOIN documents d ON d.id = c.document_id "
-           f"WHERE c.origin IN {data._ORIGINS_SQL} AND c.valence IN ('barrier', 'facilitator', 'mixed')")
-    args: tuple = ()
-    if coder:
-        sql += " AND c.coder = ?"
-        args = (coder,)
-    rows = conn.execute(sql, args).fetchall()
+    rows = store.training.valence_codings(coder)
     habits: dict[tuple[str, str], Counter] = {}
     for *_, gold, who, code_id, _, _ in rows:
         habits.setdefault((who, code_id), Counter())[gold] += 1
-    scores = {"passage": Counter(), "turn": Counter(), "turn_habit": Counter()}
+    scores: dict[str, Counter] = {"passage": Counter(), "turn": Counter(), "turn_habit": Counter()}
     confusion: Counter = Counter()
     n = 0
     for text, start, end, gold, who, code_id, t_start, t_end in rows:
@@ -253,7 +277,7 @@ def valence_agreement(project, *, coder: str | None = None) -> dict:
             scores[name]["correct"] += found == gold
             if name == "passage":
                 confusion[(gold, found or "none")] += 1
-    out = {"coder": coder, "codings": n}
+    out: dict[str, Any] = {"coder": coder, "codings": n}
     for name, c in scores.items():
         out[name] = {"accuracy": round(_ratio(c["correct"], n), 4),
                      "covered": round(_ratio(c["covered"], n), 4),

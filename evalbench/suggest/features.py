@@ -24,6 +24,17 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from evalbench.suggest.nlp import Pipeline
+    from evalbench.suggest.rules import Match, RuleMatcher
+
+#: Rows of TF-IDF vectors: a ``scipy.sparse.csr_matrix`` (scipy ships no type information).
+Rows = Any
 
 #: Tokens that end a sentence.
 SENTENCE_END = frozenset({".", "?", "!", "…", "...", "?!", "!?"})
@@ -51,7 +62,7 @@ class TextWords:
     sentences: list[int]
     #: Codebook keyword matches: (code, normalised phrase, start char, end char, tokens)
     #: (:meth:`evalbench.suggest.rules.RuleMatcher.raw_matches`), when read with a matcher.
-    matches: list[tuple[str, str, int, int, int]] = field(default_factory=list)
+    matches: list[Match] = field(default_factory=list)
 
     def windows(self, size: int = WINDOW) -> list[list[str]]:
         """Keys of each run of ``size`` consecutive sentences (one window for a short text)."""
@@ -98,13 +109,13 @@ def _match(fields: list[str]) -> tuple[str, str, int, int, int]:
     return code, phrase, int(start), int(end), int(tokens)
 
 
-def read_texts(pipeline, texts: Iterable[str], matcher=None) -> list[TextWords]:
+def read_texts(pipeline: Pipeline, texts: Iterable[str], matcher: RuleMatcher | None = None) -> list[TextWords]:
     """Tokenise ``texts`` once with the project's pipeline (see the module notes).
 
     With a :class:`~evalbench.suggest.rules.RuleMatcher`, each text's keyword
     matches are found on the same tokens and kept.
     """
-    from evalbench.suggest.nlp import doc_columns, norm_keys
+    from evalbench.suggest.nlp import doc_columns
 
     strings = pipeline.nlp.vocab.strings
     ends: dict[int, bool] = {}
@@ -112,7 +123,7 @@ def read_texts(pipeline, texts: Iterable[str], matcher=None) -> list[TextWords]:
     for doc in pipeline.docs(list(texts)):
         columns = doc_columns(doc)
         norms, stops, starts, lengths = columns
-        keys = norm_keys(norms, strings)
+        keys = pipeline.norm_keys(norms)
         words = TextWords([], [], [], [0], matcher.raw_matches(doc, columns) if matcher is not None else [])
         for norm, key, stop, start, length in zip(norms, keys, stops, starts, lengths):
             if key is None:
@@ -161,12 +172,13 @@ class Vocabulary:
         """Features plus the intercept column."""
         return len(self.terms) + 1
 
-    def rows(self, key_lists: Iterable[list[str]]):
+    def rows(self, key_lists: Iterable[list[str]]) -> Rows:
         """Unit-length sublinear TF-IDF rows, each ending with the intercept column."""
         get = self.index.get
         return self._rows([[get(k, -1) for k in keys] for keys in key_lists])
 
-    def text_rows(self, texts: list[TextWords], *, windows: bool = True) -> tuple[object, object, object, list]:
+    def text_rows(self, texts: list[TextWords], *,
+                  windows: bool = True) -> tuple[Rows, Rows, NDArray[np.int64], list[tuple[int, int]]]:
         """Rows for whole texts and for their sentence windows, each window's text number and key span.
 
         A window's key span is (first key, one past the last key) in its text's ``keys``.
@@ -174,7 +186,10 @@ class Vocabulary:
         import numpy as np
 
         get = self.index.get
-        whole, parts, owner, spans_out = [], [], [], []
+        whole: list[list[int]] = []
+        parts: list[list[int]] = []
+        owner: list[int] = []
+        spans_out: list[tuple[int, int]] = []
         for i, words in enumerate(texts):
             ids = [get(k, -1) for k in words.keys]
             whole.append(ids)
@@ -189,7 +204,7 @@ class Vocabulary:
                 spans_out.append((first, last))
         return self._rows(whole), self._rows(parts), np.asarray(owner, dtype=np.int64), spans_out
 
-    def _rows(self, id_lists: list[list[int]]):
+    def _rows(self, id_lists: list[list[int]]) -> Rows:
         """CSR rows from lists of feature ids (-1 for words outside the vocabulary)."""
         import numpy as np
         from scipy.sparse import csr_matrix

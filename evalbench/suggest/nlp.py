@@ -10,7 +10,8 @@ PhraseMatcher patterns on ``NORM`` match word variants.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from evalbench.errors import UserError
@@ -26,33 +27,62 @@ PIPELINE_KEY = "suggest.pipeline"
 
 @dataclass
 class Pipeline:
-    """A loaded spaCy ``Language`` and how to describe it in provenance."""
+    """A loaded spaCy ``Language``, how to describe it in provenance, and its table of word keys.
+
+    A Pipeline belongs to the thread that loaded it (:func:`load_pipeline`
+    keeps one per thread), and so does its key table: no lock is needed, and
+    the table grows only with the pipeline's vocabulary, as spaCy's own
+    string store does.
+    """
 
     nlp: Any
     name: str  # 'blank:en' or the package name
     version: str  # spaCy's version for blank, the package's version otherwise
     use_lemmas: bool = False
+    #: NORM hash -> the matching key, or None for a token without a letter.
+    _keys: dict[int, str | None] = field(default_factory=dict, repr=False)
 
-    def doc(self, text: str):
+    def doc(self, text: str) -> Any:
         """Tokenise ``text``; every token's NORM is its matching key."""
         doc = _lemma_norms(self.nlp(text)) if self.use_lemmas else self.nlp.make_doc(text)
         doc.user_data["text"] = text
         return doc
 
-    def docs(self, texts: list[str]):
+    def docs(self, texts: list[str]) -> Iterator[Any]:
         """Docs for many texts, streamed."""
         if not self.use_lemmas:
             return (self.doc(t) for t in texts)
         return (_keep_text(_lemma_norms(d), t)
                 for d, t in zip(self.nlp.pipe(texts, batch_size=256), texts))
 
+    def norm_keys(self, norms: list[int]) -> list[str | None]:
+        """Each NORM hash's matching key, or None for a token without a letter."""
+        keys = self._keys
+        strings = self.nlp.vocab.strings
+        for norm in set(norms).difference(keys):
+            word = strings[norm]
+            keys[norm] = word if any(ch.isalpha() for ch in word) else None
+        return list(map(keys.__getitem__, norms))
 
-def _keep_text(doc, text: str):
+    def doc_words(self, doc: Any) -> list[tuple[str, str, bool, int]]:
+        """(surface, key, is_stop, char offset) for each token of a Doc that holds a letter.
+
+        Reads token attributes as one array: creating a Token object per word cost
+        more than tokenising.
+        """
+        text = doc_text(doc)
+        norms, stops, starts, lengths = doc_columns(doc)
+        return [(text[i:i + n], key, stop == 1, i)
+                for key, stop, i, n in zip(self.norm_keys(norms), stops, starts, lengths)
+                if key is not None]
+
+
+def _keep_text(doc: Any, text: str) -> Any:
     doc.user_data["text"] = text
     return doc
 
 
-def _lemma_norms(doc):
+def _lemma_norms(doc: Any) -> Any:
     """With a real lemmatizer, key on the normalised lemma instead of the word."""
     for tok in doc:
         if tok.lemma_:
@@ -60,20 +90,7 @@ def _lemma_norms(doc):
     return doc
 
 
-def doc_words(doc) -> list[tuple[str, str, bool, int]]:
-    """(surface, key, is_stop, char offset) for each token of a Doc that holds a letter.
-
-    Reads token attributes as one array: creating a Token object per word cost
-    more than tokenising.
-    """
-    text = doc_text(doc)
-    norms, stops, starts, lengths = doc_columns(doc)
-    return [(text[i:i + n], key, stop == 1, i)
-            for key, stop, i, n in zip(norm_keys(norms, doc.vocab.strings), stops, starts, lengths)
-            if key is not None]
-
-
-def doc_columns(doc) -> tuple[list[int], list[int], list[int], list[int]]:
+def doc_columns(doc: Any) -> tuple[list[int], list[int], list[int], list[int]]:
     """Every token's NORM hash, IS_STOP (0/1), character offset and length: four lists, one ``to_array``."""
     from spacy.attrs import IDX, IS_STOP, LENGTH, NORM
 
@@ -81,25 +98,12 @@ def doc_columns(doc) -> tuple[list[int], list[int], list[int], list[int]]:
     return norms, stops, starts, lengths
 
 
-def norm_keys(norms: list[int], strings) -> list[str | None]:
-    """Each NORM hash's matching key, or None for a token without a letter."""
-    for norm in set(norms).difference(_KEYS):
-        word = strings[norm]
-        _KEYS[norm] = word if any(ch.isalpha() for ch in word) else None
-    return list(map(_KEYS.__getitem__, norms))
-
-
-#: NORM hash -> the key, or None for tokens without a letter. String hashes are
-#: the same in every vocabulary, so one table serves all threads.
-_KEYS: dict[int, str | None] = {}
-
-
-def doc_text(doc) -> str:
+def doc_text(doc: Any) -> str:
     """The text a Doc was made from (kept in ``user_data`` by :meth:`Pipeline.doc`)."""
     return doc.user_data.get("text") or doc.text
 
 
-def _install_norms(nlp) -> None:
+def _install_norms(nlp: Any) -> None:
     from spacy.attrs import NORM
 
     nlp.vocab.lex_attr_getters[NORM] = normalise
@@ -107,7 +111,7 @@ def _install_norms(nlp) -> None:
         lex.norm_ = normalise(lex.orth_)
 
 
-def _only_needed_attributes(nlp) -> None:
+def _only_needed_attributes(nlp: Any) -> None:
     """Compute only the word attributes suggestions read (NORM, IS_STOP, LOWER) for each new word.
 
     spaCy fills some twenty attributes (shape, prefix, like_num, …) the first

@@ -44,10 +44,17 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from evalbench.suggest import linear
 from evalbench.suggest.calibration import Calibration
-from evalbench.suggest.features import TextWords, Vocabulary
+from evalbench.suggest.features import Rows, TextWords, Vocabulary
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from evalbench.model import Code
 
 NAME = "tfidf-logistic"
 #: Weight of the whole text against its best two-sentence window.
@@ -84,13 +91,13 @@ class Example:
 class Scores:
     """Scores for a batch of texts, with what evidence and valence need."""
 
-    logits: object  #: (texts, codes) float32: the learned model alone
-    combined: object  #: (texts, codes): model and codebook keywords together (see :func:`combine`)
-    whole: object  #: Rows of the whole texts
-    window_logits: object  #: (windows, codes)
-    window_owner: object  #: text number of each window
-    window_spans: list  #: (first key, one past last key) of each window
-    window_start: object  #: first window of each text (len texts + 1)
+    logits: NDArray[np.float32]  #: (texts, codes): the learned model alone
+    combined: NDArray[np.floating[Any]]  #: (texts, codes): model and codebook keywords together (see :func:`combine`)
+    whole: Rows  #: rows of the whole texts
+    window_logits: NDArray[np.float32]  #: (windows, codes)
+    window_owner: NDArray[np.int64]  #: text number of each window
+    window_spans: list[tuple[int, int]]  #: (first key, one past last key) of each window
+    window_start: NDArray[np.int64]  #: first window of each text (len texts + 1)
 
 
 @dataclass
@@ -99,13 +106,13 @@ class Ranker:
 
     labels: list[str]
     vocab: Vocabulary
-    coef: object  #: (features + 1, codes) float32; last row the intercepts
+    coef: NDArray[np.float32]  #: (features + 1, codes); last row the intercepts
     calibration: Calibration | None = None
-    info: dict = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
-        return self.info.get("version", "?")
+        return str(self.info.get("version", "?"))
 
     @property
     def keyword_df(self) -> dict[str, float]:
@@ -152,9 +159,9 @@ class Ranker:
         for o in order:
             if gain[o] < floor:
                 break
-            n = first.get(self.vocab.terms[int(cols[o])])
-            if n is not None:
-                out.append(text[words.starts[n]:words.starts[n] + words.lengths[n]])
+            at = first.get(self.vocab.terms[int(cols[o])])
+            if at is not None:
+                out.append(text[words.starts[at]:words.starts[at] + words.lengths[at]])
         return out
 
     def to_bytes(self) -> bytes:
@@ -175,7 +182,8 @@ class Ranker:
                    Calibration.from_json(meta.get("calibration")), meta.get("info", {}))
 
 
-def combine(logits, texts: list[TextWords], labels: list[str], df: dict[str, float]):
+def combine(logits: NDArray[np.float32], texts: list[TextWords], labels: list[str],
+            df: dict[str, float]) -> NDArray[np.floating[Any]]:
     """Model and keywords as one score: ``1 − (1 − σ(logit)) · (1 − RULE_WEIGHT · rule score)``."""
     import numpy as np
 
@@ -216,7 +224,7 @@ def merge_duplicates(examples: list[Example]) -> list[Example]:
     return list(seen.values())
 
 
-def train(examples: list[Example], labels: list[str], *, info: dict | None = None,
+def train(examples: list[Example], labels: list[str], *, info: dict[str, Any] | None = None,
           max_iter: int = linear.MAX_ITER, max_rows: int = MAX_ROWS,
           progress: Callable[[int, int, str], None] | None = None,
           cancel: threading.Event | None = None) -> Ranker | None:
@@ -257,7 +265,7 @@ def train(examples: list[Example], labels: list[str], *, info: dict | None = Non
     return Ranker(list(labels), vocab, coef, None, meta)
 
 
-def codebook_digest(codes) -> str:
+def codebook_digest(codes: list[Code]) -> str:
     """A short hash of what the seed texts are written from (for the model's version)."""
     data = json.dumps([[c.id, c.name, c.definition, c.inclusion, list(c.examples), list(c.keywords)]
                        for c in codes], sort_keys=True)

@@ -12,18 +12,36 @@ from __future__ import annotations
 
 import hashlib
 import random
-from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from evalbench.model import Code
+
+if TYPE_CHECKING:
+    from evalbench.ingest.document import ParsedDocument
+    from evalbench.store.documents import Roles
 
 _ONSETS = "b d f g k l m n p r t v z".split()
 _VOWELS = "a i o u".split()
 _CODAS = "k m n p r t v".split()
 
 
+class Target(Protocol):
+    """What a synthetic study is written into: an empty project (``evalbench.project.Project`` is one)."""
+
+    def add_codes(self, codes: list[Code], *, label: str = ...) -> int: ...
+
+    def add_document(self, parsed: ParsedDocument, roles: Roles | None = None, *, words: int | None = None) -> int:
+        ...
+
+    def add_codings(self, rows: list[dict[str, Any]], *, label: str) -> list[int]: ...
+
+
+T = TypeVar("T", bound=Target)
+
+
 def pseudo_words(rng: random.Random, n: int, taken: set[str]) -> list[str]:
     """``n`` distinct made-up words (CVCVC) that the normaliser leaves whole."""
-    out = []
+    out: list[str] = []
     while len(out) < n:
         w = (rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_ONSETS) + rng.choice(_VOWELS)
              + rng.choice(_CODAS))
@@ -33,10 +51,11 @@ def pseudo_words(rng: random.Random, n: int, taken: set[str]) -> list[str]:
     return out
 
 
-def synthetic_codes(n_codes: int, rng: random.Random, vocab_size: int = 12) -> tuple[list[Code], dict]:
+def synthetic_codes(n_codes: int, rng: random.Random, vocab_size: int = 12) -> tuple[list[Code], dict[str, list[str]]]:
     """A flat codebook and each code's vocabulary (first two words are its keywords)."""
     taken: set[str] = set()
-    codes, vocab = [], {}
+    codes: list[Code] = []
+    vocab: dict[str, list[str]] = {}
     for i in range(n_codes):
         words = pseudo_words(rng, vocab_size, taken)
         code_id = f"syn.c{i:02d}"
@@ -47,7 +66,7 @@ def synthetic_codes(n_codes: int, rng: random.Random, vocab_size: int = 12) -> t
     return codes, vocab
 
 
-def synthetic_turn(rng: random.Random, vocab: dict, codes: list[str], *, keyword_rate: float = 0.3,
+def synthetic_turn(rng: random.Random, vocab: dict[str, list[str]], codes: list[str], *, keyword_rate: float = 0.3,
                    words: int = 40) -> str:
     """A turn mentioning each of ``codes`` through its vocabulary, in filler words."""
     out = [rng.choice(vocab["_filler"]) for _ in range(words)]
@@ -63,26 +82,26 @@ def synthetic_turn(rng: random.Random, vocab: dict, codes: list[str], *, keyword
     return " ".join(out).capitalize() + "."
 
 
-def build_project(path: str | Path, *, n_codes: int = 12, n_docs: int = 20, turns_per_doc: int = 20,
+def build_project(project: T, *, n_codes: int = 12, n_docs: int = 20, turns_per_doc: int = 20,
                   coded_share: float = 0.8, noise: float = 0.1, seed: int = 0, coder: str = "alex",
-                  words: int = 40):
-    """Create a project of synthetic interviews with one coder's codings; returns the open Project."""
+                  words: int = 40) -> T:
+    """Write synthetic interviews with one coder's codings into an empty ``project``; returns it."""
     from evalbench.ingest.document import transcript
-    from evalbench.project import Project
 
     rng = random.Random(seed)
     codes, vocab = synthetic_codes(n_codes, rng)
     ids = [c.id for c in codes]
-    project = Project.init(Path(path), coder=coder)
     project.add_codes(codes)
-    roles = {"Interviewer": ("interviewer", "label"), "Participant": ("participant", "label")}
+    roles: Roles = {"Interviewer": ("interviewer", "label"), "Participant": ("participant", "label")}
     rows = []
     for d in range(n_docs):
-        pairs, labels = [], []
+        pairs: list[tuple[str | None, str]] = []
+        labels: list[list[str]] = []
         for t in range(turns_per_doc):
             speaker = "Interviewer" if t % 2 == 0 else "Participant"
+            true: list[str] = []
             if speaker == "Interviewer":
-                content, true = "Can you tell me more about that?", []
+                content = "Can you tell me more about that?"
             else:
                 true = rng.sample(ids, 2 if rng.random() < 0.3 else 1)
                 content = synthetic_turn(rng, vocab, true, words=words)

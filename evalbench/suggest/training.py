@@ -16,11 +16,18 @@ import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from evalbench.model import Code
 from evalbench.suggest import data
 from evalbench.suggest.features import TextWords, read_texts
 from evalbench.suggest.ranker import Example, Ranker, train
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from evalbench.suggest.nlp import Pipeline
 
 
 @dataclass
@@ -36,11 +43,11 @@ class TrainingData:
     texts: list[str] = field(default_factory=list)
     gold: list[set[str]] = field(default_factory=list)  #: their human codes (empty: uncoded)
     documents: list[int] = field(default_factory=list)
-    counts: dict = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 
-def build(pipeline, codes: list[Code], labelled: list[data.LabelledTurn],
+def build(pipeline: Pipeline, codes: list[Code], labelled: list[data.LabelledTurn],
           words: Callable[[list[str]], list[TextWords]] | None = None,
           keyword_df: dict[str, float] | None = None) -> TrainingData:
     """Examples from coded turns, their excerpts, uncoded turns, rejections and codebook seeds.
@@ -125,8 +132,8 @@ def document_folds(documents: list[int], folds: int, seed: int = 0) -> dict[int,
 class OutOfFold:
     """Scores of every coded turn from a model that never saw its document."""
 
-    logits: object  #: (test items, codes) float32: the learned model alone
-    combined: object  #: (test items, codes): model and keywords, as suggestions are ranked
+    logits: NDArray[np.float32]  #: (test items, codes): the learned model alone
+    combined: NDArray[np.float32]  #: (test items, codes): model and keywords, as suggestions are ranked
     fold: list[int]  #: fold of each test item
     models: list[Ranker] = field(default_factory=list)
 

@@ -1,7 +1,7 @@
 """Suggestions for the turn in view, "more like this", and retraining — all off the UI thread.
 
-The suggestion engine caches its pipeline, model and read texts per ``Project``
-object, and a SQLite connection belongs to one thread — so a fresh Textual
+The suggestion service (``project.suggest``) keeps its pipeline, model and read
+texts as state of the instance, and a Store belongs to one thread — so a fresh Textual
 worker per turn (new thread, new connection, cold cache) costs seconds per turn
 move. Instead one daemon thread owns its own connection for the app's
 lifetime. It takes requests from a queue — suggestions for a turn (only the
@@ -41,17 +41,11 @@ RETRAIN_AFTER = 60.0
 
 def changed_enough(project, since: float | None, now: float) -> bool:
     """Whether the model should be retrained: it is behind the coding, by enough or for long enough."""
-    from evalbench.store.provenance import training_counts
-    from evalbench.suggest import store
-
     if not project.suggester_stale():
         return False
-    info = store.model_info(project.conn) or {}
-    counts = training_counts(project.conn)
-    then = (info.get("human_codings"), info.get("rejected_total"))
-    if None in then:
+    changes = project.suggest.changes_since_training()
+    if changes is None:  # a model from before these counts were kept
         return True
-    changes = abs(counts[0] - then[0]) + abs(counts[1] - then[1])
     return changes >= RETRAIN_CHANGES or (since is not None and now - since >= RETRAIN_AFTER)
 
 
