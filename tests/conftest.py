@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import socket
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -60,6 +62,16 @@ def shared_dir() -> Path:
     if not (SHARED / "refi-qda").is_dir():
         pytest.skip(f"{SHARED} is absent: REFI-QDA schemas and interop fixtures are not available")
     return SHARED
+
+
+def file_sql(path: str | Path, sql: str, args: tuple = ()) -> list[tuple]:
+    """Run ``sql`` on a project file through a fresh connection of its own (committed), as another program would.
+
+    Tests read what was stored this way (or change a file behind evalbench's back); the
+    project's own connection belongs to its Store.
+    """
+    with closing(sqlite3.connect(path)) as conn, conn:
+        return conn.execute(sql, args).fetchall()
 
 
 def make_parsed(name: str, turns: list[tuple[str | None, str]], *, fmt: str = "txt") -> ParsedDocument:

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evalbench.analysis.reliability import cohen_kappa, krippendorff_alpha
+from tests.conftest import file_sql
 
 span = st.tuples(st.integers(0, 400), st.integers(1, 60), st.sampled_from(["alex", "sam"]),
                  st.sampled_from(["inner.priority", "inner.culture"]))
@@ -23,7 +24,7 @@ def same(got, expected):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(span, min_size=1, max_size=12), st.booleans())
 def test_agreement_equals_brute_force(project, spans, interviewer):
-    project.conn.execute("DELETE FROM codings")
+    file_sql(project.path, "DELETE FROM codings")
     doc = project.document("p01.txt")
     limit = len(doc.text)
     rows = [{"document_id": doc.id, "start": min(s, limit - 1), "end": min(s + n, limit), "code_id": code,

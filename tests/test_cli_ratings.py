@@ -8,6 +8,7 @@ import docx
 
 from evalbench.project import Project
 
+from .conftest import file_sql
 from .conftest import run_cli as run
 
 PRIORITY = "cfir2.inner.relative_priority"
@@ -77,8 +78,8 @@ def test_ratings_by_participant_spellings_and_removal(demo):
 
 def _history(path) -> tuple[list, str | None]:
     """Every coder's undo log (id, coder, label, undone) and alex's next undo: what a change would leave behind."""
+    log = file_sql(path, "SELECT id, coder, label, undone FROM undo_log ORDER BY id")
     with Project.open(path, coder="alex") as proj:
-        log = proj.conn.execute("SELECT id, coder, label, undone FROM undo_log ORDER BY id").fetchall()
         return log, proj.undo_label()
 
 

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from evalbench.project import Project
-from tests.conftest import SMALL_CODES, make_parsed
+from tests.conftest import SMALL_CODES, file_sql, make_parsed
 
 
 def participant_turn(project, contains: str):
@@ -92,10 +92,8 @@ def test_a_coding_accepted_before_models_were_recorded_is_said_so(assisted, tmp_
     import shutil
 
     copy = shutil.copy(path, tmp_path / "old.evb")
+    file_sql(copy, "UPDATE codings SET suggest_model = NULL, suggest_model_version = NULL WHERE id = ?", (accepted,))
     with Project.open(copy) as proj:
-        proj.conn.execute("UPDATE codings SET suggest_model = NULL, suggest_model_version = NULL WHERE id = ?",
-                          (accepted,))
-        proj.conn.commit()
         proj.write_export("md", tmp_path / "old.md", all_coders=True)
     text = (tmp_path / "old.md").read_text(encoding="utf-8")
     assert ("1 of the 3 codings (33%) began as code suggestions from evalbench, by a model whose name and version "

@@ -316,8 +316,7 @@ def test_damage_inside_a_text_value_is_reported_and_recovered(tmp_path, project)
     from evalbench.cli import main
 
     path = project.path
-    project.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    project.close()
+    project.close()  # the last connection closing writes the WAL into the file
     data = path.read_bytes()
     at = data.index(b"Honestly, competing priorities")
     path.write_bytes(data[:at] + b"\xff\xfe\xdb" + data[at + 3:])

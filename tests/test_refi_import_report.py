@@ -10,7 +10,7 @@ import pytest
 from evalbench.model import Code, ImportReport
 from evalbench.project import Project
 from evalbench.xmlsafe import parse_xml, validation_errors
-from tests.conftest import make_parsed
+from tests.conftest import file_sql, make_parsed
 
 NS = "urn:QDA-XML:project:1.0"
 U = "AAAAAAAA-1111-2222-3333-444444444444"
@@ -80,8 +80,8 @@ def test_separate_notes_stay_separate_memos(tmp_path):
     archive(qdpx, sources, notes=notes, refs=f'<NoteRef targetGUID="{guid(20)}"/>')
     proj, report = imported(tmp_path, qdpx)
     with proj:
-        memos = {(t, k): text for t, k, text in proj.conn.execute(
-            "SELECT target_type, target_id, text FROM memos WHERE target_type = 'project'")}
+        memos = {(t, k): text for t, k, text in file_sql(
+            proj.path, "SELECT target_type, target_id, text FROM memos WHERE target_type = 'project'")}
         assert memos == {("project", "Research questions"): "RQ1 and RQ2.",
                          ("project", "Sampling"): "Purposive, 12 sites.",
                          ("project", "Sampling (2)"): "Second wave added."}

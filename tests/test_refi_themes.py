@@ -24,6 +24,7 @@ from evalbench.model import ImportReport
 from evalbench.project import Project
 from evalbench.xmlsafe import parse_xml, validation_errors
 
+from .conftest import file_sql
 from .conftest import run_cli as run
 
 NS = "{urn:QDA-XML:project:1.0}"
@@ -122,8 +123,8 @@ def test_each_theme_is_a_set_of_its_codes_with_a_note_valid_against_the_schema(s
         texts = {c.id: proj.document_text(c.document_id)[c.start:c.end] for c in proj.codings()}
         assert quoted == [" ".join(texts[i].split())[:20] for i in picks]
     with Project.open(back) as proj:
-        assert not [m for m in proj.conn.execute("SELECT target_id FROM memos WHERE text LIKE 'Exemplar%' "
-                                                 "OR target_id LIKE 'Theme:%'")]  # the notes did not become memos
+        assert not file_sql(back, "SELECT target_id FROM memos WHERE text LIKE 'Exemplar%' "
+                                  "OR target_id LIKE 'Theme:%'")  # the notes did not become memos
 
 
 def local(el) -> str:
@@ -143,7 +144,7 @@ def test_without_the_member_the_sets_still_bring_the_themes_back(study, tmp_path
         # without the member, code IDs are rebuilt from the names: compare codes by the label a person reads
         expected, got = (_by_label(p) for p in (a, again))
         assert got == [c for c in expected if c["themes"]]  # a category with no theme has no set
-        theme_memos = [t for (t,) in again.conn.execute("SELECT target_id FROM memos WHERE target_type = 'project'")
+        theme_memos = [t for (t,) in file_sql(again.path, "SELECT target_id FROM memos WHERE target_type = 'project'")
                        if t.startswith("Theme: ")]
         assert len(theme_memos) == len(a.themes.list())  # the notes are kept, as project memos
     assert not [w for w in report.warnings if "set" in w]
@@ -171,9 +172,9 @@ def test_a_one_coder_export_leaves_out_the_other_coders_picks_and_says_so(study,
         member = json.loads(zf.read("evalbench.json"))["themes"]
     links = [link for c in member["categories"] for t in c["themes"] for link in t["codings"]]
     with Project.open(original) as proj:
-        sams = sum(1 for h in proj.conn.execute("SELECT coding_id FROM theme_codings")
-                   if proj.coding(h[0]).coder == "sam")
-        assert sams and len(links) == proj.conn.execute("SELECT count(*) FROM theme_codings").fetchone()[0] - sams
+        hand = file_sql(original, "SELECT coding_id FROM theme_codings")
+        sams = sum(1 for h in hand if proj.coding(h[0]).coder == "sam")
+        assert sams and len(links) == len(hand) - sams
         themes = len(proj.themes.list())
     with Project.from_qdpx(tmp_path / "alex.evb", out) as back:
         assert len(back.themes.list()) == themes
@@ -226,8 +227,8 @@ def test_another_programs_sets_of_codes_become_themes_in_imported_sets(shared_di
         assert themes[0].description == "Abstraction and algorithms, as students described them."
         assert [(r.code_id, r.valence) for r in proj.themes.rules(themes[0].id)] == [
             ("rq1_definition.concepts.abstraction", None), ("rq1_definition.concepts.algorithms", None)]
-        assert proj.conn.execute("SELECT label FROM undo_log ORDER BY id DESC").fetchone()[0] == \
-            "Import themes from sets.qdpx"
+        assert file_sql(proj.path, "SELECT label FROM undo_log ORDER BY id DESC LIMIT 1") == [
+            ("Import themes from sets.qdpx",)]
     said = "\n".join(report.warnings)
     assert "set 'Thinking skills': its 1 document(s) have no place in a theme" in said
     assert "set 'Interviews round 1' holds 1 document(s) and no codes: not a theme" in said

@@ -6,13 +6,15 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from contextlib import closing
 
 import pytest
 
 from evalbench.errors import ProjectBusyError, ProjectError, UserError
 from evalbench.project import Project
 from evalbench.store import schema
-from evalbench.store.db import connect, write_transaction
+from evalbench.store.db import connect
+from tests.conftest import file_sql
 
 
 def test_new_project_file_has_wal_foreign_keys_and_version(tmp_path):
@@ -22,9 +24,9 @@ def test_new_project_file_has_wal_foreign_keys_and_version(tmp_path):
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(
         schema.SCHEMA_VERSION)
-    with Project.open(path) as proj:
-        assert proj.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        assert proj.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+    with closing(connect(path)) as store_conn:  # the connection a Store opens
+        assert store_conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert store_conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
 
 
 def test_init_refuses_to_overwrite_and_open_refuses_non_projects(tmp_path):
@@ -43,8 +45,8 @@ def test_init_refuses_to_overwrite_and_open_refuses_non_projects(tmp_path):
 
 def test_document_text_is_immutable(project):
     doc = project.documents()[0]
-    with pytest.raises(sqlite3.IntegrityError, match="immutable"):
-        project.conn.execute("UPDATE documents SET text = 'changed' WHERE id = ?", (doc.id,))
+    with pytest.raises(sqlite3.IntegrityError, match="immutable"):  # even for another program writing the file
+        file_sql(project.path, "UPDATE documents SET text = 'changed' WHERE id = ?", (doc.id,))
     assert project.document(doc.id).text.startswith("Interviewer:")
 
 
@@ -53,8 +55,8 @@ def test_codings_cannot_point_outside_their_document(project):
     with pytest.raises(UserError, match="outside the document"):
         project.add_coding(doc.id, 0, len(doc.text) + 5, "inner.culture")
     with pytest.raises(sqlite3.IntegrityError, match="past the end"):
-        project.conn.execute(
-            "INSERT INTO codings(document_id, start, \"end\", code_id, coder, created_at) "
+        file_sql(
+            project.path, "INSERT INTO codings(document_id, start, \"end\", code_id, coder, created_at) "
             "VALUES (?, 0, ?, 'inner', 'x', 'now')", (doc.id, len(doc.text) + 1))
     assert project.codings() == []
 
@@ -168,9 +170,9 @@ def test_a_second_writer_gets_a_clear_busy_error(tmp_path, project, monkeypatch)
     other = sqlite3.connect(project.path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
-        project.conn.execute("PRAGMA busy_timeout = 100")
+        project.store.set_busy_timeout(0.1)
         with pytest.raises(ProjectBusyError, match="busy"):
-            with write_transaction(project.conn, project.path):
+            with project.transaction():
                 pass
     finally:
         other.execute("ROLLBACK")
@@ -261,10 +263,9 @@ def test_a_version_1_file_migrates_to_the_current_schema_and_keeps_its_codings(t
     Project.init(new).close()
     with Project.open(path) as project:
         assert project.codes()[0].name == "Culture"
-        tables = {r[0] for r in project.conn.execute("SELECT name FROM sqlite_master")}
-    with Project.open(new) as fresh:
-        fresh_tables = {r[0] for r in fresh.conn.execute("SELECT name FROM sqlite_master")}
-        fresh_sql = dict(fresh.conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL"))
+    tables = {r[0] for r in file_sql(path, "SELECT name FROM sqlite_master")}
+    fresh_tables = {r[0] for r in file_sql(new, "SELECT name FROM sqlite_master")}
+    fresh_sql = dict(file_sql(new, "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL"))
     assert {"themes", "theme_rules", "theme_codings", "theme_exemplars", "reading_positions"} <= tables
     assert tables == fresh_tables
     migrated_sql = dict(sqlite3.connect(path).execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL"))

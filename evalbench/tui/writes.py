@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from evalbench.errors import ProjectBusyError, UserError
-from evalbench.store.db import set_busy_timeout
 
 
 @dataclass
@@ -63,7 +62,7 @@ class Writes:
 
     def start(self) -> None:
         """Wait at most :attr:`WAIT` for another writer (the project's other connections keep their 5 s)."""
-        set_busy_timeout(self.project.conn, self.WAIT)
+        self.project.store.set_busy_timeout(self.WAIT)
 
     @property
     def waiting(self) -> int:
@@ -84,13 +83,13 @@ class Writes:
         """Make a change that is worth no message (the reading position): now, without waiting, or not at all."""
         if self._kept:
             return False
-        set_busy_timeout(self.project.conn, 0)
+        self.project.store.set_busy_timeout(0)
         try:
             make()
         except UserError:
             return False
         finally:
-            set_busy_timeout(self.project.conn, self.WAIT)
+            self.project.store.set_busy_timeout(self.WAIT)
         return True
 
     # --- making and keeping ------------------------------------------------------
@@ -124,7 +123,7 @@ class Writes:
         """
         if not self._kept:
             return
-        set_busy_timeout(self.project.conn, 0)
+        self.project.store.set_busy_timeout(0)
         try:
             while self._kept:
                 change = self._kept[0]
@@ -133,7 +132,7 @@ class Writes:
                 self._kept.popleft()
                 self._saved_late += 1
         finally:
-            set_busy_timeout(self.project.conn, self.WAIT)
+            self.project.store.set_busy_timeout(self.WAIT)
         if not self._kept:
             self._stop()
             self.app.notify(f"Saved {self._saved_late} change(s) that waited for the other program.",
