@@ -3,12 +3,14 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test test-full lint bench
+.PHONY: install demo test test-full lint typecheck imports constraints bench
 
-$(STAMP): pyproject.toml
+# pyproject.toml says which versions work; constraints.txt pins the exact ones the suite was run
+# with (the TUI snapshots need the exact Textual), so every clean clone installs the tested set.
+$(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,formats]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,formats]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -26,6 +28,17 @@ test-full: install  ## the same, with the long Hypothesis profile (10x the gener
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+typecheck: install  ## mypy on the core (everything but evalbench/tui; config in pyproject.toml)
+	$(VENV)/bin/mypy
+
+imports: install  ## the import contracts in pyproject.toml (no Textual in the core, SQL only in the store, ...)
+	$(VENV)/bin/lint-imports --no-logo
+
+constraints: install  ## after changing a dependency and running the tests: pin what the venv now holds
+	( echo "# Exact versions of everything '.[test,formats]' installs, as tested: make install uses them."; \
+	  echo "# Regenerate with 'make constraints' after changing a dependency (see docs/architecture.md)."; \
+	  $(PY) -m pip freeze --exclude-editable ) > constraints.txt
 
 bench: install  ## run the benchmark suite (slow; by hand, not in CI)
 	$(PY) -m benchmarks
