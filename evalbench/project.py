@@ -29,7 +29,7 @@ from evalbench.errors import UserError
 from evalbench.findings.service import ThemeService
 from evalbench.ingest.service import ImportService
 from evalbench.model import Code, Coding, Document, Participant, Quote, Rating, SearchHit, Speaker, Turn
-from evalbench.refi.facade import RefiFacade
+from evalbench.refi.service import QdpxExport, RefiService
 from evalbench.store import undo
 from evalbench.store.db import write_transaction
 from evalbench.store.store import Store
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from evalbench.ingest.document import ParsedDocument
     from evalbench.ingest.participants import ParticipantRow
     from evalbench.ingest.report import BatchReport
-    from evalbench.model import Suggestion, TrainReport
+    from evalbench.model import ImportReport, Suggestion, TrainReport
     from evalbench.store.documents import Roles
     from evalbench.suggest.evaluate import Evaluation
     from evalbench.suggest.similar import SimilarTurn
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int, str], None]
 
 
-class Project(RefiFacade, TeamFacade):
+class Project(TeamFacade):
     """An open evalbench project file: a Store and the services of each area."""
 
     def __init__(self, store: Store) -> None:
@@ -65,6 +65,7 @@ class Project(RefiFacade, TeamFacade):
         self.bulk = BulkCodingService(store, self.coding)
         self.analysis = AnalysisService(store, self.coding)
         self.themes = ThemeService(store)
+        self.refi = RefiService(store)
         self.suggest = SuggestService(store, self.coding)
 
     # --- lifecycle -------------------------------------------------------
@@ -451,6 +452,18 @@ class Project(RefiFacade, TeamFacade):
 
         return write_export(self, fmt, Path(out), coder=coder, all_coders=all_coders, progress=progress,
                             cancel=cancel, **options)
+
+    # --- REFI-QDA: project.refi -------------------------------------------------------------------
+    def export_qdpx(self, out: str | Path, *, coder: str | None = None, progress: Progress | None = None,
+                    cancel: threading.Event | None = None) -> QdpxExport:
+        """Write the project (or one coder's work) as a REFI-QDA .qdpx archive (see :meth:`RefiService.export`)."""
+        return self.refi.export(out, coder=coder, progress=progress, cancel=cancel)
+
+    @classmethod
+    def from_qdpx(cls, path: str | Path, qdpx: str | Path, *, progress: Progress | None = None,
+                  cancel: threading.Event | None = None, report: ImportReport | None = None) -> Project:
+        """Create the project ``path`` from a .qdpx and open it (see :meth:`RefiService.create`)."""
+        return cls.open(RefiService.create(path, qdpx, progress=progress, cancel=cancel, report=report))
 
     # --- workbench (TUI) support ------------------------------------------------
     def document_progress(self, coder: str | None = None) -> dict[int, tuple[int, int, int, int]]:

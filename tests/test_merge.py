@@ -165,11 +165,9 @@ def test_merge_command_json(pair):
 
 
 def test_merge_from_qdpx_export(pair, tmp_path):
-    from evalbench.refi.qdpx_export import export_qdpx
-
     alex, sam_path = pair
     with Project.open(sam_path) as sam:
-        export_qdpx(sam, tmp_path / "sam.qdpx")
+        sam.export_qdpx(tmp_path / "sam.qdpx")
     src = alex.merge([tmp_path / "sam.qdpx"]).sources[0]
     assert src.documents_matched == 1 and src.documents_added == ["p03.txt"]
     assert src.codings_added == 3
@@ -178,14 +176,12 @@ def test_merge_from_qdpx_export(pair, tmp_path):
 
 
 def test_merge_from_qdpx_keeps_accepted_suggestions_with_their_model(pair, tmp_path):
-    from evalbench.refi.qdpx_export import export_qdpx
-
     alex, sam_path = pair
     with Project.open(sam_path, coder="kim") as sam:
         turn = next(t for t in sam.turns(sam.document("p01.txt").id) if t.seq == 2)
         s = next(s for s in sam.suggest_turn(turn.id) if s.code_id == "inner.priority")
         sam.accept_suggestion(s.id)
-        export_qdpx(sam, tmp_path / "sam.qdpx")
+        sam.export_qdpx(tmp_path / "sam.qdpx")
     alex.merge([tmp_path / "sam.qdpx"])
     assert [(c.origin, c.coder, c.suggest_model, c.suggest_model_version) for c in alex.codings(coder="kim")] == [
         ("suggestion", "kim", s.model, s.model_version)]

@@ -94,14 +94,16 @@ def test_cancelling_midway_keeps_the_previous_file_and_leaves_no_part_file(rich,
 
 def test_a_failure_while_writing_texts_leaves_no_file(rich, tmp_path, monkeypatch):  # noqa: F811
     calls = []
+    documents = rich.store.documents
+    text = documents.text
 
     def failing_text(document_id):
         calls.append(document_id)
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
-        return Project.document_text(rich, document_id)
+        return text(document_id)
 
-    monkeypatch.setattr(rich, "document_text", failing_text)
+    monkeypatch.setattr(documents, "text", failing_text)
     with pytest.raises(UserError, match=r"study\.qdpx: cannot write \(No space left on device\)"):
         rich.export_qdpx(tmp_path / "study.qdpx")
     assert [p.name for p in tmp_path.iterdir() if "qdpx" in p.name] == []

@@ -59,7 +59,7 @@ def test_export_is_valid_against_the_refi_qda_project_schema(rich, tmp_path, sha
     counts = rich.export_qdpx(out)
     root = parse_xml(_qde(out), source="project.qde")
     assert validation_errors(root, shared_dir / "refi-qda" / "Project-mrt2019.xsd") == []
-    assert counts["sources"] == 3 and counts["codings"] == 5
+    assert counts.sources == 3 and counts.codings == 5
     assert {u.get("name") for u in root.iter(f"{NS}User")} == {"alex", "sam"}
     assert len(list(root.iter(f"{NS}Case"))) == 3
 
@@ -118,7 +118,7 @@ def test_export_of_one_coder(rich, tmp_path):
     out = tmp_path / "sam.qdpx"
     counts = rich.export_qdpx(out, coder="sam")
     root = parse_xml(_qde(out), source="x")
-    assert counts["codings"] == 2
+    assert counts.codings == 2
     assert [u.get("name") for u in root.iter(f"{NS}User")] == ["sam"]
 
 

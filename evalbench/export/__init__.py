@@ -45,12 +45,10 @@ def write_export(project, fmt: str, out: Path, *, coder: str | None = None, all_
     result = ExportResult()
     ctx = report_context(project, coder=coder, all_coders=all_coders, options=opts, result=result)
     if fmt == "qdpx":
-        from evalbench.refi.qdpx_export import export_qdpx
-
-        counts = export_qdpx(project, out, coder=ctx.coder, progress=progress, cancel=cancel)
+        counts = project.refi.export(out, coder=ctx.coder, progress=progress, cancel=cancel)
         result.files.append(out)
-        if counts.get("theme_codings_left_out"):
-            result.warn(f"{counts['theme_codings_left_out']} hand-picked coding(s) or exemplar(s) of themes are "
+        if counts.theme_codings_left_out:
+            result.warn(f"{counts.theme_codings_left_out} hand-picked coding(s) or exemplar(s) of themes are "
                         f"codings outside {ctx.choice.description}; left out of {out.name}")
         return result
     files: dict[Path, bytes | str] = {}

@@ -35,8 +35,9 @@ import re
 import threading
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evalbench.codebook.refi import code_fields, code_guid, codes_to_refi
 from evalbench.errors import UserError
@@ -51,13 +52,30 @@ from evalbench.refi.common import (
     guid,
 )
 from evalbench.refi.qdpx_themes import write_themes
+from evalbench.store.exchange import MemoRow
+
+if TYPE_CHECKING:
+    from evalbench.store.store import Store
 
 Progress = Callable[[int, int, str], None]
 _DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$")
 #: Characters XML 1.0 cannot hold (lxml refuses them): dropped from names, memos and values.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_MEMO_SQL = ("SELECT target_type, target_id, coder, text, created_at FROM memos {where} "
-             "ORDER BY target_type, target_id, coder")
+
+
+@dataclass(frozen=True)
+class QdpxExport:
+    """What one .qdpx export wrote: how many of each thing."""
+
+    sources: int
+    codes: int
+    codings: int
+    users: int
+    cases: int
+    notes: int
+    themes: int
+    #: hand decisions and exemplars of themes whose coding is not in the archive (another coder's)
+    theme_codings_left_out: int
 
 
 def _xml(value) -> str:
@@ -232,9 +250,9 @@ class _Writer:
         fh.write(b"}")
 
 
-def export_qdpx(project, out: str | Path, *, coder: str | None = None, progress: Progress | None = None,
-                cancel: threading.Event | None = None) -> dict:
-    """Write ``project`` (or one coder's work) to ``out``; returns counts of what was written.
+def export_qdpx(store: Store, out: str | Path, *, coder: str | None = None, progress: Progress | None = None,
+                cancel: threading.Event | None = None) -> QdpxExport:
+    """Write the project of ``store`` (or one coder's work) to ``out``; returns counts of what was written.
 
     Streams: project.qde is written piece by piece into its archive member, one
     document's codings at a time, and then each source text is read and written
@@ -249,35 +267,29 @@ def export_qdpx(project, out: str | Path, *, coder: str | None = None, progress:
     out = Path(out)
     w = _Writer()
     root = etree.Element(_q("Project"), nsmap={None: PROJECT_NS})
-    root.set("name", _xml(project.name))
+    root.set("name", _xml(store.name))
     root.set("origin", f"evalbench {__version__}")
-    _stamp(root, "creationDateTime", project.meta("created_at"))
+    _stamp(root, "creationDateTime", store.meta.get("created_at"))
 
-    conn = project.conn
-    docs = project.documents()
-    codes = [_xml_code(c) for c in project.codes()]
-    where, args = ("WHERE coder = ?", (coder,)) if coder else ("", ())
-    memos = conn.execute(_MEMO_SQL.format(where=where), args).fetchall()
-    n_codings = conn.execute(f"SELECT count(*) FROM codings {where}", args).fetchone()[0]
-    for name in ([coder] if coder else project.coders()):
-        w.user(name)
-    for (name,) in conn.execute(f"SELECT DISTINCT coder FROM codings {where}", args):
+    docs = store.documents.list()
+    codes = [_xml_code(c) for c in store.codes.list()]
+    memos = store.exchange.memos(coder)
+    n_codings = store.exchange.coding_count(coder)
+    for name in ([coder] if coder else store.coders.names()):  # every coder of a coding is among the names
         w.user(name)
     for m in memos:
-        w.user(m[2])
-    has_valence = conn.execute(
-        f"SELECT 1 FROM codings WHERE valence IN ({', '.join('?' * len(VALENCE_CODES))})"
-        + (" AND coder = ?" if coder else "") + " LIMIT 1", (*VALENCE_CODES, *args)).fetchone()
-    memo_by_target: dict[tuple[str, str], list] = defaultdict(list)
+        w.user(m.coder)
+    has_valence = store.exchange.has_valence(list(VALENCE_CODES), coder)
+    memo_by_target: dict[tuple[str, str], list[MemoRow]] = defaultdict(list)
     for m in memos:
-        memo_by_target[(m[0], m[1])].append(m)
+        memo_by_target[(m.target_type, m.target_id)].append(m)
     turn_memos = {target: (rank, items) for rank, ((kind, target), items) in enumerate(memo_by_target.items())
                   if kind == "turn"}
-    roles: dict[int, dict] = defaultdict(dict)
-    for s in project.speakers():
-        roles[s.document_id][s.label or ""] = [s.role, s.role_source]
-    participants = project.participants()
-    themes = snapshot(project.store)
+    roles: dict[int, dict[str, list[str]]] = defaultdict(dict)
+    for speaker in store.speakers.list():
+        roles[speaker.document_id][speaker.label or ""] = [speaker.role, speaker.role_source]
+    participants = store.participants.list()
+    themes = snapshot(store)
     w.wanted = coding_refs(themes)
 
     codebook_el = w.sub(None, "CodeBook")
@@ -311,11 +323,11 @@ def export_qdpx(project, out: str | Path, *, coder: str | None = None, progress:
                 _check(cancel, out)
                 if progress:
                     progress(done, total, doc.name)
-                qde.add_to("Sources", _source(w, doc, project.codings(document_id=doc.id, coder=coder),
-                                              project.turns(doc.id), roles[doc.id], memo_by_target,
+                qde.add_to("Sources", _source(w, doc, store.codings.list(document_id=doc.id, coder=coder),
+                                              store.turns.list(doc.id), roles[doc.id], memo_by_target,
                                               turn_memos, code_guids))
             project_refs = _closing_notes(w, memo_by_target, code_guids)
-            sets, dropped = write_themes(w, project.store, themes, codes)
+            sets, dropped = write_themes(w, store, themes, codes)
             for note in w.notes:
                 qde.add_to("Notes", w.note_element(note))
             if sets is not None:
@@ -327,14 +339,14 @@ def export_qdpx(project, out: str | Path, *, coder: str | None = None, progress:
             _check(cancel, out)
             if progress:
                 progress(done, total, f"{doc.name} (text)")
-            zw.add(f"sources/{guid('source', doc.sha256)}.txt", (project.document_text(doc.id) or "").encode())
+            zw.add(f"sources/{guid('source', doc.sha256)}.txt", (store.documents.text(doc.id) or "").encode())
         with zw.member(EXTENSION_MEMBER) as fh:
             w.write_extension(fh, qde.sha.hexdigest())
     if progress:
         progress(total, total, "done")
-    return {"sources": len(docs), "codes": len(codes), "codings": n_codings,
-            "users": len(w.users), "cases": len(participants), "notes": len(w.notes),
-            "themes": sum(len(c["themes"]) for c in themes["categories"]), "theme_codings_left_out": dropped}
+    return QdpxExport(sources=len(docs), codes=len(codes), codings=n_codings, users=len(w.users),
+                      cases=len(participants), notes=len(w.notes),
+                      themes=sum(len(c["themes"]) for c in themes["categories"]), theme_codings_left_out=dropped)
 
 
 def _check(cancel: threading.Event | None, out: Path) -> None:

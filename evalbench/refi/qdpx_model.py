@@ -76,6 +76,11 @@ class RefiCase:
     source_guids: list[str]
 
 
+#: What a note is on: a code ID, source GUID, cell id or project memo name (str), a selection
+#: (source GUID, start, end), or nothing (an unreferenced note, or the project's own memo).
+NoteKey = str | tuple[str, int, int] | None
+
+
 @dataclass
 class RefiProject:
     """Everything an import needs, as plain data."""
@@ -91,7 +96,7 @@ class RefiProject:
     cases: list[RefiCase]
     notes: dict[str, RefiNote]
     #: note GUID -> (target type, key): key is a code ID, source GUID, (source GUID, start, end) or cell id.
-    note_targets: dict[str, tuple[str, object]]
+    note_targets: dict[str, tuple[str, NoteKey]]
     warnings: list[str] = field(default_factory=list)
     #: (source GUID, start, end) of selections that carry notes but no codes.
     bare_selections: list[tuple[str, int, int, list[str]]] = field(default_factory=list)

@@ -30,6 +30,7 @@ from evalbench.refi.common import (
 )
 from evalbench.refi.qde_parse import QdeStream, WholeTree
 from evalbench.refi.qdpx_model import (  # the dataclasses are read from here too
+    NoteKey,
     RefiCase,
     RefiCoding,
     RefiNote,
@@ -248,7 +249,7 @@ def _project(r: _Reader, parsed: QdeStream | WholeTree, progress: Progress | Non
     sources: list[RefiSource] = []
     codings: list[RefiCoding] = []
     bare: list[tuple[str, int, int, list[str]]] = []
-    note_targets: dict[str, tuple[str, object]] = {}
+    note_targets: dict[str, tuple[str, NoteKey]] = {}
     for code_el in root.iter("{*}Code"):
         cid = code_ids.get(norm_guid(code_el.get("guid")))
         for ref in refs(code_el, "NoteRef"):

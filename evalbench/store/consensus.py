@@ -3,9 +3,25 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from dataclasses import dataclass
 
 from evalbench.store.repo import Repository
+
+
+@dataclass(frozen=True)
+class ConsensusDecision:
+    """One recorded decision: on which unit and code, between which coders, what was kept, by whom and when."""
+
+    document_id: int
+    document: str  #: the document's name
+    start: int
+    end: int
+    code: str  #: code id
+    unit: str  #: 'turn' or 'char'
+    coders: list[str]  #: the coders compared, A first
+    decision: str  #: 'keep_a', 'keep_b', 'both' or 'neither'
+    decided_by: str
+    decided_at: str
 
 
 class Consensus(Repository):
@@ -35,15 +51,11 @@ class Consensus(Repository):
             "AND code_id = ? AND consensus_coder = ?", (document_id, start, end, code_id, consensus_coder)).fetchone()
         return (row[0], list(json.loads(row[1]))) if row else None
 
-    def list(self, consensus_coder: str = "consensus") -> list[dict[str, Any]]:
-        """Every recorded decision, oldest first, as plain dicts."""
+    def list(self, consensus_coder: str = "consensus") -> list[ConsensusDecision]:
+        """Every decision the consensus coder recorded, oldest first."""
         cur = self._conn.execute(
             'SELECT c.document_id, d.name, c.start, c."end", c.code_id, c.unit, c.coders, c.decision, '
             "c.decided_by, c.decided_at FROM consensus_decisions c JOIN documents d ON d.id = c.document_id "
             "WHERE c.consensus_coder = ? ORDER BY c.id", (consensus_coder,))
-        cols = ["document_id", "document", "start", "end", "code", "unit", "coders", "decision",
-                "decided_by", "decided_at"]
-        out = [dict(zip(cols, r)) for r in cur]
-        for row in out:
-            row["coders"] = json.loads(row["coders"])
-        return out
+        return [ConsensusDecision(doc_id, name, start, end, code, unit, list(json.loads(coders)), decision, by, at)
+                for doc_id, name, start, end, code, unit, coders, decision, by, at in cur]

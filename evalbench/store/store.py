@@ -34,6 +34,7 @@ from evalbench.store.consensus import Consensus
 from evalbench.store.db import connect, now, set_busy_timeout, write_transaction
 from evalbench.store.describe import Describe
 from evalbench.store.documents import Documents
+from evalbench.store.exchange import Exchange
 from evalbench.store.memos import Memos
 from evalbench.store.meta import Meta
 from evalbench.store.models import Models
@@ -259,3 +260,7 @@ class Store:
     @cached_property
     def suggestions(self) -> Suggestions:
         return Suggestions(self._conn, self.where)
+
+    @cached_property
+    def exchange(self) -> Exchange:
+        return Exchange(self._conn, self.where)

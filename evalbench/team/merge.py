@@ -190,10 +190,11 @@ def merge_sources(target: Project, sources: list[Path], *, progress: Progress = 
 def qdpx_as_project(path: Path, scratch: Path, warnings: list[str] | None = None) -> Project:
     """Import a REFI-QDA project export into a scratch project file and open it (its warnings into ``warnings``)."""
     from evalbench.model import ImportReport
+    from evalbench.project import Project
     from evalbench.refi.qdpx_import import import_qdpx
 
     report = ImportReport()
-    project = import_qdpx(scratch, path, report=report)
+    project = Project.open(import_qdpx(scratch, path, report=report))
     if warnings is not None:
         warnings.extend(report.warnings)
     return project
