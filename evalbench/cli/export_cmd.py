@@ -1,10 +1,33 @@
-"""The ``export`` command: Word, Excel, CSV, Markdown and REFI-QDA exports."""
+"""The ``export`` command: Word, Excel, CSV, Markdown and REFI-QDA exports.
+
+The formats come from :mod:`evalbench.export.registry` (``--format``'s choices
+are read from it whenever help is shown or the command runs), so a new format
+needs no edit here unless it brings a new option.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import click
 
 from evalbench.cli.common import open_project, project_argument
+from evalbench.export import registry
+
+
+class FormatChoice(click.Choice):
+    """``--format``'s choices: the formats registered when the help is shown or the command runs."""
+
+    def __init__(self) -> None:
+        super().__init__((), case_sensitive=False)
+
+    @property  # type: ignore[override]  # click keeps choices as a plain attribute; here it follows the registry
+    def choices(self) -> tuple[str, ...]:
+        return tuple(registry.names())
+
+    @choices.setter
+    def choices(self, _value: Any) -> None:
+        """Click's constructor assigns the (empty) tuple it was given; the registry is the answer."""
 
 #: CLI parameter -> ReportOptions field, for the options a user gave explicitly.
 _REPORT_OPTIONS = {"layout": "layout", "by": "by", "mixed": "mixed", "min_participants": "min_participants",
@@ -17,7 +40,7 @@ _REPORT_OPTIONS = {"layout": "layout", "by": "by", "mixed": "mixed", "min_partic
 @project_argument
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
               help="File to write; the format follows its extension.")
-@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "csv", "md", "qdpx"]),
+@click.option("--format", "fmt", type=FormatChoice(),
               help="Output format (default: from the file name's extension).")
 @click.option("--layout", type=click.Choice(["constructs", "themes"]),
               help="docx/md: the findings table by CFIR construct (default) or by theme.")
@@ -72,14 +95,15 @@ def export_cmd(ctx: click.Context, project: str, out: str, fmt: str | None, only
 
     from click.core import ParameterSource
 
-    fmt = fmt or Path(out).suffix.lower().lstrip(".")
-    if fmt not in ("docx", "xlsx", "csv", "md", "qdpx"):
-        raise click.UsageError("give --format (docx, xlsx, csv, md, qdpx) or an output file with that extension")
+    kind = registry.get(fmt) if fmt else registry.for_path(out)
+    if kind is None:
+        raise click.UsageError(f"give --format ({', '.join(registry.names())}) or an output file with that "
+                               "extension")
     options = {field: (Path(params[name]) if name == "figures_dir" else params[name])
                for name, field in _REPORT_OPTIONS.items()
                if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE and params[name] is not None}
     with open_project(project) as proj:
-        result = proj.write_export(fmt, out, coder=only_coder, all_coders=all_coders, **options)
+        result = proj.write_export(kind.name, out, coder=only_coder, all_coders=all_coders, **options)
     for warning in result.warnings:
         click.echo(f"evalbench: warning: {warning}", err=True)
     if result.coding:

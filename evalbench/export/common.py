@@ -6,16 +6,28 @@ with the project's name as title and, as dates, :func:`export_timestamp`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from threading import Event
+from typing import TYPE_CHECKING, TypeVar
 
 from evalbench.errors import UserError
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from evalbench.analysis.frame import CodeTree
+    from evalbench.export.figures import Figure
+    from evalbench.store.store import Store
+
 Progress = Callable[[int, int, str], None]
+#: One step of an export: called with what starts now (a :class:`Steps`, or a no-op).
+Step = Callable[[str], None]
+T = TypeVar("T")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe_cell(value):
+def safe_cell(value: T) -> T | str:
     """A spreadsheet cell value that cannot run as a formula (OWASP CSV injection advice).
 
     Text starting with ``= + - @``, a tab or a carriage return gets a leading
@@ -46,15 +58,27 @@ class Steps:
             self.progress(self.total, self.total, message)
 
 
-def export_timestamp(project) -> str:
+def export_timestamp(store: Store) -> str:
     """The moment the exported content describes: the last coding's time (else project creation)."""
-    row = project.conn.execute("SELECT max(created_at) FROM codings").fetchone()
-    stamp = (row[0] if row else None) or project.meta("created_at") or "2000-01-01T00:00:00Z"
+    stamp = store.codings.latest_created() or store.meta.get("created_at") or "2000-01-01T00:00:00Z"
     stamp = stamp.replace("+00:00", "Z")
     return stamp if stamp.endswith("Z") else stamp[:19] + "Z"
 
 
-def excerpt_columns(frame) -> list[str]:
+def figure_files(figures: Sequence[Figure], folder: Path | None) -> dict[Path, bytes]:
+    """PNG and SVG file per figure, named ``figure-N-<name>``, when a folder was given."""
+    if folder is None:
+        return {}
+    out: dict[Path, bytes] = {}
+    for n, figure in enumerate(figures, 1):
+        stem = Path(folder) / f"figure-{n}-{figure.name}"
+        out[stem.with_suffix(".png")] = figure.png
+        if figure.svg is not None:
+            out[stem.with_suffix(".svg")] = figure.svg
+    return out
+
+
+def excerpt_columns(frame: pd.DataFrame) -> list[str]:
     """Header of the one-row-per-excerpt table (attribute columns depend on the project).
 
     ``origin`` (manual, suggestion, import, merge, rule) and, for a coding
@@ -68,7 +92,8 @@ def excerpt_columns(frame) -> list[str]:
             "starred", "memo", "text", "start", "end", "coding_id"]
 
 
-def excerpt_rows(frame, tree, models: dict[int, tuple[str, str | None]] | None = None):
+def excerpt_rows(frame: pd.DataFrame, tree: CodeTree,
+                 models: dict[int, tuple[str, str | None]] | None = None) -> Iterator[list[object]]:
     """Rows (lists) of the excerpt table, in document order, values safe for spreadsheets.
 
     ``models`` maps a coding id to its suggesting model and version
@@ -91,21 +116,21 @@ def excerpt_rows(frame, tree, models: dict[int, tuple[str, str | None]] | None =
             col["text"][i], int(col["start"][i]), int(col["end"][i]), coding_id)]
 
 
-def int_or_none(value) -> int | None:
+def int_or_none(value: object) -> int | None:
     """An integer, or None for a missing value (None, NaN, pandas NA)."""
     try:
-        return int(value)
+        return int(value)  # type: ignore[call-overload]  # any value; what int() refuses is missing
     except (TypeError, ValueError):
         return None
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     if value is None or (isinstance(value, float) and value != value):
         return None
     return value
 
 
-def table_rows(table, *, index_label: str):
+def table_rows(table: pd.DataFrame, *, index_label: str) -> tuple[list[str], list[list[object]]]:
     """A DataFrame as header + rows of plain values (index first), for sheets and CSV files."""
     header = [index_label, *[safe_cell(str(c)) for c in table.columns]]  # participant names are user text
     rows = []
@@ -114,7 +139,7 @@ def table_rows(table, *, index_label: str):
     return header, rows
 
 
-def _number(value):
+def _number(value: object) -> object:
     if hasattr(value, "item"):
         value = value.item()
     return _plain(value)

@@ -20,24 +20,30 @@ words different valences.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from evalbench.analysis.exemplars import clean_quote, pick_exemplars
 from evalbench.analysis.frame import records
 from evalbench.export.summary import names
 from evalbench.export.table_model import Column, Group, GroupedTable, Quote
 
+if TYPE_CHECKING:
+    from evalbench.analysis.frame import CodeTree
+    from evalbench.export.context import ReportContext
+
 GROUPS = (("barrier", "Barrier", ("barrier",)), ("facilitator", "Facilitator", ("facilitator",)),
           ("mixed", "Mixed", ("mixed",)), ("neutral", "Neutral or not specified", ("neutral", "none")))
 VALENCED = ("barrier", "facilitator", "mixed")
 
 
-def row_unit(tree, code_id: str, fold: bool) -> str:
+def row_unit(tree: CodeTree, code_id: str, fold: bool) -> str:
     """The code a coding's row is: its construct (folded), else its subconstruct (depth 2) if it has one."""
     chain = tree.chain(code_id) or [code_id]
     return chain[min(1 if fold else 2, len(chain) - 1)]
 
 
-def row_label(tree, unit: str) -> str:
+def row_label(tree: CodeTree, unit: str) -> str:
     """What the Construct column says for ``unit``."""
     chain = tree.chain(unit) or [unit]
     if len(chain) == 1:
@@ -53,11 +59,11 @@ def count_text(people: dict[str, str] | None, total: int) -> str:
     return f"{total} (" + ", ".join(f"{n} {value}" for value, n in counts) + ")"
 
 
-def _overlaps(span, spans) -> bool:
+def _overlaps(span: tuple[int, int, int], spans: Iterable[tuple[int, int, int]]) -> bool:
     return any(span[0] == o[0] and span[1] < o[2] and o[1] < span[2] for o in spans)
 
 
-def construct_table(ctx) -> GroupedTable:
+def construct_table(ctx: ReportContext) -> GroupedTable:
     """The construct layout as a :class:`GroupedTable` for the context's coding and options."""
     opts, tree, frame = ctx.options, ctx.tree, ctx.frame
     breakdown = ctx.breakdown()
@@ -111,7 +117,7 @@ def construct_table(ctx) -> GroupedTable:
     return table
 
 
-def _notes(ctx, by_label, *, dropped: int, mixed_rows: int, sub_rows: int) -> list[str]:
+def _notes(ctx: ReportContext, by_label: str | None, *, dropped: int, mixed_rows: int, sub_rows: int) -> list[str]:
     opts = ctx.options
     notes = ["n participants: distinct participants with at least one coded excerpt in the row"
              + (f", by {by_label} (from the participants file)" if by_label else "") + "."]

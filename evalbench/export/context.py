@@ -13,11 +13,16 @@ codings frame the way a reader of the report needs it:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import pandas as pd
+
+    from evalbench.analysis.frame import CodeTree
     from evalbench.export.options import ExportResult, ReportOptions
+    from evalbench.export.source import ExportSource
+    from evalbench.findings.choice import CodingChoice
 
 NO_PARTICIPANT = "no participant linked"
 UNKNOWN = "unknown"
@@ -27,13 +32,14 @@ UNKNOWN = "unknown"
 class ReportContext:
     """The chosen coding's frame (relabelled as above), its code tree, and the options."""
 
-    project: object
-    choice: object  #: a CodingChoice: .coder, .all_coders, .coders, .description
-    frame: object
-    tree: object
+    project: ExportSource
+    choice: CodingChoice
+    frame: pd.DataFrame
+    tree: CodeTree
     options: ReportOptions
     result: ExportResult
     unlinked: tuple[str, ...]  #: coded transcripts with no participant, by file name
+    memo: dict[str, Any] = field(default_factory=dict)  #: what a writer computes once per export (theme rows)
 
     @property
     def coder(self) -> str | None:
@@ -58,20 +64,20 @@ class ReportContext:
         return by, [(_plain(v) if is_linked else NO_PARTICIPANT) for v, is_linked in zip(values, linked)]
 
 
-def _plain(value) -> str:
+def _plain(value: object) -> str:
     if isinstance(value, str) and value.strip():
         return value.replace("_", " ")
     return UNKNOWN
 
 
-def choose(project, coder: str | None, all_coders: bool):
+def choose(project: ExportSource, coder: str | None, all_coders: bool) -> CodingChoice:
     """The CodingChoice for an export (one line naming the choices when it is ambiguous)."""
     from evalbench.findings.choice import choose_coding
 
     return choose_coding(project.store, coder, all_coders=all_coders, where=project.path.name)
 
 
-def report_context(project, *, coder: str | None, all_coders: bool, options: ReportOptions,
+def report_context(project: ExportSource, *, coder: str | None, all_coders: bool, options: ReportOptions,
                    result: ExportResult) -> ReportContext:
     """Choose the coding, read its frame, relabel unlinked transcripts, and note them in ``result``."""
     choice = choose(project, coder, all_coders)

@@ -15,14 +15,39 @@ properties are set explicitly (see :mod:`evalbench.ooxml`).
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from evalbench.export import docx_style as ds
 from evalbench.export.docx_tables import write_grouped_table
 from evalbench.export.ratings_table import LEGEND_NOTE
 from evalbench.ooxml import deterministic_package
 
+if TYPE_CHECKING:
+    from docx.document import Document
 
-def _doc(paper: str):
+    from evalbench.export.common import Step
+    from evalbench.export.figures import Figure
+    from evalbench.export.registry import ExportJob
+    from evalbench.export.report import Report
+    from evalbench.export.source import ExportSource
+
+
+def export_docx(job: ExportJob) -> None:
+    """The ``docx`` writer of :mod:`evalbench.export.registry`: the report, and its figures as files if asked."""
+    from evalbench.export.report import build_report
+
+    opts = job.options
+    steps = job.steps(7)
+    steps("reading codings")
+    embed = opts.figures is not False
+    report = build_report(job.ctx, ratings=opts.ratings, figures=embed or opts.figures_dir is not None,
+                          svg=opts.figures_dir is not None, steps=steps)
+    job.files[job.out] = write_docx(report, codebook=opts.codebook, figures=embed, steps=steps)
+    job.add_figures(report.figures)
+
+
+def _doc(paper: str) -> Document:
     import docx
     from docx.shared import Pt
 
@@ -35,7 +60,7 @@ def _doc(paper: str):
     return document
 
 
-def rating_legend(document, width_in: float) -> None:
+def rating_legend(document: Document, width_in: float) -> None:
     """A one-row table of the rating colours and what each means, placed just above the rating table."""
     from docx.shared import Inches, RGBColor
 
@@ -51,7 +76,7 @@ def rating_legend(document, width_in: float) -> None:
     document.add_paragraph(LEGEND_NOTE, style=document.styles[ds.NOTE_STYLE]).paragraph_format.keep_with_next = True
 
 
-def add_figures(document, figures, paper: str, *, first_number: int = 1) -> None:
+def add_figures(document: Document, figures: Sequence[Figure], paper: str, *, first_number: int = 1) -> None:
     """A portrait section with each figure at its drawn size (never wider than the text) and its caption."""
     from docx.shared import Inches
 
@@ -68,7 +93,7 @@ def add_figures(document, figures, paper: str, *, first_number: int = 1) -> None
         caption.add_run(figure.caption)
 
 
-def append_codebook(document, project, paper: str) -> None:
+def append_codebook(document: Document, project: ExportSource, paper: str) -> None:
     """Copy the codebook appendix made by the codebook module into a new landscape section."""
     import tempfile
     from pathlib import Path
@@ -92,7 +117,7 @@ def append_codebook(document, project, paper: str) -> None:
         body.insert(body.index(sect_pr), element)
 
 
-def write_docx(report, *, codebook: bool = False, figures: bool = True, steps=None) -> bytes:
+def write_docx(report: Report, *, codebook: bool = False, figures: bool = True, steps: Step | None = None) -> bytes:
     """The report's bytes, from a built :class:`evalbench.export.report.Report` (its figures embedded
     unless ``figures`` is False)."""
     from evalbench.export.common import export_timestamp
@@ -127,4 +152,4 @@ def write_docx(report, *, codebook: bool = False, figures: bool = True, steps=No
     step("saving")
     buf = io.BytesIO()
     document.save(buf)
-    return deterministic_package(buf.getvalue(), title=project.name, stamp=export_timestamp(project))
+    return deterministic_package(buf.getvalue(), title=project.name, stamp=export_timestamp(project.store))

@@ -15,6 +15,15 @@ the cell too.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.section import Section
+    from docx.shared import Length
+    from docx.table import Table, _Cell, _Row
+
 TABLE_STYLE = "Evalbench Table"
 TABLE_STYLE_ID = "EvalbenchTable"
 HEADER_FILL = "1F3864"
@@ -77,7 +86,7 @@ def rating_text(rating: str) -> str:
 GROUP_STYLE, NOTE_STYLE, GAP_STYLE = "Evalbench Group Row", "Evalbench Table Note", "Evalbench Table Gap"
 
 
-def ensure_table_style(document) -> str:
+def ensure_table_style(document: Document) -> str:
     """Add the named table and paragraph styles to ``document`` (once) and return the table style's name."""
     from docx.enum.style import WD_STYLE_TYPE
     from docx.oxml import parse_xml
@@ -107,12 +116,12 @@ def ensure_table_style(document) -> str:
     return TABLE_STYLE
 
 
-def style_table(table, *, first_col: bool = False, header_row: bool = True) -> None:
+def style_table(table: Table, *, first_col: bool = False, header_row: bool = True) -> None:
     """Apply the named style and tell Word which conditional parts (header row, first column) to use."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    table.style = table.part.document.styles[TABLE_STYLE]
+    table.style = table.part.document.styles[TABLE_STYLE]  # type: ignore[attr-defined]  # the body's DocumentPart
     tbl_pr = table._tbl.tblPr
     look = tbl_pr.find(qn("w:tblLook"))
     if look is None:
@@ -125,7 +134,7 @@ def style_table(table, *, first_col: bool = False, header_row: bool = True) -> N
     look.set(qn("w:val"), f"{sum(bit for _, on, bit in flags if on):04X}")
 
 
-def fix_widths(table, widths) -> None:
+def fix_widths(table: Table, widths: Sequence[Length]) -> None:
     """Fixed layout with the given column widths (python-docx Length values) on grid and cells."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -144,17 +153,17 @@ def fix_widths(table, widths) -> None:
             cell.width = width
 
 
-def repeat_header(row) -> None:
+def repeat_header(row: _Row) -> None:
     """Mark a table row as a header row that Word repeats at the top of each page."""
     _row_flag(row, "w:tblHeader")
 
 
-def keep_row_together(row) -> None:
+def keep_row_together(row: _Row) -> None:
     """Ask Word not to split a row across pages (a quote cut in half is hard to read)."""
     _row_flag(row, "w:cantSplit")
 
 
-def _row_flag(row, tag: str) -> None:
+def _row_flag(row: _Row, tag: str) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -164,7 +173,7 @@ def _row_flag(row, tag: str) -> None:
     tr_pr.append(el)
 
 
-def shade(cell, fill: str) -> None:
+def shade(cell: _Cell, fill: str) -> None:
     """Fill one cell with a solid colour (hex RGB)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -177,14 +186,14 @@ def shade(cell, fill: str) -> None:
     tc_pr.append(shd)
 
 
-def keep_with_next(row) -> None:
+def keep_with_next(row: _Row) -> None:
     """Keep a row on the page of the row after it (a header or group row never ends a page alone)."""
     for cell in row.cells:
         for para in cell.paragraphs:
             para.paragraph_format.keep_with_next = True
 
 
-def new_section(document, *, landscape: bool, paper: str = "letter"):
+def new_section(document: Document, *, landscape: bool, paper: str = "letter") -> Section:
     """Start a new page section in the given orientation on ``paper`` (letter or a4)."""
     from docx.enum.section import WD_SECTION
 
@@ -196,7 +205,7 @@ def new_section(document, *, landscape: bool, paper: str = "letter"):
 MARGIN_IN = 0.75
 
 
-def set_orientation(section, *, landscape: bool, paper: str = "letter") -> None:
+def set_orientation(section: Section, *, landscape: bool, paper: str = "letter") -> None:
     """Page size (Letter or A4), orientation and 0.75-inch margins of ``section``."""
     from docx.enum.section import WD_ORIENT
     from docx.shared import Inches

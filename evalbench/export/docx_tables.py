@@ -24,10 +24,19 @@ non-breaking, so "buy-in" or "Evidence-Base" never splits at its hyphen either.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from evalbench.export import docx_style as ds
-from evalbench.export.table_model import Cell, GroupedTable, cell_text
+from evalbench.export.table_model import Cell, Column, GroupedTable, cell_text
 from evalbench.export.textwidth import longest_word_points, text_points
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.shared import Length
+    from docx.table import Table, _Cell, _Row
+    from docx.text.paragraph import Paragraph
+    from docx.text.run import Run
 
 FONT_PT = 9.0  #: the table style's font size
 PAD_PT = 8.0 + 2.0  #: left and right cell margins (80 twips each), and 2 points to spare
@@ -87,7 +96,7 @@ def column_widths(table: GroupedTable, total_in: float) -> list[float]:
 _WORD_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 
-def _add_unbroken(para, text: str):
+def _add_unbroken(para: Paragraph, text: str) -> Run:
     """A run of ``text`` whose in-word hyphens never break a line ("buy-in" stays whole in a narrow
     column, as Word's non-breaking hyphen keeps it); the run is returned for styling."""
     from docx.oxml import OxmlElement
@@ -103,7 +112,7 @@ def _add_unbroken(para, text: str):
     return run
 
 
-def _fill_cell(cell, value, *, whole_words: bool = False) -> None:
+def _fill_cell(cell: _Cell, value: object, *, whole_words: bool = False) -> None:
     para = cell.paragraphs[0]
     if isinstance(value, tuple):  # quotes: one paragraph each, the participant ID in bold
         for i, quote in enumerate(value):
@@ -121,13 +130,13 @@ def _fill_cell(cell, value, *, whole_words: bool = False) -> None:
             run.font.color.rgb = RGBColor.from_string(value.color)
 
 
-def _group_row(tbl, title: str, *, repeat: bool):
+def _group_row(tbl: Table, title: str, *, repeat: bool) -> _Row:
     """A full-width, shaded group row (a header row that repeats on a continued page when ``repeat``)."""
     from docx.shared import RGBColor
 
     group = tbl.add_row()
     merged = group.cells[0].merge(group.cells[-1])
-    merged.paragraphs[0].style = tbl.part.document.styles[ds.GROUP_STYLE]
+    merged.paragraphs[0].style = tbl.part.document.styles[ds.GROUP_STYLE]  # type: ignore[attr-defined]  # DocumentPart
     run = merged.paragraphs[0].add_run(title)
     # Word and LibreOffice give every repeated header row the style's header look (white on dark):
     # the group row says its own colour and weight.
@@ -141,7 +150,7 @@ def _group_row(tbl, title: str, *, repeat: bool):
     return group
 
 
-def _new_table(document, table: GroupedTable, first_col_bold: bool):
+def _new_table(document: Document, table: GroupedTable, first_col_bold: bool) -> Table:
     tbl = document.add_table(rows=1, cols=len(table.columns))
     ds.style_table(tbl, first_col=first_col_bold)
     header = tbl.rows[0]
@@ -153,7 +162,7 @@ def _new_table(document, table: GroupedTable, first_col_bold: bool):
     return tbl
 
 
-def _add_rows(tbl, rows, columns) -> None:
+def _add_rows(tbl: Table, rows: list[list[object]], columns: list[Column]) -> None:
     whole = [c.kind in ("label", "short") for c in columns]
     for values in rows:
         row = tbl.add_row()
@@ -162,7 +171,7 @@ def _add_rows(tbl, rows, columns) -> None:
             _fill_cell(cell, value, whole_words=keep)
 
 
-def _fix(tbl, widths, group_rows) -> None:
+def _fix(tbl: Table, widths: Sequence[Length], group_rows: list[_Row]) -> None:
     from docx.shared import Emu
 
     ds.fix_widths(tbl, widths)
@@ -170,7 +179,7 @@ def _fix(tbl, widths, group_rows) -> None:
         row.cells[0].width = Emu(sum(widths))
 
 
-def write_grouped_table(document, table: GroupedTable, *, number: int, total_in: float,
+def write_grouped_table(document: Document, table: GroupedTable, *, number: int, total_in: float,
                         first_col_bold: bool = True, heading: bool = True) -> None:
     """Add ``table`` to ``document`` as "Table ``number``. title" (unless ``heading`` is False, when the
     caller wrote it), its groups, then its notes."""

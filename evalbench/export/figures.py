@@ -17,9 +17,22 @@ from __future__ import annotations
 import io
 import textwrap
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from evalbench.export import docx_style as ds
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure as MplFigure
+    from matplotlib.typing import RcKeyType
+
+    from evalbench.analysis.frame import CodeTree
+    from evalbench.export.ratings_table import RatingCell
+
+T = TypeVar("T")
+P = TypeVar("P")
 
 DPI = 300
 MAX_WIDTH_IN = 7.0
@@ -42,14 +55,14 @@ class Figure:
     height_in: float
 
 
-def _style():
+def _style() -> dict[RcKeyType, Any]:
     return {"font.family": "DejaVu Sans", "font.size": 8, "axes.titlesize": 8.5, "axes.labelsize": 8,
             "xtick.labelsize": 7.5, "ytick.labelsize": 7.5, "legend.fontsize": 7.5, "svg.hashsalt": "evalbench",
             "axes.spines.top": False, "axes.spines.right": False, "axes.linewidth": 0.6,
             "xtick.major.width": 0.6, "ytick.major.width": 0.6}
 
 
-def _render(fig, name: str, caption: str, svg: bool) -> Figure:
+def _render(fig: MplFigure, name: str, caption: str, svg: bool) -> Figure:
     """PNG (and SVG) bytes, cropped to what was drawn (``bbox_inches="tight"``), and the printed size."""
     import struct
 
@@ -74,7 +87,7 @@ def _render(fig, name: str, caption: str, svg: bool) -> Figure:
     return Figure(name, caption, data, vector, width / DPI, height / DPI)
 
 
-def _label_inches(labels, size: float = 7.5) -> float:
+def _label_inches(labels: Iterable[str], size: float = 7.5) -> float:
     """Room for the longest of ``labels`` (DejaVu Sans runs ~10% wider than the Helvetica metrics)."""
     from evalbench.export.textwidth import text_points
 
@@ -89,16 +102,17 @@ def _wrap(label: str, width: int = 42) -> str:
 MAX_HEIGHT_IN = 8.6  #: a portrait page's text height (Letter or A4) less room for the caption
 
 
-def _row_major(items: list, ncol: int) -> list:
+def _row_major(items: list[T], ncol: int) -> list[T]:
     """``items`` reordered so that a legend, which fills column by column, reads row by row."""
     nrow = -(-len(items) // ncol)
     grid = [items[r * ncol:(r + 1) * ncol] for r in range(nrow)]
     return [row[c] for c in range(ncol) for row in grid if c < len(row)]
 
 
-def _heading_rows(items):
+def _heading_rows(items: Iterable[tuple[str | None, str, P]]) -> list[tuple[str, P | None, bool]]:
     """(label, payload, is_heading) rows with a bold heading row wherever the group changes."""
-    rows, last = [], object()
+    rows: list[tuple[str, P | None, bool]] = []
+    last: object = object()
     for group, label, payload in items:
         if group is not None and group != last:
             rows.append((group, None, True))
@@ -107,7 +121,7 @@ def _heading_rows(items):
     return rows
 
 
-def rating_heatmap(cells, tree, *, svg: bool = False) -> Figure | None:
+def rating_heatmap(cells: Sequence[RatingCell], tree: CodeTree, *, svg: bool = False) -> Figure | None:
     """Constructs (under bold domain headings) × sites, each cell coloured and labelled by its rating."""
     if not cells:
         return None
@@ -118,7 +132,7 @@ def rating_heatmap(cells, tree, *, svg: bool = False) -> Figure | None:
     from matplotlib.patches import Patch
 
     sites = sorted({c.site for c in cells})
-    by_code: dict[str, dict[str, object]] = {}
+    by_code: dict[str, dict[str, RatingCell]] = {}
     for c in cells:
         by_code.setdefault(c.code_id, {})[c.site] = c
     order = sorted(by_code, key=lambda cid: (tree.order.get(cid, 10**9), cid))
@@ -140,11 +154,11 @@ def rating_heatmap(cells, tree, *, svg: bool = False) -> Figure | None:
             if heading:
                 continue
             for x, site in enumerate(sites):
-                c = by_code[code_id].get(site)
-                key = (c.rating or "") if c else ""
+                cell = by_code[code_id or ""].get(site)
+                key = (cell.rating or "") if cell else ""
                 image[y, x] = to_rgb("#" + ds.RATING_FILLS[key] if key in ds.RATING_FILLS else NOT_RATED_FILL)
-                if c is not None:
-                    ax.text(x + 0.5, y + 0.55, c.text, ha="center", va="center", fontsize=text_pt - 0.5,
+                if cell is not None:
+                    ax.text(x + 0.5, y + 0.55, cell.text, ha="center", va="center", fontsize=text_pt - 0.5,
                             color="#" + ds.RATING_TEXT.get(key, "000000"))
         ax.imshow(image, extent=(0, len(sites), len(rows), 0), aspect="auto", interpolation="nearest")
         ax.vlines(range(1, len(sites)), 0, len(rows), colors="white", linewidth=1.0)
@@ -171,7 +185,7 @@ def rating_heatmap(cells, tree, *, svg: bool = False) -> Figure | None:
         return _render(fig, "rating-heatmap", caption, svg)
 
 
-def participants_by_group(rows: list[tuple[str | None, str, dict[str, int]]], by: str | None, what: str, *,
+def participants_by_group(rows: Sequence[tuple[str | None, str, dict[str, int]]], by: str | None, what: str, *,
                           limit: bool = True, svg: bool = False) -> Figure | None:
     """Horizontal bars: distinct participants per row (construct or theme), stacked by role (or ``by``).
 
@@ -211,13 +225,13 @@ def participants_by_group(rows: list[tuple[str | None, str, dict[str, int]]], by
         for h in heights:
             ys.append(y + h / 2)
             y += h
-        bars = [(yy, counts) for yy, (_, counts, heading) in zip(ys, lines) if not heading]
+        bars = [(yy, counts) for yy, (_, counts, heading) in zip(ys, lines) if counts is not None]
         left = [0] * len(bars)
         for key in keys:
-            counts = [c.get(key, 0) for _, c in bars]
-            ax.barh([yy for yy, _ in bars], counts, left=left, color=colors[key] if by else OKABE_ITO[0],
+            widths = [c.get(key, 0) for _, c in bars]
+            ax.barh([yy for yy, _ in bars], widths, left=left, color=colors[key] if by else OKABE_ITO[0],
                     height=0.2, label=key or "participants", edgecolor="white", linewidth=0.4)
-            left = [a + b for a, b in zip(left, counts)]
+            left = [a + b for a, b in zip(left, widths)]
         for (yy, _), total in zip(bars, left):
             ax.text(total + 0.1, yy, str(total), va="center", fontsize=7)
         ax.set_ylim(y, 0)
@@ -238,7 +252,7 @@ def participants_by_group(rows: list[tuple[str | None, str, dict[str, int]]], by
         return _render(fig, "participants", caption, svg)
 
 
-def cooccurrence_heatmap(table, *, svg: bool = False) -> Figure | None:
+def cooccurrence_heatmap(table: pd.DataFrame | None, *, svg: bool = False) -> Figure | None:
     """Lower triangle of construct × construct: participant turns coded with both (the most coded ones)."""
     if table is None or len(table) < 2:
         return None

@@ -10,11 +10,30 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evalbench.export.table_model import GroupedTable, cell_text
 
+if TYPE_CHECKING:
+    from evalbench.export.registry import ExportJob
+    from evalbench.export.report import Report
 
-def md_cell(text) -> str:
+
+def export_markdown(job: ExportJob) -> None:
+    """The ``md`` writer of :mod:`evalbench.export.registry`: the report, and its figures as files if asked."""
+    from evalbench.export.report import build_report
+
+    opts = job.options
+    steps = job.steps(5)
+    steps("reading codings")
+    report = build_report(job.ctx, ratings=opts.ratings, figures=opts.figures_dir is not None,
+                          svg=opts.figures_dir is not None, steps=steps)
+    steps("writing Markdown")
+    job.files[job.out] = write_markdown(report, figures_dir=opts.figures_dir, out=job.out)
+    job.add_figures(report.figures)
+
+
+def md_cell(text: object) -> str:
     """Text safe inside a Markdown table cell."""
     text = "" if text is None else str(text)
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>").strip()
@@ -48,7 +67,7 @@ def grouped_lines(table: GroupedTable, number: int | None = None, *, heading: bo
     return lines
 
 
-def write_markdown(report, *, figures_dir: Path | None = None, out: Path | None = None) -> str:
+def write_markdown(report: Report, *, figures_dir: Path | None = None, out: Path | None = None) -> str:
     """The report's text."""
     from evalbench.export.ratings_table import LEGEND_NOTE
 

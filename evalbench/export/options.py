@@ -2,8 +2,9 @@
 
 :class:`ReportOptions` carries every report option as plain data, with the
 defaults a first export should have. :func:`check_options` refuses an option a
-format does not use (``--paper`` for a spreadsheet, say) in one line, so an
-option never silently does nothing. :class:`ExportResult` lists every file
+format does not take (``--paper`` for a spreadsheet, say) in one line, so an
+option never silently does nothing; each format's entry in
+:mod:`evalbench.export.registry` lists the options it takes. :class:`ExportResult` lists every file
 written and the warnings a person should read (a transcript with no
 participant, say), so the CLI and the TUI can say them all.
 """
@@ -14,21 +15,12 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from evalbench.errors import UserError
+from evalbench.export import registry
 
 LAYOUTS = ("constructs", "themes")
 #: Paper sizes (width, height) in inches, portrait: US Letter, and A4 (210 × 297 mm).
 PAPERS = {"letter": (8.5, 11.0), "a4": (210 / 25.4, 297 / 25.4)}
 
-#: Which report options each format uses (the coding choice applies to every format).
-FORMAT_OPTIONS = {
-    "docx": {"layout", "by", "mixed", "min_participants", "quotes", "paper", "fold_subconstructs", "figures",
-             "figures_dir", "cfir", "matrix", "ratings", "codebook"},
-    "md": {"layout", "by", "mixed", "min_participants", "quotes", "fold_subconstructs", "figures_dir", "cfir",
-           "matrix"},
-    "xlsx": {"by", "quotes", "figures_dir", "cfir", "matrix", "min_participants"},
-    "csv": {"by", "quotes", "cfir", "matrix", "min_participants"},
-    "qdpx": set(),
-}
 #: How each option is spelled at the command line, for messages.
 FLAGS = {"layout": "--layout", "by": "--by", "mixed": "--mixed/--no-mixed", "min_participants": "--min-participants",
          "quotes": "--quotes", "paper": "--paper", "fold_subconstructs": "--fold-subconstructs",
@@ -84,7 +76,7 @@ def check_options(fmt: str, given: dict) -> ReportOptions:
     unknown = set(given) - names
     if unknown:
         raise UserError(f"{fmt} export has no option {', '.join(sorted(unknown))}")
-    unused = sorted(set(given) - FORMAT_OPTIONS[fmt], key=list(FLAGS).index)
+    unused = sorted(set(given) - registry.get(fmt).options, key=list(FLAGS).index)
     if unused:
         raise UserError(f"{', '.join(FLAGS[n] for n in unused)}: not used by a .{fmt} export "
                         f"(it applies to {_formats_of(unused[0])})")
@@ -97,7 +89,7 @@ def check_options(fmt: str, given: dict) -> ReportOptions:
 
 
 def _formats_of(option: str) -> str:
-    return ", ".join(f".{fmt}" for fmt, names in FORMAT_OPTIONS.items() if option in names)
+    return ", ".join(f".{fmt}" for fmt in registry.formats_with(option))
 
 
 @dataclass

@@ -13,9 +13,13 @@ the team confirms it (``evalbench ratings set``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from evalbench.export import docx_style as ds
 from evalbench.export.table_model import Cell, Column, Group, GroupedTable
+
+if TYPE_CHECKING:
+    from evalbench.export.context import ReportContext
 
 NOT_RATED = "–"
 
@@ -40,7 +44,7 @@ class RatingCell:
         return ds.rating_text(self.rating) + star
 
 
-def rating_cells(ctx) -> list[RatingCell]:
+def rating_cells(ctx: ReportContext) -> list[RatingCell]:
     """Every coded construct × site, in codebook then site order (empty when no participant has a site)."""
     from evalbench.analysis.ratings import propose_all
 
@@ -71,7 +75,7 @@ def rating_fill(rating: str | None) -> tuple[str | None, str | None]:
     return ds.RATING_FILLS.get(key), ds.RATING_TEXT.get(key)
 
 
-def rating_table(ctx, cells: list[RatingCell]) -> GroupedTable:
+def rating_table(ctx: ReportContext, cells: list[RatingCell]) -> GroupedTable:
     """Constructs (grouped by domain) × sites, each cell shaded by its rating."""
     tree = ctx.tree
     sites = sorted({c.site for c in cells})
@@ -83,11 +87,11 @@ def rating_table(ctx, cells: list[RatingCell]) -> GroupedTable:
         by_site = rows[code_id]
         first = next(iter(by_site.values()))
         group = groups.setdefault(first.domain_id, Group(tree.name(first.domain_id)))
-        row: list = [first.construct]
+        row: list[str | Cell] = [first.construct]
         for site in sites:
-            c = by_site.get(site)
-            fill, color = rating_fill(c.rating if c else None)
-            row.append(Cell(c.text if c else "", fill=fill, color=color))
+            cell = by_site.get(site)
+            fill, color = rating_fill(cell.rating if cell else None)
+            row.append(Cell(cell.text if cell else "", fill=fill, color=color))
         group.rows.append(row)
     table = GroupedTable("Construct ratings by site", [Column("Construct", "label")]
                          + [Column(site, "short") for site in sites], list(groups.values()), group_label="Domain",

@@ -9,27 +9,33 @@ construct × site ratings and the figures, all as plain data.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from evalbench.export.construct_table import construct_table, row_label, row_unit
 from evalbench.export.ratings_table import RatingCell, rating_cells, rating_table
 from evalbench.export.summary import StudySummary, study_summary
 from evalbench.export.table_model import Column, Group, GroupedTable
 
+if TYPE_CHECKING:
+    from evalbench.export.common import Step
+    from evalbench.export.context import ReportContext
+    from evalbench.export.figures import Figure
+
 
 @dataclass
 class Report:
-    ctx: object
+    ctx: ReportContext
     summary: StudySummary
     findings: GroupedTable
     matrix: GroupedTable | None = None
     ratings: list[RatingCell] = field(default_factory=list)
     rating_table: GroupedTable | None = None
-    figures: list = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
     bars: list[tuple[str, str, dict[str, int]]] = field(default_factory=list)  #: (group, row, participants by …)
 
 
-def build_report(ctx, *, ratings: bool | None = None, figures: bool = False, svg: bool = False,
-                 steps=None) -> Report:
+def build_report(ctx: ReportContext, *, ratings: bool | None = None, figures: bool = False, svg: bool = False,
+                 steps: Step | None = None) -> Report:
     """Everything a report shows; ``steps`` (a :class:`Steps`) marks progress between the slow parts."""
     step = steps or (lambda _message: None)
     opts = ctx.options
@@ -57,7 +63,7 @@ def build_report(ctx, *, ratings: bool | None = None, figures: bool = False, svg
     return report
 
 
-def construct_bars(ctx) -> list[tuple[str, str, dict[str, int]]]:
+def construct_bars(ctx: ReportContext) -> list[tuple[str, str, dict[str, int]]]:
     """(domain, row label, {group: distinct participants}) per coded construct (or subconstruct), any valence,
     in codebook order."""
     frame, tree = ctx.frame, ctx.tree
@@ -78,7 +84,7 @@ def construct_bars(ctx) -> list[tuple[str, str, dict[str, int]]]:
     return out
 
 
-def construct_matrix(ctx, by: str) -> GroupedTable:
+def construct_matrix(ctx: ReportContext, by: str) -> GroupedTable:
     """Coded constructs (grouped by domain) × values of ``by``: distinct participants per cell."""
     frame, tree = ctx.frame, ctx.tree
     values, columns = matrix_columns(ctx, by)
@@ -96,7 +102,7 @@ def construct_matrix(ctx, by: str) -> GroupedTable:
                         list(groups.values()), notes=[matrix_note(by)], group_label="Domain", repeat_groups=False)
 
 
-def matrix_columns(ctx, by: str) -> tuple[list[str], list[str]]:
+def matrix_columns(ctx: ReportContext, by: str) -> tuple[list[str], list[str]]:
     """(value of ``by`` per frame row, the matrix's columns: every value in the project, coded or not)."""
     frame = ctx.frame
     if by == "participant":  # every participant in the project, coded or not, then unlinked transcripts
@@ -122,7 +128,7 @@ def matrix_note(by: str) -> str:
             "The quotes behind a cell: Enter on it in the workbench's analysis screen (F4).")
 
 
-def report_figures(report: Report, *, svg: bool = False) -> list:
+def report_figures(report: Report, *, svg: bool = False) -> list[Figure]:
     """The figures that have something to show, in order: ratings, participants, co-occurrence."""
     from evalbench.analysis.tables import cooccurrence
     from evalbench.export.figures import cooccurrence_heatmap, participants_by_group, rating_heatmap

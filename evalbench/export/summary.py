@@ -18,9 +18,18 @@ attributes ``role`` and ``site``.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from evalbench.errors import UserError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from evalbench.export.source import ExportSource
+    from evalbench.findings.choice import CodingChoice
+    from evalbench.store.store import Store
 
 _NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 LOW_KAPPA = 0.4  #: per-code κ below this is named (Landis & Koch's "fair" or worse)
@@ -35,7 +44,7 @@ def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{number(n)} {word if n == 1 else (words or word + 's')}"
 
 
-def names(items) -> str:
+def names(items: Iterable[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     items = list(items)
     if len(items) <= 2:
@@ -164,63 +173,46 @@ def _assistance_text(a: Assistance) -> str:
     return " ".join(out)
 
 
-def agreement_of(project, coders: list[str]) -> Agreement | None:
-    """Agreement between ``coders`` from ``Project.agreement`` (None when fewer than two or not computable).
+def agreement_of(project: ExportSource, coders: list[str]) -> Agreement | None:
+    """Agreement between ``coders`` (None when fewer than two or not computable).
 
     The figures come from the suggestions area's plain-data disclosure
     (:func:`evalbench.suggest.disclosure.agreement_disclosure`: pooled and mean per-code κ, the codes
-    below 0.4 named as people name them, AC1, α) when it is there.
+    below 0.4 named as people name them, AC1, α). Pooled κ is given for two coders only.
     """
-    if not hasattr(project, "agreement") or len(coders) < 2:
+    from evalbench.codebook.labels import code_labels
+    from evalbench.suggest.disclosure import agreement_disclosure
+
+    if len(coders) < 2:
         return None
     try:
         report = project.agreement(list(coders))
     except (UserError, ValueError, KeyError):
         return None
-    try:
-        from evalbench.codebook.labels import code_labels
-        from evalbench.suggest.disclosure import agreement_disclosure
-    except ImportError:
-        agreement_disclosure = None
-    if agreement_disclosure is not None:
-        d = agreement_disclosure(report, code_labels(project.codes()))
-        return Agreement(coders=d.coders, documents=d.documents, unit=d.unit, percent=d.percent,
-                         kappa=d.kappa if len(d.coders) == 2 else None, mean_kappa=d.mean_kappa,
-                         low_codes=d.low_codes, ac1=d.ac1, alpha=d.alpha)
-    kappas = [(c.name, c.kappa) for c in report.codes if c.kappa is not None and c.n_units]
-    overall = report.overall
-    return Agreement(
-        coders=tuple(report.coders), documents=len(report.documents), unit=report.unit,
-        percent=overall.percent, kappa=overall.kappa, alpha=overall.alpha,
-        mean_kappa=sum(k for _, k in kappas) / len(kappas) if kappas else None,
-        low_codes=tuple(name for name, k in sorted(kappas, key=lambda nk: nk[1]) if k < LOW_KAPPA))
+    d = agreement_disclosure(report, code_labels(project.codes()))
+    return Agreement(coders=d.coders, documents=d.documents, unit=d.unit, percent=d.percent,
+                     kappa=d.kappa if len(d.coders) == 2 else None, mean_kappa=d.mean_kappa,
+                     low_codes=d.low_codes, ac1=d.ac1, alpha=d.alpha)
 
 
-def assistance_of(frame, conn=None) -> Assistance:
+def assistance_of(frame: pd.DataFrame, store: Store) -> Assistance:
     """Accepted suggestions among the codings in ``frame``, by whom and from which model.
 
-    With a connection, from the suggestions area's disclosure
-    (:func:`evalbench.suggest.disclosure.ai_assistance`, which knows the models and the codings applied by
-    keyword rules); else from the frame's ``origin`` column.
+    From the suggestions area's disclosure (:func:`evalbench.suggest.disclosure.ai_assistance`, which
+    knows the models, the codings accepted before models were recorded, and those applied by keyword rules).
     """
+    from evalbench.suggest.disclosure import ai_assistance
+
     if not len(frame):
         return Assistance(0, 0)
-    if conn is not None:
-        try:
-            from evalbench.suggest.disclosure import ai_assistance
-        except ImportError:
-            ai_assistance = None
-        if ai_assistance is not None:
-            a = ai_assistance(conn, coding_ids=[int(i) for i in frame["coding_id"]])
-            return Assistance(a.accepted, a.total, a.by_coder, tuple(m.label for m in a.models), a.rule_codings,
-                              a.unknown_model)
-    accepted = frame[frame["origin"] == "suggestion"]
-    by = Counter(accepted["coder"])
-    return Assistance(len(accepted), len(frame), tuple(sorted(by.items(), key=lambda cn: (-cn[1], cn[0]))))
+    a = ai_assistance(store, coding_ids=[int(i) for i in frame["coding_id"]])
+    return Assistance(a.accepted, a.total, a.by_coder, tuple(m.label for m in a.models), a.rule_codings,
+                      a.unknown_model)
 
 
-def study_summary(project, frame, choice=None, *, agreement: Agreement | None = None,
-                  assistance: Assistance | None = None, coder: str | None = None) -> StudySummary:
+def study_summary(project: ExportSource, frame: pd.DataFrame, choice: CodingChoice | None = None, *,
+                  agreement: Agreement | None = None, assistance: Assistance | None = None,
+                  coder: str | None = None) -> StudySummary:
     """Counts for the codings in ``frame`` (the coding ``choice`` describes).
 
     ``agreement`` and ``assistance`` are the slots other areas fill; when not
@@ -240,14 +232,15 @@ def study_summary(project, frame, choice=None, *, agreement: Agreement | None = 
     roles = Counter(a["role"].replace("_", " ") for a in people.values() if a.get("role"))
     sites = sorted({a["site"] for a in people.values() if a.get("site")})
     coders = sorted(set(frame["coder"])) if len(frame) else []
-    all_coders = bool(getattr(choice, "all_coders", False))
+    all_coders = choice is not None and choice.all_coders
     if agreement is None and coder is None:
-        compared = list(getattr(choice, "reconciled", ()) or (coders if all_coders or choice is None else []))
+        reconciled = list(choice.reconciled) if choice is not None else []
+        compared = reconciled or (coders if all_coders or choice is None else [])
         agreement = agreement_of(project, [c for c in compared if c != "consensus"])
     return StudySummary(
         interviews=len(coded), participants=len(people),
         roles=sorted(roles.items(), key=lambda rn: (-rn[1], rn[0])), sites=sites, coders=coders,
-        coding=getattr(choice, "description", "") or (f"{coder}'s coding" if coder else ""),
+        coding=(choice.description if choice is not None else "") or (f"{coder}'s coding" if coder else ""),
         all_coders=all_coders, codings=len(frame),
         codes_used=frame["code_id"].nunique() if len(frame) else 0, codebook_size=len(project.codes()),
         uncoded=len(docs) - len(coded), unlinked=unlinked, agreement=agreement,

@@ -64,7 +64,7 @@ class GroupedTable:
         return sum(len(g.rows) for g in self.groups)
 
 
-def cell_text(value, *, quote_sep: str = "\n") -> str:
+def cell_text(value: object, *, quote_sep: str = "\n") -> str:
     """A cell as plain text (quotes as “text” (who), one per line)."""
     if value is None:
         return ""

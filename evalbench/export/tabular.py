@@ -15,39 +15,64 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evalbench.export.common import excerpt_columns, excerpt_rows, export_timestamp, safe_cell, table_rows
 from evalbench.export.xlsx_book import SheetSpec
+
+if TYPE_CHECKING:
+    from evalbench.export.common import Step
+    from evalbench.export.context import ReportContext
+    from evalbench.export.ratings_table import RatingCell
+    from evalbench.export.registry import ExportJob
 
 CODEBOOK_COLUMNS = ["code_id", "name", "parent_id", "definition", "inclusion", "exclusion", "examples",
                     "keywords"]
 RATING_COLUMNS = ["code_id", "construct", "site", "rating", "confirmed", "proposed", "rationale"]
 
 
-def _rating_value(rating: str | None):
+def export_xlsx(job: ExportJob) -> None:
+    """The ``xlsx`` writer of :mod:`evalbench.export.registry`: the workbook, and the figures as files if asked."""
+    steps = job.steps(4)
+    steps("reading codings")
+    job.files[job.out] = write_xlsx(job.ctx, steps=steps)
+    if job.options.figures_dir is not None:
+        from evalbench.export.report import build_report
+
+        job.add_figures(build_report(job.ctx, figures=True, svg=True).figures)
+
+
+def export_csv(job: ExportJob) -> None:
+    """The ``csv`` writer of :mod:`evalbench.export.registry`: every table, with a BOM so Excel reads accents."""
+    steps = job.steps(3)
+    steps("reading codings")
+    job.files.update({path: "\ufeff" + text for path, text in write_csv(job.ctx, job.out, steps=steps).items()})
+
+
+def _rating_value(rating: str | None) -> int | str | None:
     """-2…+2 as numbers (sortable, and never mistaken for a formula), X and M as text, None when not rated."""
     if rating is None:
         return None
     return int(rating) if rating not in ("X", "M") else rating
 
 
-def tables(ctx) -> list[tuple[str | None, SheetSpec]]:
+def tables(ctx: ReportContext) -> list[tuple[str | None, SheetSpec]]:
     """(CSV file suffix, or None for the excerpts file; the table) for every table of the export."""
     from evalbench.analysis.tables import frequencies, matrix
     from evalbench.export.ratings_table import rating_cells
-    from evalbench.store.provenance import suggestion_models
-
+    from evalbench.export.themes_table import theme_sheets
     project, frame, tree, opts = ctx.project, ctx.frame, ctx.tree, ctx.options
     columns = excerpt_columns(frame)
     out: list[tuple[str | None, SheetSpec]] = [(None, SheetSpec(
-        "Excerpts", columns, list(excerpt_rows(frame, tree, suggestion_models(project.conn))),
+        "Excerpts", columns, list(excerpt_rows(frame, tree, project.store.provenance.suggestion_models())),
         "One row per coded excerpt: transcript, participant and their attributes, turn, speaker, code, construct, "
         "domain, valence, coder, origin (manual; suggestion: accepted by that coder from an evalbench suggestion; "
         "rule: applied by keyword rules; import; merge), the suggesting model's name and version, starred, memo, "
         "the text, and its character offsets.", wrap={columns.index("text"), columns.index("memo")},
         freeze_cols=2))]
-    out += _theme_tables(ctx)
+    out += theme_sheets(ctx)
     linked = sorted({d.participant for d in project.documents() if d.participant})
     for group in dict.fromkeys(["participant", *([opts.by] if opts.by else [])]):
         values = linked if group == "participant" else project.group_values(group)
@@ -80,16 +105,7 @@ def tables(ctx) -> list[tuple[str | None, SheetSpec]]:
     return out
 
 
-def _theme_tables(ctx) -> list[tuple[str | None, SheetSpec]]:
-    """The Themes sheet and the thematic matrix, when the project has themes."""
-    try:
-        from evalbench.export.themes_table import theme_sheets
-    except ImportError:  # the findings area is not in this build
-        return []
-    return theme_sheets(ctx)
-
-
-def _rating_matrix(ctx, cells) -> SheetSpec:
+def _rating_matrix(ctx: ReportContext, cells: list[RatingCell]) -> SheetSpec:
     """Constructs × sites, each cell the rating as printed in Word and filled with the same colour.
 
     −2…+2 are numbers (sortable, never read as a formula) shown with their sign by the number format, and
@@ -99,24 +115,26 @@ def _rating_matrix(ctx, cells) -> SheetSpec:
 
     tree = ctx.tree
     sites = sorted({c.site for c in cells})
-    by_code: dict[str, dict[str, object]] = {}
+    by_code: dict[str, dict[str, RatingCell]] = {}
     for c in cells:
         by_code.setdefault(c.code_id, {})[c.site] = c
-    rows, looks = [], []
+    rows: list[list[object]] = []
+    looks: list[list[dict[str, object] | None]] = []
     for code_id in sorted(by_code, key=lambda cid: (tree.order.get(cid, 10**9), cid)):
         first = next(iter(by_code[code_id].values()))
-        row = [safe_cell(tree.name(first.domain_id)), safe_cell(first.construct)]
-        look: list = [None, None]
+        row: list[object] = [safe_cell(tree.name(first.domain_id)), safe_cell(first.construct)]
+        look: list[dict[str, object] | None] = [None, None]
         for site in sites:
-            c = by_code[code_id].get(site)
-            numeric = c is not None and c.rating not in (None, "X", "M")
-            row.append(int(c.rating) if numeric else (c.text if c else ""))
-            fill, color = rating_fill(c.rating) if c else (None, None)
-            props = {"align": "center"}
+            cell = by_code[code_id].get(site)
+            number = _rating_value(cell.rating) if cell is not None else None
+            numeric = isinstance(number, int)
+            row.append(number if numeric else (cell.text if cell else ""))
+            fill, color = rating_fill(cell.rating) if cell else (None, None)
+            props: dict[str, object] = {"align": "center"}
             if fill:
                 props.update(bg_color="#" + fill, font_color="#" + (color or "000000"))
-            if numeric:
-                star = "" if c.confirmed else '"*"'
+            if cell is not None and numeric:
+                star = "" if cell.confirmed else '"*"'
                 props["num_format"] = f'+0{star};"−"0{star};0{star}'
             look.append(props)
         rows.append(row)
@@ -128,7 +146,7 @@ def _rating_matrix(ctx, cells) -> SheetSpec:
         "valence, not rated.", fill=lambda r, c, _v: looks[r][c] if c < len(looks[r]) else None, freeze_cols=2)
 
 
-def write_xlsx(ctx, *, steps=None) -> bytes:
+def write_xlsx(ctx: ReportContext, *, steps: Step | None = None) -> bytes:
     """The workbook's bytes (the caller writes them atomically)."""
     from evalbench import __version__
     from evalbench.export.xlsx_book import write_book
@@ -143,10 +161,10 @@ def write_xlsx(ctx, *, steps=None) -> bytes:
              *_assistance_line(ctx),
              f"Written by evalbench {__version__}. Each sheet is an Excel table: filter and sort from its header.",
              "Text that starts like a formula (= + - @) begins with an apostrophe, so it is never run."]
-    return write_book(specs, title=project.name, stamp=export_timestamp(project), intro=intro)
+    return write_book(specs, title=project.name, stamp=export_timestamp(project.store), intro=intro)
 
 
-def _assistance_line(ctx) -> list[str]:
+def _assistance_line(ctx: ReportContext) -> list[str]:
     """The AI-assistance disclosure of the counted codings, when any began as suggestions or came from rules."""
     from evalbench.suggest.disclosure import ai_assistance
 
@@ -156,7 +174,7 @@ def _assistance_line(ctx) -> list[str]:
     return [f"AI assistance: {found.sentence}"] if found.used or found.rule_codings else []
 
 
-def _csv_text(header: list, rows) -> str:
+def _csv_text(header: Sequence[object], rows: Iterable[Sequence[object]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(header)
@@ -164,7 +182,7 @@ def _csv_text(header: list, rows) -> str:
     return buf.getvalue()
 
 
-def write_csv(ctx, out: Path, *, steps=None) -> dict[Path, str]:
+def write_csv(ctx: ReportContext, out: Path, *, steps: Step | None = None) -> dict[Path, str]:
     """Path -> text of every CSV file to write (the caller adds a BOM so Excel reads accents)."""
     step = steps or (lambda _message: None)
     step("building tables")

@@ -10,6 +10,8 @@ participant counts as one person, shown as "no participant linked".
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from evalbench.errors import UserError
 from evalbench.export.common import safe_cell
 from evalbench.export.report import matrix_note
@@ -17,12 +19,16 @@ from evalbench.export.summary import names
 from evalbench.export.table_model import Column, Group, GroupedTable, Quote, cell_text
 from evalbench.export.xlsx_book import SheetSpec
 
+if TYPE_CHECKING:
+    from evalbench.export.context import ReportContext
+    from evalbench.findings.model import FindingRow
+
 NO_PARTICIPANT = "no participant linked"
 
 
-def _rows(ctx, *, require: bool = True) -> list:
+def _rows(ctx: ReportContext, *, require: bool = True) -> list[FindingRow]:
     """The findings rows for the context (computed once per export)."""
-    cache = ctx.__dict__.setdefault("_theme_rows", {})
+    cache = ctx.memo.setdefault("theme_rows", {})
     if "rows" not in cache:
         opts = ctx.options
         if not ctx.project.themes.list():
@@ -38,7 +44,7 @@ def _rows(ctx, *, require: bool = True) -> list:
     return cache["rows"]
 
 
-def _count(row, by: str | None) -> str:
+def _count(row: FindingRow, by: str | None) -> str:
     """``"5 (3 physician, 2 nurse)"``, counting a transcript with no participant as one person."""
     total = row.participants + len(row.unlinked_documents)
     if not by or not row.by_group:
@@ -53,10 +59,10 @@ def _title(categories: list[str]) -> str:
     return names([categories[0], *tail])
 
 
-def themes_table(ctx) -> GroupedTable:
+def themes_table(ctx: ReportContext) -> GroupedTable:
     """The themes layout as a :class:`GroupedTable`."""
     rows = _rows(ctx)
-    by = ctx.__dict__["_theme_rows"]["by"]
+    by = ctx.memo["theme_rows"]["by"]
     opts = ctx.options
     groups: dict[str, Group] = {}
     for row in rows:
@@ -88,10 +94,10 @@ def themes_table(ctx) -> GroupedTable:
     return table
 
 
-def theme_bars(ctx) -> list[tuple[str, str, dict[str, int]]]:
+def theme_bars(ctx: ReportContext) -> list[tuple[str, str, dict[str, int]]]:
     """(category, theme, {group: participants}) for the participants figure, in table order."""
     rows = _rows(ctx)
-    by = ctx.__dict__["_theme_rows"]["by"]
+    by = ctx.memo["theme_rows"]["by"]
     out = []
     for row in rows:
         if by:
@@ -101,7 +107,7 @@ def theme_bars(ctx) -> list[tuple[str, str, dict[str, int]]]:
     return out
 
 
-def theme_matrix(ctx, by: str) -> GroupedTable:
+def theme_matrix(ctx: ReportContext, by: str) -> GroupedTable:
     """Themes (grouped by category) × values of ``by``: distinct participants per cell."""
     if not ctx.project.themes.list():
         raise UserError(f"{ctx.project.path.name}: no themes yet for the thematic matrix")
@@ -116,7 +122,7 @@ def theme_matrix(ctx, by: str) -> GroupedTable:
                         notes=[matrix_note(by)], group_label="Category", repeat_groups=False)
 
 
-def theme_sheets(ctx) -> list[tuple[str | None, SheetSpec]]:
+def theme_sheets(ctx: ReportContext) -> list[tuple[str | None, SheetSpec]]:
     """(CSV suffix, sheet) for the Themes table and the thematic matrix; none when there are no themes."""
     rows = _rows(ctx, require=False)
     if not rows:
@@ -124,7 +130,7 @@ def theme_sheets(ctx) -> list[tuple[str | None, SheetSpec]]:
             ctx.result.warn(f"--matrix {ctx.options.matrix}: the project has no themes yet, so the workbook has no "
                             "thematic matrix (the construct matrices are there)")
         return []
-    by = ctx.__dict__["_theme_rows"]["by"] or "role"
+    by = ctx.memo["theme_rows"]["by"] or "role"
     header = ["category", "theme", "description", "cfir_code_id", "cfir", "participants", f"by {by}", "documents",
               "codings", "unlinked transcripts", "exemplar quotes"]
     body = [[safe_cell(v) for v in (
@@ -133,7 +139,7 @@ def theme_sheets(ctx) -> list[tuple[str | None, SheetSpec]]:
         ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in row.by_group.items()), row.documents, row.codings,
         "; ".join(row.unlinked_documents), cell_text(tuple(Quote(q.text, q.who) for q in row.quotes)))]
         for row in rows]
-    sheets = [("themes", SheetSpec(
+    sheets: list[tuple[str | None, SheetSpec]] = [("themes", SheetSpec(
         "Themes", header, body, "The findings table: one row per theme in table order, with its category, "
         "description, CFIR mapping, distinct participants (transcripts with no participant count as one person "
         f"each) and their breakdown by {by}, transcripts, codings and exemplar quotes.", wrap={2, 10}))]

@@ -21,8 +21,14 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xlsxwriter.format import Format
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -36,13 +42,13 @@ class SheetSpec:
 
     title: str
     header: list[str]
-    rows: list[list]
+    rows: Sequence[Sequence[object]]
     about: str  #: what the README sheet says about it
     wrap: set[int] = field(default_factory=set)  #: columns of long text (wide, wrapped)
     scale: tuple[int, int] | None = None  #: first and last column of counts to colour
     #: (row, col, value) -> XlsxWriter format properties (a dict) or None: a look of the cell's own
     #: (a rating's fill and number format)
-    fill: Callable | None = None
+    fill: Callable[[int, int, object], dict[str, object] | None] | None = None
     freeze_cols: int = 0  #: columns kept in view when scrolling right (row labels)
 
 
@@ -57,7 +63,7 @@ def sheet_name(title: str, taken: set[str]) -> str:
     return name
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     text = _ILLEGAL.sub("", str(value))
     return text if len(text) <= MAX_CELL else text[:MAX_CELL - 1] + "…"
 
@@ -86,7 +92,8 @@ def _widths(spec: SheetSpec, header: list[str]) -> list[float]:
     return [70.0 if i in spec.wrap else min(w, 45.0) for i, w in enumerate(widths)]
 
 
-def _write_sheet(book, ws, spec: SheetSpec, formats: dict, table_names: set[str]) -> None:
+def _write_sheet(book: Workbook, ws: Worksheet, spec: SheetSpec, formats: dict[str | tuple[object, ...], Format],
+                 table_names: set[str]) -> None:
     header = _headers(spec.header)
     wrap = formats["wrap"]
     for r, row in enumerate(spec.rows, 1):
@@ -125,7 +132,8 @@ def _write_sheet(book, ws, spec: SheetSpec, formats: dict, table_names: set[str]
         ws.conditional_format(1, spec.scale[0], len(spec.rows), spec.scale[1], SCALE)
 
 
-def _readme(book, ws, title: str, intro: list[str], sheets: list[tuple[str, str]], formats: dict) -> None:
+def _readme(book: Workbook, ws: Worksheet, title: str, intro: list[str], sheets: list[tuple[str, str]],
+            formats: dict[str | tuple[object, ...], Format]) -> None:
     ws.set_column(0, 0, 28)
     ws.set_column(1, 1, 100, formats["wrap"])
     ws.write_string(0, 0, _text(title), formats["title"])
@@ -151,7 +159,7 @@ def write_book(specs: list[SheetSpec], *, title: str, stamp: str, intro: list[st
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                      "strings_to_numbers": False})
-    formats = {"wrap": book.add_format({"text_wrap": True, "valign": "top"}),
+    formats: dict[str | tuple[object, ...], Format] = {"wrap": book.add_format({"text_wrap": True, "valign": "top"}),
                "header": book.add_format({"bold": True, "text_wrap": True, "valign": "top"}),
                "bold": book.add_format({"bold": True, "valign": "top"}),
                "title": book.add_format({"bold": True, "font_size": 14})}

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import docx
 import pytest
+from textual.widgets import Label
 
 from evalbench.errors import UserError
 from evalbench.tui.screens.export_prompt import ExportPrompt, ExportRequest, plan_export
+from tests.test_export_registry import fake_format  # noqa: F401  (fixture)
 
 from .conftest import SIZE
 
@@ -45,3 +47,20 @@ async def test_export_form_writes_the_report_it_describes(app, project, tmp_path
     assert len(report.inline_shapes) == 0  # figures: no
     methods = next(p.text for p in report.paragraphs if p.text.startswith("The analysis covers"))
     assert "The tables count alex's coding" in methods
+
+
+async def test_a_registered_format_is_in_the_form_and_written(fake_format, app, project, tmp_path):  # noqa: F811
+    turns = project.turns(1)
+    project.add_coding(1, turns[1].start, turns[1].end, "inner.priority", valence="barrier")
+    out = tmp_path / "codes.tally"
+    async with app.run_test(size=SIZE) as pilot:
+        await app.run_action("export")
+        await pilot.pause()
+        path_label = app.screen.query(".field-label").first(Label)
+        assert str(path_label.render()) == "File (.docx .xlsx .csv .md .qdpx .tally)"
+        await pilot.press("ctrl+a", "ctrl+k", *str(out), "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert out.read_text() == "inner.priority\n"
+    assert plan_export(ExportRequest(str(out), paper="a4", figures="no")).options == {}  # options it does not take

@@ -1,7 +1,7 @@
 """The export form: where to write, and the report options a lead changes most.
 
 The same things ``evalbench export`` takes: the file (its extension picks the
-format), the layout (constructs or themes), which coding counts (blank: the
+format, from :mod:`evalbench.export.registry`), the layout (constructs or themes), which coding counts (blank: the
 only coder's or a complete consensus; a coder's name; ``consensus``; ``all``
 for every coder's), the paper and whether to embed figures. Options a format
 does not use (paper for a spreadsheet) are left out rather than refused, so one
@@ -21,8 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from evalbench.errors import UserError
-
-EXPORT_FORMATS = {".docx": "docx", ".xlsx": "xlsx", ".csv": "csv", ".md": "md", ".qdpx": "qdpx"}
+from evalbench.export import registry
 
 
 @dataclass(frozen=True)
@@ -49,12 +48,12 @@ class ExportPlan:
 
 def plan_export(request: ExportRequest, defaults: dict | None = None) -> ExportPlan:
     """The export a form asks for, or a UserError naming the field that is wrong."""
-    from evalbench.export.options import FORMAT_OPTIONS, check_options
+    from evalbench.export.options import check_options
 
     out = Path(request.path.strip()).expanduser()
-    fmt = EXPORT_FORMATS.get(out.suffix.lower())
-    if not request.path.strip() or fmt is None:
-        raise UserError(f"{out}: give a file ending in {', '.join(EXPORT_FORMATS)}")
+    kind = registry.for_path(out)
+    if not request.path.strip() or kind is None:
+        raise UserError(f"{out}: give a file ending in {', '.join(registry.suffixes())}")
     defaults = dict(defaults or {})
     coding = request.coding.strip()
     coder = defaults.pop("coder", None) if not coding else (None if coding.lower() == "all" else coding)
@@ -67,9 +66,9 @@ def plan_export(request: ExportRequest, defaults: dict | None = None) -> ExportP
             raise UserError(f"figures: yes or no, not {request.figures.strip()!r}")
         typed["figures"] = figures.startswith("y")
     options.update({k: v for k, v in typed.items() if v not in ("", None)})
-    options = {k: v for k, v in options.items() if k in FORMAT_OPTIONS[fmt]}
-    check_options(fmt, options)
-    return ExportPlan(fmt, out, coder, all_coders, options)
+    options = {k: v for k, v in options.items() if k in kind.options}
+    check_options(kind.name, options)
+    return ExportPlan(kind.name, out, coder, all_coders, options)
 
 
 class ExportPrompt(ModalScreen[ExportPlan | None]):
@@ -83,7 +82,7 @@ class ExportPrompt(ModalScreen[ExportPlan | None]):
                                                    background: $boost; }
     ExportPrompt Input:focus { background: $primary 30%; }
     """
-    FIELDS = (("path", "File (.docx .xlsx .csv .md .qdpx)", ""),
+    FIELDS = (("path", "File ({suffixes})", ""),  # the suffixes registered when the form opens
               ("layout", "Findings table: constructs or themes", "constructs"),
               ("coding", "Which coding: blank (default rule), NAME, consensus, all",
                "blank"),
@@ -100,7 +99,7 @@ class ExportPrompt(ModalScreen[ExportPlan | None]):
         with Vertical(classes="modal prompt export"):
             yield Label("Export", classes="modal-title")
             for name, label, hint in self.FIELDS:
-                yield Label(label, classes="field-label")
+                yield Label(label.format(suffixes=" ".join(registry.suffixes())), classes="field-label")
                 yield Input(self.default if name == "path" else "", placeholder=hint, id=f"export-{name}")
             yield Label("Enter to export · Tab next field · Escape to cancel", classes="modal-hint")
 
