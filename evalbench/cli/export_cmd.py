@@ -21,7 +21,7 @@ class FormatChoice(click.Choice):
     def __init__(self) -> None:
         super().__init__((), case_sensitive=False)
 
-    @property  # type: ignore[override]  # click keeps choices as a plain attribute; here it follows the registry
+    @property  # click keeps choices as a plain attribute; here it follows the registry
     def choices(self) -> tuple[str, ...]:
         return tuple(registry.names())
 
@@ -99,9 +99,10 @@ def export_cmd(ctx: click.Context, project: str, out: str, fmt: str | None, only
     if kind is None:
         raise click.UsageError(f"give --format ({', '.join(registry.names())}) or an output file with that "
                                "extension")
-    options = {field: (Path(params[name]) if name == "figures_dir" else params[name])
-               for name, field in _REPORT_OPTIONS.items()
-               if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE and params[name] is not None}
+    options: dict[str, Any] = {
+        field: (Path(params[name]) if name == "figures_dir" else params[name])
+        for name, field in _REPORT_OPTIONS.items()
+        if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE and params[name] is not None}
     with open_project(project) as proj:
         result = proj.write_export(kind.name, out, coder=only_coder, all_coders=all_coders, **options)
     for warning in result.warnings:
