@@ -18,7 +18,7 @@ def export_qdpx(job: ExportJob) -> None:
     ctx = job.ctx
     counts = ctx.project.export_qdpx(job.out, coder=ctx.coder, progress=job.progress, cancel=job.cancel)
     job.wrote(job.out)
-    left_out = counts.get("theme_codings_left_out")
+    left_out = counts.theme_codings_left_out
     if left_out:
         job.result.warn(f"{left_out} hand-picked coding(s) or exemplar(s) of themes are codings outside "
                         f"{ctx.choice.description}; left out of {job.out.name}")
