@@ -63,11 +63,6 @@ def _codebook_error(exc) -> CodebookError:
     return CodebookError(exc.source, exc.problem, exc.line, exc.column)
 
 
-def parse_yaml_text(text: str, source: str) -> Any:
-    """Parse YAML text under evalbench's limits; problems become a CodebookError with line and column."""
-    return _parse(text, source, "yaml").data
-
-
 def _parse(text: str, source: str, fmt: str):
     from evalbench.safeparse import DataError, load_json, load_yaml
 

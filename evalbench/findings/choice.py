@@ -59,10 +59,6 @@ class CodingChoice:
     description: str
     reconciled: tuple[str, ...] = ()
 
-    @property
-    def is_consensus(self) -> bool:
-        return bool(self.reconciled)
-
     def to_json(self) -> dict:
         return {"coder": self.coder, "all_coders": self.all_coders, "coders": list(self.coders),
                 "reconciled": list(self.reconciled), "description": self.description}

@@ -45,7 +45,6 @@ _INITIALS = re.compile(r"^(?:[^\W\d_]\.){1,3}$")
 #: Speaker ids that diarisation tools and transcribers write: SPEAKER_00, spk_1, id1, S2, P03.
 _SPEAKER_ID = re.compile(r"^(?:[^\W\d_]{1,10}[ _\-]?\d{1,4}|[A-Z]{1,3})$")
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+\S")
-_LIST_MARK = re.compile(r"^(?:[-*•>]+|>>)[ \t]+")
 
 _PARTICLES = frozenset("de da di du van von der den la le del dos das al el bin ibn of the and & y st st.".split())
 #: Words that start headings or ordinary sentences ("Note: …", "Look: …"), never a speaker.
@@ -374,15 +373,6 @@ def _qa(line: str) -> Hit | None:
     """``Q. text`` / ``A. text`` as in deposition-style transcripts: weak, both letters must recur."""
     m = _QA.match(line)
     return Hit(m["label"], None, m["content"].strip(), "qa", weak=True) if m else None
-
-
-def split_listed(line: str) -> Hit | None:
-    """A label after a list or caption mark (``- Name: text``, ``>> Name: text``), as subtitles write them."""
-    m = _LIST_MARK.match(line.strip())
-    if not m:
-        return None
-    found = split_label(line.strip()[m.end() :])
-    return found._replace(weak=True) if found else None
 
 
 def bare_label(line: str) -> Hit | None:

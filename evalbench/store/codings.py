@@ -62,10 +62,6 @@ class Codings(Repository):
     def count(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM codings").fetchone()[0])
 
-    def top_id(self) -> int:
-        """The largest coding id (0 when there are none)."""
-        return int(self._conn.execute("SELECT coalesce(max(id), 0) FROM codings").fetchone()[0])
-
     def latest_created(self) -> str | None:
         """When the newest coding was made (ISO 8601), or None."""
         return self._conn.execute("SELECT max(created_at) FROM codings").fetchone()[0]
@@ -88,14 +84,6 @@ class Codings(Repository):
                                  'AND "end" = ? AND coder = ? AND valence = ?',
                                  (code_id, document_id, start, end, coder, valence)).fetchone()
         return (row[0], row[1]) if row else None
-
-    def overlapping(self, document_id: int, code_id: str, start: int, end: int,
-                    coders: tuple[str, ...]) -> builtins.list[tuple[int, int, str, str]]:
-        """(start, end, valence, memo) of ``coders``' codings of a code overlapping [start, end), by start."""
-        return self._conn.execute(
-            f'SELECT start, "end", valence, memo FROM codings WHERE document_id = ? AND code_id = ? '
-            f'AND start < ? AND "end" > ? AND coder IN ({marks(coders)}) ORDER BY start',
-            (document_id, code_id, end, start, *coders)).fetchall()
 
     def inside(self, document_id: int, code_id: str, coder: str, start: int, end: int) -> set[int]:
         """Ids of ``coder``'s codings of a code lying within [start, end)."""

@@ -4,7 +4,6 @@ model), or applied by keyword rules without anyone — what an AI-assistance dis
 from __future__ import annotations
 
 import builtins
-import sqlite3
 from collections.abc import Iterable
 
 from evalbench.store.repo import CHUNK, Repository, marks
@@ -47,8 +46,3 @@ class Provenance(Repository):
         """
         return {r[0]: (r[1], r[2]) for r in self._conn.execute(
             "SELECT id, suggest_model, suggest_model_version FROM codings WHERE suggest_model IS NOT NULL")}
-
-
-def suggestion_models(conn: sqlite3.Connection) -> dict[int, tuple[str, str | None]]:
-    """Transitional, for the exports until they read through the Store: :meth:`Provenance.suggestion_models`."""
-    return Provenance(conn, "").suggestion_models()

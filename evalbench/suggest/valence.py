@@ -201,15 +201,6 @@ def from_cues(barrier: float, facilitator: float) -> str | None:
     return None
 
 
-def evidence_window(text: str, spans: list[tuple[int, int]]) -> str:
-    """The sentences of ``text`` that contain any of ``spans`` (all of it when none do)."""
-    if not spans:
-        return text
-    parts = [sentence for start, end, sentence in _sentences(text)
-             if any(start < e and s < end for s, e in spans)]
-    return " ".join(parts) or text
-
-
 @lru_cache(maxsize=256)
 def _sentences(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, sentence) of each sentence; cached, since each of a turn's codes reads the same turn."""
@@ -235,7 +226,7 @@ def _sentence_cues(text: str) -> tuple[tuple[int, int, float, float], ...]:
 def window_cues(text: str, spans: list[tuple[int, int]]) -> tuple[float, float]:
     """Cue weights of the sentences holding any of ``spans`` (the whole text when none do).
 
-    Equal to :func:`cue_counts` of :func:`evidence_window`, summed sentence by
+    Equal to :func:`cue_counts` of those sentences joined, summed sentence by
     sentence (a clause never runs past the end of a sentence), so that the
     three codes suggested for a turn split it into sentences once.
     """

@@ -43,7 +43,6 @@ from evalbench.tui.screens.analysis_cells import (
 )
 from evalbench.tui.widgets.title_bar import TitleBar
 
-BYS = ("participant", "role", "site")
 LEVELS = ("construct", "domain", "code")
 
 
