@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import argparse
 import random
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -58,8 +60,10 @@ def build(path: Path, docs: int, turns_per_doc: int, seed: int = 7) -> Project:
                         rows.append((doc_id, t.start, max(t.start + 1, t.end - rng.randint(0, 5)), code, "sam"))
             elif rng.random() < 0.05:
                 rows.append((doc_id, t.start, t.end, rng.choice(ids), "sam"))
-    with project.transaction():
-        project.conn.executemany(
+    # Written straight into the file (a second connection, one transaction): building is not what is measured,
+    # and the project's own connection is its Store's.
+    with closing(sqlite3.connect(project.path)) as conn, conn:
+        conn.executemany(
             'INSERT INTO codings(document_id, start, "end", code_id, coder, created_at) VALUES (?, ?, ?, ?, ?, ?)',
             [(*r, now()) for r in rows])
     return project

@@ -161,8 +161,8 @@ def main() -> None:
         else:
             proj = build(project, n)
         built = time.perf_counter() - t0
-        n_codings, n_codes, n_docs = (proj.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                                      for table in ("codings", "codes", "documents"))
+        stats = proj.stats()
+        n_codings, n_codes, n_docs = stats["codings"], stats["codes"], len(stats["documents"])
         proj.close()
         archive = tmp / "bench.qdpx"
         export = measure("export", args.repeat, project, archive, tmp)

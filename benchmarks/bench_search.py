@@ -44,7 +44,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         proj = build(Path(tmp) / "bench.evb", n)
-        turns = proj.conn.execute("SELECT count(*) FROM turns").fetchone()[0]
+        turns = proj.store.turns.count()
         print(f"built {n} interviews, {turns:,} turns in {time.perf_counter() - t0:.1f} s")
         for label, query in QUERIES.items():
             hits = proj.search(query)

@@ -148,7 +148,6 @@ class Context:
             proj.add_codes(template("cfir2").codes)
             proj.import_paths([samples / d for d in docs])
             proj.code_from_csv(sheet)
-            proj.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self.template_docs = len(proj.documents())
             self.coded_codes = sorted({c.code_id for c in proj.codings()})
         self.qdpx_path = root / "template.qdpx"
