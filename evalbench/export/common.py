@@ -97,7 +97,7 @@ def excerpt_rows(frame: pd.DataFrame, tree: CodeTree,
     """Rows (lists) of the excerpt table, in document order, values safe for spreadsheets.
 
     ``models`` maps a coding id to its suggesting model and version
-    (:func:`evalbench.store.provenance.suggestion_models`); codings not in it
+    (``store.provenance.suggestion_models()``); codings not in it
     have empty model cells.
     """
     models = models or {}

@@ -39,13 +39,6 @@ def md_cell(text: object) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>").strip()
 
 
-def md_table(header: list[str], rows: list[list]) -> list[str]:
-    lines = ["| " + " | ".join(md_cell(h) for h in header) + " |",
-             "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(md_cell(v) for v in row) + " |" for row in rows]
-    return lines
-
-
 def grouped_lines(table: GroupedTable, number: int | None = None, *, heading: bool = True) -> list[str]:
     """A grouped table as a Markdown heading, one pipe table (group rows in bold) and its notes."""
     lines = [f"## Table {number}. {table.title}" if number else f"## {table.title}", ""] if heading else []

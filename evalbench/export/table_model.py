@@ -9,10 +9,11 @@ the four never disagree about a row, a count or a quote.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
-#: Column kinds. ``label`` and ``short`` columns are sized to their content
-#: (never narrower than their longest word); ``text`` and ``quotes`` share the rest.
-KINDS = ("label", "short", "text", "quotes")
+#: How a column is sized: ``label`` and ``short`` columns to their content (never narrower than their
+#: longest word); ``text`` and ``quotes`` share the rest.
+ColumnKind = Literal["label", "short", "text", "quotes"]
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Cell:
 @dataclass(frozen=True)
 class Column:
     title: str
-    kind: str = "short"
+    kind: ColumnKind = "short"
     share: float = 1.0  #: for text and quotes columns: their share of the width left over
     max_in: float | None = None  #: for label and short columns: wrap beyond this width (inches)
 
