@@ -54,6 +54,14 @@ def test_a_registered_format_is_offered_written_and_checked(fake_format, project
     assert not (tmp_path / "x.tally").exists()
 
 
+def test_a_writer_reports_progress_and_leaves_no_temporary_file(fake_format, project, tmp_path):
+    seen = []
+    result = project.write_export("tally", tmp_path / "t.tally", progress=lambda *step: seen.append(step))
+    assert seen == [(0, 1, "tallying"), (1, 1, "done")]  # "done" once the file is written
+    assert result.files == [tmp_path / "t.tally"] and (tmp_path / "t.tally").read_text() == ""
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")]  # no temporary file left
+
+
 def test_an_unregistered_format_is_gone(project, tmp_path):
     registry.register(registry.ExportFormat("tally", ".tally", "gone soon", frozenset(), write_tally))
     registry.unregister("tally")

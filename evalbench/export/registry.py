@@ -71,7 +71,7 @@ class ExportJob:
     progress: Progress | None = None
     cancel: Event | None = None
     files: dict[Path, bytes | str] = field(default_factory=dict)
-    _steps: Steps | None = None
+    _steps: Steps | None = field(default=None, init=False, repr=False)
 
     @property
     def options(self) -> ReportOptions:
