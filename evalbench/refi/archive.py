@@ -222,15 +222,6 @@ def project_xml_member(zf: SafeZip) -> str | None:
                                           None)
 
 
-def read_project_xml(path: str | Path) -> bytes:
-    """The project.qde bytes of a .qdpx archive, read through :class:`SafeZip`."""
-    with SafeZip(path) as zf:
-        member = project_xml_member(zf)
-        if member is None:
-            raise ArchiveError(path, "no project.qde inside; not a REFI-QDA project archive")
-        return zf.read(member)
-
-
 def _damage(exc: BaseException) -> str:
     """What a failure to unpack a member means, in words (no exception class names)."""
     text = str(exc).lower()
