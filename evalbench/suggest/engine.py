@@ -38,7 +38,7 @@ from evalbench.model import Code
 from evalbench.suggest.calibration import label
 from evalbench.suggest.features import TextWords, read_texts
 from evalbench.suggest.nlp import Pipeline
-from evalbench.suggest.ranker import MAX_EVIDENCE, Ranker
+from evalbench.suggest.ranker import MAX_EVIDENCE, Ranker, Scores
 from evalbench.suggest.ranker import NAME as MODEL_NAME
 from evalbench.suggest.rules import hits_from
 from evalbench.suggest.valence import suggest_valence
@@ -119,7 +119,9 @@ class Suggester:
                                     with_valence=with_valence, threshold=threshold)
         return out
 
-    def _rank_batch(self, texts, words, *, k, exclude, history, with_valence, threshold) -> list[list[Candidate]]:
+    def _rank_batch(self, texts: list[str], words: list[TextWords], *, k: int, exclude: list[set[str]] | None,
+                    history: dict[str, Counter] | None, with_valence: bool,
+                    threshold: float | None) -> list[list[Candidate]]:
         import numpy as np
 
         scores = self.model.scores(words)
@@ -147,7 +149,7 @@ class Suggester:
             out.append(found)
         return out
 
-    def _candidate(self, scores, i: int, j: int, words: TextWords, text: str, score: float, confidence: str,
+    def _candidate(self, scores: Scores, i: int, j: int, words: TextWords, text: str, score: float, confidence: str,
                    history: dict[str, Counter] | None, with_valence: bool) -> Candidate:
         import math
 

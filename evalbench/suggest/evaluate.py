@@ -157,7 +157,7 @@ def evaluate(service: SuggestService, *, coder: str | None = None, folds: int = 
     pipeline = load_pipeline(service.pipeline_name())
     reader = service.words_reader(pipeline, codes)
     labelled = training.sample_turns(data.labelled_turns(store, coder=coder))
-    td = training.build(pipeline, codes, labelled, words=reader, keyword_df=service.keyword_df(reader))
+    td = training.build(codes, labelled, reader, keyword_df=service.keyword_df(reader))
     coded = [i for i, g in enumerate(td.gold) if g]
     coded_docs = sorted({td.documents[i] for i in coded})
     who = f"coder {coder!r}" if coder else "the project"

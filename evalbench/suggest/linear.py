@@ -26,6 +26,11 @@ training stops at :data:`MAX_ITER`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 MAX_ITER = 30
 _HISTORY = 5
@@ -37,7 +42,7 @@ class Cancelled(Exception):
     """Raised inside the optimiser when the caller asked to stop."""
 
 
-def class_weights(targets, known):
+def class_weights(targets: NDArray[np.float32], known: NDArray[np.float32]) -> NDArray[np.float32]:
     """Per (row, code) weights: ``known`` (row weight, 0 = unknown) times the balanced class weight."""
     import numpy as np
 
@@ -49,8 +54,9 @@ def class_weights(targets, known):
     return (known * (targets * w_pos + (1.0 - targets) * w_neg)).astype(np.float32)
 
 
-def fit(rows, targets, known, *, c: float | None = None, max_iter: int = MAX_ITER,
-        cancel: Callable[[], bool] | None = None):
+def fit(rows: Any, targets: NDArray[np.float32], known: NDArray[np.float32], *, c: float | None = None,
+        max_iter: int = MAX_ITER,
+        cancel: Callable[[], bool] | None = None) -> tuple[NDArray[np.float32], int] | None:
     """(coefficients (n_cols, K) float32, iterations) minimising the loss in the module notes; None when cancelled.
 
     ``rows`` is a scipy CSR matrix whose last column is the constant 1.
@@ -65,7 +71,7 @@ def fit(rows, targets, known, *, c: float | None = None, max_iter: int = MAX_ITE
     transposed = rows.T.tocsr()
     wy = w * y
 
-    def loss_grad(theta):
+    def loss_grad(theta: NDArray[np.float32]) -> tuple[float, NDArray[np.float32]]:
         if cancel is not None and cancel():
             raise Cancelled
         coef = theta.reshape(shape)
@@ -85,7 +91,8 @@ def fit(rows, targets, known, *, c: float | None = None, max_iter: int = MAX_ITE
     return theta.reshape(shape), steps
 
 
-def lbfgs(loss_grad, x0, *, max_iter: int, tol: float = 1e-5):
+def lbfgs(loss_grad: Callable[[NDArray[np.float32]], tuple[float, NDArray[np.float32]]], x0: NDArray[np.float32], *,
+          max_iter: int, tol: float = 1e-5) -> tuple[NDArray[np.float32], int]:
     """(x, iterations): limited-memory BFGS with a backtracking (Armijo) line search, in float32.
 
     Vector updates are in place (BLAS ``saxpy``): on 518,000 coefficients the

@@ -19,9 +19,10 @@ import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from evalbench.model import Code
-from evalbench.suggest.nlp import doc_columns, doc_text
+from evalbench.suggest.nlp import Pipeline, doc_columns, doc_text
 from evalbench.suggest.normalise import normalise
 
 
@@ -76,7 +77,7 @@ def combine(weights: list[float]) -> float:
 class RuleMatcher:
     """All codes' keywords compiled into one spaCy PhraseMatcher on NORM."""
 
-    def __init__(self, codes: list[Code], pipeline, df: dict[str, float] | None = None) -> None:
+    def __init__(self, codes: list[Code], pipeline: Pipeline, df: dict[str, float] | None = None) -> None:
         from spacy.matcher import PhraseMatcher
 
         self.pipeline = pipeline
@@ -95,7 +96,7 @@ class RuleMatcher:
             self.matcher.add(code.id, patterns)
         self.n_codes = len(self._code_of)
 
-    def raw_matches(self, doc, columns: tuple[list[int], ...] | None = None) -> list[Match]:
+    def raw_matches(self, doc: Any, columns: tuple[list[int], ...] | None = None) -> list[Match]:
         """Every keyword match in ``doc``: (code, normalised phrase, start char, end char, tokens).
 
         ``columns``: the Doc's :func:`~evalbench.suggest.nlp.doc_columns` when the
@@ -113,7 +114,7 @@ class RuleMatcher:
             out.append((self._code_of[key], normalise_phrase(text[s:e]), s, e, end - start))
         return out
 
-    def match_doc(self, doc, columns: tuple[list[int], ...] | None = None) -> dict[str, RuleHit]:
+    def match_doc(self, doc: Any, columns: tuple[list[int], ...] | None = None) -> dict[str, RuleHit]:
         """Codes whose keywords occur in ``doc``, with score and evidence."""
         return hits_from(self.raw_matches(doc, columns), doc_text(doc), self.df)
 

@@ -349,7 +349,7 @@ class SuggestService:
         if progress:
             progress(0, 1, f"reading {len(labelled)} turns")
         reader = self.words_reader(pipeline, codes)
-        td = training.build(pipeline, codes, labelled, words=reader, keyword_df=self.keyword_df(reader))
+        td = training.build(codes, labelled, reader, keyword_df=self.keyword_df(reader))
         coded_all = sum(1 for lt in every if lt.codes)
         kind = "coded" if coded_all else "seed"
         version = f"{kind}-{coded_all}-{now()}-{uuid.uuid4().hex[:6]}"

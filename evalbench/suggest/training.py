@@ -16,18 +16,16 @@ import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from evalbench.model import Code
+from evalbench.model import Code, TurnText
 from evalbench.suggest import data
-from evalbench.suggest.features import TextWords, read_texts
+from evalbench.suggest.features import TextWords
 from evalbench.suggest.ranker import Example, Ranker, train
 
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
-
-    from evalbench.suggest.nlp import Pipeline
 
 
 @dataclass
@@ -47,34 +45,32 @@ class TrainingData:
 
 
 
-def build(pipeline: Pipeline, codes: list[Code], labelled: list[data.LabelledTurn],
-          words: Callable[[list[str]], list[TextWords]] | None = None,
+class TextReader(Protocol):
+    """Reads texts as the ranker does (the suggestion service's :class:`~evalbench.suggest.service.WordCache`)."""
+
+    def __call__(self, texts: list[str]) -> list[TextWords]:
+        """Words of any texts (excerpts, codebook seeds)."""
+        ...
+
+    def turns(self, turns: list[TurnText]) -> list[TextWords]:
+        """Words of participant turns (which the service also keeps in the project file)."""
+        ...
+
+
+def build(codes: list[Code], labelled: list[data.LabelledTurn], read: TextReader,
           keyword_df: dict[str, float] | None = None) -> TrainingData:
     """Examples from coded turns, their excerpts, uncoded turns, rejections and codebook seeds.
 
-    ``words`` reads texts (default: tokenise with ``pipeline`` and match the
-    codebook's keywords); the suggestion service passes a cached reader so
-    that retraining does not tokenise the same turns again.
+    ``read`` tokenises with the project's pipeline and matches the codebook's
+    keywords, remembering what it read, so that retraining does not tokenise
+    the same turns again.
     """
-    if words is None:
-        from evalbench.suggest.rules import RuleMatcher
-
-        matcher = RuleMatcher(codes, pipeline)
-
-        def read(texts):
-            return read_texts(pipeline, texts, matcher)
-    else:
-        read = words
     labels = [c.id for c in codes]
     known = set(labels)
     seeds = data.seed_texts(codes)
     excerpt_texts = [e.text for lt in labelled if lt.codes & known for e in lt.excerpts if e.codes & known]
-    if hasattr(read, "turns"):  # the service's reader keeps turns' words in the project file
-        turn_words = read.turns([lt.turn for lt in labelled])
-        other = read(excerpt_texts + [t for _, t in seeds])
-    else:
-        both = read([lt.turn.text for lt in labelled] + excerpt_texts + [t for _, t in seeds])
-        turn_words, other = both[:len(labelled)], both[len(labelled):]
+    turn_words = read.turns([lt.turn for lt in labelled])
+    other = read(excerpt_texts + [t for _, t in seeds])
     excerpt_words = iter(other[:len(excerpt_texts)])
     seed_words = other[len(excerpt_texts):]
     out = TrainingData(labels, [], dict(keyword_df or {}))
