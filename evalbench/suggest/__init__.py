@@ -3,17 +3,19 @@
 Everything runs offline on ``spacy.blank("en")`` (or a pipeline the user
 installed and configured); nothing is downloaded and no socket is opened.
 spaCy, numpy and scipy are imported lazily inside the modules that use them,
-so importing this package is cheap. The :class:`evalbench.project.Project`
-methods in :mod:`evalbench.suggest.facade` delegate to
-:mod:`evalbench.suggest.service`.
+so importing this package is cheap. ``project.suggest`` is a
+:class:`~evalbench.suggest.service.SuggestService` over the project's Store
+(its SQL lives in ``evalbench/store``: ``suggestions``, ``models``,
+``training``, ``turn_words``, ``provenance``); the ``Project`` methods for
+suggestions delegate to it.
 
 Modules: ``normalise`` (word keys), ``nlp`` (pipeline loading), ``features``
 (words, sentence windows, TF-IDF), ``linear`` (class-balanced logistic
 regression), ``ranker`` (the trained model, its evidence), ``calibration``
 (confidence measured by cross-validation), ``training`` (training rows,
 cross-validation by document), ``engine`` (ranking candidates), ``data``
-(training data from the project), ``store`` (suggestions and models in
-SQLite), ``service`` (what Project calls), ``similar`` ("more like this"),
+(training data from the project), ``service`` (what ``project.suggest``
+is), ``similar`` ("more like this"),
 ``disclosure`` (AI assistance and agreement for a methods section),
 ``evaluate`` (``suggest --evaluate``), ``rules`` (keyword matching, the
 baseline ``--evaluate`` compares with), ``valence`` (barrier/facilitator cues),
