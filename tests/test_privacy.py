@@ -22,6 +22,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from evalbench.export import registry
 from tests.conftest import REPO
 
 SECRET_LOGIN = "zz-secret-login"
@@ -140,8 +141,8 @@ def test_whole_cli_workflow_opens_no_socket_and_exports_leak_no_machine_identity
     run(*ev, "suggest", project, "--train")
     out = tmp_path / "exports"
     out.mkdir()
-    for fmt in ("docx", "xlsx", "csv", "md", "qdpx"):
-        run(*ev, "export", project, "--format", fmt, "-o", str(out / f"report.{fmt}"), "--all-coders")
+    for fmt in registry.formats():  # every export format, a new one included
+        run(*ev, "export", project, "--format", fmt.name, "-o", str(out / f"report{fmt.suffix}"), "--all-coders")
     run(*ev, "codebook", "export", project, "-o", str(out / "appendix.docx"))
     run(*ev, "codebook", "export", project, "-o", str(out / "codebook.qdc"))
     run(*ev, "init", str(home / "copy.evb"), "--from", str(out / "report.qdpx"))
@@ -149,7 +150,7 @@ def test_whole_cli_workflow_opens_no_socket_and_exports_leak_no_machine_identity
     assert set(log.read_text().split()) == {"armed"}
 
     files = sorted(p for p in out.iterdir() if p.is_file())
-    assert {p.suffix for p in files} >= {".docx", ".xlsx", ".csv", ".md", ".qdpx", ".qdc"}
+    assert {p.suffix for p in files} >= {*registry.suffixes(), ".qdc"}
     checked = 0
     for path in files:
         for name, payload in _payloads(path):
