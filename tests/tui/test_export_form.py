@@ -13,7 +13,7 @@ from tests.test_export_registry import fake_format  # noqa: F401  (fixture)
 from .conftest import SIZE
 
 
-def test_the_form_plans_only_options_the_format_uses():
+def test_the_form_plans_only_options_the_format_uses(fake_format):  # noqa: F811
     plan = plan_export(ExportRequest("out.xlsx", layout="", coding="all", paper="a4", figures="no"))
     assert (plan.fmt, plan.coder, plan.all_coders, plan.options) == ("xlsx", None, True, {})
     plan = plan_export(ExportRequest("t.docx", layout="themes", coding="sam", paper="A4", figures="n"),
@@ -24,9 +24,11 @@ def test_the_form_plans_only_options_the_format_uses():
         plan_export(ExportRequest("report.pdf"))
     with pytest.raises(UserError, match="paper must be one of"):
         plan_export(ExportRequest("t.docx", paper="a5"))
+    tally = plan_export(ExportRequest("codes.tally", paper="a4", figures="no"), {"quotes": 1, "by": "site"})
+    assert (tally.fmt, tally.options) == ("tally", {"quotes": 1})  # a registered format takes only its options
 
 
-async def test_export_form_writes_the_report_it_describes(app, project, tmp_path):
+async def test_export_form_writes_the_report_it_describes(fake_format, app, project, tmp_path):  # noqa: F811
     turns = project.turns(1)
     project.add_coding(1, turns[1].start, turns[1].end, "inner.priority", valence="barrier")
     project.add_coding(1, turns[3].start, turns[3].end, "inner.culture", valence="facilitator", coder="sam")
@@ -35,6 +37,8 @@ async def test_export_form_writes_the_report_it_describes(app, project, tmp_path
         await app.run_action("export")
         await pilot.pause()
         assert isinstance(app.screen, ExportPrompt)
+        path_label = app.screen.query(".field-label").first(Label)  # the formats registered now, a test's too
+        assert str(path_label.render()) == "File (.docx .xlsx .csv .md .qdpx .tally)"
         await pilot.press("ctrl+a", "ctrl+k", *str(out), "enter")
         await pilot.pause()
         assert isinstance(app.screen, ExportPrompt) and not out.exists()  # two coders: choose one
@@ -48,19 +52,3 @@ async def test_export_form_writes_the_report_it_describes(app, project, tmp_path
     methods = next(p.text for p in report.paragraphs if p.text.startswith("The analysis covers"))
     assert "The tables count alex's coding" in methods
 
-
-async def test_a_registered_format_is_in_the_form_and_written(fake_format, app, project, tmp_path):  # noqa: F811
-    turns = project.turns(1)
-    project.add_coding(1, turns[1].start, turns[1].end, "inner.priority", valence="barrier")
-    out = tmp_path / "codes.tally"
-    async with app.run_test(size=SIZE) as pilot:
-        await app.run_action("export")
-        await pilot.pause()
-        path_label = app.screen.query(".field-label").first(Label)
-        assert str(path_label.render()) == "File (.docx .xlsx .csv .md .qdpx .tally)"
-        await pilot.press("ctrl+a", "ctrl+k", *str(out), "enter")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-    assert out.read_text() == "inner.priority\n"
-    assert plan_export(ExportRequest(str(out), paper="a4", figures="no")).options == {}  # options it does not take
