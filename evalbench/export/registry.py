@@ -4,7 +4,7 @@ An :class:`ExportFormat` says everything the rest of the program needs to
 know about a format: its name (``--format docx``), the file suffix that picks
 it, a one-line description, which report options it takes (the fields of
 :class:`~evalbench.export.options.ReportOptions`; any other option is refused
-in one line) and its writer. Adding a format is one :func:`register` call in
+in one line) and its writer. Adding a format is one entry in
 :data:`BUILT_IN` plus the writer module; ``evalbench export --help``, the
 export form and the option checks follow.
 
