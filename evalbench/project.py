@@ -31,14 +31,18 @@ from evalbench.ingest.service import ImportService
 from evalbench.model import Code, Coding, Document, Participant, Quote, Rating, SearchHit, Speaker, Turn
 from evalbench.refi.service import QdpxExport, RefiService
 from evalbench.store import undo
+from evalbench.store.consensus import ConsensusDecision
 from evalbench.store.db import write_transaction
 from evalbench.store.store import Store
 from evalbench.suggest.service import SuggestService
-from evalbench.team.facade import TeamFacade
+from evalbench.team.merge import MergeReport
+from evalbench.team.service import TeamService
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from evalbench.analysis.agreement import AgreementReport
+    from evalbench.analysis.disagreements import Disagreement
     from evalbench.analysis.frame import CodeTree
     from evalbench.analysis.themes import ThemeRow
     from evalbench.export.options import ExportResult
@@ -53,7 +57,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int, str], None]
 
 
-class Project(TeamFacade):
+class Project:
     """An open evalbench project file: a Store and the services of each area."""
 
     def __init__(self, store: Store) -> None:
@@ -66,6 +70,7 @@ class Project(TeamFacade):
         self.analysis = AnalysisService(store, self.coding)
         self.themes = ThemeService(store)
         self.refi = RefiService(store)
+        self.team = TeamService(store, self.imports)
         self.suggest = SuggestService(store, self.coding)
 
     # --- lifecycle -------------------------------------------------------
@@ -464,6 +469,41 @@ class Project(TeamFacade):
                   cancel: threading.Event | None = None, report: ImportReport | None = None) -> Project:
         """Create the project ``path`` from a .qdpx and open it (see :meth:`RefiService.create`)."""
         return cls.open(RefiService.create(path, qdpx, progress=progress, cancel=cancel, report=report))
+
+    # --- team: project.team ----------------------------------------------------------------------
+    def team_coders(self, *, exclude: tuple[str, ...] = ("consensus",)) -> list[str]:
+        """Coders with at least one coding, most codings first (the consensus coder left out)."""
+        return self.team.coders(exclude=exclude)
+
+    def agreement(self, coders: list[str], *, unit: str = "turn",
+                  include_interviewer: bool = False) -> AgreementReport:
+        """Intercoder agreement per code and overall (see :meth:`TeamService.agreement`)."""
+        return self.team.agreement(coders, unit=unit, include_interviewer=include_interviewer)
+
+    def disagreements(self, coders: list[str], *, code: str | None = None, unit: str = "turn",
+                      include_interviewer: bool = False) -> list[Disagreement]:
+        """The units on which ``coders`` differ (only for ``code`` if given), in document order."""
+        return self.team.disagreements(coders, code=code, unit=unit, include_interviewer=include_interviewer)
+
+    def resolve_disagreement(self, d: Disagreement, decision: str, *,
+                             consensus_coder: str = "consensus") -> list[int]:
+        """Resolve a disagreement into the consensus coder's coding; one undoable action."""
+        return self.team.resolve(d, decision, consensus_coder=consensus_coder)
+
+    def adopt_agreed(self, coders: list[str], *, include_interviewer: bool = False,
+                     consensus_coder: str = "consensus") -> int:
+        """Give the consensus coder every turn × code all ``coders`` applied; one undoable action."""
+        return self.team.adopt_agreed(coders, include_interviewer=include_interviewer,
+                                      consensus_coder=consensus_coder)
+
+    def consensus_decisions(self, consensus_coder: str = "consensus") -> list[ConsensusDecision]:
+        """Every decision the consensus coder recorded, oldest first."""
+        return self.team.decisions(consensus_coder)
+
+    def merge(self, sources: list[str | Path], *, progress: Progress | None = None,
+              cancel: threading.Event | None = None) -> MergeReport:
+        """Bring other projects (.evb) or REFI-QDA exports (.qdpx) into this one (see :mod:`evalbench.team.merge`)."""
+        return self.team.merge(sources, progress=progress, cancel=cancel)
 
     # --- workbench (TUI) support ------------------------------------------------
     def document_progress(self, coder: str | None = None) -> dict[int, tuple[int, int, int, int]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from evalbench.errors import UserError
-from evalbench.team.consensus import decisions
 from tests.test_agreement_project import build_team
 
 
@@ -33,9 +32,9 @@ def test_keep_a_copies_a_clipped_to_the_unit_and_records_the_decision(team):
     assert consensus_spans(team, d.code) == coder_spans(team, "alex", d)
     coding = team.coding(ids[0])
     assert (coding.coder, coding.origin) == ("consensus", "manual")
-    [row] = decisions(team)
-    assert (row["document"], row["start"], row["end"], row["code"], row["decision"], row["coders"],
-            row["decided_by"]) == (d.document, d.start, d.end, d.code, "keep_a", ["alex", "sam"], "alex")
+    [row] = team.consensus_decisions()
+    assert (row.document, row.start, row.end, row.code, row.decision, row.coders,
+            row.decided_by) == (d.document, d.start, d.end, d.code, "keep_a", ["alex", "sam"], "alex")
     again = team.disagreements(["alex", "sam"], code="inner.priority")[0]
     assert again.decision == "keep_a"
 
@@ -45,7 +44,7 @@ def test_deciding_again_replaces_the_earlier_decision(team):
     team.resolve_disagreement(d, "keep_a")
     assert team.resolve_disagreement(d, "keep_b") == []  # sam did not apply it
     assert consensus_spans(team, d.code) == []
-    assert [r["decision"] for r in decisions(team)] == ["keep_b"]
+    assert [r.decision for r in team.consensus_decisions()] == ["keep_b"]
 
 
 def test_both_takes_the_union_and_neither_takes_nothing(team):
@@ -61,10 +60,10 @@ def test_undo_reverses_a_decision_and_its_coding(team):
     team.resolve_disagreement(d, "keep_a")
     team.resolve_disagreement(d, "neither")
     assert team.undo().startswith("Consensus neither")
-    assert [r["decision"] for r in decisions(team)] == ["keep_a"]
+    assert [r.decision for r in team.consensus_decisions()] == ["keep_a"]
     assert consensus_spans(team, d.code) == coder_spans(team, "alex", d)
     team.undo()
-    assert decisions(team) == [] and consensus_spans(team, d.code) == []
+    assert team.consensus_decisions() == [] and consensus_spans(team, d.code) == []
 
 
 def test_consensus_does_not_change_the_coders_agreement(team):
@@ -80,7 +79,7 @@ def test_char_unit_decisions(team):
              if x.applied_by == ("sam",))
     team.resolve_disagreement(d, "keep_b")
     assert consensus_spans(team, d.code) == [(d.document_id, d.start, d.end)]
-    assert decisions(team)[0]["unit"] == "char"
+    assert team.consensus_decisions()[0].unit == "char"
 
 
 def test_bad_decision_is_a_user_error(team):

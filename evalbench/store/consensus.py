@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 from dataclasses import dataclass
 
-from evalbench.store.repo import Repository
+from evalbench.store.repo import Repository, marks
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,16 @@ class Consensus(Repository):
             "AND code_id = ? AND consensus_coder = ?", (document_id, start, end, code_id, consensus_coder)).fetchone()
         return (row[0], list(json.loads(row[1]))) if row else None
 
-    def list(self, consensus_coder: str = "consensus") -> list[ConsensusDecision]:
+    def sources(self, document_id: int, code_id: str, start: int, end: int,
+                coders: tuple[str, ...]) -> list[tuple[int, int, str, str]]:
+        """(start, end, valence, memo) of ``coders``' codings of a code overlapping [start, end), by start:
+        what a decision on that unit keeps."""
+        return [(r[0], r[1], r[2], r[3]) for r in self._conn.execute(
+            f'SELECT start, "end", valence, memo FROM codings WHERE document_id = ? AND code_id = ? '
+            f'AND start < ? AND "end" > ? AND coder IN ({marks(coders)}) ORDER BY start',
+            (document_id, code_id, end, start, *coders))]
+
+    def list(self, consensus_coder: str = "consensus") -> builtins.list[ConsensusDecision]:
         """Every decision the consensus coder recorded, oldest first."""
         cur = self._conn.execute(
             'SELECT c.document_id, d.name, c.start, c."end", c.code_id, c.unit, c.coders, c.decision, '

@@ -14,14 +14,15 @@ codings. Everything happens in one undoable action.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from evalbench.errors import UserError
+from evalbench.store.consensus import ConsensusDecision
 from evalbench.store.db import now
 
 if TYPE_CHECKING:
     from evalbench.analysis.disagreements import Disagreement
-    from evalbench.project import Project
+    from evalbench.store.store import Store
 
 DECISIONS = ("keep_a", "keep_b", "both", "neither")
 #: Key letters used in the TUI and their decisions.
@@ -36,55 +37,48 @@ def chosen_coders(d: Disagreement, decision: str) -> tuple[str, ...]:
     return {"keep_a": coders[:1], "keep_b": coders[1:2], "both": tuple(coders), "neither": ()}[decision]
 
 
-def _spans(conn, document_id: int, code: str, start: int, end: int, keep: tuple[str, ...]):
+def _spans(store: Store, document_id: int, code: str, start: int, end: int,
+           keep: tuple[str, ...]) -> tuple[list[tuple[int, int]], str, str]:
     """The chosen coders' codings of ``code`` clipped to [start, end) and merged, with valence and memo."""
-    sources = conn.execute(
-        f'SELECT start, "end", valence, memo FROM codings WHERE document_id = ? AND code_id = ? '
-        f'AND start < ? AND "end" > ? AND coder IN ({",".join("?" * len(keep)) or "NULL"}) ORDER BY start',
-        (document_id, code, end, start, *keep)).fetchall()
+    sources = store.consensus.sources(document_id, code, start, end, keep)
     spans = _union([(max(s, start), min(e, end)) for s, e, _, _ in sources])
     valence, memo = (sources[0][2], sources[0][3]) if sources else ("none", "")
     return spans, valence, memo
 
 
-def _coding_row(document_id: int, code: str, span: tuple[int, int], coder: str, valence: str, memo: str) -> dict:
+def _coding_row(document_id: int, code: str, span: tuple[int, int], coder: str, valence: str,
+                memo: str) -> dict[str, Any]:
     return {"document_id": document_id, "start": span[0], "end": span[1], "code_id": code, "coder": coder,
             "valence": valence, "memo": memo, "origin": "manual", "created_at": now()}
 
 
-def resolve(project: Project, d: Disagreement, decision: str, *, consensus_coder: str = "consensus") -> list[int]:
+def resolve(store: Store, d: Disagreement, decision: str, *, consensus_coder: str = "consensus") -> list[int]:
     """Record ``decision`` on ``d`` and write the consensus coding; returns the new coding ids."""
     keep = chosen_coders(d, decision)
     if consensus_coder in (d.coders or ()):
         raise UserError(f"{consensus_coder!r} is one of the coders compared; choose another consensus coder")
-    conn = project.conn
-    spans, valence, memo = _spans(conn, d.document_id, d.code, d.start, d.end, keep)
-    code = project.store.describe.code(d.code)
+    spans, valence, memo = _spans(store, d.document_id, d.code, d.start, d.end, keep)
+    code = store.describe.code(d.code)
     label = f"Consensus {decision.replace('_', ' ')} on {code} ({d.document} turn {d.turn})"
-    with project.action(label) as act:
-        old = conn.execute(
-            'SELECT id, coding_ids FROM consensus_decisions WHERE document_id = ? AND start = ? AND "end" = ? '
-            "AND code_id = ? AND consensus_coder = ?",
-            (d.document_id, d.start, d.end, d.code, consensus_coder)).fetchone()
-        stale = set(json.loads(old[1])) if old else set()
-        stale |= {r[0] for r in conn.execute(
-            'SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND coder = ? AND start >= ? AND "end" <= ?',
-            (d.document_id, d.code, consensus_coder, d.start, d.end))}
+    with store.action(label) as act:
+        old = store.consensus.at(d.document_id, d.start, d.end, d.code, consensus_coder)
+        stale = set(old[1]) if old else set()
+        stale |= store.codings.inside(d.document_id, d.code, consensus_coder, d.start, d.end)
         for coding_id in sorted(stale):
             act.delete("codings", {"id": coding_id})
         if old:
             act.delete("consensus_decisions", {"id": old[0]})
-        project._ensure_coder(consensus_coder)
+        store.coders.ensure(consensus_coder)
         ids = [act.insert("codings", _coding_row(d.document_id, d.code, span, consensus_coder, valence, memo))
                for span in spans]
         act.insert("consensus_decisions", {
             "document_id": d.document_id, "start": d.start, "end": d.end, "code_id": d.code, "unit": d.unit,
             "coders": json.dumps(list(d.coders)), "decision": decision, "consensus_coder": consensus_coder,
-            "coding_ids": json.dumps(ids), "decided_by": project.coder, "decided_at": now()})
+            "coding_ids": json.dumps(ids), "decided_by": store.coder, "decided_at": now()})
     return ids
 
 
-def adopt_agreed(project: Project, coders: list[str], *, include_interviewer: bool = False,
+def adopt_agreed(store: Store, coders: list[str], *, include_interviewer: bool = False,
                  consensus_coder: str = "consensus") -> int:
     """Copy to the consensus coder every (turn, code) that all ``coders`` applied; one undoable action.
 
@@ -97,14 +91,14 @@ def adopt_agreed(project: Project, coders: list[str], *, include_interviewer: bo
     from evalbench.analysis import agreement_data as data
     from evalbench.analysis.agreement import check_coders
 
-    coders = check_coders(project.store, coders, project.path.name)
+    coders = check_coders(store, coders, store.where)
     if consensus_coder in coders:
         raise UserError(f"{consensus_coder!r} is one of the coders compared; choose another consensus coder")
-    code_ids = [c.id for c in project.codes()]
-    doc_ids = data.compared_documents(project.store, coders)
-    units, codings = data.load(project.store, coders, code_ids, doc_ids, include_interviewer)
+    code_ids = [c.id for c in store.codes.list()]
+    doc_ids = data.compared_documents(store, coders)
+    units, codings = data.load(store, coders, code_ids, doc_ids, include_interviewer)
     agreed = data.turn_decisions(units, codings, len(code_ids), len(coders)).all(axis=0)
-    _, mine = data.load(project.store, [consensus_coder], code_ids, doc_ids, include_interviewer)
+    _, mine = data.load(store, [consensus_coder], code_ids, doc_ids, include_interviewer)
     if len(mine.code):
         agreed &= ~data.turn_decisions(units, mine, len(code_ids), 1)[0]
     pairs = np.argwhere(agreed)
@@ -113,27 +107,18 @@ def adopt_agreed(project: Project, coders: list[str], *, include_interviewer: bo
     rows = []
     for u, c in pairs:
         doc, start, end = int(units.doc_id[u]), int(units.start[u]), int(units.end[u])
-        spans, valence, memo = _spans(project.conn, doc, code_ids[c], start, end, tuple(coders))
+        spans, valence, memo = _spans(store, doc, code_ids[c], start, end, tuple(coders))
         rows += [_coding_row(doc, code_ids[c], span, consensus_coder, valence, memo) for span in spans]
-    with project.action(f"Consensus: adopt {len(rows)} agreed coding(s)") as act:
-        project._ensure_coder(consensus_coder)
+    with store.action(f"Consensus: adopt {len(rows)} agreed coding(s)") as act:
+        store.coders.ensure(consensus_coder)
         for row in rows:
             act.insert("codings", row)
     return len(rows)
 
 
-def decisions(project: Project, consensus_coder: str = "consensus") -> list[dict]:
-    """Every recorded decision, oldest first, as plain dicts."""
-    cur = project.conn.execute(
-        'SELECT c.document_id, d.name, c.start, c."end", c.code_id, c.unit, c.coders, c.decision, '
-        "c.decided_by, c.decided_at FROM consensus_decisions c JOIN documents d ON d.id = c.document_id "
-        "WHERE c.consensus_coder = ? ORDER BY c.id", (consensus_coder,))
-    cols = ["document_id", "document", "start", "end", "code", "unit", "coders", "decision",
-            "decided_by", "decided_at"]
-    out = [dict(zip(cols, r)) for r in cur]
-    for row in out:
-        row["coders"] = json.loads(row["coders"])
-    return out
+def decisions(store: Store, consensus_coder: str = "consensus") -> list[ConsensusDecision]:
+    """Every recorded decision of the consensus coder, oldest first."""
+    return store.consensus.list(consensus_coder)
 
 
 def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -32,6 +32,11 @@ Rules (``evalbench merge TARGET SOURCE...``):
 * Everything happens in one transaction: a failure (or cancel) leaves the
   target as it was. The codes, codings and themes added form one undoable
   action; imported documents stay (imports are not undoable).
+
+The target is the open project's Store, with its import service for the
+documents and participants it gains; each source is opened as a Store of
+its own and only read (a .qdpx source is first built into a scratch project
+file by :func:`evalbench.refi.qdpx_import.import_qdpx`).
 """
 
 from __future__ import annotations
@@ -42,14 +47,24 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from evalbench.errors import UserError
 from evalbench.findings.snapshot import Restored
-from evalbench.store import queries
+from evalbench.model import Document, ImportReport
+from evalbench.store.codes import code_to_row
+from evalbench.store.store import Store
 
 if TYPE_CHECKING:
-    from evalbench.project import Project
+    from evalbench.ingest.service import ImportService
+    from evalbench.store.undo import Action
+
+
+class CodeConflict(TypedDict):
+    """A code both projects have with different fields: ``{"code": id, "fields": {name: {"target", "source"}}}``."""
+
+    code: str
+    fields: dict[str, dict[str, Any]]
 
 
 @dataclass
@@ -61,7 +76,7 @@ class SourceReport:
     documents_matched: int = 0
     documents_differing: list[str] = field(default_factory=list)  #: same file, different text: skipped
     codes_added: list[str] = field(default_factory=list)
-    conflicts: list[dict] = field(default_factory=list)  #: {"code", "fields": {name: {"target", "source"}}}
+    conflicts: list[CodeConflict] = field(default_factory=list)
     codings_added: int = 0
     codings_skipped: int = 0  #: already in the target
     coders: list[str] = field(default_factory=list)
@@ -69,7 +84,7 @@ class SourceReport:
     themes: Restored | None = None  #: what the source's themes did to the target's
     warnings: list[str] = field(default_factory=list)  #: what reading a .qdpx source could not carry
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         t = self.themes or Restored()
         return {"source": self.source, "documents_added": self.documents_added,
                 "documents_matched": self.documents_matched, "documents_differing": self.documents_differing,
@@ -98,10 +113,10 @@ class MergeReport:
         return sum(s.codings_added for s in self.sources)
 
     @property
-    def conflicts(self) -> list[dict]:
+    def conflicts(self) -> list[CodeConflict]:
         return [c for s in self.sources for c in s.conflicts]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"sources": [s.to_json() for s in self.sources], "codings_added": self.codings_added,
                 "conflicts": len(self.conflicts)}
 
@@ -160,11 +175,12 @@ def _theme_lines(t: Restored) -> list[str]:
 Progress = Callable[[int, int, str], None] | None
 
 
-def merge_sources(target: Project, sources: list[Path], *, progress: Progress = None,
+def merge_sources(target: Store, imports: ImportService, sources: list[Path], *, progress: Progress = None,
                   cancel: threading.Event | None = None) -> MergeReport:
-    """Merge every source into ``target`` in one transaction (see the module notes)."""
-    from evalbench.project import Project
+    """Merge every source into ``target`` in one transaction (see the module notes).
 
+    ``imports`` is the target's import service, which stores the documents it gains.
+    """
     for src in sources:
         if not src.exists():
             raise UserError(f"{src}: no such file")
@@ -177,31 +193,28 @@ def merge_sources(target: Project, sources: list[Path], *, progress: Progress = 
             if progress:
                 progress(i, len(sources), f"Merging {src.name}")
             warnings: list[str] = []
-            opened = (qdpx_as_project(src, Path(tmp) / f"{i}.evb", warnings) if src.suffix.lower() == ".qdpx"
-                      else Project.open(src))
-            with opened as source:
-                report.sources.append(_merge_one(target, source, act, src.name, cancel))
+            path = qdpx_as_project(src, Path(tmp) / f"{i}.evb", warnings) if src.suffix.lower() == ".qdpx" else src
+            with Store.open(path) as source:
+                report.sources.append(_merge_one(target, imports, source, act, src.name, cancel))
             report.sources[-1].warnings = warnings
         if progress:
             progress(len(sources), len(sources), "Merged")
     return report
 
 
-def qdpx_as_project(path: Path, scratch: Path, warnings: list[str] | None = None) -> Project:
-    """Import a REFI-QDA project export into a scratch project file and open it (its warnings into ``warnings``)."""
-    from evalbench.model import ImportReport
-    from evalbench.project import Project
+def qdpx_as_project(path: Path, scratch: Path, warnings: list[str] | None = None) -> Path:
+    """Build a REFI-QDA project export into the scratch project file ``scratch`` (its warnings into ``warnings``)."""
     from evalbench.refi.qdpx_import import import_qdpx
 
     report = ImportReport()
-    project = Project.open(import_qdpx(scratch, path, report=report))
+    built = import_qdpx(scratch, path, report=report)
     if warnings is not None:
         warnings.extend(report.warnings)
-    return project
+    return built
 
 
-def _text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def _text_hash(text: str | None) -> str:
+    return hashlib.sha256((text or "").encode("utf-8")).hexdigest()
 
 
 def _check_cancel(cancel: threading.Event | None) -> None:
@@ -209,26 +222,27 @@ def _check_cancel(cancel: threading.Event | None) -> None:
         raise UserError("merge cancelled; the target project is unchanged")
 
 
-def _merge_one(target: Project, source: Project, act, name: str, cancel) -> SourceReport:
+def _merge_one(target: Store, imports: ImportService, source: Store, act: Action, name: str,
+               cancel: threading.Event | None) -> SourceReport:
     from evalbench.codebook.diff import diff_codes, field_value
 
     rep = SourceReport(source=name)
-    diff = diff_codes(target.codes(), source.codes())
+    diff = diff_codes(target.codes.list(), source.codes.list())
     for code in diff.added:
-        act.insert("codes", queries.code_to_row(code))
+        act.insert("codes", code_to_row(code))
         rep.codes_added.append(code.id)
     for ch in diff.changed:
-        t, s = target.code(ch.id), source.code(ch.id)
+        t, s = target.codes.get(ch.id), source.codes.get(ch.id)
         names = (["name"] if ch.renamed else []) + (["parent"] if ch.moved else []) + list(ch.fields)
         rep.conflicts.append({"code": ch.id, "fields": {
             f: {"target": field_value(t, f), "source": field_value(s, f)} for f in names}})
-    doc_map = _match_documents(target, source, rep, cancel)
-    existing = {tuple(r[1:]): r[0] for r in target.conn.execute(
-        'SELECT id, document_id, start, "end", code_id, coder FROM codings')}
-    lengths = dict(target.conn.execute("SELECT id, length FROM documents"))
+    doc_map = _match_documents(target, imports, source, rep, cancel)
+    existing = target.exchange.passages()
+    lengths = target.exchange.document_lengths()
     coders = set()
     coding_ids: dict[int, int] = {}  #: source coding id -> the target's coding of the same passage
-    for c in source.codings():
+    codings = source.codings.list()
+    for c in codings:
         doc = doc_map.get(c.document_id)
         if doc is None:
             continue
@@ -239,7 +253,7 @@ def _merge_one(target: Project, source: Project, act, name: str, cancel) -> Sour
             rep.codings_skipped += 1
             continue
         coders.add(c.coder)
-        target._ensure_coder(c.coder)
+        target.coders.ensure(c.coder)
         existing[key] = coding_ids[c.id] = act.insert("codings", {
             "document_id": doc, "start": c.start, "end": c.end, "code_id": c.code_id, "coder": c.coder,
             "valence": c.valence, "memo": c.memo, "origin": c.origin, "starred": int(c.starred),
@@ -247,32 +261,33 @@ def _merge_one(target: Project, source: Project, act, name: str, cancel) -> Sour
             "suggest_model_version": c.suggest_model_version})
         rep.codings_added += 1
         rep.suggested_added += c.origin == "suggestion"
-    rep.coders = sorted(coders | {c.coder for c in source.codings()})
+    rep.coders = sorted(coders | {c.coder for c in codings})
     _check_cancel(cancel)
-    rep.themes = _merge_themes(target.store, source, act, coding_ids)
+    rep.themes = _merge_themes(target, source, act, coding_ids)
     return rep
 
 
-def _merge_themes(target_store, source: Project, act, coding_ids: dict[int, int]) -> Restored | None:
+def _merge_themes(target: Store, source: Store, act: Action, coding_ids: dict[int, int]) -> Restored | None:
     """The source's themes into the target's (see the module notes); None when the source has none."""
     from evalbench.findings.snapshot import restore, snapshot
 
-    data = snapshot(source.store)
+    data = snapshot(source)
     if not data["categories"]:
         return None
-    return restore(target_store, act, data, coding_ids)
+    return restore(target, act, data, coding_ids)
 
 
-def _match_documents(target: Project, source: Project, rep: SourceReport, cancel) -> dict[int, int]:
+def _match_documents(target: Store, imports: ImportService, source: Store, rep: SourceReport,
+                     cancel: threading.Event | None) -> dict[int, int]:
     """Source document id -> target document id, importing the documents the target lacks."""
-    docs = target.documents(with_text=True)
+    docs = target.documents.list(with_text=True)
     by_sha = {d.sha256: d.id for d in docs}
     hash_of = {d.id: _text_hash(d.text) for d in docs}
     by_text = {digest: doc_id for doc_id, digest in hash_of.items()}
     out = {}
-    participants = {p.label: p for p in source.participants()}
-    known = {p.label: p.attributes for p in target.participants()}
-    for doc in source.documents(with_text=True):
+    participants = {p.label: p for p in source.participants.list()}
+    known = {p.label: p.attributes for p in target.participants.list()}
+    for doc in source.documents.list(with_text=True):
         _check_cancel(cancel)
         digest = _text_hash(doc.text)
         if doc.sha256 in by_sha:
@@ -286,26 +301,25 @@ def _match_documents(target: Project, source: Project, rep: SourceReport, cancel
             out[doc.id] = by_text[digest]
             rep.documents_matched += 1
             continue
-        out[doc.id] = _import_document(target, source, doc)
+        out[doc.id] = _import_document(imports, source, doc)
         by_text[digest] = by_sha[doc.sha256] = out[doc.id]
         hash_of[out[doc.id]] = digest
         rep.documents_added.append(doc.name)
         if doc.participant:
             attrs = participants[doc.participant].attributes if doc.participant in participants else {}
             have = known.setdefault(doc.participant, {})
-            target.set_participant(out[doc.id], doc.participant,
-                                   {k: v for k, v in attrs.items() if k not in have})
+            imports.set_participant(out[doc.id], doc.participant, {k: v for k, v in attrs.items() if k not in have})
             have.update(attrs)
     return out
 
 
-def _import_document(target: Project, source: Project, doc) -> int:
+def _import_document(imports: ImportService, source: Store, doc: Document) -> int:
     """Copy one document with its speakers and turns into the target."""
     from evalbench.ingest.document import ParsedDocument, ParsedTurn
 
-    turns = source.turns(doc.id)
-    roles = {s.label: (s.role, s.role_source) for s in source.speakers(doc.id)}
-    parsed = ParsedDocument(name=doc.name, path=doc.path or doc.name, format=doc.format, text=doc.text,
+    turns = source.turns.list(doc.id)
+    roles = {s.label: (s.role, s.role_source) for s in source.speakers.list(doc.id)}
+    parsed = ParsedDocument(name=doc.name, path=doc.path or doc.name, format=doc.format, text=doc.text or "",
                             turns=[ParsedTurn(t.speaker, t.start, t.end, t.time) for t in turns],
                             sha256=doc.sha256, metadata=dict(doc.metadata))
-    return target.add_document(parsed, roles)
+    return imports.add_document(parsed, roles)
