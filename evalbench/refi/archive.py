@@ -246,7 +246,9 @@ class ZipWriter:
     def _info(name: str) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
         info.compress_type = zipfile.ZIP_DEFLATED
-        info._compresslevel = 1  # what writestr(compresslevel=1) sets; open("w") has no argument for it
+        # what writestr(compresslevel=1) sets; open("w") has no argument for it (public as compress_level only
+        # from Python 3.13, so typeshed does not know this 3.11 attribute)
+        info._compresslevel = 1  # type: ignore[attr-defined]
         info.create_system = 3
         info.external_attr = (stat.S_IFREG | 0o644) << 16
         return info

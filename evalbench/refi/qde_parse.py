@@ -17,6 +17,7 @@ interface over an already parsed tree, for files whose parts are out of order.
 from __future__ import annotations
 
 import io
+from typing import Any, NoReturn
 
 #: Parts the reader needs before the sources; if one comes after ``<Sources>`` the file is re-read whole.
 HEAD_PARTS = frozenset({"Users", "CodeBook", "Variables"})
@@ -65,11 +66,12 @@ class QdeStream:
             io.BytesIO(data), events=("start", "end"), resolve_entities=False, load_dtd=False,
             no_network=True, dtd_validation=False, huge_tree=False, remove_comments=False)
         self._syntax = etree.XMLSyntaxError
-        self.root = None
-        self._sources_el = None
+        #: lxml elements (lxml ships no type information)
+        self.root: Any = None
+        self._sources_el: Any = None
         self._head_done = self._sources_done = False
 
-    def _syntax_error(self):
+    def _syntax_error(self) -> NoReturn:
         from evalbench.xmlsafe import XMLError, parse_xml
 
         parse_xml(self.data, source=self.source)  # raises XMLError naming the line and column

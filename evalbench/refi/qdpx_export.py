@@ -238,8 +238,8 @@ class _Writer:
 
     def write_extension(self, fh, qde_sha256: str) -> None:
         """Stream evalbench.json: exactly what ``json.dumps(..., sort_keys=True)`` of the whole dict gives."""
-        values = {**{k: _dumps(v) for k, v in self.ext.items()}, "qde_sha256": _dumps(qde_sha256), "sources": None}
-        for i, key in enumerate(sorted(values)):
+        values = {**{k: _dumps(v) for k, v in self.ext.items()}, "qde_sha256": _dumps(qde_sha256)}
+        for i, key in enumerate(sorted([*values, "sources"])):
             fh.write(f"{'{' if i == 0 else ','}{_dumps(key)}:".encode())
             if key != "sources":
                 fh.write(values[key].encode())

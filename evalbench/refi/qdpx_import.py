@@ -301,6 +301,15 @@ def _memos(store: Store, data: RefiProject, doc_ids: dict[str, int], used: set[s
             loose.setdefault(coder, []).append((None, note.name, text, True))
             continue
         memos.setdefault((target[0], target[1], coder), []).append((note.name, text))
+    rows = _joined(store, data, memos)
+    rows.update(_project_memos(loose))
+    store.exchange.insert_memos([MemoRow(kind, target_id, who, body, None)
+                                 for (kind, target_id, who), body in sorted(rows.items())])
+
+
+def _joined(store: Store, data: RefiProject,
+            memos: dict[tuple[str, str, str], list[tuple[str, str]]]) -> dict[tuple[str, str, str], str]:
+    """One memo per (target type, target, coder): several notes on one target joined under their titles."""
     rows: dict[tuple[str, str, str], str] = {}
     for (kind, target, coder), notes in memos.items():
         if len(notes) == 1:
@@ -309,6 +318,12 @@ def _memos(store: Store, data: RefiProject, doc_ids: dict[str, int], used: set[s
         rows[(kind, target, coder)] = "\n\n".join(f"{title}\n{text}" if title else text for title, text in notes)
         data.warnings.append(f"{len(notes)} notes by {coder} on {_describe(store, kind, target)} joined into one "
                              "memo (evalbench keeps one memo per coder there)")
+    return rows
+
+
+def _project_memos(loose: dict[str, list[tuple[str | None, str, str, bool]]]) -> dict[tuple[str, str, str], str]:
+    """Project memos from notes on the project or on nothing: each its own, under its name."""
+    rows: dict[tuple[str, str, str], str] = {}
     for coder, notes in loose.items():
         taken = {key for key, *_ in notes if key is not None}
         for key, title, text, titled in notes:
@@ -324,8 +339,7 @@ def _memos(store: Store, data: RefiProject, doc_ids: dict[str, int], used: set[s
                     name, n = f"{base} ({n})", n + 1
             taken.add(name)
             rows[("project", name, coder)] = body
-    store.exchange.insert_memos([MemoRow(kind, target, coder, text, None)
-                                 for (kind, target, coder), text in sorted(rows.items())])
+    return rows
 
 
 def _describe(store: Store, kind: str, target: str) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 from evalbench.codebook.refi import code_guid, codes_from_refi, stored_codes
 from evalbench.errors import UserError, describe_failure
 from evalbench.model import Code
-from evalbench.refi.archive import ArchiveError, Limits, SafeZip
+from evalbench.refi.archive import DEFAULT_LIMITS, ArchiveError, Limits, SafeZip
 from evalbench.refi.common import (
     EXTENSION_FORMAT,
     EXTENSION_MEMBER,
@@ -145,7 +145,7 @@ def read_qdpx(path: str | Path, *, limits: Limits | None = None, progress: Progr
     from evalbench.xmlsafe import parse_xml
 
     path = Path(path)
-    with SafeZip(path, **({"limits": limits} if limits else {})) as zf:
+    with SafeZip(path, limits=limits or DEFAULT_LIMITS) as zf:
         r = _Reader(path, zf)
         qde = zf.find("project.qde") or next(
             (n for n in zf.names() if n.lower().endswith(".qde") and "/" not in n), None)
@@ -163,6 +163,8 @@ def read_qdpx(path: str | Path, *, limits: Limits | None = None, progress: Progr
         if found is None:  # users or codebook after the sources: read again, whole
             r.warnings.clear()
             found = _project(r, WholeTree(parse_xml(data, source=source)), progress, cancel)
+        if found is None:  # a whole tree has every part in hand
+            raise RuntimeError(f"{path.name}: project.qde read whole still lacked a part")
         return found
 
 

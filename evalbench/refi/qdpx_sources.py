@@ -53,7 +53,8 @@ class SourceContext:
             r.warn(f"source {name!r} has no text (imported empty)")
         ext = self.ext_sources.get(g) or self.ext_sources.get(el.get("guid")) or {}
         ext = ext if isinstance(ext, dict) else {}
-        meta = ext.get("metadata") if isinstance(ext.get("metadata"), dict) else {}
+        meta = ext.get("metadata")
+        meta = meta if isinstance(meta, dict) else {}
         sha = ext.get("sha256") if isinstance(ext.get("sha256"), str) else None
         if not sha or sha in self.hashes:
             sha = hashlib.sha256(st.text.encode("utf-8")).hexdigest()
@@ -96,7 +97,8 @@ def _ext_turns(r, src: RefiSource, ext: dict) -> None:
             r.warn(f"source {src.name!r}: turn layout in {EXTENSION_MEMBER} does not fit; re-derived")
             return
     src.turns = out
-    roles = ext.get("roles") if isinstance(ext.get("roles"), dict) else {}
+    roles = ext.get("roles")
+    roles = roles if isinstance(roles, dict) else {}
     for label, pair in roles.items():
         if isinstance(pair, list) and len(pair) == 2 and pair[0] in ROLES and pair[1] in ROLE_SOURCES:
             src.roles[label] = (pair[0], pair[1])
