@@ -17,14 +17,17 @@ interface over an already parsed tree, for files whose parts are out of order.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from typing import Any, NoReturn
+
+from evalbench.refi.qdpx_model import Element
 
 #: Parts the reader needs before the sources; if one comes after ``<Sources>`` the file is re-read whole.
 HEAD_PARTS = frozenset({"Users", "CodeBook", "Variables"})
 _SOURCE_STARTS = tuple(f"{kind}Source ".encode() for kind in ("Text", "PDF", "Picture", "Audio", "Video"))
 
 
-def local_name(el) -> str:
+def local_name(el: Element) -> str:
     tag = el.tag
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
@@ -32,16 +35,16 @@ def local_name(el) -> str:
 class WholeTree:
     """A parsed tree behind the streaming interface."""
 
-    def __init__(self, root) -> None:
+    def __init__(self, root: Element) -> None:
         self.root = root
         sources = next((el for el in root if local_name(el) == "Sources"), None)
         self._sources = list(sources) if sources is not None else []
         self.total = len(self._sources)
 
-    def head(self):
+    def head(self) -> Element:
         return self.root
 
-    def sources(self):
+    def sources(self) -> Iterator[Element]:
         yield from self._sources
 
     def finish(self) -> bool:
@@ -77,7 +80,7 @@ class QdeStream:
         parse_xml(self.data, source=self.source)  # raises XMLError naming the line and column
         raise XMLError(f"{self.source}: not well-formed XML")
 
-    def _next(self):
+    def _next(self) -> tuple[str, Element] | None:
         try:
             return next(self._events)
         except StopIteration:
@@ -85,7 +88,7 @@ class QdeStream:
         except self._syntax:
             self._syntax_error()
 
-    def head(self):
+    def head(self) -> Element:
         """The root element with everything before ``<Sources>`` parsed (the whole file if it has none)."""
         if self._head_done:
             return self.root
@@ -101,7 +104,7 @@ class QdeStream:
                 break
         return self.root
 
-    def sources(self):
+    def sources(self) -> Iterator[Element]:
         """Each child of ``<Sources>`` once parsed; freed when the caller asks for the next."""
         parent = self._sources_el
         if parent is None or self._sources_done:

@@ -37,7 +37,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from evalbench.codebook.refi import code_fields, code_guid, codes_to_refi
 from evalbench.errors import UserError
@@ -51,10 +51,12 @@ from evalbench.refi.common import (
     VALENCE_GROUP,
     guid,
 )
+from evalbench.refi.qdpx_model import Element
 from evalbench.refi.qdpx_themes import write_themes
 from evalbench.store.exchange import MemoRow
 
 if TYPE_CHECKING:
+    from evalbench.model import Code, Coding, Document, Participant, Turn
     from evalbench.store.store import Store
 
 Progress = Callable[[int, int, str], None]
@@ -78,12 +80,12 @@ class QdpxExport:
     theme_codings_left_out: int
 
 
-def _xml(value) -> str:
+def _xml(value: object) -> str:
     """``value`` as a string XML can hold."""
     return _NOT_XML.sub("", str(value))
 
 
-def _xml_code(code):
+def _xml_code(code: Code) -> Code:
     """A code whose texts XML can hold (the codebook writer sets them as they are)."""
     return replace(code, name=_xml(code.name), definition=_xml(code.definition),
                    inclusion=_xml(code.inclusion), exclusion=_xml(code.exclusion),
@@ -95,7 +97,7 @@ def _q(name: str) -> str:
     return f"{{{PROJECT_NS}}}{name}"
 
 
-def _stamp(el, attr: str, value: str | None) -> None:
+def _stamp(el: Element, attr: str, value: str | None) -> None:
     if value and _DATETIME.match(value):
         el.set(attr, value)
 
@@ -112,7 +114,7 @@ class _QdeStream:
     bytes written is kept for the extension member.
     """
 
-    def __init__(self, fh, root) -> None:
+    def __init__(self, fh: IO[bytes], root: Element) -> None:
         from lxml import etree
 
         self.E = etree
@@ -120,7 +122,7 @@ class _QdeStream:
         self.root = root
         self.sha = hashlib.sha256()
         self.started = False
-        self.container = None
+        self.container: Element | None = None
 
     def _emit(self, data: bytes) -> None:
         self.sha.update(data)
@@ -137,7 +139,7 @@ class _QdeStream:
             self.started = True
         return text[cut:]
 
-    def _piece(self, parent, el, lead: bytes, tail: bytes) -> None:
+    def _piece(self, parent: Element, el: Element, lead: bytes, tail: bytes) -> None:
         parent.append(el)
         try:
             text = self._serialise()
@@ -147,12 +149,12 @@ class _QdeStream:
             raise RuntimeError("lxml laid out project.qde unexpectedly")  # a bug, not a user error
         self._emit(text[len(lead):len(text) - len(tail)])
 
-    def add(self, el) -> None:
+    def add(self, el: Element) -> None:
         """Write a direct child of ``<Project>`` (closing the open container first)."""
         self.close_container()
         self._piece(self.root, el, b"", b"</Project>\n")
 
-    def add_to(self, container: str, el) -> None:
+    def add_to(self, container: str, el: Element) -> None:
         """Write ``el`` as the next child of the ``<container>`` child of ``<Project>``."""
         lead = f"  <{container}>\n".encode()
         if self.container is None or self.container.tag != _q(container):
@@ -180,7 +182,13 @@ class _QdeStream:
             self._emit(self.E.tostring(self.root, xml_declaration=True, encoding="utf-8", pretty_print=True))
 
 
-def _dumps(value) -> str:
+#: A Note to write: (GUID, title, the creating user's GUID or None, created at, text).
+NoteEntry = tuple[str, str, str | None, str | None, str]
+#: (target type, target id) -> the memos written on it.
+MemosByTarget = dict[tuple[str, str], list[MemoRow]]
+
+
+def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
@@ -192,17 +200,17 @@ class _Writer:
 
         self.E = etree
         #: Extension member content; ``sources`` holds each source's entry already as JSON text.
-        self.ext: dict = {"format": EXTENSION_FORMAT, "version": 1, "selections": {}, "notes": {}}
+        self.ext: dict[str, Any] = {"format": EXTENSION_FORMAT, "version": 1, "selections": {}, "notes": {}}
         self.ext_sources: dict[str, str] = {}
-        self.notes: list[tuple] = []  # (guid, title, user guid or None, created, text), in the order made
+        self.notes: list[NoteEntry] = []  # in the order made
         self.users: dict[str, str] = {}
         #: Codings that themes name (hand decisions, exemplars) -> the GUID of the selection written for each.
-        self.wanted: set = set()
+        self.wanted: set[int] = set()
         self.selection_of: dict[int, str] = {}
-        self.xml = _xml
-        self.code_guid = code_guid
+        self.xml: Callable[[object], str] = _xml
+        self.code_guid: Callable[[Code], str] = code_guid
 
-    def sub(self, parent, tag: str, **attrs):
+    def sub(self, parent: Element | None, tag: str, **attrs: object) -> Element:
         el = self.E.SubElement(parent, _q(tag)) if parent is not None else self.E.Element(_q(tag))
         for key, value in attrs.items():
             if value is not None:
@@ -225,7 +233,7 @@ class _Writer:
         """Keep a theme's Note: it belongs to the project, not to a coder, so it names no user."""
         self.notes.append((note_guid, title, None, None, text))
 
-    def note_element(self, note: tuple):
+    def note_element(self, note: NoteEntry) -> Element:
         note_guid, title, user_guid, created, text = note
         el = self.E.Element(_q("Note"))
         el.set("guid", note_guid)
@@ -236,7 +244,7 @@ class _Writer:
         self.sub(el, "PlainTextContent").text = _xml(text)
         return el
 
-    def write_extension(self, fh, qde_sha256: str) -> None:
+    def write_extension(self, fh: IO[bytes], qde_sha256: str) -> None:
         """Stream evalbench.json: exactly what ``json.dumps(..., sort_keys=True)`` of the whole dict gives."""
         values = {**{k: _dumps(v) for k, v in self.ext.items()}, "qde_sha256": _dumps(qde_sha256)}
         for i, key in enumerate(sorted([*values, "sources"])):
@@ -280,7 +288,7 @@ def export_qdpx(store: Store, out: str | Path, *, coder: str | None = None, prog
     for m in memos:
         w.user(m.coder)
     has_valence = store.exchange.has_valence(list(VALENCE_CODES), coder)
-    memo_by_target: dict[tuple[str, str], list[MemoRow]] = defaultdict(list)
+    memo_by_target: MemosByTarget = defaultdict(list)
     for m in memos:
         memo_by_target[(m.target_type, m.target_id)].append(m)
     turn_memos = {target: (rank, items) for rank, ((kind, target), items) in enumerate(memo_by_target.items())
@@ -358,7 +366,7 @@ def _note_guid(kind: str, key: str, coder: str) -> str:
     return guid("note", f"{kind}:{key}:{coder}")
 
 
-def _closing_notes(w: _Writer, memo_by_target, code_guids) -> list[str]:
+def _closing_notes(w: _Writer, memo_by_target: MemosByTarget, code_guids: dict[str, str]) -> list[str]:
     """Notes on the project, codes and matrix cells (after the sources' own); returns the project's refs."""
     project_refs = []
     for (kind, _), items in sorted(memo_by_target.items()):
@@ -376,7 +384,7 @@ def _closing_notes(w: _Writer, memo_by_target, code_guids) -> list[str]:
     return project_refs
 
 
-def _insert_noteref(w: _Writer, el, note_guid: str) -> None:
+def _insert_noteref(w: _Writer, el: Element, note_guid: str) -> None:
     """Add a NoteRef to a Code after its Description and before its child Codes."""
     ref = w.E.Element(_q("NoteRef"))
     ref.set("targetGUID", note_guid)
@@ -387,7 +395,7 @@ def _insert_noteref(w: _Writer, el, note_guid: str) -> None:
         el.append(ref)
 
 
-def _valence_group(w: _Writer, codes_el) -> None:
+def _valence_group(w: _Writer, codes_el: Element) -> None:
     group = w.sub(codes_el, "Code", guid=VALENCE_GROUP, name="Valence", isCodable="false")
     w.sub(group, "Description").text = (
         "Barrier/facilitator valence of evalbench codings: each coded excerpt with a valence is "
@@ -397,7 +405,7 @@ def _valence_group(w: _Writer, codes_el) -> None:
         w.sub(el, "Description").text = f"evalbench valence: {valence}"
 
 
-def _cases(w: _Writer, participants, docs) -> list:
+def _cases(w: _Writer, participants: list[Participant], docs: list[Document]) -> list[Element]:
     """The ``<Variables>`` and ``<Cases>`` elements (participants and their attributes), if any."""
     if not participants:
         return []
@@ -425,7 +433,9 @@ def _cases(w: _Writer, participants, docs) -> list:
     return [*out, cases]
 
 
-def _source(w: _Writer, doc, codings, turns, roles, memo_by_target, turn_memos, code_guids):
+def _source(w: _Writer, doc: Document, codings: list[Coding], turns: list[Turn], roles: dict[str, list[str]],
+            memo_by_target: MemosByTarget, turn_memos: dict[str, tuple[int, list[MemoRow]]],
+            code_guids: dict[str, str]) -> Element:
     """One ``<TextSource>`` with its selections and memo refs; its extension entry goes into ``w``."""
     source_guid = guid("source", doc.sha256)
     el = w.sub(None, "TextSource", guid=source_guid, name=doc.name, plainTextPath=f"internal://{source_guid}.txt")

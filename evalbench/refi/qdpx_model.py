@@ -8,9 +8,13 @@ both build these dataclasses, which :mod:`evalbench.refi.qdpx_import` stores.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from evalbench.model import Code
 from evalbench.refi.common import norm_guid
+
+#: An lxml element of project.qde (lxml ships no type information).
+Element = Any
 
 
 @dataclass
@@ -105,23 +109,23 @@ class RefiProject:
     themes: dict | None = None
 
 
-def local(el) -> str:
+def local(el: Element) -> str:
     tag = el.tag
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def kids(el, name: str) -> list:
+def kids(el: Element, name: str) -> list[Element]:
     """Children named ``name`` in any namespace (or none)."""
     return el.findall(f"{{*}}{name}")
 
 
-def kid(el, name: str):
+def kid(el: Element, name: str) -> Element | None:
     return el.find(f"{{*}}{name}")
 
 
-def by_name(el) -> dict[str, list]:
+def by_name(el: Element) -> dict[str, list[Element]]:
     """An element's children grouped by local name, in one pass (selections are many)."""
-    out: dict[str, list] = {}
+    out: dict[str, list[Element]] = {}
     for child in el:
         if isinstance(child.tag, str):
             out.setdefault(child.tag.rpartition("}")[2], []).append(child)
@@ -135,7 +139,7 @@ def int_or_none(value: str | None) -> int | None:
         return None
 
 
-def variable_value(vv) -> str | None:
+def variable_value(vv: Element) -> str | None:
     for kind in ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue", "DateTimeValue"):
         el = kid(vv, kind)
         if el is not None:
@@ -143,7 +147,7 @@ def variable_value(vv) -> str | None:
     return None
 
 
-def variable_values(el, variables: dict[str, str]) -> dict[str, str]:
+def variable_values(el: Element, variables: dict[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for vv in kids(el, "VariableValue"):
         ref = kid(vv, "VariableRef")
@@ -154,5 +158,5 @@ def variable_values(el, variables: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def refs(el, name: str) -> list[str]:
+def refs(el: Element, name: str) -> list[str]:
     return [norm_guid(x.get("targetGUID")) for x in kids(el, name) if x.get("targetGUID")]

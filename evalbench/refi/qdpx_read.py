@@ -30,6 +30,7 @@ from evalbench.refi.common import (
 )
 from evalbench.refi.qde_parse import QdeStream, WholeTree
 from evalbench.refi.qdpx_model import (  # the dataclasses are read from here too
+    Element,
     NoteKey,
     RefiCase,
     RefiCoding,
@@ -86,7 +87,7 @@ class _Reader:
                 return found
         return None
 
-    def text_of(self, el, what: str) -> tuple[str | None, str]:
+    def text_of(self, el: Element, what: str) -> tuple[str | None, str]:
         """Plain text of a TextSource/Note (plainTextPath, else PlainTextContent, else the .docx) and,
         when there is none, why not — in words that name ``what`` and the member, never a bare GUID."""
         ref = el.get("plainTextPath")
@@ -115,7 +116,7 @@ class _Reader:
             return None, f"its text {member} in {self.path.name}: {exc.reason}"
 
 
-def _text_part(el):
+def _text_part(el: Element) -> Element | None:
     """The text a non-text source carries: a PDF's ``Representation``, a picture's ``TextDescription``."""
     for tag in ("Representation", "TextDescription"):
         part = kid(el, tag)
@@ -201,7 +202,7 @@ def _extension(r: _Reader, zf: SafeZip, qde: bytes) -> dict:
     return ext
 
 
-def _users(root) -> dict[str, str]:
+def _users(root: Element) -> dict[str, str]:
     users: dict[str, str] = {}
     el = kid(root, "Users")
     for u in kids(el, "User") if el is not None else []:
@@ -211,7 +212,7 @@ def _users(root) -> dict[str, str]:
     return users
 
 
-def _codes(r: _Reader, root) -> tuple[list[Code], dict[str, str]]:
+def _codes(r: _Reader, root: Element) -> tuple[list[Code], dict[str, str]]:
     """Codes (parents first) and GUID -> code ID; our valence codes are left out."""
     book = kid(root, "CodeBook")
     codes_el = kid(book, "Codes") if book is not None else None
@@ -232,7 +233,7 @@ def _codes(r: _Reader, root) -> tuple[list[Code], dict[str, str]]:
     return codes, {norm_guid(code_guid(c)): c.id for c in codes}
 
 
-def _variables(root) -> dict[str, str]:
+def _variables(root: Element) -> dict[str, str]:
     el = kid(root, "Variables")
     return {norm_guid(v.get("guid")): (v.get("name") or "").strip()
             for v in (kids(el, "Variable") if el is not None else [])}
@@ -310,7 +311,7 @@ def _project(r: _Reader, parsed: QdeStream | WholeTree, progress: Progress | Non
         themes=(r.ext.get("themes") or None) if r.ext else None)
 
 
-def _notes(r: _Reader, root) -> dict[str, RefiNote]:
+def _notes(r: _Reader, root: Element) -> dict[str, RefiNote]:
     out: dict[str, RefiNote] = {}
     el = kid(root, "Notes")
     for note in kids(el, "Note") if el is not None else []:
@@ -329,7 +330,7 @@ def _notes(r: _Reader, root) -> dict[str, RefiNote]:
     return out
 
 
-def _sets(root, code_ids: dict[str, str]) -> list[RefiSet]:
+def _sets(root: Element, code_ids: dict[str, str]) -> list[RefiSet]:
     """The ``<Set>``s, their member codes as code IDs (evalbench's valence codes named apart)."""
     el = kid(root, "Sets")
     out = []
@@ -352,11 +353,11 @@ def _sets(root, code_ids: dict[str, str]) -> list[RefiSet]:
     return out
 
 
-def _element_text(el) -> str:
+def _element_text(el: Element | None) -> str:
     return (el.text or "") if el is not None else ""
 
 
-def _cases(root, variables: dict[str, str]) -> list[RefiCase]:
+def _cases(root: Element, variables: dict[str, str]) -> list[RefiCase]:
     el = kid(root, "Cases")
     out = []
     for case in kids(el, "Case") if el is not None else []:

@@ -10,9 +10,12 @@ What cannot be placed is counted and warned about, by the source's name.
 from __future__ import annotations
 
 import hashlib
+from typing import Any, Protocol
 
 from evalbench.refi.common import EXTENSION_MEMBER, VALENCE_BY_GUID, norm_guid
 from evalbench.refi.qdpx_model import (
+    Element,
+    NoteKey,
     RefiCoding,
     RefiSource,
     by_name,
@@ -27,17 +30,32 @@ from evalbench.refi.sourcetext import SourceText
 from evalbench.store.schema import ROLE_SOURCES, ROLES
 from evalbench.textsafe import clean_text
 
+#: (source GUID, start, end, note GUIDs) of a selection that carries notes but no codes.
+BareSelection = tuple[str, int, int, list[str]]
+
+
+class Reader(Protocol):
+    """What reading a source needs of the archive reader (``qdpx_read``'s, which holds the open archive)."""
+
+    ext: dict[str, Any]  #: evalbench's own member, when it matches project.qde; else empty
+
+    def text_of(self, el: Element, what: str) -> tuple[str | None, str]: ...
+
+    def warn(self, message: str) -> None: ...
+
 
 class SourceContext:
     """What turning one source element into a RefiSource (and its codings) needs."""
 
-    def __init__(self, r, code_ids, variables, ext_sources, ext_selections, codings, bare, note_targets):
+    def __init__(self, r: Reader, code_ids: dict[str, str], variables: dict[str, str],
+                 ext_sources: dict[str, Any], ext_selections: dict[str, Any], codings: list[RefiCoding],
+                 bare: list[BareSelection], note_targets: dict[str, tuple[str, NoteKey]]) -> None:
         self.r, self.code_ids, self.variables = r, code_ids, variables
         self.ext_sources, self.ext_selections = ext_sources, ext_selections
         self.codings, self.bare, self.note_targets = codings, bare, note_targets
         self.hashes: set[str] = set()
 
-    def add(self, el, name: str) -> RefiSource | None:
+    def add(self, el: Element, name: str) -> RefiSource | None:
         """A TextSource or Transcript element as a source, its selections added to ``codings``."""
         r = self.r
         g = norm_guid(el.get("guid"))
@@ -83,7 +101,7 @@ class SourceContext:
         return src
 
 
-def _ext_turns(r, src: RefiSource, ext: dict) -> None:
+def _ext_turns(r: Reader, src: RefiSource, ext: dict[str, Any]) -> None:
     """Exact turns and roles from our extension, if they fit the text."""
     turns = ext.get("turns")
     if not isinstance(turns, list):
@@ -104,7 +122,10 @@ def _ext_turns(r, src: RefiSource, ext: dict) -> None:
             src.roles[label] = (pair[0], pair[1])
 
 
-def _selections(r, src, st, spans, whole, code_ids, ext_selections, codings, bare, note_targets) -> None:
+def _selections(r: Reader, src: RefiSource, st: SourceText, spans: list[tuple[Element, int | None, int | None]],
+                whole: list[tuple[Element, Element]], code_ids: dict[str, str], ext_selections: dict[str, Any],
+                codings: list[RefiCoding], bare: list[BareSelection],
+                note_targets: dict[str, tuple[str, NoteKey]]) -> None:
     unknown = 0
     bad = 0
     for coding_el, _ in whole:  # codings of the whole source
@@ -162,6 +183,6 @@ def _selections(r, src, st, spans, whole, code_ids, ext_selections, codings, bar
         r.warn(f"source {src.name!r}: {bad} selection(s) outside the text or empty; skipped")
 
 
-def _short(value) -> str | None:
+def _short(value: object) -> str | None:
     """A model name or version from evalbench's member: text, at most 500 characters, else nothing."""
     return value[:500] if isinstance(value, str) and value.strip() else None

@@ -34,14 +34,16 @@ not be carried.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from evalbench.codebook.labels import code_labels
 from evalbench.findings.snapshot import VERSION
 from evalbench.refi.common import guid
+from evalbench.refi.qdpx_model import Element, RefiSet
 
 if TYPE_CHECKING:
+    from evalbench.model import Code
     from evalbench.store.store import Store
 
 #: The category of themes made from another program's sets.
@@ -134,7 +136,20 @@ def quote_texts(store: Store, coding_ids: Iterable[int]) -> dict[int, tuple[str,
     return out
 
 
-def write_themes(w, store: Store, data: dict, codes) -> tuple[object | None, int]:
+class ThemeWriter(Protocol):
+    """What writing the themes needs of the .qdpx writer (``qdpx_export``'s, which streams the archive)."""
+
+    ext: dict[str, Any]  #: evalbench's own member, being filled
+    selection_of: dict[int, str]  #: coding id -> GUID of the selection written for it
+    xml: Callable[[object], str]  #: a value as text XML can hold
+    code_guid: Callable[[Code], str]
+
+    def sub(self, parent: Element | None, tag: str, **attrs: object) -> Element: ...
+
+    def theme_note(self, note_guid: str, title: str, text: str) -> None: ...
+
+
+def write_themes(w: ThemeWriter, store: Store, data: dict, codes: list[Code]) -> tuple[Element | None, int]:
     """Put the themes into the writer ``w``: the member's copy, a Note per theme; returns (``<Sets>``, dropped).
 
     ``data`` is the project's snapshot; ``w.selection_of`` maps the coding ids
@@ -184,7 +199,7 @@ def parse_description(text: str) -> tuple[str, dict[str, str]]:
     return "\n".join(lines[:cut]).strip(), found
 
 
-def themes_from_sets(sets, codes) -> tuple[dict, list[str]]:
+def themes_from_sets(sets: list[RefiSet], codes: list[Code]) -> tuple[dict, list[str]]:
     """Snapshot data (no hand decisions, no exemplars) for the Sets that hold codes, and warnings.
 
     ``sets`` are :class:`~evalbench.refi.qdpx_model.RefiSet`; ``codes`` the

@@ -16,7 +16,7 @@ import bisect
 import re
 
 from evalbench.ingest.document import ParsedTurn, clean
-from evalbench.ingest.turns import parse_lines
+from evalbench.ingest.turns import Block, parse_lines
 
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n[ \t]*[^\s][^\n]*)*")
 
@@ -71,7 +71,7 @@ def paragraph_turns(text: str) -> list[ParsedTurn]:
     return out
 
 
-def _labelled_turns(text: str, blocks) -> list[ParsedTurn] | None:
+def _labelled_turns(text: str, blocks: list[Block]) -> list[ParsedTurn] | None:
     """Turns the ingest parser found (``blocks``), located back in ``text``; None if it found no labels."""
     if not any(b.speaker for b in blocks):
         return None

@@ -9,10 +9,14 @@ with every disagreement, for filtering.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evalbench.analysis.agreement import BELOW, AgreementReport, CodeAgreement
 from evalbench.analysis.disagreements import Disagreement
 from evalbench.errors import UserError
+
+if TYPE_CHECKING:
+    from docx.document import Document as WordDocument
 
 MAX_LISTED = 25
 NOTE = ("Codes no coder used are listed without statistics. A code only one of two coders used has "
@@ -133,7 +137,7 @@ def _write_docx(report: AgreementReport, disagreements: list[Disagreement], path
     doc.save(str(path))
 
 
-def _docx_table(doc, head: list[str], rows: list[list]) -> None:
+def _docx_table(doc: WordDocument, head: list[str], rows: list[list]) -> None:
     table = doc.add_table(rows=1, cols=len(head))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, head):
@@ -175,7 +179,7 @@ def _write_xlsx(report: AgreementReport, disagreements: list[Disagreement], path
     wb.save(str(path))
 
 
-def _cell(value: float | None):
+def _cell(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
