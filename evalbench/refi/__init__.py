@@ -1,5 +1,7 @@
 """REFI-QDA project exchange (.qdpx): export a project, import one into a new project.
 
+- :mod:`evalbench.refi.service` is ``project.refi``: ``export`` over the open
+  project's Store, ``create`` (a new project file from an archive).
 - :mod:`evalbench.refi.archive` reads zip archives without trusting them.
 - :mod:`evalbench.refi.qdpx_export` writes a project as a .qdpx, streaming.
 - :mod:`evalbench.refi.qdpx_read` parses a .qdpx into plain data (no store),
