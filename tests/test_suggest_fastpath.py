@@ -144,7 +144,7 @@ def test_tfidf_rows_equal_the_formula_computed_word_by_word(demo):
 
 
 def test_stored_words_come_back_exactly_and_spare_a_new_process_the_reading(demo, monkeypatch):
-    from evalbench.suggest import features, service
+    from evalbench.suggest import features, wordcache
     from evalbench.suggest.features import pack, read_texts, unpack
 
     with Project.open(demo, coder="alex") as project:
@@ -164,7 +164,7 @@ def test_stored_words_come_back_exactly_and_spare_a_new_process_the_reading(demo
         return real(pipeline, texts, matcher)
 
     real = features.read_texts
-    monkeypatch.setattr(service, "read_texts", no_reading)
+    monkeypatch.setattr(wordcache, "read_texts", no_reading)
     with Project.open(demo, coder="alex") as project:
         again = [(s.turn_id, s.code_id, s.score, s.evidence) for s in project.suggestions()]
     assert again == first

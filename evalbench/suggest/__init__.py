@@ -15,7 +15,7 @@ regression), ``ranker`` (the trained model, its evidence), ``calibration``
 (confidence measured by cross-validation), ``training`` (training rows,
 cross-validation by document), ``engine`` (ranking candidates), ``data``
 (training data from the project), ``service`` (what ``project.suggest``
-is), ``similar`` ("more like this"),
+is), ``wordcache`` (texts already read), ``similar`` ("more like this"),
 ``disclosure`` (AI assistance and agreement for a methods section),
 ``evaluate`` (``suggest --evaluate``), ``rules`` (keyword matching, the
 baseline ``--evaluate`` compares with), ``valence`` (barrier/facilitator cues),

@@ -11,7 +11,7 @@ remembers is state of the instance, freed with it:
 * the current coder's valence habits, re-read only after coding changed;
 * the training digest of the last change seen, so :meth:`stale` reads it once
   per change;
-* the words of texts already read (:class:`WordCache`), so that retraining and
+* the words of texts already read (:class:`~evalbench.suggest.wordcache.WordCache`), so that retraining and
   "more like this" do not tokenise the same turns again;
 * the "more like this" index (:mod:`evalbench.suggest.similar`).
 
@@ -31,8 +31,8 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -43,18 +43,16 @@ from evalbench.store.models import ModelInfo
 from evalbench.suggest import calibration, data, training
 from evalbench.suggest import similar as more_like_this
 from evalbench.suggest.engine import DEFAULT_THRESHOLD, RANK_BATCH, Candidate, Suggester
-from evalbench.suggest.features import WORDS_VERSION, TextWords, pack, read_texts, unpack
 from evalbench.suggest.nlp import BLANK, PIPELINE_KEY, Pipeline, load_pipeline
 from evalbench.suggest.ranker import NAME as MODEL_NAME
 from evalbench.suggest.ranker import Ranker, codebook_digest, train
 from evalbench.suggest.similar import Index, SimilarTurn
+from evalbench.suggest.wordcache import WordCache
 
 if TYPE_CHECKING:
     from evalbench.coding.service import CodingService
     from evalbench.store.store import Store
-    from evalbench.store.turn_words import TurnWords
     from evalbench.suggest.evaluate import Evaluation
-    from evalbench.suggest.rules import RuleMatcher
 
 Progress = Callable[[int, int, str], None]
 
@@ -67,66 +65,6 @@ CALIBRATION_ROWS = 3000
 CALIBRATION_ITER = 20
 #: Participant turns read (evenly spaced) to measure how common each keyword is.
 DF_TURNS = 1000
-#: Texts whose words are remembered per service (turn texts never change; excerpts rarely).
-WORDS_CACHE = 40_000
-
-
-class WordCache:
-    """Texts already read, by text: retraining and "more like this" read the same turns again.
-
-    Words and keyword matches depend on the pipeline and the codebook's
-    keywords, so one cache serves one (pipeline, keywords) pair. Participant
-    turns read through :meth:`turns` are also kept in the project file
-    (``turn_words``: :mod:`evalbench.store.turn_words`), so a new process does
-    not tokenise them again. Locked, so that a caller may share it with its
-    own helper threads.
-    """
-
-    def __init__(self, pipeline: Pipeline, matcher: RuleMatcher, turn_words: TurnWords | None = None,
-                 limit: int = WORDS_CACHE) -> None:
-        self.pipeline = pipeline
-        self.matcher = matcher
-        self.limit = limit
-        self.reader = f"{pipeline.name}|{pipeline.version}|words {WORDS_VERSION}|keywords {matcher.version}"
-        self._stored = turn_words
-        self._words: OrderedDict[str, TextWords] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __call__(self, texts: list[str]) -> list[TextWords]:
-        with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._words))
-        fresh = dict(zip(missing, read_texts(self.pipeline, missing, self.matcher))) if missing else {}
-        with self._lock:
-            out = [self._words.get(t) or fresh[t] for t in texts]
-            self._remember(fresh.items())
-        return out
-
-    def _remember(self, items: Iterable[tuple[str, TextWords]]) -> None:
-        for t, w in items:
-            self._words[t] = w
-        while len(self._words) > self.limit:
-            self._words.popitem(last=False)
-
-    def turns(self, turns: list[TurnText]) -> list[TextWords]:
-        """Words of participant turns: from memory, else from the project file, else read (and stored)."""
-        with self._lock:
-            known = {t.text: self._words[t.text] for t in turns if t.text in self._words}
-        wanted = [t for t in turns if t.text not in known]
-        if wanted and self._stored is not None:
-            stored = self._stored.load([t.id for t in wanted], self.reader)
-            for t in wanted:
-                if t.id in stored:
-                    known[t.text] = unpack(stored[t.id])
-        unread = [t for t in turns if t.text not in known]
-        if unread:
-            texts = list(dict.fromkeys(t.text for t in unread))
-            known.update(zip(texts, read_texts(self.pipeline, texts, self.matcher)))
-            if self._stored is not None:  # a busy or read-only file just keeps them in memory
-                packed = {text: pack(known[text]) for text in texts}
-                self._stored.save([(t.id, self.reader, packed[t.text]) for t in unread])
-        with self._lock:
-            self._remember((t.text, known[t.text]) for t in turns[-self.limit:])
-        return [known[t.text] for t in turns]
 
 
 def calibration_folds(td: training.TrainingData) -> int:
