@@ -10,7 +10,6 @@ one entry in the persistent undo log.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
@@ -97,26 +96,6 @@ class Project:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
-
-    # --- transitional: what the area mixins still reach for (removed as each area becomes a service) ---
-    @property
-    def conn(self) -> sqlite3.Connection:
-        return self.store._conn
-
-    @property
-    def _coder(self) -> str:
-        return self.store.coder
-
-    def _set_meta(self, key: str, value: str | None) -> None:
-        self.store.meta.set(key, value)
-
-    def _ensure_coder(self, coder: str) -> None:
-        self.store.coders.ensure(coder)
-
-    def _coding_row(self, document_id: int, start: int, end: int, code_id: str, *, valence: str, memo: str,
-                    origin: str, coder: str | None, suggestion_id: int | None) -> dict:
-        return self.coding.row(document_id, start, end, code_id, valence=valence, memo=memo, origin=origin,
-                               coder=coder, suggestion_id=suggestion_id)
 
     # --- the project, its coder, transactions and undo ---------------------------------------------
     def meta(self, key: str) -> str | None:
