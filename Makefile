@@ -18,16 +18,18 @@ install: $(STAMP)
 demo: install  ## install everything, build the demo project and open it
 	$(VENV)/bin/evalbench demo
 
-test: install  ## install everything, lint, and run the whole test suite
-	$(VENV)/bin/ruff check .
+test: lint  ## install everything, run the static checks, then the whole test suite
 	$(VENV)/bin/pytest -n 2
 
-test-full: install  ## the same, with the long Hypothesis profile (10x the generated inputs; slow)
-	$(VENV)/bin/ruff check .
+test-full: lint  ## the same, with the long Hypothesis profile (10x the generated inputs; slow)
 	$(VENV)/bin/pytest -n 2 --hypothesis-profile=long
 
-lint: install
+# The static checks, cheapest first; each stops make before the suite runs. Measured on this 2-core machine:
+# mypy ~10 s from a clean clone (0.5 s with its cache), lint-imports 0.5 s, against ~3 min of pytest.
+lint: install  ## ruff, mypy on the core, and the import contracts
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-logo
 
 typecheck: install  ## mypy on the core (everything but evalbench/tui; config in pyproject.toml)
 	$(VENV)/bin/mypy
