@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from evalbench.cli import main
@@ -44,3 +45,12 @@ def test_a_user_error_is_one_line_and_exit_1(tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0 and "nope.evb" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_command_module_that_cannot_be_imported_stops_the_command_line(monkeypatch):
+    """A listed command module that is missing is a bug: `evalbench` fails at once instead of losing commands."""
+    from evalbench import cli
+
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ("evalbench.cli.no_such_cmd",))
+    with pytest.raises(ModuleNotFoundError, match="no_such_cmd"):
+        cli._register()
