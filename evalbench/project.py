@@ -423,7 +423,7 @@ class Project:
     # --- export ------------------------------------------------------------------------------------
     def export(self, fmt: str, out: str | Path, *, by: str | None = None, coder: str | None = None,
                progress: Progress | None = None, cancel: threading.Event | None = None, **options: Any) -> Path:
-        """Write an export (docx, xlsx, csv, md or qdpx) to ``out``; returns the path written."""
+        """Write an export in a registered format (`evalbench/export/registry.py`) to ``out``; returns its path."""
         from evalbench.export import export
 
         return export(self, fmt, Path(out), by=by, coder=coder, progress=progress, cancel=cancel, **options)
