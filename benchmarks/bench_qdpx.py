@@ -36,8 +36,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 VALENCES = ["barrier", "facilitator", "mixed", "neutral", "none"]
 
 
-def build(path: Path, n: int, *, seed: int = 11):
-    """A project with ``n`` coded interviews (one participant each) and the CFIR 2.0 codebook."""
+def build(path: Path, n: int, *, seed: int = 11, coders: tuple[str, str] = ("alex", "sam"),
+          coding_seed: int | None = None):
+    """A project with ``n`` coded interviews (one participant each) and the CFIR 2.0 codebook.
+
+    The interviews follow ``seed``; the codings (by the two ``coders``) and themes follow ``coding_seed``
+    (default: ``seed``), so two builds with one seed hold the same transcripts coded by different people.
+    """
     from corpus import _Writer, interview_turns
 
     from evalbench.codebook import template
@@ -45,8 +50,8 @@ def build(path: Path, n: int, *, seed: int = 11):
     from evalbench.project import Project
 
     writer = _Writer(seed)
-    rng = random.Random(seed)
-    proj = Project.init(path, coder="alex")
+    rng = random.Random(seed if coding_seed is None else coding_seed)
+    proj = Project.init(path, coder=coders[0])
     codes = template("cfir2").codes
     proj.add_codes(codes)
     leaves = [c.id for c in codes if c.parent_id]
@@ -64,7 +69,7 @@ def build(path: Path, n: int, *, seed: int = 11):
             t = rng.choice(answers)
             start = rng.randint(t.start, max(t.start, t.end - 80))
             rows.append({"document_id": doc, "start": start, "end": min(t.end, start + rng.randint(40, 400)),
-                         "code_id": rng.choice(leaves), "coder": "alex" if k % 2 else "sam",
+                         "code_id": rng.choice(leaves), "coder": coders[0] if k % 2 else coders[1],
                          "valence": rng.choice(VALENCES), "memo": "Quote for the table." if k % 10 == 0 else ""})
     ids = proj.add_codings(rows, label="bench codings")
     add_themes(proj, leaves, ids, rng)
