@@ -100,8 +100,13 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
         target, source, archive = prepare(folder, n)
-        print(f"interviews: {n} per project, 2 x 60 codings each side, 30 themes each "
-              f"(built in {time.perf_counter() - t0:.1f} s); archive {archive.stat().st_size / 1e6:.1f} MB")
+        built = time.perf_counter() - t0
+        from evalbench.project import Project
+
+        with Project.open(source) as proj:
+            counts = proj.stats()
+        print(f"interviews: {len(counts['documents']):,} per project, {counts['codings']:,} codings and 30 themes "
+              f"each side (built in {built:.1f} s); archive {archive.stat().st_size / 1e6:.1f} MB")
         for name, label in PHASES.items():
             r = measure(name, args.repeat, target, source, archive, tmp)
             print(f"{label}: {r['wall']:.2f} s (median of {args.repeat}); CPU {r['cpu']:.2f} s; "
