@@ -93,8 +93,8 @@ def _fmt(seconds: float) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--before", type=Path, required=True, help="tree of the earlier version")
-    parser.add_argument("--after", type=Path, required=True, help="tree of the later version")
+    parser.add_argument("--before", type=Path, help="tree of the earlier version")
+    parser.add_argument("--after", type=Path, help="tree of the later version")
     parser.add_argument("--only", help="comma-separated benchmarks (default: every bench_*.py)")
     parser.add_argument("--rounds", type=int, default=2, help="runs of each version, alternating (default 2)")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out" / "ab")
@@ -103,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.table:
         print(table(json.loads((args.out / "ab.json").read_text(encoding="utf-8"))))
         return 0
+    if args.before is None or args.after is None:
+        parser.error("give --before and --after (or --table for saved results)")
     names = args.only.split(",") if args.only else list(bench_scripts())
     results = compare(args.before.resolve(), args.after.resolve(), names, args.rounds, args.out)
     print(table(results))
