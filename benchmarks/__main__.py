@@ -61,8 +61,14 @@ TARGETS = {
 }
 
 #: Rows without a target that the summary shows anyway.
-HEADLINES = {("search", "search, common word"), ("search", "search, phrase"), ("qdpx", "from_qdpx"),
-             ("codebook", "load yaml"), ("codebook", "merge-codes"), ("agreement", "agreement, char units")}
+HEADLINES = {
+    ("search", "search, common word"),
+    ("search", "search, phrase"),
+    ("qdpx", "from_qdpx"),
+    ("codebook", "load yaml"),
+    ("codebook", "merge-codes"),
+    ("agreement", "agreement, char units"),
+}
 
 _TIME = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s*(ms|s)\b")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -74,8 +80,9 @@ def bench_scripts() -> dict[str, Path]:
 
 
 def _options(script: Path) -> str:
-    done = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True, cwd=REPO,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(script), "--help"], capture_output=True, text=True, cwd=REPO, timeout=120
+    )
     return done.stdout
 
 
@@ -126,7 +133,7 @@ def measurements(stdout: str) -> dict[str, float]:
         m = _TIME.search(line)
         if not m:
             continue
-        label = line[:m.start()].strip()
+        label = line[: m.start()].strip()
         if _setup(label):
             continue
         label = _label(_NUMBER.sub("N", label))
@@ -154,8 +161,10 @@ def machine() -> str:
         mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     except (ValueError, OSError):
         mem = 0
-    return (f"{cores} cores, {mem:.0f} GiB RAM, {platform.platform(terse=True)}, Python {platform.python_version()}, "
-            f"SQLite {sqlite3.sqlite_version}, load average {os.getloadavg()[0]:.1f} at the start")
+    return (
+        f"{cores} cores, {mem:.0f} GiB RAM, {platform.platform(terse=True)}, Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}, load average {os.getloadavg()[0]:.1f} at the start"
+    )
 
 
 def run_suite(names: list[str], scales: list[int], runs_1x: int, runs_big: int, quick: bool) -> dict:
@@ -189,7 +198,11 @@ def run_suite(names: list[str], scales: list[int], runs_1x: int, runs_big: int, 
             key = f"{name}@{scale}" + ("-quick" if quick else "")
             results = load_results() | {"machine": results["machine"]}  # another run may have saved meanwhile
             results["runs"][key] = {
-                "bench": name, "scale": scale, "quick": quick, "runs": len(walls), "failures": failures,
+                "bench": name,
+                "scale": scale,
+                "quick": quick,
+                "runs": len(walls),
+                "failures": failures,
                 "command": " ".join(["python", str(script.relative_to(REPO)), *cmd[2:]]),
                 "wall_s": statistics.median(walls) if walls else None,
                 "peak_mb": max(peaks) if peaks else None,
@@ -214,8 +227,9 @@ def table(results: dict, *, quick: bool = False, markdown: bool = False, targets
     ``targets_only`` keeps the rows that have a target, and peak memory (the summary).
     """
     suffix = "-quick" if quick else ""
-    benches = sorted({r["bench"] for k, r in results["runs"].items() if k.endswith(suffix) and
-                      (suffix or not k.endswith("-quick"))})
+    benches = sorted(
+        {r["bench"] for k, r in results["runs"].items() if k.endswith(suffix) and (suffix or not k.endswith("-quick"))}
+    )
     head = ["benchmark", "measure", "target", "1×", "10×", "10×/1×", "vs linear"]
     rows = []
     for bench in benches:
@@ -227,14 +241,25 @@ def table(results: dict, *, quick: bool = False, markdown: bool = False, targets
         for label in labels:
             a, b = rows_1.get(label), rows_10.get(label)
             growth = f"{b / a:.1f}×" if a and b else "–"
-            linear = ("flat" if b / a < 2 else "sub-linear" if b / a < 8 else "linear" if b / a <= 13
-                      else "super-linear") if a and b else "–"
+            linear = (
+                ("flat" if b / a < 2 else "sub-linear" if b / a < 8 else "linear" if b / a <= 13 else "super-linear")
+                if a and b
+                else "–"
+            )
             if targets_only and not target_for(bench, label) and (bench, label.split(" (")[0]) not in HEADLINES:
                 continue
             rows.append([bench, label, target_for(bench, label), _fmt(a), _fmt(b), growth, linear])
         mem = [one.get("peak_mb"), ten.get("peak_mb")]
-        rows.append([bench, "peak memory (process)", "", *(f"{m:.0f} MB" if m else "–" for m in mem),
-                     f"{mem[1] / mem[0]:.1f}×" if all(mem) else "–", ""])
+        rows.append(
+            [
+                bench,
+                "peak memory (process)",
+                "",
+                *(f"{m:.0f} MB" if m else "–" for m in mem),
+                f"{mem[1] / mem[0]:.1f}×" if all(mem) else "–",
+                "",
+            ]
+        )
     if markdown:
         align = ["---", "---", "---:", "---:", "---:", "---:", "---"]
         lines = ["| " + " | ".join(head) + " |", "|" + "|".join(align) + "|"]
@@ -255,8 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs-10x", type=int, default=1, help="runs at larger scales (default 1)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 1x, smallest sizes, one run")
     parser.add_argument("--markdown", action="store_true", help="print the saved results as a Markdown table")
-    parser.add_argument("--summary", action="store_true",
-                        help="with --markdown: only rows with a target, and peak memory")
+    parser.add_argument(
+        "--summary", action="store_true", help="with --markdown: only rows with a target, and peak memory"
+    )
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
     args = parser.parse_args(argv)
     scripts = bench_scripts()

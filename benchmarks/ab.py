@@ -60,8 +60,9 @@ def compare(before: Path, after: Path, names: list[str], rounds: int, out: Path)
             for which, tree in (("before", before), ("after", after)):
                 load = os.getloadavg()[0]
                 rows, rss, wall = run_tree(tree, name, out / f"{name}-{which}-{r + 1}.log")
-                print(f"{name:10} {which:6} round {r + 1}: {wall:6.1f} s, peak {rss:5.0f} MB, load {load:.1f}",
-                      flush=True)
+                print(
+                    f"{name:10} {which:6} round {r + 1}: {wall:6.1f} s, peak {rss:5.0f} MB, load {load:.1f}", flush=True
+                )
                 runs[which].append({"rows": rows, "rss": rss, "load": load})
         results["benchmarks"][name] = runs
     (out / "ab.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
@@ -72,8 +73,11 @@ def table(results: dict, flag: float = FLAG_PERCENT) -> str:
     """Markdown: benchmark, row, median before, median after, change; rows worse by more than ``flag`` % marked."""
     lines = ["| benchmark | measure | before | after | change |", "|---|---|---:|---:|---:|"]
     for name, runs in results["benchmarks"].items():
-        labels = [label for label in runs["before"][0]["rows"] if all(label in r["rows"] for r in
-                                                                      runs["before"] + runs["after"])]
+        labels = [
+            label
+            for label in runs["before"][0]["rows"]
+            if all(label in r["rows"] for r in runs["before"] + runs["after"])
+        ]
         for label in labels:
             b = statistics.median(r["rows"][label] for r in runs["before"])
             a = statistics.median(r["rows"][label] for r in runs["after"])

@@ -30,14 +30,23 @@ from evalbench.ingest.document import ParsedDocument, transcript  # noqa: E402
 from evalbench.project import Project  # noqa: E402
 from evalbench.store.db import now  # noqa: E402
 
-WORDS = ("time staff huddle review error safety leaders culture learning budget priority space "
-         "training feedback patient nurse physician case report system").split()
+WORDS = (
+    "time staff huddle review error safety leaders culture learning budget priority space "
+    "training feedback patient nurse physician case report system"
+).split()
 
 
 def interview(rng: random.Random, name: str, turns: int) -> ParsedDocument:
-    return transcript(name, [("Interviewer" if i % 2 == 0 else "Participant",
-                              " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 60))))
-                             for i in range(turns * 2)])
+    return transcript(
+        name,
+        [
+            (
+                "Interviewer" if i % 2 == 0 else "Participant",
+                " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 60))),
+            )
+            for i in range(turns * 2)
+        ],
+    )
 
 
 def build(path: Path, docs: int, turns_per_doc: int, seed: int = 7) -> Project:
@@ -65,7 +74,8 @@ def build(path: Path, docs: int, turns_per_doc: int, seed: int = 7) -> Project:
     with closing(sqlite3.connect(project.path)) as conn, conn:
         conn.executemany(
             'INSERT INTO codings(document_id, start, "end", code_id, coder, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-            [(*r, now()) for r in rows])
+            [(*r, now()) for r in rows],
+        )
     return project
 
 
@@ -88,14 +98,18 @@ def main() -> None:
         start = time.perf_counter()
         project = build(Path(tmp) / "bench.evb", docs, per_doc)
         n_codings = len(project.codings())
-        print(f"built {docs} interviews, {docs * per_doc:,} participant turns, {n_codings:,} codings "
-              f"in {time.perf_counter() - start:.1f} s")
+        print(
+            f"built {docs} interviews, {docs * per_doc:,} participant turns, {n_codings:,} codings "
+            f"in {time.perf_counter() - start:.1f} s"
+        )
         coders = ["alex", "sam"]
         t, report = timed(lambda: project.agreement(coders), args.runs)
         o = report.overall
-        print(f"agreement, turn units:      {t:6.3f} s  (pooled κ {o.kappa:.3f}, α {o.alpha:.3f}, AC1 {o.ac1:.3f}, "
-              f"mean per-code κ {o.mean_kappa:.3f}, {o.codes_below} of {o.codes_rated} codes below 0.4; "
-              f"{o.n_units:,} decisions, {sum(1 for c in report.codes if c.n_units)} codes in use)")
+        print(
+            f"agreement, turn units:      {t:6.3f} s  (pooled κ {o.kappa:.3f}, α {o.alpha:.3f}, AC1 {o.ac1:.3f}, "
+            f"mean per-code κ {o.mean_kappa:.3f}, {o.codes_below} of {o.codes_rated} codes below 0.4; "
+            f"{o.n_units:,} decisions, {sum(1 for c in report.codes if c.n_units)} codes in use)"
+        )
         t, report = timed(lambda: project.agreement(coders, unit="char"), args.runs)
         print(f"agreement, char units:      {t:6.3f} s  ({report.units_per_code:,} characters per code)")
         t, found = timed(lambda: project.disagreements(coders), max(1, args.runs // 2))

@@ -54,18 +54,30 @@ def timed(fn, repeat: int = 3) -> float:
 def project_with_codings(path: Path, book, n: int) -> tuple[Project, str, str]:
     proj = Project.init(path, coder="bench")
     proj.add_codes(book.codes)
-    text = "\n\n".join(f"P: sentence number {i} about competing priorities and protected time."
-                       for i in range(n))
+    text = "\n\n".join(f"P: sentence number {i} about competing priorities and protected time." for i in range(n))
     turns, pos = [], 0
     for para in text.split("\n\n"):
         turns.append(ParsedTurn(speaker="P", start=pos + 3, end=pos + len(para), time=None))
         pos += len(para) + 2
-    doc_id = proj.add_document(ParsedDocument(name="bench.txt", path="bench.txt", format="txt", text=text,
-                                              turns=turns, sha256=hashlib.sha256(text.encode()).hexdigest()))
+    doc_id = proj.add_document(
+        ParsedDocument(
+            name="bench.txt",
+            path="bench.txt",
+            format="txt",
+            text=text,
+            turns=turns,
+            sha256=hashlib.sha256(text.encode()).hexdigest(),
+        )
+    )
     leaves = [c.id for c in book.codes if not book.children(c.id)]
     source, target = leaves[0], leaves[1]
-    proj.add_codings([{"document_id": doc_id, "start": t.start, "end": t.end, "code_id": source,
-                       "valence": "barrier"} for t in turns], label="bench codings")
+    proj.add_codings(
+        [
+            {"document_id": doc_id, "start": t.start, "end": t.end, "code_id": source, "valence": "barrier"}
+            for t in turns
+        ],
+        label="bench codings",
+    )
     return proj, source, target
 
 
@@ -84,10 +96,13 @@ def run(scale: int, work: Path) -> dict:
     out["import qdc"] = timed(lambda: load_codebook(qdc_path))
     out["appendix docx"] = timed(lambda: write_codebook_docx(book, work / "a.docx"), repeat=1)
     out["appendix md"] = timed(lambda: codebook_markdown(book))
-    edited = make_codebook([replace(c, name=c.name + " (v2)") if i % 3 == 0 else c
-                            for i, c in enumerate(book.codes)], meta=book.meta)
-    theirs = make_codebook([replace(c, definition=c.definition + " More.") if i % 2 == 0 else c
-                            for i, c in enumerate(book.codes)], meta=book.meta)
+    edited = make_codebook(
+        [replace(c, name=c.name + " (v2)") if i % 3 == 0 else c for i, c in enumerate(book.codes)], meta=book.meta
+    )
+    theirs = make_codebook(
+        [replace(c, definition=c.definition + " More.") if i % 2 == 0 else c for i, c in enumerate(book.codes)],
+        meta=book.meta,
+    )
     out["diff"] = timed(lambda: diff_codebooks(book, edited))
     out["merge (3-way)"] = timed(lambda: merge_codebooks(book, edited, theirs))
 

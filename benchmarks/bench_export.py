@@ -32,9 +32,11 @@ from evalbench.codebook import load_codebook_source  # noqa: E402
 from evalbench.ingest.document import ParsedDocument, transcript  # noqa: E402
 from evalbench.project import Project  # noqa: E402
 
-WORDS = ("the case review time staff nurse leaders support protected learning safety culture team "
-         "meeting unit patient diagnosis error follow-up timeline coaching data report tool huddle "
-         "workload manager budget priority trust feedback training residents attending night shift").split()
+WORDS = (
+    "the case review time staff nurse leaders support protected learning safety culture team "
+    "meeting unit patient diagnosis error follow-up timeline coaching data report tool huddle "
+    "workload manager budget priority trust feedback training residents attending night shift"
+).split()
 ROLES = ("physician", "nurse", "leader", "quality_safety", "researcher")
 SITES = tuple(f"Site {c}" for c in "ABCDEFGH")
 
@@ -65,9 +67,16 @@ def build(path: Path, participants: int) -> Project:
                 length = turn.end - turn.start
                 a = turn.start + rng.randint(0, length // 2)
                 b = min(turn.end, a + rng.randint(40, 400))
-                rows.append({"document_id": doc_id, "start": a, "end": b, "code_id": rng.choice(leaves),
-                             "valence": rng.choice(("barrier", "facilitator", "facilitator", "mixed", "none")),
-                             "coder": rng.choice(("alex", "alex", "sam"))})
+                rows.append(
+                    {
+                        "document_id": doc_id,
+                        "start": a,
+                        "end": b,
+                        "code_id": rng.choice(leaves),
+                        "valence": rng.choice(("barrier", "facilitator", "facilitator", "mixed", "none")),
+                        "coder": rng.choice(("alex", "alex", "sam")),
+                    }
+                )
     proj.add_codings(rows, label="generated codings")
     for cid in [c.id for c in proj.codings()][::97]:
         proj.star_coding(cid)
@@ -80,16 +89,19 @@ def add_themes(proj: Project, rng: random.Random, constructs: list[str], n: int 
     for i in range(n):
         category = ("Successes", "Barriers", "Lessons learned")[i % 3]
         name = f"Theme {i + 1:02d}"
-        proj.themes.add(name, category, description=" ".join(rng.choice(WORDS) for _ in range(40)).capitalize(),
-                        cfir=rng.choice(constructs))
+        proj.themes.add(
+            name,
+            category,
+            description=" ".join(rng.choice(WORDS) for _ in range(40)).capitalize(),
+            cfir=rng.choice(constructs),
+        )
         for code in rng.sample(constructs, rng.randint(2, 4)):
             proj.themes.link(name, code, {"Successes": "facilitator", "Barriers": "barrier"}.get(category))
 
 
 OPS = {  # name -> (what it writes, export keyword arguments)
     "docx+figures": ("bench.docx", {"all_coders": True}),
-    "docx themes": ("bench-themes.docx", {"all_coders": True, "layout": "themes", "matrix": "site",
-                                          "figures": False}),
+    "docx themes": ("bench-themes.docx", {"all_coders": True, "layout": "themes", "matrix": "site", "figures": False}),
     "xlsx": ("bench.xlsx", {"all_coders": True, "by": "site"}),
 }
 
@@ -133,8 +145,12 @@ def peak_mb() -> float:
 
 
 def fresh_process(path: Path, op: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--op", op, "--keep", str(path.parent), "--reuse"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--op", op, "--keep", str(path.parent), "--reuse"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -175,8 +191,10 @@ def main() -> None:
         path.unlink(missing_ok=True)
         proj = build(path, args.participants)
     stats = proj.stats()
-    print(f"built {len(stats['documents'])} interviews, {stats['codes']} codes, {stats['codings']} codings "
-          f"in {time.perf_counter() - t:.1f} s")
+    print(
+        f"built {len(stats['documents'])} interviews, {stats['codes']} codes, {stats['codings']} codings "
+        f"in {time.perf_counter() - t:.1f} s"
+    )
     import docx  # noqa: F401  (import costs are not export costs)
     import openpyxl  # noqa: F401
     import pandas  # noqa: F401
@@ -187,9 +205,11 @@ def main() -> None:
 
     def cold(fn):
         """Time ``fn`` as the first call after a change (the cached codings frame dropped)."""
+
         def run():
             proj.analysis.clear_cache()
             fn()
+
         return run
 
     results = [
@@ -202,14 +222,20 @@ def main() -> None:
         ("co-occurrence (code)", timed(cold(lambda: proj.cooccurrence()), 3)),
         ("rapid matrix (domain)", timed(cold(lambda: proj.rapid_matrix()), 3)),
         ("propose ratings by site", timed(cold(lambda: proj.propose_ratings("site")), 3)),
-        ("docx export (+ratings, +figures, +codebook)",
-         timed(cold(lambda: proj.export("docx", folder / "bench.docx", all_coders=True, codebook=True)))),
-        ("xlsx export (+by site)", timed(cold(lambda: proj.export("xlsx", folder / "bench.xlsx", by="site",
-                                                                   all_coders=True)))),
+        (
+            "docx export (+ratings, +figures, +codebook)",
+            timed(cold(lambda: proj.export("docx", folder / "bench.docx", all_coders=True, codebook=True))),
+        ),
+        (
+            "xlsx export (+by site)",
+            timed(cold(lambda: proj.export("xlsx", folder / "bench.xlsx", by="site", all_coders=True))),
+        ),
         ("csv export", timed(cold(lambda: proj.export("csv", folder / "bench.csv", all_coders=True)))),
         ("md export", timed(cold(lambda: proj.export("md", folder / "bench.md", all_coders=True)))),
-        ("matrix quotes of one cell (warm)",
-         timed(lambda: proj.matrix_quotes("cfir2.inner.culture", "participant", "P001"), 3)),
+        (
+            "matrix quotes of one cell (warm)",
+            timed(lambda: proj.matrix_quotes("cfir2.inner.culture", "participant", "P001"), 3),
+        ),
     ]
     print(f"{'':38s} {'wall':>7s}   {'cpu':>7s}")
     for name, (wall, cpu) in results:

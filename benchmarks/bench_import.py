@@ -92,15 +92,22 @@ def floor(files: list[Path], path: Path) -> tuple[float, float]:
             parts.append(prefix + said)
             pos += len(prefix) + len(said) + 2
         text = "\n\n".join(parts)
-        doc = conn.execute("INSERT INTO documents(name, path, sha256, format, text, length, words, imported_at) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (file.name, str(file), f"floor{i}", file.suffix, text,
-                                                              len(text), len(text.split()), "now")).lastrowid
-        speakers = {s: conn.execute("INSERT INTO speakers(document_id, label, role) VALUES (?, ?, 'participant')",
-                                    (doc, s)).lastrowid for s in dict.fromkeys(s for s, _, _ in spans)}
+        doc = conn.execute(
+            "INSERT INTO documents(name, path, sha256, format, text, length, words, imported_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (file.name, str(file), f"floor{i}", file.suffix, text, len(text), len(text.split()), "now"),
+        ).lastrowid
+        speakers = {
+            s: conn.execute(
+                "INSERT INTO speakers(document_id, label, role) VALUES (?, ?, 'participant')", (doc, s)
+            ).lastrowid
+            for s in dict.fromkeys(s for s, _, _ in spans)
+        }
         rows = [(turn_id + j + 1, doc, j + 1, speakers[s], a, b) for j, (s, a, b) in enumerate(spans)]
-        conn.executemany('INSERT INTO turns(id, document_id, seq, speaker_id, start, "end") VALUES (?, ?, ?, ?, ?, ?)',
-                         rows)
-        conn.executemany("INSERT INTO turns_fts(rowid, text) VALUES (?, ?)", [(r[0], text[r[4]:r[5]]) for r in rows])
+        conn.executemany(
+            'INSERT INTO turns(id, document_id, seq, speaker_id, start, "end") VALUES (?, ?, ?, ?, ?, ?)', rows
+        )
+        conn.executemany("INSERT INTO turns_fts(rowid, text) VALUES (?, ?)", [(r[0], text[r[4] : r[5]]) for r in rows])
         turn_id += len(rows)
     conn.execute("COMMIT")
     conn.close()
@@ -134,8 +141,15 @@ def many_turns(workdir: Path, n: int) -> float:
     return seconds
 
 
-def run(n: int, workdir: Path, *, repeat: int = 3, profile: bool = False, corpus: Path | None = None,
-        turns: tuple[int, ...] = (40_000, 200_000)) -> dict:
+def run(
+    n: int,
+    workdir: Path,
+    *,
+    repeat: int = 3,
+    profile: bool = False,
+    corpus: Path | None = None,
+    turns: tuple[int, ...] = (40_000, 200_000),
+) -> dict:
     """Generate ``n`` transcripts (or reuse ``corpus``), time import and floor alternately, return the figures."""
     corpus = corpus or workdir / f"corpus_{n}"
     t0 = time.perf_counter()
@@ -161,18 +175,31 @@ def run(n: int, workdir: Path, *, repeat: int = 3, profile: bool = False, corpus
     ).fetchone()
     conn.close()
     file_bytes = project_path.stat().st_size + sum(
-        p.stat().st_size for p in project_path.parent.glob(project_path.name + "-*"))
+        p.stat().st_size for p in project_path.parent.glob(project_path.name + "-*")
+    )
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
     seconds = statistics.median(imports)
     return {
-        "transcripts": n, "imported": len(report.imported), "failed": len(report.failed),
-        "warnings": report.file_warnings, "turns": n_turns, "words": words, "generate_s": generated,
-        "import_s": seconds, "cpu_s": statistics.median(cpus), "floor_s": statistics.median(floors),
-        "ratios": [a / b for a, b in zip(imports, floors)], "words_per_s": words / seconds,
-        "floor_cpu_s": statistics.median(floor_cpus), "cpu_ratios": [a / b for a, b in zip(cpus, floor_cpus)],
-        "input_mb": input_bytes / 1e6, "text_mb": text_bytes / 1e6, "project_mb": file_bytes / 1e6,
-        "ratio": file_bytes / text_bytes, "many_turns": {k: many_turns(workdir, k) for k in turns},
+        "transcripts": n,
+        "imported": len(report.imported),
+        "failed": len(report.failed),
+        "warnings": report.file_warnings,
+        "turns": n_turns,
+        "words": words,
+        "generate_s": generated,
+        "import_s": seconds,
+        "cpu_s": statistics.median(cpus),
+        "floor_s": statistics.median(floors),
+        "ratios": [a / b for a, b in zip(imports, floors)],
+        "words_per_s": words / seconds,
+        "floor_cpu_s": statistics.median(floor_cpus),
+        "cpu_ratios": [a / b for a, b in zip(cpus, floor_cpus)],
+        "input_mb": input_bytes / 1e6,
+        "text_mb": text_bytes / 1e6,
+        "project_mb": file_bytes / 1e6,
+        "ratio": file_bytes / text_bytes,
+        "many_turns": {k: many_turns(workdir, k) for k in turns},
     }
 
 

@@ -61,8 +61,13 @@ def phase(name: str, target: Path, source: Path, archive: Path) -> dict:
     report = proj.merge([archive if name == "qdpx" else source])
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     proj.close()
-    return {"wall": wall, "cpu": cpu, "peak": _peak_mb(), "added": report.codings_added,
-            "merged_themes": sum(len(s.themes.merged) for s in report.sources if s.themes)}
+    return {
+        "wall": wall,
+        "cpu": cpu,
+        "peak": _peak_mb(),
+        "added": report.codings_added,
+        "merged_themes": sum(len(s.themes.merged) for s in report.sources if s.themes),
+    }
 
 
 def measure(name: str, repeat: int, target: Path, source: Path, archive: Path, tmp: Path) -> dict:
@@ -70,14 +75,33 @@ def measure(name: str, repeat: int, target: Path, source: Path, archive: Path, t
     for i in range(repeat):
         copy = tmp / f"copy-{name}-{i}.evb"
         shutil.copyfile(target, copy)
-        done = subprocess.run([sys.executable, __file__, "--phase", name, "--target", str(copy), "--source",
-                               str(source), "--archive", str(archive)], capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--phase",
+                name,
+                "--target",
+                str(copy),
+                "--source",
+                str(source),
+                "--archive",
+                str(archive),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
         for leftover in tmp.glob(f"{copy.name}*"):
             leftover.unlink()
-    return {"wall": statistics.median(r["wall"] for r in runs), "cpu": statistics.median(r["cpu"] for r in runs),
-            "peak": max(r["peak"] for r in runs), "added": runs[-1]["added"],
-            "merged_themes": runs[-1]["merged_themes"]}
+    return {
+        "wall": statistics.median(r["wall"] for r in runs),
+        "cpu": statistics.median(r["cpu"] for r in runs),
+        "peak": max(r["peak"] for r in runs),
+        "added": runs[-1]["added"],
+        "merged_themes": runs[-1]["merged_themes"],
+    }
 
 
 def main() -> None:
@@ -105,12 +129,16 @@ def main() -> None:
 
         with Project.open(source) as proj:
             counts = proj.stats()
-        print(f"interviews: {len(counts['documents']):,} per project, {counts['codings']:,} codings and 30 themes "
-              f"each side (built in {built:.1f} s); archive {archive.stat().st_size / 1e6:.1f} MB")
+        print(
+            f"interviews: {len(counts['documents']):,} per project, {counts['codings']:,} codings and 30 themes "
+            f"each side (built in {built:.1f} s); archive {archive.stat().st_size / 1e6:.1f} MB"
+        )
         for name, label in PHASES.items():
             r = measure(name, args.repeat, target, source, archive, tmp)
-            print(f"{label}: {r['wall']:.2f} s (median of {args.repeat}); CPU {r['cpu']:.2f} s; "
-                  f"peak {r['peak']:.0f} MB; {r['added']:,} codings added, {r['merged_themes']} themes merged")
+            print(
+                f"{label}: {r['wall']:.2f} s (median of {args.repeat}); CPU {r['cpu']:.2f} s; "
+                f"peak {r['peak']:.0f} MB; {r['added']:,} codings added, {r['merged_themes']} themes merged"
+            )
 
 
 if __name__ == "__main__":

@@ -36,8 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 VALENCES = ["barrier", "facilitator", "mixed", "neutral", "none"]
 
 
-def build(path: Path, n: int, *, seed: int = 11, coders: tuple[str, str] = ("alex", "sam"),
-          coding_seed: int | None = None):
+def build(
+    path: Path, n: int, *, seed: int = 11, coders: tuple[str, str] = ("alex", "sam"), coding_seed: int | None = None
+):
     """A project with ``n`` coded interviews (one participant each) and the CFIR 2.0 codebook.
 
     The interviews follow ``seed``; the codings (by the two ``coders``) and themes follow ``coding_seed``
@@ -58,19 +59,32 @@ def build(path: Path, n: int, *, seed: int = 11, coders: tuple[str, str] = ("ale
     roles = {"Interviewer": ("interviewer", "label")}
     rows = []
     for i in range(n):
-        parsed = transcript(f"P{i:04d}.txt", [("Interviewer" if who == 0 else f"P{i:04d}", text)
-                                              for who, text in interview_turns(writer, 8000)])
+        parsed = transcript(
+            f"P{i:04d}.txt",
+            [("Interviewer" if who == 0 else f"P{i:04d}", text) for who, text in interview_turns(writer, 8000)],
+        )
         turns = parsed.turns
         doc = proj.add_document(parsed, roles)
-        proj.set_participant(doc, f"P{i:04d}", {"role": rng.choice(["nurse", "physician", "leader"]),
-                                                "site": rng.choice(["North", "South", "East"])})
+        proj.set_participant(
+            doc,
+            f"P{i:04d}",
+            {"role": rng.choice(["nurse", "physician", "leader"]), "site": rng.choice(["North", "South", "East"])},
+        )
         answers = [t for t in turns if t.speaker != "Interviewer"]
         for k in range(60):
             t = rng.choice(answers)
             start = rng.randint(t.start, max(t.start, t.end - 80))
-            rows.append({"document_id": doc, "start": start, "end": min(t.end, start + rng.randint(40, 400)),
-                         "code_id": rng.choice(leaves), "coder": coders[0] if k % 2 else coders[1],
-                         "valence": rng.choice(VALENCES), "memo": "Quote for the table." if k % 10 == 0 else ""})
+            rows.append(
+                {
+                    "document_id": doc,
+                    "start": start,
+                    "end": min(t.end, start + rng.randint(40, 400)),
+                    "code_id": rng.choice(leaves),
+                    "coder": coders[0] if k % 2 else coders[1],
+                    "valence": rng.choice(VALENCES),
+                    "memo": "Quote for the table." if k % 10 == 0 else "",
+                }
+            )
     ids = proj.add_codings(rows, label="bench codings")
     add_themes(proj, leaves, ids, rng)
     return proj
@@ -81,8 +95,12 @@ def add_themes(proj, leaves: list[str], coding_ids: list[int], rng: random.Rando
     kept out by hand, and three picked exemplars (they travel in the .qdpx as Sets, Notes and the member)."""
     themes = proj.themes
     for i in range(n):
-        theme = themes.add(f"Theme {i + 1}", ("Successes", "Barriers", "Lessons learned")[i % 3],
-                           description=f"What participants said about theme {i + 1}. " * 4, cfir=rng.choice(leaves))
+        theme = themes.add(
+            f"Theme {i + 1}",
+            ("Successes", "Barriers", "Lessons learned")[i % 3],
+            description=f"What participants said about theme {i + 1}. " * 4,
+            cfir=rng.choice(leaves),
+        )
         for code in rng.sample(leaves, 3):
             themes.link(theme.id, code, rng.choice(["barrier", "facilitator", None]))
         picked = rng.sample(coding_ids, 16)
@@ -121,14 +139,27 @@ def phase(name: str, project: Path, archive: Path, target: Path) -> dict:
     before = _rss_mb()
     t0, c0 = time.perf_counter(), time.process_time()
     run()
-    return {"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0, "rss_before": before,
-            "peak": _peak_mb()}
+    return {"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0, "rss_before": before, "peak": _peak_mb()}
 
 
 def in_child(name: str, project: Path, archive: Path, target: Path) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--phase", name, "--project", str(project),
-                           "--archive", str(archive), "--target", str(target)],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--phase",
+            name,
+            "--project",
+            str(project),
+            "--archive",
+            str(archive),
+            "--target",
+            str(target),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -138,8 +169,12 @@ def measure(name: str, repeat: int, project: Path, archive: Path, tmp: Path) -> 
         target = tmp / f"copy-{name}-{i}.evb"
         runs.append(in_child(name, project, archive, target))
         target.unlink(missing_ok=True)
-    return {"wall": statistics.median(r["wall"] for r in runs), "cpu": statistics.median(r["cpu"] for r in runs),
-            "peak": max(r["peak"] for r in runs), "rss_before": max(r["rss_before"] for r in runs)}
+    return {
+        "wall": statistics.median(r["wall"] for r in runs),
+        "cpu": statistics.median(r["cpu"] for r in runs),
+        "peak": max(r["peak"] for r in runs),
+        "rss_before": max(r["rss_before"] for r in runs),
+    }
 
 
 def main() -> None:
@@ -176,10 +211,14 @@ def main() -> None:
         print(f"participants: {n_docs}  codes: {n_codes}  codings: {n_codings}  (built in {built:.1f} s)")
         print(f"archive: {archive.stat().st_size / 1e6:.1f} MB")
         for label, r in (("export_qdpx", export), ("from_qdpx:  ", imp)):
-            print(f"{label}: {r['wall']:.2f} s (median of {args.repeat}); CPU {r['cpu']:.2f} s; "
-                  f"peak {r['peak']:.0f} MB (process with the project open: {r['rss_before']:.0f} MB)")
-        print(f"reading and checking the archive (read_qdpx): {read['wall']:.2f} s; CPU {read['cpu']:.2f} s; "
-              f"peak {read['peak']:.0f} MB")
+            print(
+                f"{label}: {r['wall']:.2f} s (median of {args.repeat}); CPU {r['cpu']:.2f} s; "
+                f"peak {r['peak']:.0f} MB (process with the project open: {r['rss_before']:.0f} MB)"
+            )
+        print(
+            f"reading and checking the archive (read_qdpx): {read['wall']:.2f} s; CPU {read['cpu']:.2f} s; "
+            f"peak {read['peak']:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

@@ -53,8 +53,10 @@ def main() -> None:
                 t0 = time.perf_counter()
                 proj.search(query)
                 times.append(time.perf_counter() - t0)
-            print(f"search, {label}: {statistics.median(times) * 1000:.1f} ms "
-                  f"({len(hits)} hits shown, limit 200; median of {args.repeat})")
+            print(
+                f"search, {label}: {statistics.median(times) * 1000:.1f} ms "
+                f"({len(hits)} hits shown, limit 200; median of {args.repeat})"
+            )
         proj.close()
 
 

@@ -116,13 +116,28 @@ def scaled_copy(demo: Project, path: Path, copies: int) -> Project:
     for i in range(copies):
         for d in docs:
             name = f"copy{i:03d}_{d.name}"
-            parsed = ParsedDocument(name, name, d.format, varied(d.text, i),
-                                    [ParsedTurn(t.speaker, t.start, t.end, t.time) for t in turns[d.id]],
-                                    hashlib.sha256(f"{i}:{d.sha256}".encode()).hexdigest())
+            parsed = ParsedDocument(
+                name,
+                name,
+                d.format,
+                varied(d.text, i),
+                [ParsedTurn(t.speaker, t.start, t.end, t.time) for t in turns[d.id]],
+                hashlib.sha256(f"{i}:{d.sha256}".encode()).hexdigest(),
+            )
             roles = {t.speaker: (t.role, "label") for t in turns[d.id]}
             doc_id = out.add_document(parsed, roles)
-            rows = [{"document_id": doc_id, "start": c.start, "end": c.end, "code_id": c.code_id,
-                     "coder": c.coder, "valence": c.valence, "origin": c.origin} for c in codings[d.id]]
+            rows = [
+                {
+                    "document_id": doc_id,
+                    "start": c.start,
+                    "end": c.end,
+                    "code_id": c.code_id,
+                    "coder": c.coder,
+                    "valence": c.valence,
+                    "origin": c.origin,
+                }
+                for c in codings[d.id]
+            ]
             if rows:
                 out.add_codings(rows, label=f"copy {i}")
     return out
@@ -140,32 +155,42 @@ def child(path: Path) -> None:
         stored = project.store.turn_words.count()
         # As `evalbench suggest` ranks (the command pauses the collector: cli.suggest_cmd.collector_paused),
         # then once more as the core does alone, with the collector running (as in any other caller).
-        for label, policy in ((f"fresh process, {stored:,} turns' words stored", collector_paused),
-                              ("same process, updates", collector_paused),
-                              ("same process, collector running", contextlib.nullcontext)):
+        for label, policy in (
+            (f"fresh process, {stored:,} turns' words stored", collector_paused),
+            ("same process, updates", collector_paused),
+            ("same process, collector running", contextlib.nullcontext),
+        ):
             with Timer() as t, policy():
                 found = project.suggestions()
-            print(f"top-3 ({label}): {n:,} participant turns -> {len(found):,} shown: {t.wall:.2f} s wall, "
-                  f"{t.cpu:.2f} s CPU   [target <= 4 s]; {peak()}")
+            print(
+                f"top-3 ({label}): {n:,} participant turns -> {len(found):,} shown: {t.wall:.2f} s wall, "
+                f"{t.cpu:.2f} s CPU   [target <= 4 s]; {peak()}"
+            )
         codings = [c.id for c in project.codings()]
         picked = random.Random(1).sample(codings, 40)
         with Timer() as t:
             project.similar(picked[0])
-        print(f"more like this, first call (index of {n:,} turns and their fit to every code): {t.wall:.2f} s wall, "
-              f"{t.cpu:.2f} s CPU; {peak()}")
+        print(
+            f"more like this, first call (index of {n:,} turns and their fit to every code): {t.wall:.2f} s wall, "
+            f"{t.cpu:.2f} s CPU; {peak()}"
+        )
         times = []
         for coding_id in picked[1:]:
             start = time.perf_counter()
             project.similar(coding_id)
             times.append((time.perf_counter() - start) * 1000)
         times.sort()
-        print(f"more like this, warm, {len(times)} codings: median {statistics.median(times):.0f} ms, "
-              f"max {times[-1]:.0f} ms   [target <= 200 ms]")
+        print(
+            f"more like this, warm, {len(times)} codings: median {statistics.median(times):.0f} ms, "
+            f"max {times[-1]:.0f} ms   [target <= 200 ms]"
+        )
     with Project.open(path, coder="alex") as project:
         with Timer() as t:
             project.similar(picked[0])
-        print(f"more like this in a new Project object (words read again, tokenizer warm): {t.wall:.2f} s wall, "
-              f"{t.cpu:.2f} s CPU")
+        print(
+            f"more like this in a new Project object (words read again, tokenizer warm): {t.wall:.2f} s wall, "
+            f"{t.cpu:.2f} s CPU"
+        )
     print(f"peak memory (this process): {peak_mb():.0f} MB")
 
 
@@ -201,17 +226,18 @@ def main() -> None:
     for label in ("first", "again, texts already read"):
         with Timer() as t:
             report = train_proj.train_suggester()
-        print(f"train ({label}): {report.coded_turns:,} coded turns, {report.examples:,} examples, "
-              f"{report.labels} codes, with calibration: {t.wall:.2f} s wall, {t.cpu:.2f} s CPU   "
-              f"[target <= 3 s]; {peak()}")
+        print(
+            f"train ({label}): {report.coded_turns:,} coded turns, {report.examples:,} examples, "
+            f"{report.labels} codes, with calibration: {t.wall:.2f} s wall, {t.cpu:.2f} s CPU   "
+            f"[target <= 3 s]; {peak()}"
+        )
     train_proj.close()
 
     copies = math.ceil(20_000 * args.scale / n_part)
     big = scaled_copy(demo, folder / "big.evb", copies)
     with Timer() as t:
         report = big.train_suggester()
-    print(f"train (big project): {report.coded_turns:,} coded turns: {t.wall:.1f} s wall, {t.cpu:.1f} s CPU; "
-          f"{peak()}")
+    print(f"train (big project): {report.coded_turns:,} coded turns: {t.wall:.1f} s wall, {t.cpu:.1f} s CPU; {peak()}")
     big.close()
     # Twice: the first ranking of the project reads (and stores) the words of turns training did not read;
     # a later process finds them stored.
@@ -230,8 +256,10 @@ def main() -> None:
             fresh.suggest_turn(tid)
             times.append((time.perf_counter() - start) * 1000)
         times.sort()
-        print(f"one turn, warm, {len(times)} turns: median {statistics.median(times):.1f} ms, "
-              f"p95 {times[int(0.95 * len(times))]:.1f} ms, max {times[-1]:.1f} ms   [target <= 5 ms]")
+        print(
+            f"one turn, warm, {len(times)} turns: median {statistics.median(times):.1f} ms, "
+            f"p95 {times[int(0.95 * len(times))]:.1f} ms, max {times[-1]:.1f} ms   [target <= 5 ms]"
+        )
         with Timer() as t:
             unchanged = fresh.suggester_stale()
         print(f"suggester_stale(), nothing changed: {t.wall * 1000:.1f} ms (stale: {unchanged})")
@@ -240,8 +268,9 @@ def main() -> None:
         with Timer() as t:
             after_memo = fresh.suggester_stale()
         n_codings = fresh.store.codings.count()
-        print(f"suggester_stale() after a memo edit ({n_codings:,} codings): {t.wall * 1000:.1f} ms "
-              f"(stale: {after_memo})")
+        print(
+            f"suggester_stale() after a memo edit ({n_codings:,} codings): {t.wall * 1000:.1f} ms (stale: {after_memo})"
+        )
     if args.keep:
         print(f"projects in {folder}")
     else:

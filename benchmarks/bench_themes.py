@@ -62,23 +62,32 @@ def build(path: Path, docs: int, codings: int) -> None:
         rows = []
         per_doc = codings // docs
         for n in range(1, docs + 1):
-            parsed = transcript(f"p{n:03d}.txt", [("Interviewer" if who == 0 else "Participant", text)
-                                                  for who, text in interview_turns(writer, 8000)])
+            parsed = transcript(
+                f"p{n:03d}.txt",
+                [("Interviewer" if who == 0 else "Participant", text) for who, text in interview_turns(writer, 8000)],
+            )
             doc_id = project.add_document(parsed, roles)
-            project.set_participant(doc_id, f"P{n:03d}", {"role": ROLES[n % len(ROLES)],
-                                                           "site": SITES[n % len(SITES)]})
+            project.set_participant(doc_id, f"P{n:03d}", {"role": ROLES[n % len(ROLES)], "site": SITES[n % len(SITES)]})
             turns = [t for t in parsed.turns if t.speaker == "Participant" and t.end - t.start > 60]
             for i in range(per_doc):
                 t = rng.choice(turns)
                 start = rng.randrange(t.start, t.end - 40)
-                rows.append({"document_id": doc_id, "start": start, "end": min(t.end, start + rng.randint(60, 500)),
-                             "code_id": rng.choice(leaves), "coder": ("alex", "sam")[i % 2],
-                             "valence": rng.choice(("barrier", "facilitator", "facilitator", "mixed", "neutral"))})
+                rows.append(
+                    {
+                        "document_id": doc_id,
+                        "start": start,
+                        "end": min(t.end, start + rng.randint(60, 500)),
+                        "code_id": rng.choice(leaves),
+                        "coder": ("alex", "sam")[i % 2],
+                        "valence": rng.choice(("barrier", "facilitator", "facilitator", "mixed", "neutral")),
+                    }
+                )
         project.add_codings(rows, label="generated codings")
         for i in range(30):
             category = CATEGORIES[i % 3]
-            theme = project.themes.add(f"Theme {i + 1:02d}", category, description="A finding. " * 30,
-                                       cfir=rng.choice(leaves))
+            theme = project.themes.add(
+                f"Theme {i + 1:02d}", category, description="A finding. " * 30, cfir=rng.choice(leaves)
+            )
             for code in rng.sample(leaves, rng.randint(2, 4)):
                 project.themes.link(theme.id, code, VALENCE[category])
         ids = [c.id for c in project.codings(coder="alex")]
@@ -90,8 +99,17 @@ def build(path: Path, docs: int, codings: int) -> None:
 def add_consensus(path: Path) -> None:
     """A complete consensus coding: every coding of alex and sam copied to the consensus coder."""
     with Project.open(path) as project:
-        rows = [{"document_id": c.document_id, "start": c.start, "end": c.end, "code_id": c.code_id,
-                 "valence": c.valence, "coder": "consensus"} for c in project.codings()]
+        rows = [
+            {
+                "document_id": c.document_id,
+                "start": c.start,
+                "end": c.end,
+                "code_id": c.code_id,
+                "valence": c.valence,
+                "coder": "consensus",
+            }
+            for c in project.codings()
+        ]
         project.add_codings(rows, label="consensus copy")
 
 
@@ -101,8 +119,11 @@ def cli(path: Path, *args: str, runs: int = 5) -> str:
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "evalbench.cli", "themes", "list", str(path), "--json", *args],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "evalbench.cli", "themes", "list", str(path), "--json", *args],
+            check=True,
+            capture_output=True,
+        )
         walls.append(time.perf_counter() - t)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
@@ -156,8 +177,10 @@ async def screen_times(path: Path, runs: int = 5) -> dict[str, str]:
                 await pilot.pause()
 
     def med(pairs):
-        return (f"{statistics.median(w for w, _ in pairs) * 1000:.0f} ms "
-                f"(CPU {statistics.median(c for _, c in pairs) * 1000:.0f} ms)")
+        return (
+            f"{statistics.median(w for w, _ in pairs) * 1000:.0f} ms "
+            f"(CPU {statistics.median(c for _, c in pairs) * 1000:.0f} ms)"
+        )
 
     return {"first": med(first), "open": med(opened), "rule": med(changed), "idle": med(idle)}
 
@@ -190,14 +213,19 @@ def main() -> None:
             def run():
                 service._cache.clear()
                 service.table(choice)
+
             return run
 
-        for label, fn in (("table, one coder, cold (evidence read)", cold(alex)),
-                          ("table, one coder, warm", lambda: service.table(alex)),
-                          ("table, every coder (passages), cold", cold(every)),
-                          ("matrix by site, one coder, warm", lambda: service.matrix(alex, "site")),
-                          ("quotes of one matrix cell, warm",
-                           lambda: service.cell_quotes(alex, service.list()[0].id, "site", "Site A"))):
+        for label, fn in (
+            ("table, one coder, cold (evidence read)", cold(alex)),
+            ("table, one coder, warm", lambda: service.table(alex)),
+            ("table, every coder (passages), cold", cold(every)),
+            ("matrix by site, one coder, warm", lambda: service.matrix(alex, "site")),
+            (
+                "quotes of one matrix cell, warm",
+                lambda: service.cell_quotes(alex, service.list()[0].id, "site", "Site A"),
+            ),
+        ):
             wall, cpu = timed(fn)
             print(f"{label}: {wall * 1000:.0f} ms (CPU {cpu * 1000:.0f} ms)")
     times = asyncio.run(screen_times(path))

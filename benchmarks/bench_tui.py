@@ -58,12 +58,15 @@ SIZE = (140, 45)
 
 def parsed(name: str, writer: _Writer, words: int) -> ParsedDocument:
     """A transcript laid out as the importers store it: 'Speaker: content' paragraphs."""
-    return transcript(name, [("Interviewer" if who == 0 else "Participant", content)
-                             for who, content in interview_turns(writer, words)])
+    return transcript(
+        name,
+        [("Interviewer" if who == 0 else "Participant", content) for who, content in interview_turns(writer, words)],
+    )
 
 
-def add_codings(project: Project, doc_id: int, n: int, rng: random.Random, codes: list[str],
-                coders: tuple[str, ...]) -> None:
+def add_codings(
+    project: Project, doc_id: int, n: int, rng: random.Random, codes: list[str], coders: tuple[str, ...]
+) -> None:
     """``n`` codings on random sentence-sized spans of participant turns."""
     turns = [t for t in project.turns(doc_id) if t.role == "participant" and t.end - t.start > 40]
     rows = []
@@ -71,9 +74,16 @@ def add_codings(project: Project, doc_id: int, n: int, rng: random.Random, codes
         t = rng.choice(turns)
         start = rng.randrange(t.start, t.end - 20)
         end = min(t.end, start + rng.randint(20, 300))
-        rows.append({"document_id": doc_id, "start": start, "end": end, "code_id": rng.choice(codes),
-                     "valence": rng.choice(["barrier", "facilitator", "none"]),
-                     "coder": coders[i % len(coders)]})
+        rows.append(
+            {
+                "document_id": doc_id,
+                "start": start,
+                "end": end,
+                "code_id": rng.choice(codes),
+                "valence": rng.choice(["barrier", "facilitator", "none"]),
+                "coder": coders[i % len(coders)],
+            }
+        )
     project.add_codings(rows, label="benchmark codings")
 
 
@@ -86,8 +96,11 @@ def build(path: Path, docs: int, words: int, codings: int) -> None:
         codes = [c.id for c in project.codes() if c.parent_id]
         for i in range(docs):
             doc_id = project.add_document(parsed(f"interview_{i:03d}.txt", writer, words), roles)
-            project.set_participant(doc_id, f"P{i:03d}", {"role": rng.choice(["nurse", "physician"]),
-                                                          "site": rng.choice(["North", "South"])})
+            project.set_participant(
+                doc_id,
+                f"P{i:03d}",
+                {"role": rng.choice(["nurse", "physician"]), "site": rng.choice(["North", "South"])},
+            )
             add_codings(project, doc_id, codings, rng, codes, ("alex", "sam") if docs > 1 else ("alex",))
 
 
@@ -115,9 +128,15 @@ async def measure_coding(path: Path, repeats: int, margin: bool = True) -> dict[
     from evalbench.tui.settings import Settings
 
     out: dict[str, list[tuple[float, float]]] = {
-        "first frame": [], "first paint": [], "reopen paint": [], "apply code": [], "apply (tree)": [],
-        "next turn": [], "no-op key": [],
-        "suggestions": []}
+        "first frame": [],
+        "first paint": [],
+        "reopen paint": [],
+        "apply code": [],
+        "apply (tree)": [],
+        "next turn": [],
+        "no-op key": [],
+        "suggestions": [],
+    }
 
     async def settle(app) -> None:
         """Let the suggestion thread finish, so its CPU is not counted against the next key."""
@@ -154,8 +173,13 @@ async def measure_coding(path: Path, repeats: int, margin: bool = True) -> dict[
                     t0, c0 = time.perf_counter(), time.process_time()
                     await pilot.press("enter")
                     out["apply code"].append((time.perf_counter() - t0, time.process_time() - c0))
-                for code_id in ("cfir2.inner.culture.learning", "cfir2.process.planning", "cfir2.outer.financing",
-                                "cfir2.innovation.cost", "cfir2.individuals.motivation"):
+                for code_id in (
+                    "cfir2.inner.culture.learning",
+                    "cfir2.process.planning",
+                    "cfir2.outer.financing",
+                    "cfir2.innovation.cost",
+                    "cfir2.individuals.motivation",
+                ):
                     await pilot.press("j")
                     await settle(app)
                     tree = app.screen.query_one("#codebook")
@@ -198,8 +222,9 @@ def measure_start(path: Path, repeats: int) -> tuple[list[tuple[float, float]], 
     """(wall, CPU) seconds from interpreter start to the filled documents table, in a fresh process."""
     times, rows, spacy = [], 0, False
     for _ in range(repeats):
-        done = subprocess.run([sys.executable, "-c", START_SCRIPT, str(path)], capture_output=True,
-                              text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", START_SCRIPT, str(path)], capture_output=True, text=True, check=True
+        )
         seconds, cpu, rows, spacy = done.stdout.split()
         times.append((float(seconds), float(cpu)))
     return times, int(rows), spacy == "True"
@@ -210,16 +235,22 @@ def report(name: str, values: list[tuple[float, float]]) -> None:
     cpu = [c * 1000 for _w, c in values]
     # CPU first: `python -m benchmarks` takes a line's first time, and a key press's wall time is
     # mostly Pilot's own wait for the app to go idle (~60 ms), not the app's work.
-    print(f"{name:12} CPU median {statistics.median(cpu):7.1f} ms   "
-          f"wall median {statistics.median(wall):7.1f} ms (max {max(wall):7.1f})   n={len(values)}")
+    print(
+        f"{name:12} CPU median {statistics.median(cpu):7.1f} ms   "
+        f"wall median {statistics.median(wall):7.1f} ms (max {max(wall):7.1f})   n={len(values)}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=200, help="documents in the start-up project")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--no-margin", dest="margin", action="store_false",
-                        help="measure the coding view with its coding-stripes margin hidden")
+    parser.add_argument(
+        "--no-margin",
+        dest="margin",
+        action="store_false",
+        help="measure the coding view with its coding-stripes margin hidden",
+    )
     parser.add_argument("--no-start", dest="start", action="store_false", help="skip the start-up measurement")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -228,8 +259,10 @@ def main() -> None:
         build(big, 1, 20_000, 500)
         with Project.open(big) as p:
             doc = p.documents()[0]
-            print(f"built 1 transcript: {doc.words} words, {len(p.turns(1))} turns, "
-                  f"{len(p.codings())} codings ({time.perf_counter() - t0:.1f} s)")
+            print(
+                f"built 1 transcript: {doc.words} words, {len(p.turns(1))} turns, "
+                f"{len(p.codings())} codings ({time.perf_counter() - t0:.1f} s)"
+            )
         results = asyncio.run(measure_coding(big, args.repeats, args.margin))
         print(f"coding view: margin {'on' if args.margin else 'off'}")
         for name, values in results.items():

@@ -41,22 +41,46 @@ def _content_twist(rng: random.Random, members: list[tuple[str, bytes]]) -> list
     for name, payload in members:
         if name == "project.qde" and rng.random() < 0.4:
             text = payload.decode("utf-8")
-            hostile = rng.choice(["[" * rng.choice([70, 3000]) + "]" * 3, '{"id": "x", "definition": "\\ud800"}',
-                                  '{"id": "x", "n": 1' + "0" * 5000 + "}", '{"extra": ' + '{"a":' * 80 + "1"
-                                  + "}" * 80 + "}"])
+            hostile = rng.choice(
+                [
+                    "[" * rng.choice([70, 3000]) + "]" * 3,
+                    '{"id": "x", "definition": "\\ud800"}',
+                    '{"id": "x", "n": 1' + "0" * 5000 + "}",
+                    '{"extra": ' + '{"a":' * 80 + "1" + "}" * 80 + "}",
+                ]
+            )
             text = text.replace(_DESC, _DESC + hostile + "\n" + _DESC, 1)
             if rng.random() < 0.3:
-                text = text.replace('name="', f'name="{nasty(rng, 1).replace(chr(0), "")}'.replace('"', "'")
-                                    .replace("<", "&lt;").replace("&", "&amp;") + " ", 1)
+                text = text.replace(
+                    'name="',
+                    f'name="{nasty(rng, 1).replace(chr(0), "")}'.replace('"', "'")
+                    .replace("<", "&lt;")
+                    .replace("&", "&amp;")
+                    + " ",
+                    1,
+                )
             payload = text.encode("utf-8", "replace")
         elif name == "evalbench.json" and rng.random() < 0.4:
-            payload = rng.choice([b"[" * 100_000, b'{"format": "evalbench-qdpx-extension", "x": "\\ud800"}',
-                                  b'{"format": "evalbench-qdpx-extension", "n": 1' + b"0" * 5000 + b"}",
-                                  payload.replace(b'"origin"', b'"origin\\ud800"', 3), payload[: len(payload) // 2]])
+            payload = rng.choice(
+                [
+                    b"[" * 100_000,
+                    b'{"format": "evalbench-qdpx-extension", "x": "\\ud800"}',
+                    b'{"format": "evalbench-qdpx-extension", "n": 1' + b"0" * 5000 + b"}",
+                    payload.replace(b'"origin"', b'"origin\\ud800"', 3),
+                    payload[: len(payload) // 2],
+                ]
+            )
         elif name.startswith("sources/") and rng.random() < 0.2:
             text = payload.decode("utf-8", "replace")
-            payload = rng.choice([text.encode("utf-16-le"), payload.replace(b" ", b"\x00", 5), b"\xff\xfe" + payload,
-                                  b"", payload + b"\xed\xa0\x80"])
+            payload = rng.choice(
+                [
+                    text.encode("utf-16-le"),
+                    payload.replace(b" ", b"\x00", 5),
+                    b"\xff\xfe" + payload,
+                    b"",
+                    payload + b"\xed\xa0\x80",
+                ]
+            )
         out.append((name, payload))
     return out
 
@@ -64,8 +88,9 @@ def _content_twist(rng: random.Random, members: list[tuple[str, bytes]]) -> list
 def qdpx_bytes(rng: random.Random, base: bytes) -> tuple[str, bytes]:
     """(kind, archive bytes) of a hostile .qdpx built from a real export."""
     members = [(i.filename, payload) for i, payload in _members(base)]
-    kind = rng.choice(["encrypted", "method", "damage", "lzma", "bzip2", "cut", "flip", "names", "content",
-                       "content", "bomb", "none"])
+    kind = rng.choice(
+        ["encrypted", "method", "damage", "lzma", "bzip2", "cut", "flip", "names", "content", "content", "bomb", "none"]
+    )
     if kind in ("content", "none", "names", "encrypted", "method", "damage"):
         members = _content_twist(rng, members) if kind != "none" else members
     if kind == "lzma":
@@ -75,8 +100,9 @@ def qdpx_bytes(rng: random.Random, base: bytes) -> tuple[str, bytes]:
         data = _rezip(members, zipfile.ZIP_BZIP2)
         return kind, damage_member(data, rng.choice([n for n, _ in members]), "damage", rng)
     if kind == "names":
-        bad = rng.choice(["../evil.txt", "/abs.txt", "C:/win.txt", "sources/\x00nul.txt", "sources/../../x",
-                          "project.qde"])
+        bad = rng.choice(
+            ["../evil.txt", "/abs.txt", "C:/win.txt", "sources/\x00nul.txt", "sources/../../x", "project.qde"]
+        )
         info = zipfile.ZipInfo(bad)
         if rng.random() < 0.3:
             info.create_system = 3

@@ -40,15 +40,37 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 #: Share of the inputs per family; process families are few and slow.
-WEIGHTS = {"transcripts": 24, "participants": 9, "bulk": 15, "codebooks": 24, "qdpx": 18, "exports": 4, "damaged": 3,
-           "quadratic": 0.1, "kill": 1.2, "concurrency": 0.8, "network": 0.3}
+WEIGHTS = {
+    "transcripts": 24,
+    "participants": 9,
+    "bulk": 15,
+    "codebooks": 24,
+    "qdpx": 18,
+    "exports": 4,
+    "damaged": 3,
+    "quadratic": 0.1,
+    "kill": 1.2,
+    "concurrency": 0.8,
+    "network": 0.3,
+}
 PROCESS_FAMILIES = ("kill", "concurrency", "network")
 TIMEOUT = {"default": 120, "quadratic": 300, "kill": 900, "concurrency": 900, "network": 900}
-_RAW = re.compile(r"\b[A-Z][A-Za-z0-9_]*(?:Error|Exception|Warning)\b|\[Errno -?\d+\]|Traceback|"
-                  r"<[a-z_.]+ object at 0x")
+_RAW = re.compile(
+    r"\b[A-Z][A-Za-z0-9_]*(?:Error|Exception|Warning)\b|\[Errno -?\d+\]|Traceback|"
+    r"<[a-z_.]+ object at 0x"
+)
 _HIDDEN = {"Cc", "Cf", "Cs", "Zl", "Zp"}
-_INFO = ("Counting ", "Rebuilt the full-text index", "Importing", "Reading", "Storing", "No differences",
-         "CONFLICT ", "Wrote ", "WARNING")
+_INFO = (
+    "Counting ",
+    "Rebuilt the full-text index",
+    "Importing",
+    "Reading",
+    "Storing",
+    "No differences",
+    "CONFLICT ",
+    "Wrote ",
+    "WARNING",
+)
 
 
 def judge_text(stderr: str, code: int) -> list[tuple[str, str]]:
@@ -91,8 +113,9 @@ def run_case(case, ctx) -> tuple[list[tuple[str, str]], float]:
         exc = result.exception
         if exc is not None and not isinstance(exc, SystemExit):
             where = traceback.extract_tb(result.exc_info[2])[-1]
-            problems.append(("traceback", f"{type(exc).__name__}: {str(exc)[:160]} "
-                                          f"at {Path(where.filename).name}:{where.lineno}"))
+            problems.append(
+                ("traceback", f"{type(exc).__name__}: {str(exc)[:160]} at {Path(where.filename).name}:{where.lineno}")
+            )
         problems += judge_text(result.stderr, result.exit_code)
         problems += _targets(case, before, result.exit_code)
         if check is not None and not [p for p in problems if p[0] == "traceback"]:
@@ -107,8 +130,11 @@ def _targets(case, before: dict, code: int) -> list[tuple[str, str]]:
 
     problems = []
     for target in {*case.targets, *case.watch}:
-        left = [p.name for p in target.parent.iterdir() if p.name.startswith(f".{target.name}.")
-                and p.name.endswith((".part", ".tmp")) or ".importing-" in p.name]
+        left = [
+            p.name
+            for p in target.parent.iterdir()
+            if p.name.startswith(f".{target.name}.") and p.name.endswith((".part", ".tmp")) or ".importing-" in p.name
+        ]
         if left and case.family != "exports":
             problems.append(("half-written", f"temporary files left: {left[:3]}"))
     for target in case.targets:
@@ -133,8 +159,7 @@ class Context:
 
         self.root = root
         samples = Path(__file__).resolve().parents[1] / "sample_transcripts"
-        docs = ["nfg_01_hospitalist.txt", "nfg_03_cmo.docx", "rmc_05_patient_safety_officer.vtt",
-                "sbu_07_resident.srt"]
+        docs = ["nfg_01_hospitalist.txt", "nfg_03_cmo.docx", "rmc_05_patient_safety_officer.vtt", "sbu_07_resident.srt"]
         self.template = root / "template.evb"
         import csv
 
@@ -171,8 +196,11 @@ class Context:
         folder = self.root / name
         folder.mkdir()
         for i in range(n):
-            lines = [f"{'Interviewer' if j % 2 == 0 else f'P{i:02}'}: {name} {i} turn {j}, protected time "
-                     f"and huddles helped us learn from errors." for j in range(turns)]
+            lines = [
+                f"{'Interviewer' if j % 2 == 0 else f'P{i:02}'}: {name} {i} turn {j}, protected time "
+                f"and huddles helped us learn from errors."
+                for j in range(turns)
+            ]
             (folder / f"{name}_{i:03}.txt").write_text("\n".join(lines) + "\n")
         return folder
 
@@ -184,8 +212,10 @@ class Context:
         rows = ["document,quote,code,valence" + (",coder" if coder else "")]
         for k in range(coders):
             for doc, quote in self.quotes:
-                rows.append(f'{doc},"{quote.replace(chr(34), chr(34) * 2)}",cfir2.inner.culture,barrier'
-                            + (f",c{k}" if coder else ""))
+                rows.append(
+                    f'{doc},"{quote.replace(chr(34), chr(34) * 2)}",cfir2.inner.culture,barrier'
+                    + (f",c{k}" if coder else "")
+                )
         path.write_text("\n".join(rows) + "\n", encoding="utf-8")
         trial = self.root / f"trial-{name}.evb"
         shutil.copyfile(self.template, trial)
@@ -211,9 +241,16 @@ def _generate(family: str, rng: random.Random, work: Path, ctx):
     from benchmarks import hostile_codebooks as cb
     from benchmarks import hostile_gen as gen
 
-    return {"transcripts": gen.gen_transcript, "participants": gen.gen_participants, "bulk": gen.gen_bulk,
-            "codebooks": cb.gen_codebook, "quadratic": gen.gen_many_turns, "qdpx": arc.gen_qdpx,
-            "exports": arc.gen_export, "damaged": gen.gen_damaged_project}[family](rng, work, ctx)
+    return {
+        "transcripts": gen.gen_transcript,
+        "participants": gen.gen_participants,
+        "bulk": gen.gen_bulk,
+        "codebooks": cb.gen_codebook,
+        "quadratic": gen.gen_many_turns,
+        "qdpx": arc.gen_qdpx,
+        "exports": arc.gen_export,
+        "damaged": gen.gen_damaged_project,
+    }[family](rng, work, ctx)
 
 
 def _worker(conn, root: str) -> None:
@@ -238,8 +275,7 @@ def _worker(conn, root: str) -> None:
                 from benchmarks import hostile_process as proc
 
                 started = time.perf_counter()
-                problems = getattr(proc, f"{'concurrent' if family == 'concurrency' else family}_case")(
-                    rng, work, ctx)
+                problems = getattr(proc, f"{'concurrent' if family == 'concurrency' else family}_case")(rng, work, ctx)
                 took = time.perf_counter() - started
             else:
                 case = _generate(family, rng, work, ctx)
@@ -287,8 +323,9 @@ def campaign(n: int, seed: int, workers: int, only: list[str] | None, root: Path
             if task is not None and time.time() - since > TIMEOUT.get(task[1], TIMEOUT["default"]):
                 proc.kill()
                 del pool[conn]
-                results.append((task[0], task[1], "?", task[2], [("hang", "no answer within the timeout")],
-                                time.time() - since))
+                results.append(
+                    (task[0], task[1], "?", task[2], [("hang", "no answer within the timeout")], time.time() - since)
+                )
                 spawn()
         if len(results) % 500 == 0 and results:
             print(f"  {len(results)}/{len(tasks)} after {time.time() - started:.0f} s", file=sys.stderr)
@@ -318,8 +355,10 @@ def report(results: list[tuple], show: int) -> dict:
     totals = Counter()
     for counts in by_family.values():
         totals.update(counts)
-    print(f"{sum(totals.values())} inputs: {totals['handled']} handled, {totals['unhandled']} unhandled, "
-          f"{totals['data-loss']} data-loss" + (f", {totals['harness']} harness errors" if totals["harness"] else ""))
+    print(
+        f"{sum(totals.values())} inputs: {totals['handled']} handled, {totals['unhandled']} unhandled, "
+        f"{totals['data-loss']} data-loss" + (f", {totals['harness']} harness errors" if totals["harness"] else "")
+    )
     for family, counts in sorted(by_family.items()):
         print(f"  {family:<13} " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     if slow:
@@ -327,9 +366,20 @@ def report(results: list[tuple], show: int) -> dict:
     for (family, cat, _), count in causes.most_common(show):
         kind, seed, detail = examples[(family, cat, _)]
         print(f"  {count:>5}  {family}/{kind} {cat}: {detail[:220]}  (seed {seed})")
-    return {"totals": dict(totals), "families": {f: dict(c) for f, c in by_family.items()},
-            "causes": [{"family": f, "category": c, "count": n, "example": examples[(f, c, d)][2][:300],
-                        "seed": examples[(f, c, d)][1]} for (f, c, d), n in causes.most_common()]}
+    return {
+        "totals": dict(totals),
+        "families": {f: dict(c) for f, c in by_family.items()},
+        "causes": [
+            {
+                "family": f,
+                "category": c,
+                "count": n,
+                "example": examples[(f, c, d)][2][:300],
+                "seed": examples[(f, c, d)][1],
+            }
+            for (f, c, d), n in causes.most_common()
+        ],
+    }
 
 
 def replay(family: str, seed: str) -> None:

@@ -23,14 +23,20 @@ def _deep_yaml(rng, depth: int) -> str:
             lines.append("    " + "  " * i + f"k{i}:")
         lines.append("    " + "  " * depth + "v")
         return "\n".join(lines) + "\n"
-    return ("evalbench_codebook: 1\ncodes:\n- id: a\n  name: A\n  extra: {x: " + "[" * depth + "1"
-            + "]" * depth + "}\n")
+    return "evalbench_codebook: 1\ncodes:\n- id: a\n  name: A\n  extra: {x: " + "[" * depth + "1" + "]" * depth + "}\n"
 
 
 def _alias_bomb(rng) -> str:
     width, levels = rng.choice([(10, 8), (30, 5), (2000, 2)])
-    rows = ["evalbench_codebook: 1", "codes:", "- id: a", "  name: A", "  definition: &d " + "w" * 1000, "  extra:",
-            "    l0: &l0 [" + ", ".join(["*d"] * width) + "]"]
+    rows = [
+        "evalbench_codebook: 1",
+        "codes:",
+        "- id: a",
+        "  name: A",
+        "  definition: &d " + "w" * 1000,
+        "  extra:",
+        "    l0: &l0 [" + ", ".join(["*d"] * width) + "]",
+    ]
     for i in range(1, levels):
         rows.append(f"    l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * width) + "]")
     for i in range(rng.choice([0, 2000])):  # many codes reusing the long definition
@@ -39,15 +45,24 @@ def _alias_bomb(rng) -> str:
 
 
 def _chain(rng, n: int, fmt: str) -> str:
-    codes = [{"id": "c0", "name": "C0"}] + [{"id": f"c{i}", "name": f"C{i}", "parent": f"c{i - 1}"}
-                                          for i in range(1, n)]
+    codes = [{"id": "c0", "name": "C0"}] + [
+        {"id": f"c{i}", "name": f"C{i}", "parent": f"c{i - 1}"} for i in range(1, n)
+    ]
     if rng.random() < 0.3:
         codes[0]["parent"] = f"c{n - 1}"  # a long cycle
     data = {"evalbench_codebook": 1, "codes": codes}
-    return json.dumps(data) if fmt == "json" else "\n".join(
-        ["evalbench_codebook: 1", "codes:"] + [f"- {{id: {c['id']}, name: {c['name']}"
-                                                + (f", parent: {c['parent']}" if "parent" in c else "") + "}"
-                                                for c in codes]) + "\n"
+    return (
+        json.dumps(data)
+        if fmt == "json"
+        else "\n".join(
+            ["evalbench_codebook: 1", "codes:"]
+            + [
+                f"- {{id: {c['id']}, name: {c['name']}" + (f", parent: {c['parent']}" if "parent" in c else "") + "}"
+                for c in codes
+            ]
+        )
+        + "\n"
+    )
 
 
 def _mutated_template(rng, text: str) -> str:
@@ -75,51 +90,82 @@ def codebook_text(rng: random.Random, ctx) -> tuple[str, str]:
         return ".yaml", _deep_yaml(rng, rng.choice([60, 65, 500, 1000]))
     if kind < 0.25:
         depth = rng.choice([60, 70, 1000, 100_000])
-        return ".json", ('{"evalbench_codebook": 1, "codes": [{"id": "a", "name": "A", "extra": {"x": '
-                         + "[" * depth + "]" * depth + "}}]}")
+        return ".json", (
+            '{"evalbench_codebook": 1, "codes": [{"id": "a", "name": "A", "extra": {"x": '
+            + "[" * depth
+            + "]" * depth
+            + "}}]}"
+        )
     if kind < 0.35:
         return ".yaml", _alias_bomb(rng)
     if kind < 0.45:
         fmt = rng.choice(["json", "yaml"])
         return "." + fmt, _chain(rng, rng.choice([60, 70, 1100, 3000]), fmt)
     if kind < 0.55:
-        value = rng.choice(['"\\ud800"', '"\\ud83d\\ude00"', '"\\udfff x \\ud83d"', "1" + "0" * 5000,
-                            "2024-01-01", "!!set {a, b}", "!!binary aGVsbG8=", ".nan", "!!timestamp 2024-99-99",
-                            "!!python/object:os.system {}", "!!int 0x" + "f" * 5000, '"\\x1b[31mred"'])
+        value = rng.choice(
+            [
+                '"\\ud800"',
+                '"\\ud83d\\ude00"',
+                '"\\udfff x \\ud83d"',
+                "1" + "0" * 5000,
+                "2024-01-01",
+                "!!set {a, b}",
+                "!!binary aGVsbG8=",
+                ".nan",
+                "!!timestamp 2024-99-99",
+                "!!python/object:os.system {}",
+                "!!int 0x" + "f" * 5000,
+                '"\\x1b[31mred"',
+            ]
+        )
         where = rng.choice(["name", "definition", "extra", "keywords", "id"])
-        code = {"name": f"- id: b\n  name: {value}", "definition": f"- id: b\n  name: B\n  definition: {value}",
-                "extra": f"- id: b\n  name: B\n  extra: {{x: {value}}}",
-                "keywords": f"- id: b\n  name: B\n  keywords: [k, {value}]",
-                "id": f"- id: {value}\n  name: B"}[where]
+        code = {
+            "name": f"- id: b\n  name: {value}",
+            "definition": f"- id: b\n  name: B\n  definition: {value}",
+            "extra": f"- id: b\n  name: B\n  extra: {{x: {value}}}",
+            "keywords": f"- id: b\n  name: B\n  keywords: [k, {value}]",
+            "id": f"- id: {value}\n  name: B",
+        }[where]
         return ".yaml", f"evalbench_codebook: 1\ncodes:\n- id: a\n  name: A\n{code}\n"
     if kind < 0.65:
         escapes = rng.choice(['"\\ud800"', '"\\ud83d\\ude00"', "1" + "0" * 5000, '"' + "x" * 200_000 + '"'])
-        return ".json", ('{"evalbench_codebook": 1, "codes": [{"id": "a", "name": ' + escapes
-                         + ', "extra": {"k": ' + escapes + "}}]}")
+        return ".json", (
+            '{"evalbench_codebook": 1, "codes": [{"id": "a", "name": '
+            + escapes
+            + ', "extra": {"k": '
+            + escapes
+            + "}}]}"
+        )
     if kind < 0.8:
         return ".qdc", _qdc(rng)
     return ".yaml", _mutated_template(rng, ctx.cfir2_yaml)
 
 
 def _qdc(rng: random.Random) -> str:
-    payload = rng.choice([
-        "[" * rng.choice([70, 5000]) + "]" * 10,
-        json.dumps({"id": "x.y", "definition": "d", "extra": {"k": "\ud800"}}, ensure_ascii=True),
-        '{"id": "x.y", "definition": "\\ud83d\\ude00 \\udfff", "keywords": ["\\ud800"]}',
-        '{"id": "x.y", "extra": ' + "{\"a\": " * 100 + "1" + "}" * 100 + "}",
-        '{"id": "x.y", "n": 1' + "0" * 5000 + "}",
-        '{"id": "x.y", "extra": {"a": &x}}',
-    ])
+    payload = rng.choice(
+        [
+            "[" * rng.choice([70, 5000]) + "]" * 10,
+            json.dumps({"id": "x.y", "definition": "d", "extra": {"k": "\ud800"}}, ensure_ascii=True),
+            '{"id": "x.y", "definition": "\\ud83d\\ude00 \\udfff", "keywords": ["\\ud800"]}',
+            '{"id": "x.y", "extra": ' + '{"a": ' * 100 + "1" + "}" * 100 + "}",
+            '{"id": "x.y", "n": 1' + "0" * 5000 + "}",
+            '{"id": "x.y", "extra": {"a": &x}}',
+        ]
+    )
     name = rng.choice(["Code", nasty(rng, 1).replace("\x00", "").replace("\ud800", "").replace("\udfff", "")])
     from xml.sax.saxutils import escape, quoteattr
 
     desc = escape("Some definition.\n[evalbench] " + payload)
-    nested = "".join(f'<Code guid="00000000-0000-0000-0000-{i:012d}" name="n{i}" isCodable="true">'
-                     for i in range(rng.choice([1, 2, 70, 400])))
+    nested = "".join(
+        f'<Code guid="00000000-0000-0000-0000-{i:012d}" name="n{i}" isCodable="true">'
+        for i in range(rng.choice([1, 2, 70, 400]))
+    )
     closes = "</Code>" * nested.count("<Code ")
-    return ('<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
-            f'<Code guid="00000000-0000-0000-0000-00000000abcd" name={quoteattr(name)} isCodable="true">'
-            f"<Description>{desc}</Description></Code>{nested}{closes}</Codes></CodeBook>")
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+        f'<Code guid="00000000-0000-0000-0000-00000000abcd" name={quoteattr(name)} isCodable="true">'
+        f"<Description>{desc}</Description></Code>{nested}{closes}</Codes></CodeBook>"
+    )
 
 
 def gen_codebook(rng: random.Random, work: Path, ctx) -> Case:
@@ -130,8 +176,12 @@ def gen_codebook(rng: random.Random, work: Path, ctx) -> Case:
     if action == "merge":
         out = work / "merged.yaml"
         others = [str(path), str(ctx.cfir2_path)]
-        return Case("codebooks", suffix + " merge", ["codebook", "merge", rng.choice(others), rng.choice(others),
-                                                     str(path), "-o", str(out)], [out])
+        return Case(
+            "codebooks",
+            suffix + " merge",
+            ["codebook", "merge", rng.choice(others), rng.choice(others), str(path), "-o", str(out)],
+            [out],
+        )
     if action == "pull":
         project = ctx.copy_project(work)
         return Case("codebooks", suffix + " pull", ["codebook", "pull", str(project), str(path)], watch=[project])

@@ -21,9 +21,30 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-NASTY_TEXT = ["\x00", "\x1b[31m", "\x1b]0;title\x07", "\r", "\n", "\u2028", "\u202e", "\u200b", "\ufeff", "\x85",
-              "\t", "\u00e9", "\U0001f600", "=HYPERLINK(\"http://evil.example\",\"x\")", "'", '"', "\\", "\u0301",
-              "x" * 5000, "\ud800", "\udfff", "\ud83d\ude00"]
+NASTY_TEXT = [
+    "\x00",
+    "\x1b[31m",
+    "\x1b]0;title\x07",
+    "\r",
+    "\n",
+    "\u2028",
+    "\u202e",
+    "\u200b",
+    "\ufeff",
+    "\x85",
+    "\t",
+    "\u00e9",
+    "\U0001f600",
+    '=HYPERLINK("http://evil.example","x")',
+    "'",
+    '"',
+    "\\",
+    "\u0301",
+    "x" * 5000,
+    "\ud800",
+    "\udfff",
+    "\ud83d\ude00",
+]
 FILE_NAME_TWISTS = ["", "", "", " ", "\n", "\x1b[7m", "\u202e", "=", "é", "\t"]
 
 
@@ -64,8 +85,14 @@ def _turns(rng: random.Random, n: int) -> list[tuple[str, str]]:
     out = []
     for i in range(n):
         who = "Interviewer" if i % 2 == 0 else rng.choice(["P01", "Dr Patel", "Nurse Kim"])
-        text = rng.choice(["What got in the way?", "Competing priorities and no protected time.",
-                           "The huddles helped us learn.", nasty(rng, 2)])
+        text = rng.choice(
+            [
+                "What got in the way?",
+                "Competing priorities and no protected time.",
+                "The huddles helped us learn.",
+                nasty(rng, 2),
+            ]
+        )
         out.append((who, text))
     return out
 
@@ -81,8 +108,11 @@ def _plain(rng, turns) -> bytes:
 def _vtt(rng, turns) -> bytes:
     lines = ["WEBVTT", ""]
     for i, (w, t) in enumerate(turns):
-        hours = rng.choice(["00", "01", "99", "9" * rng.choice([5, 300, 4301, 20000]), "-1", "x"]) \
-            if rng.random() < 0.2 else "00"
+        hours = (
+            rng.choice(["00", "01", "99", "9" * rng.choice([5, 300, 4301, 20000]), "-1", "x"])
+            if rng.random() < 0.2
+            else "00"
+        )
         lines += [str(i + 1), f"{hours}:00:{i % 60:02}.000 --> 00:00:{(i + 1) % 60:02}.500", f"<v {w}>{t}", ""]
     return "\n".join(lines).encode("utf-8", "surrogatepass")
 
@@ -98,8 +128,19 @@ def _srt(rng, turns) -> bytes:
 def _rtf(rng, turns) -> bytes:
     body = []
     for w, t in turns:
-        esc = rng.choice(["", r"\u-10240?", r"\u-10179?\u-8704?", r"\u55357?\u56832?", r"\u-1?", r"\u99999999?",
-                          r"\'ff", r"{\*\unknown x}", "\\" + "{" * 3])
+        esc = rng.choice(
+            [
+                "",
+                r"\u-10240?",
+                r"\u-10179?\u-8704?",
+                r"\u55357?\u56832?",
+                r"\u-1?",
+                r"\u99999999?",
+                r"\'ff",
+                r"{\*\unknown x}",
+                "\\" + "{" * 3,
+            ]
+        )
         body.append(f"{w}: {t.encode('ascii', 'replace').decode()} {esc}\\par")
     return ("{\\rtf1\\ansi " + "\n".join(body) + "}").encode("latin-1", "replace")
 
@@ -107,18 +148,34 @@ def _rtf(rng, turns) -> bytes:
 def _docx(rng, turns, ctx) -> bytes:
     """A real .docx (python-docx) with a twist in its XML or its zip."""
     base = ctx.docx_bytes
-    twist = rng.choice(["none", "bad_bool", "bad_bool", "encrypted", "method", "deflate_damage", "truncate",
-                        "deep", "missing_part", "bad_xml"])
+    twist = rng.choice(
+        [
+            "none",
+            "bad_bool",
+            "bad_bool",
+            "encrypted",
+            "method",
+            "deflate_damage",
+            "truncate",
+            "deep",
+            "missing_part",
+            "bad_xml",
+        ]
+    )
     zin = zipfile.ZipFile(io.BytesIO(base))
     members = {i.filename: zin.read(i) for i in zin.infolist()}
     doc = members["word/document.xml"].decode("utf-8")
     if twist == "bad_bool":
-        doc = doc.replace("<w:r>", '<w:r><w:rPr><w:b w:val="maybe"/></w:rPr>', 1) if "<w:r>" in doc else \
-            doc.replace("<w:rPr>", '<w:rPr><w:b w:val="maybe"/>', 1)
+        doc = (
+            doc.replace("<w:r>", '<w:r><w:rPr><w:b w:val="maybe"/></w:rPr>', 1)
+            if "<w:r>" in doc
+            else doc.replace("<w:rPr>", '<w:rPr><w:b w:val="maybe"/>', 1)
+        )
     elif twist == "deep":
         depth = rng.choice([100, 300, 2000])
-        doc = doc.replace("<w:body>", "<w:body>" + "<w:sdt><w:sdtContent>" * depth + "<w:p/>"
-                          + "</w:sdtContent></w:sdt>" * depth, 1)
+        doc = doc.replace(
+            "<w:body>", "<w:body>" + "<w:sdt><w:sdtContent>" * depth + "<w:p/>" + "</w:sdtContent></w:sdt>" * depth, 1
+        )
     elif twist == "missing_part":
         members.pop("word/styles.xml", None)
     elif twist == "bad_xml":
@@ -145,16 +202,16 @@ def damage_member(data: bytes, member: str, how: str, rng: random.Random) -> byt
     name = member.encode()
     local = info.header_offset
     cd_pos = [m.start() for m in re.finditer(b"PK\x01\x02", bytes(buf))]
-    cd = next(p for p in cd_pos if bytes(buf[p + 46: p + 46 + len(name)]) == name)
+    cd = next(p for p in cd_pos if bytes(buf[p + 46 : p + 46 + len(name)]) == name)
     if how == "encrypted":
         for flag_at in (local + 6, cd + 8):
             buf[flag_at] |= 0x1
     elif how == "method":
         method = rng.choice([9, 12, 14, 93, 95, 98, 99]).to_bytes(2, "little")
-        buf[local + 8: local + 10] = method
-        buf[cd + 10: cd + 12] = method
+        buf[local + 8 : local + 10] = method
+        buf[cd + 10 : cd + 12] = method
     else:
-        start = local + 30 + len(name) + int.from_bytes(buf[local + 28: local + 30], "little")
+        start = local + 30 + len(name) + int.from_bytes(buf[local + 28 : local + 30], "little")
         for _ in range(rng.randint(1, 8)):
             at = rng.randint(start, start + max(info.compress_size - 1, 0))
             buf[at] ^= rng.randint(1, 255)
@@ -163,8 +220,9 @@ def damage_member(data: bytes, member: str, how: str, rng: random.Random) -> byt
 
 def gen_transcript(rng: random.Random, work: Path, ctx) -> Case:
     """A hostile transcript imported beside a good one; the good one must land whatever happens."""
-    fmt = rng.choice(["txt", "md", "vtt", "vtt", "srt", "rtf", "rtf", "docx", "docx", "docx", "odt", "pdf", "json",
-                      "txt"])
+    fmt = rng.choice(
+        ["txt", "md", "vtt", "vtt", "srt", "rtf", "rtf", "docx", "docx", "docx", "odt", "pdf", "json", "txt"]
+    )
     n = rng.choice([0, 1, 2, 5, 30])
     turns = _turns(rng, n)
     if fmt in ("txt", "md"):
@@ -180,13 +238,20 @@ def gen_transcript(rng: random.Random, work: Path, ctx) -> Case:
     elif fmt == "docx":
         data = _docx(rng, turns, ctx)
     elif fmt == "json":
-        data = rng.choice([
-            json.dumps({"segments": [{"speaker": w, "text": t, "start": i, "end": i + 1}
-                                     for i, (w, t) in enumerate(turns)]}),
-            "[" * rng.choice([100, 5000]) + "]" * 10,
-            '{"segments": [{"speaker": "\\ud800", "text": "hi \\ud83d\\ude00", "start": 0, "end": 1}]}',
-            '{"segments": [{"start": 1' + "0" * 5000 + ', "text": "x"}]}',
-        ]).encode("utf-8", "surrogatepass")
+        data = rng.choice(
+            [
+                json.dumps(
+                    {
+                        "segments": [
+                            {"speaker": w, "text": t, "start": i, "end": i + 1} for i, (w, t) in enumerate(turns)
+                        ]
+                    }
+                ),
+                "[" * rng.choice([100, 5000]) + "]" * 10,
+                '{"segments": [{"speaker": "\\ud800", "text": "hi \\ud83d\\ude00", "start": 0, "end": 1}]}',
+                '{"segments": [{"start": 1' + "0" * 5000 + ', "text": "x"}]}',
+            ]
+        ).encode("utf-8", "surrogatepass")
     else:  # odt, pdf: junk behind a plausible head
         head = {"odt": b"PK\x03\x04", "pdf": b"%PDF-1.4\n"}[fmt]
         data = head + rng.randbytes(rng.randint(0, 3000))
@@ -203,8 +268,7 @@ def gen_transcript(rng: random.Random, work: Path, ctx) -> Case:
             names = {d.name for d in proj.documents()}
         return [] if good.name in names else [f"the good file {good.name} was not imported beside {bad.name!r}"]
 
-    return Case("transcripts", fmt, ["import", str(project), str(bad), str(good)], watch=[project],
-                after=good_landed)
+    return Case("transcripts", fmt, ["import", str(project), str(bad), str(good)], watch=[project], after=good_landed)
 
 
 def gen_many_turns(rng: random.Random, work: Path, ctx) -> Case:
@@ -213,8 +277,13 @@ def gen_many_turns(rng: random.Random, work: Path, ctx) -> Case:
     path = work / "long.txt"
     path.write_text("\n".join(f"{'Interviewer' if i % 2 == 0 else 'P01'}: turn {i} ok" for i in range(n)))
     project = ctx.copy_project(work)
-    return Case("quadratic", f"{n} turns", ["import", str(project), str(path)], watch=[project],
-                again=[(["check", str(project)], None)])
+    return Case(
+        "quadratic",
+        f"{n} turns",
+        ["import", str(project), str(path)],
+        watch=[project],
+        again=[(["check", str(project)], None)],
+    )
 
 
 # --- spreadsheets: participants and bulk coding ----------------------------------------------
@@ -245,13 +314,20 @@ def _header_twist(rng: random.Random, header: list[str]) -> list[str]:
 
 
 def gen_participants(rng: random.Random, work: Path, ctx) -> Case:
-    header = _header_twist(rng, ["participant", rng.choice(["document", "file", "filename", "transcript", "doc"]),
-                                 "role", "site"])
+    header = _header_twist(
+        rng, ["participant", rng.choice(["document", "file", "filename", "transcript", "doc"]), "role", "site"]
+    )
     rows = []
     for i in range(rng.randint(0, 6)):
         big = "y" * rng.choice([10, 140_000, 300_000]) if rng.random() < 0.1 else ""
-        rows.append([rng.choice([f"P{i:02}", nasty(rng, 1), ""]), rng.choice(["good.txt", "missing.txt", nasty(rng)]),
-                     rng.choice(["nurse", "leader", nasty(rng, 1)]) + big, rng.choice(["North", "=1+1", ""])])
+        rows.append(
+            [
+                rng.choice([f"P{i:02}", nasty(rng, 1), ""]),
+                rng.choice(["good.txt", "missing.txt", nasty(rng)]),
+                rng.choice(["nurse", "leader", nasty(rng, 1)]) + big,
+                rng.choice(["North", "=1+1", ""]),
+            ]
+        )
     csv_path = work / file_name(rng, "participants", ".csv")
     data = _csv_text(rng, header, rows)
     if rng.random() < 0.05:
@@ -260,8 +336,9 @@ def gen_participants(rng: random.Random, work: Path, ctx) -> Case:
     good = work / "good.txt"
     good.write_text("Interviewer: What helped?\nP01: The huddles.\n")
     project = ctx.copy_project(work)
-    return Case("participants", "csv", ["import", str(project), str(good), "--participants", str(csv_path)],
-                watch=[project])
+    return Case(
+        "participants", "csv", ["import", str(project), str(good), "--participants", str(csv_path)], watch=[project]
+    )
 
 
 def gen_bulk(rng: random.Random, work: Path, ctx) -> Case:
@@ -277,11 +354,16 @@ def gen_bulk(rng: random.Random, work: Path, ctx) -> Case:
             quote = nasty(rng)
         elif cell < 0.25:
             quote = quote.upper()
-        rows.append([rng.choice([doc, doc, doc.upper(), "nope.txt", nasty(rng, 1)]), quote,
-                     rng.choice([*ctx.code_refs, nasty(rng, 1), "9" * 5000]),
-                     rng.choice(["alex", "sam", "", nasty(rng, 1)]),
-                     rng.choice(["barrier", "facilitator", "", "+", "maybe", nasty(rng, 1)]),
-                     rng.choice(["", "=HYPERLINK(\"http://evil.example\",\"x\")", nasty(rng), "m" * 140_000])])
+        rows.append(
+            [
+                rng.choice([doc, doc, doc.upper(), "nope.txt", nasty(rng, 1)]),
+                quote,
+                rng.choice([*ctx.code_refs, nasty(rng, 1), "9" * 5000]),
+                rng.choice(["alex", "sam", "", nasty(rng, 1)]),
+                rng.choice(["barrier", "facilitator", "", "+", "maybe", nasty(rng, 1)]),
+                rng.choice(["", '=HYPERLINK("http://evil.example","x")', nasty(rng), "m" * 140_000]),
+            ]
+        )
     path = work / file_name(rng, "codings", ".csv")
     path.write_bytes(_csv_text(rng, header, rows))
     project = ctx.copy_project(work)
@@ -295,8 +377,11 @@ def gen_bulk(rng: random.Random, work: Path, ctx) -> Case:
 
     def second(result) -> list[str]:
         again = ctx.count(project, "SELECT count(*) FROM codings")
-        return [] if again == state["codings"] else [
-            f"loading the same sheet twice stored {again - state['codings']} coding(s) again"]
+        return (
+            []
+            if again == state["codings"]
+            else [f"loading the same sheet twice stored {again - state['codings']} coding(s) again"]
+        )
 
     argv = ["code", str(project), "--from-csv", str(path)]
     return Case("bulk", "csv", argv, watch=[project], after=first, again=[(argv, second)])
@@ -311,10 +396,17 @@ def gen_damaged_project(rng: random.Random, work: Path, ctx) -> Case:
     else:
         for _ in range(rng.randint(1, 6)):
             at = rng.randrange(len(data))
-            data[at: at + rng.choice([1, 16, 4096])] = rng.randbytes(rng.choice([1, 16, 4096]))
+            data[at : at + rng.choice([1, 16, 4096])] = rng.randbytes(rng.choice([1, 16, 4096]))
     project.write_bytes(bytes(data))
-    argv = rng.choice([["stats", str(project)], ["check", str(project)], ["search", str(project), "huddles"],
-                       ["export", str(project), "-o", str(work / "r.md"), "--all-coders"],
-                       ["code", str(project), "--from-csv", str(ctx.mid_csv)], ["codebook", "list", str(project)],
-                       ["recover", str(project), "-o", str(work / "recovered.evb")]])
+    argv = rng.choice(
+        [
+            ["stats", str(project)],
+            ["check", str(project)],
+            ["search", str(project), "huddles"],
+            ["export", str(project), "-o", str(work / "r.md"), "--all-coders"],
+            ["code", str(project), "--from-csv", str(ctx.mid_csv)],
+            ["codebook", "list", str(project)],
+            ["recover", str(project), "-o", str(work / "recovered.evb")],
+        ]
+    )
     return Case("damaged", argv[0], argv)

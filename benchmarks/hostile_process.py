@@ -136,8 +136,13 @@ def kill_case(rng: random.Random, work: Path, ctx) -> list[tuple[str, str]]:
     if op == "bulk":
         after = _count(project, "SELECT count(*) FROM codings")
         if after not in (codings_before, codings_before + ctx.big_csv_rows):
-            problems.append(("data-loss", f"bulk coding killed: {after - codings_before} of "
-                                          f"{ctx.big_csv_rows} codings stored (all or none expected)"))
+            problems.append(
+                (
+                    "data-loss",
+                    f"bulk coding killed: {after - codings_before} of "
+                    f"{ctx.big_csv_rows} codings stored (all or none expected)",
+                )
+            )
     if op == "merge-codes" and _count(project, "SELECT count(*) FROM codings") != codings_before:
         problems.append(("data-loss", "merge-codes killed: the number of codings changed"))
     # The user runs it again: it completes, and no temporary file stays beside the target.
@@ -170,8 +175,10 @@ def concurrent_case(rng: random.Random, work: Path, ctx) -> list[tuple[str, str]
             commands.append(["import", str(project), str(ctx.small_folder)])
         else:
             commands.append(["export", str(project), "-o", str(work / "shared.docx"), "--all-coders"])
-    procs = [subprocess.Popen([*EVALBENCH, *argv], env=_env(work), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-             for argv in commands]
+    procs = [
+        subprocess.Popen([*EVALBENCH, *argv], env=_env(work), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for argv in commands
+    ]
     problems: list[tuple[str, str]] = []
     codes = []
     for proc in procs:
@@ -186,19 +193,32 @@ def concurrent_case(rng: random.Random, work: Path, ctx) -> list[tuple[str, str]
     problems += _project_ok(project)
     after = _count(project, "SELECT count(*) FROM codings")
     if what in ("same-csv",) and after != before + ctx.mid_csv_rows:
-        problems.append(("data-loss", f"{n} processes loading one sheet stored {after - before} codings, "
-                                      f"expected {ctx.mid_csv_rows} once"))
+        problems.append(
+            (
+                "data-loss",
+                f"{n} processes loading one sheet stored {after - before} codings, expected {ctx.mid_csv_rows} once",
+            )
+        )
     if what == "own-coders":
         landed = sum(1 for c in codes if c == 0)
         if after != before + landed * ctx.fresh_rows:
-            problems.append(("data-loss", f"{n} coders loading their sheets: {after - before} codings, "
-                                          f"expected {landed * ctx.fresh_rows}"))
+            problems.append(
+                (
+                    "data-loss",
+                    f"{n} coders loading their sheets: {after - before} codings, expected {landed * ctx.fresh_rows}",
+                )
+            )
     if what == "import" or any(c[0] == "import" for c in commands):
         docs = _count(project, "SELECT count(*) FROM documents")
         names = _count(project, "SELECT count(DISTINCT sha256) FROM documents")
         if docs != names or docs != ctx.small_folder_docs + ctx.template_docs:
-            problems.append(("data-loss", f"concurrent imports left {docs} documents, expected "
-                                          f"{ctx.small_folder_docs + ctx.template_docs} once each"))
+            problems.append(
+                (
+                    "data-loss",
+                    f"concurrent imports left {docs} documents, expected "
+                    f"{ctx.small_folder_docs + ctx.template_docs} once each",
+                )
+            )
     if any(c[0] == "export" for c in commands):
         problems += _complete(work / "shared.docx", None)
         left = [p.name for p in work.iterdir() if p.name.startswith(".shared.docx.")]
@@ -211,15 +231,21 @@ def network_case(rng: random.Random, work: Path, ctx) -> list[tuple[str, str]]:
     """A command run under an audit hook that logs every socket created; any socket is a failure."""
     project = ctx.copy_project(work)
     netlog = work / "netlog.txt"
-    argv = rng.choice([
-        ["suggest", str(project), "--train"], ["suggest", str(project)], ["import", str(project), str(ctx.folder)],
-        ["export", str(project), "-o", str(work / "r.docx"), "--all-coders"],
-        ["export", str(project), "-o", str(work / "r.qdpx"), "--all-coders"],
-        ["codebook", "export", str(project), "-o", str(work / "c.qdc")], ["check", str(project)],
-        ["stats", str(project)], ["search", str(project), "huddles"],
-        ["agreement", str(project), "--coders", "alex,sam"],
-        ["init", str(work / "n.evb"), "--from", str(ctx.qdpx_path)],
-    ])
+    argv = rng.choice(
+        [
+            ["suggest", str(project), "--train"],
+            ["suggest", str(project)],
+            ["import", str(project), str(ctx.folder)],
+            ["export", str(project), "-o", str(work / "r.docx"), "--all-coders"],
+            ["export", str(project), "-o", str(work / "r.qdpx"), "--all-coders"],
+            ["codebook", "export", str(project), "-o", str(work / "c.qdc")],
+            ["check", str(project)],
+            ["stats", str(project)],
+            ["search", str(project), "huddles"],
+            ["agreement", str(project), "--coders", "alex,sam"],
+            ["init", str(work / "n.evb"), "--from", str(ctx.qdpx_path)],
+        ]
+    )
     done = subprocess.run([*EVALBENCH, *argv], env=_env(work, netlog), capture_output=True, timeout=600)
     problems = _messages(done.stderr.decode("utf-8", "replace"), done.returncode)
     if netlog.exists() and netlog.read_text().strip():

@@ -55,10 +55,10 @@ def qc_venv() -> Path:
 
 
 def qc_version(qc: Path) -> str:
-    done = subprocess.run([str(VENV / "bin" / "pip"), "show", "qualitative-coding"], capture_output=True,
-                          text=True)
-    return next((line.split(":", 1)[1].strip() for line in done.stdout.splitlines()
-                 if line.startswith("Version:")), "?")
+    done = subprocess.run([str(VENV / "bin" / "pip"), "show", "qualitative-coding"], capture_output=True, text=True)
+    return next(
+        (line.split(":", 1)[1].strip() for line in done.stdout.splitlines() if line.startswith("Version:")), "?"
+    )
 
 
 def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
@@ -101,8 +101,12 @@ def counts(path: Path) -> dict:
 
     with Project.open(path) as proj:
         codings = proj.codings()
-        return {"documents": len(proj.documents()), "codes": len(proj.codes()),
-                "coders": len({c.coder for c in codings}), "codings": len(codings)}
+        return {
+            "documents": len(proj.documents()),
+            "codes": len(proj.codes()),
+            "coders": len({c.coder for c in codings}),
+            "codings": len(codings),
+        }
 
 
 def qc_counts(db: Path) -> dict:
@@ -113,9 +117,15 @@ def qc_counts(db: Path) -> dict:
         return {}
     conn = sqlite3.connect(db)
     try:
-        one = {name: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
-               for name, table in (("documents", "document"), ("codes", "code"), ("coders", "coder"),
-                                   ("coded lines", "coded_line"))}
+        one = {
+            name: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+            for name, table in (
+                ("documents", "document"),
+                ("codes", "code"),
+                ("coders", "coder"),
+                ("coded lines", "coded_line"),
+            )
+        }
     except sqlite3.Error as exc:
         one = {"error": str(exc)}
     conn.close()
@@ -123,8 +133,10 @@ def qc_counts(db: Path) -> dict:
 
 
 def cooccurrence_cmd(project: Path) -> list[str]:
-    code = ("import sys; from evalbench.project import Project; p = Project.open(sys.argv[1]); "
-            "t = p.cooccurrence(level='code'); print(t.shape)")
+    code = (
+        "import sys; from evalbench.project import Project; p = Project.open(sys.argv[1]); "
+        "t = p.cooccurrence(level='code'); print(t.shape)"
+    )
     return [sys.executable, "-c", code, str(project)]
 
 
@@ -148,8 +160,9 @@ def main() -> None:
         report["build_s"] = round(time.perf_counter() - t0, 1)
         qdpx = work / "study.qdpx"
         qdpx.unlink(missing_ok=True)
-        report["evalbench_export_source"] = timed([*EVALBENCH, "export", str(project), "--format", "qdpx",
-                                                   "-o", str(qdpx)], work, env)
+        report["evalbench_export_source"] = timed(
+            [*EVALBENCH, "export", str(project), "--format", "qdpx", "-o", str(qdpx)], work, env
+        )
         report["qdpx_mb"] = round(qdpx.stat().st_size / 1e6, 1)
 
         # qc as shipped: 1.7.8 stops in a breakpoint() left in its .qdpx reader.
@@ -164,32 +177,47 @@ def main() -> None:
         copy = work / "copy.evb"
         copy.unlink(missing_ok=True)
         rows = {
-            "import": (timed([str(qc), "init", "-i", str(qdpx)], qc_dir, qc_env),
-                       timed([*EVALBENCH, "init", str(copy), "--from", str(qdpx)], work, env)),
-            "cross-tabulation": (timed([str(qc), "codes", "crosstab"], qc_dir, qc_env),
-                                 timed(cooccurrence_cmd(copy), work, env)),
-            "export .qdpx": (timed([str(qc), "export", str(work / "qc-out.qdpx")], qc_dir, qc_env),
-                             timed([*EVALBENCH, "export", str(copy), "--format", "qdpx", "-o",
-                                    str(work / "evalbench-out.qdpx")], work, env)),
+            "import": (
+                timed([str(qc), "init", "-i", str(qdpx)], qc_dir, qc_env),
+                timed([*EVALBENCH, "init", str(copy), "--from", str(qdpx)], work, env),
+            ),
+            "cross-tabulation": (
+                timed([str(qc), "codes", "crosstab"], qc_dir, qc_env),
+                timed(cooccurrence_cmd(copy), work, env),
+            ),
+            "export .qdpx": (
+                timed([str(qc), "export", str(work / "qc-out.qdpx")], qc_dir, qc_env),
+                timed(
+                    [*EVALBENCH, "export", str(copy), "--format", "qdpx", "-o", str(work / "evalbench-out.qdpx")],
+                    work,
+                    env,
+                ),
+            ),
         }
         report["evalbench_matrix_by_participant"] = timed(
-            [*EVALBENCH, "matrix", str(copy), "--by", "participant", "--level", "code", "--json"], work, env)
+            [*EVALBENCH, "matrix", str(copy), "--by", "participant", "--level", "code", "--json"], work, env
+        )
         report["rows"] = {k: {"qc": a, "evalbench": b} for k, (a, b) in rows.items()}
-        report["kept"] = {"source project": counts(project), "evalbench import": counts(copy),
-                          "qc import": qc_counts(qc_dir / "qualitative_coding.sqlite3")}
+        report["kept"] = {
+            "source project": counts(project),
+            "evalbench import": counts(copy),
+            "qc import": qc_counts(qc_dir / "qualitative_coding.sqlite3"),
+        }
         back = work / "from-qc.evb"
         back.unlink(missing_ok=True)
         if (work / "qc-out.qdpx").exists():
-            report["evalbench_reads_qc_export"] = timed([*EVALBENCH, "init", str(back), "--from",
-                                                         str(work / "qc-out.qdpx")], work, env)
+            report["evalbench_reads_qc_export"] = timed(
+                [*EVALBENCH, "init", str(back), "--from", str(work / "qc-out.qdpx")], work, env
+            )
             if back.exists():
                 report["kept"]["qc export, read by evalbench"] = counts(back)
         qc_back = work / "qc-reads-evalbench"
         shutil.rmtree(qc_back, ignore_errors=True)
         qc_back.mkdir()
         if (work / "evalbench-out.qdpx").exists():
-            report["qc_reads_evalbench_export"] = timed([str(qc), "init", "-i", str(work / "evalbench-out.qdpx")],
-                                                        qc_back, qc_env)
+            report["qc_reads_evalbench_export"] = timed(
+                [str(qc), "init", "-i", str(work / "evalbench-out.qdpx")], qc_back, qc_env
+            )
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -199,14 +227,17 @@ def main() -> None:
 
 
 def print_report(report: dict) -> None:
-    print(f"qc {report['qc_version']} vs evalbench: {report['participants']} interviews, "
-          f"{report['codings']:,} codings, .qdpx {report['qdpx_mb']} MB (project built in {report['build_s']} s)")
+    print(
+        f"qc {report['qc_version']} vs evalbench: {report['participants']} interviews, "
+        f"{report['codings']:,} codings, .qdpx {report['qdpx_mb']} MB (project built in {report['build_s']} s)"
+    )
     print(f"{'operation':<18} {'qc wall':>9} {'qc CPU':>8} {'eb wall':>9} {'eb CPU':>8} {'qc/eb CPU':>10}")
     for name, pair in report["rows"].items():
         qc, eb = pair["qc"], pair["evalbench"]
         ratio = f"{qc['cpu_s'] / eb['cpu_s']:.1f}x" if eb["cpu_s"] and qc["exit"] == 0 == eb["exit"] else "-"
-        print(f"{name:<18} {qc['wall_s']:8.1f}s {qc['cpu_s']:7.1f}s {eb['wall_s']:8.1f}s {eb['cpu_s']:7.1f}s "
-              f"{ratio:>10}")
+        print(
+            f"{name:<18} {qc['wall_s']:8.1f}s {qc['cpu_s']:7.1f}s {eb['wall_s']:8.1f}s {eb['cpu_s']:7.1f}s {ratio:>10}"
+        )
         for who, r in (("qc", qc), ("evalbench", eb)):
             if r["exit"]:
                 print(f"  {who} failed: exit {r['exit']}: {r.get('error')}")
@@ -219,8 +250,7 @@ def print_report(report: dict) -> None:
             r = report[key]
             print(f"{key.replace('_', ' ')}: exit {r['exit']}" + (f": {r.get('error')}" if r["exit"] else ""))
     for what, figures in report.get("kept", {}).items():
-        print(f"{what}: " + ", ".join(f"{v:,} {k}" if isinstance(v, int) else f"{k}: {v}"
-                                      for k, v in figures.items()))
+        print(f"{what}: " + ", ".join(f"{v:,} {k}" if isinstance(v, int) else f"{k}: {v}" for k, v in figures.items()))
 
 
 if __name__ == "__main__":

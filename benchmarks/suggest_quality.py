@@ -61,10 +61,11 @@ def turn_codes(path: Path) -> list[tuple[int, int, str, set[str]]]:
     """(turn id, document id, text, human codes) of every participant turn in a coded document."""
     conn = sqlite3.connect(path)
     rows = conn.execute(
-        "SELECT t.id, t.document_id, substr(d.text, t.start + 1, t.\"end\" - t.start), t.start, t.\"end\" "
+        'SELECT t.id, t.document_id, substr(d.text, t.start + 1, t."end" - t.start), t.start, t."end" '
         "FROM turns t JOIN documents d ON d.id = t.document_id LEFT JOIN speakers s ON s.id = t.speaker_id "
         "WHERE COALESCE(s.role, 'participant') = 'participant' AND t.document_id IN "
-        "(SELECT DISTINCT document_id FROM codings WHERE origin != 'rule') ORDER BY t.document_id, t.seq").fetchall()
+        "(SELECT DISTINCT document_id FROM codings WHERE origin != 'rule') ORDER BY t.document_id, t.seq"
+    ).fetchall()
     codings = conn.execute("SELECT document_id, start, \"end\", code_id FROM codings WHERE origin != 'rule'").fetchall()
     conn.close()
     out = []
@@ -95,8 +96,9 @@ def rank(project: Project, texts: list[str]) -> tuple[list[list[str]], list[list
         from evalbench.suggest import service
 
         suggester = service.engine(project)
-    ranked = [[c.code_id for c in cands] for cands in
-              suggester.rank(texts, k=10, with_valence=False, threshold=SHOW_ALL)]
+    ranked = [
+        [c.code_id for c in cands] for cands in suggester.rank(texts, k=10, with_valence=False, threshold=SHOW_ALL)
+    ]
     shown = [[c.code_id for c in cands] for cands in suggester.rank(texts, k=3, with_valence=False)]
     return ranked, shown
 
@@ -104,13 +106,16 @@ def rank(project: Project, texts: list[str]) -> tuple[list[list[str]], list[list
 def per_turn(items, ranked, shown, dom) -> list[dict]:
     out = []
     for (tid, doc, _text, gold), r, s in zip(items, ranked, shown):
-        row = {"turn": tid, "document": doc, "codes": len(gold), "shown": len(s),
-               "shown_right": len(set(s) & gold)}
+        row = {"turn": tid, "document": doc, "codes": len(gold), "shown": len(s), "shown_right": len(set(s) & gold)}
         if gold:
             gd = {dom.get(c, c) for c in gold}
-            row.update(r1=len(set(r[:1]) & gold) / len(gold), r3=len(set(r[:3]) & gold) / len(gold),
-                       p1=float(bool(r) and r[0] in gold), p3=len(set(r[:3]) & gold) / 3,
-                       d3=len({dom.get(c, c) for c in r[:3]} & gd) / len(gd))
+            row.update(
+                r1=len(set(r[:1]) & gold) / len(gold),
+                r3=len(set(r[:3]) & gold) / len(gold),
+                p1=float(bool(r) and r[0] in gold),
+                p3=len(set(r[:3]) & gold) / 3,
+                d3=len({dom.get(c, c) for c in r[:3]} & gd) / len(gd),
+            )
         out.append(row)
     return out
 
@@ -119,8 +124,12 @@ def summary(rows: list[dict]) -> dict:
     coded = [r for r in rows if r["codes"]]
     shown = sum(r["shown"] for r in rows)
     out = {k: round(sum(r[k] for r in coded) / len(coded), 4) for k in ("r1", "r3", "p1", "p3", "d3")}
-    out.update(turns=len(coded), all_turns=len(rows), shown_per_turn=round(shown / len(rows), 3),
-               shown_precision=round(sum(r["shown_right"] for r in rows) / shown, 4) if shown else 0.0)
+    out.update(
+        turns=len(coded),
+        all_turns=len(rows),
+        shown_per_turn=round(shown / len(rows), 3),
+        shown_precision=round(sum(r["shown_right"] for r in rows) / shown, 4) if shown else 0.0,
+    )
     return out
 
 
@@ -136,10 +145,17 @@ def build_heldout(folder: Path, source: Path = HELDOUT) -> Path:
     path = folder / f"{source.name}.evb"
     cli = [sys.executable, "-c", "import sys; from evalbench.cli import main; sys.exit(main())"]
     env = {**os.environ, "PYTHONPATH": os.environ.get("EVALBENCH_SRC", str(REPO))}
-    for args in (["init", str(path), "--codebook", "cfir2"],
-                 ["import", str(path), *map(str, sorted(source.glob("*.txt"))),
-                  "--participants", str(source / "participants.csv")],
-                 ["code", str(path), "--from-csv", str(source / "codings.csv")]):
+    for args in (
+        ["init", str(path), "--codebook", "cfir2"],
+        [
+            "import",
+            str(path),
+            *map(str, sorted(source.glob("*.txt"))),
+            "--participants",
+            str(source / "participants.csv"),
+        ],
+        ["code", str(path), "--from-csv", str(source / "codings.csv")],
+    ):
         subprocess.run(cli + args, check=True, capture_output=True, env=env)
     return path
 
@@ -192,15 +208,15 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=8, help="Folds of documents for the sample study (8: one each).")
     parser.add_argument("--save", type=Path, help="Write per-turn results to this JSON file.")
     parser.add_argument("--against", type=Path, help="Compare with per-turn results saved earlier.")
-    parser.add_argument("--no-heldout", action="store_true",
-                        help="Leave the held-out check out (while choosing between designs).")
+    parser.add_argument(
+        "--no-heldout", action="store_true", help="Leave the held-out check out (while choosing between designs)."
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="suggest_quality_") as tmp:
         folder = Path(tmp)
         demo = build_demo(folder)
-        results = {"cv": cross_validate(demo, folder, args.folds),
-                   "dev": held_out(demo, build_heldout(folder, DEVSET))}
+        results = {"cv": cross_validate(demo, folder, args.folds), "dev": held_out(demo, build_heldout(folder, DEVSET))}
         if not args.no_heldout:
             results["heldout"] = held_out(demo, build_heldout(folder, HELDOUT))
     for name, rows in results.items():

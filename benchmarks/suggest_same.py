@@ -45,8 +45,9 @@ def stored(path: Path, coder: str) -> dict[str, list]:
             if project.suggester_stale():
                 raise SystemExit(f"{path}: its model is stale; train it once first so that no run retrains")
             for run in ("inserts", "updates"):
-                returned = [[s.id, s.code_id, s.score, s.valence, list(s.evidence), s.source]
-                            for s in project.suggestions()]
+                returned = [
+                    [s.id, s.code_id, s.score, s.valence, list(s.evidence), s.source] for s in project.suggestions()
+                ]
                 with closing(sqlite3.connect(copy)) as conn:
                     rows = conn.execute(f"SELECT {COLS} FROM suggestions WHERE status = 'open' ORDER BY id").fetchall()
                 out[run] = [list(r) for r in rows]

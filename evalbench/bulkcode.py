@@ -45,12 +45,32 @@ from evalbench.store.store import Store
 
 #: Accepted header spellings -> canonical column.
 _ALIASES = {
-    "document": "document", "file": "document", "source": "document", "transcript": "document",
-    "start": "start", "end": "end", "turn": "turn", "quote": "quote", "excerpt": "quote",
-    "code": "code", "code_id": "code", "coder": "coder", "valence": "valence", "memo": "memo",
+    "document": "document",
+    "file": "document",
+    "source": "document",
+    "transcript": "document",
+    "start": "start",
+    "end": "end",
+    "turn": "turn",
+    "quote": "quote",
+    "excerpt": "quote",
+    "code": "code",
+    "code_id": "code",
+    "coder": "coder",
+    "valence": "valence",
+    "memo": "memo",
 }
-_VALENCE_ALIASES = {"": "none", "+": "facilitator", "-": "barrier", "b": "barrier", "f": "facilitator",
-                    "positive": "facilitator", "negative": "barrier", "both": "mixed", "x": "mixed"}
+_VALENCE_ALIASES = {
+    "": "none",
+    "+": "facilitator",
+    "-": "barrier",
+    "b": "barrier",
+    "f": "facilitator",
+    "positive": "facilitator",
+    "negative": "barrier",
+    "both": "mixed",
+    "x": "mixed",
+}
 _SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032`\u00b4"
 _DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
@@ -163,10 +183,12 @@ class _Resolver:
     # documents
     def document(self, ref: str) -> Document:
         ref = ref.strip()
-        for test in (lambda d: d.name == ref,
-                     lambda d: d.name.casefold() == ref.casefold(),
-                     lambda d: Path(d.name).stem.casefold() == ref.casefold(),
-                     lambda d: (d.participant or "").casefold() == ref.casefold()):
+        for test in (
+            lambda d: d.name == ref,
+            lambda d: d.name.casefold() == ref.casefold(),
+            lambda d: Path(d.name).stem.casefold() == ref.casefold(),
+            lambda d: (d.participant or "").casefold() == ref.casefold(),
+        ):
             found = [d for d in self.docs if test(d)]
             if len(found) == 1:
                 return found[0]
@@ -215,12 +237,14 @@ def read_rows(path: str | Path) -> list[tuple[int, dict[str, str]]]:
     columns = [_ALIASES.get(h) for h in sheet.header]
     missing = [c for c in ("document", "code") if c not in columns]
     if missing:
-        raise UserError(f"{sheet.name}: row 1: no {' or '.join(repr(m) for m in missing)} column "
-                        f"(header: {sheet.header_text()})")
+        raise UserError(
+            f"{sheet.name}: row 1: no {' or '.join(repr(m) for m in missing)} column (header: {sheet.header_text()})"
+        )
     if not ({"quote", "turn"} & set(columns) or {"start", "end"} <= set(columns)):
         raise UserError(f"{sheet.name}: row 1: needs a 'quote', 'turn' or 'start' and 'end' column")
-    return [(row_no, {col: cell for col, cell in zip(columns, cells, strict=False) if col})
-            for row_no, cells in sheet.rows]
+    return [
+        (row_no, {col: cell for col, cell in zip(columns, cells, strict=False) if col}) for row_no, cells in sheet.rows
+    ]
 
 
 def _valence(cell: str) -> str:
@@ -246,7 +270,7 @@ def _place(res: _Resolver, doc: Document, row: dict[str, str]) -> tuple[int, int
         if not (start and end):
             raise ValueError("give both start and end")
         span = _int(start, "start"), _int(end, "end")
-        if quote.strip() and normalise_quote(res.raw_text(doc.id)[span[0]:span[1]]) != normalise_quote(quote):
+        if quote.strip() and normalise_quote(res.raw_text(doc.id)[span[0] : span[1]]) != normalise_quote(quote):
             raise ValueError(f"the text at {span[0]}-{span[1]} is not the quote")
         return span
     if quote.strip():
@@ -264,8 +288,11 @@ def _place(res: _Resolver, doc: Document, row: dict[str, str]) -> tuple[int, int
         if len(hits) > 1:
             turns = sorted({res.turn_of(doc, a) or 0 for a, _ in hits})
             at = ", ".join(str(t) for t in turns if t)
-            raise ValueError(f"quote found {len(hits)} times in {where}" + (f" (turns {at})" if at else "")
-                             + f"; add a turn column or a longer quote: {short!r}")
+            raise ValueError(
+                f"quote found {len(hits)} times in {where}"
+                + (f" (turns {at})" if at else "")
+                + f"; add a turn column or a longer quote: {short!r}"
+            )
         return hits[0]
     if turn:
         return res.turn(doc, _int(turn, "turn"))
@@ -303,9 +330,18 @@ def plan_codings(store: Store, path: str | Path, *, coder: str | None = None) ->
         if key in existing:
             continue
         existing.add(key)
-        planned.append({"document_id": doc.id, "start": start, "end": end, "code_id": code_id,
-                        "coder": who, "valence": valence, "memo": row.get("memo", "").strip(),
-                        "origin": "import"})
+        planned.append(
+            {
+                "document_id": doc.id,
+                "start": start,
+                "end": end,
+                "code_id": code_id,
+                "coder": who,
+                "valence": valence,
+                "memo": row.get("memo", "").strip(),
+                "origin": "import",
+            }
+        )
     if problems:
         raise BulkCodingError(path, problems)
     return planned

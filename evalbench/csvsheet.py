@@ -52,8 +52,10 @@ def read_sheet(path: str | Path) -> Sheet:
     try:
         size = path.stat().st_size
         if size > DEFAULT_MAX_BYTES:
-            raise UserError(f"{path.name}: file is {size / 1e6:.1f} MB, over the {DEFAULT_MAX_BYTES / 1e6:g} MB "
-                            "limit for a spreadsheet")
+            raise UserError(
+                f"{path.name}: file is {size / 1e6:.1f} MB, over the {DEFAULT_MAX_BYTES / 1e6:g} MB "
+                "limit for a spreadsheet"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise UserError(f"{path.name}: cannot read file ({exc.strerror or exc})") from None

@@ -31,8 +31,10 @@ def demo_project(path: Path, *, rebuild: bool = False, progress=None, cancel=Non
         with Project.open(path) as project:
             stats = project.stats()
             themes = len(project.themes.list())
-        return False, (f"{len(stats['documents'])} transcripts, {stats['codings']} codings by "
-                       f"{', '.join(stats['coders']) or 'nobody yet'}, {themes} themes")
+        return False, (
+            f"{len(stats['documents'])} transcripts, {stats['codings']} codings by "
+            f"{', '.join(stats['coders']) or 'nobody yet'}, {themes} themes"
+        )
     return True, build_demo(path, progress=progress, cancel=cancel)
 
 
@@ -45,14 +47,20 @@ def build_demo(path: Path, *, progress=None, cancel=None) -> str:
         stale.unlink(missing_ok=True)
     with Project.init(path, name="Learning lab evaluation (synthetic demo)", coder="alex") as project:
         project.add_codes(load_codebook_source("cfir2"), label="Load codebook cfir2")
-        transcripts = [p for p in sorted(samples.iterdir())
-                       if p.suffix.lower() in {".txt", ".docx", ".vtt", ".srt"} and p.name != "README.md"]
-        report = project.import_paths(transcripts, participants_csv=samples / "participants.csv",
-                                      progress=progress, cancel=cancel)
+        transcripts = [
+            p
+            for p in sorted(samples.iterdir())
+            if p.suffix.lower() in {".txt", ".docx", ".vtt", ".srt"} and p.name != "README.md"
+        ]
+        report = project.import_paths(
+            transcripts, participants_csv=samples / "participants.csv", progress=progress, cancel=cancel
+        )
         if report.failed:
             raise UserError("demo: " + "; ".join(f"{n}: {why}" for n, why in report.failed))
         added = project.code_from_csv(samples / "codings.csv")
         themes = project.themes.import_csv(samples / "themes.csv")
         stats = project.stats()
-    return (f"{len(stats['documents'])} transcripts, {stats['codes']} codes, {added} codings "
-            f"by {', '.join(stats['coders'])}, {len(themes.themes)} themes")
+    return (
+        f"{len(stats['documents'])} transcripts, {stats['codes']} codes, {added} codings "
+        f"by {', '.join(stats['coders'])}, {len(themes.themes)} themes"
+    )

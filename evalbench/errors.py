@@ -84,6 +84,7 @@ def describe_failure(exc: BaseException) -> str:
     """
     name = type(exc).__name__
     detail = one_line(exc, 120)
+
     def with_detail(phrase: str) -> str:
         return f"{phrase}: {detail}" if detail else phrase
 

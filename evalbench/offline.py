@@ -34,8 +34,10 @@ class _StandIn(types.ModuleType):
 
 
 def _info(*args, **kwargs):
-    raise RuntimeError("spaCy's command line is not loaded inside evalbench (its download command opens "
-                       "sockets); run `python -m spacy info` in a shell instead")
+    raise RuntimeError(
+        "spaCy's command line is not loaded inside evalbench (its download command opens "
+        "sockets); run `python -m spacy info` in a shell instead"
+    )
 
 
 def spacy_without_cli() -> bool:

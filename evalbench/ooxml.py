@@ -32,14 +32,14 @@ def core_xml(title: str, stamp: str) -> bytes:
         "<cp:lastModifiedBy></cp:lastModifiedBy><cp:revision>1</cp:revision>"
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
-        "</cp:coreProperties>").encode()
+        "</cp:coreProperties>"
+    ).encode()
 
 
 def deterministic_package(data: bytes, *, title: str, stamp: str) -> bytes:
     """Rewrite an Office zip package: fixed entry times, sorted-stable order, our core properties."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             payload = src.read(info.filename)
             if info.filename == "docProps/core.xml":

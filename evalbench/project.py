@@ -142,8 +142,9 @@ class Project:
     def __enter__(self) -> Project:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     # --- the project, its coder, transactions and undo ---------------------------------------------
@@ -256,8 +257,9 @@ class Project:
         """Merge codes into ``target``, moving their codings (memo records 'merged from')."""
         return self.codebook.merge(sources, target)
 
-    def split_code(self, code_id: str, into: list[tuple[str, str]], *, as_children: bool = False,
-                   codings_to: str | None = None) -> list[Code]:
+    def split_code(
+        self, code_id: str, into: list[tuple[str, str]], *, as_children: bool = False, codings_to: str | None = None
+    ) -> list[Code]:
         """Create new codes [(id, name)] from one; codings stay unless ``codings_to``."""
         return self.codebook.split(code_id, into, as_children=as_children, codings_to=codings_to)
 
@@ -270,20 +272,40 @@ class Project:
         return self.codebook.push(path, fmt)
 
     # --- codings and memos: project.coding (which is callable: project.coding(id) is one Coding) ---
-    def codings(self, *, document_id: int | None = None, coder: str | None = None,
-                code_id: str | None = None) -> list[Coding]:
+    def codings(
+        self, *, document_id: int | None = None, coder: str | None = None, code_id: str | None = None
+    ) -> list[Coding]:
         return self.coding.list(document_id=document_id, coder=coder, code_id=code_id)
 
     def recent_codes(self, n: int = 5) -> list[str]:
         """The codes the current coder applied most recently, newest first (the picker lists them first)."""
         return self.coding.recent_codes(n)
 
-    def add_coding(self, document_id: int, start: int, end: int, code_id: str, *,
-                   valence: str = "none", memo: str = "", origin: str = "manual",
-                   coder: str | None = None, suggestion_id: int | None = None) -> int:
+    def add_coding(
+        self,
+        document_id: int,
+        start: int,
+        end: int,
+        code_id: str,
+        *,
+        valence: str = "none",
+        memo: str = "",
+        origin: str = "manual",
+        coder: str | None = None,
+        suggestion_id: int | None = None,
+    ) -> int:
         """Code ``text[start:end]`` of a document; one undoable action. Returns the coding id."""
-        return self.coding.add(document_id, start, end, code_id, valence=valence, memo=memo, origin=origin,
-                               coder=coder, suggestion_id=suggestion_id)
+        return self.coding.add(
+            document_id,
+            start,
+            end,
+            code_id,
+            valence=valence,
+            memo=memo,
+            origin=origin,
+            coder=coder,
+            suggestion_id=suggestion_id,
+        )
 
     def add_codings(self, rows: list[dict[str, Any]], *, label: str) -> list[int]:
         """Add many codings as one action: all land or none (rows hold :meth:`add_coding`'s arguments)."""
@@ -319,14 +341,29 @@ class Project:
         return self.store.stats.project()
 
     # --- import: project.imports, project.bulk ----------------------------------------------------
-    def import_paths(self, paths: Iterable[str | Path], *, participants_csv: str | Path | None = None,
-                     encoding: str | None = None, max_bytes: int | None = None, strict: bool = False,
-                     dry_run: bool = False, progress: Progress | None = None,
-                     cancel: threading.Event | None = None) -> BatchReport:
+    def import_paths(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        participants_csv: str | Path | None = None,
+        encoding: str | None = None,
+        max_bytes: int | None = None,
+        strict: bool = False,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> BatchReport:
         """Import transcript files and folders (see :meth:`ImportService.import_paths`)."""
-        return self.imports.import_paths(paths, participants_csv=participants_csv, encoding=encoding,
-                                         max_bytes=max_bytes, strict=strict, dry_run=dry_run, progress=progress,
-                                         cancel=cancel)
+        return self.imports.import_paths(
+            paths,
+            participants_csv=participants_csv,
+            encoding=encoding,
+            max_bytes=max_bytes,
+            strict=strict,
+            dry_run=dry_run,
+            progress=progress,
+            cancel=cancel,
+        )
 
     def has_document(self, sha256: str) -> str | None:
         """Name of the document already imported with these bytes, if any."""
@@ -336,8 +373,7 @@ class Project:
         """Store one parsed document with its speakers, turns and search index, atomically."""
         return self.imports.add_document(parsed, roles, words=words)
 
-    def set_participant(self, document_id: int | None, label: str,
-                        attributes: dict[str, str] | None = None) -> int:
+    def set_participant(self, document_id: int | None, label: str, attributes: dict[str, str] | None = None) -> int:
         """Link a document (if given) to a participant (created if new) and set their attributes."""
         return self.imports.set_participant(document_id, label, attributes)
 
@@ -362,13 +398,15 @@ class Project:
         """Every coding (of ``coder``, or of all coders) as a DataFrame with its context, and the code tree."""
         return self.analysis.codings_frame(coder)
 
-    def frequencies(self, by: str | None = None, coder: str | None = None, *, level: str = "code",
-                    all_codes: bool = False) -> pd.DataFrame:
+    def frequencies(
+        self, by: str | None = None, coder: str | None = None, *, level: str = "code", all_codes: bool = False
+    ) -> pd.DataFrame:
         """Per code: codings, documents, participants, codings by valence (+ participants per ``by`` value)."""
         return self.analysis.frequencies(by, coder, level=level, all_codes=all_codes)
 
-    def matrix(self, by: str = "participant", coder: str | None = None, *, level: str = "construct",
-               value: str = "codings") -> pd.DataFrame:
+    def matrix(
+        self, by: str = "participant", coder: str | None = None, *, level: str = "construct", value: str = "codings"
+    ) -> pd.DataFrame:
         """Codes × participants (or role, site, any attribute); cells count codings or participants."""
         return self.analysis.matrix(by, coder, level=level, value=value)
 
@@ -376,8 +414,15 @@ class Project:
         """Every participant (or attribute value) in the project, coded or not, for matrix columns."""
         return self.analysis.group_values(by)
 
-    def matrix_quotes(self, code_id: str, by: str = "participant", value: str | None = None,
-                      coder: str | None = None, *, level: str = "construct") -> list[Quote]:
+    def matrix_quotes(
+        self,
+        code_id: str,
+        by: str = "participant",
+        value: str | None = None,
+        coder: str | None = None,
+        *,
+        level: str = "construct",
+    ) -> list[Quote]:
         """The excerpts behind one matrix cell."""
         return self.analysis.matrix_quotes(code_id, by, value, coder, level=level)
 
@@ -397,13 +442,21 @@ class Project:
         """The current coder's rapid-analysis summary of one cell ('' when none)."""
         return self.analysis.cell_summary(participant, code_id)
 
-    def rapid_cell(self, participant: str, code_id: str, *, level: str = "domain",
-                   coder: str | None = None) -> tuple[str, list[Quote]]:
+    def rapid_cell(
+        self, participant: str, code_id: str, *, level: str = "domain", coder: str | None = None
+    ) -> tuple[str, list[Quote]]:
         """One rapid-analysis cell: ``(summary, quotes)`` for a participant and a domain or construct."""
         return self.analysis.rapid_cell(participant, code_id, level=level, coder=coder)
 
-    def exemplar_quotes(self, code_id: str, n: int = 3, *, valence: str | None = None,
-                        coder: str | None = None, level: str = "construct") -> list[Quote]:
+    def exemplar_quotes(
+        self,
+        code_id: str,
+        n: int = 3,
+        *,
+        valence: str | None = None,
+        coder: str | None = None,
+        level: str = "construct",
+    ) -> list[Quote]:
         """Quotes for a code: starred first, then proposed ones."""
         return self.analysis.exemplar_quotes(code_id, n, valence=valence, coder=coder, level=level)
 
@@ -415,8 +468,9 @@ class Project:
         """The manuscript theme table's rows by construct."""
         return self.analysis.theme_rows(coder, level=level, quotes=quotes)
 
-    def propose_ratings(self, scope: str = "participant", coder: str | None = None, *,
-                        level: str = "construct") -> pd.DataFrame:
+    def propose_ratings(
+        self, scope: str = "participant", coder: str | None = None, *, level: str = "construct"
+    ) -> pd.DataFrame:
         """Proposed CFIR ratings per construct × participant or site, beside the stored ones."""
         return self.analysis.propose_ratings(scope, coder, level=level)
 
@@ -424,8 +478,16 @@ class Project:
         """Stored ratings of a coder (default: the current one)."""
         return self.analysis.ratings(scope, coder)
 
-    def set_rating(self, code_id: str, scope: str, value: str, rating: str | None, *,
-                   rationale: str | None = None, coder: str | None = None) -> None:
+    def set_rating(
+        self,
+        code_id: str,
+        scope: str,
+        value: str,
+        rating: str | None,
+        *,
+        rationale: str | None = None,
+        coder: str | None = None,
+    ) -> None:
         """Confirm or change one rating (``rating=None`` removes it); one undoable action."""
         self.analysis.set_rating(code_id, scope, value, rating, rationale=rationale, coder=coder)
 
@@ -446,8 +508,9 @@ class Project:
         """Reject a suggestion; undoable, remembered, and a negative example for training."""
         self.suggest.reject(suggestion_id)
 
-    def train_suggester(self, *, progress: Progress | None = None,
-                        cancel: threading.Event | None = None) -> TrainReport:
+    def train_suggester(
+        self, *, progress: Progress | None = None, cancel: threading.Event | None = None
+    ) -> TrainReport:
         """Retrain the suggestion model from human coding and store it in the project."""
         return self.suggest.train(progress=progress, cancel=cancel)
 
@@ -459,42 +522,85 @@ class Project:
         """Use an installed spaCy pipeline for suggestions (None: blank English). Never downloads."""
         self.suggest.set_pipeline(name)
 
-    def similar(self, coding_id: int, *, limit: int = 20, progress: Progress | None = None,
-                cancel: threading.Event | None = None) -> list[SimilarTurn]:
-        """"More like this": the participant turns most like coding ``coding_id``, not yet coded with its code."""
+    def similar(
+        self,
+        coding_id: int,
+        *,
+        limit: int = 20,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> list[SimilarTurn]:
+        """ "More like this": the participant turns most like coding ``coding_id``, not yet coded with its code."""
         return self.suggest.similar(coding_id, limit=limit, progress=progress, cancel=cancel)
 
-    def evaluate_suggester(self, *, coder: str | None = None, folds: int = 5, progress: Progress | None = None,
-                           cancel: threading.Event | None = None) -> Evaluation:
+    def evaluate_suggester(
+        self,
+        *,
+        coder: str | None = None,
+        folds: int = 5,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Evaluation:
         """Cross-validation by document of the ranker, the keyword rules and a most-frequent baseline."""
         return self.suggest.evaluate(coder=coder, folds=folds, progress=progress, cancel=cancel)
 
     # --- export ------------------------------------------------------------------------------------
-    def export(self, fmt: str, out: str | Path, *, by: str | None = None, coder: str | None = None,
-               progress: Progress | None = None, cancel: threading.Event | None = None, **options: Any) -> Path:
+    def export(
+        self,
+        fmt: str,
+        out: str | Path,
+        *,
+        by: str | None = None,
+        coder: str | None = None,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+        **options: Any,
+    ) -> Path:
         """Write an export in a registered format (`evalbench/export/registry.py`) to ``out``; returns its path."""
         from evalbench.export import export
 
         return export(self, fmt, Path(out), by=by, coder=coder, progress=progress, cancel=cancel, **options)
 
-    def write_export(self, fmt: str, out: str | Path, *, coder: str | None = None, all_coders: bool = False,
-                     progress: Progress | None = None, cancel: threading.Event | None = None,
-                     **options: Any) -> ExportResult:
+    def write_export(
+        self,
+        fmt: str,
+        out: str | Path,
+        *,
+        coder: str | None = None,
+        all_coders: bool = False,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+        **options: Any,
+    ) -> ExportResult:
         """Write an export and return every file written (companion CSV files, figures) and the warnings."""
         from evalbench.export import write_export
 
-        return write_export(self, fmt, Path(out), coder=coder, all_coders=all_coders, progress=progress,
-                            cancel=cancel, **options)
+        return write_export(
+            self, fmt, Path(out), coder=coder, all_coders=all_coders, progress=progress, cancel=cancel, **options
+        )
 
     # --- REFI-QDA: project.refi -------------------------------------------------------------------
-    def export_qdpx(self, out: str | Path, *, coder: str | None = None, progress: Progress | None = None,
-                    cancel: threading.Event | None = None) -> QdpxExport:
+    def export_qdpx(
+        self,
+        out: str | Path,
+        *,
+        coder: str | None = None,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> QdpxExport:
         """Write the project (or one coder's work) as a REFI-QDA .qdpx archive (see :meth:`RefiService.export`)."""
         return self.refi.export(out, coder=coder, progress=progress, cancel=cancel)
 
     @classmethod
-    def from_qdpx(cls, path: str | Path, qdpx: str | Path, *, progress: Progress | None = None,
-                  cancel: threading.Event | None = None, report: ImportReport | None = None) -> Project:
+    def from_qdpx(
+        cls,
+        path: str | Path,
+        qdpx: str | Path,
+        *,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+        report: ImportReport | None = None,
+    ) -> Project:
         """Create the project ``path`` from a .qdpx and open it (see :meth:`RefiService.create`)."""
         from evalbench.refi.service import RefiService
 
@@ -505,33 +611,33 @@ class Project:
         """Coders with at least one coding, most codings first (the consensus coder left out)."""
         return self.team.coders(exclude=exclude)
 
-    def agreement(self, coders: list[str], *, unit: str = "turn",
-                  include_interviewer: bool = False) -> AgreementReport:
+    def agreement(self, coders: list[str], *, unit: str = "turn", include_interviewer: bool = False) -> AgreementReport:
         """Intercoder agreement per code and overall (see :meth:`TeamService.agreement`)."""
         return self.team.agreement(coders, unit=unit, include_interviewer=include_interviewer)
 
-    def disagreements(self, coders: list[str], *, code: str | None = None, unit: str = "turn",
-                      include_interviewer: bool = False) -> list[Disagreement]:
+    def disagreements(
+        self, coders: list[str], *, code: str | None = None, unit: str = "turn", include_interviewer: bool = False
+    ) -> list[Disagreement]:
         """The units on which ``coders`` differ (only for ``code`` if given), in document order."""
         return self.team.disagreements(coders, code=code, unit=unit, include_interviewer=include_interviewer)
 
-    def resolve_disagreement(self, d: Disagreement, decision: str, *,
-                             consensus_coder: str = "consensus") -> list[int]:
+    def resolve_disagreement(self, d: Disagreement, decision: str, *, consensus_coder: str = "consensus") -> list[int]:
         """Resolve a disagreement into the consensus coder's coding; one undoable action."""
         return self.team.resolve(d, decision, consensus_coder=consensus_coder)
 
-    def adopt_agreed(self, coders: list[str], *, include_interviewer: bool = False,
-                     consensus_coder: str = "consensus") -> int:
+    def adopt_agreed(
+        self, coders: list[str], *, include_interviewer: bool = False, consensus_coder: str = "consensus"
+    ) -> int:
         """Give the consensus coder every turn × code all ``coders`` applied; one undoable action."""
-        return self.team.adopt_agreed(coders, include_interviewer=include_interviewer,
-                                      consensus_coder=consensus_coder)
+        return self.team.adopt_agreed(coders, include_interviewer=include_interviewer, consensus_coder=consensus_coder)
 
     def consensus_decisions(self, consensus_coder: str = "consensus") -> list[ConsensusDecision]:
         """Every decision the consensus coder recorded, oldest first."""
         return self.team.decisions(consensus_coder)
 
-    def merge(self, sources: list[str | Path], *, progress: Progress | None = None,
-              cancel: threading.Event | None = None) -> MergeReport:
+    def merge(
+        self, sources: list[str | Path], *, progress: Progress | None = None, cancel: threading.Event | None = None
+    ) -> MergeReport:
         """Bring other projects (.evb) or REFI-QDA exports (.qdpx) into this one (see :mod:`evalbench.team.merge`)."""
         return self.team.merge(sources, progress=progress, cancel=cancel)
 

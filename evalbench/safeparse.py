@@ -222,8 +222,7 @@ def checked(data: Any, source: str, *, size: int | None, max_depth: int = MAX_DE
                 elif isinstance(item, int) and item.bit_length() > _MAX_INT_BITS:
                     raise DataError(source, "holds a number too long to read (thousands of digits)")
         if budget < 0:
-            raise DataError(source, f"expands to more than {EXPANSION} times its own size "
-                            "(YAML aliases?); refusing it")
+            raise DataError(source, f"expands to more than {EXPANSION} times its own size (YAML aliases?); refusing it")
     if isinstance(data, str) and has_surrogates(data):
         data, replaced = clean_text(data)
     return Parsed(data, replaced)

@@ -24,7 +24,7 @@ class XMLError(UserError):
 
 def _prolog_text(data: bytes) -> str:
     """The start of the document as text, good enough to read its prolog."""
-    head = data[:1 << 20]
+    head = data[: 1 << 20]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return head.decode("utf-16", errors="replace")
     if head.startswith(b"<\x00") or head.startswith(b"\x00<"):
@@ -50,15 +50,23 @@ def refuse_doctype(data: bytes, source: str) -> None:
             pos, what = entity, "an entity declaration"
         line = text.count("\n", 0, pos) + 1
         column = pos - (text.rfind("\n", 0, pos) + 1) + 1
-        raise XMLError(f"{source}:{line}:{column}: refusing XML with {what} (DOCTYPE and ENTITY "
-                       "declarations are not allowed: they can expand without limit or read other files)")
+        raise XMLError(
+            f"{source}:{line}:{column}: refusing XML with {what} (DOCTYPE and ENTITY "
+            "declarations are not allowed: they can expand without limit or read other files)"
+        )
 
 
 def _parser():
     from lxml import etree
 
-    return etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True,
-                           dtd_validation=False, huge_tree=False, remove_comments=False)
+    return etree.XMLParser(
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=False,
+    )
 
 
 def parse_xml(data: bytes, *, source: str):

@@ -82,8 +82,7 @@ def make_parsed(name: str, turns: list[tuple[str | None, str]], *, fmt: str = "t
 
 SMALL_CODES = [
     Code(id="inner", name="Inner Setting"),
-    Code(id="inner.priority", name="Relative Priority", parent_id="inner",
-         keywords=("competing priorities",)),
+    Code(id="inner.priority", name="Relative Priority", parent_id="inner", keywords=("competing priorities",)),
     Code(id="inner.culture", name="Culture", parent_id="inner"),
 ]
 
@@ -93,18 +92,33 @@ def project(tmp_path) -> Project:
     """A project with two interviews and a three-code codebook."""
     proj = Project.init(tmp_path / "study.evb", coder="alex")
     proj.add_codes(SMALL_CODES)
-    roles = {"Interviewer": ("interviewer", "label"), "Dr Patel": ("participant", "default"),
-             "Nurse Kim": ("participant", "default")}
-    proj.add_document(make_parsed("p01.txt", [
-        ("Interviewer", "What got in the way?"),
-        ("Dr Patel", "Honestly, competing priorities. We had no protected time for the case reviews."),
-        ("Interviewer", "And what helped?"),
-        ("Dr Patel", "The culture of learning. People felt safe to talk about errors."),
-    ]), roles)
-    proj.add_document(make_parsed("p02.txt", [
-        ("Interviewer", "Tell me about leadership support."),
-        ("Nurse Kim", "Our leaders showed up to every session, and that made it easier."),
-    ]), roles)
+    roles = {
+        "Interviewer": ("interviewer", "label"),
+        "Dr Patel": ("participant", "default"),
+        "Nurse Kim": ("participant", "default"),
+    }
+    proj.add_document(
+        make_parsed(
+            "p01.txt",
+            [
+                ("Interviewer", "What got in the way?"),
+                ("Dr Patel", "Honestly, competing priorities. We had no protected time for the case reviews."),
+                ("Interviewer", "And what helped?"),
+                ("Dr Patel", "The culture of learning. People felt safe to talk about errors."),
+            ],
+        ),
+        roles,
+    )
+    proj.add_document(
+        make_parsed(
+            "p02.txt",
+            [
+                ("Interviewer", "Tell me about leadership support."),
+                ("Nurse Kim", "Our leaders showed up to every session, and that made it easier."),
+            ],
+        ),
+        roles,
+    )
     yield proj
     proj.close()
 

@@ -58,16 +58,20 @@ def recount(project, coder: str | None, *, level: str = "subconstruct"):
             cid = parents.get(cid)
         return out[::-1]
 
-    groups = {"barrier": "Barrier", "facilitator": "Facilitator", "mixed": "Mixed", "neutral": "Neutral or not "
-              "specified", "none": "Neutral or not specified"}
+    groups = {
+        "barrier": "Barrier",
+        "facilitator": "Facilitator",
+        "mixed": "Mixed",
+        "neutral": "Neutral or not specified",
+        "none": "Neutral or not specified",
+    }
     out: dict = defaultdict(dict)
     for c in project.codings(coder=coder) if coder else project.codings():
         ids = chain(c.code_id)
         unit = ids[min(2 if level == "subconstruct" else 1, len(ids) - 1)]
         doc = docs[c.document_id]
         who = doc.participant or f"no participant: {doc.name}"
-        out[(unit, groups[c.valence])][who] = (doc.attributes.get("role") if doc.participant
-                                               else "no participant linked")
+        out[(unit, groups[c.valence])][who] = doc.attributes.get("role") if doc.participant else "no participant linked"
     return out
 
 

@@ -75,5 +75,6 @@ def test_mean_per_code_kappa_does_not_rise_with_a_code_applied_everywhere(projec
     assert after.kappa > before.kappa  # pooled kappa flatters
     assert after.mean_kappa == pytest.approx(before.mean_kappa)  # the new code's kappa is undefined: not counted
     assert after.codes_rated == before.codes_rated
-    assert before.codes_below == sum(1 for c in project.agreement(["alex", "sam"]).codes
-                                     if c.kappa is not None and c.kappa < 0.4)
+    assert before.codes_below == sum(
+        1 for c in project.agreement(["alex", "sam"]).codes if c.kappa is not None and c.kappa < 0.4
+    )

@@ -28,16 +28,41 @@ def test_json_has_exactly_the_documented_shape(team_file):
     data = json.loads(result.output)
     assert set(data) == {"unit", "coders", "overall", "codes"}
     assert data["unit"] == "turn" and data["coders"] == ["alex", "sam"]
-    assert set(data["overall"]) == {"percent", "kappa", "alpha", "ac1", "mean_kappa", "mean_alpha",
-                                    "codes_below_0_4", "codes_rated", "n_units"}
+    assert set(data["overall"]) == {
+        "percent",
+        "kappa",
+        "alpha",
+        "ac1",
+        "mean_kappa",
+        "mean_alpha",
+        "codes_below_0_4",
+        "codes_rated",
+        "n_units",
+    }
     assert data["overall"]["n_units"] == 16
     rows = {c["code"]: c for c in data["codes"]}
-    assert set(rows["inner.priority"]) == {"code", "percent", "kappa", "alpha", "ac1", "prevalence", "n_units",
-                                           "n_applied"}
+    assert set(rows["inner.priority"]) == {
+        "code",
+        "percent",
+        "kappa",
+        "alpha",
+        "ac1",
+        "prevalence",
+        "n_units",
+        "n_applied",
+    }
     assert rows["inner.priority"]["n_applied"] == {"alex": 4, "sam": 4}
     assert rows["inner.priority"]["prevalence"] == 0.5  # 8 of the 16 decisions applied it
-    assert rows["inner"] == {"code": "inner", "percent": None, "kappa": None, "alpha": None, "ac1": None,
-                             "prevalence": None, "n_units": 0, "n_applied": {"alex": 0, "sam": 0}}
+    assert rows["inner"] == {
+        "code": "inner",
+        "percent": None,
+        "kappa": None,
+        "alpha": None,
+        "ac1": None,
+        "prevalence": None,
+        "n_units": 0,
+        "n_applied": {"alex": 0, "sam": 0},
+    }
 
 
 def test_three_coders_json_has_null_kappa(team_file, project):
@@ -57,7 +82,7 @@ def test_table_lists_codes_worst_first(team_file):
     assert "Per code, mean κ = " in lines[0] and "code(s) below 0.4." in lines[0]
     assert any(line.startswith("Overall") for line in lines)
     assert "1 code(s) not used" in result.output
-    table = lines[lines.index(next(line for line in lines if line.startswith("Code "))):]
+    table = lines[lines.index(next(line for line in lines if line.startswith("Code "))) :]
     assert table[0].split()[:6] == ["Code", "%agree", "kappa", "alpha", "AC1", "prev."]
     assert any(line.startswith("Relative Priority ") for line in table)  # names, not IDs
     assert not any("inner.priority" in line for line in lines)
@@ -80,8 +105,14 @@ def test_word_report_reads_back(team_file, tmp_path):
     assert "Intercoder agreement" in text and "Krippendorff's α" in text
     assert "Gwet's AC1" in text and "Per code, mean κ" in text
     overview = doc.tables[0]
-    assert [c.text for c in overview.rows[0].cells][:6] == ["Code", "% agreement", "Cohen's κ",
-                                                           "Krippendorff's α", "Gwet's AC1", "Prevalence"]
+    assert [c.text for c in overview.rows[0].cells][:6] == [
+        "Code",
+        "% agreement",
+        "Cohen's κ",
+        "Krippendorff's α",
+        "Gwet's AC1",
+        "Prevalence",
+    ]
     codes = [row.cells[0].text for row in overview.rows[1:]]
     assert set(codes) == {"Relative Priority", "Culture", "Inner Setting"} and codes[-1] == "Inner Setting"
     listed = [t for t in doc.tables if t.rows[0].cells[0].text == "Where"]
@@ -113,8 +144,10 @@ def test_disagreements_command(team_file):
     result = run("disagreements", team_file, "--coders", "alex,sam", "--code", "inner.priority", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert [(d["document"], d["turn"], d["applied_by"]) for d in data] == [("p03.txt", 6, ["alex"]),
-                                                                          ("p03.txt", 8, ["sam"])]
+    assert [(d["document"], d["turn"], d["applied_by"]) for d in data] == [
+        ("p03.txt", 6, ["alex"]),
+        ("p03.txt", 8, ["sam"]),
+    ]
     assert data[0]["text"] == "Our unit likes to learn from mistakes." and data[0]["decision"] is None
     text = run("disagreements", team_file, "--coders", "alex,sam").output
     assert "p03.txt turn 6  Relative Priority  applied by alex" in text

@@ -19,9 +19,11 @@ def consensus_spans(project, code):
 
 def coder_spans(project, coder, d):
     """A coder's codings of d.code clipped to d's unit."""
-    return [(c.document_id, max(c.start, d.start), min(c.end, d.end))
-            for c in project.codings(coder=coder, code_id=d.code, document_id=d.document_id)
-            if c.start < d.end and c.end > d.start]
+    return [
+        (c.document_id, max(c.start, d.start), min(c.end, d.end))
+        for c in project.codings(coder=coder, code_id=d.code, document_id=d.document_id)
+        if c.start < d.end and c.end > d.start
+    ]
 
 
 def test_keep_a_copies_a_clipped_to_the_unit_and_records_the_decision(team):
@@ -33,8 +35,15 @@ def test_keep_a_copies_a_clipped_to_the_unit_and_records_the_decision(team):
     coding = team.coding(ids[0])
     assert (coding.coder, coding.origin) == ("consensus", "manual")
     [row] = team.consensus_decisions()
-    assert (row.document, row.start, row.end, row.code, row.decision, row.coders,
-            row.decided_by) == (d.document, d.start, d.end, d.code, "keep_a", ["alex", "sam"], "alex")
+    assert (row.document, row.start, row.end, row.code, row.decision, row.coders, row.decided_by) == (
+        d.document,
+        d.start,
+        d.end,
+        d.code,
+        "keep_a",
+        ["alex", "sam"],
+        "alex",
+    )
     again = team.disagreements(["alex", "sam"], code="inner.priority")[0]
     assert again.decision == "keep_a"
 
@@ -75,8 +84,9 @@ def test_consensus_does_not_change_the_coders_agreement(team):
 
 
 def test_char_unit_decisions(team):
-    d = next(x for x in team.disagreements(["alex", "sam"], code="inner.priority", unit="char")
-             if x.applied_by == ("sam",))
+    d = next(
+        x for x in team.disagreements(["alex", "sam"], code="inner.priority", unit="char") if x.applied_by == ("sam",)
+    )
     team.resolve_disagreement(d, "keep_b")
     assert consensus_spans(team, d.code) == [(d.document_id, d.start, d.end)]
     assert team.consensus_decisions()[0].unit == "char"

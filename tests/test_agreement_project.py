@@ -8,8 +8,11 @@ from evalbench.analysis.reliability import cohen_kappa, krippendorff_alpha
 from evalbench.errors import UserError
 from tests.conftest import make_parsed
 
-ROLES = {"Interviewer": ("interviewer", "label"), "Dr Patel": ("participant", "default"),
-         "Ana": ("participant", "default")}
+ROLES = {
+    "Interviewer": ("interviewer", "label"),
+    "Dr Patel": ("participant", "default"),
+    "Ana": ("participant", "default"),
+}
 
 
 def turn(project, doc_name, seq):
@@ -31,14 +34,26 @@ def team(project):
 
 def build_team(project):
     """p01 and p03 coded by alex and sam; p02 only by alex."""
-    project.add_document(make_parsed("p03.txt", [
-        ("Interviewer", "First question?"), ("Ana", "We never had time for reviews."),
-        ("Interviewer", "Second?"), ("Ana", "Leadership kept cancelling the huddles."),
-        ("Interviewer", "Third?"), ("Ana", "Our unit likes to learn from mistakes."),
-        ("Interviewer", "Fourth?"), ("Ana", "The safety culture is strong here."),
-        ("Interviewer", "Fifth?"), ("Ana", "Staff feel safe reporting errors now."),
-        ("Interviewer", "Sixth?"), ("Ana", "Mostly it is about priorities and budgets."),
-    ]), ROLES)
+    project.add_document(
+        make_parsed(
+            "p03.txt",
+            [
+                ("Interviewer", "First question?"),
+                ("Ana", "We never had time for reviews."),
+                ("Interviewer", "Second?"),
+                ("Ana", "Leadership kept cancelling the huddles."),
+                ("Interviewer", "Third?"),
+                ("Ana", "Our unit likes to learn from mistakes."),
+                ("Interviewer", "Fourth?"),
+                ("Ana", "The safety culture is strong here."),
+                ("Interviewer", "Fifth?"),
+                ("Ana", "Staff feel safe reporting errors now."),
+                ("Interviewer", "Sixth?"),
+                ("Ana", "Mostly it is about priorities and budgets."),
+            ],
+        ),
+        ROLES,
+    )
     pri, cul = "inner.priority", "inner.culture"
     # unit order: p01 turns 2, 4; p03 turns 2, 4, 6, 8, 10, 12
     for doc, seq in [("p01.txt", 2), ("p03.txt", 2), ("p03.txt", 4), ("p03.txt", 6)]:
@@ -124,10 +139,10 @@ def test_char_unit_matches_character_by_character_count(team):
     chars = [(d, t) for d in docs for t in team.turns(d.id) if t.role == "participant"]
     positions = [(d.id, i) for d, t in chars for i in range(t.start, t.end)]
     for code in ("inner.priority", "inner.culture"):
-        spans = {c: [(x.document_id, x.start, x.end) for x in team.codings(coder=c, code_id=code)]
-                 for c in ("alex", "sam")}
-        vec = {c: [int(any(d == doc and s <= i < e for doc, s, e in spans[c])) for d, i in positions]
-               for c in spans}
+        spans = {
+            c: [(x.document_id, x.start, x.end) for x in team.codings(coder=c, code_id=code)] for c in ("alex", "sam")
+        }
+        vec = {c: [int(any(d == doc and s <= i < e for doc, s, e in spans[c])) for d, i in positions] for c in spans}
         row = report.code(code)
         assert row.n_units == len(positions)
         assert row.n_applied == {c: sum(v) for c, v in vec.items()}
@@ -150,7 +165,7 @@ def test_char_disagreements_are_runs_inside_turns(team):
     found = team.disagreements(["alex", "sam"], code="inner.priority", unit="char")
     # p01/2 and p03/2: alex coded the first 5 characters, sam the whole turn
     tails = [d for d in found if d.applied_by == ("sam",) and d.turn in (2, 4)]
-    assert tails and all(len(d.text) == len(team.document_text(d.document_id)[d.start:d.end]) for d in tails)
+    assert tails and all(len(d.text) == len(team.document_text(d.document_id)[d.start : d.end]) for d in tails)
     t = turn(team, "p03.txt", 2)
     assert any(d.document == "p03.txt" and (d.start, d.end) == (t.start + 5, t.end) for d in tails)
 

@@ -11,8 +11,12 @@ from hypothesis import strategies as st
 from evalbench.analysis.reliability import cohen_kappa, krippendorff_alpha
 from tests.conftest import file_sql
 
-span = st.tuples(st.integers(0, 400), st.integers(1, 60), st.sampled_from(["alex", "sam"]),
-                 st.sampled_from(["inner.priority", "inner.culture"]))
+span = st.tuples(
+    st.integers(0, 400),
+    st.integers(1, 60),
+    st.sampled_from(["alex", "sam"]),
+    st.sampled_from(["inner.priority", "inner.culture"]),
+)
 
 
 def same(got, expected):
@@ -27,8 +31,10 @@ def test_agreement_equals_brute_force(project, spans, interviewer):
     file_sql(project.path, "DELETE FROM codings")
     doc = project.document("p01.txt")
     limit = len(doc.text)
-    rows = [{"document_id": doc.id, "start": min(s, limit - 1), "end": min(s + n, limit), "code_id": code,
-             "coder": coder} for s, n, coder, code in spans]
+    rows = [
+        {"document_id": doc.id, "start": min(s, limit - 1), "end": min(s + n, limit), "code_id": code, "coder": coder}
+        for s, n, coder, code in spans
+    ]
     project.add_codings(rows, label="random")
     coded = {coder for _, _, coder, _ in spans}
     if coded != {"alex", "sam"}:
@@ -37,8 +43,10 @@ def test_agreement_equals_brute_force(project, spans, interviewer):
     by_char = project.agreement(["alex", "sam"], unit="char", include_interviewer=interviewer)
     by_turn = project.agreement(["alex", "sam"], include_interviewer=interviewer)
     for code in ("inner.priority", "inner.culture"):
-        mine = {c: [(r["start"], r["end"]) for r in rows if r["coder"] == c and r["code_id"] == code]
-                for c in ("alex", "sam")}
+        mine = {
+            c: [(r["start"], r["end"]) for r in rows if r["coder"] == c and r["code_id"] == code]
+            for c in ("alex", "sam")
+        }
         chars = [i for t in turns for i in range(t.start, t.end)]
         vc = {c: [int(any(s <= i < e for s, e in mine[c])) for i in chars] for c in mine}
         vt = {c: [int(any(s < t.end and e > t.start for s, e in mine[c])) for t in turns] for c in mine}

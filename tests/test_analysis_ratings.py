@@ -18,17 +18,29 @@ def rows(*specs):
     records = []
     for i, spec in enumerate(specs):
         person, valence, text, turn, *star = spec
-        records.append({"participant": person, "valence": valence, "text": text, "words": len(text.split()),
-                        "starred": bool(star and star[0]), "document_id": hash(person) % 100, "turn": turn,
-                        "coding_id": i})
-    return pd.DataFrame.from_records(records, columns=["participant", "valence", "text", "words", "starred",
-                                                       "document_id", "turn", "coding_id"])
+        records.append(
+            {
+                "participant": person,
+                "valence": valence,
+                "text": text,
+                "words": len(text.split()),
+                "starred": bool(star and star[0]),
+                "document_id": hash(person) % 100,
+                "turn": turn,
+                "coding_id": i,
+            }
+        )
+    return pd.DataFrame.from_records(
+        records, columns=["participant", "valence", "text", "words", "starred", "document_id", "turn", "coding_id"]
+    )
 
 
 def test_missing_neutral_and_mixed():
     assert propose(rows(), "site")[0] == "M"
     assert propose(rows(("P1", "neutral", LONG, 2), ("P2", "none", LONG, 3)), "site") == (
-        "0", "1 coding(s) marked neutral, none marked barrier or facilitator")
+        "0",
+        "1 coding(s) marked neutral, none marked barrier or facilitator",
+    )
     assert propose(rows(("P1", "mixed", LONG, 2)), "site")[0] == "X"
 
 
@@ -57,8 +69,10 @@ def test_no_rating_without_valence_reaches_the_project_and_its_stored_proposal(s
 
 def test_strong_rating_needs_explicit_examples_from_two_participants():
     two = rows(("P1", "barrier", LONG, 2), ("P2", "barrier", LONG, 4))
-    assert propose(two, "site") == ("-2", "2 barrier and 0 facilitator codings from 2 participant(s); "
-                                          "explicit barrier examples from 2 participant(s)")
+    assert propose(two, "site") == (
+        "-2",
+        "2 barrier and 0 facilitator codings from 2 participant(s); explicit barrier examples from 2 participant(s)",
+    )
     one_person = rows(("P1", "barrier", LONG, 2), ("P1", "barrier", LONG, 6))
     assert propose(one_person, "site")[0] == "-1"
     passing = rows(("P1", "facilitator", "it helped", 2), ("P2", "facilitator", "good", 4))
@@ -68,13 +82,22 @@ def test_strong_rating_needs_explicit_examples_from_two_participants():
 
 
 def test_opposing_statements_weaken_or_balance():
-    weakened = rows(("P1", "facilitator", LONG, 2), ("P2", "facilitator", LONG, 4),
-                    ("P3", "facilitator", LONG, 4), ("P3", "barrier", LONG, 6))
+    weakened = rows(
+        ("P1", "facilitator", LONG, 2),
+        ("P2", "facilitator", LONG, 4),
+        ("P3", "facilitator", LONG, 4),
+        ("P3", "barrier", LONG, 6),
+    )
     assert propose(weakened, "site")[0] == "+1"
     two_to_one = rows(("P1", "facilitator", LONG, 2), ("P2", "barrier", LONG, 4), ("P3", "barrier", LONG, 4))
     assert propose(two_to_one, "site")[0] == "-1"
-    balanced = rows(("P1", "facilitator", LONG, 2), ("P4", "facilitator", LONG, 2),
-                    ("P2", "barrier", LONG, 4), ("P3", "barrier", LONG, 4), ("P3", "barrier", LONG, 5))
+    balanced = rows(
+        ("P1", "facilitator", LONG, 2),
+        ("P4", "facilitator", LONG, 2),
+        ("P2", "barrier", LONG, 4),
+        ("P3", "barrier", LONG, 4),
+        ("P3", "barrier", LONG, 5),
+    )
     assert propose(balanced, "site")[0] == "X"
 
 

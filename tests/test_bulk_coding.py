@@ -20,7 +20,7 @@ def write(tmp_path, text: str, name: str = "codings.csv"):
 def coded_texts(project) -> list[tuple[str, str, str, str]]:
     out = []
     for c in project.codings():
-        text = project.document_text(c.document_id)[c.start:c.end]
+        text = project.document_text(c.document_id)[c.start : c.end]
         out.append((c.code_id, text, c.coder, c.valence))
     return out
 
@@ -28,11 +28,15 @@ def coded_texts(project) -> list[tuple[str, str, str, str]]:
 def test_quote_turn_and_offsets_land_as_one_undoable_action(project, tmp_path):
     text = project.document_text(project.document("p01.txt").id)
     start = text.index("People felt safe")
-    csv_path = write(tmp_path, (
-        "document,quote,turn,start,end,code,coder,valence,memo\n"
-        "p01.txt,no protected   time,,,,inner.priority,alex,Barrier,time is the issue\n"
-        f"p01.txt,,,{start},{start + 16},Culture,sam,facilitator,\n"
-        "p02,,2,,,Inner Setting / Culture,,+,\n"))
+    csv_path = write(
+        tmp_path,
+        (
+            "document,quote,turn,start,end,code,coder,valence,memo\n"
+            "p01.txt,no protected   time,,,,inner.priority,alex,Barrier,time is the issue\n"
+            f"p01.txt,,,{start},{start + 16},Culture,sam,facilitator,\n"
+            "p02,,2,,,Inner Setting / Culture,,+,\n"
+        ),
+    )
     assert project.code_from_csv(csv_path) == 3
     assert sorted(coded_texts(project)) == [
         ("inner.culture", "Our leaders showed up to every session, and that made it easier.", "alex", "facilitator"),
@@ -47,26 +51,37 @@ def test_quote_turn_and_offsets_land_as_one_undoable_action(project, tmp_path):
 
 
 def test_quote_matches_across_curly_quotes_dashes_and_line_breaks(project, tmp_path):
-    doc_id = project.add_document(make_parsed("p03.txt", [
-        ("Interviewer", "Anything else?"),
-        ("Nurse Lee", "It\u2019s the \u201cstacking\u201d \u2014 one meeting on\nanother\u2026 and no time."),
-    ]), {"Interviewer": ("interviewer", "label"), "Nurse Lee": ("participant", "default")})
-    csv_path = write(tmp_path, 'document,quote,code\np03.txt,"It\'s the ""stacking"" - one meeting on another...",'
-                               "inner.priority\n")
+    doc_id = project.add_document(
+        make_parsed(
+            "p03.txt",
+            [
+                ("Interviewer", "Anything else?"),
+                ("Nurse Lee", "It\u2019s the \u201cstacking\u201d \u2014 one meeting on\nanother\u2026 and no time."),
+            ],
+        ),
+        {"Interviewer": ("interviewer", "label"), "Nurse Lee": ("participant", "default")},
+    )
+    csv_path = write(
+        tmp_path, 'document,quote,code\np03.txt,"It\'s the ""stacking"" - one meeting on another...",inner.priority\n'
+    )
     assert project.code_from_csv(csv_path) == 1
     (coding,) = project.codings()
     text = project.document_text(doc_id)
-    assert text[coding.start:coding.end] == "It\u2019s the \u201cstacking\u201d \u2014 one meeting on\nanother\u2026"
+    assert text[coding.start : coding.end] == "It\u2019s the \u201cstacking\u201d \u2014 one meeting on\nanother\u2026"
 
 
 def test_every_bad_row_is_named_and_nothing_is_written(project, tmp_path):
-    csv_path = write(tmp_path, (
-        "document,quote,code\n"
-        "p01.txt,competing priorities,inner.priority\n"      # fine
-        "p01.txt,words nobody said,inner.priority\n"         # row 3: not found
-        "p01.txt,?,inner.priority\n"                         # row 4: found twice
-        "p01.txt,the culture of learning,Leadership\n"       # row 5: unknown code
-        "p09.txt,competing priorities,inner.priority\n"))    # row 6: unknown document
+    csv_path = write(
+        tmp_path,
+        (
+            "document,quote,code\n"
+            "p01.txt,competing priorities,inner.priority\n"  # fine
+            "p01.txt,words nobody said,inner.priority\n"  # row 3: not found
+            "p01.txt,?,inner.priority\n"  # row 4: found twice
+            "p01.txt,the culture of learning,Leadership\n"  # row 5: unknown code
+            "p09.txt,competing priorities,inner.priority\n"
+        ),
+    )  # row 6: unknown document
     with pytest.raises(BulkCodingError) as info:
         project.code_from_csv(csv_path)
     problems = info.value.problems
@@ -87,8 +102,9 @@ def test_turn_column_disambiguates_a_repeated_quote(project, tmp_path):
 
 
 def test_ambiguous_code_name_needs_a_parent_path(project, tmp_path):
-    project.add_codes([Code(id="outer", name="Outer Setting"),
-                       Code(id="outer.culture", name="Culture", parent_id="outer")])
+    project.add_codes(
+        [Code(id="outer", name="Outer Setting"), Code(id="outer.culture", name="Culture", parent_id="outer")]
+    )
     bad = write(tmp_path, "document,turn,code\np01.txt,2,Culture\n", "bad.csv")
     with pytest.raises(BulkCodingError, match="ambiguous; write it as a path"):
         project.code_from_csv(bad)
@@ -106,8 +122,9 @@ def test_loading_the_same_file_twice_adds_nothing_the_second_time(project, tmp_p
 
 def test_semicolon_separated_cp1252_file_with_bad_valence(project, tmp_path):
     path = tmp_path / "excel.csv"
-    path.write_bytes("document;quote;code;valence\np01.txt;competing priorities;inner.priority;great\n"
-                     .encode("cp1252"))
+    path.write_bytes(
+        "document;quote;code;valence\np01.txt;competing priorities;inner.priority;great\n".encode("cp1252")
+    )
     with pytest.raises(BulkCodingError, match="row 2: valence must be one of"):
         project.code_from_csv(path)
 
@@ -124,8 +141,11 @@ def test_cli_codes_and_reports_problems(project, tmp_path):
     result = CliRunner().invoke(main, ["code", path, "--from-csv", str(good)])
     assert result.exit_code == 0, result.output
     assert "Added 1 coding(s)" in result.output
-    bad = write(tmp_path, "document,quote,code\np01.txt,nowhere to be found,inner.priority\n"
-                          "p01.txt,competing priorities,nope\n", "bad.csv")
+    bad = write(
+        tmp_path,
+        "document,quote,code\np01.txt,nowhere to be found,inner.priority\np01.txt,competing priorities,nope\n",
+        "bad.csv",
+    )
     result = CliRunner().invoke(main, ["code", path, "--from-csv", str(bad)])
     assert result.exit_code == 1
     assert "row 2: quote not found" in result.output
@@ -147,7 +167,15 @@ def test_demo_codings_csv_lands_on_exactly_its_quotes(tmp_path):
     with Project.open(path) as proj:
         codings = proj.codings()
         assert len(codings) == len(rows)
-        got = sorted((proj.document(c.document_id, with_text=False).name, c.code_id, c.coder, c.valence,
-                      normalise_quote(proj.document_text(c.document_id)[c.start:c.end])) for c in codings)
+        got = sorted(
+            (
+                proj.document(c.document_id, with_text=False).name,
+                c.code_id,
+                c.coder,
+                c.valence,
+                normalise_quote(proj.document_text(c.document_id)[c.start : c.end]),
+            )
+            for c in codings
+        )
     want = sorted((r["document"], r["code"], r["coder"], r["valence"], normalise_quote(r["quote"])) for r in rows)
     assert got == want

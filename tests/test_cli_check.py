@@ -18,14 +18,17 @@ def check(path) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-@pytest.mark.parametrize(("name", "content", "says"), [
-    ("notes.txt", b"Interviewer: What got in the way?\nP1: Time.\n", "is a text file"),
-    ("empty.evb", b"", "is empty (0 bytes)"),
-    ("random.evb", bytes(range(256)) * 8, "not an SQLite file"),
-    ("theme-table.evb", b"PK\x03\x04" + b"\x00" * 200, "is a ZIP archive"),
-    ("report.evb", b"%PDF-1.7\n" + b"\x00" * 50, "is a PDF"),
-    ("cut.evb", b"SQLite format 3\x00" + b"\x01" * 20, "is cut short (36 bytes"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("notes.txt", b"Interviewer: What got in the way?\nP1: Time.\n", "is a text file"),
+        ("empty.evb", b"", "is empty (0 bytes)"),
+        ("random.evb", bytes(range(256)) * 8, "not an SQLite file"),
+        ("theme-table.evb", b"PK\x03\x04" + b"\x00" * 200, "is a ZIP archive"),
+        ("report.evb", b"%PDF-1.7\n" + b"\x00" * 50, "is a PDF"),
+        ("cut.evb", b"SQLite format 3\x00" + b"\x01" * 20, "is cut short (36 bytes"),
+    ],
+)
 def test_a_file_that_is_not_a_project_gets_one_line_naming_it(tmp_path, name, content, says):
     path = tmp_path / name
     path.write_bytes(content)
@@ -81,8 +84,6 @@ def test_recover_names_a_text_file_too(tmp_path):
 def test_the_message_is_one_line_on_stderr_from_the_real_program(tmp_path):
     path = tmp_path / "interview.txt"
     path.write_text("Q: hello\n", encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "evalbench.cli", "check", str(path)],
-                         capture_output=True, text=True)
+    run = subprocess.run([sys.executable, "-m", "evalbench.cli", "check", str(path)], capture_output=True, text=True)
     assert run.returncode == 1 and run.stdout == ""
     assert run.stderr == f"evalbench: {path}: is a text file, not an evalbench project\n"
-

@@ -10,9 +10,14 @@ from .conftest import run_cli as run
 def code_turns(project) -> None:
     """Turn 2 of p01: priority + culture; turn 4: culture; p02 turn 2: priority; an interviewer turn: both."""
     t = {(x.document_id, x.seq): x for x in project.turns()}
-    for (doc, seq), code, coder in [((1, 2), "inner.priority", "alex"), ((1, 2), "inner.culture", "alex"),
-                                    ((1, 4), "inner.culture", "alex"), ((2, 2), "inner.priority", "sam"),
-                                    ((1, 1), "inner.priority", "alex"), ((1, 1), "inner.culture", "alex")]:
+    for (doc, seq), code, coder in [
+        ((1, 2), "inner.priority", "alex"),
+        ((1, 2), "inner.culture", "alex"),
+        ((1, 4), "inner.culture", "alex"),
+        ((2, 2), "inner.priority", "sam"),
+        ((1, 1), "inner.priority", "alex"),
+        ((1, 1), "inner.culture", "alex"),
+    ]:
         project.add_coding(doc, t[doc, seq].start, t[doc, seq].end, code, coder=coder)
     project.close()
 
@@ -20,12 +25,19 @@ def code_turns(project) -> None:
 def test_pairs_and_diagonal_count_participant_turns_only(project):
     code_turns(project)
     data = json.loads(run("cooccurrence", project.path, "--level", "code", "--json").stdout)
-    assert data["codes"] == [{"id": "inner.culture", "name": "Culture", "turns": 2},
-                             {"id": "inner.priority", "name": "Relative Priority", "turns": 2}]
-    assert data["pairs"] == [{"a": "inner.culture", "a_name": "Culture", "b": "inner.priority",
-                              "b_name": "Relative Priority", "turns": 1}]
-    assert run("cooccurrence", project.path, "--level", "code").stdout.split() == \
-        ["1", "Culture", "Relative", "Priority"]
+    assert data["codes"] == [
+        {"id": "inner.culture", "name": "Culture", "turns": 2},
+        {"id": "inner.priority", "name": "Relative Priority", "turns": 2},
+    ]
+    assert data["pairs"] == [
+        {"a": "inner.culture", "a_name": "Culture", "b": "inner.priority", "b_name": "Relative Priority", "turns": 1}
+    ]
+    assert run("cooccurrence", project.path, "--level", "code").stdout.split() == [
+        "1",
+        "Culture",
+        "Relative",
+        "Priority",
+    ]
 
 
 def test_levels_and_one_coder(project):

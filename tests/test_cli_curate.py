@@ -41,7 +41,8 @@ def test_quotes_of_a_domain_include_its_constructs_and_filter_by_participant(pro
     assert sorted(r["id"] for r in rows) == sorted(ids.values())
     rows = json.loads(run("quotes", project.path, "inner", "--participant", "p02.txt", "--json").stdout)
     assert [(r["id"], r["participant"], r["speaker"], r["code_id"], r["starred"]) for r in rows] == [
-        (ids["leaders"], "p02.txt", "Nurse Kim", "inner.culture", False)]
+        (ids["leaders"], "p02.txt", "Nurse Kim", "inner.culture", False)
+    ]
     assert rows[0]["text"] == "Our leaders showed up to every session, and that made it easier."
     barrier = json.loads(run("quotes", project.path, "inner", "--valence", "barrier", "--json").stdout)
     assert [r["id"] for r in barrier] == [ids["time"]]
@@ -63,13 +64,21 @@ def test_quotes_ask_for_a_path_when_a_name_is_shared(tmp_path):
     from evalbench.model import Code
 
     with Project.init(tmp_path / "twins.evb", coder="alex") as proj:
-        proj.add_codes([Code("a", "Assessing"), Code("a.d", "Deliverers", parent_id="a"),
-                        Code("e", "Engaging"), Code("e.d", "Deliverers", parent_id="e")])
+        proj.add_codes(
+            [
+                Code("a", "Assessing"),
+                Code("a.d", "Deliverers", parent_id="a"),
+                Code("e", "Engaging"),
+                Code("e.d", "Deliverers", parent_id="e"),
+            ]
+        )
     bad = run("quotes", tmp_path / "twins.evb", "deliverers", ok=False)
     assert bad.exit_code == 1 and bad.output.count("\n") == 1
     assert "ambiguous" in bad.output and "Engaging / Deliverers" in bad.output
-    assert run("quotes", tmp_path / "twins.evb", "engaging / deliverers").stderr.strip() == \
-        "0 quote(s) of Engaging › Deliverers"
+    assert (
+        run("quotes", tmp_path / "twins.evb", "engaging / deliverers").stderr.strip()
+        == "0 quote(s) of Engaging › Deliverers"
+    )
 
 
 def test_quotes_refuse_an_unknown_code_or_participant_in_one_line(project):
@@ -140,8 +149,9 @@ def test_summary_is_written_shown_cleared_and_undone(project):
     assert empty.stdout == "(no summary yet)\n" and "2 quote(s) behind p01.txt × Inner Setting" in empty.stderr
     saved = run("summary", path, "p01.txt", "inner", "No protected time; a learning culture.", "--coder", "alex")
     assert saved.stdout == "Saved the summary of p01.txt × Inner Setting\n"
-    assert run("summary", path, "p01.txt", "inner", "--coder", "alex").stdout == \
-        "No protected time; a learning culture.\n"
+    assert (
+        run("summary", path, "p01.txt", "inner", "--coder", "alex").stdout == "No protected time; a learning culture.\n"
+    )
     with Project.open(path, coder="alex") as proj:
         assert proj.cell_summary("p01.txt", "inner") == "No protected time; a learning culture."
         assert proj.rapid_matrix().loc["p01.txt", "inner"] == "No protected time; a learning culture."
@@ -152,8 +162,9 @@ def test_summary_is_written_shown_cleared_and_undone(project):
     assert run("summary", path, "p01.txt", "inner", "--coder", "alex").stdout == "(no summary yet)\n"
     undid = run("undo", path, "--coder", "alex").stdout
     assert undid.startswith("Undid: Delete the summary of p01.txt × Inner Setting")
-    assert run("summary", path, "p01.txt", "inner", "--coder", "alex").stdout == \
-        "No protected time; a learning culture.\n"
+    assert (
+        run("summary", path, "p01.txt", "inner", "--coder", "alex").stdout == "No protected time; a learning culture.\n"
+    )
 
 
 def test_summary_edit_opens_the_editor_on_the_current_text(project, monkeypatch):

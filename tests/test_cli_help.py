@@ -31,17 +31,20 @@ def test_every_command_has_help_with_an_example():
 
 
 def test_help_starts_without_loading_heavy_libraries():
-    code = ("import sys; from click.testing import CliRunner; from evalbench.cli import main; "
-            "r = CliRunner().invoke(main, ['--help']); assert r.exit_code == 0, r.output; "
-            "heavy = [m for m in ('spacy', 'pandas', 'docx', 'openpyxl', 'textual', 'lxml', 'numpy') "
-            "if m in sys.modules]; print(','.join(heavy))")
+    code = (
+        "import sys; from click.testing import CliRunner; from evalbench.cli import main; "
+        "r = CliRunner().invoke(main, ['--help']); assert r.exit_code == 0, r.output; "
+        "heavy = [m for m in ('spacy', 'pandas', 'docx', 'openpyxl', 'textual', 'lxml', 'numpy') "
+        "if m in sys.modules]; print(','.join(heavy))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"`evalbench --help` imported {out.stdout.strip()}"
 
 
 def test_a_user_error_is_one_line_and_exit_1(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "evalbench.cli", "stats", str(tmp_path / "nope.evb")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "evalbench.cli", "stats", str(tmp_path / "nope.evb")], capture_output=True, text=True
+    )
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0 and "nope.evb" in result.stderr
     assert "Traceback" not in result.stderr

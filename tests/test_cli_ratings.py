@@ -24,8 +24,9 @@ def test_propose_lists_what_the_core_proposes(demo):
     with Project.open(demo) as proj:
         table = proj.propose_ratings("site")
     expected = table[table["proposed"] != "M"]
-    assert [(r["code_id"], r["scope_value"], r["proposed"]) for r in proposed] == \
-        list(zip(expected["code_id"], expected["scope_value"], expected["proposed"], strict=True))
+    assert [(r["code_id"], r["scope_value"], r["proposed"]) for r in proposed] == list(
+        zip(expected["code_id"], expected["scope_value"], expected["proposed"], strict=True)
+    )
     north = next(r for r in proposed if r["code_id"] == PRIORITY and r["scope_value"] == NORTH)
     assert (north["proposed"], north["rating"], north["confirmed"]) == ("-2", None, False)
     assert north["rationale"].startswith("9 barrier and 0 facilitator codings from 2 participant(s)")
@@ -35,12 +36,25 @@ def test_propose_lists_what_the_core_proposes(demo):
 
 
 def test_set_confirms_a_rating_shown_beside_the_proposal_and_undo_removes_it(demo):
-    done = run("ratings", "set", demo, PRIORITY, "site", NORTH, "-1", "--rationale", "leaders protected time",
-               "--coder", "alex")
+    done = run(
+        "ratings",
+        "set",
+        demo,
+        PRIORITY,
+        "site",
+        NORTH,
+        "-1",
+        "--rationale",
+        "leaders protected time",
+        "--coder",
+        "alex",
+    )
     assert done.stdout == f"Rated {PRIORITY} for site {NORTH}: -1 (proposed -2)\n"
     confirmed = rows(demo, "--scope", "site", "--coder", "alex")
-    assert [(r["code_id"], r["scope_value"], r["proposed"], r["rating"], r["confirmed"], r["your_rationale"])
-            for r in confirmed] == [(PRIORITY, NORTH, "-2", "-1", True, "leaders protected time")]
+    assert [
+        (r["code_id"], r["scope_value"], r["proposed"], r["rating"], r["confirmed"], r["your_rationale"])
+        for r in confirmed
+    ] == [(PRIORITY, NORTH, "-2", "-1", True, "leaders protected time")]
     table = run("ratings", "show", demo, "--scope", "site", "--coder", "alex").stdout.splitlines()
     assert table[1].split()[:5] == ["Relative", "Priority", "Northfield", "General", "-2"]
     assert "-1!" in table[1] and "(yours: leaders protected time)" in table[1]
@@ -66,13 +80,17 @@ def test_the_word_export_shows_the_confirmed_rating(demo, tmp_path, monkeypatch)
 def test_ratings_by_participant_spellings_and_removal(demo):
     code = "cfir2.inner.culture"
     assert run("ratings", "set", demo, code, "participant", "P03", "2", "--coder", "alex").stdout.startswith(
-        f"Rated {code} for participant P03: +2")
+        f"Rated {code} for participant P03: +2"
+    )
     run("ratings", "set", demo, code, "participant", "P04", "x", "--coder", "alex")
     assert [(r["scope_value"], r["rating"]) for r in rows(demo, "--coder", "alex")] == [("P03", "+2"), ("P04", "X")]
-    assert run("ratings", "set", demo, code, "participant", "P03", "none", "--coder", "alex").stdout == \
-        f"Removed the rating of {code} for participant P03\n"
+    assert (
+        run("ratings", "set", demo, code, "participant", "P03", "none", "--coder", "alex").stdout
+        == f"Removed the rating of {code} for participant P03\n"
+    )
     assert run("ratings", "set", demo, code, "participant", "P03", "none", "--coder", "alex").stdout.startswith(
-        "You have no rating")
+        "You have no rating"
+    )
     assert [r["scope_value"] for r in rows(demo, "--coder", "alex")] == ["P04"]
 
 

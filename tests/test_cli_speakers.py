@@ -46,8 +46,9 @@ def test_set_role_is_a_user_override_that_survives_reimport_and_undo(project):
         proj.remove_coding(proj.codings()[0].id)
     run("undo", project.path, "--coder", "alex")  # the coding removal
     run("undo", project.path, "--coder", "alex")  # the coding
-    assert run("undo", project.path, "--coder", "alex").stdout == \
-        "Undid: Set role of Dr Patel in p01.txt to interviewer\n"
+    assert (
+        run("undo", project.path, "--coder", "alex").stdout == "Undid: Set role of Dr Patel in p01.txt to interviewer\n"
+    )
     assert listing(project.path, "p01.txt")[1] == ("p01.txt", "Dr Patel", "participant", "default", 2)
 
 
@@ -55,8 +56,9 @@ def test_set_role_refuses_unknown_speakers_documents_and_roles(project):
     project.close()
     bad = run("speakers", "set-role", project.path, "p01.txt", "Nurse Kim", "interviewer", ok=False)
     assert bad.exit_code == 1
-    assert bad.output == ("evalbench: study.evb: p01.txt has no speaker 'Nurse Kim' "
-                          "(speakers: 'Interviewer', 'Dr Patel')\n")
+    assert bad.output == (
+        "evalbench: study.evb: p01.txt has no speaker 'Nurse Kim' (speakers: 'Interviewer', 'Dr Patel')\n"
+    )
     bad = run("speakers", "set-role", project.path, "p09.txt", "Dr Patel", "interviewer", ok=False)
     assert bad.exit_code == 1 and bad.output == "evalbench: study.evb: no document 'p09.txt'\n"
     bad = run("speakers", "set-role", project.path, "p01.txt", "Dr Patel", "boss", ok=False)

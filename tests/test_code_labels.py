@@ -20,8 +20,12 @@ def test_cfir2_codes_that_share_a_name_get_the_ancestor_that_separates_them():
 
 
 def test_identical_paths_fall_back_to_the_id_and_a_cycle_does_not_hang():
-    codes = [Code(id="a", name="Time"), Code(id="b", name="Time"),
-             Code(id="x", name="Loop", parent_id="y"), Code(id="y", name="Loop", parent_id="x")]
+    codes = [
+        Code(id="a", name="Time"),
+        Code(id="b", name="Time"),
+        Code(id="x", name="Loop", parent_id="y"),
+        Code(id="y", name="Loop", parent_id="x"),
+    ]
     labels = code_labels(codes)
     assert labels["a"] == "Time [a]" and labels["b"] == "Time [b]"
     assert labels["x"] != labels["y"]

@@ -52,8 +52,12 @@ def test_new_validate_list(tmp_path):
     assert "OK, 72 codes, 3 level(s)" in run("codebook", "validate", out).output
     rows = json.loads(run("codebook", "list", out, "--json").output)
     assert rows[0] == {"id": "cfir2.innovation", "parent": None, "name": "Innovation", "depth": 0}
-    assert {"id": "cfir2.inner.culture.learning", "parent": "cfir2.inner.culture",
-            "name": "Learning-Centeredness", "depth": 2} in rows
+    assert {
+        "id": "cfir2.inner.culture.learning",
+        "parent": "cfir2.inner.culture",
+        "name": "Learning-Centeredness",
+        "depth": 2,
+    } in rows
     run("codebook", "new", "-o", out, code=1)  # refuses to overwrite
     run("codebook", "new", "-o", out, "--force")
 
@@ -102,12 +106,17 @@ def test_hostile_qdc_writes_nothing(tmp_path):
 
 def test_diff_reports_added_removed_renamed_moved_changed(tmp_path):
     a = variant(tmp_path, "a.yaml")
-    b = variant(tmp_path, "b.yaml",
-                ("  name: Time\n", "  name: Lack of time\n"),
-                ("  parent: barriers\n  name: Money", "  parent: helps\n  name: Money"),
-                ("  definition: Not enough time.", "  definition: Too little time."),
-                ("- id: helps\n  name: Facilitators\n", "- id: helps\n  name: Facilitators\n- id: helps.leaders\n"
-                 "  parent: helps\n  name: Leaders\n"))
+    b = variant(
+        tmp_path,
+        "b.yaml",
+        ("  name: Time\n", "  name: Lack of time\n"),
+        ("  parent: barriers\n  name: Money", "  parent: helps\n  name: Money"),
+        ("  definition: Not enough time.", "  definition: Too little time."),
+        (
+            "- id: helps\n  name: Facilitators\n",
+            "- id: helps\n  name: Facilitators\n- id: helps.leaders\n  parent: helps\n  name: Leaders\n",
+        ),
+    )
     data = json.loads(run("codebook", "diff", a, b, "--json").output)
     assert [x["id"] for x in data["added"]] == ["helps.leaders"]
     assert data["removed"] == []
@@ -120,11 +129,19 @@ def test_diff_reports_added_removed_renamed_moved_changed(tmp_path):
 
 def test_merge_without_conflicts(tmp_path):
     base = variant(tmp_path, "base.yaml")
-    ours = variant(tmp_path, "ours.yaml", ("  name: Time\n", "  name: Lack of time\n"),
-                   ("  keywords: [no time]", "  keywords: [no time, too busy]"))
-    theirs = variant(tmp_path, "theirs.yaml", ("  definition: Not enough time.", "  definition: Too little time."),
-                     ("  keywords: [no time]", "  keywords: [no time, bandwidth]"),
-                     ("- id: helps\n  name: Facilitators\n", ""))
+    ours = variant(
+        tmp_path,
+        "ours.yaml",
+        ("  name: Time\n", "  name: Lack of time\n"),
+        ("  keywords: [no time]", "  keywords: [no time, too busy]"),
+    )
+    theirs = variant(
+        tmp_path,
+        "theirs.yaml",
+        ("  definition: Not enough time.", "  definition: Too little time."),
+        ("  keywords: [no time]", "  keywords: [no time, bandwidth]"),
+        ("- id: helps\n  name: Facilitators\n", ""),
+    )
     out = tmp_path / "merged.yaml"
     run("codebook", "merge", base, ours, theirs, "-o", out)
     book = load_codebook(out)
@@ -136,10 +153,18 @@ def test_merge_without_conflicts(tmp_path):
 
 def test_merge_conflicts_are_listed_marked_and_exit_non_zero(tmp_path):
     base = variant(tmp_path, "base.yaml")
-    ours = variant(tmp_path, "ours.yaml", ("  name: Time\n", "  name: Lack of time\n"),
-                   ("- id: helps\n  name: Facilitators\n", "- id: helps\n  name: Enablers\n"))
-    theirs = variant(tmp_path, "theirs.yaml", ("  name: Time\n", "  name: Time pressure\n"),
-                     ("- id: helps\n  name: Facilitators\n", ""))
+    ours = variant(
+        tmp_path,
+        "ours.yaml",
+        ("  name: Time\n", "  name: Lack of time\n"),
+        ("- id: helps\n  name: Facilitators\n", "- id: helps\n  name: Enablers\n"),
+    )
+    theirs = variant(
+        tmp_path,
+        "theirs.yaml",
+        ("  name: Time\n", "  name: Time pressure\n"),
+        ("- id: helps\n  name: Facilitators\n", ""),
+    )
     out = tmp_path / "merged.yaml"
     result = run("codebook", "merge", base, ours, theirs, "-o", out, "--json", code=1)
     report = json.loads(result.stdout)
@@ -155,9 +180,14 @@ def test_merge_conflicts_are_listed_marked_and_exit_non_zero(tmp_path):
 def test_merge_repairs_a_parent_deleted_under_a_new_child(tmp_path):
     base = variant(tmp_path, "base.yaml")
     ours = variant(tmp_path, "ours.yaml", ("- id: helps\n  name: Facilitators\n", ""))
-    theirs = variant(tmp_path, "theirs.yaml", ("- id: helps\n  name: Facilitators\n",
-                                               "- id: helps\n  name: Facilitators\n- id: helps.x\n  parent: helps\n"
-                                               "  name: X\n"))
+    theirs = variant(
+        tmp_path,
+        "theirs.yaml",
+        (
+            "- id: helps\n  name: Facilitators\n",
+            "- id: helps\n  name: Facilitators\n- id: helps.x\n  parent: helps\n  name: X\n",
+        ),
+    )
     result = run("codebook", "merge", base, ours, theirs, "-o", tmp_path / "m.yaml", code=1)
     assert "helps: deleted by ours but helps.x still sits under it; kept" in result.output
     assert load_codebook(tmp_path / "m.yaml").get("helps.x").parent_id == "helps"
@@ -166,17 +196,41 @@ def test_merge_repairs_a_parent_deleted_under_a_new_child(tmp_path):
 def test_project_commands(tmp_path):
     project = tmp_path / "s.evb"
     run("init", project, "--codebook", "cfir2")
-    run("codebook", "add", project, "local.huddles", "Safety huddles", "--parent", "cfir2.process",
-        "--keyword", "huddle", "--definition", "Daily safety huddles.")
+    run(
+        "codebook",
+        "add",
+        project,
+        "local.huddles",
+        "Safety huddles",
+        "--parent",
+        "cfir2.process",
+        "--keyword",
+        "huddle",
+        "--definition",
+        "Daily safety huddles.",
+    )
     run("codebook", "rename", project, "local.huddles", "Huddles")
     run("codebook", "move", project, "local.huddles", "--to", "cfir2.process.doing")
     run("codebook", "edit", project, "local.huddles", "--add-keyword", "morning report")
     run("codebook", "move", project, "local.huddles", code=1)  # neither --to nor --top
     rows = {r["id"]: r for r in json.loads(run("codebook", "list", project, "--json").output)}
-    assert rows["local.huddles"] == {"id": "local.huddles", "parent": "cfir2.process.doing",
-                                     "name": "Huddles", "depth": 2}
-    run("codebook", "split", project, "local.huddles", "--into", "local.am:Morning huddles",
-        "--into", "local.pm:Evening huddles", "--as-children")
+    assert rows["local.huddles"] == {
+        "id": "local.huddles",
+        "parent": "cfir2.process.doing",
+        "name": "Huddles",
+        "depth": 2,
+    }
+    run(
+        "codebook",
+        "split",
+        project,
+        "local.huddles",
+        "--into",
+        "local.am:Morning huddles",
+        "--into",
+        "local.pm:Evening huddles",
+        "--as-children",
+    )
     run("codebook", "merge-codes", project, "local.am", "local.pm", "--into", "local.huddles")
     run("codebook", "split", project, "local.huddles", "--into", "bad", code=1)
     shared = tmp_path / "team.yaml"

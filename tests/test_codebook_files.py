@@ -38,9 +38,15 @@ def test_yaml_round_trip_keeps_comments_and_only_changes_what_changed(tmp_path):
     path = write(tmp_path, SMALL)
     book = load_codebook(path)
     time = book.get("barriers.time")
-    book = make_codebook([book.get("barriers"), replace(time, name="Lack of time"),
-                          Code(id="barriers.staff", parent_id="barriers", name="Staffing")],
-                         meta=book.meta, document=book.document)
+    book = make_codebook(
+        [
+            book.get("barriers"),
+            replace(time, name="Lack of time"),
+            Code(id="barriers.staff", parent_id="barriers", name="Staffing"),
+        ],
+        meta=book.meta,
+        document=book.document,
+    )
     save_codebook(book, path)
     text = path.read_text()
     assert text.startswith("# Team codebook -- edit with care\n")
@@ -71,27 +77,31 @@ def test_json_round_trip_keeps_every_field(tmp_path):
 
 
 def test_extra_and_valence_survive(tmp_path):
-    book = make_codebook([Code(id="memo", name="Memo-worthy", valence_applies=False,
-                               extra={"owner": "alex", "n": [1, 2]})])
+    book = make_codebook(
+        [Code(id="memo", name="Memo-worthy", valence_applies=False, extra={"owner": "alex", "n": [1, 2]})]
+    )
     for suffix in ("yaml", "json"):
         save_codebook(book, tmp_path / f"b.{suffix}")
         got = load_codebook(tmp_path / f"b.{suffix}").codes[0]
         assert got.valence_applies is False and got.extra == {"owner": "alex", "n": [1, 2]}
 
 
-@pytest.mark.parametrize("text, line, col, words", [
-    ("codes:\n- id: a\n  name: A: b\n", 3, 10, "invalid YAML"),
-    ("codes:\n- id: a\n  name: A\n- id: a\n  name: B\n", 4, 3, "duplicate code ID 'a'"),
-    ("codes:\n- id: a\n  name: A\n  parent: zz\n", 4, 3, "unknown parent 'zz'"),
-    ("codes:\n- id: a\n  name: A\n  parent: b\n- id: b\n  name: B\n  parent: a\n", 4, 3, "parent cycle"),
-    ("codes:\n- id: a\n  name: A\n  colour: '#ffffff'\n", 4, 3, "unknown key 'colour'"),
-    ("codes:\n- id: a\n  name: A\ncodez: []\n", 4, 1, "unknown key 'codez'"),
-    ("codes:\n- id: a\n  name: A\n  name: B\n", 4, 3, "invalid YAML"),
-    ("codes:\n- id: a b\n  name: A\n", 2, 3, "no spaces"),
-    ("codes:\n- id: a\n", 2, 3, "has no name"),
-    ("codes:\n- id: a\n  name: A\n  valence_applies: maybe\n", 4, 3, "true or false"),
-    ("codes:\n- id: a\n  name: A\n  color: red\n", 4, 3, "#RRGGBB"),
-])
+@pytest.mark.parametrize(
+    "text, line, col, words",
+    [
+        ("codes:\n- id: a\n  name: A: b\n", 3, 10, "invalid YAML"),
+        ("codes:\n- id: a\n  name: A\n- id: a\n  name: B\n", 4, 3, "duplicate code ID 'a'"),
+        ("codes:\n- id: a\n  name: A\n  parent: zz\n", 4, 3, "unknown parent 'zz'"),
+        ("codes:\n- id: a\n  name: A\n  parent: b\n- id: b\n  name: B\n  parent: a\n", 4, 3, "parent cycle"),
+        ("codes:\n- id: a\n  name: A\n  colour: '#ffffff'\n", 4, 3, "unknown key 'colour'"),
+        ("codes:\n- id: a\n  name: A\ncodez: []\n", 4, 1, "unknown key 'codez'"),
+        ("codes:\n- id: a\n  name: A\n  name: B\n", 4, 3, "invalid YAML"),
+        ("codes:\n- id: a b\n  name: A\n", 2, 3, "no spaces"),
+        ("codes:\n- id: a\n", 2, 3, "has no name"),
+        ("codes:\n- id: a\n  name: A\n  valence_applies: maybe\n", 4, 3, "true or false"),
+        ("codes:\n- id: a\n  name: A\n  color: red\n", 4, 3, "#RRGGBB"),
+    ],
+)
 def test_bad_yaml_names_file_line_and_column(tmp_path, text, line, col, words):
     path = write(tmp_path, text)
     with pytest.raises(CodebookError) as info:
@@ -157,9 +167,11 @@ def test_section_comments_stay_before_their_section(tmp_path, change):
     path = write(tmp_path, SECTIONS)
     book = load_codebook(path)
     a, last, b = book.codes
-    codes = {"delete": [a, b],
-             "move": [a, b, replace(last, parent_id="b")],
-             "drop-examples": [a, replace(last, examples=()), b]}[change]
+    codes = {
+        "delete": [a, b],
+        "move": [a, b, replace(last, parent_id="b")],
+        "drop-examples": [a, replace(last, examples=()), b],
+    }[change]
     save_codebook(make_codebook(codes, document=book.document), path)
     text = path.read_text()
     assert "\n# ---- section B\n- id: b\n" in text, text

@@ -21,9 +21,15 @@ def codebooks(draw):
     codes = []
     for i in range(n):
         parent = draw(st.none() | st.sampled_from([c.id for c in codes])) if codes else None
-        codes.append(Code(id=f"c{i}", name=f"Code {i}", parent_id=parent,
-                          definition=draw(st.sampled_from(["", "A definition.", "Another."])),
-                          keywords=tuple(draw(st.lists(WORDS, unique=True, max_size=3)))))
+        codes.append(
+            Code(
+                id=f"c{i}",
+                name=f"Code {i}",
+                parent_id=parent,
+                definition=draw(st.sampled_from(["", "A definition.", "Another."])),
+                keywords=tuple(draw(st.lists(WORDS, unique=True, max_size=3))),
+            )
+        )
     return make_codebook(codes)
 
 
@@ -73,8 +79,11 @@ def shape(book) -> dict:
 def test_one_sided_changes_merge_cleanly_to_that_side(data):
     base = data.draw(codebooks())
     ours = data.draw(edited(base, "ours"))
-    for result in (merge_codebooks(base, ours, base), merge_codebooks(base, base, ours),
-                   merge_codebooks(base, ours, ours)):
+    for result in (
+        merge_codebooks(base, ours, base),
+        merge_codebooks(base, base, ours),
+        merge_codebooks(base, ours, ours),
+    ):
         assert result.conflicts == []
         assert shape(result.codebook) == shape(ours)
 
@@ -90,8 +99,7 @@ def test_two_sided_merge_is_valid_and_drops_nothing_silently(data):
     conflicted = {c.id for c in result.conflicts}
     b, o, t = shape(base), shape(ours), shape(theirs)
     for cid in set(o) | set(t):
-        deleted_cleanly = (cid in b and (cid not in o and t.get(cid) == b[cid]
-                                         or cid not in t and o.get(cid) == b[cid]))
+        deleted_cleanly = cid in b and (cid not in o and t.get(cid) == b[cid] or cid not in t and o.get(cid) == b[cid])
         assert cid in merged or deleted_cleanly, cid
     for cid, code in merged.items():
         if cid in o and cid in t and cid not in conflicted:

@@ -88,9 +88,11 @@ def test_remove_refuses_a_used_code(coded):
 
 
 def test_split_creates_siblings_and_can_move_codings(coded):
-    made = coded.split_code("local.no_time", [("local.no_staff_time", "No staff time"),
-                                              ("local.no_protected", "No protected time")],
-                            codings_to="local.no_protected")
+    made = coded.split_code(
+        "local.no_time",
+        [("local.no_staff_time", "No staff time"), ("local.no_protected", "No protected time")],
+        codings_to="local.no_protected",
+    )
     assert [c.parent_id for c in made] == ["local", "local"]
     assert len(coded.codings(code_id="local.no_protected")) == 2
     assert coded.codings(code_id="local.no_time") == []
@@ -99,12 +101,20 @@ def test_split_creates_siblings_and_can_move_codings(coded):
 
 
 def test_pull_adds_updates_and_keeps_used_codes(coded, tmp_path):
-    shared = make_codebook([
-        Code(id="inner", name="Inner Setting"),
-        Code(id="inner.priority", name="Relative Priority", parent_id="inner",
-             definition="Now with a definition", keywords=("competing priorities", "bandwidth")),
-        Code(id="inner.new", name="Brand new", parent_id="inner"),
-    ], meta={"name": "Team book", "version": "3"})
+    shared = make_codebook(
+        [
+            Code(id="inner", name="Inner Setting"),
+            Code(
+                id="inner.priority",
+                name="Relative Priority",
+                parent_id="inner",
+                definition="Now with a definition",
+                keywords=("competing priorities", "bandwidth"),
+            ),
+            Code(id="inner.new", name="Brand new", parent_id="inner"),
+        ],
+        meta={"name": "Team book", "version": "3"},
+    )
     path = tmp_path / "team.yaml"
     save_codebook(shared, path)
     dry = coded.pull_codebook(path, dry_run=True)

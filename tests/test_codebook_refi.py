@@ -15,8 +15,9 @@ from evalbench.xmlsafe import parse_xml, validation_errors
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 XSD = SHARED / "refi-qda" / "Codebook-mrt2019.xsd"
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} (REFI-QDA schemas and "
-                                  "interop fixtures beside the repo) is absent")
+needs_shared = pytest.mark.skipif(
+    not SHARED.is_dir(), reason=f"{SHARED} (REFI-QDA schemas and interop fixtures beside the repo) is absent"
+)
 
 
 def qdc_from_project(qdpx: Path, out: Path) -> Path:
@@ -67,8 +68,14 @@ def test_descriptions_other_programs_show_are_clean_and_our_fields_travel_beside
     """No '[evalbench] {json}' line in any code memo; the exact fields sit in an <?evalbench?> instruction."""
     from lxml import etree
 
-    code = Code(id="a.b", name="B", parent_id="a", definition="Text with\nInclusion: a line that looks like a label.",
-                valence_applies=False, extra={"team": "north"})
+    code = Code(
+        id="a.b",
+        name="B",
+        parent_id="a",
+        definition="Text with\nInclusion: a line that looks like a label.",
+        valence_applies=False,
+        extra={"team": "north"},
+    )
     book = make_codebook([Code(id="a", name="A"), code], source="x")
     save_codebook(book, tmp_path / "b.qdc")
     root = parse_xml((tmp_path / "b.qdc").read_bytes(), source="b.qdc")
@@ -83,11 +90,20 @@ def test_descriptions_other_programs_show_are_clean_and_our_fields_travel_beside
 
 
 def test_files_written_with_the_old_evalbench_line_still_read():
-    old = ('Why it matters.\n\nKeywords: k1; k2\n\n[evalbench] {"id": "x.old", "definition": "Why it matters.", '
-           '"inclusion": "", "exclusion": "", "examples": [], "keywords": ["k1", "k2"], "valence_applies": false}')
+    old = (
+        'Why it matters.\n\nKeywords: k1; k2\n\n[evalbench] {"id": "x.old", "definition": "Why it matters.", '
+        '"inclusion": "", "exclusion": "", "examples": [], "keywords": ["k1", "k2"], "valence_applies": false}'
+    )
     fields = parse_description(old)
-    assert fields == {"definition": "Why it matters.", "inclusion": "", "exclusion": "", "examples": [],
-                      "keywords": ["k1", "k2"], "id": "x.old", "valence_applies": False}
+    assert fields == {
+        "definition": "Why it matters.",
+        "inclusion": "",
+        "exclusion": "",
+        "examples": [],
+        "keywords": ["k1", "k2"],
+        "id": "x.old",
+        "valence_applies": False,
+    }
     deep = "Text.\n[evalbench] " + "[" * 500 + "]" * 500
     assert parse_description(deep) == {"definition": deep}
 
@@ -97,10 +113,13 @@ def test_foreign_description_is_the_definition():
 
 
 @needs_shared
-@pytest.mark.parametrize("name, count, first", [
-    ("nvivo15-mac_codebook-project.qdpx", 262, "rq1_definition"),
-    ("atlasti23_codes-project.qdpx", 3, "commits"),
-])
+@pytest.mark.parametrize(
+    "name, count, first",
+    [
+        ("nvivo15-mac_codebook-project.qdpx", 262, "rq1_definition"),
+        ("atlasti23_codes-project.qdpx", 3, "commits"),
+    ],
+)
 def test_codebooks_from_other_programs_import(tmp_path, name, count, first):
     qdc = qdc_from_project(SHARED / "interop" / name, tmp_path / "theirs.qdc")
     book = load_codebook(qdc)
@@ -151,12 +170,12 @@ def test_qdc_from_other_tools_shapes(tmp_path):
 
 HOSTILE = {
     "billion_laughs": b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n  <!ENTITY lol "lol">\n'
-                      b'  <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">\n]>\n'
-                      b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="x" name="&lol2;" '
-                      b'isCodable="true"/></Codes></CodeBook>',
+    b'  <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">\n]>\n'
+    b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="x" name="&lol2;" '
+    b'isCodable="true"/></Codes></CodeBook>',
     "external_entity": b'<?xml version="1.0"?>\n<!DOCTYPE c [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
-                       b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="x" name="&xxe;" '
-                       b'isCodable="true"/></Codes></CodeBook>',
+    b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="x" name="&xxe;" '
+    b'isCodable="true"/></Codes></CodeBook>',
     "external_dtd": b'<!DOCTYPE CodeBook SYSTEM "http://example.invalid/evil.dtd">\n<CodeBook/>',
 }
 
@@ -196,8 +215,10 @@ def test_empty_codebook_is_not_written_as_qdc(tmp_path):
 def test_validate_names_the_first_schema_violation():
     from evalbench.xmlsafe import validate
 
-    root = parse_xml(f'<CodeBook xmlns="{CODEBOOK_NS}">\n<Codes>\n<Code name="a" isCodable="true"/>'
-                     '</Codes></CodeBook>'.encode(), source="x.qdc")
+    root = parse_xml(
+        f'<CodeBook xmlns="{CODEBOOK_NS}">\n<Codes>\n<Code name="a" isCodable="true"/></Codes></CodeBook>'.encode(),
+        source="x.qdc",
+    )
     with pytest.raises(UserError, match=r"x\.qdc: not valid against Codebook-mrt2019\.xsd: line 3: .*guid"):
         validate(root, XSD, source="x.qdc")
 
@@ -212,16 +233,21 @@ QUALCODER = """<?xml version="1.0" encoding="utf-8"?>
 </Codes>
 </CodeBook>"""
 
-TAGUETTE = ('<?xml version="1.0" encoding="utf-8"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0" '
-            'origin="Taguette 1.4.1"><Codes><Code guid="0E0C6A57-5F1B-5B47-8E51-7B8D9A3A0C11" '
-            'name="interesting" isCodable="true"/><Code guid="1E0C6A57-5F1B-5B47-8E51-7B8D9A3A0C11" '
-            'name="barriers.time" isCodable="true"/></Codes><Sets/></CodeBook>')
+TAGUETTE = (
+    '<?xml version="1.0" encoding="utf-8"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0" '
+    'origin="Taguette 1.4.1"><Codes><Code guid="0E0C6A57-5F1B-5B47-8E51-7B8D9A3A0C11" '
+    'name="interesting" isCodable="true"/><Code guid="1E0C6A57-5F1B-5B47-8E51-7B8D9A3A0C11" '
+    'name="barriers.time" isCodable="true"/></Codes><Sets/></CodeBook>'
+)
 
 
-@pytest.mark.parametrize("text, ids, names", [
-    (QUALCODER, ["barriers", "barriers.staffing"], ["Barriers", "Staffing"]),  # no namespace, categories
-    (TAGUETTE, ["interesting", "barriers_time"], ["interesting", "barriers.time"]),  # flat tag paths
-])
+@pytest.mark.parametrize(
+    "text, ids, names",
+    [
+        (QUALCODER, ["barriers", "barriers.staffing"], ["Barriers", "Staffing"]),  # no namespace, categories
+        (TAGUETTE, ["interesting", "barriers_time"], ["interesting", "barriers.time"]),  # flat tag paths
+    ],
+)
 def test_qualcoder_and_taguette_shapes_import_and_go_back_out(tmp_path, text, ids, names):
     path = tmp_path / "theirs.qdc"
     path.write_text(text)

@@ -11,13 +11,12 @@ DOMAINS = ["cfir2.innovation", "cfir2.outer", "cfir2.inner", "cfir2.individuals"
 CONSTRUCTS = {
     "innovation": "source evidence relative_advantage adaptability trialability complexity design cost",
     "outer": "critical_incidents local_attitudes local_conditions partnerships policies_laws financing "
-             "external_pressure",
+    "external_pressure",
     "inner": "structure relational_connections communications culture tension_for_change compatibility "
-             "relative_priority incentives mission_alignment resources access_to_knowledge",
+    "relative_priority incentives mission_alignment resources access_to_knowledge",
     "individuals": "high_level_leaders mid_level_leaders opinion_leaders facilitators implementation_leads "
-                   "team_members other_support deliverers recipients need capability opportunity motivation",
-    "process": "teaming assessing_needs assessing_context planning tailoring engaging doing reflecting "
-               "adapting",
+    "team_members other_support deliverers recipients need capability opportunity motivation",
+    "process": "teaming assessing_needs assessing_context planning tailoring engaging doing reflecting adapting",
 }
 SUBCONSTRUCTS = {
     "cfir2.outer.external_pressure": "societal market performance_measurement",

@@ -82,8 +82,6 @@ def test_commands_without_coder_act_for_the_environments_coder(tmp_path, monkeyp
 def test_the_real_program_reads_the_environment(tmp_path):
     path = shared_file(tmp_path)
     env = {**os.environ, "EVALBENCH_CODER": "alex", "PYTHONPATH": REPO}
-    code = ("import sys; from evalbench.project import Project; "
-            "p = Project.open(sys.argv[1]); print(p.coder); p.close()")
-    out = subprocess.run([sys.executable, "-c", code, str(path)], env=env, capture_output=True, text=True,
-                         check=True)
+    code = "import sys; from evalbench.project import Project; p = Project.open(sys.argv[1]); print(p.coder); p.close()"
+    out = subprocess.run([sys.executable, "-c", code, str(path)], env=env, capture_output=True, text=True, check=True)
     assert out.stdout == "alex\n"

@@ -19,8 +19,14 @@ def test_a_coding_is_named_by_code_participant_and_first_words(project):
 
 
 def test_a_shared_name_gets_its_distinguishing_path(project):
-    project.add_codes([Code("a", "Assessing"), Code("a.d", "Deliverers", parent_id="a"),
-                       Code("e", "Engaging"), Code("e.d", "Deliverers", parent_id="e")])
+    project.add_codes(
+        [
+            Code("a", "Assessing"),
+            Code("a.d", "Deliverers", parent_id="a"),
+            Code("e", "Engaging"),
+            Code("e.d", "Deliverers", parent_id="e"),
+        ]
+    )
     assert project.store.describe.code("e.d") == "Engaging › Deliverers"
     assert project.store.describe.code("inner.culture") == "Culture"
 

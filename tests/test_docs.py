@@ -162,8 +162,12 @@ def tui_bindings() -> list[tuple[str, str, str]]:
     for name in modules:
         module = importlib.import_module(name)
         for obj in vars(module).values():
-            if (isinstance(obj, type) and issubclass(obj, (DOMNode, App)) and obj.__module__ == name
-                    and "BINDINGS" in vars(obj)):
+            if (
+                isinstance(obj, type)
+                and issubclass(obj, (DOMNode, App))
+                and obj.__module__ == name
+                and "BINDINGS" in vars(obj)
+            ):
                 for binding in obj.BINDINGS:
                     keys = binding.key if hasattr(binding, "key") else binding[0]
                     for key in keys.split(","):

@@ -26,10 +26,12 @@ def test_construct_table_counts_match_a_recount_from_the_codings(study, tmp_path
     groups = table1(study.export("docx", tmp_path / "t.docx", coder="alex", figures=False))
     assert [g for g, _, _ in groups] == ["Inner Setting"]
     _, header, rows = groups[0]
-    assert header == ["Construct", "Barrier/ Facilitator", "n participants (roles)",
-                      "Exemplar quotes (participant ID)"]
-    names = {"Relative Priority": "inner.priority", "Culture": "inner.culture",
-             "Culture: Learning-Centredness": "inner.culture.learning"}
+    assert header == ["Construct", "Barrier/ Facilitator", "n participants (roles)", "Exemplar quotes (participant ID)"]
+    names = {
+        "Relative Priority": "inner.priority",
+        "Culture": "inner.culture",
+        "Culture: Learning-Centredness": "inner.culture.learning",
+    }
     expected = recount(study, "alex")
     assert {(names[r[0]], r[1]) for r in rows} == set(expected)  # the subconstruct has its own row
     for label, valence, count, quotes in rows:
@@ -42,8 +44,9 @@ def test_construct_table_counts_match_a_recount_from_the_codings(study, tmp_path
 
 
 def test_fold_subconstructs_and_the_row_filters(study, tmp_path):  # noqa: F811
-    folded = table1(study.export("docx", tmp_path / "f.docx", coder="alex", figures=False,
-                                 fold_subconstructs=True))[0][2]
+    folded = table1(study.export("docx", tmp_path / "f.docx", coder="alex", figures=False, fold_subconstructs=True))[0][
+        2
+    ]
     culture = next(r for r in folded if r[0] == "Culture")
     assert culture[2] == count_text(recount(study, "alex", level="construct")[("inner.culture", "Facilitator")])
     assert not any(":" in r[0] for r in folded)
@@ -64,7 +67,8 @@ def test_mixed_rows_and_the_title_that_says_so(study, tmp_path):  # noqa: F811
     assert any(r[1] == "Mixed" for r in numbered_tables(doc)[1][0][2])
     doc = docx.Document(str(study.export("docx", tmp_path / "y.docx", coder="alex", figures=False, mixed=False)))
     assert [p.text for p in doc.paragraphs if p.text.startswith("Table 1.")] == [
-        "Table 1. Barriers and facilitators by construct"]
+        "Table 1. Barriers and facilitators by construct"
+    ]
     assert not any(r[1] == "Mixed" for r in numbered_tables(doc)[1][0][2])
     assert any("coded as mixed are left out" in p.text for p in doc.paragraphs)
 
@@ -79,8 +83,14 @@ def test_group_rows_repeat_and_custom_top_level_codes_are_their_own_group(study,
     doc = docx.Document(str(study.export("docx", tmp_path / "g.docx", coder="alex", figures=False)))
     groups = numbered_tables(doc)[1]
     assert [g for g, _, _ in groups] == ["Inner Setting", "Lessons learned"]
-    assert groups[1][2] == [["Lessons learned", "Neutral or not specified", "1 (1 nurse)",
-                             "“Our leaders showed up to every session,” (P02)"]]
+    assert groups[1][2] == [
+        [
+            "Lessons learned",
+            "Neutral or not specified",
+            "1 (1 nurse)",
+            "“Our leaders showed up to every session,” (P02)",
+        ]
+    ]
     for table in doc.tables[:2]:  # header and group row repeat at the top of a continued page
         assert is_repeated_header(table.rows[0]) and is_repeated_header(table.rows[1])
         assert not any(is_repeated_header(r) for r in table.rows[2:])
@@ -94,8 +104,7 @@ def test_group_rows_repeat_and_custom_top_level_codes_are_their_own_group(study,
 def test_no_column_is_narrower_than_its_longest_word(study, tmp_path):  # noqa: F811
     from evalbench.model import Code
 
-    study.add_codes([Code(id="inner.ext", name="Implementation Characteristics Extraordinarily",
-                          parent_id="inner")])
+    study.add_codes([Code(id="inner.ext", name="Implementation Characteristics Extraordinarily", parent_id="inner")])
     text = study.document_text(1)
     start = text.index("no protected time")
     study.add_coding(1, start, start + 20, "inner.ext", coder="alex", valence="barrier")
@@ -116,9 +125,13 @@ def test_paper_size(study, tmp_path, paper, width):  # noqa: F811
 
 
 def test_unlinked_transcript_is_labelled_and_warned_about(study, tmp_path):  # noqa: F811
-    doc_id = study.add_document(make_parsed("p04_zoom.vtt", [
-        ("Interviewer", "And then?"), ("Ms Ray", "We never had protected time for reviews on nights at all.")]),
-        {"Interviewer": ("interviewer", "label"), "Ms Ray": ("participant", "default")})
+    doc_id = study.add_document(
+        make_parsed(
+            "p04_zoom.vtt",
+            [("Interviewer", "And then?"), ("Ms Ray", "We never had protected time for reviews on nights at all.")],
+        ),
+        {"Interviewer": ("interviewer", "label"), "Ms Ray": ("participant", "default")},
+    )
     text = study.document_text(doc_id)
     start = text.index("We never")
     study.add_coding(doc_id, start, len(text), "inner.priority", coder="alex", valence="barrier")
@@ -131,12 +144,15 @@ def test_unlinked_transcript_is_labelled_and_warned_about(study, tmp_path):  # n
 
 
 def test_methods_paragraph_names_the_coding_and_counts_coded_interviews(study, tmp_path):  # noqa: F811
-    study.add_document(make_parsed("p09.txt", [("Interviewer", "Hello?"), ("Ann", "Nothing to add.")]),
-                       {"Interviewer": ("interviewer", "label"), "Ann": ("participant", "default")})
+    study.add_document(
+        make_parsed("p09.txt", [("Interviewer", "Hello?"), ("Ann", "Nothing to add.")]),
+        {"Interviewer": ("interviewer", "label"), "Ann": ("participant", "default")},
+    )
     doc = docx.Document(str(study.export("docx", tmp_path / "m.docx", coder="sam", figures=False)))
     methods = next(p.text for p in doc.paragraphs if p.text.startswith("The analysis covers"))
-    assert methods.startswith("The analysis covers one coded interview with one participant (1 physician) "
-                              "at one site (North).")
+    assert methods.startswith(
+        "The analysis covers one coded interview with one participant (1 physician) at one site (North)."
+    )
     assert "Three further transcripts in the project have no codings in this coding" in methods
     assert "The tables count sam's coding: 1 codings" in methods
     every = docx.Document(str(study.export("docx", tmp_path / "a.docx", all_coders=True, figures=False)))
@@ -146,8 +162,20 @@ def test_methods_paragraph_names_the_coding_and_counts_coded_interviews(study, t
 
 
 def test_a_complete_consensus_is_what_an_export_counts_by_default(study, tmp_path):  # noqa: F811
-    study.add_codings([{"document_id": c.document_id, "start": c.start, "end": c.end, "code_id": c.code_id,
-                        "valence": c.valence, "coder": "consensus"} for c in study.codings()], label="consensus")
+    study.add_codings(
+        [
+            {
+                "document_id": c.document_id,
+                "start": c.start,
+                "end": c.end,
+                "code_id": c.code_id,
+                "valence": c.valence,
+                "coder": "consensus",
+            }
+            for c in study.codings()
+        ],
+        label="consensus",
+    )
     result = study.write_export("docx", tmp_path / "c.docx", figures=False)
     assert result.coding == "the consensus coding of alex and sam"
     doc = docx.Document(str(result.path))
@@ -189,8 +217,9 @@ def test_rating_table_legend_shading_and_no_rating_without_valence(study, tmp_pa
     legend = next(t for t in doc.tables if t.rows[0].cells[0].text.startswith("−2"))
     assert [c.text.split("  ")[0] for c in legend.rows[0].cells] == ["−2", "−1", "0", "+1", "+2", "X", "M"]
     assert any("* proposed by evalbench" in p.text for p in doc.paragraphs)
-    no_ratings = docx.Document(str(study.export("docx", tmp_path / "n.docx", coder="alex", figures=False,
-                                                ratings=False)))
+    no_ratings = docx.Document(
+        str(study.export("docx", tmp_path / "n.docx", coder="alex", figures=False, ratings=False))
+    )
     assert 2 not in numbered_tables(no_ratings)
 
 
@@ -238,8 +267,9 @@ def test_same_project_gives_identical_files_without_a_machine_author(study, tmp_
 
 
 def test_codebook_appendix(study, tmp_path):  # noqa: F811
-    doc = docx.Document(str(study.export("docx", tmp_path / "x.docx", coder="alex", figures=False,
-                                         ratings=False, codebook=True)))
+    doc = docx.Document(
+        str(study.export("docx", tmp_path / "x.docx", coder="alex", figures=False, ratings=False, codebook=True))
+    )
     assert any(p.text.startswith("Codebook:") for p in doc.paragraphs)
     assert "Relative Priority" in [c.text.split("\n")[0] for c in doc.tables[-1].columns[0].cells]
 
@@ -265,24 +295,43 @@ def test_cli_export_options_and_their_errors(study, tmp_path):  # noqa: F811
     path = str(study.path)
     study.close()
     out = tmp_path / "t.docx"
-    result = run_cli("export", path, "-o", out, "--coder", "alex", "--paper", "a4", "--no-figures",
-                     "--quotes", "1", "--codebook-appendix")
+    result = run_cli(
+        "export",
+        path,
+        "-o",
+        out,
+        "--coder",
+        "alex",
+        "--paper",
+        "a4",
+        "--no-figures",
+        "--quotes",
+        "1",
+        "--codebook-appendix",
+    )
     assert result.output.splitlines() == ["Counting alex's coding", f"Wrote {out}"]
     assert docx.Document(str(out)).sections[1].page_width == docx.Document(str(out)).sections[1].page_width
     bad = run_cli("export", path, "-o", tmp_path / "x.xlsx", "--coder", "alex", "--paper", "a4", ok=False)
     assert bad.exit_code == 1 and "--paper: not used by a .xlsx export" in bad.output
-    bad = run_cli("export", path, "-o", tmp_path / "x.docx", "--coder", "alex", "--layout", "themes", "--no-mixed",
-                  ok=False)
+    bad = run_cli(
+        "export", path, "-o", tmp_path / "x.docx", "--coder", "alex", "--layout", "themes", "--no-mixed", ok=False
+    )
     assert bad.exit_code == 1 and "--mixed/--no-mixed: only for --layout constructs" in bad.output
     bad = run_cli("export", path, "-o", tmp_path / "x.docx", ok=False)
     assert bad.exit_code == 1 and "--all-coders" in bad.output and len(bad.output.strip().splitlines()) == 1
 
 
 def test_control_characters_in_a_transcript_do_not_break_the_word_file(project, tmp_path):
-    doc = project.add_document(make_parsed("odd.txt", [
-        ("Interviewer", "Go on."),
-        ("Nurse Lee", "We had\x0bno time\x07 at all for the reviews, honestly none whatsoever, it was hard."),
-    ]), {"Interviewer": ("interviewer", "label"), "Nurse Lee": ("participant", "default")})
+    doc = project.add_document(
+        make_parsed(
+            "odd.txt",
+            [
+                ("Interviewer", "Go on."),
+                ("Nurse Lee", "We had\x0bno time\x07 at all for the reviews, honestly none whatsoever, it was hard."),
+            ],
+        ),
+        {"Interviewer": ("interviewer", "label"), "Nurse Lee": ("participant", "default")},
+    )
     text = project.document_text(doc)
     start = text.index("We had")
     project.add_coding(doc, start, text.index("hard.") + 5, "inner.priority", valence="barrier")

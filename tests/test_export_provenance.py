@@ -18,8 +18,11 @@ from tests.conftest import SMALL_CODES, file_sql, make_parsed
 
 
 def participant_turn(project, contains: str):
-    return next(t for t in project.turns() if t.role == "participant"
-                and contains in project.document_text(t.document_id)[t.start:t.end])
+    return next(
+        t
+        for t in project.turns()
+        if t.role == "participant" and contains in project.document_text(t.document_id)[t.start : t.end]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -29,12 +32,18 @@ def assisted(tmp_path_factory):
     with Project.init(folder / "study.evb", coder="alex") as proj:
         proj.add_codes(SMALL_CODES)
         roles = {"Interviewer": ("interviewer", "label"), "Dr Patel": ("participant", "default")}
-        doc = proj.add_document(make_parsed("p01.txt", [
-            ("Interviewer", "What got in the way?"),
-            ("Dr Patel", "Honestly, competing priorities. We had no protected time for the case reviews."),
-            ("Interviewer", "And what helped?"),
-            ("Dr Patel", "The culture of learning. People felt safe to talk about errors."),
-        ]), roles)
+        doc = proj.add_document(
+            make_parsed(
+                "p01.txt",
+                [
+                    ("Interviewer", "What got in the way?"),
+                    ("Dr Patel", "Honestly, competing priorities. We had no protected time for the case reviews."),
+                    ("Interviewer", "And what helped?"),
+                    ("Dr Patel", "The culture of learning. People felt safe to talk about errors."),
+                ],
+            ),
+            roles,
+        )
         proj.set_participant(doc, "P01", {"role": "physician", "site": "North"})
         turn = participant_turn(proj, "competing priorities")
         suggestion = next(s for s in proj.suggest_turn(turn.id) if s.code_id == "inner.priority")
@@ -61,16 +70,22 @@ def test_csv_and_xlsx_excerpts_carry_the_suggesting_model_and_version(assisted):
         mine = by_id.pop(accepted)
         assert (mine["origin"], mine["coder"]) == ("suggestion", "alex")
         assert (mine["suggestion_model"], mine["suggestion_model_version"]) == (
-            suggestion.model, suggestion.model_version)
+            suggestion.model,
+            suggestion.model_version,
+        )
         assert suggestion.model and "evalbench" in suggestion.model_version
         assert [(r["origin"], r["suggestion_model"], r["suggestion_model_version"]) for r in by_id.values()] == [
-            ("manual", empty, empty)] * 2
-    readme = [" ".join(str(v) for v in r if v) for r in openpyxl.load_workbook(folder / "a.xlsx")["README"].iter_rows(
-        values_only=True)]
+            ("manual", empty, empty)
+        ] * 2
+    readme = [
+        " ".join(str(v) for v in r if v)
+        for r in openpyxl.load_workbook(folder / "a.xlsx")["README"].iter_rows(values_only=True)
+    ]
     assert any(line.startswith("Excerpts") and "suggesting model's name and version" in line for line in readme)
     disclosed = next(line for line in readme if line.startswith("AI assistance: "))
-    assert disclosed.startswith("AI assistance: 1 of 3 codings (33%) began as code suggestions made offline by "
-                                f"evalbench ({suggestion.model}")
+    assert disclosed.startswith(
+        f"AI assistance: 1 of 3 codings (33%) began as code suggestions made offline by evalbench ({suggestion.model}"
+    )
     assert "(alex 1)" in disclosed and disclosed.endswith("Every coding was made or accepted by a person.")
 
 
@@ -79,9 +94,11 @@ def test_word_and_markdown_methods_say_how_many_were_accepted_by_whom_from_which
     from evalbench.suggest.disclosure import ModelUse
 
     label = ModelUse(suggestion.model, suggestion.model_version, 1).label
-    expected = (f"1 of the 3 codings (33%) began as code suggestions from evalbench, made by {label} running "
-                "offline, each reviewed and accepted by a coder (accepted by alex: 1). Every coding was made or "
-                "accepted by a person.")
+    expected = (
+        f"1 of the 3 codings (33%) began as code suggestions from evalbench, made by {label} running "
+        "offline, each reviewed and accepted by a coder (accepted by alex: 1). Every coding was made or "
+        "accepted by a person."
+    )
     word = "\n".join(p.text for p in docx.Document(str(folder / "a.docx")).paragraphs)
     markdown = (folder / "a.md").read_text(encoding="utf-8")
     assert expected in word and expected in markdown
@@ -96,5 +113,7 @@ def test_a_coding_accepted_before_models_were_recorded_is_said_so(assisted, tmp_
     with Project.open(copy) as proj:
         proj.write_export("md", tmp_path / "old.md", all_coders=True)
     text = (tmp_path / "old.md").read_text(encoding="utf-8")
-    assert ("1 of the 3 codings (33%) began as code suggestions from evalbench, by a model whose name and version "
-            "were not recorded, each reviewed and accepted by a coder (accepted by alex: 1).") in text
+    assert (
+        "1 of the 3 codings (33%) began as code suggestions from evalbench, by a model whose name and version "
+        "were not recorded, each reviewed and accepted by a coder (accepted by alex: 1)."
+    ) in text

@@ -24,8 +24,11 @@ def write_tally(job: registry.ExportJob) -> None:
 @pytest.fixture
 def fake_format():
     """``tally`` (.tally), registered for one test and removed after it."""
-    fmt = registry.register(registry.ExportFormat(
-        "tally", ".tally", "one line per coding (a test's format)", frozenset({"quotes"}), write_tally))
+    fmt = registry.register(
+        registry.ExportFormat(
+            "tally", ".tally", "one line per coding (a test's format)", frozenset({"quotes"}), write_tally
+        )
+    )
     yield fmt
     registry.unregister("tally")
 
@@ -80,7 +83,9 @@ def test_a_suffix_belongs_to_one_format():
 def test_the_guide_shows_every_format(fmt):
     """Each built-in format is in the guide's export examples and has a bullet saying what it holds."""
     text = GUIDE.read_text(encoding="utf-8")
-    assert re.search(rf"^evalbench export \S+ .*-o \S+{re.escape(fmt.suffix)}\b", text, re.M), \
+    assert re.search(rf"^evalbench export \S+ .*-o \S+{re.escape(fmt.suffix)}\b", text, re.M), (
         f"docs/guide.md shows no `evalbench export … -o FILE{fmt.suffix}`"
-    assert re.search(rf"^- \*\*[^*]*\({re.escape(fmt.suffix)}\)\*\*", text, re.M), \
+    )
+    assert re.search(rf"^- \*\*[^*]*\({re.escape(fmt.suffix)}\)\*\*", text, re.M), (
         f"docs/guide.md has no '- **… ({fmt.suffix})**' bullet under Exports"
+    )

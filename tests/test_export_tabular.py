@@ -45,8 +45,16 @@ def test_safe_cell_escapes_formula_starts_only():
 def test_xlsx_sheets_are_excel_tables_with_a_readme(study, tmp_path):  # noqa: F811
     out = study.export("xlsx", tmp_path / "study.xlsx", coder="alex", by="site")
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["README", "Excerpts", "Matrix by participant", "Matrix by site", "Frequencies",
-                             "Rating matrix", "Ratings by site", "Codebook"]
+    assert wb.sheetnames == [
+        "README",
+        "Excerpts",
+        "Matrix by participant",
+        "Matrix by site",
+        "Frequencies",
+        "Rating matrix",
+        "Ratings by site",
+        "Codebook",
+    ]
     readme = [c.value for c in wb["README"]["A"] if c.value]
     assert set(wb.sheetnames[1:]) <= set(readme)
     assert any("alex's coding" in str(c.value) for c in wb["README"]["A"])
@@ -107,8 +115,12 @@ def test_csv_reports_every_file_it_writes(study, tmp_path):  # noqa: F811
     assert wrote[0] == str(out)
     assert sorted(wrote) == sorted(str(p) for p in tmp_path.glob("study*.csv"))
     assert {p.name for p in tmp_path.glob("study.*.csv")} == {
-        "study.codebook.csv", "study.frequencies.csv", "study.matrix-participant.csv", "study.matrix-role.csv",
-        "study.ratings-site.csv"}
+        "study.codebook.csv",
+        "study.frequencies.csv",
+        "study.matrix-participant.csv",
+        "study.matrix-role.csv",
+        "study.ratings-site.csv",
+    }
     with out.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert {r["coder"] for r in rows} == {"alex"} and len(rows) == 6
@@ -162,8 +174,12 @@ def test_xlsx_cells_stay_within_excel_limits(tmp_path):
     taken: set[str] = set()
     assert sheet_name("Matrix by site/role: [all]", taken) == "Matrix by site role   all"
     assert sheet_name("Matrix by site/role: [all]", taken) == "Matrix by site role   all (2)"
-    data = write_book([SheetSpec("Long", ["text", "n", "text"], [["x" * 40000, 3, None], ["bell\x07 <&>", None, "y"]],
-                                 "long cells")], title="t", stamp="2026-01-01T00:00:00Z", intro=[])
+    data = write_book(
+        [SheetSpec("Long", ["text", "n", "text"], [["x" * 40000, 3, None], ["bell\x07 <&>", None, "y"]], "long cells")],
+        title="t",
+        stamp="2026-01-01T00:00:00Z",
+        intro=[],
+    )
     path = tmp_path / "long.xlsx"
     path.write_bytes(data)
     ws = openpyxl.load_workbook(path)["Long"]

@@ -65,8 +65,10 @@ def _transcripts(folder: Path, n: int) -> list[Path]:
         lines = []
         for j in range(40):
             lines.append(f"Interviewer: Question {j} for person {i}, what got in the way?")
-            lines.append(f"P{i:03}: Answer {j}. Competing priorities and no protected time, "
-                         f"but the huddles helped us learn from errors {i}-{j}. " * 3)
+            lines.append(
+                f"P{i:03}: Answer {j}. Competing priorities and no protected time, "
+                f"but the huddles helped us learn from errors {i}-{j}. " * 3
+            )
         path = folder / f"interview_{i:03}.txt"
         path.write_text("\n".join(lines))
         files.append(path)
@@ -77,8 +79,12 @@ def test_kill_during_folder_import_leaves_whole_documents_only(tmp_path):
     project = tmp_path / "study.evb"
     Project.init(project).close()
     files = _transcripts(tmp_path / "in", 150)
-    proc = subprocess.Popen([*EVALBENCH, "import", str(project), str(tmp_path / "in")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*EVALBENCH, "import", str(project), str(tmp_path / "in")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     _kill_when(proc, lambda: _count(project, "SELECT count(*) FROM documents") >= 5)
 
     with _healthy(project) as proj:
@@ -93,8 +99,7 @@ def test_kill_during_folder_import_leaves_whole_documents_only(tmp_path):
         assert proj.search("huddles")
 
     # Running the import again finishes the job and skips what is there.
-    done = subprocess.run([*EVALBENCH, "import", str(project), str(tmp_path / "in")],
-                          capture_output=True, text=True)
+    done = subprocess.run([*EVALBENCH, "import", str(project), str(tmp_path / "in")], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     with _healthy(project) as proj:
         assert len(proj.documents()) == 150
@@ -105,9 +110,15 @@ def _coded_project(tmp_path: Path, n_docs: int = 30) -> Path:
     with Project.init(path, coder="alex") as proj:
         proj.add_codes(SMALL_CODES)
         for i in range(n_docs):
-            proj.add_document(make_parsed(f"d{i:02}.txt", [
-                ("Interviewer", "What got in the way?"),
-                ("P", f"Competing priorities for person {i}, and no protected time at all.")]))
+            proj.add_document(
+                make_parsed(
+                    f"d{i:02}.txt",
+                    [
+                        ("Interviewer", "What got in the way?"),
+                        ("P", f"Competing priorities for person {i}, and no protected time at all."),
+                    ],
+                )
+            )
     return path
 
 
@@ -119,8 +130,12 @@ def test_kill_during_bulk_coding_lands_all_rows_or_none(tmp_path):
             rows.append(f"d{i:02}.txt,Competing priorities for person {i},inner.priority,c{rep},barrier")
     csv = tmp_path / "codings.csv"
     csv.write_text("\n".join(rows) + "\n")
-    proc = subprocess.Popen([*EVALBENCH, "code", str(project), "--from-csv", str(csv)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*EVALBENCH, "code", str(project), "--from-csv", str(csv)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     wal = project.with_name(project.name + "-wal")
     start = wal.stat().st_size if wal.exists() else 0
     _kill_when(proc, lambda: wal.exists() and wal.stat().st_size > start + 64 * 1024)
@@ -148,8 +163,7 @@ def test_kill_during_migration_keeps_a_backup_and_refuses_a_second_run(tmp_path)
         from evalbench.project import Project
         Project.open({str(project)!r})
     """)
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _kill_when(proc, started.exists)
 
     backups = list(tmp_path.glob(f"coded.evb.v{last - 1}-*.bak"))
@@ -182,9 +196,15 @@ def test_two_processes_coding_at_once_lose_and_duplicate_nothing(tmp_path):
                                 memo=f"{coder}-{i}")
         print("done")
     """)
-    procs = [subprocess.Popen([sys.executable, "-c", script, str(project), coder],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for coder in ("alex", "sam")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(project), coder],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for coder in ("alex", "sam")
+    ]
     for p in procs:
         out, err = p.communicate(timeout=120)
         assert p.returncode == 0, err
@@ -199,16 +219,30 @@ def test_kill_during_code_merge_moves_all_codings_or_none(tmp_path):
     project = _coded_project(tmp_path)
     with Project.open(project, coder="alex") as proj:
         docs = proj.documents()
-        rows = [{"document_id": doc.id, "start": 0, "end": 5 + rep % 7, "code_id": code,
-                 "coder": f"{code[6:]}{rep}", "valence": "barrier", "memo": f"{code} {rep}"}
-                for doc in docs for rep in range(150) for code in ("inner.culture", "inner.priority")]
+        rows = [
+            {
+                "document_id": doc.id,
+                "start": 0,
+                "end": 5 + rep % 7,
+                "code_id": code,
+                "coder": f"{code[6:]}{rep}",
+                "valence": "barrier",
+                "memo": f"{code} {rep}",
+            }
+            for doc in docs
+            for rep in range(150)
+            for code in ("inner.culture", "inner.priority")
+        ]
         proj.add_codings(rows, label="Code many")
         proj.set_memo("code", "inner.culture", "Culture memo")
     before = {(c.document_id, c.start, c.end, c.coder) for c in _codings_of(project)}
     assert len(before) == 9000
-    proc = subprocess.Popen([*EVALBENCH, "codebook", "merge-codes", str(project), "inner.culture",
-                             "--into", "inner.priority"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*EVALBENCH, "codebook", "merge-codes", str(project), "inner.culture", "--into", "inner.priority"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     wal = project.with_name(project.name + "-wal")
     start = wal.stat().st_size if wal.exists() else 0
     _kill_when(proc, lambda: wal.exists() and wal.stat().st_size > start + 64 * 1024)
@@ -228,8 +262,11 @@ def test_kill_during_code_merge_moves_all_codings_or_none(tmp_path):
 
     # The user runs it again and it completes.
     if not merged:
-        done = subprocess.run([*EVALBENCH, "codebook", "merge-codes", str(project), "inner.culture",
-                               "--into", "inner.priority"], capture_output=True, text=True)
+        done = subprocess.run(
+            [*EVALBENCH, "codebook", "merge-codes", str(project), "inner.culture", "--into", "inner.priority"],
+            capture_output=True,
+            text=True,
+        )
         assert done.returncode == 0, done.stderr
     with _healthy(project) as proj:
         assert len(proj.codings(code_id="inner.priority")) == 9000
@@ -247,8 +284,14 @@ def _big_project(tmp_path: Path) -> Path:
     with Project.init(path, coder="alex") as proj:
         proj.add_codes(SMALL_CODES)
         for i in range(60):
-            turns = [("Interviewer" if j % 2 == 0 else "P", f"Turn {j} of interview {i}: competing priorities "
-                      "and no protected time, but the huddles helped. " * 3) for j in range(200)]
+            turns = [
+                (
+                    "Interviewer" if j % 2 == 0 else "P",
+                    f"Turn {j} of interview {i}: competing priorities "
+                    "and no protected time, but the huddles helped. " * 3,
+                )
+                for j in range(200)
+            ]
             doc_id = proj.add_document(make_parsed(f"d{i:02}.txt", turns))
             t = proj.turns(doc_id)[1]
             proj.add_coding(doc_id, t.start, t.end, "inner.priority", valence="barrier")
@@ -264,8 +307,12 @@ def test_kill_during_export_keeps_the_old_file_and_the_next_export_removes_the_p
     target = tmp_path / "study.qdpx"
     target.write_bytes(b"last week's export")
     target.chmod(0o640)
-    proc = subprocess.Popen([*EVALBENCH, "export", str(project), "-o", str(target)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*EVALBENCH, "export", str(project), "-o", str(target)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     _kill_when(proc, lambda: bool(_parts(target)))
     assert target.read_bytes() == b"last week's export", "a killed export changed the file it was replacing"
     assert len(_parts(target)) == 1  # what the killed writer left
@@ -288,8 +335,15 @@ def test_processes_loading_one_sheet_at_once_store_it_once(tmp_path, writers):
     rows += [f"d{i:02}.txt,no protected time at all,inner.culture,facilitator" for i in range(30)]
     sheet = tmp_path / "codings.csv"
     sheet.write_text("\n".join(rows) + "\n")
-    procs = [subprocess.Popen([*EVALBENCH, "code", str(project), "--from-csv", str(sheet)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(writers)]
+    procs = [
+        subprocess.Popen(
+            [*EVALBENCH, "code", str(project), "--from-csv", str(sheet)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(writers)
+    ]
     for proc in procs:
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
@@ -305,8 +359,12 @@ def test_kill_during_init_from_qdpx_leaves_no_project_and_the_rerun_cleans_up(tm
     with Project.open(project) as proj:
         proj.export_qdpx(archive)
     target = tmp_path / "copy.evb"
-    proc = subprocess.Popen([*EVALBENCH, "init", str(target), "--from", str(archive)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*EVALBENCH, "init", str(target), "--from", str(archive)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     _kill_when(proc, lambda: bool(_parts(target)))
     assert not target.exists(), "a killed import must not leave a project behind"
     done = subprocess.run([*EVALBENCH, "init", str(target), "--from", str(archive)], capture_output=True, text=True)

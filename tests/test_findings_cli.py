@@ -17,8 +17,16 @@ def test_themes_list_json_is_the_issue_shape_in_table_order(demo):
     assert [(r["category"], r["theme"]) for r in rows] == [(t.category, t.name) for t in themes]
     assert {"Successes", "Barriers", "Lessons learned"} == {r["category"] for r in rows}
     for row in rows:
-        assert list(row) == ["category", "theme", "description", "participants", "by_role", "documents",
-                             "codings", "quotes"]
+        assert list(row) == [
+            "category",
+            "theme",
+            "description",
+            "participants",
+            "by_role",
+            "documents",
+            "codings",
+            "quotes",
+        ]
         assert all(list(q) == ["participant", "text"] for q in row["quotes"])
         assert sum(row["by_role"].values()) == row["participants"] <= row["documents"]
     texts = {" ".join(project_text.split()) for project_text in _alex_texts(demo, codings)}
@@ -27,7 +35,7 @@ def test_themes_list_json_is_the_issue_shape_in_table_order(demo):
 
 def _alex_texts(path, codings):
     with Project.open(path) as project:
-        return [project.document_text(c.document_id)[c.start:c.end] for c in codings.values()]
+        return [project.document_text(c.document_id)[c.start : c.end] for c in codings.values()]
 
 
 def test_two_coders_and_no_consensus_stop_with_the_choices_and_no_table(demo):
@@ -43,8 +51,18 @@ def test_the_commands_change_the_stored_project_and_undo_reverses_each(project):
     path = project.path
     project.close()
     run_cli("themes", "init", path, "--preset", "facilitators-barriers")
-    run_cli("themes", "add", path, "No protected time", "--category", "Barriers", "--description", "None at all.",
-            "--cfir", "Inner Setting / Relative Priority")
+    run_cli(
+        "themes",
+        "add",
+        path,
+        "No protected time",
+        "--category",
+        "Barriers",
+        "--description",
+        "None at all.",
+        "--cfir",
+        "Inner Setting / Relative Priority",
+    )
     run_cli("themes", "link", path, "No protected time", "Relative Priority", "--valence", "barrier")
     run_cli("themes", "add", path, "Learning culture", "--category", "Facilitators")
     run_cli("themes", "rename", path, "Learning culture", "A culture of learning")
@@ -55,7 +73,9 @@ def test_the_commands_change_the_stored_project_and_undo_reverses_each(project):
     with Project.open(path) as p:
         assert [c.name for c in p.themes.categories()] == ["Lessons learned", "Facilitators", "Barriers"]
         assert [(t.category, t.name) for t in p.themes.list()] == [
-            ("Barriers", "A culture of learning"), ("Barriers", "No protected time")]
+            ("Barriers", "A culture of learning"),
+            ("Barriers", "No protected time"),
+        ]
         theme = p.themes.theme("No protected time")
         assert (theme.description, theme.cfir_code_id) == ("None at all.", "inner.priority")
         assert [(r.code_id, r.valence) for r in p.themes.rules(theme.id)] == [("inner.priority", "barrier")]
@@ -67,8 +87,9 @@ def test_the_commands_change_the_stored_project_and_undo_reverses_each(project):
 
 
 def test_show_lists_every_quote_with_the_id_that_pick_and_exclude_take(demo):
-    shown = json.loads(run_cli("themes", "show", demo, "No protected time for case review", "--coder", "sam",
-                               "--json").stdout)
+    shown = json.loads(
+        run_cli("themes", "show", demo, "No protected time for case review", "--coder", "sam", "--json").stdout
+    )
     ids = [q["coding_id"] for q in shown["quotes"]]
     assert shown["codings"] == len(ids) and all(q["coder"] == "sam" for q in shown["quotes"])
     run_cli("themes", "pick", demo, "No protected time for case review", ids[-1], "--position", "1")
@@ -79,8 +100,21 @@ def test_show_lists_every_quote_with_the_id_that_pick_and_exclude_take(demo):
     assert row["quotes"][0]["text"] == last["text"]
     assert row["codings"] == shown["codings"] - 1
     site = "Riverside Medical Center"
-    cell = json.loads(run_cli("themes", "show", demo, "No protected time for case review", "--coder", "sam",
-                              "--by", "site", "--value", site, "--json").stdout)
+    cell = json.loads(
+        run_cli(
+            "themes",
+            "show",
+            demo,
+            "No protected time for case review",
+            "--coder",
+            "sam",
+            "--by",
+            "site",
+            "--value",
+            site,
+            "--json",
+        ).stdout
+    )
     matrix = json.loads(run_cli("matrix", demo, "--themes", "--by", "site", "--coder", "sam", "--json").stdout)
     cell_count = next(r for r in matrix if r["theme"] == "No protected time for case review")["participants"][site]
     assert cell_count == len({q["participant"] for q in cell["quotes"]}) > 0
@@ -90,8 +124,11 @@ def test_import_errors_name_each_row_and_nothing_lands(project, tmp_path):
     path = project.path
     project.close()
     bad = tmp_path / "bad.csv"
-    bad.write_text("category,theme,code,valence\nBarriers,No time,Relative Priority,barrier\n"
-                   "Barriers,No time,Nothing,barrier\nBarriers,Other,Culture,sad\n", encoding="utf-8")
+    bad.write_text(
+        "category,theme,code,valence\nBarriers,No time,Relative Priority,barrier\n"
+        "Barriers,No time,Nothing,barrier\nBarriers,Other,Culture,sad\n",
+        encoding="utf-8",
+    )
     result = run_cli("themes", "import", path, bad, ok=False)
     assert result.exit_code == 1
     assert "bad.csv: row 3: unknown code 'Nothing'" in result.output

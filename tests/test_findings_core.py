@@ -22,9 +22,13 @@ def two_coders(project) -> Project:
     doc1, s2, e2 = turn_span(project, "p01.txt", 2)
     _, s4, e4 = turn_span(project, "p01.txt", 4)
     doc2, s, e = turn_span(project, "p02.txt", 2)
-    rows = [(doc1, s2, e2, "inner.priority", "alex", "barrier"), (doc1, s2, e2, "inner.priority", "sam", "mixed"),
-            (doc1, s4, e4, "inner.culture", "alex", "facilitator"), (doc2, s, e, "inner.culture", "sam", "facilitator"),
-            (doc2, s, e, "inner.culture", "alex", "facilitator")]
+    rows = [
+        (doc1, s2, e2, "inner.priority", "alex", "barrier"),
+        (doc1, s2, e2, "inner.priority", "sam", "mixed"),
+        (doc1, s4, e4, "inner.culture", "alex", "facilitator"),
+        (doc2, s, e, "inner.culture", "sam", "facilitator"),
+        (doc2, s, e, "inner.culture", "alex", "facilitator"),
+    ]
     keys = ("document_id", "start", "end", "code_id", "coder", "valence")
     project.add_codings([dict(zip(keys, row, strict=True)) for row in rows], label="two coders")
     return project
@@ -86,8 +90,9 @@ def test_a_transcript_only_one_coder_coded_must_be_in_the_consensus_too(two_code
 def recount(project, coder: str, code_ids: set[str], valence: str | None):
     """Participants, documents and codings of a rule, counted straight from the codings."""
     docs = {d.id: d for d in project.documents()}
-    hits = [c for c in project.codings(coder=coder) if c.code_id in code_ids
-            and (valence is None or c.valence == valence)]
+    hits = [
+        c for c in project.codings(coder=coder) if c.code_id in code_ids and (valence is None or c.valence == valence)
+    ]
     people = {docs[c.document_id].participant or docs[c.document_id].name for c in hits}
     return len(people), len({c.document_id for c in hits}), len(hits)
 
@@ -106,16 +111,20 @@ def test_table_counts_match_a_recount_from_the_codings(demo_file, tmp_path):
     choice = service.choose("alex")
     rows = {r.theme: r for r in service.table(choice)}
     subtree = {c.id for c in project.codes() if c.id.startswith("cfir2.inner.resources")}
-    assert (rows["No protected time"].participants, rows["No protected time"].documents,
-            rows["No protected time"].codings) == recount(project, "alex", subtree, "barrier")
+    assert (
+        rows["No protected time"].participants,
+        rows["No protected time"].documents,
+        rows["No protected time"].codings,
+    ) == recount(project, "alex", subtree, "barrier")
     culture_codes = {c.id for c in project.codes() if c.id.startswith("cfir2.inner.culture")}
     row = rows["Safe to talk about errors"]
     assert (row.participants, row.documents, row.codings) == recount(project, "alex", culture_codes, None)
     assert sum(row.by_group.values()) == row.participants
     roles = {d.participant: d.attributes["role"] for d in project.documents() if d.participant}
     assert set(row.by_group) <= set(roles.values())
-    assert [r.category for r in service.table(choice)] == [c.name for c in service.categories()
-                                                           if any(t.category_id == c.id for t in service.list())]
+    assert [r.category for r in service.table(choice)] == [
+        c.name for c in service.categories() if any(t.category_id == c.id for t in service.list())
+    ]
     assert len(row.quotes) == 3 and len({q.participant for q in row.quotes}) == 3  # spread across people
     assert all(q.coder == "alex" and q.text for q in row.quotes)
     project.close()
@@ -186,7 +195,9 @@ def test_every_coder_mode_quotes_a_passage_once_under_one_valence(two_coders):
     assert len(quoted) == 1
     # one coder's coding keeps each coder's own valence
     assert {r.theme: r.codings for r in service.table(service.choose("sam"))} == {
-        "Competing priorities": 0, "Priorities cut both ways": 1}
+        "Competing priorities": 0,
+        "Priorities cut both ways": 1,
+    }
 
 
 def test_matrix_counts_participants_per_site_and_gives_the_quotes_behind_a_cell(demo_file, tmp_path):
@@ -213,7 +224,10 @@ def test_matrix_counts_participants_per_site_and_gives_the_quotes_behind_a_cell(
 def test_theme_edits_keep_order_and_refuse_what_would_lose_work(project):
     service = project.themes
     assert [c.name for c in service.apply_preset("successes-barriers-lessons")] == [
-        "Successes", "Barriers", "Lessons learned"]
+        "Successes",
+        "Barriers",
+        "Lessons learned",
+    ]
     a = service.add("Reporting got easier", "Successes")
     b = service.add("Learning together", "Successes")
     service.move(b.id, position=0)
@@ -233,8 +247,11 @@ def test_theme_edits_keep_order_and_refuse_what_would_lose_work(project):
     service.map_cfir(a.id, "inner.culture")
     assert service.table(service.choose())[0].cfir == "Inner Setting › Culture"
     labels = [project.undo() for _ in range(3)]
-    assert labels == ["Map theme Reporting got easier to Culture", "Describe theme Reporting got easier",
-                      "Rename theme category Lessons learned to Lessons"]
+    assert labels == [
+        "Map theme Reporting got easier to Culture",
+        "Describe theme Reporting got easier",
+        "Rename theme category Lessons learned to Lessons",
+    ]
 
 
 def test_merge_and_split_move_rules_codings_and_exemplars(project):
@@ -250,7 +267,9 @@ def test_merge_and_split_move_rules_codings_and_exemplars(project):
     merged = service.merge([load.id], time.id)
     assert merged.description == "No protected time.\n\nToo much else to do."
     assert sorted((r.code_id, r.valence) for r in service.rules(time.id)) == [
-        ("inner.culture", "barrier"), ("inner.priority", "barrier")]
+        ("inner.culture", "barrier"),
+        ("inner.priority", "barrier"),
+    ]
     assert [t.name for t in service.list()] == ["No time"]
     culture_rule = next(r for r in service.rules(time.id) if r.code_id == "inner.culture")
     split = service.split(time.id, "Culture of blame", rules=[culture_rule.id], codings=[coding])

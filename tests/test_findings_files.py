@@ -35,10 +35,15 @@ def test_import_creates_categories_and_themes_in_order_of_first_appearance(proje
     p = stored(project)
     assert [c.name for c in p.themes.categories()] == ["Successes", "Barriers", "Lessons learned"]
     assert [(t.category, t.name) for t in p.themes.list()] == [
-        ("Successes", "Safe to talk about errors"), ("Barriers", "No protected time"), ("Barriers", "Leaders absent")]
+        ("Successes", "Safe to talk about errors"),
+        ("Barriers", "No protected time"),
+        ("Barriers", "Leaders absent"),
+    ]
     assert p.themes.theme("No protected time").description == "Nobody was given time for the reviews."
     assert [(r.code_id, r.valence) for r in p.themes.rules("No protected time")] == [
-        ("inner.priority", "barrier"), ("inner.culture", "barrier")]
+        ("inner.priority", "barrier"),
+        ("inner.culture", "barrier"),
+    ]
     assert [(r.code_id, r.valence) for r in p.themes.rules("Leaders absent")] == [("inner", None)]
     assert project.undo() == "Import themes from themes.csv"
     assert project.themes.list() == [] and project.themes.categories() == []
@@ -62,14 +67,17 @@ def test_import_again_adds_nothing_and_export_reads_back_the_same(project, tmp_p
     assert snapshot(project.store) == before
 
 
-@pytest.mark.parametrize(("text", "problem"), [
-    ("category,theme,code\nBarriers,No time,Nothing like it\n", "row 2: unknown code 'Nothing like it'"),
-    ("category,theme,code,valence\nBarriers,No time,inner,sad\n", "row 2: valence must be one of"),
-    ("category,theme,description\nA,T,one\nA,T,two\n", "row 3: theme 'T' already has another description (row 2)"),
-    ("category,theme,code\n,T,inner\n", "row 2: empty category"),
-    ("theme,code\nT,inner\n", "row 1: needs 'category' and 'theme' columns"),
-    ("category,theme,code\nA,,inner\n", "row 2: a code or description needs a theme"),
-])
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("category,theme,code\nBarriers,No time,Nothing like it\n", "row 2: unknown code 'Nothing like it'"),
+        ("category,theme,code,valence\nBarriers,No time,inner,sad\n", "row 2: valence must be one of"),
+        ("category,theme,description\nA,T,one\nA,T,two\n", "row 3: theme 'T' already has another description (row 2)"),
+        ("category,theme,code\n,T,inner\n", "row 2: empty category"),
+        ("theme,code\nT,inner\n", "row 1: needs 'category' and 'theme' columns"),
+        ("category,theme,code\nA,,inner\n", "row 2: a code or description needs a theme"),
+    ],
+)
 def test_a_bad_row_is_named_and_nothing_lands(project, tmp_path, text, problem):
     path = write(tmp_path, "category,theme\nKept out,Also kept out\n")  # a good file never loaded
     bad = write(tmp_path, text, "bad.csv")
@@ -99,8 +107,9 @@ def test_snapshot_restores_into_another_project_mapping_codings(project, tmp_pat
     project.themes.pick(theme.id, coding)
     data = snapshot(project.store)
     other = Project.init(tmp_path / "other.evb", coder="alex")
-    other.add_codes([Code(id="inner", name="Inner Setting"), Code(id="inner.culture", name="Culture",
-                                                                  parent_id="inner")])
+    other.add_codes(
+        [Code(id="inner", name="Inner Setting"), Code(id="inner.culture", name="Culture", parent_id="inner")]
+    )
     with other.action("Restore themes") as act:
         done = restore(other.store, act, data, coding_ids={})
     assert done.themes == [("Successes", "Safe")] and done.rules == 1 and done.dropped_codings == 2
@@ -142,7 +151,9 @@ def test_moving_a_code_out_from_under_a_rule_keeps_the_theme_evidence(project):
     assert project.themes.table(project.themes.choose())[0].codings == 1
     project.move_code("inner.culture", "outer")
     assert [(r.code_id, r.valence) for r in project.themes.rules(theme.id)] == [
-        ("inner", "barrier"), ("inner.culture", "barrier")]
+        ("inner", "barrier"),
+        ("inner.culture", "barrier"),
+    ]
     assert project.themes.table(project.themes.choose())[0].codings == 1
 
 
@@ -154,7 +165,7 @@ def test_split_sending_every_coding_to_a_new_code_copies_its_rules(project):
 
 
 def test_formula_like_names_are_text_in_the_file_and_read_back_exactly(project, tmp_path):
-    project.themes.add("=HYPERLINK(\"http://x\")", "+Successes", description="-2 points, @ everyone")
+    project.themes.add('=HYPERLINK("http://x")', "+Successes", description="-2 points, @ everyone")
     out = tmp_path / "themes.csv"
     project.themes.export_csv(out)
     text = out.read_text(encoding="utf-8-sig")

@@ -29,8 +29,9 @@ from evalbench.safeparse import EXPANSION, load_json
 from evalbench.textsafe import clean_text
 from tests.conftest import examples
 
-SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-                derandomize=True)
+SETTINGS = dict(
+    deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow], derandomize=True
+)
 _names = count()
 _HIDDEN = {"Cc", "Cf", "Cs", "Zl", "Zp"}
 
@@ -70,17 +71,24 @@ def _load(path):
 def _nested(style: str, depth: int) -> tuple[str, str]:
     head = "evalbench_codebook: 1\ncodes:\n- id: a\n  name: A\n  extra:\n"
     if style == "block":
-        return ".yaml", head + "".join("    " + "  " * i + f"k{i}:\n" for i in range(depth)) + \
-            "    " + "  " * depth + "leaf\n"
+        return ".yaml", head + "".join(
+            "    " + "  " * i + f"k{i}:\n" for i in range(depth)
+        ) + "    " + "  " * depth + "leaf\n"
     if style == "flow":
         return ".yaml", head.replace("  extra:\n", "  extra: {x: ") + "[" * depth + "1" + "]" * depth + "}\n"
-    return ".json", ('{"evalbench_codebook": 1, "codes": [{"id": "a", "name": "A", "extra": {"x": '
-                     + "[" * depth + "]" * depth + "}}]}")
+    return ".json", (
+        '{"evalbench_codebook": 1, "codes": [{"id": "a", "name": "A", "extra": {"x": '
+        + "[" * depth
+        + "]" * depth
+        + "}}]}"
+    )
 
 
 @settings(max_examples=examples(120), **SETTINGS)
-@given(style=st.sampled_from(["block", "flow", "json"]),
-       depth=st.one_of(st.integers(1, 80), st.integers(80, 1200), st.sampled_from([5_000, 100_000])))
+@given(
+    style=st.sampled_from(["block", "flow", "json"]),
+    depth=st.one_of(st.integers(1, 80), st.integers(80, 1200), st.sampled_from([5_000, 100_000])),
+)
 def test_nesting_of_any_depth_loads_or_is_refused_in_one_line(tmp_path, style, depth):
     if style == "block":
         depth = min(depth, 1200)  # a block of 100,000 indented levels is 10 GB of spaces; flow and JSON show the rest
@@ -93,11 +101,16 @@ def test_nesting_of_any_depth_loads_or_is_refused_in_one_line(tmp_path, style, d
 
 
 @settings(max_examples=examples(60), **SETTINGS)
-@given(length=st.one_of(st.integers(1, 70), st.integers(70, 1500)), cycle=st.booleans(),
-       shuffle=st.randoms(use_true_random=False))
+@given(
+    length=st.one_of(st.integers(1, 70), st.integers(70, 1500)),
+    cycle=st.booleans(),
+    shuffle=st.randoms(use_true_random=False),
+)
 def test_parent_chains_of_any_length_are_walked_iteratively(length, cycle, shuffle):
-    codes = [Code(id=f"c{i}", name=f"C{i}", parent_id=f"c{i - 1}" if i else (f"c{length - 1}" if cycle else None))
-             for i in range(length)]
+    codes = [
+        Code(id=f"c{i}", name=f"C{i}", parent_id=f"c{i - 1}" if i else (f"c{length - 1}" if cycle else None))
+        for i in range(length)
+    ]
     shuffle.shuffle(codes)
     try:
         book = make_codebook(codes)
@@ -115,8 +128,14 @@ def test_parent_chains_of_any_length_are_walked_iteratively(length, cycle, shuff
 @settings(max_examples=examples(80), **SETTINGS)
 @given(leaf=st.integers(1, 3000), width=st.integers(1, 30), levels=st.integers(1, 6), codes=st.integers(0, 60))
 def test_yaml_aliases_expand_to_at_most_ten_times_the_file(tmp_path, leaf, width, levels, codes):
-    rows = ["codes:", "- id: a", "  name: A", "  definition: &d " + "w" * leaf, "  extra:",
-            "    l0: &l0 [" + ", ".join(["*d"] * width) + "]"]
+    rows = [
+        "codes:",
+        "- id: a",
+        "  name: A",
+        "  definition: &d " + "w" * leaf,
+        "  extra:",
+        "    l0: &l0 [" + ", ".join(["*d"] * width) + "]",
+    ]
     rows += [f"    l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * width) + "]" for i in range(1, levels)]
     rows += [line for i in range(codes) for line in (f"- id: c{i}", f"  name: C{i}", "  definition: *d")]
     text = "\n".join(rows) + "\n"
@@ -129,18 +148,27 @@ def test_yaml_aliases_expand_to_at_most_ten_times_the_file(tmp_path, leaf, width
 
 
 # --- surrogates and numbers -------------------------------------------------------------------
-_ESCAPES = st.lists(st.sampled_from(["\\ud800", "\\udfff", "\\ud83d\\ude00", "\\ud83d", "x", "\\u00e9", " "]),
-                    min_size=1, max_size=6).map("".join)
+_ESCAPES = st.lists(
+    st.sampled_from(["\\ud800", "\\udfff", "\\ud83d\\ude00", "\\ud83d", "x", "\\u00e9", " "]), min_size=1, max_size=6
+).map("".join)
 
 
 @settings(max_examples=examples(120), **SETTINGS)
-@given(escaped=_ESCAPES, where=st.sampled_from(["name", "definition", "keywords", "extra", "extra key", "meta"]),
-       fmt=st.sampled_from([".yaml", ".json"]))
+@given(
+    escaped=_ESCAPES,
+    where=st.sampled_from(["name", "definition", "keywords", "extra", "extra key", "meta"]),
+    fmt=st.sampled_from([".yaml", ".json"]),
+)
 def test_escaped_surrogates_become_storable_text_and_are_reported(tmp_path, escaped, where, fmt):
     value = f'"{escaped} ok"'
-    code = {"name": f'"name": {value}', "definition": f'"name": "A", "definition": {value}',
-            "keywords": f'"name": "A", "keywords": [{value}]', "extra": f'"name": "A", "extra": {{"k": {value}}}',
-            "extra key": f'"name": "A", "extra": {{{value}: 1}}', "meta": '"name": "A"'}[where]
+    code = {
+        "name": f'"name": {value}',
+        "definition": f'"name": "A", "definition": {value}',
+        "keywords": f'"name": "A", "keywords": [{value}]',
+        "extra": f'"name": "A", "extra": {{"k": {value}}}',
+        "extra key": f'"name": "A", "extra": {{{value}: 1}}',
+        "meta": '"name": "A"',
+    }[where]
     meta = f', "description": {value}' if where == "meta" else ""
     text = '{"evalbench_codebook": 1' + meta + ', "codes": [{"id": "a", ' + code + "}]}"
     book = _load(_file(tmp_path, fmt, text))
@@ -149,21 +177,32 @@ def test_escaped_surrogates_become_storable_text_and_are_reported(tmp_path, esca
     decoded = json.loads(value)
     lone = clean_text(decoded)[1]
     assert bool(lone) == any("cannot be stored" in w for w in book.warnings), book.warnings
-    shown = json.dumps([book.meta, [(c.name, c.definition, c.keywords, c.extra) for c in book.codes]],
-                       ensure_ascii=False)
+    shown = json.dumps(
+        [book.meta, [(c.name, c.definition, c.keywords, c.extra) for c in book.codes]], ensure_ascii=False
+    )
     assert clean_text(decoded)[0].strip() in shown  # pairs became the characters they encode
 
 
 @settings(max_examples=examples(60), **SETTINGS)
-@given(number=st.sampled_from(["1" + "0" * 5000, "0x" + "f" * 5000, "0o" + "7" * 6000, "-" + "9" * 4400]),
-       where=st.sampled_from(["name", "extra", "keywords", "id"]), fmt=st.sampled_from([".yaml", ".json"]))
+@given(
+    number=st.sampled_from(["1" + "0" * 5000, "0x" + "f" * 5000, "0o" + "7" * 6000, "-" + "9" * 4400]),
+    where=st.sampled_from(["name", "extra", "keywords", "id"]),
+    fmt=st.sampled_from([".yaml", ".json"]),
+)
 def test_numbers_too_long_to_print_are_refused_in_one_line(tmp_path, number, where, fmt):
     if fmt == ".json" and not number.lstrip("-").isdigit():
         number = "9" * 5000
-    body = {"name": f"name: {number}", "extra": f"name: A\n  extra: {{n: {number}}}",
-            "keywords": f"name: A\n  keywords: [{number}]", "id": "name: A\n  id2: 1"}[where]
-    text = f"codes:\n- id: a\n  {body}\n" if fmt == ".yaml" else \
-        '{"codes": [{"id": "a", "name": "A", "extra": {"n": ' + number + "}}]}"
+    body = {
+        "name": f"name: {number}",
+        "extra": f"name: A\n  extra: {{n: {number}}}",
+        "keywords": f"name: A\n  keywords: [{number}]",
+        "id": "name: A\n  id2: 1",
+    }[where]
+    text = (
+        f"codes:\n- id: a\n  {body}\n"
+        if fmt == ".yaml"
+        else '{"codes": [{"id": "a", "name": "A", "extra": {"n": ' + number + "}}]}"
+    )
     found = _load(_file(tmp_path, fmt, text))
     if not isinstance(found, Exception):
         _storable([(c.name, c.keywords, c.extra) for c in found.codes])
@@ -180,10 +219,16 @@ _HEADER_TWISTS = st.sampled_from(["", "\n", "\r\n", "\x1b[31m", "\x00", "\u202e"
 
 
 @settings(max_examples=examples(60), **SETTINGS)
-@given(twist=_HEADER_TWISTS, which=st.integers(0, 3), cell=st.sampled_from([10, 131_072, 131_073, 400_000]),
-       column=st.sampled_from(["quote", "memo", "code", "document"]), delimiter=st.sampled_from([",", ";", "\t"]))
+@given(
+    twist=_HEADER_TWISTS,
+    which=st.integers(0, 3),
+    cell=st.sampled_from([10, 131_072, 131_073, 400_000]),
+    column=st.sampled_from(["quote", "memo", "code", "document"]),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+)
 def test_codings_sheets_with_huge_cells_and_odd_headers_land_whole_or_not_at_all(
-        project, tmp_path, twist, which, cell, column, delimiter):
+    project, tmp_path, twist, which, cell, column, delimiter
+):
     header = ["document", "quote", "code", "memo"]
     header[which] = header[which] + twist
     row = {"document": "p01.txt", "quote": "competing priorities", "code": "inner.priority", "memo": "ok"}
@@ -206,17 +251,24 @@ def test_codings_sheets_with_huge_cells_and_odd_headers_land_whole_or_not_at_all
 def _archive(method: int) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", method) as z:
-        z.writestr("project.qde", '<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0">'
-                   + "<CodeBook><Codes/></CodeBook>" + " " * 4000 + "</Project>")
+        z.writestr(
+            "project.qde",
+            '<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0">'
+            + "<CodeBook><Codes/></CodeBook>"
+            + " " * 4000
+            + "</Project>",
+        )
     return out.getvalue()
 
 
 @settings(max_examples=examples(120), **SETTINGS)
-@given(method=st.sampled_from([zipfile.ZIP_DEFLATED, zipfile.ZIP_LZMA, zipfile.ZIP_BZIP2, zipfile.ZIP_STORED]),
-       how=st.sampled_from(["flip", "encrypted", "method", "cut"]), at=st.integers(0, 10**6),
-       reader=st.sampled_from(["codebook", "project"]))
-def test_damaged_or_unreadable_members_are_one_line_naming_archive_and_member(
-        tmp_path, method, how, at, reader):
+@given(
+    method=st.sampled_from([zipfile.ZIP_DEFLATED, zipfile.ZIP_LZMA, zipfile.ZIP_BZIP2, zipfile.ZIP_STORED]),
+    how=st.sampled_from(["flip", "encrypted", "method", "cut"]),
+    at=st.integers(0, 10**6),
+    reader=st.sampled_from(["codebook", "project"]),
+)
+def test_damaged_or_unreadable_members_are_one_line_naming_archive_and_member(tmp_path, method, how, at, reader):
     from evalbench.refi.qdpx_read import read_qdpx
 
     data = bytearray(_archive(method))
@@ -228,7 +280,7 @@ def test_damaged_or_unreadable_members_are_one_line_naming_archive_and_member(
         data[6] |= 1
         data[central + 8] |= 1
     elif how == "method":
-        data[8:10] = data[central + 10:central + 12] = (99 if at % 2 else 12).to_bytes(2, "little")
+        data[8:10] = data[central + 10 : central + 12] = (99 if at % 2 else 12).to_bytes(2, "little")
     else:
         data = data[: at % len(data)]
     path = tmp_path / f"odd{next(_names)}.qdpx"

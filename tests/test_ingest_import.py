@@ -121,8 +121,10 @@ def test_participants_csv_attributes_and_links(proj, folder, tmp_path):
         "P09,,Nurse,Riverside\nP10,p10.docx,Leader,Northfield\n",
     )
     report = proj.import_paths([folder], participants_csv=csv_path)
-    assert report.warnings == ["participants.csv: line 5: document 'p10.docx' of participant P10 is not in the project",
-                               "p03.txt: no row in participants.csv, so no participant is linked to it"]
+    assert report.warnings == [
+        "participants.csv: line 5: document 'p10.docx' of participant P10 is not in the project",
+        "p03.txt: no row in participants.csv, so no participant is linked to it",
+    ]
     docs = {d.name: d for d in proj.documents()}
     assert docs["p01.txt"].participant == "P01"
     assert docs["p01.txt"].attributes == {"role": "Hospitalist", "site": "Northfield"}

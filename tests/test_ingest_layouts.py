@@ -20,8 +20,11 @@ from evalbench.ingest import parse_file
 from evalbench.project import Project
 
 LAYOUTS = Path(__file__).resolve().parent / "fixtures" / "layouts"
-EXPECTED = {k: v for k, v in json.loads((LAYOUTS / "expected.json").read_text(encoding="utf-8")).items()
-            if not k.startswith("_")}
+EXPECTED = {
+    k: v
+    for k, v in json.loads((LAYOUTS / "expected.json").read_text(encoding="utf-8")).items()
+    if not k.startswith("_")
+}
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +34,10 @@ def study(tmp_path_factory):
     with Project.init(path, coder="tester") as proj:
         report = proj.import_paths([LAYOUTS / name for name in EXPECTED])
         docs = {d.name: d for d in proj.documents()}
-        found = {name: ({s.label: s.role for s in proj.speakers(d.id)}, proj.turns(d.id), d.words)
-                 for name, d in docs.items()}
+        found = {
+            name: ({s.label: s.role for s in proj.speakers(d.id)}, proj.turns(d.id), d.words)
+            for name, d in docs.items()
+        }
     return report, found
 
 
@@ -62,11 +67,17 @@ def test_layout_speakers_roles_and_turns(study, name):
 
 def test_the_same_interview_in_two_formats_gets_the_same_roles(tmp_path):
     """The participant's name recurs (two files of one interview) but she never asks the questions."""
-    exchange = [("Dana Whitfield", "What got in the way?"), ("Hannah Osei", "Staffing, mostly."),
-                ("Dana Whitfield", "And what helped?"), ("Hannah Osei", "The huddles. They kept us honest.")]
+    exchange = [
+        ("Dana Whitfield", "What got in the way?"),
+        ("Hannah Osei", "Staffing, mostly."),
+        ("Dana Whitfield", "And what helped?"),
+        ("Hannah Osei", "The huddles. They kept us honest."),
+    ]
     (tmp_path / "p01.txt").write_text("\n".join(f"{w}: {s}" for w, s in exchange), encoding="utf-8")
-    cues = [f"{i}\n00:00:{i * 5:02d}.000 --> 00:00:{i * 5 + 4:02d}.000\n<v {w}>{s}</v>\n"
-            for i, (w, s) in enumerate(exchange, 1)]
+    cues = [
+        f"{i}\n00:00:{i * 5:02d}.000 --> 00:00:{i * 5 + 4:02d}.000\n<v {w}>{s}</v>\n"
+        for i, (w, s) in enumerate(exchange, 1)
+    ]
     (tmp_path / "p01.vtt").write_text("WEBVTT\n\n" + "\n".join(cues), encoding="utf-8")
     (tmp_path / "p02.txt").write_text("Dana Whitfield: How was it?\nArjun Mehta: Fine, thanks.\n", encoding="utf-8")
     with Project.init(tmp_path / "s.evb") as proj:
@@ -82,7 +93,8 @@ def test_a_study_of_lettered_informants_keeps_a_participant_in_every_document(tm
         (tmp_path / f"int{i:02d}.txt").write_text(
             f"Interview {i}\nI = interviewer; Y = informant\n\nI: What changed on ward {i}?\n\n"
             f"Y: The huddles moved.\n\nI: Why?\n\nY: Night staff could come. Would you have done it?\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     with Project.init(tmp_path / "s.evb") as proj:
         proj.import_paths([tmp_path])
         by_doc: dict[int, set[str]] = {}
@@ -94,10 +106,46 @@ def test_a_study_of_lettered_informants_keeps_a_participant_in_every_document(tm
 
 # --- properties: every character of speech lands in exactly one turn -------------------------
 
-NAMES = ["Jane Doe (she/her)", "Pat Lee (PI)", "O'Brien, Pat", "Dr. A. Okafor", "J.S.", "Speaker 1",
-         "SPEAKER_00", "Interviewer", "Respondent", "Mara Quinn", "Ravi Shah", "P03", "王医生"]
-WORDS = ["the", "we", "reviews", "huddle", "at", "10:30", "ratio", "3:1", "(two days)", "[laughs]", "e.g.",
-         "note: this", "time,", "mostly", "worked", "why?", "staff", "ok", "and", "so", "ward", "—", "Monday"]
+NAMES = [
+    "Jane Doe (she/her)",
+    "Pat Lee (PI)",
+    "O'Brien, Pat",
+    "Dr. A. Okafor",
+    "J.S.",
+    "Speaker 1",
+    "SPEAKER_00",
+    "Interviewer",
+    "Respondent",
+    "Mara Quinn",
+    "Ravi Shah",
+    "P03",
+    "王医生",
+]
+WORDS = [
+    "the",
+    "we",
+    "reviews",
+    "huddle",
+    "at",
+    "10:30",
+    "ratio",
+    "3:1",
+    "(two days)",
+    "[laughs]",
+    "e.g.",
+    "note: this",
+    "time,",
+    "mostly",
+    "worked",
+    "why?",
+    "staff",
+    "ok",
+    "and",
+    "so",
+    "ward",
+    "—",
+    "Monday",
+]
 UTTERANCE = st.lists(st.sampled_from(WORDS), min_size=1, max_size=12).map(lambda ws: " ".join(ws) + ".")
 
 
@@ -126,8 +174,9 @@ def render(layout: str, turns: list[tuple[str, str]]) -> tuple[str, str]:
     if layout == "tsv":
         return "\n".join(f"{_clock(i)}\t{w}\t{s}" for i, (w, s) in enumerate(turns)), "txt"
     if layout == "vtt":
-        return "WEBVTT\n\n" + "\n".join(f"{_clock(i)}.000 --> {_clock(i)}.900\n{w}: {s}\n"
-                                         for i, (w, s) in enumerate(turns)), "vtt"
+        return "WEBVTT\n\n" + "\n".join(
+            f"{_clock(i)}.000 --> {_clock(i)}.900\n{w}: {s}\n" for i, (w, s) in enumerate(turns)
+        ), "vtt"
     if layout == "json":
         segs = [{"start": float(i), "end": i + 0.9, "text": s, "speaker": w} for i, (w, s) in enumerate(turns)]
         return json.dumps({"segments": segs}), "json"
@@ -158,8 +207,19 @@ def interviews(draw):
     return [(who, draw(UTTERANCE)) for who in order]
 
 
-LAYOUT_NAMES = ["inline", "rev", "time_first", "header_time_first", "otter", "bold", "bracket", "table", "tsv",
-                "vtt", "json"]
+LAYOUT_NAMES = [
+    "inline",
+    "rev",
+    "time_first",
+    "header_time_first",
+    "otter",
+    "bold",
+    "bracket",
+    "table",
+    "tsv",
+    "vtt",
+    "json",
+]
 
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -169,14 +229,15 @@ def test_every_utterance_lands_whole_in_one_turn_of_its_speaker(tmp_path, layout
     path = tmp_path / f"t.{ext}"
     path.write_text(text, encoding="utf-8")
     doc = parse_file(path)
-    got = [(t.speaker, _same_text(doc.text[t.start:t.end])) for t in doc.turns]
+    got = [(t.speaker, _same_text(doc.text[t.start : t.end])) for t in doc.turns]
     assert got == [(w, _same_text(s)) for w, s in merged(turns)]
     ends = [(t.start, t.end) for t in doc.turns]
     assert all(a[1] <= b[0] for a, b in zip(ends, ends[1:]))  # no character in two turns
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                  HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(turns=interviews(), table=st.booleans())
 def test_word_paragraphs_and_tables_keep_every_utterance(tmp_path, turns, table):
     import docx
@@ -199,7 +260,7 @@ def test_word_paragraphs_and_tables_keep_every_utterance(tmp_path, turns, table)
             paragraph.add_run(f"\n{said}")
     document.save(tmp_path / "t.docx")
     doc = parse_file(tmp_path / "t.docx")
-    got = [(t.speaker, _same_text(doc.text[t.start:t.end])) for t in doc.turns]
+    got = [(t.speaker, _same_text(doc.text[t.start : t.end])) for t in doc.turns]
     assert got == [(w, _same_text(s)) for w, s in merged(turns)]
 
 
@@ -207,8 +268,10 @@ PROSE_STARTS = ["Look:", "So:", "Honestly:", "Well,", "Note:", "At 10:30", "The"
 
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(paragraphs=st.lists(st.tuples(st.sampled_from(PROSE_STARTS), UTTERANCE), min_size=1, max_size=8),
-       ext=st.sampled_from(["txt", "md", "srt"]))
+@given(
+    paragraphs=st.lists(st.tuples(st.sampled_from(PROSE_STARTS), UTTERANCE), min_size=1, max_size=8),
+    ext=st.sampled_from(["txt", "md", "srt"]),
+)
 def test_sentences_with_a_colon_are_never_speakers(tmp_path, paragraphs, ext):
     lines = [f"{start} {said}" for start, said in paragraphs]
     if ext == "srt":
@@ -219,4 +282,4 @@ def test_sentences_with_a_colon_are_never_speakers(tmp_path, paragraphs, ext):
     path.write_text(text, encoding="utf-8")
     doc = parse_file(path)
     assert {t.speaker for t in doc.turns} == {None}
-    assert [_same_text(doc.text[t.start:t.end]) for t in doc.turns] == [_same_text(line) for line in lines]
+    assert [_same_text(doc.text[t.start : t.end]) for t in doc.turns] == [_same_text(line) for line in lines]

@@ -47,10 +47,15 @@ def test_recurring_name_is_the_interviewer_where_the_document_itself_says_nothin
 
 def test_who_asks_the_questions_beats_a_recurring_name():
     """The same interview imported twice (two formats): its participant recurs but never asks."""
-    interview = [("Dana Whitfield", ["What got in the way?", "And then?"]),
-                 ("Hannah Osei", ["Staffing, mostly.", "We found cover."])]
-    docs = {"p1.docx": interview, "p1.vtt": interview,
-            "p2": [("Dana Whitfield", ["How was it?"]), ("Arjun Mehta", ["Fine."])]}
+    interview = [
+        ("Dana Whitfield", ["What got in the way?", "And then?"]),
+        ("Hannah Osei", ["Staffing, mostly.", "We found cover."]),
+    ]
+    docs = {
+        "p1.docx": interview,
+        "p1.vtt": interview,
+        "p2": [("Dana Whitfield", ["How was it?"]), ("Arjun Mehta", ["Fine."])],
+    }
     roles = detect_roles(docs)
     for key in ("p1.docx", "p1.vtt"):
         assert roles[(key, "Dana Whitfield")] == ("interviewer", "detected")
@@ -74,10 +79,17 @@ def test_a_legend_decides_and_every_document_keeps_a_participant():
     assert sorted(role for role, _ in both.values()) == ["interviewer", "participant"]
 
 
-@pytest.mark.parametrize(("label", "role"), [("Dana Whitfield (Interviewer)", "interviewer"),
-                                             ("Interviewer (Dana)", "interviewer"),
-                                             ("Participant B", "participant"), ("Key informant", "participant"),
-                                             ("Pat Lee (PI)", None), ("Mode", None)])
+@pytest.mark.parametrize(
+    ("label", "role"),
+    [
+        ("Dana Whitfield (Interviewer)", "interviewer"),
+        ("Interviewer (Dana)", "interviewer"),
+        ("Participant B", "participant"),
+        ("Key informant", "participant"),
+        ("Pat Lee (PI)", None),
+        ("Mode", None),
+    ],
+)
 def test_roles_in_parentheses_and_with_letters(label, role):
     assert role_from_label(label) == role
 

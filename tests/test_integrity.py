@@ -17,8 +17,10 @@ def _big_project(path, n_docs=40):
     proj = Project.init(path, coder="alex")
     proj.add_codes(SMALL_CODES)
     for i in range(n_docs):
-        turns = [("Interviewer", f"Question {i} about the programme?"),
-                 ("P", f"Answer {i}: " + "competing priorities and protected time " * 40)]
+        turns = [
+            ("Interviewer", f"Question {i} about the programme?"),
+            ("P", f"Answer {i}: " + "competing priorities and protected time " * 40),
+        ]
         doc_id = proj.add_document(make_parsed(f"doc{i:03}.txt", turns))
         t = proj.turns(doc_id)[1]
         proj.add_coding(doc_id, t.start, t.start + 50, "inner.priority", valence="barrier")
@@ -53,7 +55,7 @@ def test_check_finds_out_of_bounds_codings_and_a_stale_index(tmp_path):
 def _corrupt(path, offset_fraction=0.5, length=8192):
     data = bytearray(path.read_bytes())
     start = int(len(data) * offset_fraction) // 4096 * 4096
-    data[start:start + length] = b"\xde\xad\xbe\xef" * (length // 4)
+    data[start : start + length] = b"\xde\xad\xbe\xef" * (length // 4)
     path.write_bytes(bytes(data))
 
 

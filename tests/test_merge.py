@@ -16,13 +16,20 @@ from evalbench.model import Code
 from evalbench.project import Project
 from tests.conftest import SMALL_CODES, make_parsed
 
-ROLES = {"Interviewer": ("interviewer", "label"), "Dr Patel": ("participant", "label"),
-         "Ana": ("participant", "label")}
-P01 = make_parsed("p01.txt", [("Interviewer", "What got in the way?"),
-                              ("Dr Patel", "Competing priorities. No protected time for reviews.")])
-P03 = make_parsed("p03.txt", [("Interviewer", "And what helped?"),
-                              ("Ana", "A culture of learning from errors."),
-                              ("Interviewer", "Anything else?"), ("Ana", "Leaders who showed up.")])
+ROLES = {"Interviewer": ("interviewer", "label"), "Dr Patel": ("participant", "label"), "Ana": ("participant", "label")}
+P01 = make_parsed(
+    "p01.txt",
+    [("Interviewer", "What got in the way?"), ("Dr Patel", "Competing priorities. No protected time for reviews.")],
+)
+P03 = make_parsed(
+    "p03.txt",
+    [
+        ("Interviewer", "And what helped?"),
+        ("Ana", "A culture of learning from errors."),
+        ("Interviewer", "Anything else?"),
+        ("Ana", "Leaders who showed up."),
+    ],
+)
 
 
 def new_project(path, coder, docs, codes=SMALL_CODES):
@@ -45,8 +52,9 @@ def pair(tmp_path):
     alex = new_project(tmp_path / "alex.evb", "alex", [P01])
     code_turn(alex, "p01.txt", 2, "inner.priority", "alex", valence="barrier")
     edited = [replace(c, definition="Edited by sam") if c.id == "inner.culture" else c for c in SMALL_CODES]
-    sam = new_project(tmp_path / "sam.evb", "sam", [P01, P03],
-                      edited + [Code(id="inner.extra", name="Extra", parent_id="inner")])
+    sam = new_project(
+        tmp_path / "sam.evb", "sam", [P01, P03], edited + [Code(id="inner.extra", name="Extra", parent_id="inner")]
+    )
     sam.set_participant(sam.document("p03.txt").id, "P03", {"role": "nurse", "site": "RMC"})
     code_turn(sam, "p01.txt", 2, "inner.priority", "sam", valence="barrier", memo="clear barrier")
     code_turn(sam, "p03.txt", 2, "inner.culture", "sam")
@@ -73,8 +81,11 @@ def test_merge_adds_documents_codes_and_codings_keeping_coders(pair):
     p03 = alex.document("p03.txt")
     assert p03.participant == "P03" and p03.attributes == {"role": "nurse", "site": "RMC"}
     assert [(t.seq, t.speaker, t.role) for t in alex.turns(p03.id)] == [
-        (1, "Interviewer", "interviewer"), (2, "Ana", "participant"), (3, "Interviewer", "interviewer"),
-        (4, "Ana", "participant")]
+        (1, "Interviewer", "interviewer"),
+        (2, "Ana", "participant"),
+        (3, "Interviewer", "interviewer"),
+        (4, "Ana", "participant"),
+    ]
     assert alex.search("culture learning")[0].document == "p03.txt"
 
 
@@ -90,7 +101,8 @@ def test_a_coding_accepted_from_a_suggestion_keeps_its_origin_model_and_acceptin
     assert "1 accepted from suggestions" in report.lines()[0]
     merged = [c for c in alex.codings(coder="kim") if c.origin == "suggestion"]
     assert [(c.code_id, c.coder, c.suggest_model, c.suggest_model_version, c.suggestion_id) for c in merged] == [
-        (s.code_id, "kim", s.model, s.model_version, None)]
+        (s.code_id, "kim", s.model, s.model_version, None)
+    ]
     # and on into a third project: still a suggestion, still the same model and accepting coder
     with Project.init(tmp_path / "team.evb", coder="lead") as team:
         team.merge([alex.path])
@@ -101,8 +113,9 @@ def test_a_coding_accepted_from_a_suggestion_keeps_its_origin_model_and_acceptin
 def test_changed_code_is_a_conflict_and_target_is_kept(pair):
     alex, sam_path = pair
     report = alex.merge([sam_path])
-    assert report.conflicts == [{"code": "inner.culture",
-                                 "fields": {"definition": {"target": "", "source": "Edited by sam"}}}]
+    assert report.conflicts == [
+        {"code": "inner.culture", "fields": {"definition": {"target": "", "source": "Edited by sam"}}}
+    ]
     assert alex.code("inner.culture").definition == ""
 
 
@@ -184,14 +197,16 @@ def test_merge_from_qdpx_keeps_accepted_suggestions_with_their_model(pair, tmp_p
         sam.export_qdpx(tmp_path / "sam.qdpx")
     alex.merge([tmp_path / "sam.qdpx"])
     assert [(c.origin, c.coder, c.suggest_model, c.suggest_model_version) for c in alex.codings(coder="kim")] == [
-        ("suggestion", "kim", s.model, s.model_version)]
+        ("suggestion", "kim", s.model, s.model_version)
+    ]
     assert {c.origin for c in alex.codings(coder="sam")} == {"manual"}
 
 
 def test_same_file_with_other_text_is_reported_not_merged(tmp_path, pair):
     alex, _ = pair
-    changed = make_parsed("p01.txt", [("Interviewer", "What got in the way?"),
-                                      ("Dr Patel", "Parsed differently by another version.")])
+    changed = make_parsed(
+        "p01.txt", [("Interviewer", "What got in the way?"), ("Dr Patel", "Parsed differently by another version.")]
+    )
     kim = new_project(tmp_path / "kim.evb", "kim", [replace(changed, sha256=P01.sha256)])
     code_turn(kim, "p01.txt", 2, "inner.culture", "kim")
     kim.close()

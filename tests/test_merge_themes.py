@@ -52,10 +52,17 @@ def _themes(path) -> list[tuple]:
         what = {c.id: (names[c.document_id], c.start, c.code_id, c.coder) for c in proj.codings()}
         out = []
         for t in proj.themes.list():
-            out.append((t.category, t.name, t.description, t.cfir_code_id,
-                        [(r.code_id, r.valence) for r in proj.themes.rules(t.id)],
-                        [(what[h.coding_id], h.included) for h in proj.themes.hand_codings(t.id)],
-                        [what[i] for i in proj.themes.exemplars(t.id)]))
+            out.append(
+                (
+                    t.category,
+                    t.name,
+                    t.description,
+                    t.cfir_code_id,
+                    [(r.code_id, r.valence) for r in proj.themes.rules(t.id)],
+                    [(what[h.coding_id], h.included) for h in proj.themes.hand_codings(t.id)],
+                    [what[i] for i in proj.themes.exemplars(t.id)],
+                )
+            )
         return out
 
 
@@ -67,8 +74,11 @@ def test_merge_keeps_the_targets_themes_adds_new_ones_and_merges_same_named(lead
         report = alex.merge([sam_path])
     p03_turn = ("p03.txt",)
     themes = _themes(alex_path)
-    assert [(t[0], t[1]) for t in themes] == [("Barriers", "No protected time"), ("Successes", "Leaders showed up"),
-                                             ("Lessons learned", "Learning from errors")]
+    assert [(t[0], t[1]) for t in themes] == [
+        ("Barriers", "No protected time"),
+        ("Successes", "Leaders showed up"),
+        ("Lessons learned", "Learning from errors"),
+    ]
     no_time = themes[0]
     assert no_time[2] == "The lead's paragraph."  # the target's description is kept
     assert no_time[3] == "inner.priority"  # an empty CFIR mapping is filled in
@@ -87,8 +97,10 @@ def test_merge_keeps_the_targets_themes_adds_new_ones_and_merges_same_named(lead
     lines = "\n".join(report.lines())
     assert "themes: 1 category added (Lessons learned)" in lines
     assert "themes: 1 added (Lessons learned: Learning from errors)" in lines
-    assert "themes: 1 merged into the target's of the same name: Barriers: No protected time (1 rule, " \
-           "1 hand-picked coding, 1 exemplar and the CFIR mapping added)" in lines
+    assert (
+        "themes: 1 merged into the target's of the same name: Barriers: No protected time (1 rule, "
+        "1 hand-picked coding, 1 exemplar and the CFIR mapping added)" in lines
+    )
     assert "theme Barriers: No protected time: the descriptions differ (target's kept)" in lines
 
 
@@ -98,10 +110,15 @@ def test_the_merge_with_its_themes_is_one_undoable_action_and_a_second_merge_add
     first = run("merge", alex_path, sam_path, "--json")
     merged = _themes(alex_path)
     assert json.loads(first.stdout)["sources"][0]["themes"]["added"] == [
-        {"category": "Lessons learned", "theme": "Learning from errors"}]
+        {"category": "Lessons learned", "theme": "Learning from errors"}
+    ]
     assert json.loads(first.stdout)["sources"][0]["themes"]["merged"] == [
-        {"category": "Barriers", "theme": "No protected time",
-         "added": {"rules": 1, "codings": 1, "exemplars": 1, "cfir": 1}}]
+        {
+            "category": "Barriers",
+            "theme": "No protected time",
+            "added": {"rules": 1, "codings": 1, "exemplars": 1, "cfir": 1},
+        }
+    ]
     again = json.loads(run("merge", alex_path, sam_path, "--json").stdout)["sources"][0]["themes"]
     assert (again["added"], again["merged"], again["rules_added"], again["exemplars_added"]) == ([], [], 0, 0)
     assert _themes(alex_path) == merged
@@ -134,5 +151,6 @@ def test_picks_on_codings_that_were_not_merged_are_left_out_and_counted(lead_and
     source = report.sources[0]
     assert source.documents_differing == ["p03.txt"]
     assert source.themes.dropped_codings == 1  # the exemplar on sam's p03 coding: that coding was not merged
-    assert "themes: 1 hand-picked coding(s) or exemplar(s) left out (their codings were not merged)" in \
-        "\n".join(report.lines())
+    assert "themes: 1 hand-picked coding(s) or exemplar(s) left out (their codings were not merged)" in "\n".join(
+        report.lines()
+    )

@@ -77,13 +77,20 @@ def world(tmp_path):
     (guard / "sitecustomize.py").write_text(GUARD)
     log = tmp_path / "netlog.txt"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EVALBENCH_", "PYTHON"))}
-    env.update(USER=SECRET_LOGIN, LOGNAME=SECRET_LOGIN, USERNAME=SECRET_LOGIN, HOME=str(home),
-               EVALBENCH_CODER="alex", PYTHONPATH=f"{guard}{os.pathsep}{REPO}", EVALBENCH_TEST_NETLOG=str(log),
-               XDG_CONFIG_HOME=str(home / ".config"), XDG_DATA_HOME=str(home / ".local/share"))
+    env.update(
+        USER=SECRET_LOGIN,
+        LOGNAME=SECRET_LOGIN,
+        USERNAME=SECRET_LOGIN,
+        HOME=str(home),
+        EVALBENCH_CODER="alex",
+        PYTHONPATH=f"{guard}{os.pathsep}{REPO}",
+        EVALBENCH_TEST_NETLOG=str(log),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_DATA_HOME=str(home / ".local/share"),
+    )
 
     def run(*args: str, expect: int = 0) -> subprocess.CompletedProcess:
-        done = subprocess.run([sys.executable, *args], cwd=home, env=env, capture_output=True, text=True,
-                              timeout=600)
+        done = subprocess.run([sys.executable, *args], cwd=home, env=env, capture_output=True, text=True, timeout=600)
         assert done.returncode != NETWORK_EXIT, f"{args} opened a network connection: {log.read_text()}"
         assert done.returncode == expect, f"{args} exited {done.returncode}: {done.stderr}"
         return done
@@ -91,13 +98,24 @@ def world(tmp_path):
     return SimpleNamespace(home=home, run=run, log=log, env=env)
 
 
-@pytest.mark.parametrize("probe", ["socket.create_connection(('127.0.0.1', 9), timeout=1)",
-                                   "socket.getaddrinfo('example.org', 443)",
-                                   "socket.socket().bind(('0.0.0.0', 0))"])
+@pytest.mark.parametrize(
+    "probe",
+    [
+        "socket.create_connection(('127.0.0.1', 9), timeout=1)",
+        "socket.getaddrinfo('example.org', 443)",
+        "socket.socket().bind(('0.0.0.0', 0))",
+    ],
+)
 def test_the_network_guard_itself_stops_a_connection(world, probe):
     """The guard used below is live: a child that connects or resolves is stopped and logged."""
-    done = subprocess.run([sys.executable, "-c", f"import socket; {probe}"], env=world.env, cwd=world.home,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", f"import socket; {probe}"],
+        env=world.env,
+        cwd=world.home,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == NETWORK_EXIT
     assert world.log.read_text().splitlines()[0] == "armed"
     assert "socket." in world.log.read_text()

@@ -116,8 +116,9 @@ def test_export_holds_one_document_text_at_a_time(tmp_path):
     sentence = "We had no protected time for the case reviews, so the huddles slipped. "
     total = 0
     for i in range(12):
-        doc = proj.add_document(make_parsed(f"p{i:02d}.txt", [("Interviewer", "What got in the way?"),
-                                                               (f"P{i}", sentence * 4000)]))
+        doc = proj.add_document(
+            make_parsed(f"p{i:02d}.txt", [("Interviewer", "What got in the way?"), (f"P{i}", sentence * 4000)])
+        )
         total += len(proj.document_text(doc))
         proj.add_coding(doc, 30, 90, "a", memo="quote")
     tracemalloc.start()
@@ -181,7 +182,7 @@ def test_xml_broken_after_the_first_source_fails_with_its_line_and_no_project(ri
     rich.export_qdpx(out)
     qde = _qde(out)
     second = qde.index(b"<TextSource", qde.index(b"<TextSource") + 1)
-    broken = qde[:second] + b"<TextSource <<" + qde[second + len(b"<TextSource"):]
+    broken = qde[:second] + b"<TextSource <<" + qde[second + len(b"<TextSource") :]
     bad = tmp_path / "bad.qdpx"
     _with_qde(out, bad, broken)
     line = broken[:second].count(b"\n") + 1

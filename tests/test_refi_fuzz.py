@@ -70,12 +70,16 @@ def test_mutated_project_xml_never_crashes(tmp_path, data):
     qde = bytearray(VALID.encode())
     for _ in range(data.draw(st.integers(1, 6))):
         at = data.draw(st.integers(0, len(qde) - 1))
-        qde[at:at + data.draw(st.integers(0, 4))] = data.draw(st.binary(max_size=6))
+        qde[at : at + data.draw(st.integers(0, 4))] = data.draw(st.binary(max_size=6))
     _read(tmp_path, _archive(bytes(qde)))
 
 
-_attr = st.one_of(st.integers(-10, 200).map(str), st.text(max_size=12),
-                  st.uuids().map(str), st.sampled_from(["", "{}", "true", "#zzz", "#FFF"]))
+_attr = st.one_of(
+    st.integers(-10, 200).map(str),
+    st.text(max_size=12),
+    st.uuids().map(str),
+    st.sampled_from(["", "{}", "true", "#zzz", "#FFF"]),
+)
 
 
 @FUZZ
@@ -83,13 +87,18 @@ _attr = st.one_of(st.integers(-10, 200).map(str), st.text(max_size=12),
 def test_odd_attribute_values_import_or_fail_cleanly(tmp_path, start, end, code, user, name, color, text):
     from xml.sax.saxutils import quoteattr
 
-    qde = (VALID.replace('startPosition="0"', f"startPosition={quoteattr(start)}")
-           .replace('endPosition="5"', f"endPosition={quoteattr(end)}")
-           .replace('<CodeRef targetGUID="33333333-3333-3333-3333-333333333333"/>',
-                    f"<CodeRef targetGUID={quoteattr(code)}/>")
-           .replace('<User guid="11111111-1111-1111-1111-111111111111" name="u"/>',
-                    f'<User guid="11111111-1111-1111-1111-111111111111" name={quoteattr(user)}/>')
-           .replace('name="c" isCodable="true">', f'name={quoteattr(name)} isCodable="true" color={quoteattr(color)}>'))
+    qde = (
+        VALID.replace('startPosition="0"', f"startPosition={quoteattr(start)}")
+        .replace('endPosition="5"', f"endPosition={quoteattr(end)}")
+        .replace(
+            '<CodeRef targetGUID="33333333-3333-3333-3333-333333333333"/>', f"<CodeRef targetGUID={quoteattr(code)}/>"
+        )
+        .replace(
+            '<User guid="11111111-1111-1111-1111-111111111111" name="u"/>',
+            f'<User guid="11111111-1111-1111-1111-111111111111" name={quoteattr(user)}/>',
+        )
+        .replace('name="c" isCodable="true">', f'name={quoteattr(name)} isCodable="true" color={quoteattr(color)}>')
+    )
     try:
         qde.encode()
     except UnicodeEncodeError:
@@ -106,19 +115,22 @@ def test_odd_attribute_values_import_or_fail_cleanly(tmp_path, start, end, code,
         assert not target.exists()
 
 
-@given(st.lists(st.sampled_from(["a", "é", "𝄞", " ", "\n", "\r\n", "\r", "\ufeff", "I: ", "R: "]), max_size=60),
-       st.integers(0, 200), st.integers(0, 200))
+@given(
+    st.lists(st.sampled_from(["a", "é", "𝄞", " ", "\n", "\r\n", "\r", "\ufeff", "I: ", "R: "]), max_size=60),
+    st.integers(0, 200),
+    st.integers(0, 200),
+)
 def test_positions_map_onto_the_normalised_text(parts, a, b):
     raw = "".join(parts)
     src = SourceText(raw)
     assert "\r" not in src.text
     a, b = sorted((min(a, len(raw)), min(b, len(raw))))
-    if (a and raw[a - 1:a + 1] == "\r\n") or (b and raw[b - 1:b + 1] == "\r\n"):
+    if (a and raw[a - 1 : a + 1] == "\r\n") or (b and raw[b - 1 : b + 1] == "\r\n"):
         return  # a position between \r and \n has no exact counterpart
     expected = raw[a:b].replace("\r\n", "\n").replace("\r", "\n")
     if a == 0:
         expected = expected.removeprefix("\ufeff")
-    assert src.text[src.offset(a):src.offset(b)] == expected
+    assert src.text[src.offset(a) : src.offset(b)] == expected
     for t in derive_turns(src.text):
         assert 0 <= t.start <= t.end <= len(src.text)
 

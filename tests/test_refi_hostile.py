@@ -14,9 +14,11 @@ from evalbench.project import Project
 from evalbench.refi.archive import Limits, SafeZip
 from evalbench.refi.qdpx_read import read_qdpx
 
-GOOD_QDE = ('<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="x">'
-            '<CodeBook><Codes><Code guid="00000000-0000-0000-0000-000000000001" name="A" isCodable="true"/>'
-            "</Codes></CodeBook></Project>")
+GOOD_QDE = (
+    '<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="x">'
+    '<CodeBook><Codes><Code guid="00000000-0000-0000-0000-000000000001" name="A" isCodable="true"/>'
+    "</Codes></CodeBook></Project>"
+)
 
 
 def _zip(path, members):
@@ -85,8 +87,8 @@ def test_sizes_the_archive_declares_are_not_trusted(tmp_path):
     data = bytearray(qdpx.read_bytes())
     local = data.find(b"PK\x03\x04")
     central = data.find(b"PK\x01\x02")
-    data[local + 22:local + 26] = (100).to_bytes(4, "little")
-    data[central + 24:central + 28] = (100).to_bytes(4, "little")
+    data[local + 22 : local + 26] = (100).to_bytes(4, "little")
+    data[central + 24 : central + 28] = (100).to_bytes(4, "little")
     qdpx.write_bytes(bytes(data))
     _refused(tmp_path, qdpx, "corrupt")
 
@@ -96,7 +98,7 @@ def test_overlapping_members_are_refused(tmp_path):
     qdpx = _zip(tmp_path / "overlap.qdpx", [("project.qde", GOOD_QDE), ("sources/b.txt", "b" * 100)])
     data = bytearray(qdpx.read_bytes())
     second = data.find(b"PK\x01\x02", data.find(b"PK\x01\x02") + 4)
-    data[second + 42:second + 46] = (0).to_bytes(4, "little")
+    data[second + 42 : second + 46] = (0).to_bytes(4, "little")
     qdpx.write_bytes(bytes(data))
     _refused(tmp_path, qdpx, "overlap")
 
@@ -140,8 +142,9 @@ def test_xml_with_doctype_or_entities_is_refused(tmp_path, qde):
     assert "project.qde:" in message
 
 
-@pytest.mark.parametrize("content", [b"not a zip at all", b"PK\x03\x04" + b"\x00" * 40, b""],
-                         ids=["text", "truncated-header", "empty"])
+@pytest.mark.parametrize(
+    "content", [b"not a zip at all", b"PK\x03\x04" + b"\x00" * 40, b""], ids=["text", "truncated-header", "empty"]
+)
 def test_corrupt_zip_is_refused(tmp_path, content):
     qdpx = tmp_path / "broken.qdpx"
     qdpx.write_bytes(content)
@@ -202,8 +205,11 @@ def test_failure_while_building_leaves_no_project(tmp_path, monkeypatch):
 
 
 def test_cancelled_import_leaves_no_project(tmp_path):
-    qde = GOOD_QDE.replace("</Project>", '<Sources><TextSource guid="10000000-0000-0000-0000-000000000000" '
-                           'name="a"><PlainTextContent>hello</PlainTextContent></TextSource></Sources></Project>')
+    qde = GOOD_QDE.replace(
+        "</Project>",
+        '<Sources><TextSource guid="10000000-0000-0000-0000-000000000000" '
+        'name="a"><PlainTextContent>hello</PlainTextContent></TextSource></Sources></Project>',
+    )
     qdpx = _zip(tmp_path / "ok.qdpx", [("project.qde", qde)])
     (tmp_path / "out").mkdir()
     cancel = threading.Event()

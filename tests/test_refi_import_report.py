@@ -21,8 +21,10 @@ def guid(n: int) -> str:
 
 
 def archive(path, sources: str, members: dict[str, bytes] | None = None, notes: str = "", refs: str = "") -> None:
-    qde = (f'<Project xmlns="{NS}" name="study" creatingUserGUID="{U}"><Users><User guid="{U}" name="Ana"/></Users>'
-           f"<Sources>{sources}</Sources>{notes}{refs}</Project>")
+    qde = (
+        f'<Project xmlns="{NS}" name="study" creatingUserGUID="{U}"><Users><User guid="{U}" name="Ana"/></Users>'
+        f"<Sources>{sources}</Sources>{notes}{refs}</Project>"
+    )
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("project.qde", qde)
         for name, data in (members or {}).items():
@@ -35,30 +37,43 @@ def imported(tmp_path, qdpx) -> tuple[Project, ImportReport]:
 
 
 def test_every_missing_or_unreadable_source_is_named(tmp_path):
-    sources = "".join(f'<TextSource guid="{guid(i)}" name="Interview {i}" plainTextPath="internal://{guid(i)}.txt"/>'
-                      for i in range(6))
+    sources = "".join(
+        f'<TextSource guid="{guid(i)}" name="Interview {i}" plainTextPath="internal://{guid(i)}.txt"/>'
+        for i in range(6)
+    )
     sources += f'<TextSource guid="{guid(7)}" name="Binary one" plainTextPath="internal://{guid(7)}.txt"/>'
     sources += f'<TextSource guid="{guid(8)}" name="Wide one" plainTextPath="internal://{guid(8)}.txt"/>'
     sources += f'<PDFSource guid="{guid(9)}" name="scan.pdf" path="internal://{guid(9)}.pdf"/>'
-    sources += (f'<PDFSource guid="{guid(10)}" name="notes.pdf" path="internal://{guid(10)}.pdf">'
-                f'<PDFSelection guid="{guid(11)}" page="1" firstX="0" firstY="0" secondX="9" secondY="9"/>'
-                f'<Representation guid="{guid(12)}" plainTextPath="internal://{guid(12)}.txt"/></PDFSource>')
+    sources += (
+        f'<PDFSource guid="{guid(10)}" name="notes.pdf" path="internal://{guid(10)}.pdf">'
+        f'<PDFSelection guid="{guid(11)}" page="1" firstX="0" firstY="0" secondX="9" secondY="9"/>'
+        f'<Representation guid="{guid(12)}" plainTextPath="internal://{guid(12)}.txt"/></PDFSource>'
+    )
     sources += f'<AudioSource guid="{guid(13)}" name="call.m4a" path="internal://{guid(13)}.m4a"/>'
     qdpx = tmp_path / "study.qdpx"
-    archive(qdpx, sources, {f"sources/{guid(0)}.txt": b"Interviewer: Hello?\nR: Hi.",
-                            f"sources/{guid(7)}.txt": b"PK\x03\x04\x00\x00\x14\x00binary\x00",
-                            f"sources/{guid(8)}.txt": "Interviewer: Hola?\nR: Sí.".encode("utf-16-le"),
-                            f"sources/{guid(12)}.txt": b"Notes from the PDF."})
+    archive(
+        qdpx,
+        sources,
+        {
+            f"sources/{guid(0)}.txt": b"Interviewer: Hello?\nR: Hi.",
+            f"sources/{guid(7)}.txt": b"PK\x03\x04\x00\x00\x14\x00binary\x00",
+            f"sources/{guid(8)}.txt": "Interviewer: Hola?\nR: Sí.".encode("utf-16-le"),
+            f"sources/{guid(12)}.txt": b"Notes from the PDF.",
+        },
+    )
     proj, report = imported(tmp_path, qdpx)
     with proj:
         assert sorted(d.name for d in proj.documents()) == ["Interview 0", "Wide one", "notes.pdf"]
         assert "Sí." in proj.document_text(proj.document("Wide one").id)
     text = "\n".join(report.warnings)
     for i in range(1, 6):
-        assert f"source 'Interview {i}' skipped with its codings: its text internal://{guid(i)}.txt is not in " \
-               "study.qdpx" in text
-    assert (f"source 'Binary one' skipped with its codings: its text sources/{guid(7)}.txt in study.qdpx: "
-            "binary file") in text
+        assert (
+            f"source 'Interview {i}' skipped with its codings: its text internal://{guid(i)}.txt is not in "
+            "study.qdpx" in text
+        )
+    assert (
+        f"source 'Binary one' skipped with its codings: its text sources/{guid(7)}.txt in study.qdpx: binary file"
+    ) in text
     assert "source 'scan.pdf' skipped: a PDF without a text transcript or representation" in text
     assert "source 'call.m4a' skipped: an audio recording" in text
     assert "source 'notes.pdf': 1 selection(s) of page areas have no place in its text" in text
@@ -67,24 +82,42 @@ def test_every_missing_or_unreadable_source_is_named(tmp_path):
 
 def test_separate_notes_stay_separate_memos(tmp_path):
     src = guid(1)
-    notes = ("<Notes>" + "".join(
-        f'<Note guid="{guid(20 + i)}" name="{name}" creatingUser="{U}"><PlainTextContent>{text}</PlainTextContent>'
-        "</Note>" for i, (name, text) in enumerate([("Research questions", "RQ1 and RQ2."),
-                                                    ("Sampling", "Purposive, 12 sites."),
-                                                    ("Sampling", "Second wave added."),
-                                                    ("On P1", "Noisy ward."), ("On P1 again", "Ask about nights.")]))
-             + "</Notes>")
-    sources = (f'<TextSource guid="{src}" name="P1"><PlainTextContent>I: Hi?\nR: Hello.</PlainTextContent>'
-               f'<NoteRef targetGUID="{guid(23)}"/><NoteRef targetGUID="{guid(24)}"/></TextSource>')
+    notes = (
+        "<Notes>"
+        + "".join(
+            f'<Note guid="{guid(20 + i)}" name="{name}" creatingUser="{U}"><PlainTextContent>{text}</PlainTextContent>'
+            "</Note>"
+            for i, (name, text) in enumerate(
+                [
+                    ("Research questions", "RQ1 and RQ2."),
+                    ("Sampling", "Purposive, 12 sites."),
+                    ("Sampling", "Second wave added."),
+                    ("On P1", "Noisy ward."),
+                    ("On P1 again", "Ask about nights."),
+                ]
+            )
+        )
+        + "</Notes>"
+    )
+    sources = (
+        f'<TextSource guid="{src}" name="P1"><PlainTextContent>I: Hi?\nR: Hello.</PlainTextContent>'
+        f'<NoteRef targetGUID="{guid(23)}"/><NoteRef targetGUID="{guid(24)}"/></TextSource>'
+    )
     qdpx = tmp_path / "notes.qdpx"
     archive(qdpx, sources, notes=notes, refs=f'<NoteRef targetGUID="{guid(20)}"/>')
     proj, report = imported(tmp_path, qdpx)
     with proj:
-        memos = {(t, k): text for t, k, text in file_sql(
-            proj.path, "SELECT target_type, target_id, text FROM memos WHERE target_type = 'project'")}
-        assert memos == {("project", "Research questions"): "RQ1 and RQ2.",
-                         ("project", "Sampling"): "Purposive, 12 sites.",
-                         ("project", "Sampling (2)"): "Second wave added."}
+        memos = {
+            (t, k): text
+            for t, k, text in file_sql(
+                proj.path, "SELECT target_type, target_id, text FROM memos WHERE target_type = 'project'"
+            )
+        }
+        assert memos == {
+            ("project", "Research questions"): "RQ1 and RQ2.",
+            ("project", "Sampling"): "Purposive, 12 sites.",
+            ("project", "Sampling (2)"): "Second wave added.",
+        }
         doc = proj.document("P1")
         assert proj.memo("document", doc.id, "Ana") == "On P1\nNoisy ward.\n\nOn P1 again\nAsk about nights."
     assert "2 notes by Ana on document P1 joined into one memo" in " ".join(report.warnings)
@@ -95,9 +128,17 @@ def test_separate_project_memos_survive_our_own_round_trip(tmp_path):
         proj.add_document(make_parsed("p1.txt", [("I", "Hi?"), ("R", "Hello.")]))
         proj.set_memo("project", "", "Main memo.")
         with proj.action("memo") as act:
-            act.insert("memos", {"target_type": "project", "target_id": "Sampling", "coder": "alex",
-                                 "text": "Purposive.", "created_at": "2026-01-01T00:00:00Z",
-                                 "updated_at": "2026-01-01T00:00:00Z"})
+            act.insert(
+                "memos",
+                {
+                    "target_type": "project",
+                    "target_id": "Sampling",
+                    "coder": "alex",
+                    "text": "Purposive.",
+                    "created_at": "2026-01-01T00:00:00Z",
+                    "updated_at": "2026-01-01T00:00:00Z",
+                },
+            )
         proj.export_qdpx(tmp_path / "a.qdpx")
     with Project.from_qdpx(tmp_path / "b.evb", tmp_path / "a.qdpx") as back:
         assert back.memo("project", "", "alex") == "Main memo."
@@ -107,17 +148,30 @@ def test_separate_project_memos_survive_our_own_round_trip(tmp_path):
 @pytest.fixture
 def rich_codes(tmp_path):
     proj = Project.init(tmp_path / "codes.evb", coder="alex")
-    proj.add_codes([Code(id="inner", name="Inner Setting", definition="The setting.\nInclusion: looks like a label",
-                         keywords=("culture",), extra={"cfir": "2.0"}),
-                    Code(id="inner.priority", name="Relative Priority", parent_id="inner", valence_applies=False,
-                         examples=("We had other fires to fight.",))])
+    proj.add_codes(
+        [
+            Code(
+                id="inner",
+                name="Inner Setting",
+                definition="The setting.\nInclusion: looks like a label",
+                keywords=("culture",),
+                extra={"cfir": "2.0"},
+            ),
+            Code(
+                id="inner.priority",
+                name="Relative Priority",
+                parent_id="inner",
+                valence_applies=False,
+                examples=("We had other fires to fight.",),
+            ),
+        ]
+    )
     proj.add_document(make_parsed("p1.txt", [("I", "Why?"), ("R", "Other fires.")]))
     yield proj
     proj.close()
 
 
-def test_our_qdpx_keeps_descriptions_clean_and_carries_the_fields_in_its_own_member(rich_codes, tmp_path,
-                                                                                     shared_dir):
+def test_our_qdpx_keeps_descriptions_clean_and_carries_the_fields_in_its_own_member(rich_codes, tmp_path, shared_dir):
     out = tmp_path / "codes.qdpx"
     rich_codes.export_qdpx(out)
     with zipfile.ZipFile(out) as zf:
@@ -149,10 +203,20 @@ def test_a_description_edited_in_another_program_wins_and_the_id_stays(rich_code
 
 
 def test_an_old_export_with_the_evalbench_line_still_reads(tmp_path):
-    line = json.dumps({"id": "barriers.time", "definition": "No time.", "inclusion": "", "exclusion": "",
-                       "examples": [], "keywords": ["time"]})
-    codebook = (f'<CodeBook><Codes><Code guid="{guid(5)}" name="Time" isCodable="true"><Description>No time.\n\n'
-                f"Keywords: time\n\n[evalbench] {line}</Description></Code></Codes></CodeBook>")
+    line = json.dumps(
+        {
+            "id": "barriers.time",
+            "definition": "No time.",
+            "inclusion": "",
+            "exclusion": "",
+            "examples": [],
+            "keywords": ["time"],
+        }
+    )
+    codebook = (
+        f'<CodeBook><Codes><Code guid="{guid(5)}" name="Time" isCodable="true"><Description>No time.\n\n'
+        f"Keywords: time\n\n[evalbench] {line}</Description></Code></Codes></CodeBook>"
+    )
     qdpx = tmp_path / "old.qdpx"
     with zipfile.ZipFile(qdpx, "w") as zf:
         zf.writestr("project.qde", f'<Project xmlns="{NS}" name="old">{codebook}</Project>')

@@ -57,8 +57,7 @@ def test_atlas_ti_codes_only_project(shared_dir, tmp_path):
     qdpx = _interop(shared_dir, "atlasti23_codes-project.qdpx")
     with Project.from_qdpx(tmp_path / "at.evb", qdpx) as proj:
         codes = proj.codes()
-        assert [c.name for c in codes] == ["Commits", "2022-05-10T02:05:59Z 19e4dce",
-                                           "2022-02-11T10:39:25Z cdbfd92"]
+        assert [c.name for c in codes] == ["Commits", "2022-05-10T02:05:59Z 19e4dce", "2022-02-11T10:39:25Z cdbfd92"]
         assert codes[1].parent_id == codes[0].id == codes[2].parent_id
         assert set(proj.coders()) == {"Enric Llagostera", "ATLAS.ti"}
         assert proj.documents() == []
@@ -66,15 +65,20 @@ def test_atlas_ti_codes_only_project(shared_dir, tmp_path):
 
 # --- synthetic exports with the quirks of other programs ------------------------------
 U1, U2 = "{AAAAAAAA-1111-2222-3333-444444444444}", "bbbbbbbb-1111-2222-3333-444444444444"
-C1, C2, C3 = ("C0000000-0000-0000-0000-000000000001", "c0000000-0000-0000-0000-000000000002",
-              "C0000000-0000-0000-0000-000000000003")
+C1, C2, C3 = (
+    "C0000000-0000-0000-0000-000000000001",
+    "c0000000-0000-0000-0000-000000000002",
+    "C0000000-0000-0000-0000-000000000003",
+)
 S1, S2, S3, S4 = (f"5{i}000000-0000-0000-0000-000000000000" for i in range(4))
 N1, N2, N3, N4 = (f"7{i}000000-0000-0000-0000-000000000000" for i in range(4))
 V1, V2 = "90000000-0000-0000-0000-000000000001", "90000000-0000-0000-0000-000000000002"
 
-TRANSCRIPT = ("Interview 7\r\n\r\nInterviewer: What got in the way?\r\n\r\n"
-              "Respondent: Staffing. We never had cover for the huddle.\r\n\r\n"
-              "Interviewer: And what helped?\r\n\r\nRespondent: Leaders who showed up.\r\n")
+TRANSCRIPT = (
+    "Interview 7\r\n\r\nInterviewer: What got in the way?\r\n\r\n"
+    "Respondent: Staffing. We never had cover for the huddle.\r\n\r\n"
+    "Interviewer: And what helped?\r\n\r\nRespondent: Leaders who showed up.\r\n"
+)
 PROSE = "First paragraph about time.\n\nSecond paragraph about money."
 
 
@@ -170,7 +174,7 @@ def test_foreign_project_imports_with_its_quirks(foreign, tmp_path):
         assert "\r" not in nurse.text
         codings = proj.codings(document_id=nurse.id)
         assert len(codings) == 2  # the out-of-range selection is skipped with a warning
-        assert {nurse.text[c.start:c.end] for c in codings} == {"Staffing. We never had cover for the huddle."}
+        assert {nurse.text[c.start : c.end] for c in codings} == {"Staffing. We never had cover for the huddle."}
         assert {c.code_id for c in codings} == {"barriers.staffing", "staffing"}
         assert {c.coder for c in codings} == {"BK"}
         assert {c.origin for c in codings} == {"import"}
@@ -181,7 +185,7 @@ def test_foreign_project_imports_with_its_quirks(foreign, tmp_path):
         turns = proj.turns(nurse.id)
         assert [t.speaker for t in turns] == ["Interviewer", "Respondent", "Interviewer", "Respondent"]
         assert [t.role for t in turns] == ["interviewer", "participant"] * 2
-        assert nurse.text[turns[1].start:turns[1].end] == "Staffing. We never had cover for the huddle."
+        assert nurse.text[turns[1].start : turns[1].end] == "Staffing. We never had cover for the huddle."
         assert len(proj.turns(names["Inline memo source"].id)) == 2
         assert "P4: Hi, thanks." in names["Word only"].text
         assert nurse.participant == "Nurse 7"
@@ -213,9 +217,12 @@ def test_foreign_project_round_trips_through_our_export(foreign, tmp_path, share
 def test_project_without_namespace_or_optional_parts(tmp_path):
     path = tmp_path / "bare.qdpx"
     with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("project.qde", '<Project name="bare"><CodeBook><Codes>'
-                    '<Code guid="00000000-0000-0000-0000-0000000000aa" name="Only" isCodable="true"/>'
-                    "</Codes></CodeBook></Project>")
+        zf.writestr(
+            "project.qde",
+            '<Project name="bare"><CodeBook><Codes>'
+            '<Code guid="00000000-0000-0000-0000-0000000000aa" name="Only" isCodable="true"/>'
+            "</Codes></CodeBook></Project>",
+        )
     with Project.from_qdpx(tmp_path / "bare.evb", path) as proj:
         assert [c.name for c in proj.codes()] == ["Only"]
 
@@ -255,7 +262,7 @@ def test_audio_transcripts_and_document_variables(tmp_path):
         rec = docs["P12 recording transcript"]
         assert rec.metadata["media"] == "P12 recording"
         [coding] = proj.codings(document_id=rec.id)
-        assert rec.text[coding.start:coding.end] == "Rushed, every single time."
+        assert rec.text[coding.start : coding.end] == "Rushed, every single time."
         assert coding.coder == "Ana"
         assert docs["P13.docx"].participant == "P13"
         assert docs["P13.docx"].attributes == {"Role": "pharmacist"}
@@ -285,8 +292,11 @@ def test_qc_style_line_selections(tmp_path):
         doc = proj.document("interviews/p1.md")
         doc_text = proj.document_text(doc.id)
         assert doc_text == text
-        got = sorted((doc_text[c.start:c.end], c.code_id, c.coder) for c in proj.codings())
-        assert got == [("P: Our manager.\n", "leadership", "dana"), ("P: Staffing, mostly.\n", "staffing", "chris"),
-                       ("P: Staffing, mostly.\n", "staffing", "dana")]
+        got = sorted((doc_text[c.start : c.end], c.code_id, c.coder) for c in proj.codings())
+        assert got == [
+            ("P: Our manager.\n", "leadership", "dana"),
+            ("P: Staffing, mostly.\n", "staffing", "chris"),
+            ("P: Staffing, mostly.\n", "staffing", "dana"),
+        ]
         assert [t.speaker for t in proj.turns(doc.id)] == ["I", "P", "I", "P"]
         assert [t.role for t in proj.turns(doc.id)] == ["interviewer", "participant"] * 2

@@ -20,14 +20,26 @@ def rich(project):
     """The two-interview project plus what a real study has: valence, memos, coders, cases, odd text."""
     p01 = project.document("p01.txt")
     p02 = project.document("p02.txt")
-    doc3 = project.add_document(make_parsed("p03 ünïcode.txt", [
-        ("Interviewer", "Anything else?"),
-        ("Ms Okafor", "Music 𝄞 helped — the café ☕ huddles built trust. «Quoted» too."),
-    ]), {"Interviewer": ("interviewer", "label")})
+    doc3 = project.add_document(
+        make_parsed(
+            "p03 ünïcode.txt",
+            [
+                ("Interviewer", "Anything else?"),
+                ("Ms Okafor", "Music 𝄞 helped — the café ☕ huddles built trust. «Quoted» too."),
+            ],
+        ),
+        {"Interviewer": ("interviewer", "label")},
+    )
     text1 = project.document_text(p01.id)
     s = text1.index("competing priorities")
-    project.add_coding(p01.id, s, s + len("competing priorities"), "inner.priority", valence="barrier",
-                       memo="Clear barrier; quote in table.")
+    project.add_coding(
+        p01.id,
+        s,
+        s + len("competing priorities"),
+        "inner.priority",
+        valence="barrier",
+        memo="Clear barrier; quote in table.",
+    )
     c = text1.index("The culture of learning")
     project.add_coding(p01.id, c, c + 60, "inner.culture", valence="facilitator", origin="suggestion")
     project.add_coding(p01.id, c, c + 60, "inner.culture", valence="mixed", coder="sam")
@@ -80,7 +92,7 @@ def test_plain_text_files_and_positions_are_code_points_into_utf8_text(rich, tmp
                 assert 0 <= start < end <= len(text)
     doc3 = rich.document("p03 ünïcode.txt")
     coding = rich.codings(document_id=doc3.id)[0]
-    assert doc3.text[coding.start:coding.end].startswith("Music 𝄞")
+    assert doc3.text[coding.start : coding.end].startswith("Music 𝄞")
 
 
 def test_valence_travels_as_codes_other_programs_can_query(rich, tmp_path):
@@ -108,8 +120,7 @@ def test_a_change_keeps_every_other_guid(rich, tmp_path):
     doc = rich.document("p02.txt")
     rich.add_coding(doc.id, 2, 8, "inner.priority")
     rich.export_qdpx(after)
-    guids = [{e.get("guid") for e in parse_xml(_qde(p), source="x").iter() if e.get("guid")}
-             for p in (before, after)]
+    guids = [{e.get("guid") for e in parse_xml(_qde(p), source="x").iter() if e.get("guid")} for p in (before, after)]
     assert guids[0] < guids[1]
     assert len(guids[1] - guids[0]) == 2  # one selection and its coding
 
@@ -128,26 +139,52 @@ def test_round_trip_gives_back_documents_codes_codings_participants_and_memos(ri
     report = ImportReport()
     with Project.from_qdpx(tmp_path / "copy.evb", out, report=report) as back:
         assert report.warnings == []
-        assert [(d.name, d.text, d.sha256, d.format, d.participant, d.attributes)
-                for d in back.documents(with_text=True)] == \
-               [(d.name, d.text, d.sha256, d.format, d.participant, d.attributes)
-                for d in rich.documents(with_text=True)]
+        assert [
+            (d.name, d.text, d.sha256, d.format, d.participant, d.attributes) for d in back.documents(with_text=True)
+        ] == [(d.name, d.text, d.sha256, d.format, d.participant, d.attributes) for d in rich.documents(with_text=True)]
 
         def code_fields(p):
-            return [(c.id, c.name, c.parent_id, c.definition, c.inclusion, c.exclusion, c.examples,
-                     c.keywords, c.color, c.valence_applies) for c in p.codes()]
+            return [
+                (
+                    c.id,
+                    c.name,
+                    c.parent_id,
+                    c.definition,
+                    c.inclusion,
+                    c.exclusion,
+                    c.examples,
+                    c.keywords,
+                    c.color,
+                    c.valence_applies,
+                )
+                for c in p.codes()
+            ]
 
         assert code_fields(back) == code_fields(rich)
 
         def coding_fields(p):
             names = {d.id: d.name for d in p.documents()}
-            return sorted((names[c.document_id], c.start, c.end, c.code_id, c.coder, c.valence, c.memo,
-                           c.origin, c.starred, c.created_at) for c in p.codings())
+            return sorted(
+                (
+                    names[c.document_id],
+                    c.start,
+                    c.end,
+                    c.code_id,
+                    c.coder,
+                    c.valence,
+                    c.memo,
+                    c.origin,
+                    c.starred,
+                    c.created_at,
+                )
+                for c in p.codings()
+            )
 
         assert coding_fields(back) == coding_fields(rich)
         assert back.participants() == rich.participants()
-        assert [(t.seq, t.speaker, t.role, t.start, t.end) for t in back.turns()] == \
-               [(t.seq, t.speaker, t.role, t.start, t.end) for t in rich.turns()]
+        assert [(t.seq, t.speaker, t.role, t.start, t.end) for t in back.turns()] == [
+            (t.seq, t.speaker, t.role, t.start, t.end) for t in rich.turns()
+        ]
         assert back.memo("project", "", "alex") == "Pilot coding round 1."
         assert back.memo("code", "inner.culture", "alex") == "Split into psychological safety?"
         assert back.memo("document", back.document("p01.txt").id, "alex") == "Recorded on a noisy ward."
@@ -172,8 +209,12 @@ def test_extension_is_ignored_when_another_program_rewrote_project_qde(rich, tmp
         assert back.name == "study (edited)"
         assert any("does not match" in w for w in report.warnings)
         # Turns are re-derived from the text and the speaker labels are found again.
-        assert [t.speaker for t in back.turns(back.document("p01.txt").id)] == \
-               ["Interviewer", "Dr Patel", "Interviewer", "Dr Patel"]
+        assert [t.speaker for t in back.turns(back.document("p01.txt").id)] == [
+            "Interviewer",
+            "Dr Patel",
+            "Interviewer",
+            "Dr Patel",
+        ]
         assert {c.valence for c in back.codings()} == {"barrier", "facilitator", "mixed", "neutral", "none"}
         assert {c.origin for c in back.codings()} == {"import"}
 
@@ -215,8 +256,10 @@ def test_same_span_and_code_twice_with_different_valence_survives(project, tmp_p
     project.add_coding(doc.id, 0, 12, "inner", valence="facilitator", memo="second reading")
     project.export_qdpx(tmp_path / "dup.qdpx")
     with Project.from_qdpx(tmp_path / "dup.evb", tmp_path / "dup.qdpx") as back:
-        assert sorted((c.valence, c.memo) for c in back.codings()) == [("barrier", ""),
-                                                                        ("facilitator", "second reading")]
+        assert sorted((c.valence, c.memo) for c in back.codings()) == [
+            ("barrier", ""),
+            ("facilitator", "second reading"),
+        ]
 
 
 def test_extension_values_are_checked_even_when_it_matches(project, tmp_path):

@@ -80,12 +80,14 @@ def test_themes_come_back_whole_and_the_theme_table_reads_the_same(study, tmp_pa
         assert b.undo_label() == "Import themes from study.qdpx"
     assert not [w for w in warnings if "theme" in w]
     for args in (["themes", "list", "--json", "--coder", "alex"], ["themes", "list", "--json", "--all-coders"]):
-        assert json.loads(run(*args[:2], back, *args[2:]).stdout) == json.loads(run(*args[:2], original,
-                                                                                  *args[2:]).stdout)
+        assert json.loads(run(*args[:2], back, *args[2:]).stdout) == json.loads(
+            run(*args[:2], original, *args[2:]).stdout
+        )
     for path in (original, back):
         run("export", path, "-o", tmp_path / f"{path.stem}.md", "--layout", "themes", "--coder", "alex")
-    table = [(tmp_path / f"{p.stem}.md").read_text(encoding="utf-8").split("## Table 1.", 1)[1] for p in (original,
-                                                                                                      back)]
+    table = [
+        (tmp_path / f"{p.stem}.md").read_text(encoding="utf-8").split("## Table 1.", 1)[1] for p in (original, back)
+    ]
     assert table[0] == table[1] and "Who owns follow-up?" in table[0]
 
 
@@ -104,8 +106,9 @@ def test_each_theme_is_a_set_of_its_codes_with_a_note_valid_against_the_schema(s
         labels = {c.id: c.name for c in proj.codes()}
         assert list(sets) == [f"{t.category}: {t.name}" for t in themes]
         second = themes[1]
-        members = [code_names[m.get("targetGUID")] for m in sets[f"{second.category}: {second.name}"].iter(
-            f"{NS}MemberCode")]
+        members = [
+            code_names[m.get("targetGUID")] for m in sets[f"{second.category}: {second.name}"].iter(f"{NS}MemberCode")
+        ]
         assert members == list(dict.fromkeys(labels[r.code_id] for r in proj.themes.rules(second.id)))
         description = sets[f"{second.category}: {second.name}"].find(f"{NS}Description").text
         assert description.startswith(second.description.strip())
@@ -118,13 +121,15 @@ def test_each_theme_is_a_set_of_its_codes_with_a_note_valid_against_the_schema(s
         text = note.find(f"{NS}PlainTextContent").text
         assert "1 coding(s) added by hand, 1 kept out by hand." in text
         picks = proj.themes.exemplars(first.id)
-        quoted = re.findall(r"^\d\. \u201c(.{20})", text.split("Exemplar quotes, in the order picked:")[1],
-                            flags=re.M)[:2]
-        texts = {c.id: proj.document_text(c.document_id)[c.start:c.end] for c in proj.codings()}
+        quoted = re.findall(r"^\d\. \u201c(.{20})", text.split("Exemplar quotes, in the order picked:")[1], flags=re.M)[
+            :2
+        ]
+        texts = {c.id: proj.document_text(c.document_id)[c.start : c.end] for c in proj.codings()}
         assert quoted == [" ".join(texts[i].split())[:20] for i in picks]
     with Project.open(back) as proj:
-        assert not file_sql(back, "SELECT target_id FROM memos WHERE text LIKE 'Exemplar%' "
-                                  "OR target_id LIKE 'Theme:%'")  # the notes did not become memos
+        assert not file_sql(
+            back, "SELECT target_id FROM memos WHERE text LIKE 'Exemplar%' OR target_id LIKE 'Theme:%'"
+        )  # the notes did not become memos
 
 
 def local(el) -> str:
@@ -144,8 +149,11 @@ def test_without_the_member_the_sets_still_bring_the_themes_back(study, tmp_path
         # without the member, code IDs are rebuilt from the names: compare codes by the label a person reads
         expected, got = (_by_label(p) for p in (a, again))
         assert got == [c for c in expected if c["themes"]]  # a category with no theme has no set
-        theme_memos = [t for (t,) in file_sql(again.path, "SELECT target_id FROM memos WHERE target_type = 'project'")
-                       if t.startswith("Theme: ")]
+        theme_memos = [
+            t
+            for (t,) in file_sql(again.path, "SELECT target_id FROM memos WHERE target_type = 'project'")
+            if t.startswith("Theme: ")
+        ]
         assert len(theme_memos) == len(a.themes.list())  # the notes are kept, as project memos
     assert not [w for w in report.warnings if "set" in w]
 
@@ -158,8 +166,12 @@ def _by_label(project) -> list[dict]:
     out = snapshot(project.store)["categories"]
     for category in out:
         for theme in category["themes"]:
-            theme.update(codings=[], exemplars=[], cfir=labels.get(theme["cfir"]),
-                         rules=[(labels[r["code"]], r["valence"]) for r in theme["rules"]])
+            theme.update(
+                codings=[],
+                exemplars=[],
+                cfir=labels.get(theme["cfir"]),
+                rules=[(labels[r["code"]], r["valence"]) for r in theme["rules"]],
+            )
     return out
 
 
@@ -209,16 +221,21 @@ def test_another_programs_sets_of_codes_become_themes_in_imported_sets(shared_di
         pytest.skip(f"{qdpx} is absent")
     abstraction, algorithms = "35626564-6434-3634-6633-363637346261", "62363263-3136-3133-3761-633332383533"
     source = "d097e6fd-7671-4d95-a8b6-7795fa4a72e1"
-    _with_sets(qdpx, tmp_path / "sets.qdpx", (
-        '<Sets><Set guid="a0000000-0000-0000-0000-000000000001" name="Thinking skills">'
-        "<Description>Abstraction and algorithms, as students described them.</Description>"
-        f'<MemberCode targetGUID="{abstraction.upper()}"/><MemberCode targetGUID="{{{algorithms}}}"/>'
-        f'<MemberSource targetGUID="{source}"/></Set>'
-        '<Set guid="a0000000-0000-0000-0000-000000000002" name="Interviews round 1">'
-        f'<MemberSource targetGUID="{source}"/></Set>'
-        '<Set guid="a0000000-0000-0000-0000-000000000003" name="Thinking skills">'
-        f'<MemberCode targetGUID="{abstraction}"/>'
-        '<MemberCode targetGUID="a0000000-0000-0000-0000-0000000000ff"/></Set></Sets>'))
+    _with_sets(
+        qdpx,
+        tmp_path / "sets.qdpx",
+        (
+            '<Sets><Set guid="a0000000-0000-0000-0000-000000000001" name="Thinking skills">'
+            "<Description>Abstraction and algorithms, as students described them.</Description>"
+            f'<MemberCode targetGUID="{abstraction.upper()}"/><MemberCode targetGUID="{{{algorithms}}}"/>'
+            f'<MemberSource targetGUID="{source}"/></Set>'
+            '<Set guid="a0000000-0000-0000-0000-000000000002" name="Interviews round 1">'
+            f'<MemberSource targetGUID="{source}"/></Set>'
+            '<Set guid="a0000000-0000-0000-0000-000000000003" name="Thinking skills">'
+            f'<MemberCode targetGUID="{abstraction}"/>'
+            '<MemberCode targetGUID="a0000000-0000-0000-0000-0000000000ff"/></Set></Sets>'
+        ),
+    )
     report = ImportReport()
     with Project.from_qdpx(tmp_path / "sets.evb", tmp_path / "sets.qdpx", report=report) as proj:
         assert [c.name for c in proj.themes.categories()] == ["Imported sets"]
@@ -226,9 +243,12 @@ def test_another_programs_sets_of_codes_become_themes_in_imported_sets(shared_di
         assert [t.name for t in themes] == ["Thinking skills", "Thinking skills (2)"]
         assert themes[0].description == "Abstraction and algorithms, as students described them."
         assert [(r.code_id, r.valence) for r in proj.themes.rules(themes[0].id)] == [
-            ("rq1_definition.concepts.abstraction", None), ("rq1_definition.concepts.algorithms", None)]
+            ("rq1_definition.concepts.abstraction", None),
+            ("rq1_definition.concepts.algorithms", None),
+        ]
         assert file_sql(proj.path, "SELECT label FROM undo_log ORDER BY id DESC LIMIT 1") == [
-            ("Import themes from sets.qdpx",)]
+            ("Import themes from sets.qdpx",)
+        ]
     said = "\n".join(report.warnings)
     assert "set 'Thinking skills': its 1 document(s) have no place in a theme" in said
     assert "set 'Interviews round 1' holds 1 document(s) and no codes: not a theme" in said
@@ -260,20 +280,49 @@ def test_damaged_themes_in_the_member_are_skipped_and_reported(study, tmp_path):
 _json = st.recursive(
     st.none() | st.booleans() | st.integers(-3, 3) | st.text(max_size=6),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
-    max_leaves=8)
+    max_leaves=8,
+)
 _name = st.text(alphabet="ab ", min_size=1, max_size=4)  # mostly well formed, so the damage further in is reached
-_theme = st.fixed_dictionaries({"name": st.one_of(_name, _name, _json)}, optional={
-    "description": _json, "cfir": st.one_of(st.sampled_from(["inner.culture", "nope"]), _json),
-    "rules": st.lists(st.one_of(st.fixed_dictionaries({"code": st.sampled_from(["inner.priority", "x"]),
-                                                        "valence": st.sampled_from([None, "barrier", "sad"])}),
-                                _json), max_size=3),
-    "codings": st.lists(st.one_of(st.fixed_dictionaries({"coding": st.one_of(st.just("g"), _json),
-                                                          "included": _json}), _json), max_size=3),
-    "exemplars": st.lists(st.one_of(st.just("g"), _json), max_size=3)})
-_snapshot = st.fixed_dictionaries({"version": st.just(1), "categories": st.lists(st.one_of(
-    st.fixed_dictionaries({"name": st.one_of(_name, _name, _json)},
-                          optional={"themes": st.one_of(st.lists(_theme, min_size=1, max_size=3), _json)}),
-    _json), min_size=1, max_size=3)})
+_theme = st.fixed_dictionaries(
+    {"name": st.one_of(_name, _name, _json)},
+    optional={
+        "description": _json,
+        "cfir": st.one_of(st.sampled_from(["inner.culture", "nope"]), _json),
+        "rules": st.lists(
+            st.one_of(
+                st.fixed_dictionaries(
+                    {
+                        "code": st.sampled_from(["inner.priority", "x"]),
+                        "valence": st.sampled_from([None, "barrier", "sad"]),
+                    }
+                ),
+                _json,
+            ),
+            max_size=3,
+        ),
+        "codings": st.lists(
+            st.one_of(st.fixed_dictionaries({"coding": st.one_of(st.just("g"), _json), "included": _json}), _json),
+            max_size=3,
+        ),
+        "exemplars": st.lists(st.one_of(st.just("g"), _json), max_size=3),
+    },
+)
+_snapshot = st.fixed_dictionaries(
+    {
+        "version": st.just(1),
+        "categories": st.lists(
+            st.one_of(
+                st.fixed_dictionaries(
+                    {"name": st.one_of(_name, _name, _json)},
+                    optional={"themes": st.one_of(st.lists(_theme, min_size=1, max_size=3), _json)},
+                ),
+                _json,
+            ),
+            min_size=1,
+            max_size=3,
+        ),
+    }
+)
 
 
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)

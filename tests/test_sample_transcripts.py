@@ -56,7 +56,7 @@ def units(path: Path) -> list[tuple[str | None, str]]:
         for para in docx.Document(str(path)).paragraphs:
             runs = para.runs
             if runs and runs[0].bold and runs[0].text.endswith(":"):
-                out.append((runs[0].text[:-1], para.text[len(runs[0].text):].strip()))
+                out.append((runs[0].text[:-1], para.text[len(runs[0].text) :].strip()))
             elif para.text.strip():
                 out.append((None, para.text))
         return out
@@ -67,7 +67,7 @@ def units(path: Path) -> list[tuple[str | None, str]]:
             timing = [i for i, ln in enumerate(lines) if TIMING.match(ln)]
             if not timing:  # WEBVTT header or NOTE block
                 continue
-            body = " ".join(lines[timing[0] + 1:])  # drop the cue number or ID and the timing
+            body = " ".join(lines[timing[0] + 1 :])  # drop the cue number or ID and the timing
             voice = VOICE.match(body)
             label = TXT_LABEL.match(body)
             if voice:
@@ -175,8 +175,7 @@ def test_every_quote_is_one_participant_excerpt_inside_one_unit():
             q = squash(quote)
             holders = [speaker for speaker, text in parts if q in squash(text)]
             if content.count(q) != 1 or raw.count(q) != 1:
-                problems.append(f"{name}: {content.count(q)}x in turn text, {raw.count(q)}x in raw text: "
-                                f"{quote[:60]}")
+                problems.append(f"{name}: {content.count(q)}x in turn text, {raw.count(q)}x in raw text: {quote[:60]}")
             elif len(holders) != 1:
                 problems.append(f"{name}: spans units: {quote[:60]}")
             elif holders[0] is None or holders[0] in INTERVIEWERS:

@@ -26,8 +26,9 @@ EVERY_SOURCE = {
 def every_source_project(path) -> Project:
     """A project whose one document has speakers with every role_source ('user' for Mr Lee)."""
     proj = Project.init(path, coder="alex")
-    doc = proj.add_document(make_parsed("p01.txt", [(label, f"{label} says something?") for label in EVERY_SOURCE]),
-                            EVERY_SOURCE)
+    doc = proj.add_document(
+        make_parsed("p01.txt", [(label, f"{label} says something?") for label in EVERY_SOURCE]), EVERY_SOURCE
+    )
     lee = next(s for s in proj.speakers(doc) if s.label == "Mr Lee")
     proj.set_speaker_role(lee.id, "participant")
     return proj
@@ -52,7 +53,6 @@ def test_speakers_listing_says_why_in_the_shared_words(tmp_path):
 
 
 def test_roles_module_needs_neither_textual_nor_click():
-    code = ("import sys, evalbench.ingest.roles; "
-            "print(sorted(m for m in ('textual', 'click') if m in sys.modules))")
+    code = "import sys, evalbench.ingest.roles; print(sorted(m for m in ('textual', 'click') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

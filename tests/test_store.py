@@ -22,8 +22,7 @@ def test_new_project_file_has_wal_foreign_keys_and_version(tmp_path):
     Project.init(path).close()
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(
-        schema.SCHEMA_VERSION)
+    assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(schema.SCHEMA_VERSION)
     with closing(connect(path)) as store_conn:  # the connection a Store opens
         assert store_conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert store_conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
@@ -56,8 +55,11 @@ def test_codings_cannot_point_outside_their_document(project):
         project.add_coding(doc.id, 0, len(doc.text) + 5, "inner.culture")
     with pytest.raises(sqlite3.IntegrityError, match="past the end"):
         file_sql(
-            project.path, "INSERT INTO codings(document_id, start, \"end\", code_id, coder, created_at) "
-            "VALUES (?, 0, ?, 'inner', 'x', 'now')", (doc.id, len(doc.text) + 1))
+            project.path,
+            'INSERT INTO codings(document_id, start, "end", code_id, coder, created_at) '
+            "VALUES (?, 0, ?, 'inner', 'x', 'now')",
+            (doc.id, len(doc.text) + 1),
+        )
     assert project.codings() == []
 
 
@@ -66,7 +68,7 @@ def test_turn_spans_hold_content_without_labels(project):
     turns = project.turns(doc.id)
     assert [t.speaker for t in turns] == ["Interviewer", "Dr Patel", "Interviewer", "Dr Patel"]
     assert [t.role for t in turns][:2] == ["interviewer", "participant"]
-    assert doc.text[turns[1].start:turns[1].end].startswith("Honestly, competing priorities.")
+    assert doc.text[turns[1].start : turns[1].end].startswith("Honestly, competing priorities.")
     assert project.turn_at(doc.id, turns[1].start + 3).seq == 2
 
 
@@ -121,8 +123,10 @@ def test_remove_coding_is_undoable_with_all_fields(project):
 
 def test_many_codings_land_together_or_not_at_all(project):
     doc = project.document("p01.txt")
-    rows = [dict(document_id=doc.id, start=0, end=5, code_id="inner"),
-            dict(document_id=doc.id, start=0, end=5, code_id="no.such.code")]
+    rows = [
+        dict(document_id=doc.id, start=0, end=5, code_id="inner"),
+        dict(document_id=doc.id, start=0, end=5, code_id="no.such.code"),
+    ]
     with pytest.raises(UserError, match="row 2: .*no code"):
         project.add_codings(rows, label="Bulk")
     assert project.codings() == []
@@ -157,12 +161,19 @@ def test_stats_shape(project):
     assert data["codes"] == 3 and data["codings"] == 1 and data["coders"] == ["alex"]
     p01 = next(d for d in data["documents"] if d["name"] == "p01.txt")
     assert p01["turns"] == 4 and p01["participant"] is None
-    assert p01["speakers"] == [{"name": "Interviewer", "role": "interviewer", "turns": 2},
-                               {"name": "Dr Patel", "role": "participant", "turns": 2}]
-    assert p01["words"] == sum(len(t.split()) for t in [
-        "What got in the way?",
-        "Honestly, competing priorities. We had no protected time for the case reviews.",
-        "And what helped?", "The culture of learning. People felt safe to talk about errors."])
+    assert p01["speakers"] == [
+        {"name": "Interviewer", "role": "interviewer", "turns": 2},
+        {"name": "Dr Patel", "role": "participant", "turns": 2},
+    ]
+    assert p01["words"] == sum(
+        len(t.split())
+        for t in [
+            "What got in the way?",
+            "Honestly, competing priorities. We had no protected time for the case reviews.",
+            "And what helped?",
+            "The culture of learning. People felt safe to talk about errors.",
+        ]
+    )
 
 
 def test_a_second_writer_gets_a_clear_busy_error(tmp_path, project, monkeypatch):
@@ -193,8 +204,9 @@ def test_migration_takes_a_backup_and_refuses_a_half_migrated_file(tmp_path, mon
     assert ran == [last]
     backups = list(tmp_path.glob(f"old.evb.v{last - 1}-*.bak"))
     assert len(backups) == 1
-    assert sqlite3.connect(backups[0]).execute(
-        "SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(last - 1)
+    assert sqlite3.connect(backups[0]).execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[
+        0
+    ] == str(last - 1)
 
     conn = sqlite3.connect(path)
     conn.execute("INSERT INTO meta VALUES ('migration_in_progress', '0')")

@@ -33,8 +33,16 @@ def test_another_process_leaves_the_wal_of_a_project_open_twice_here(tmp_path):
             assert len(worker.codes()) == 3
         wal = path.with_name(path.name + "-wal")
         assert wal.exists()
-        subprocess.run([sys.executable, "-c", "import sys; from evalbench.project import Project; "
-                        "Project.open(sys.argv[1]).close()", str(path)], check=True, timeout=60)
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from evalbench.project import Project; Project.open(sys.argv[1]).close()",
+                str(path),
+            ],
+            check=True,
+            timeout=60,
+        )
         assert wal.exists(), "another process deleted the WAL of a project still open here"
         main.set_memo("code", "inner", "written after the other process closed")
     finally:

@@ -8,8 +8,7 @@ from click.testing import CliRunner
 
 from evalbench.cli import main
 
-KEYS = {"document", "turn", "start", "end", "code", "code_name", "score", "confidence", "valence", "evidence",
-        "source"}
+KEYS = {"document", "turn", "start", "end", "code", "code_name", "score", "confidence", "valence", "evidence", "source"}
 
 
 def run(*args: str):
@@ -63,15 +62,31 @@ def test_evaluate_prints_a_table_and_json(tmp_path):
     build_project(Project.init(path, coder="alex"), n_docs=6, seed=2).close()
     table = run("suggest", str(path), "--evaluate", "--folds", "3")
     assert table.exit_code == 0, table.output
-    for word in ("recall@1", "precision@1", "recall@3", "domain recall@3", "model", "rules", "baseline",
-                 "F1 per code", "Cross-validation by document", "often right"):
+    for word in (
+        "recall@1",
+        "precision@1",
+        "recall@3",
+        "domain recall@3",
+        "model",
+        "rules",
+        "baseline",
+        "F1 per code",
+        "Cross-validation by document",
+        "often right",
+    ):
         assert word in table.stdout
-    data = json.loads(run("suggest", str(path), "--evaluate", "--folds", "3", "--coder", "alex",
-                          "--json").stdout)
+    data = json.loads(run("suggest", str(path), "--evaluate", "--folds", "3", "--coder", "alex", "--json").stdout)
     assert data["coder"] == "alex" and data["folds"] == 3 and data["unit"] == "document"
     assert set(data["methods"]) == {"model", "rules", "baseline"}
-    assert {"recall_at_1", "precision_at_1", "recall_at_3", "precision_at_3", "domain_recall_at_3", "macro_f1",
-            "per_code"} <= set(data["methods"]["model"])
+    assert {
+        "recall_at_1",
+        "precision_at_1",
+        "recall_at_3",
+        "precision_at_3",
+        "domain_recall_at_3",
+        "macro_f1",
+        "per_code",
+    } <= set(data["methods"]["model"])
     bands = data["calibration"]["bands"]
     assert bands and all({"label", "suggestions", "mean_shown", "observed"} <= set(b) for b in bands)
     nobody = run("suggest", str(path), "--evaluate", "--coder", "nobody")
@@ -96,8 +111,9 @@ def test_similar_lists_like_turns_in_words_and_as_json(project):
     assert text.exit_code == 0, text.output
     assert text.stdout.startswith("More like Relative Priority, p01.txt “Honestly, competing priorities…”:")
     rows = json.loads(run("similar", path, str(coding), "--coder", "sam", "--json").stdout)
-    assert rows and all({"document", "participant", "turn", "score", "similarity", "fit", "shared", "text"} <= set(r)
-                        for r in rows)
+    assert rows and all(
+        {"document", "participant", "turn", "score", "similarity", "fit", "shared", "text"} <= set(r) for r in rows
+    )
     assert all(r["turn_id"] != turn.id for r in rows)  # never the coding's own turn
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
     missing = run("similar", path, "9999")

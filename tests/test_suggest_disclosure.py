@@ -7,7 +7,7 @@ from evalbench.suggest.disclosure import agreement_disclosure, ai_assistance
 
 def participant_turn(project, contains: str):
     for turn in project.turns():
-        if turn.role == "participant" and contains in project.document_text(turn.document_id)[turn.start:turn.end]:
+        if turn.role == "participant" and contains in project.document_text(turn.document_id)[turn.start : turn.end]:
             return turn
     raise AssertionError(contains)
 
@@ -29,8 +29,9 @@ def test_accepted_suggestions_are_counted_by_coder_and_model(project):
     assert sentence.startswith("1 of 2 codings (50%) began as code suggestions made offline by evalbench")
     assert "(alex 1)" in sentence and sentence.endswith("Every coding was made or accepted by a person.")
     # only the codings named, and only a coder's
-    assert ai_assistance(project.store, coding_ids=[c.id for c in project.codings()
-                                                   if c.origin == "manual"]).accepted == 0
+    assert (
+        ai_assistance(project.store, coding_ids=[c.id for c in project.codings() if c.origin == "manual"]).accepted == 0
+    )
     assert ai_assistance(project.store, coders=["sam"]).total == 0
 
 

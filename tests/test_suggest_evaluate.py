@@ -95,7 +95,7 @@ def test_model_suggestions_explain_themselves_with_typical_words(synthetic):
     hits = 0
     for turn in [t for t in sam.turns(doc.id) if t.role == "participant"]:
         found = sam.suggest_turn(turn.id)
-        text = sam.document_text(doc.id)[turn.start:turn.end].lower()
+        text = sam.document_text(doc.id)[turn.start : turn.end].lower()
         for s in found:
             if "model" in s.source:
                 assert s.evidence, "model suggestions carry evidence"

@@ -60,13 +60,23 @@ def test_rule_evidence_offsets_are_the_spans_spacy_reports(demo_file):
 def assert_returned_rows_are_stored(project: Project, found) -> None:
     assert found and len({s.id for s in found}) == len(found)
     with closing(sqlite3.connect(project.path)) as conn:
-        stored = {r[0]: r[1:] for r in conn.execute(
-            "SELECT id, turn_id, code_id, score, valence, evidence, source FROM suggestions WHERE status = 'open'")}
+        stored = {
+            r[0]: r[1:]
+            for r in conn.execute(
+                "SELECT id, turn_id, code_id, score, valence, evidence, source FROM suggestions WHERE status = 'open'"
+            )
+        }
     assert set(stored) == {s.id for s in found}
     for s in found:
         turn_id, code_id, score, valence, evidence, source = stored[s.id]
-        assert (turn_id, code_id, score, valence, json.loads(evidence), source) == \
-               (s.turn_id, s.code_id, s.score, s.valence, list(s.evidence), s.source)
+        assert (turn_id, code_id, score, valence, json.loads(evidence), source) == (
+            s.turn_id,
+            s.code_id,
+            s.score,
+            s.valence,
+            list(s.evidence),
+            s.source,
+        )
 
 
 def test_returned_ids_are_the_stored_rows_when_inserting_and_updating(demo):
@@ -77,8 +87,9 @@ def test_returned_ids_are_the_stored_rows_when_inserting_and_updating(demo):
             other.execute("DELETE FROM suggestions WHERE id % 3 = 0")
         again = project.suggestions()
         assert_returned_rows_are_stored(project, again)
-        assert [(s.turn_id, s.code_id, s.score, s.evidence) for s in first] == \
-               [(s.turn_id, s.code_id, s.score, s.evidence) for s in again]
+        assert [(s.turn_id, s.code_id, s.score, s.evidence) for s in first] == [
+            (s.turn_id, s.code_id, s.score, s.evidence) for s in again
+        ]
         assert [s.id for s in first if s.id % 3] == [s.id for s in again if s.id <= first[-1].id]
         top = max(s.id for s in first)
         inserted = [s.id for s in again if s.id > top]
@@ -153,8 +164,13 @@ def test_stored_words_come_back_exactly_and_spare_a_new_process_the_reading(demo
         matcher = project.suggest.words_reader(pipeline, project.codes()).matcher
         for w in read_texts(pipeline, texts, matcher):
             back = unpack(pack(w))
-            assert (back.keys, list(back.starts), list(back.lengths), back.sentences, back.matches) == \
-                   (w.keys, list(w.starts), list(w.lengths), w.sentences, [tuple(m) for m in w.matches])
+            assert (back.keys, list(back.starts), list(back.lengths), back.sentences, back.matches) == (
+                w.keys,
+                list(w.starts),
+                list(w.lengths),
+                w.sentences,
+                [tuple(m) for m in w.matches],
+            )
         first = [(s.turn_id, s.code_id, s.score, s.evidence) for s in project.suggestions()]
         stored = project.store.turn_words.count()
         assert stored == len(texts)

@@ -20,7 +20,7 @@ def read(project: Project, sql: str, args: tuple = ()) -> list[tuple]:
 
 def participant_turn(project: Project, contains: str):
     for turn in project.turns():
-        text = project.document_text(turn.document_id)[turn.start:turn.end]
+        text = project.document_text(turn.document_id)[turn.start : turn.end]
         if turn.role == "participant" and contains in text:
             return turn
     raise AssertionError(contains)
@@ -35,8 +35,9 @@ def test_keyword_turn_gets_a_suggestion_with_provenance(project):
     assert top.valence == "barrier"  # "no protected time"
     assert "rules" in top.source
     assert (top.start, top.end) == (turn.start, turn.end)
-    (row,) = read(project, "SELECT status, model, model_version, score, evidence FROM suggestions WHERE id = ?",
-                  (top.id,))
+    (row,) = read(
+        project, "SELECT status, model, model_version, score, evidence FROM suggestions WHERE id = ?", (top.id,)
+    )
     assert row[0] == "open"
     assert "blank:en" in row[1] and "spacy" in row[2] and "rules" in row[2]
     assert row[3] == pytest.approx(top.score)
@@ -56,8 +57,9 @@ def test_same_open_suggestion_is_stored_once(project):
     again = project.suggest_turn(turn.id)
     assert [s.id for s in first] == [s.id for s in again]
     project.suggestions()
-    ((n,),) = read(project, "SELECT count(*) FROM suggestions WHERE turn_id = ? AND code_id = ?",
-                   (turn.id, "inner.priority"))
+    ((n,),) = read(
+        project, "SELECT count(*) FROM suggestions WHERE turn_id = ? AND code_id = ?", (turn.id, "inner.priority")
+    )
     assert n == 1
 
 
@@ -261,8 +263,9 @@ def test_no_valence_for_codes_where_valence_does_not_apply(tmp_path):
     from tests.conftest import make_parsed
 
     proj = Project.init(tmp_path / "v.evb", coder="alex")
-    proj.add_codes([Code("who", "Role", keywords=("nurse",), valence_applies=False),
-                    Code("res", "Resources", keywords=("staff",))])
+    proj.add_codes(
+        [Code("who", "Role", keywords=("nurse",), valence_applies=False), Code("res", "Resources", keywords=("staff",))]
+    )
     proj.add_document(make_parsed("a.txt", [("P", "The nurse had no staff and it was a barrier.")]))
     found = {s.code_id: s for s in proj.suggest_turn(proj.turns()[0].id)}
     assert found["who"].valence is None and found["res"].valence == "barrier"

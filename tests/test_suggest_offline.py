@@ -10,8 +10,14 @@ import pytest
 
 _WATCHING = False
 _EVENTS: list[tuple[str, tuple]] = []
-_NETWORK_EVENTS = {"socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.sendto",
-                   "urllib.Request", "http.client.connect"}
+_NETWORK_EVENTS = {
+    "socket.connect",
+    "socket.getaddrinfo",
+    "socket.gethostbyname",
+    "socket.sendto",
+    "urllib.Request",
+    "http.client.connect",
+}
 
 
 def _audit(event: str, args: tuple) -> None:
@@ -84,8 +90,10 @@ def test_audit_hook_would_see_a_connection(no_network):
 
 
 def test_spacy_is_imported_only_when_suggestions_are_computed():
-    code = ("import sys, evalbench, evalbench.project, evalbench.suggest, evalbench.suggest.service, "
-            "evalbench.suggest.evaluate, evalbench.cli.suggest_cmd, evalbench.cli\n"
-            "print('spacy' in sys.modules, 'thinc' in sys.modules)")
+    code = (
+        "import sys, evalbench, evalbench.project, evalbench.suggest, evalbench.suggest.service, "
+        "evalbench.suggest.evaluate, evalbench.cli.suggest_cmd, evalbench.cli\n"
+        "print('spacy' in sys.modules, 'thinc' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

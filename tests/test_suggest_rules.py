@@ -9,14 +9,17 @@ from evalbench.suggest.normalise import normalise
 from evalbench.suggest.valence import coder_prior, cue_counts, suggest_valence
 
 
-@pytest.mark.parametrize("variants", [
-    ("leader", "leaders", "Leadership", "LEADERS", "leader's"),
-    ("support", "supported", "supporting", "supports"),
-    ("huddle", "huddles", "Huddled"),
-    ("policy", "policies"),
-    ("plan", "planning", "planned"),
-    ("easy", "easier"),
-])
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ("leader", "leaders", "Leadership", "LEADERS", "leader's"),
+        ("support", "supported", "supporting", "supports"),
+        ("huddle", "huddles", "Huddled"),
+        ("policy", "policies"),
+        ("plan", "planning", "planned"),
+        ("easy", "easier"),
+    ],
+)
 def test_variants_share_one_key(variants):
     assert len({normalise(w) for w in variants}) == 1
 
@@ -32,9 +35,11 @@ def matcher():
     from evalbench.suggest.nlp import load_pipeline
     from evalbench.suggest.rules import RuleMatcher
 
-    codes = [Code("lead", "Leaders", keywords=("leader", "protected time")),
-             Code("huddle", "Huddles", keywords=("safety huddle",)),
-             Code("none", "No keywords")]
+    codes = [
+        Code("lead", "Leaders", keywords=("leader", "protected time")),
+        Code("huddle", "Huddles", keywords=("safety huddle",)),
+        Code("none", "No keywords"),
+    ]
     return RuleMatcher(codes, load_pipeline())
 
 
@@ -57,16 +62,19 @@ def test_more_and_longer_matches_score_higher(matcher):
     assert one < phrase < both < 1
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("We had no protected time for the case reviews.", "barrier"),
-    ("There was a lack of staff.", "barrier"),
-    ("Having the champion there made it easier.", "facilitator"),
-    ("The coaching helped a lot.", "facilitator"),
-    ("Honestly it didn't help.", "barrier"),
-    ("That was not a problem for us.", "facilitator"),
-    ("The pharmacist helped, but the workload was overwhelming.", "mixed"),
-    ("The meeting is on Tuesdays.", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("We had no protected time for the case reviews.", "barrier"),
+        ("There was a lack of staff.", "barrier"),
+        ("Having the champion there made it easier.", "facilitator"),
+        ("The coaching helped a lot.", "facilitator"),
+        ("Honestly it didn't help.", "barrier"),
+        ("That was not a problem for us.", "facilitator"),
+        ("The pharmacist helped, but the workload was overwhelming.", "mixed"),
+        ("The meeting is on Tuesdays.", None),
+    ],
+)
 def test_valence_from_cues(text, expected):
     assert suggest_valence(text) == expected
 
@@ -91,8 +99,10 @@ GENERIC_TURNS = [f"The patient in bed {i} waited for the scan." for i in range(1
     "The patient was discussed at the safety huddle.",
     "We moved the huddle to the morning.",
 ]
-GENERIC_CODES = [Code("a.recipients", "Patients", keywords=("patient",)),
-                 Code("b.huddles", "Huddles", keywords=("huddle",))]
+GENERIC_CODES = [
+    Code("a.recipients", "Patients", keywords=("patient",)),
+    Code("b.huddles", "Huddles", keywords=("huddle",)),
+]
 
 
 def test_keyword_in_most_turns_is_down_weighted():
@@ -120,8 +130,9 @@ def test_training_stores_the_projects_keyword_frequencies(tmp_path):
     with Project.init(tmp_path / "generic.evb", coder="alex") as project:
         project.add_codes(GENERIC_CODES)
         turns = [pair for t in GENERIC_TURNS for pair in (("Interviewer", "And then?"), ("Kim", t))]
-        project.add_document(make_parsed("p.txt", turns),
-                             {"Kim": ("participant", "label"), "Interviewer": ("interviewer", "label")})
+        project.add_document(
+            make_parsed("p.txt", turns), {"Kim": ("participant", "label"), "Interviewer": ("interviewer", "label")}
+        )
         project.train_suggester()
         assert project.suggest.model_info().info["keyword_df"]["patient"] == 0.95
         turn = [t for t in project.turns() if t.role == "participant"][-2]

@@ -102,7 +102,7 @@ def test_demo_turn_is_suggested_as_a_barrier(demo):
 
     with Project.open(demo, coder="newcoder") as project:  # no habits: the cues decide
         doc = project.document("nfg_01_hospitalist.txt")
-        turn = next(t for t in project.turns(doc.id) if "Nobody gave us time" in doc.text[t.start:t.end])
+        turn = next(t for t in project.turns(doc.id) if "Nobody gave us time" in doc.text[t.start : t.end])
         found = project.suggest_turn(turn.id)
     assert found
     assert {s.valence for s in found} <= {B, M, None}
@@ -119,15 +119,13 @@ def test_valence_agreement_with_the_coders(project):
         start = text.index(words)
         return start, start + len(words)
 
-    project.add_coding(doc.id, *span("We had no protected time for the case reviews."), "inner.priority",
-                       valence=B)
+    project.add_coding(doc.id, *span("We had no protected time for the case reviews."), "inner.priority", valence=B)
     project.add_coding(doc.id, *span("People felt safe to talk about errors."), "inner.culture", valence=F)
     project.add_coding(doc.id, *span("The culture of learning."), "inner.culture", valence=F)  # no cue
     project.add_coding(doc.id, *span("Honestly, competing priorities."), "inner.priority", valence="neutral")
     result = valence_agreement(project.store)
     assert result["codings"] == 3  # neutral codings are not scored
-    assert result["passage"] == {"accuracy": round(2 / 3, 4), "covered": round(2 / 3, 4),
-                                 "accuracy_covered": 1.0}
+    assert result["passage"] == {"accuracy": round(2 / 3, 4), "covered": round(2 / 3, 4), "accuracy_covered": 1.0}
     # the culture turn reads facilitator as a whole ("safe")
     assert result["turn"]["accuracy"] == 1.0
     assert result["confusion"]["facilitator->none"] == 1

@@ -60,9 +60,16 @@ class CodeAgreement:
     prevalence: float | None = None  #: share of the coders' decisions on this code that were "applied", 0–1
 
     def to_json(self) -> dict:
-        return {"code": self.code, "percent": self.percent, "kappa": self.kappa, "alpha": self.alpha,
-                "ac1": self.ac1, "prevalence": self.prevalence, "n_units": self.n_units,
-                "n_applied": dict(self.n_applied)}
+        return {
+            "code": self.code,
+            "percent": self.percent,
+            "kappa": self.kappa,
+            "alpha": self.alpha,
+            "ac1": self.ac1,
+            "prevalence": self.prevalence,
+            "n_units": self.n_units,
+            "n_applied": dict(self.n_applied),
+        }
 
 
 @dataclass(frozen=True)
@@ -80,9 +87,17 @@ class AgreementSummary:
     codes_rated: int = 0  #: codes in use with a defined κ (α with 3+ coders)
 
     def to_json(self) -> dict:
-        return {"percent": self.percent, "kappa": self.kappa, "alpha": self.alpha, "ac1": self.ac1,
-                "mean_kappa": self.mean_kappa, "mean_alpha": self.mean_alpha, "codes_below_0_4": self.codes_below,
-                "codes_rated": self.codes_rated, "n_units": self.n_units}
+        return {
+            "percent": self.percent,
+            "kappa": self.kappa,
+            "alpha": self.alpha,
+            "ac1": self.ac1,
+            "mean_kappa": self.mean_kappa,
+            "mean_alpha": self.mean_alpha,
+            "codes_below_0_4": self.codes_below,
+            "codes_rated": self.codes_rated,
+            "n_units": self.n_units,
+        }
 
 
 @dataclass(frozen=True)
@@ -98,15 +113,26 @@ class AgreementReport:
     units_per_code: int = 0  #: turns (or characters) compared for each code
 
     def to_json(self) -> dict:
-        return {"unit": self.unit, "coders": list(self.coders), "overall": self.overall.to_json(),
-                "codes": [c.to_json() for c in self.codes]}
+        return {
+            "unit": self.unit,
+            "coders": list(self.coders),
+            "overall": self.overall.to_json(),
+            "codes": [c.to_json() for c in self.codes],
+        }
 
     def worst_first(self) -> list[CodeAgreement]:
         """Codes in use, lowest agreement first (α, then κ, then percent), unused codes last."""
+
         def key(c: CodeAgreement):
             stat = next((v for v in (c.alpha, c.kappa) if v is not None), None)
-            return (c.n_units == 0, stat is None, stat if stat is not None else 0.0,
-                    c.percent if c.percent is not None else 101.0, c.code)
+            return (
+                c.n_units == 0,
+                stat is None,
+                stat if stat is not None else 0.0,
+                c.percent if c.percent is not None else 101.0,
+                c.code,
+            )
+
         return sorted(self.codes, key=key)
 
     def code(self, code_id: str) -> CodeAgreement:
@@ -133,8 +159,9 @@ def check_coders(store: Store, coders: list[str] | str, where: str = "project") 
     return coders
 
 
-def compute_agreement(store: Store, coders: list[str], *, unit: str = "turn",
-                      include_interviewer: bool = False, where: str = "project") -> AgreementReport:
+def compute_agreement(
+    store: Store, coders: list[str], *, unit: str = "turn", include_interviewer: bool = False, where: str = "project"
+) -> AgreementReport:
     """Agreement between ``coders`` on every code of the codebook (see the module notes)."""
     import numpy as np
 
@@ -177,13 +204,20 @@ def compute_agreement(store: Store, coders: list[str], *, unit: str = "turn",
     rows = []
     for i, (code_id, name) in enumerate(codes):
         ok = bool(used[i])
-        rows.append(CodeAgreement(
-            code=code_id, name=name, percent=_num(agree[i]) if ok else None,
-            kappa=_num(kappa[i]) if ok and kappa is not None else None,
-            alpha=_num(alpha[i]) if ok else None, n_units=int(total) if ok else 0,
-            n_applied={c: int(applied[i, j]) for j, c in enumerate(coders)},
-            n_disagreements=int(total - hist[i, 0] - hist[i, m]) if ok else 0,
-            ac1=_num(ac1[i]) if ok else None, prevalence=_num(prevalence[i]) if ok else None))
+        rows.append(
+            CodeAgreement(
+                code=code_id,
+                name=name,
+                percent=_num(agree[i]) if ok else None,
+                kappa=_num(kappa[i]) if ok and kappa is not None else None,
+                alpha=_num(alpha[i]) if ok else None,
+                n_units=int(total) if ok else 0,
+                n_applied={c: int(applied[i, j]) for j, c in enumerate(coders)},
+                n_disagreements=int(total - hist[i, 0] - hist[i, m]) if ok else 0,
+                ac1=_num(ac1[i]) if ok else None,
+                prevalence=_num(prevalence[i]) if ok else None,
+            )
+        )
     pooled_hist, pooled_applied = hist[used].sum(axis=0), applied[used].sum(axis=0)
     p_coinc, p_table = rel.binary_tables(pooled_hist, pooled_applied)
     n_pooled = float(pooled_hist.sum())
@@ -194,14 +228,23 @@ def compute_agreement(store: Store, coders: list[str], *, unit: str = "turn",
         percent=_num((pooled_hist[0] + pooled_hist[m]) / n_pooled * 100) if n_pooled else None,
         kappa=_num(rel.kappa_from_table(p_table)) if p_table is not None and n_pooled else None,
         alpha=_num(rel.alpha_from_coincidences(p_coinc)) if n_pooled else None,
-        n_units=int(n_pooled), ac1=_num(rel.ac1_from_hist(pooled_hist)) if n_pooled else None,
+        n_units=int(n_pooled),
+        ac1=_num(rel.ac1_from_hist(pooled_hist)) if n_pooled else None,
         mean_kappa=sum(kappas) / len(kappas) if kappas else None,
         mean_alpha=sum(alphas) / len(alphas) if alphas else None,
-        codes_below=sum(1 for v in rated if v < BELOW), codes_rated=len(rated))
+        codes_below=sum(1 for v in rated if v < BELOW),
+        codes_rated=len(rated),
+    )
     names = store.documents.names_by_id()
-    return AgreementReport(unit=unit, coders=tuple(coders), overall=overall, codes=tuple(rows),
-                           documents=tuple(names[d] for d in doc_ids),
-                           include_interviewer=include_interviewer, units_per_code=int(total))
+    return AgreementReport(
+        unit=unit,
+        coders=tuple(coders),
+        overall=overall,
+        codes=tuple(rows),
+        documents=tuple(names[d] for d in doc_ids),
+        include_interviewer=include_interviewer,
+        units_per_code=int(total),
+    )
 
 
 def _num(value) -> float | None:

@@ -58,26 +58,30 @@ def compared_documents(store: Store, coders: list[str]) -> list[int]:
     return store.codings.compared_documents(coders)
 
 
-def load(store: Store, coders: list[str], code_ids: list[str], doc_ids: list[int],
-         include_interviewer: bool) -> tuple[Units, CodingArrays]:
+def load(
+    store: Store, coders: list[str], code_ids: list[str], doc_ids: list[int], include_interviewer: bool
+) -> tuple[Units, CodingArrays]:
     """The counted turns and the compared coders' codings of the counted documents."""
     if not doc_ids:
         empty = np.zeros(0, dtype=np.int64)
         return (Units(*(empty,) * 7), CodingArrays(*(empty,) * 5))
-    turns = np.array(store.turns.units(doc_ids, include_interviewer=include_interviewer),
-                     dtype=np.int64).reshape(-1, 5)
+    turns = np.array(store.turns.units(doc_ids, include_interviewer=include_interviewer), dtype=np.int64).reshape(-1, 5)
     code_index = {c: i for i, c in enumerate(code_ids)}
     coder_index = {c: i for i, c in enumerate(coders)}
-    rows = [(d, s, e, code_index[c], coder_index[k]) for d, s, e, c, k in store.codings.spans(doc_ids, coders)
-            if c in code_index]
+    rows = [
+        (d, s, e, code_index[c], coder_index[k])
+        for d, s, e, c, k in store.codings.spans(doc_ids, coders)
+        if c in code_index
+    ]
     cod = np.array(rows, dtype=np.int64).reshape(-1, 5)
     span = int(max(turns[:, 4].max(initial=0), cod[:, 2].max(initial=0))) + 1
     rank = {d: i for i, d in enumerate(doc_ids)}
     lookup = np.vectorize(rank.__getitem__, otypes=[np.int64])
     t_base = lookup(turns[:, 1]) * span if len(turns) else turns[:, 1]
     c_base = lookup(cod[:, 0]) * span if len(cod) else cod[:, 0]
-    units = Units(turns[:, 0], turns[:, 1], turns[:, 2], turns[:, 3], turns[:, 4],
-                  t_base + turns[:, 3], t_base + turns[:, 4])
+    units = Units(
+        turns[:, 0], turns[:, 1], turns[:, 2], turns[:, 3], turns[:, 4], t_base + turns[:, 3], t_base + turns[:, 4]
+    )
     codings = CodingArrays(cod[:, 0], cod[:, 3], cod[:, 4], c_base + cod[:, 1], c_base + cod[:, 2])
     return units, codings
 

@@ -41,9 +41,15 @@ class Disagreement:
         return f"{self.document} turn {self.turn} [{self.start}:{self.end}]"
 
 
-def list_disagreements(store: Store, coders: list[str], *, code: str | None = None,
-                       unit: str = "turn", include_interviewer: bool = False,
-                       where: str = "project") -> list[Disagreement]:
+def list_disagreements(
+    store: Store,
+    coders: list[str],
+    *,
+    code: str | None = None,
+    unit: str = "turn",
+    include_interviewer: bool = False,
+    where: str = "project",
+) -> list[Disagreement]:
     """Every disagreement between ``coders`` (only on ``code`` if given), in document order."""
     import numpy as np
 
@@ -65,22 +71,28 @@ def list_disagreements(store: Store, coders: list[str], *, code: str | None = No
         count = cube.sum(axis=0)
         for u, c in zip(*np.nonzero((count > 0) & (count < m))):
             if code is None or c == wanted[0]:
-                found.append((int(u), int(c), int(units.start[u]), int(units.end[u]),
-                              tuple(bool(x) for x in cube[:, u, c])))
+                found.append(
+                    (int(u), int(c), int(units.start[u]), int(units.end[u]), tuple(bool(x) for x in cube[:, u, c]))
+                )
     else:
         base = units.start - units.key_start
         for c in wanted:
             seg = data.char_segments(units, codings, c, m)
             split = ~seg.applied.all(axis=1)
-            for u, s, e, who in zip(seg.unit[split], seg.key_start[split], seg.key_end[split],
-                                    seg.applied[split]):
+            for u, s, e, who in zip(seg.unit[split], seg.key_start[split], seg.key_end[split], seg.applied[split]):
                 found.append((int(u), c, int(s + base[u]), int(e + base[u]), tuple(bool(x) for x in who)))
     found.sort(key=lambda f: (int(units.doc_id[f[0]]), f[2], f[1]))
     return _describe(store, coders, code_ids, units, found, unit)
 
 
-def _describe(store: Store, coders: list[str], code_ids: list[str], units: Units,
-              found: list[tuple[int, int, int, int, tuple[bool, ...]]], unit: str) -> list[Disagreement]:
+def _describe(
+    store: Store,
+    coders: list[str],
+    code_ids: list[str],
+    units: Units,
+    found: list[tuple[int, int, int, int, tuple[bool, ...]]],
+    unit: str,
+) -> list[Disagreement]:
     named = store.documents.named_texts({int(units.doc_id[f[0]]) for f in found})
     names = {doc: name for doc, (name, _text) in named.items()}
     texts = {doc: text for doc, (_name, text) in named.items()}
@@ -88,18 +100,35 @@ def _describe(store: Store, coders: list[str], code_ids: list[str], units: Units
     out = []
     for u, c, start, end, who in found:
         doc = int(units.doc_id[u])
-        out.append(Disagreement(
-            document_id=doc, document=names[doc], turn=int(units.seq[u]), start=start, end=end,
-            code=code_ids[c], applied_by=tuple(k for k, w in zip(coders, who) if w),
-            not_applied_by=tuple(k for k, w in zip(coders, who) if not w), text=texts[doc][start:end],
-            coders=tuple(coders), unit=unit, decision=decisions.get((doc, start, end, code_ids[c]))))
+        out.append(
+            Disagreement(
+                document_id=doc,
+                document=names[doc],
+                turn=int(units.seq[u]),
+                start=start,
+                end=end,
+                code=code_ids[c],
+                applied_by=tuple(k for k, w in zip(coders, who) if w),
+                not_applied_by=tuple(k for k, w in zip(coders, who) if not w),
+                text=texts[doc][start:end],
+                coders=tuple(coders),
+                unit=unit,
+                decision=decisions.get((doc, start, end, code_ids[c])),
+            )
+        )
     return out
 
 
 def disagreement_to_json(d: Disagreement) -> dict:
     """A disagreement as JSON-ready data (CLI and reports)."""
-    return {"document": d.document, "turn": d.turn, "start": d.start, "end": d.end, "code": d.code,
-            "applied_by": list(d.applied_by), "not_applied_by": list(d.not_applied_by), "text": d.text,
-            "decision": d.decision}
-
-
+    return {
+        "document": d.document,
+        "turn": d.turn,
+        "start": d.start,
+        "end": d.end,
+        "code": d.code,
+        "applied_by": list(d.applied_by),
+        "not_applied_by": list(d.not_applied_by),
+        "text": d.text,
+        "decision": d.decision,
+    }

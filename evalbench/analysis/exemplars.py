@@ -52,8 +52,10 @@ def pick_exemplars(records: list[dict], n: int = 3) -> list[dict]:
     spans = [(r["document_id"], r["start"], r["end"]) for r in chosen]
     candidates = [r for r in records if not r["starred"] and r["speaker_role"] != "interviewer"]
     while len(chosen) < n and candidates:
-        best = min(candidates, key=lambda r: (r["participant"] in seen_people, r["role"] in seen_roles,
-                                              *_length_penalty(int(r["words"]))))
+        best = min(
+            candidates,
+            key=lambda r: (r["participant"] in seen_people, r["role"] in seen_roles, *_length_penalty(int(r["words"]))),
+        )
         candidates.remove(best)  # min keeps the first of equals: document order
         span = (best["document_id"], best["start"], best["end"])
         if any(_overlap(span, other) for other in spans):

@@ -31,9 +31,30 @@ if TYPE_CHECKING:
     from evalbench.store.store import Store
 
 LEVELS = ("code", "construct", "domain")
-COLUMNS = ["coding_id", "document_id", "document", "participant", "turn", "speaker", "speaker_role",
-           "role", "site", "start", "end", "code_id", "code", "construct_id", "domain_id", "valence",
-           "coder", "starred", "memo", "origin", "text", "words"]
+COLUMNS = [
+    "coding_id",
+    "document_id",
+    "document",
+    "participant",
+    "turn",
+    "speaker",
+    "speaker_role",
+    "role",
+    "site",
+    "start",
+    "end",
+    "code_id",
+    "code",
+    "construct_id",
+    "domain_id",
+    "valence",
+    "coder",
+    "starred",
+    "memo",
+    "origin",
+    "text",
+    "words",
+]
 
 
 @dataclass(frozen=True)
@@ -86,8 +107,11 @@ class CodeTree:
         if level == "code":
             return list(self.codes)
         want = 0 if level == "domain" else 1
-        return [cid for cid in self.codes if self.depth(cid) == want
-                or (want == 1 and self.depth(cid) == 0 and not self.children(cid))]
+        return [
+            cid
+            for cid in self.codes
+            if self.depth(cid) == want or (want == 1 and self.depth(cid) == 0 and not self.children(cid))
+        ]
 
     def children(self, code_id: str) -> list[str]:
         return [cid for cid, c in self.codes.items() if c.parent_id == code_id]
@@ -130,18 +154,42 @@ def codings_frame(store: Store, tree: CodeTree, *, coder: str | None = None) -> 
             i += 1  # starts in the gap before a turn (e.g. on the speaker's name): that turn
         seq, speaker, speaker_role, _ = info[i] if i >= 0 else (None, None, None, None)
         if code_id not in levels:
-            levels[code_id] = (tree.name(code_id), tree.at_level(code_id, "construct"),
-                               tree.at_level(code_id, "domain"))
+            levels[code_id] = (
+                tree.name(code_id),
+                tree.at_level(code_id, "construct"),
+                tree.at_level(code_id, "domain"),
+            )
         code_name, construct_id, domain_id = levels[code_id]
         text = texts[doc_id][start:end]
-        records.append((  # in COLUMNS order, then the attributes
-            cid, doc_id, name, label or name, seq, speaker, speaker_role or "participant",
-            a.get("role") or speaker_role or "participant", a.get("site"), start, end, code_id, code_name,
-            construct_id, domain_id, valence, who, bool(starred), memo, origin, text, len(text.split()),
-            *(a.get(n) for n in attr_names)))
+        records.append(
+            (  # in COLUMNS order, then the attributes
+                cid,
+                doc_id,
+                name,
+                label or name,
+                seq,
+                speaker,
+                speaker_role or "participant",
+                a.get("role") or speaker_role or "participant",
+                a.get("site"),
+                start,
+                end,
+                code_id,
+                code_name,
+                construct_id,
+                domain_id,
+                valence,
+                who,
+                bool(starred),
+                memo,
+                origin,
+                text,
+                len(text.split()),
+                *(a.get(n) for n in attr_names),
+            )
+        )
     names = COLUMNS + [f"attr.{n}" for n in attr_names]
-    cols = dict(zip(names, map(list, zip(*records, strict=True)), strict=True)) if records \
-        else {n: [] for n in names}
+    cols = dict(zip(names, map(list, zip(*records, strict=True)), strict=True)) if records else {n: [] for n in names}
     frame = pd.DataFrame(cols)
     frame["turn"] = frame["turn"].astype("Int64")
     return frame
@@ -156,8 +204,10 @@ def group_column(frame, by: str) -> str:
     if f"attr.{by}" in frame.columns:
         return f"attr.{by}"
     known = sorted(c[5:] for c in frame.columns if c.startswith("attr."))
-    raise UserError(f"cannot group by {by!r}: use participant, role, site"
-                    + (f" or an attribute ({', '.join(known)})" if known else ""))
+    raise UserError(
+        f"cannot group by {by!r}: use participant, role, site"
+        + (f" or an attribute ({', '.join(known)})" if known else "")
+    )
 
 
 def with_level(frame, tree: CodeTree, level: str):

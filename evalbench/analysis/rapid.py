@@ -17,8 +17,9 @@ def cell_key(participant: str, code_id: str) -> str:
     return f"{participant}|{code_id}"
 
 
-def rapid_matrix(frame, tree: CodeTree, memos: dict[str, str], *, level: str = "domain",
-                 participants: list[str] | None = None):
+def rapid_matrix(
+    frame, tree: CodeTree, memos: dict[str, str], *, level: str = "domain", participants: list[str] | None = None
+):
     """A DataFrame of strings: index participants, columns code IDs at ``level`` (codebook order)."""
     import pandas as pd
 

@@ -71,8 +71,7 @@ def propose(rows, scope_type: str) -> tuple[str | None, str]:
         return None, f"{NO_VALENCE} ({len(rows)} coding(s) without a valence); rate it from the excerpts"
     if b and f and max(b, f) < 2 * min(b, f):
         return "X", counts + "; positive and negative statements balance out"
-    side, other, sign, word = ((facilitator, b, "+", "facilitator") if f > b
-                               else (barrier, f, "-", "barrier"))
+    side, other, sign, word = (facilitator, b, "+", "facilitator") if f > b else (barrier, f, "-", "barrier")
     explicit = [r for r in side if r["starred"] or r["words"] >= EXPLICIT_WORDS]
     if scope_type == "site":
         sources = len({r["participant"] for r in explicit})
@@ -111,18 +110,26 @@ def propose_all(frame, tree: CodeTree, scope_type: str, *, level: str = "constru
         raise UserError("no participant has a 'site' attribute (add one in participants.csv)")
     values = sorted(frame[col].dropna().astype(str).unique())
     groups: dict[tuple[str, str], list[dict]] = {}
-    for rec in records(frame, ["unit", col, "participant", "valence", "words", "starred", "document_id",
-                               "turn"]):
+    for rec in records(frame, ["unit", col, "participant", "valence", "words", "starred", "document_id", "turn"]):
         if isinstance(rec[col], str):
             groups.setdefault((rec["unit"], rec[col]), []).append(rec)
     out = []
     for code_id in tree.ids_at(level):
         for value in values:
             rating, why = propose(groups.get((code_id, value), []), scope_type)
-            out.append({"code_id": code_id, "code": tree.name(code_id), "scope_type": scope_type,
-                            "scope_value": value, "proposed": rating, "rationale": why})
-    table = pd.DataFrame.from_records(out, columns=["code_id", "code", "scope_type", "scope_value",
-                                                        "proposed", "rationale"])
+            out.append(
+                {
+                    "code_id": code_id,
+                    "code": tree.name(code_id),
+                    "scope_type": scope_type,
+                    "scope_value": value,
+                    "proposed": rating,
+                    "rationale": why,
+                }
+            )
+    table = pd.DataFrame.from_records(
+        out, columns=["code_id", "code", "scope_type", "scope_value", "proposed", "rationale"]
+    )
     # "no rating" stays None (pandas reads it as NaN), so JSON says null and callers test `is None`
     table["proposed"] = pd.Series([r["proposed"] for r in out], index=table.index, dtype=object)
     return table

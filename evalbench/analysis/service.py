@@ -50,16 +50,18 @@ class AnalysisService:
         """Forget the kept frame, so the next table reads the store again (benchmarks time that read)."""
         self._frame = None
 
-    def frequencies(self, by: str | None = None, coder: str | None = None, *, level: str = "code",
-                    all_codes: bool = False) -> pd.DataFrame:
+    def frequencies(
+        self, by: str | None = None, coder: str | None = None, *, level: str = "code", all_codes: bool = False
+    ) -> pd.DataFrame:
         """Per code: codings, documents, participants, codings by valence (+ participants per ``by`` value)."""
         from evalbench.analysis.tables import frequencies
 
         frame, tree = self.codings_frame(coder)
         return frequencies(frame, tree, by=by, level=level, all_codes=all_codes)
 
-    def matrix(self, by: str = "participant", coder: str | None = None, *, level: str = "construct",
-               value: str = "codings") -> pd.DataFrame:
+    def matrix(
+        self, by: str = "participant", coder: str | None = None, *, level: str = "construct", value: str = "codings"
+    ) -> pd.DataFrame:
         """Codes × participants (or role, site, any attribute); cells count codings or participants."""
         from evalbench.analysis.tables import matrix
 
@@ -74,8 +76,15 @@ class AnalysisService:
             return sorted(d.name for d in self.store.documents.list())
         return sorted({p.attributes[by] for p in self.store.participants.list() if p.attributes.get(by)})
 
-    def matrix_quotes(self, code_id: str, by: str = "participant", value: str | None = None,
-                      coder: str | None = None, *, level: str = "construct") -> list[Quote]:
+    def matrix_quotes(
+        self,
+        code_id: str,
+        by: str = "participant",
+        value: str | None = None,
+        coder: str | None = None,
+        *,
+        level: str = "construct",
+    ) -> list[Quote]:
         """The excerpts behind one matrix cell."""
         from evalbench.analysis.tables import matrix_quotes
 
@@ -96,8 +105,13 @@ class AnalysisService:
         from evalbench.analysis.rapid import rapid_matrix
 
         frame, tree = self.codings_frame(coder)
-        return rapid_matrix(frame, tree, self.store.memos.cell_summaries(self.store.coder), level=level,
-                            participants=self.store.participants.labels())
+        return rapid_matrix(
+            frame,
+            tree,
+            self.store.memos.cell_summaries(self.store.coder),
+            level=level,
+            participants=self.store.participants.labels(),
+        )
 
     def set_cell_summary(self, participant: str, code_id: str, text: str) -> None:
         """Write the current coder's rapid-analysis summary for one participant × code cell."""
@@ -112,15 +126,23 @@ class AnalysisService:
 
         return self.coding.memo("cell", cell_key(participant, code_id))
 
-    def rapid_cell(self, participant: str, code_id: str, *, level: str = "domain",
-                   coder: str | None = None) -> tuple[str, list[Quote]]:
+    def rapid_cell(
+        self, participant: str, code_id: str, *, level: str = "domain", coder: str | None = None
+    ) -> tuple[str, list[Quote]]:
         """One rapid-analysis cell: ``(summary, quotes)`` for a participant and a domain or construct."""
         quotes = self.matrix_quotes(code_id, "participant", participant, coder, level=level)
         return self.cell_summary(participant, code_id), quotes
 
     # --- quotes and the theme table by construct ---------------------------------------------------
-    def exemplar_quotes(self, code_id: str, n: int = 3, *, valence: str | None = None,
-                        coder: str | None = None, level: str = "construct") -> list[Quote]:
+    def exemplar_quotes(
+        self,
+        code_id: str,
+        n: int = 3,
+        *,
+        valence: str | None = None,
+        coder: str | None = None,
+        level: str = "construct",
+    ) -> list[Quote]:
         """Quotes for a code (its subcodes included at construct/domain level): starred first,
         then proposed ones (see :mod:`evalbench.analysis.exemplars`)."""
         from evalbench.analysis.exemplars import pick_exemplars
@@ -143,8 +165,9 @@ class AnalysisService:
         return theme_rows(frame, tree, level=level, quotes=quotes)
 
     # --- CFIR ratings ------------------------------------------------------------------------------
-    def propose_ratings(self, scope: str = "participant", coder: str | None = None, *,
-                        level: str = "construct") -> pd.DataFrame:
+    def propose_ratings(
+        self, scope: str = "participant", coder: str | None = None, *, level: str = "construct"
+    ) -> pd.DataFrame:
         """Proposed CFIR ratings per construct × participant or site, beside the stored ones.
 
         Columns: code_id, code, scope_type, scope_value, proposed, rationale,
@@ -156,18 +179,30 @@ class AnalysisService:
         frame, tree = self.codings_frame(coder)
         table = propose_all(frame, tree, scope, level=level)
         stored = {(r.code_id, r.scope_value): r for r in self.ratings(scope)}
-        table["rating"] = [getattr(stored.get((c, v)), "rating", None)
-                           for c, v in zip(table["code_id"], table["scope_value"], strict=True)]
-        table["confirmed"] = [bool(getattr(stored.get((c, v)), "confirmed", False))
-                              for c, v in zip(table["code_id"], table["scope_value"], strict=True)]
+        table["rating"] = [
+            getattr(stored.get((c, v)), "rating", None)
+            for c, v in zip(table["code_id"], table["scope_value"], strict=True)
+        ]
+        table["confirmed"] = [
+            bool(getattr(stored.get((c, v)), "confirmed", False))
+            for c, v in zip(table["code_id"], table["scope_value"], strict=True)
+        ]
         return table
 
     def ratings(self, scope: str | None = None, coder: str | None = None) -> list[Rating]:
         """Stored ratings of a coder (default: the current one)."""
         return self.store.ratings.list(coder or self.store.coder, scope)
 
-    def set_rating(self, code_id: str, scope: str, value: str, rating: str | None, *,
-                   rationale: str | None = None, coder: str | None = None) -> None:
+    def set_rating(
+        self,
+        code_id: str,
+        scope: str,
+        value: str,
+        rating: str | None,
+        *,
+        rationale: str | None = None,
+        coder: str | None = None,
+    ) -> None:
         """Confirm or change one rating (``rating=None`` removes it); one undoable action.
 
         The proposal at this moment is stored beside it, and its rationale is
@@ -191,10 +226,17 @@ class AnalysisService:
                 if found is not None:
                     act.delete("ratings", {"id": found})
                 return
-            values = {"rating": rating, "rationale": why if rationale is None else rationale,
-                      "proposed": proposed, "confirmed": 1, "updated_at": now()}
+            values = {
+                "rating": rating,
+                "rationale": why if rationale is None else rationale,
+                "proposed": proposed,
+                "confirmed": 1,
+                "updated_at": now(),
+            }
             if found is not None:
                 act.update("ratings", {"id": found}, values)
             else:
-                act.insert("ratings", {"code_id": code_id, "scope_type": scope, "scope_value": str(value),
-                                       "coder": me, **values})
+                act.insert(
+                    "ratings",
+                    {"code_id": code_id, "scope_type": scope, "scope_value": str(value), "coder": me, **values},
+                )

@@ -28,8 +28,7 @@ def _names_first(table, tree: CodeTree, *, all_codes: list[str] | None = None):
     return table
 
 
-def frequencies(frame, tree: CodeTree, *, by: str | None = None, level: str = "code",
-                all_codes: bool = False):
+def frequencies(frame, tree: CodeTree, *, by: str | None = None, level: str = "code", all_codes: bool = False):
     """Per code: codings, documents, distinct participants, codings by valence.
 
     With ``by`` (role, site or any participant attribute), one more column per
@@ -40,11 +39,13 @@ def frequencies(frame, tree: CodeTree, *, by: str | None = None, level: str = "c
 
     frame = with_level(frame, tree, level)
     grouped = frame.groupby("unit")
-    table = pd.DataFrame({
-        "codings": grouped.size(),
-        "documents": grouped["document_id"].nunique(),
-        "participants": grouped["participant"].nunique(),
-    })
+    table = pd.DataFrame(
+        {
+            "codings": grouped.size(),
+            "documents": grouped["document_id"].nunique(),
+            "participants": grouped["participant"].nunique(),
+        }
+    )
     valence = frame.groupby(["unit", "valence"]).size().unstack(fill_value=0)
     for v in VALENCE_ORDER:
         table[v] = valence[v] if v in valence.columns else 0
@@ -57,8 +58,15 @@ def frequencies(frame, tree: CodeTree, *, by: str | None = None, level: str = "c
     return _names_first(table, tree, all_codes=keep)
 
 
-def matrix(frame, tree: CodeTree, *, by: str = "participant", level: str = "construct",
-           value: str = "codings", columns: list[str] | None = None):
+def matrix(
+    frame,
+    tree: CodeTree,
+    *,
+    by: str = "participant",
+    level: str = "construct",
+    value: str = "codings",
+    columns: list[str] | None = None,
+):
     """Codes (rows, at ``level``) × participants or groups (columns); cells count codings or participants.
 
     ``columns`` adds groups that have no codings yet (e.g. a participant not
@@ -82,11 +90,24 @@ def matrix(frame, tree: CodeTree, *, by: str = "participant", level: str = "cons
 def quote_from_record(r: dict) -> Quote:
     """One codings-frame row (as a dict) as a Quote."""
     return Quote(
-        coding_id=int(r["coding_id"]), document=r["document"], participant=r["participant"], role=r["role"],
-        site=r["site"] if isinstance(r["site"], str) else None, turn=_int_or_none(r["turn"]),
-        speaker=r["speaker"] if isinstance(r["speaker"], str) else None, code_id=r["code_id"],
-        code=r["code"], valence=r["valence"], coder=r["coder"], text=r["text"], starred=bool(r["starred"]),
-        memo=r["memo"], document_id=int(r["document_id"]), start=int(r["start"]), end=int(r["end"]))
+        coding_id=int(r["coding_id"]),
+        document=r["document"],
+        participant=r["participant"],
+        role=r["role"],
+        site=r["site"] if isinstance(r["site"], str) else None,
+        turn=_int_or_none(r["turn"]),
+        speaker=r["speaker"] if isinstance(r["speaker"], str) else None,
+        code_id=r["code_id"],
+        code=r["code"],
+        valence=r["valence"],
+        coder=r["coder"],
+        text=r["text"],
+        starred=bool(r["starred"]),
+        memo=r["memo"],
+        document_id=int(r["document_id"]),
+        start=int(r["start"]),
+        end=int(r["end"]),
+    )
 
 
 def quotes_of(frame, tree: CodeTree | None = None) -> list[Quote]:
@@ -101,8 +122,9 @@ def _int_or_none(value) -> int | None:
         return None
 
 
-def matrix_quotes(frame, tree: CodeTree, code_id: str, *, by: str = "participant", value: str | None = None,
-                  level: str = "construct") -> list[Quote]:
+def matrix_quotes(
+    frame, tree: CodeTree, code_id: str, *, by: str = "participant", value: str | None = None, level: str = "construct"
+) -> list[Quote]:
     """The excerpts behind one matrix cell (or one whole row when ``value`` is None)."""
     frame = with_level(frame, tree, level)
     frame = frame[frame["unit"] == code_id]

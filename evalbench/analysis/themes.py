@@ -18,8 +18,12 @@ from dataclasses import dataclass
 from evalbench.analysis.exemplars import clean_quote, pick_exemplars
 from evalbench.analysis.frame import CodeTree, group_column, records, with_level
 
-GROUPS = (("barrier", "Barrier", ("barrier",)), ("facilitator", "Facilitator", ("facilitator",)),
-          ("mixed", "Mixed", ("mixed",)), ("neutral", "Neutral or not specified", ("neutral", "none")))
+GROUPS = (
+    ("barrier", "Barrier", ("barrier",)),
+    ("facilitator", "Facilitator", ("facilitator",)),
+    ("mixed", "Mixed", ("mixed",)),
+    ("neutral", "Neutral or not specified", ("neutral", "none")),
+)
 
 
 @dataclass(frozen=True)
@@ -45,8 +49,7 @@ class ThemeRow:
         return f"{self.participants} ({self.roles_text})" if self.roles else str(self.participants)
 
 
-def theme_rows(frame, tree: CodeTree, *, level: str = "construct", quotes: int = 2,
-               by: str = "role") -> list[ThemeRow]:
+def theme_rows(frame, tree: CodeTree, *, level: str = "construct", quotes: int = 2, by: str = "role") -> list[ThemeRow]:
     """The theme table's rows for the codings in ``frame``; ``by`` breaks participants down
     by role (default), site or another participant attribute."""
     frame = with_level(frame, tree, level)
@@ -54,8 +57,25 @@ def theme_rows(frame, tree: CodeTree, *, level: str = "construct", quotes: int =
     if frame.empty:
         return []
     by_unit: dict[str, list[dict]] = {}
-    for rec in records(frame, ["unit", "valence", "participant", group, "role", "speaker_role", "text",
-                               "words", "starred", "document", "document_id", "start", "end", "coding_id"]):
+    for rec in records(
+        frame,
+        [
+            "unit",
+            "valence",
+            "participant",
+            group,
+            "role",
+            "speaker_role",
+            "text",
+            "words",
+            "starred",
+            "document",
+            "document_id",
+            "start",
+            "end",
+            "coding_id",
+        ],
+    ):
         by_unit.setdefault(rec["unit"], []).append(rec)
     out: list[ThemeRow] = []
     units = sorted(by_unit, key=lambda cid: (tree.order.get(cid, 10**9), cid))
@@ -78,12 +98,22 @@ def theme_rows(frame, tree: CodeTree, *, level: str = "construct", quotes: int =
             people: dict[str, str] = {}
             for r in part:
                 value = r[group]
-                people.setdefault(r["participant"],
-                                  value.replace("_", " ") if isinstance(value, str) and value else "unknown")
+                people.setdefault(
+                    r["participant"], value.replace("_", " ") if isinstance(value, str) and value else "unknown"
+                )
             role_counts = Counter(people.values())
             roles = tuple(sorted(role_counts.items(), key=lambda rn: (-rn[1], rn[0])))
             picked = pick_exemplars(part, quotes)
-            out.append(ThemeRow(domain=domain, construct=construct, construct_id=unit, valence=key,
-                                valence_label=label, participants=len(people), roles=roles,
-                                quotes=tuple((clean_quote(r["text"]), r["participant"]) for r in picked)))
+            out.append(
+                ThemeRow(
+                    domain=domain,
+                    construct=construct,
+                    construct_id=unit,
+                    valence=key,
+                    valence_label=label,
+                    participants=len(people),
+                    roles=roles,
+                    quotes=tuple((clean_quote(r["text"]), r["participant"]) for r in picked),
+                )
+            )
     return out

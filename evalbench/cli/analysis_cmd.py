@@ -13,15 +13,20 @@ from evalbench.cli.common import (
 )
 from evalbench.errors import one_line
 
-only_coder_option = click.option("--coder", "only_coder", metavar="NAME",
-                                 help="Use only this coder's codings (default: every coder's).")
+only_coder_option = click.option(
+    "--coder", "only_coder", metavar="NAME", help="Use only this coder's codings (default: every coder's)."
+)
 
 
 @click.command("code")
 @project_argument
-@click.option("--from-csv", "csv_path", required=True, type=click.Path(dir_okay=False, exists=True),
-              help="Spreadsheet (CSV) of codings: document, quote|turn|start+end, code, "
-                   "and optional coder, valence, memo.")
+@click.option(
+    "--from-csv",
+    "csv_path",
+    required=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="Spreadsheet (CSV) of codings: document, quote|turn|start+end, code, and optional coder, valence, memo.",
+)
 @coder_option
 def code_cmd(project: str, csv_path: str, coder: str | None) -> None:
     """Code excerpts in bulk from a CSV: every row lands, or none does.
@@ -54,19 +59,40 @@ def code_cmd(project: str, csv_path: str, coder: str | None) -> None:
 
 @click.command("matrix")
 @project_argument
-@click.option("--by", default="participant", show_default=True, metavar="participant|role|site|ATTRIBUTE",
-              help="Columns: participants, or their role, site or any participants.csv attribute.")
-@click.option("--level", type=click.Choice(["construct", "domain", "code"]), default="construct",
-              show_default=True, help="Rows: constructs (subconstructs counted in), domains, or every code.")
-@click.option("--count", "value", type=click.Choice(["codings", "participants"]), default="codings",
-              show_default=True, help="What a cell counts.")
+@click.option(
+    "--by",
+    default="participant",
+    show_default=True,
+    metavar="participant|role|site|ATTRIBUTE",
+    help="Columns: participants, or their role, site or any participants.csv attribute.",
+)
+@click.option(
+    "--level",
+    type=click.Choice(["construct", "domain", "code"]),
+    default="construct",
+    show_default=True,
+    help="Rows: constructs (subconstructs counted in), domains, or every code.",
+)
+@click.option(
+    "--count",
+    "value",
+    type=click.Choice(["codings", "participants"]),
+    default="codings",
+    show_default=True,
+    help="What a cell counts.",
+)
 @only_coder_option
-@click.option("--themes", "themes", is_flag=True,
-              help="Rows are the themes (cells count participants), from the coding `themes list` counts.")
+@click.option(
+    "--themes",
+    "themes",
+    is_flag=True,
+    help="Rows are the themes (cells count participants), from the coding `themes list` counts.",
+)
 @click.option("--all-coders", is_flag=True, help="With --themes: count every coder's codings, not reconciled.")
 @json_option
-def matrix_cmd(project: str, by: str, level: str, value: str, only_coder: str | None, themes: bool,
-               all_coders: bool, as_json: bool) -> None:
+def matrix_cmd(
+    project: str, by: str, level: str, value: str, only_coder: str | None, themes: bool, all_coders: bool, as_json: bool
+) -> None:
     """Print a code × participant (or role, site, attribute) matrix, or with --themes a thematic matrix.
 
     The thematic matrix has a row per theme and counts distinct participants;
@@ -89,14 +115,22 @@ def matrix_cmd(project: str, by: str, level: str, value: str, only_coder: str | 
     with open_project(project) as proj:
         table = proj.matrix(by=by, coder=proj.known_coder(only_coder), level=level, value=value)
     if as_json:
-        echo_json([{"code_id": idx, **{k: (v if k == "code" else int(v)) for k, v in row.items()}}
-                   for idx, row in zip(table.index, table.to_dict("records"), strict=True)])
+        echo_json(
+            [
+                {"code_id": idx, **{k: (v if k == "code" else int(v)) for k, v in row.items()}}
+                for idx, row in zip(table.index, table.to_dict("records"), strict=True)
+            ]
+        )
         return
     if table.empty:
         click.echo("No codings yet.", err=True)
         return
-    click.echo(render_table(["code", *[str(c) for c in table.columns[1:]]],
-                            [[row[0], *(str(int(v)) for v in row[1:])] for row in table.itertuples(index=False)]))
+    click.echo(
+        render_table(
+            ["code", *[str(c) for c in table.columns[1:]]],
+            [[row[0], *(str(int(v)) for v in row[1:])] for row in table.itertuples(index=False)],
+        )
+    )
 
 
 def theme_matrix(project: str, by: str, only_coder: str | None, all_coders: bool, as_json: bool) -> None:
@@ -106,9 +140,16 @@ def theme_matrix(project: str, by: str, only_coder: str | None, all_coders: bool
         frame = proj.themes.matrix(choice, by=by)
     columns = [str(c) for c in frame.columns[2:]]
     if as_json:
-        echo_json([{"category": row[0], "theme": row[1],
-                    "participants": {c: int(v) for c, v in zip(columns, row[2:], strict=True)}}
-                   for row in frame.itertuples(index=False)])
+        echo_json(
+            [
+                {
+                    "category": row[0],
+                    "theme": row[1],
+                    "participants": {c: int(v) for c, v in zip(columns, row[2:], strict=True)},
+                }
+                for row in frame.itertuples(index=False)
+            ]
+        )
         return
     click.echo(f"Participants per {by}, counting {choice.description}.", err=True)
     if frame.empty:
@@ -125,7 +166,7 @@ def theme_matrix(project: str, by: str, only_coder: str | None, all_coders: bool
 
 def render_table(header: list[str], rows: list[list[str]], *, first_width: int = 40) -> str:
     """Plain aligned columns: the first (names) left-aligned and cut, the rest right-aligned."""
-    cut = [[(r[0] if len(r[0]) <= first_width else r[0][:first_width - 1] + "…"), *r[1:]] for r in rows]
+    cut = [[(r[0] if len(r[0]) <= first_width else r[0][: first_width - 1] + "…"), *r[1:]] for r in rows]
     widths = [max(len(str(x)) for x in col) for col in zip(header, *cut, strict=True)]
     lines = []
     for row in [header, *cut]:

@@ -31,16 +31,24 @@ def check(project: str, repair_index: bool) -> None:
     for p in problems:
         click.echo(f"{path.name}: {p.check}: {p.detail}", err=True)
     if problems:
-        click.echo(f"{path.name}: {len(problems)} problem(s); `evalbench recover {path} -o NEW.evb` "
-                   "copies out what can be read", err=True)
+        click.echo(
+            f"{path.name}: {len(problems)} problem(s); `evalbench recover {path} -o NEW.evb` "
+            "copies out what can be read",
+            err=True,
+        )
         sys.exit(1)
     click.echo(f"{path.name}: ok")
 
 
 @click.command()
 @click.argument("damaged", type=click.Path(dir_okay=False, exists=True))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="New project file to write what can be read into.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="New project file to write what can be read into.",
+)
 def recover(damaged: str, output: str) -> None:
     """Copy every readable row of a damaged project into a new project file.
 

@@ -72,8 +72,9 @@ def _refuse_overwrite(out: str, force: bool) -> None:
         raise UserError(f"{out}: already exists (use --force to replace it)")
 
 
-out_option = click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
-                          help="File to write.")
+out_option = click.option(
+    "-o", "--output", "out", required=True, type=click.Path(dir_okay=False), help="File to write."
+)
 force_option = click.option("--force", is_flag=True, help="Replace OUT if it exists.")
 
 
@@ -90,8 +91,13 @@ def codebook() -> None:
 
 # --- files -------------------------------------------------------------------------------
 @codebook.command("new")
-@click.option("--template", "name", default="cfir2", show_default=True,
-              help="Built-in codebook to start from: cfir2 (CFIR 2.0) or cfir2009 (original CFIR).")
+@click.option(
+    "--template",
+    "name",
+    default="cfir2",
+    show_default=True,
+    help="Built-in codebook to start from: cfir2 (CFIR 2.0) or cfir2009 (original CFIR).",
+)
 @out_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default: from the suffix).")
 @force_option
@@ -124,8 +130,10 @@ def validate(file: str) -> None:
         text = Path(file).read_text(encoding="utf-8-sig")
         for n, line in enumerate(text.splitlines(), 1):
             if line.lstrip().startswith("# MERGE CONFLICT"):
-                raise UserError(f"{file}:{n}: unresolved merge conflict (edit the code, then delete "
-                                "the '# MERGE CONFLICT' comment lines)")
+                raise UserError(
+                    f"{file}:{n}: unresolved merge conflict (edit the code, then delete "
+                    "the '# MERGE CONFLICT' comment lines)"
+                )
     depth = max(book.depths().values(), default=-1) + 1
     click.echo(f"{file}: OK, {len(book.codes)} codes, {depth} level(s)")
 
@@ -142,8 +150,7 @@ def list_cmd(source: str, as_json: bool) -> None:
       evalbench codebook list study.evb --json
     """
     book = load_source(source)
-    rows = [{"id": c.id, "parent": c.parent_id, "name": c.name, "depth": book.depth(c.id)}
-            for c in book.tree_order()]
+    rows = [{"id": c.id, "parent": c.parent_id, "name": c.name, "depth": book.depth(c.id)} for c in book.tree_order()]
     if as_json:
         echo_json(rows)
         return
@@ -232,7 +239,7 @@ def annotate_conflicts(text: str, conflicts) -> str:
     for line in text.splitlines(keepends=True):
         stripped = line.strip()
         if stripped.startswith("- id: "):
-            cid = stripped[len("- id: "):].split(" #")[0].strip().strip("'\"")
+            cid = stripped[len("- id: ") :].split(" #")[0].strip().strip("'\"")
             for note in notes.get(cid, []):
                 out.append(f"# MERGE CONFLICT {' '.join(note.split())}\n")
         out.append(line)
@@ -271,8 +278,9 @@ def merge_cmd(base: str, ours: str, theirs: str, out: str, as_json: bool) -> Non
     else:
         write_output(result.codebook, out, None)
     if as_json:
-        echo_json({"output": out, "codes": len(result.codebook.codes),
-                   "conflicts": [c.to_json() for c in result.conflicts]})
+        echo_json(
+            {"output": out, "codes": len(result.codebook.codes), "conflicts": [c.to_json() for c in result.conflicts]}
+        )
     else:
         click.echo(f"Wrote {out}: {len(result.codebook.codes)} codes")
         for c in result.conflicts:

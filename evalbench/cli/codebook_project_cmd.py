@@ -25,8 +25,9 @@ from evalbench.errors import UserError, one_line
 @click.option("--color", help="Colour as #RRGGBB.")
 @click.option("--no-valence", is_flag=True, help="Codings of this code carry no barrier/facilitator valence.")
 @coder_option
-def add(project, code_id, name, parent, definition, inclusion, exclusion, keywords, examples, color,
-        no_valence, coder) -> None:
+def add(
+    project, code_id, name, parent, definition, inclusion, exclusion, keywords, examples, color, no_valence, coder
+) -> None:
     """Add a code to a project's codebook.
 
     \b
@@ -36,9 +37,18 @@ def add(project, code_id, name, parent, definition, inclusion, exclusion, keywor
     """
     from evalbench.model import Code
 
-    code = Code(id=code_id, name=name, parent_id=parent, definition=definition, inclusion=inclusion,
-                exclusion=exclusion, keywords=tuple(keywords), examples=tuple(examples), color=color,
-                valence_applies=not no_valence)
+    code = Code(
+        id=code_id,
+        name=name,
+        parent_id=parent,
+        definition=definition,
+        inclusion=inclusion,
+        exclusion=exclusion,
+        keywords=tuple(keywords),
+        examples=tuple(examples),
+        color=color,
+        valence_applies=not no_valence,
+    )
     with open_project(project, coder) as proj:
         proj.add_code(code)
     click.echo(f"Added {code_id} ({name})" + (f" under {parent}" if parent else ""))
@@ -55,16 +65,24 @@ def add(project, code_id, name, parent, definition, inclusion, exclusion, keywor
 @click.option("--remove-keyword", "remove_keywords", multiple=True, help="Remove a keyword (repeatable).")
 @click.option("--color", help="Colour as #RRGGBB.")
 @coder_option
-def edit(project, code_id, name, definition, inclusion, exclusion, add_keywords, remove_keywords,
-         color, coder) -> None:
+def edit(project, code_id, name, definition, inclusion, exclusion, add_keywords, remove_keywords, color, coder) -> None:
     """Edit a code's name, guidance, keywords or colour in a project.
 
     \b
     Example:
       evalbench codebook edit study.evb cfir2.inner.relative_priority --add-keyword "initiative overload"
     """
-    changes = {k: v for k, v in (("name", name), ("definition", definition), ("inclusion", inclusion),
-                                 ("exclusion", exclusion), ("color", color)) if v is not None}
+    changes = {
+        k: v
+        for k, v in (
+            ("name", name),
+            ("definition", definition),
+            ("inclusion", inclusion),
+            ("exclusion", exclusion),
+            ("color", color),
+        )
+        if v is not None
+    }
     with open_project(project, coder) as proj:
         if add_keywords or remove_keywords:
             current = list(proj.code(code_id).keywords)
@@ -132,8 +150,10 @@ def merge_codes(project: str, sources: tuple[str, ...], target: str, coder: str 
     """
     with open_project(project, coder) as proj:
         counts = proj.merge_codes(list(sources), target)
-    click.echo(f"Merged {', '.join(sources)} into {target}: {counts['codings']} coding(s) moved, "
-               f"{counts['folded']} duplicate(s) folded, {counts['children']} child code(s) moved")
+    click.echo(
+        f"Merged {', '.join(sources)} into {target}: {counts['codings']} coding(s) moved, "
+        f"{counts['folded']} duplicate(s) folded, {counts['children']} child code(s) moved"
+    )
 
 
 def _parse_into(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -149,8 +169,9 @@ def _parse_into(values: tuple[str, ...]) -> list[tuple[str, str]]:
 @click.command()
 @click.argument("project", type=click.Path(dir_okay=False))
 @click.argument("code_id")
-@click.option("--into", "into", multiple=True, required=True, metavar="ID:NAME",
-              help="A new code to create (repeatable).")
+@click.option(
+    "--into", "into", multiple=True, required=True, metavar="ID:NAME", help="A new code to create (repeatable)."
+)
 @click.option("--as-children", is_flag=True, help="Create the new codes under CODE_ID instead of beside it.")
 @click.option("--codings-to", help="Move all of CODE_ID's codings to this new code.")
 @coder_option
@@ -208,8 +229,9 @@ def pull(project: str, file: str, dry_run: bool, as_json: bool, coder: str | Non
 @click.command()
 @click.argument("project", type=click.Path(dir_okay=False))
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(("yaml", "json", "qdc")),
-              help="Output format (default: from the suffix).")
+@click.option(
+    "--format", "fmt", type=click.Choice(("yaml", "json", "qdc")), help="Output format (default: from the suffix)."
+)
 def push(project: str, file: str, fmt: str | None) -> None:
     """Write a project's codebook to a shared file (comments in an existing YAML file are kept).
 

@@ -9,8 +9,10 @@ import click
 from evalbench.project import Project
 
 project_argument = click.argument("project", type=click.Path(dir_okay=False))
-coder_option = click.option("--coder", help="Coder name (default: $EVALBENCH_CODER, else the coder "
-                            "remembered in the project, else your login name).")
+coder_option = click.option(
+    "--coder",
+    help="Coder name (default: $EVALBENCH_CODER, else the coder remembered in the project, else your login name).",
+)
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 
 

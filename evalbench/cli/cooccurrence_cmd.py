@@ -13,7 +13,7 @@ def pairs(table) -> list[dict]:
     names = dict(zip(ids, table["code"], strict=True))
     out = []
     for i, a in enumerate(ids):
-        for b in ids[i + 1:]:
+        for b in ids[i + 1 :]:
             n = int(table.at[a, b])
             if n:
                 out.append({"a": a, "a_name": names[a], "b": b, "b_name": names[b], "turns": n})
@@ -23,14 +23,18 @@ def pairs(table) -> list[dict]:
 
 @click.command()
 @project_argument
-@click.option("--level", type=click.Choice(["code", "construct", "domain"]), default="construct",
-              show_default=True, help="Count codes as they are, or rolled up to constructs or domains.")
+@click.option(
+    "--level",
+    type=click.Choice(["code", "construct", "domain"]),
+    default="construct",
+    show_default=True,
+    help="Count codes as they are, or rolled up to constructs or domains.",
+)
 @click.option("--coder", "only_coder", metavar="NAME", help="Only this coder's codings (default: every coder's).")
 @click.option("--top", type=int, default=30, show_default=True, help="Most pairs to print (0: all).")
 @click.option("--matrix", "as_matrix", is_flag=True, help="Print the whole code × code table instead of pairs.")
 @json_option
-def cooccurrence(project: str, level: str, only_coder: str | None, top: int, as_matrix: bool,
-                 as_json: bool) -> None:
+def cooccurrence(project: str, level: str, only_coder: str | None, top: int, as_matrix: bool, as_json: bool) -> None:
     """Pairs of codes applied to the same participant turns, most frequent first.
 
     A count is the number of participant turns coded with both codes
@@ -46,9 +50,16 @@ def cooccurrence(project: str, level: str, only_coder: str | None, top: int, as_
     with open_project(project) as proj:
         table = proj.cooccurrence(proj.known_coder(only_coder), level=level)
     if as_json:
-        echo_json({"level": level, "codes": [{"id": cid, "name": name, "turns": int(table.at[cid, cid])}
-                                             for cid, name in zip(table.index, table["code"], strict=True)],
-                   "pairs": pairs(table)})
+        echo_json(
+            {
+                "level": level,
+                "codes": [
+                    {"id": cid, "name": name, "turns": int(table.at[cid, cid])}
+                    for cid, name in zip(table.index, table["code"], strict=True)
+                ],
+                "pairs": pairs(table),
+            }
+        )
         return
     if table.empty:
         click.echo("No coded participant turns yet.", err=True)
@@ -56,12 +67,16 @@ def cooccurrence(project: str, level: str, only_coder: str | None, top: int, as_
     if as_matrix:
         from evalbench.cli.analysis_cmd import render_table
 
-        click.echo(render_table(["code", *table.columns[1:]],
-                                [[row[0], *(str(int(v)) for v in row[1:])] for row in table.itertuples(index=False)]))
+        click.echo(
+            render_table(
+                ["code", *table.columns[1:]],
+                [[row[0], *(str(int(v)) for v in row[1:])] for row in table.itertuples(index=False)],
+            )
+        )
         return
     found = pairs(table)
     width = max([len(p["a_name"]) for p in found] + [4])
-    for p in found[:top or None]:
+    for p in found[: top or None]:
         click.echo(f"{p['turns']:>5}  {p['a_name']:<{width}}  {p['b_name']}")
     shown = min(len(found), top) if top else len(found)
     click.echo(f"{shown} of {len(found)} pair(s) of codes share participant turns", err=True)

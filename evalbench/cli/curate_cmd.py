@@ -30,8 +30,9 @@ def find_code(proj, ref: str) -> str:
     try:
         return resolve_code(proj.codes(), ref)
     except UnknownCode:
-        raise UserError(f"{proj.path.name}: no code {quote(ref)} "
-                        "(give its name, a Parent / Name path, or its ID)") from None
+        raise UserError(
+            f"{proj.path.name}: no code {quote(ref)} (give its name, a Parent / Name path, or its ID)"
+        ) from None
     except ValueError as exc:
         raise UserError(f"{proj.path.name}: {exc}") from None
 
@@ -53,8 +54,9 @@ def check_participant(proj, participant: str) -> str:
     known = participant_labels(proj)
     if participant not in known:
         some = ", ".join(sorted(known)[:6]) + (", …" if len(known) > 6 else "")
-        raise UserError(f"{proj.path.name}: no participant {participant!r}"
-                        + (f" (participants: {some})" if known else ""))
+        raise UserError(
+            f"{proj.path.name}: no participant {participant!r}" + (f" (participants: {some})" if known else "")
+        )
     return participant
 
 
@@ -63,20 +65,30 @@ def excerpt(text: str, width: int = EXCERPT_CHARS) -> str:
     from evalbench.analysis.exemplars import clean_quote
 
     text = clean_quote(text)
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @click.command()
 @project_argument
 @click.argument("code")
 @click.option("--participant", metavar="ID", help="Only this participant's quotes.")
-@click.option("--valence", type=click.Choice(["barrier", "facilitator", "mixed", "neutral", "none"]),
-              help="Only quotes coded with this valence.")
+@click.option(
+    "--valence",
+    type=click.Choice(["barrier", "facilitator", "mixed", "neutral", "none"]),
+    help="Only quotes coded with this valence.",
+)
 @click.option("--starred", "starred_only", is_flag=True, help="Only starred (exemplar) quotes.")
 @click.option("--coder", "only_coder", metavar="NAME", help="Only this coder's codings (default: every coder's).")
 @json_option
-def quotes(project: str, code: str, participant: str | None, valence: str | None, starred_only: bool,
-           only_coder: str | None, as_json: bool) -> None:
+def quotes(
+    project: str,
+    code: str,
+    participant: str | None,
+    valence: str | None,
+    starred_only: bool,
+    only_coder: str | None,
+    as_json: bool,
+) -> None:
     """List the quotes coded with CODE (and the codes below it), starred ones first.
 
     CODE is a code's name, a `Parent / Name` path where a name is shared
@@ -104,16 +116,36 @@ def quotes(project: str, code: str, participant: str | None, valence: str | None
     found = [q for q in found if (valence is None or q.valence == valence) and (q.starred or not starred_only)]
     found.sort(key=lambda q: (not q.starred, q.document, q.start, q.coding_id))
     if as_json:
-        echo_json([{"id": q.coding_id, "participant": q.participant, "role": q.role, "site": q.site,
-                    "document": q.document, "turn": q.turn, "speaker": q.speaker, "code_id": q.code_id,
-                    "code": q.code, "valence": q.valence, "coder": q.coder, "starred": q.starred,
-                    "start": q.start, "end": q.end, "text": q.text} for q in found])
+        echo_json(
+            [
+                {
+                    "id": q.coding_id,
+                    "participant": q.participant,
+                    "role": q.role,
+                    "site": q.site,
+                    "document": q.document,
+                    "turn": q.turn,
+                    "speaker": q.speaker,
+                    "code_id": q.code_id,
+                    "code": q.code,
+                    "valence": q.valence,
+                    "coder": q.coder,
+                    "starred": q.starred,
+                    "start": q.start,
+                    "end": q.end,
+                    "text": q.text,
+                }
+                for q in found
+            ]
+        )
         return
     several = len({q.code_id for q in found}) > 1
     for q in found:
         what = f"{labels.get(q.code_id, q.code)}: " if several else ""
-        click.echo(f"{q.coding_id:>6}  {q.participant:<10} {q.role or '-':<14} {q.valence:<11} "
-                   f"{q.coder:<8} {'★' if q.starred else ' '}  {what}{excerpt(q.text)}")
+        click.echo(
+            f"{q.coding_id:>6}  {q.participant:<10} {q.role or '-':<14} {q.valence:<11} "
+            f"{q.coder:<8} {'★' if q.starred else ' '}  {what}{excerpt(q.text)}"
+        )
     click.echo(f"{len(found)} quote(s) of {labels.get(code, code)}", err=True)
 
 
@@ -137,7 +169,7 @@ def star(project: str, coding_id: int, unstar: bool, coder: str | None) -> None:
     """
     with open_project(project, coder) as proj:
         before = proj.coding(coding_id)
-        text = excerpt(proj.document_text(before.document_id)[before.start:before.end], 60)
+        text = excerpt(proj.document_text(before.document_id)[before.start : before.end], 60)
         if before.starred == (not unstar):
             click.echo(f"Coding {coding_id} is already {'not ' if unstar else ''}starred: “{text}”")
             return
@@ -154,8 +186,9 @@ def star(project: str, coding_id: int, unstar: bool, coder: str | None) -> None:
 @click.option("--edit", is_flag=True, help="Write the summary in $EDITOR, starting from the current one.")
 @click.option("--clear", is_flag=True, help="Delete the summary.")
 @coder_option
-def summary(project: str, participant: str, code: str, text: str | None, edit: bool, clear: bool,
-            coder: str | None) -> None:
+def summary(
+    project: str, participant: str, code: str, text: str | None, edit: bool, clear: bool, coder: str | None
+) -> None:
     """Show or write your rapid-analysis summary of one participant × code cell.
 
     With no TEXT it prints the summary and how many quotes lie behind the

@@ -37,14 +37,26 @@ INTERRUPTED = 130
     metavar="MB",
     help="Skip files larger than this many megabytes.",
 )
-@click.option("--strict", is_flag=True,
-              help="Treat warnings as errors: a file whose structure looks wrong is not imported, and any "
-              "warning makes the exit status 1.")
-@click.option("--dry-run", "dry_run", is_flag=True,
-              help="Read and check everything and print the report, but write nothing to the project.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Treat warnings as errors: a file whose structure looks wrong is not imported, and any "
+    "warning makes the exit status 1.",
+)
+@click.option(
+    "--dry-run",
+    "dry_run",
+    is_flag=True,
+    help="Read and check everything and print the report, but write nothing to the project.",
+)
 def import_cmd(
-    project: str, paths: tuple[str, ...], participants_csv: str | None, encoding: str | None, max_size: float,
-    strict: bool, dry_run: bool,
+    project: str,
+    paths: tuple[str, ...],
+    participants_csv: str | None,
+    encoding: str | None,
+    max_size: float,
+    strict: bool,
+    dry_run: bool,
 ) -> None:
     """Import transcripts (.txt .md .docx .vtt .srt .json .odt .rtf .pdf) into PROJECT.
 

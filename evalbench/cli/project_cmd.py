@@ -14,10 +14,19 @@ from evalbench.project import Project
 
 @click.command()
 @project_argument
-@click.option("--codebook", "codebook", metavar="cfir2|FILE",
-              help="Start from a built-in template (cfir2) or a codebook file (.yaml, .json, .qdc).")
-@click.option("--from", "from_qdpx", metavar="FILE.qdpx", type=click.Path(dir_okay=False),
-              help="Build the project from a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder, evalbench).")
+@click.option(
+    "--codebook",
+    "codebook",
+    metavar="cfir2|FILE",
+    help="Start from a built-in template (cfir2) or a codebook file (.yaml, .json, .qdc).",
+)
+@click.option(
+    "--from",
+    "from_qdpx",
+    metavar="FILE.qdpx",
+    type=click.Path(dir_okay=False),
+    help="Build the project from a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder, evalbench).",
+)
 @coder_option
 def init(project: str, codebook: str | None, from_qdpx: str | None, coder: str | None) -> None:
     """Create a new project file.
@@ -89,9 +98,11 @@ def _init_from_qdpx(project: str, qdpx: str, codebook: str | None, coder: str | 
         coders = proj.coders()
     for warning in report.warnings:
         click.echo(one_line(f"warning: {warning}"), err=True)
-    click.echo(f"Created {project} from {Path(qdpx).name}: {len(data['documents'])} documents, "
-               f"{data['codes']} codes, {data['codings']} codings, "
-               f"coders: {', '.join(coders) or 'none'}")
+    click.echo(
+        f"Created {project} from {Path(qdpx).name}: {len(data['documents'])} documents, "
+        f"{data['codes']} codes, {data['codings']} codings, "
+        f"coders: {', '.join(coders) or 'none'}"
+    )
 
 
 @click.command("open")
@@ -128,8 +139,9 @@ def search(project: str, query: str, limit: int, as_json: bool) -> None:
     with open_project(project) as proj:
         hits = proj.search(query, limit=limit)
     if as_json:
-        echo_json([{"document": h.document, "turn": h.turn, "start": h.start, "end": h.end,
-                    "text": h.text} for h in hits])
+        echo_json(
+            [{"document": h.document, "turn": h.turn, "start": h.start, "end": h.end, "text": h.text} for h in hits]
+        )
         return
     for h in hits:
         text = " ".join(h.text.split())
@@ -154,10 +166,11 @@ def stats(project: str, as_json: bool) -> None:
         return
     for d in data["documents"]:
         roles = ", ".join(f"{s['name'] or '—'} ({s['role']}, {s['turns']})" for s in d["speakers"])
-        click.echo(f"{d['name']:<40} {d['participant'] or '-':<6} {d['turns']:>4} turns "
-                   f"{d['words']:>6} words  {roles}")
-    click.echo(f"{len(data['documents'])} documents, {data['codes']} codes, {data['codings']} codings, "
-               f"coders: {', '.join(data['coders']) or 'none'}")
+        click.echo(f"{d['name']:<40} {d['participant'] or '-':<6} {d['turns']:>4} turns {d['words']:>6} words  {roles}")
+    click.echo(
+        f"{len(data['documents'])} documents, {data['codes']} codes, {data['codings']} codings, "
+        f"coders: {', '.join(data['coders']) or 'none'}"
+    )
 
 
 def _history_command(name: str, done: str, summary: str) -> click.Command:
@@ -179,8 +192,14 @@ redo = _history_command("redo", "Redid", "Redo your last undone change in PROJEC
 
 
 @click.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default="evalbench-demo.evb",
-              show_default=True, help="Where the demo project is (built there if there is none).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default="evalbench-demo.evb",
+    show_default=True,
+    help="Where the demo project is (built there if there is none).",
+)
 @click.option("--rebuild", is_flag=True, help="Build it afresh, replacing what is there (your practice coding too).")
 @click.option("--no-tui", is_flag=True, help="Build the demo project and print where it is.")
 def demo(output: str, rebuild: bool, no_tui: bool) -> None:
@@ -198,8 +217,11 @@ def demo(output: str, rebuild: bool, no_tui: bool) -> None:
 
     path = Path(output)
     built, summary = demo_project(path, rebuild=rebuild)
-    click.echo(("Built" if built else "Kept the existing") + f" demo project: {path.resolve()}"
-               + ("" if built else " (--rebuild starts afresh)"))
+    click.echo(
+        ("Built" if built else "Kept the existing")
+        + f" demo project: {path.resolve()}"
+        + ("" if built else " (--rebuild starts afresh)")
+    )
     click.echo(summary)
     if not no_tui:
         from evalbench.tui.launch import run_app

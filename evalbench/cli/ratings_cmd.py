@@ -8,8 +8,13 @@ from evalbench.cli.common import DefaultGroup, coder_option, echo_json, json_opt
 from evalbench.cli.curate_cmd import excerpt
 from evalbench.errors import UserError
 
-scope_option = click.option("--scope", type=click.Choice(["participant", "site"]), default="participant",
-                            show_default=True, help="Rate each construct per participant or per site.")
+scope_option = click.option(
+    "--scope",
+    type=click.Choice(["participant", "site"]),
+    default="participant",
+    show_default=True,
+    help="Rate each construct per participant or per site.",
+)
 
 #: How users may type a rating, beyond the stored spellings (-2 -1 0 +1 +2 X M).
 RATING_ALIASES = {"1": "+1", "2": "+2", "-0": "0", "+0": "0", "x": "X", "m": "M", "none": None}
@@ -41,8 +46,9 @@ def ratings() -> None:
 @ratings.command("show")
 @project_argument
 @scope_option
-@click.option("--propose", is_flag=True,
-              help="Every construct with codings: evalbench's proposal, your rating and the rationale.")
+@click.option(
+    "--propose", is_flag=True, help="Every construct with codings: evalbench's proposal, your rating and the rationale."
+)
 @click.option("--all", "show_all", is_flag=True, help="With --propose: also constructs nobody spoke about (M).")
 @coder_option
 @json_option
@@ -62,26 +68,48 @@ def show(project: str, scope: str, propose: bool, show_all: bool, coder: str | N
     with open_project(project, coder) as proj:
         table = proj.propose_ratings(scope)
         notes = {(r.code_id, r.scope_value): r.rationale for r in proj.ratings(scope)}
-    rows = [r for r in table.to_dict("records")
-            if r["confirmed"] or (propose and (show_all or r["proposed"] != "M"))]
+    rows = [r for r in table.to_dict("records") if r["confirmed"] or (propose and (show_all or r["proposed"] != "M"))]
     for r in rows:
         r["your_rationale"] = notes.get((r["code_id"], r["scope_value"]))
     if as_json:
-        echo_json([{k: r[k] for k in ("code_id", "code", "scope_type", "scope_value", "proposed",
-                                      "rating", "confirmed", "rationale", "your_rationale")} for r in rows])
+        echo_json(
+            [
+                {
+                    k: r[k]
+                    for k in (
+                        "code_id",
+                        "code",
+                        "scope_type",
+                        "scope_value",
+                        "proposed",
+                        "rating",
+                        "confirmed",
+                        "rationale",
+                        "your_rationale",
+                    )
+                }
+                for r in rows
+            ]
+        )
         return
     if not rows:
-        click.echo(f"No confirmed {scope} ratings yet; `--propose` lists evalbench's proposals." if not propose
-                   else "No codings to propose ratings from.", err=True)
+        click.echo(
+            f"No confirmed {scope} ratings yet; `--propose` lists evalbench's proposals."
+            if not propose
+            else "No codings to propose ratings from.",
+            err=True,
+        )
         return
     width = min(28, max(len(str(r["scope_value"])) for r in rows))
     click.echo(f"{'construct':<36}  {scope:<{width}}  proposed  rating  rationale")
     for r in rows:
         rating = r["rating"] if r["confirmed"] else "-"
         flag = "!" if r["confirmed"] and r["proposed"] is not None and r["rating"] != r["proposed"] else " "
-        click.echo(f"{excerpt(r['code'], 36):<36}  {excerpt(str(r['scope_value']), width):<{width}}  "
-                   f"{r['proposed'] or '–':>8}  {rating:>5}{flag}  {r['rationale']}"
-                   + (f" (yours: {r['your_rationale']})" if r["your_rationale"] not in (None, r["rationale"]) else ""))
+        click.echo(
+            f"{excerpt(r['code'], 36):<36}  {excerpt(str(r['scope_value']), width):<{width}}  "
+            f"{r['proposed'] or '–':>8}  {rating:>5}{flag}  {r['rationale']}"
+            + (f" (yours: {r['your_rationale']})" if r["your_rationale"] not in (None, r["rationale"]) else "")
+        )
     confirmed = sum(1 for r in rows if r["confirmed"])
     click.echo(f"{confirmed} confirmed, {len(rows) - confirmed} proposed only", err=True)
 
@@ -94,8 +122,9 @@ def show(project: str, scope: str, propose: bool, show_all: bool, coder: str | N
 @click.argument("rating")
 @click.option("--rationale", help="Why (default: keep the stored one, else evalbench's rationale).")
 @coder_option
-def set_cmd(project: str, code: str, scope: str, value: str, rating: str, rationale: str | None,
-            coder: str | None) -> None:
+def set_cmd(
+    project: str, code: str, scope: str, value: str, rating: str, rationale: str | None, coder: str | None
+) -> None:
     """Confirm or change the rating of CODE for one participant or site.
 
     RATING is -2, -1, 0, +1 (or 1), +2 (or 2), X (mixed), M (missing), or
@@ -123,8 +152,10 @@ def set_cmd(project: str, code: str, scope: str, value: str, rating: str, ration
     if stored is None:
         click.echo(f"Removed the rating of {code} for {scope} {value}")
     else:
-        click.echo(f"Rated {code} for {scope} {value}: {stored.rating} "
-                   + (f"(proposed {stored.proposed})" if stored.proposed else "(no proposal: no valence coded)"))
+        click.echo(
+            f"Rated {code} for {scope} {value}: {stored.rating} "
+            + (f"(proposed {stored.proposed})" if stored.proposed else "(no proposal: no valence coded)")
+        )
 
 
 COMMANDS = [ratings]

@@ -9,9 +9,22 @@ from evalbench.cli.common import coder_option, echo_json, json_option, open_proj
 
 def similar_rows(found) -> list[dict]:
     """Similar turns as the plain dicts of ``similar --json``."""
-    return [{"document": s.document, "participant": s.who, "turn": s.seq, "turn_id": s.turn_id, "start": s.start,
-             "end": s.end, "score": s.score, "similarity": s.similarity, "fit": s.fit, "shared": list(s.shared),
-             "text": s.text} for s in found]
+    return [
+        {
+            "document": s.document,
+            "participant": s.who,
+            "turn": s.seq,
+            "turn_id": s.turn_id,
+            "start": s.start,
+            "end": s.end,
+            "score": s.score,
+            "similarity": s.similarity,
+            "fit": s.fit,
+            "shared": list(s.shared),
+            "text": s.text,
+        }
+        for s in found
+    ]
 
 
 @click.command()
@@ -48,10 +61,10 @@ def similar(project: str, coding_id: int, limit: int, coder: str | None, as_json
     width = max(len(s.who) for s in found)
     for s in found:
         shared = f"  shared: {', '.join(s.shared)}" if s.shared else ""
-        click.echo(f"{s.score:5.2f}  {s.who:<{width}}  turn {s.seq:<4} {first_words(s.text, words=10, chars=70)}"
-                   f"{shared}")
-    click.echo("score = similarity of the words (0-1) + fit to the code (the suggestion model's score, 0-1)",
-               err=True)
+        click.echo(
+            f"{s.score:5.2f}  {s.who:<{width}}  turn {s.seq:<4} {first_words(s.text, words=10, chars=70)}{shared}"
+        )
+    click.echo("score = similarity of the words (0-1) + fit to the code (the suggestion model's score, 0-1)", err=True)
 
 
 COMMANDS = [similar]

@@ -53,15 +53,27 @@ def list_cmd(project: str, document: str | None, as_json: bool) -> None:
         found = [s for d in docs for s in proj.speakers(d.id)]
         turns = Counter((t.document_id, t.speaker) for d in docs for t in proj.turns(d.id))
     if as_json:
-        echo_json([{"document": names[s.document_id], "speaker": s.label, "role": s.role,
-                    "role_source": s.role_source, "turns": turns[(s.document_id, s.label)]} for s in found])
+        echo_json(
+            [
+                {
+                    "document": names[s.document_id],
+                    "speaker": s.label,
+                    "role": s.role,
+                    "role_source": s.role_source,
+                    "turns": turns[(s.document_id, s.label)],
+                }
+                for s in found
+            ]
+        )
         return
     width = max([len(n) for n in names.values()] + [8])
     who = max([len(shown(s.label)) for s in found] + [7])
     click.echo(f"{'document':<{width}}  {'speaker':<{who}}  {'role':<11}  {'turns':>5}  source")
     for s in found:
-        click.echo(f"{names[s.document_id]:<{width}}  {shown(s.label):<{who}}  {s.role:<11}  "
-                   f"{turns[(s.document_id, s.label)]:>5}  {s.role_source} ({describe_role_source(s.role_source)})")
+        click.echo(
+            f"{names[s.document_id]:<{width}}  {shown(s.label):<{who}}  {s.role:<11}  "
+            f"{turns[(s.document_id, s.label)]:>5}  {s.role_source} ({describe_role_source(s.role_source)})"
+        )
 
 
 @speakers.command("set-role")

@@ -16,16 +16,28 @@ def _coder_list(ctx, param, value: str) -> list[str]:
 
 @click.command()
 @project_argument
-@click.option("--coders", required=True, callback=_coder_list, metavar="A,B[,C]",
-              help="Coders to compare, separated by commas.")
-@click.option("--unit", type=click.Choice(["turn", "char"]), default="turn", show_default=True,
-              help="turn: participant turns; char: every character (as NVivo's coding comparison).")
+@click.option(
+    "--coders", required=True, callback=_coder_list, metavar="A,B[,C]", help="Coders to compare, separated by commas."
+)
+@click.option(
+    "--unit",
+    type=click.Choice(["turn", "char"]),
+    default="turn",
+    show_default=True,
+    help="turn: participant turns; char: every character (as NVivo's coding comparison).",
+)
 @click.option("--include-interviewer", is_flag=True, help="Count interviewer turns too.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="REPORT.docx|.xlsx",
-              help="Also write a Word or Excel report with the disagreements.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    metavar="REPORT.docx|.xlsx",
+    help="Also write a Word or Excel report with the disagreements.",
+)
 @json_option
-def agreement(project: str, coders: list[str], unit: str, include_interviewer: bool,
-              output: str | None, as_json: bool) -> None:
+def agreement(
+    project: str, coders: list[str], unit: str, include_interviewer: bool, output: str | None, as_json: bool
+) -> None:
     """Intercoder agreement per code and overall: percent, Cohen's kappa, Krippendorff's alpha, Gwet's AC1.
 
     Only documents every named coder has coded are compared. A code nobody
@@ -68,36 +80,55 @@ def _print_table(report, labels: dict[str, str]) -> None:
     click.echo(summary_sentence(report))
     used = [c for c in report.worst_first() if c.n_units]
     width = min(48, max([len(labels.get(c.code, c.name)) for c in used] + [len("Overall")]))
-    click.echo(f"{'Code':<{width}}  {'%agree':>7}  {'kappa':>6}  {'alpha':>6}  {'AC1':>6}  {'prev.':>6}  "
-               f"{'units':>8}  applied")
+    click.echo(
+        f"{'Code':<{width}}  {'%agree':>7}  {'kappa':>6}  {'alpha':>6}  {'AC1':>6}  {'prev.':>6}  {'units':>8}  applied"
+    )
     o = report.overall
-    click.echo(f"{'Overall':<{width}}  {fmt(o.percent, 1):>7}  {fmt(o.kappa):>6}  {fmt(o.alpha):>6}  "
-               f"{fmt(o.ac1):>6}  {'':>6}  {o.n_units:>8}")
+    click.echo(
+        f"{'Overall':<{width}}  {fmt(o.percent, 1):>7}  {fmt(o.kappa):>6}  {fmt(o.alpha):>6}  "
+        f"{fmt(o.ac1):>6}  {'':>6}  {o.n_units:>8}"
+    )
     for c in used:
         name = labels.get(c.code, c.name)
-        name = name if len(name) <= width else name[:width - 1] + "…"
+        name = name if len(name) <= width else name[: width - 1] + "…"
         applied = " ".join(f"{k}={n}" for k, n in c.n_applied.items())
-        click.echo(f"{name:<{width}}  {fmt(c.percent, 1):>7}  {fmt(c.kappa):>6}  {fmt(c.alpha):>6}  "
-                   f"{fmt(c.ac1):>6}  {fmt(c.prevalence):>6}  {c.n_units:>8}  {applied}")
+        click.echo(
+            f"{name:<{width}}  {fmt(c.percent, 1):>7}  {fmt(c.kappa):>6}  {fmt(c.alpha):>6}  "
+            f"{fmt(c.ac1):>6}  {fmt(c.prevalence):>6}  {c.n_units:>8}  {applied}"
+        )
     unused = sum(1 for c in report.codes if not c.n_units)
     if unused:
         click.echo(f"({unused} code(s) not used by any of these coders: no statistic)")
-    click.echo("prev.: prevalence, the share of all decisions on the code that applied it; kappa and alpha "
-               "are unstable when it is small. AC1: Gwet's AC1.", err=True)
+    click.echo(
+        "prev.: prevalence, the share of all decisions on the code that applied it; kappa and alpha "
+        "are unstable when it is small. AC1: Gwet's AC1.",
+        err=True,
+    )
 
 
 @click.command()
 @project_argument
-@click.option("--coders", required=True, callback=_coder_list, metavar="A,B[,C]",
-              help="Coders to compare, separated by commas.")
-@click.option("--code", "code_ref", metavar="CODE",
-              help="Only disagreements on this code: its name, a 'Parent / Name' path, or its ID.")
-@click.option("--unit", type=click.Choice(["turn", "char"]), default="turn", show_default=True,
-              help="turn: participant turns; char: runs of characters.")
+@click.option(
+    "--coders", required=True, callback=_coder_list, metavar="A,B[,C]", help="Coders to compare, separated by commas."
+)
+@click.option(
+    "--code",
+    "code_ref",
+    metavar="CODE",
+    help="Only disagreements on this code: its name, a 'Parent / Name' path, or its ID.",
+)
+@click.option(
+    "--unit",
+    type=click.Choice(["turn", "char"]),
+    default="turn",
+    show_default=True,
+    help="turn: participant turns; char: runs of characters.",
+)
 @click.option("--include-interviewer", is_flag=True, help="Count interviewer turns too.")
 @json_option
-def disagreements(project: str, coders: list[str], code_ref: str | None, unit: str,
-                  include_interviewer: bool, as_json: bool) -> None:
+def disagreements(
+    project: str, coders: list[str], code_ref: str | None, unit: str, include_interviewer: bool, as_json: bool
+) -> None:
     """List the units where coders disagree: whose interview, which turn, which code, who applied it, the text.
 
     \b

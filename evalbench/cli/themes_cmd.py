@@ -15,13 +15,22 @@ import click
 from evalbench.cli.common import DefaultGroup, coder_option, echo_json, json_option, open_project, project_argument
 
 choice_coder_option = click.option(
-    "--coder", "only_coder", metavar="NAME",
+    "--coder",
+    "only_coder",
+    metavar="NAME",
     help="Count this coder's codings (`consensus` for the consensus coding). Default: the only coder's, "
-         "else the consensus coding when it is complete.")
-all_coders_option = click.option("--all-coders", is_flag=True,
-                                 help="Count every coder's codings, not reconciled (a passage counts once).")
-by_option = click.option("--by", default="role", show_default=True, metavar="role|site|ATTRIBUTE",
-                         help="Break each theme's participants down by this participant attribute.")
+    "else the consensus coding when it is complete.",
+)
+all_coders_option = click.option(
+    "--all-coders", is_flag=True, help="Count every coder's codings, not reconciled (a passage counts once)."
+)
+by_option = click.option(
+    "--by",
+    default="role",
+    show_default=True,
+    metavar="role|site|ATTRIBUTE",
+    help="Break each theme's participants down by this participant attribute.",
+)
 
 
 def person(text: str) -> str:
@@ -36,17 +45,29 @@ def counts_text(row) -> str:
     groups = ", ".join(f"{n} {person(value)}" for value, n in row.by_group.items() if value != NO_PARTICIPANT)
     people = f"{row.participants} participant{'s' if row.participants != 1 else ''}"
     unlinked = len(row.unlinked_documents)
-    return (people + (f" ({groups})" if groups else "")
-            + (f" + {unlinked} transcript{'s' if unlinked != 1 else ''} with no participant linked" if unlinked else "")
-            + f" · {row.documents} interview" + ("s" if row.documents != 1 else "")
-            + f" · {row.codings} coding" + ("s" if row.codings != 1 else ""))
+    return (
+        people
+        + (f" ({groups})" if groups else "")
+        + (f" + {unlinked} transcript{'s' if unlinked != 1 else ''} with no participant linked" if unlinked else "")
+        + f" · {row.documents} interview"
+        + ("s" if row.documents != 1 else "")
+        + f" · {row.codings} coding"
+        + ("s" if row.codings != 1 else "")
+    )
 
 
 def row_json(row) -> dict:
     """One theme as ``themes list --json`` prints it (the shape issue 17 asks for)."""
-    return {"category": row.category, "theme": row.theme, "description": row.description,
-            "participants": row.participants, f"by_{row.by}": dict(row.by_group), "documents": row.documents,
-            "codings": row.codings, "quotes": [{"participant": q.participant, "text": q.text} for q in row.quotes]}
+    return {
+        "category": row.category,
+        "theme": row.theme,
+        "description": row.description,
+        "participants": row.participants,
+        f"by_{row.by}": dict(row.by_group),
+        "documents": row.documents,
+        "codings": row.codings,
+        "quotes": [{"participant": q.participant, "text": q.text} for q in row.quotes],
+    }
 
 
 def warn_unlinked(rows) -> None:
@@ -54,9 +75,12 @@ def warn_unlinked(rows) -> None:
     names = sorted({name for row in rows for name in row.unlinked_documents})
     if names:
         shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        click.echo(f"warning: {len(names)} transcript(s) with evidence have no participant linked ({shown}): "
-                   "counted as 'no participant linked', not as participants; link them with "
-                   "`evalbench import PROJECT --participants participants.csv`", err=True)
+        click.echo(
+            f"warning: {len(names)} transcript(s) with evidence have no participant linked ({shown}): "
+            "counted as 'no participant linked', not as participants; link them with "
+            "`evalbench import PROJECT --participants participants.csv`",
+            err=True,
+        )
 
 
 @click.group(cls=DefaultGroup)
@@ -82,8 +106,9 @@ def themes() -> None:
 @click.option("--quotes", default=3, show_default=True, help="Quotes per theme: picked exemplars, then proposed.")
 @click.option("--min-participants", default=0, show_default=True, help="Leave out themes fewer people speak to.")
 @json_option
-def list_cmd(project: str, only_coder: str | None, all_coders: bool, by: str, quotes: int,
-             min_participants: int, as_json: bool) -> None:
+def list_cmd(
+    project: str, only_coder: str | None, all_coders: bool, by: str, quotes: int, min_participants: int, as_json: bool
+) -> None:
     """List the themes in table order, with participants (by role), interviews, codings and quotes.
 
     Which coding counts: `--coder NAME` (or `--coder consensus`), `--all-coders`,
@@ -124,8 +149,9 @@ def list_cmd(project: str, only_coder: str | None, all_coders: bool, by: str, qu
 @click.option("--by", metavar="role|site|ATTRIBUTE", help="With --value: only the quotes of one matrix cell.")
 @click.option("--value", help="With --by: the column of the cell (a site, a role, a participant).")
 @json_option
-def show(project: str, theme: str, only_coder: str | None, all_coders: bool, by: str | None, value: str | None,
-         as_json: bool) -> None:
+def show(
+    project: str, theme: str, only_coder: str | None, all_coders: bool, by: str | None, value: str | None, as_json: bool
+) -> None:
     """One theme: description, rules, codings added or excluded by hand, exemplars, and every quote with its ID.
 
     The coding IDs are what `themes pick`, `include` and `exclude` take.
@@ -148,13 +174,29 @@ def show(project: str, theme: str, only_coder: str | None, all_coders: bool, by:
         hand = proj.themes.hand_codings(found.id)
         picked = proj.themes.exemplars(found.id)
     if as_json:
-        echo_json({**row_json(row), "cfir": found.cfir_code_id, "coding": choice.to_json(),
-                   "rules": [{"code": r.code_id, "valence": r.valence} for r in row.rules],
-                   "added": [h.coding_id for h in hand if h.included],
-                   "excluded": [h.coding_id for h in hand if not h.included], "exemplars": picked,
-                   "quotes": [{"coding_id": q.coding_id, "participant": q.participant, "document": q.document,
-                               "code": q.code_id, "valence": q.valence, "coder": q.coder, "text": q.text}
-                              for q in quotes]})
+        echo_json(
+            {
+                **row_json(row),
+                "cfir": found.cfir_code_id,
+                "coding": choice.to_json(),
+                "rules": [{"code": r.code_id, "valence": r.valence} for r in row.rules],
+                "added": [h.coding_id for h in hand if h.included],
+                "excluded": [h.coding_id for h in hand if not h.included],
+                "exemplars": picked,
+                "quotes": [
+                    {
+                        "coding_id": q.coding_id,
+                        "participant": q.participant,
+                        "document": q.document,
+                        "code": q.code_id,
+                        "valence": q.valence,
+                        "coder": q.coder,
+                        "text": q.text,
+                    }
+                    for q in quotes
+                ],
+            }
+        )
         return
     click.echo(click.style(f"{found.category} / {found.name}", bold=True) + f" — counting {choice.description}")
     click.echo(found.description or "(no description yet: `evalbench themes describe`)")
@@ -172,15 +214,22 @@ def show(project: str, theme: str, only_coder: str | None, all_coders: bool, by:
     click.echo(f"\n{len(quotes)} quote(s)" + (f" from {by} {value}" if value else "") + ":")
     for q in quotes:
         star = "★ " if q.coding_id in picked else ""
-        click.echo(f"  [{q.coding_id}] {star}{q.who} · {labels.get(q.code_id, q.code_id)}"
-                   + (f" · {q.valence}" if q.valence != "none" else "") + f" · {q.coder}")
+        click.echo(
+            f"  [{q.coding_id}] {star}{q.who} · {labels.get(q.code_id, q.code_id)}"
+            + (f" · {q.valence}" if q.valence != "none" else "")
+            + f" · {q.coder}"
+        )
         click.echo(f"      “{q.text}”")
 
 
 @themes.command("init")
 @project_argument
-@click.option("--preset", required=True, type=click.Choice(["successes-barriers-lessons", "facilitators-barriers"]),
-              help="Categories to start from.")
+@click.option(
+    "--preset",
+    required=True,
+    type=click.Choice(["successes-barriers-lessons", "facilitators-barriers"]),
+    help="Categories to start from.",
+)
 @coder_option
 def init(project: str, preset: str, coder: str | None) -> None:
     """Add a preset's theme categories: Successes / Barriers / Lessons learned, or Facilitators / Barriers.
@@ -192,8 +241,10 @@ def init(project: str, preset: str, coder: str | None) -> None:
     with open_project(project, coder) as proj:
         added = proj.themes.apply_preset(preset)
         names = [c.name for c in proj.themes.categories()]
-    click.echo((f"Added {', '.join(c.name for c in added)}" if added else "Nothing to add")
-               + f"; categories: {' / '.join(names)}")
+    click.echo(
+        (f"Added {', '.join(c.name for c in added)}" if added else "Nothing to add")
+        + f"; categories: {' / '.join(names)}"
+    )
 
 
 @themes.command("add")
@@ -204,8 +255,9 @@ def init(project: str, preset: str, coder: str | None) -> None:
 @click.option("--cfir", metavar="CODE", help="The CFIR domain or construct it maps to (ID, name or Parent / Name).")
 @click.option("--position", type=click.IntRange(min=1), help="Place within the category, from 1 (default: last).")
 @coder_option
-def add(project: str, name: str, category: str, description: str, cfir: str | None, position: int | None,
-        coder: str | None) -> None:
+def add(
+    project: str, name: str, category: str, description: str, cfir: str | None, position: int | None, coder: str | None
+) -> None:
     """Add a theme to a category.
 
     \b
@@ -214,9 +266,13 @@ def add(project: str, name: str, category: str, description: str, cfir: str | No
           --description "Clinicians reviewed cases on their own time." --cfir "Inner Setting / Available Resources"
     """
     with open_project(project, coder) as proj:
-        theme = proj.themes.add(name, category, description=description,
-                                cfir=proj.themes.code(cfir) if cfir else None,
-                                position=position - 1 if position else None)
+        theme = proj.themes.add(
+            name,
+            category,
+            description=description,
+            cfir=proj.themes.code(cfir) if cfir else None,
+            position=position - 1 if position else None,
+        )
     click.echo(f"Added theme {theme.name} to {theme.category}")
 
 
@@ -242,8 +298,11 @@ def rename(project: str, theme: str, name: str, coder: str | None) -> None:
 @project_argument
 @click.argument("theme")
 @click.option("--category", help="Move it to this category (created when new).")
-@click.option("--position", type=click.IntRange(min=1), help="Place within its category, from 1 (default: last "
-              "when the category changes).")
+@click.option(
+    "--position",
+    type=click.IntRange(min=1),
+    help="Place within its category, from 1 (default: last when the category changes).",
+)
 @coder_option
 def move(project: str, theme: str, category: str | None, position: int | None, coder: str | None) -> None:
     """Move a theme to another category or place in the table.
@@ -264,13 +323,18 @@ def move(project: str, theme: str, category: str | None, position: int | None, c
 @project_argument
 @click.argument("theme")
 @click.argument("text", required=False)
-@click.option("--file", "text_file", type=click.File("r", encoding="utf-8"),
-              help="Read the description from a file (- for standard input).")
+@click.option(
+    "--file",
+    "text_file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read the description from a file (- for standard input).",
+)
 @click.option("--cfir", metavar="CODE", help="Map the theme to this CFIR domain or construct.")
 @click.option("--no-cfir", is_flag=True, help="Remove the theme's CFIR mapping.")
 @coder_option
-def describe(project: str, theme: str, text: str | None, text_file, cfir: str | None, no_cfir: bool,
-             coder: str | None) -> None:
+def describe(
+    project: str, theme: str, text: str | None, text_file, cfir: str | None, no_cfir: bool, coder: str | None
+) -> None:
     """Write a theme's description (the paragraph a paper prints) or its CFIR mapping.
 
     \b
@@ -292,9 +356,13 @@ def describe(project: str, theme: str, text: str | None, text_file, cfir: str | 
         if cfir or no_cfir:
             proj.themes.map_cfir(found.id, proj.themes.code(cfir) if cfir else None)
         found = proj.themes.theme(found.id)
-    click.echo(f"Theme {found.name}: " + ", ".join(
-        ([f"description of {len(found.description.split())} words"] if text is not None else [])
-        + ([f"CFIR mapping {'removed' if no_cfir else found.cfir_code_id}"] if cfir or no_cfir else [])))
+    click.echo(
+        f"Theme {found.name}: "
+        + ", ".join(
+            ([f"description of {len(found.description.split())} words"] if text is not None else [])
+            + ([f"CFIR mapping {'removed' if no_cfir else found.cfir_code_id}"] if cfir or no_cfir else [])
+        )
+    )
 
 
 @themes.command("rm")

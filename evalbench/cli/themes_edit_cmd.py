@@ -12,8 +12,9 @@ import click
 from evalbench.cli.common import coder_option, open_project, project_argument
 from evalbench.store.schema import VALENCES
 
-valence_option = click.option("--valence", type=click.Choice(VALENCES),
-                              help="Only codings of this valence (default: any valence).")
+valence_option = click.option(
+    "--valence", type=click.Choice(VALENCES), help="Only codings of this valence (default: any valence)."
+)
 coding_ids = click.argument("coding_ids", metavar="CODING_ID...", nargs=-1, required=True, type=int)
 
 
@@ -39,8 +40,12 @@ def link(project: str, theme: str, code: str, valence: str | None, coder: str | 
         choice = _choice_or_none(proj)
         row = proj.themes.row(choice, found.id, quotes=0) if choice else None
         label = code_label(proj, rule.code_id)
-    click.echo(f"Linked {label}" + (f" ({valence})" if valence else "") + f" to theme {found.name}"
-               + (f": now {row.participants} participant(s), {row.codings} coding(s)" if row else ""))
+    click.echo(
+        f"Linked {label}"
+        + (f" ({valence})" if valence else "")
+        + f" to theme {found.name}"
+        + (f": now {row.participants} participant(s), {row.codings} coding(s)" if row else "")
+    )
 
 
 def code_label(proj, code_id: str) -> str:
@@ -64,8 +69,9 @@ def _choice_or_none(proj):
 @project_argument
 @click.argument("theme")
 @click.argument("code")
-@click.option("--valence", type=click.Choice(VALENCES), help="Only the rule of this valence (default: every rule "
-              "on the code).")
+@click.option(
+    "--valence", type=click.Choice(VALENCES), help="Only the rule of this valence (default: every rule on the code)."
+)
 @coder_option
 def unlink(project: str, theme: str, code: str, valence: str | None, coder: str | None) -> None:
     """Remove a theme's rule on CODE.
@@ -80,9 +86,11 @@ def unlink(project: str, theme: str, code: str, valence: str | None, coder: str 
     click.echo(f"Removed {n} rule(s) from theme {found.name}")
 
 
-_DONE = {"include": "Added {n} coding(s) to theme {theme} by hand",
-         "exclude": "Excluded {n} coding(s) from theme {theme}",
-         "follow_rules": "The rules of theme {theme} decide {n} coding(s) again"}
+_DONE = {
+    "include": "Added {n} coding(s) to theme {theme} by hand",
+    "exclude": "Excluded {n} coding(s) from theme {theme}",
+    "follow_rules": "The rules of theme {theme} decide {n} coding(s) again",
+}
 
 
 def _hand(name: str, method: str, summary: str, example: str):
@@ -100,20 +108,33 @@ def _hand(name: str, method: str, summary: str, example: str):
     return command
 
 
-include = _hand("include", "include", "Add codings to a theme by hand, whatever its rules say (IDs from "
-                "`themes show` or `evalbench quotes`).", 'evalbench themes include study.evb "Get buy-in" 412 587')
-exclude = _hand("exclude", "exclude", "Keep codings out of a theme although a rule matches them.",
-                'evalbench themes exclude study.evb "No protected time" 233')
-follow_rules = _hand("follow-rules", "follow_rules", "Forget hand decisions on codings: the theme's rules "
-                     "decide again.", 'evalbench themes follow-rules study.evb "No protected time" 233')
+include = _hand(
+    "include",
+    "include",
+    "Add codings to a theme by hand, whatever its rules say (IDs from `themes show` or `evalbench quotes`).",
+    'evalbench themes include study.evb "Get buy-in" 412 587',
+)
+exclude = _hand(
+    "exclude",
+    "exclude",
+    "Keep codings out of a theme although a rule matches them.",
+    'evalbench themes exclude study.evb "No protected time" 233',
+)
+follow_rules = _hand(
+    "follow-rules",
+    "follow_rules",
+    "Forget hand decisions on codings: the theme's rules decide again.",
+    'evalbench themes follow-rules study.evb "No protected time" 233',
+)
 
 
 @click.command("pick")
 @project_argument
 @click.argument("theme")
 @click.argument("coding_id", type=int)
-@click.option("--position", type=click.IntRange(min=1), help="Its place among the picked exemplars, from 1 "
-              "(default: last).")
+@click.option(
+    "--position", type=click.IntRange(min=1), help="Its place among the picked exemplars, from 1 (default: last)."
+)
 @coder_option
 def pick(project: str, theme: str, coding_id: int, position: int | None, coder: str | None) -> None:
     """Pick a quote as one of a theme's exemplars (the table prints picked ones first, in order).
@@ -187,13 +208,25 @@ def merge(project: str, sources: tuple[str, ...], target: str, coder: str | None
 @project_argument
 @click.argument("theme")
 @click.argument("name")
-@click.option("--rule", "rules", metavar="CODE[=VALENCE]", multiple=True,
-              help="A rule of THEME that moves to the new theme (repeatable).")
-@click.option("--coding", "codings", metavar="ID", type=int, multiple=True,
-              help="A coding that moves to the new theme (repeatable).")
+@click.option(
+    "--rule",
+    "rules",
+    metavar="CODE[=VALENCE]",
+    multiple=True,
+    help="A rule of THEME that moves to the new theme (repeatable).",
+)
+@click.option(
+    "--coding",
+    "codings",
+    metavar="ID",
+    type=int,
+    multiple=True,
+    help="A coding that moves to the new theme (repeatable).",
+)
 @coder_option
-def split(project: str, theme: str, name: str, rules: tuple[str, ...], codings: tuple[int, ...],
-          coder: str | None) -> None:
+def split(
+    project: str, theme: str, name: str, rules: tuple[str, ...], codings: tuple[int, ...], coder: str | None
+) -> None:
     """Split a theme: a new theme NAME beside it takes the rules and codings named.
 
     \b

@@ -15,8 +15,16 @@ from pathlib import Path
 from evalbench.codebook.model import Codebook, CodebookError, make_codebook
 from evalbench.model import Code
 
-__all__ = ["Codebook", "CodebookError", "load_codebook", "load_codebook_source",
-           "make_codebook", "save_codebook", "template", "template_names"]
+__all__ = [
+    "Codebook",
+    "CodebookError",
+    "load_codebook",
+    "load_codebook_source",
+    "make_codebook",
+    "save_codebook",
+    "template",
+    "template_names",
+]
 
 _TEMPLATES = Path(__file__).with_name("templates")
 
@@ -30,8 +38,7 @@ def template(name: str) -> Codebook:
     """A built-in codebook (e.g. ``template('cfir2')``)."""
     path = _TEMPLATES / f"{name}.yaml"
     if not path.is_file():
-        raise CodebookError(name, f"no built-in codebook named {name!r} "
-                            f"(available: {', '.join(template_names())})")
+        raise CodebookError(name, f"no built-in codebook named {name!r} (available: {', '.join(template_names())})")
     return load_codebook(path)
 
 

@@ -16,8 +16,7 @@ COLUMNS = ("Code", "Definition", "Include when", "Exclude when", "Example")
 
 
 def _row(book: Codebook, code) -> list[str]:
-    return [code.name, code.definition, code.inclusion, code.exclusion,
-            code.examples[0] if code.examples else ""]
+    return [code.name, code.definition, code.inclusion, code.exclusion, code.examples[0] if code.examples else ""]
 
 
 def _title(book: Codebook) -> str:

@@ -10,8 +10,7 @@ from evalbench.errors import one_line
 from evalbench.model import Code
 
 #: Fields compared besides name and parent (position is order only and is ignored).
-FIELDS = ("definition", "inclusion", "exclusion", "examples", "keywords", "color",
-          "valence_applies", "extra")
+FIELDS = ("definition", "inclusion", "exclusion", "examples", "keywords", "color", "valence_applies", "extra")
 
 
 def field_value(code: Code, name: str) -> Any:
@@ -73,15 +72,16 @@ class CodebookDiff:
 
     def lines(self) -> list[str]:
         """One human-readable line per change, like ``+ id  Name`` (names made printable, one line each)."""
-        out = [f"+ {c.id}  {one_line(c.name, 200)} (added{' under ' + c.parent_id if c.parent_id else ''})"
-               for c in self.added]
+        out = [
+            f"+ {c.id}  {one_line(c.name, 200)} (added{' under ' + c.parent_id if c.parent_id else ''})"
+            for c in self.added
+        ]
         out += [f"- {c.id}  {one_line(c.name, 200)} (removed)" for c in self.removed]
         for ch in self.changed:
             if ch.renamed:
                 out.append(f"~ {ch.id}  renamed {ch.renamed[0]!r} -> {ch.renamed[1]!r}")
             if ch.moved:
-                out.append(f"~ {ch.id}  moved from {ch.moved[0] or '(top level)'} to "
-                           f"{ch.moved[1] or '(top level)'}")
+                out.append(f"~ {ch.id}  moved from {ch.moved[0] or '(top level)'} to {ch.moved[1] or '(top level)'}")
             if ch.fields:
                 out.append(f"~ {ch.id}  changed {', '.join(ch.fields)}")
         return out

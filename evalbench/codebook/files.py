@@ -20,8 +20,19 @@ from evalbench.safewrite import atomic_write, replacing  # noqa: F401 - re-expor
 FORMAT_KEY = "evalbench_codebook"
 FORMAT_VERSION = 1
 #: Keys a code may carry in a file, in the order they are written.
-CODE_KEYS = ("id", "parent", "name", "definition", "inclusion", "exclusion", "examples",
-             "keywords", "color", "valence_applies", "extra")
+CODE_KEYS = (
+    "id",
+    "parent",
+    "name",
+    "definition",
+    "inclusion",
+    "exclusion",
+    "examples",
+    "keywords",
+    "color",
+    "valence_applies",
+    "extra",
+)
 TOP_KEYS = (FORMAT_KEY, *META_FIELDS, "codes")
 _TEXT_KEYS = ("definition", "inclusion", "exclusion")
 _LIST_KEYS = ("examples", "keywords")
@@ -167,12 +178,14 @@ def codebook_from_data(data: Any, source: str) -> Codebook:
         raise CodebookError(source, "a codebook file must be a mapping with a 'codes' list", 1, 1)
     for key in data:
         if key not in TOP_KEYS:
-            raise CodebookError(source, f"unknown key {key!r} (allowed: {', '.join(TOP_KEYS)})",
-                                *_mark(data, key))
+            raise CodebookError(source, f"unknown key {key!r} (allowed: {', '.join(TOP_KEYS)})", *_mark(data, key))
     version = data.get(FORMAT_KEY, FORMAT_VERSION)
     if version != FORMAT_VERSION:
-        raise CodebookError(source, f"{FORMAT_KEY}: {version!r} is not a format version this "
-                            f"evalbench reads (it reads {FORMAT_VERSION})", *_mark(data, FORMAT_KEY))
+        raise CodebookError(
+            source,
+            f"{FORMAT_KEY}: {version!r} is not a format version this evalbench reads (it reads {FORMAT_VERSION})",
+            *_mark(data, FORMAT_KEY),
+        )
     items = data.get("codes")
     if not isinstance(items, list):
         raise CodebookError(source, "'codes' must be a list of codes", *_mark(data, "codes"))
@@ -187,8 +200,9 @@ def codebook_from_data(data: Any, source: str) -> Codebook:
             raise CodebookError(source, f"codes[{i}] must be a mapping", *where)
         for key in item:
             if key not in CODE_KEYS:
-                raise CodebookError(source, f"codes[{i}]: unknown key {key!r} "
-                                    f"(allowed: {', '.join(CODE_KEYS)})", *_mark(item, key))
+                raise CodebookError(
+                    source, f"codes[{i}]: unknown key {key!r} (allowed: {', '.join(CODE_KEYS)})", *_mark(item, key)
+                )
         cid = item.get("id")
         if not isinstance(cid, str) or not cid.strip():
             raise CodebookError(source, f"codes[{i}] has no 'id'", *where)
@@ -201,29 +215,37 @@ def codebook_from_data(data: Any, source: str) -> Codebook:
             raise CodebookError(source, f"{label}: parent must be a code ID", *_mark(item, "parent"))
         valence = item.get("valence_applies", True)
         if not isinstance(valence, bool):
-            raise CodebookError(source, f"{label}: valence_applies must be true or false",
-                                *_mark(item, "valence_applies"))
+            raise CodebookError(
+                source, f"{label}: valence_applies must be true or false", *_mark(item, "valence_applies")
+            )
         extra = item.get("extra") or {}
         if not isinstance(extra, dict):
             raise CodebookError(source, f"{label}: extra must be a mapping", *_mark(item, "extra"))
         color = item.get("color")
-        codes.append(Code(
-            id=cid, name=_text(source, item.get("name"), f"{label}: name", where).strip(),
-            parent_id=parent or None,
-            definition=_text(source, item.get("definition"), f"{label}: definition", where).strip(),
-            inclusion=_text(source, item.get("inclusion"), f"{label}: inclusion", where).strip(),
-            exclusion=_text(source, item.get("exclusion"), f"{label}: exclusion", where).strip(),
-            examples=_strings(source, item.get("examples"), f"{label}: examples", where),
-            keywords=_strings(source, item.get("keywords"), f"{label}: keywords", where),
-            color=str(color) if color is not None else None,
-            valence_applies=valence, position=i, extra=_extra(source, extra, label, _mark(item, "extra"))))
+        codes.append(
+            Code(
+                id=cid,
+                name=_text(source, item.get("name"), f"{label}: name", where).strip(),
+                parent_id=parent or None,
+                definition=_text(source, item.get("definition"), f"{label}: definition", where).strip(),
+                inclusion=_text(source, item.get("inclusion"), f"{label}: inclusion", where).strip(),
+                exclusion=_text(source, item.get("exclusion"), f"{label}: exclusion", where).strip(),
+                examples=_strings(source, item.get("examples"), f"{label}: examples", where),
+                keywords=_strings(source, item.get("keywords"), f"{label}: keywords", where),
+                color=str(color) if color is not None else None,
+                valence_applies=valence,
+                position=i,
+                extra=_extra(source, extra, label, _mark(item, "extra")),
+            )
+        )
         positions[cid] = where
         for key in ("parent", "color"):
             if key in item and _mark(item, key) != (None, None):
                 field_positions[(cid, key)] = _mark(item, key)
     meta = {k: _text(source, data[k], k, _mark(data, k)).strip() for k in META_FIELDS if data.get(k) is not None}
-    return make_codebook(codes, source=source, meta=meta, positions=positions, document=data,
-                         field_positions=field_positions)
+    return make_codebook(
+        codes, source=source, meta=meta, positions=positions, document=data, field_positions=field_positions
+    )
 
 
 def read_codebook_file(path: str | Path) -> Codebook:
@@ -236,8 +258,9 @@ def read_codebook_file(path: str | Path) -> Codebook:
             raise CodebookError(source, "is a folder, not a codebook file")
         size = path.stat().st_size
         if size > MAX_FILE_BYTES and suffix != ".qdpx":
-            raise CodebookError(source, f"file is {size / 1e6:.1f} MB; a codebook file may be at most "
-                                f"{MAX_FILE_BYTES / 1e6:g} MB")
+            raise CodebookError(
+                source, f"file is {size / 1e6:.1f} MB; a codebook file may be at most {MAX_FILE_BYTES / 1e6:g} MB"
+            )
         raw = b"" if suffix == ".qdpx" else path.read_bytes()
     except FileNotFoundError:
         raise CodebookError(source, "no such file") from None

@@ -41,7 +41,7 @@ def code_labels(codes: Iterable[Code], *, separator: str = SEPARATOR) -> dict[st
     while True:
         groups: dict[str, list[str]] = defaultdict(list)
         for cid, names in chains.items():
-            groups[_join(names[:depth[cid]], separator)].append(cid)
+            groups[_join(names[: depth[cid]], separator)].append(cid)
         grew = False
         for members in groups.values():
             if len(members) < 2:
@@ -52,7 +52,7 @@ def code_labels(codes: Iterable[Code], *, separator: str = SEPARATOR) -> dict[st
                     grew = True
         if not grew:
             break
-    labels = {cid: _join(names[:depth[cid]], separator) for cid, names in chains.items()}
+    labels = {cid: _join(names[: depth[cid]], separator) for cid, names in chains.items()}
     counts: dict[str, int] = defaultdict(int)
     for label in labels.values():
         counts[label] += 1

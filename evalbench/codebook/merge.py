@@ -36,13 +36,21 @@ class Conflict:
     def line(self) -> str:
         if self.field == "deleted":
             return f"{self.id}: {self.note}"
-        text = (f"{self.id}: {self.field} changed on both sides: ours={self.ours!r} "
-                f"theirs={self.theirs!r} (base={self.base!r})")
+        text = (
+            f"{self.id}: {self.field} changed on both sides: ours={self.ours!r} "
+            f"theirs={self.theirs!r} (base={self.base!r})"
+        )
         return text + (f"; {self.note}" if self.note else "")
 
     def to_json(self) -> dict:
-        return {"id": self.id, "field": self.field, "base": self.base, "ours": self.ours,
-                "theirs": self.theirs, "note": self.note}
+        return {
+            "id": self.id,
+            "field": self.field,
+            "base": self.base,
+            "ours": self.ours,
+            "theirs": self.theirs,
+            "note": self.note,
+        }
 
 
 @dataclass
@@ -102,17 +110,34 @@ def merge_codebooks(base: Codebook, ours: Codebook, theirs: Codebook) -> MergeRe
             if o == b:
                 continue
             merged[cid] = o
-            conflicts.append(Conflict(cid, "deleted", None, "edited", "deleted",
-                                      "deleted by theirs but edited by ours; kept with our edits"))
+            conflicts.append(
+                Conflict(
+                    cid,
+                    "deleted",
+                    None,
+                    "edited",
+                    "deleted",
+                    "deleted by theirs but edited by ours; kept with our edits",
+                )
+            )
         elif t is not None:  # we deleted it
             if t == b:
                 continue
             merged[cid] = t
-            conflicts.append(Conflict(cid, "deleted", None, "deleted", "edited",
-                                      "deleted by ours but edited by theirs; kept with their edits"))
+            conflicts.append(
+                Conflict(
+                    cid,
+                    "deleted",
+                    None,
+                    "deleted",
+                    "edited",
+                    "deleted by ours but edited by theirs; kept with their edits",
+                )
+            )
     _repair_parents(merged, ib, io, it, conflicts)
-    book = make_codebook(list(merged.values()), source=ours.source, meta=_merge_meta(base, ours, theirs),
-                         document=ours.document)
+    book = make_codebook(
+        list(merged.values()), source=ours.source, meta=_merge_meta(base, ours, theirs), document=ours.document
+    )
     return MergeResult(book, conflicts)
 
 
@@ -138,8 +163,9 @@ def _repair_parents(merged: dict[str, Code], ib, io, it, conflicts: list[Conflic
                 continue
             merged[pid] = restored
             side = "theirs" if pid in io else "ours"
-            conflicts.append(Conflict(pid, "deleted", None, None, None,
-                                      f"deleted by {side} but {code.id} still sits under it; kept"))
+            conflicts.append(
+                Conflict(pid, "deleted", None, None, None, f"deleted by {side} but {code.id} still sits under it; kept")
+            )
             changed = True
     acyclic: set[str] = set()  # codes whose chain is known to reach the top: walk each chain once
     for cid in list(merged):
@@ -153,6 +179,14 @@ def _repair_parents(merged: dict[str, Code], ib, io, it, conflicts: list[Conflic
         else:
             code = merged[cid]
             fallback = ib[cid].parent_id if cid in ib else None
-            conflicts.append(Conflict(cid, "parent", fallback, code.parent_id, None,
-                                      "moves on both sides made a parent cycle; kept the base parent"))
+            conflicts.append(
+                Conflict(
+                    cid,
+                    "parent",
+                    fallback,
+                    code.parent_id,
+                    None,
+                    "moves on both sides made a parent cycle; kept the base parent",
+                )
+            )
             merged[cid] = replace(code, parent_id=fallback)

@@ -96,7 +96,7 @@ class Codebook:
             cur: Code | None = code
             while cur is not None and cur.id not in out:
                 if cur.id in on_chain:
-                    loop = chain[chain.index(cur.id):] + [cur.id]
+                    loop = chain[chain.index(cur.id) :] + [cur.id]
                     line, col = self._where(code.id, "parent")
                     raise CodebookError(self.source, f"parent cycle: {_loop_text(loop)}", line, col)
                 chain.append(cur.id)
@@ -107,8 +107,12 @@ class Codebook:
                     cur = index.get(cur.parent_id)
                     if cur is None:
                         line, col = self._where(chain[-1], "parent")
-                        raise CodebookError(self.source, f"code {chain[-1]!r} has unknown parent "
-                                            f"{index[chain[-1]].parent_id!r}", line, col)
+                        raise CodebookError(
+                            self.source,
+                            f"code {chain[-1]!r} has unknown parent {index[chain[-1]].parent_id!r}",
+                            line,
+                            col,
+                        )
             base = out[cur.id] + 1 if cur is not None else 0
             for n, cid in enumerate(reversed(chain)):
                 out[cid] = base + n
@@ -160,8 +164,12 @@ class Codebook:
         for code in self.codes:
             line, col = self._where(code.id)
             if not isinstance(code.id, str) or not ID_PATTERN.match(code.id):
-                raise CodebookError(self.source, f"code ID {code.id!r} must be letters, digits, "
-                                    "'_', '.', ':' or '-' with no spaces", line, col)
+                raise CodebookError(
+                    self.source,
+                    f"code ID {code.id!r} must be letters, digits, '_', '.', ':' or '-' with no spaces",
+                    line,
+                    col,
+                )
             if code.id in seen:
                 raise CodebookError(self.source, f"duplicate code ID {code.id!r}", line, col)
             seen.add(code.id)
@@ -169,19 +177,23 @@ class Codebook:
                 raise CodebookError(self.source, f"code {code.id!r} has no name", line, col)
             if code.color is not None and not COLOR_PATTERN.match(code.color):
                 line, col = self._where(code.id, "color")
-                raise CodebookError(self.source, f"code {code.id!r}: colour {code.color!r} "
-                                    "is not of the form #RRGGBB", line, col)
+                raise CodebookError(
+                    self.source, f"code {code.id!r}: colour {code.color!r} is not of the form #RRGGBB", line, col
+                )
         for code in self.codes:
             if code.parent_id is not None and code.parent_id not in seen:
                 line, col = self._where(code.id, "parent")
-                raise CodebookError(self.source, f"code {code.id!r} has unknown parent "
-                                    f"{code.parent_id!r}", line, col)
+                raise CodebookError(self.source, f"code {code.id!r} has unknown parent {code.parent_id!r}", line, col)
         depths = self.depths()
         deepest = max(depths, key=depths.__getitem__, default=None)
         if deepest is not None and depths[deepest] > MAX_DEPTH:
             line, col = self._where(deepest)
-            raise CodebookError(self.source, f"code {deepest!r} sits {depths[deepest]} levels deep; "
-                                f"a codebook may nest at most {MAX_DEPTH} levels", line, col)
+            raise CodebookError(
+                self.source,
+                f"code {deepest!r} sits {depths[deepest]} levels deep; a codebook may nest at most {MAX_DEPTH} levels",
+                line,
+                col,
+            )
         return self
 
     def normalised(self) -> Codebook:
@@ -202,9 +214,15 @@ def _loop_text(ids: list[str]) -> str:
     return " -> ".join(ids)
 
 
-def make_codebook(codes: list[Code], *, source: str = "<codebook>", meta: dict | None = None,
-                  positions: dict | None = None, document: Any = None,
-                  field_positions: dict | None = None) -> Codebook:
+def make_codebook(
+    codes: list[Code],
+    *,
+    source: str = "<codebook>",
+    meta: dict | None = None,
+    positions: dict | None = None,
+    document: Any = None,
+    field_positions: dict | None = None,
+) -> Codebook:
     """Build, check and normalise a codebook: parents before children, positions per parent.
 
     Codes keep the relative order they were given in among siblings.
@@ -218,8 +236,7 @@ def make_codebook(codes: list[Code], *, source: str = "<codebook>", meta: dict |
         n = counters.get(c.parent_id, 0)
         counters[c.parent_id] = n + 1
         numbered.append(replace(c, position=n))
-    book = Codebook(numbered, dict(meta or {}), source, dict(positions or {}),
-                    dict(field_positions or {}), document)
+    book = Codebook(numbered, dict(meta or {}), source, dict(positions or {}), dict(field_positions or {}), document)
     book = book.validate().normalised()
     if replaced:
         book.warnings.append(replaced_warning(source, replaced))
@@ -304,5 +321,7 @@ def storable_meta(meta: dict[str, Any]) -> tuple[dict[str, Any], int]:
 
 def replaced_warning(source: str, count: int) -> str:
     """The one wording for characters replaced because they cannot be stored or exported."""
-    return (f"{source}: {count} character(s) that cannot be stored or exported (lone UTF-16 surrogates, "
-            "control characters) were replaced with U+FFFD")
+    return (
+        f"{source}: {count} character(s) that cannot be stored or exported (lone UTF-16 surrogates, "
+        "control characters) were replaced with U+FFFD"
+    )

@@ -28,8 +28,7 @@ from evalbench.store.store import Store
 from evalbench.store.undo import Action
 
 #: Code fields a user may edit through :func:`update_code`.
-EDITABLE = ("name", "definition", "inclusion", "exclusion", "examples", "keywords", "color",
-            "valence_applies", "extra")
+EDITABLE = ("name", "definition", "inclusion", "exclusion", "examples", "keywords", "color", "valence_applies", "extra")
 
 
 def _fail(store: Store, message: str) -> UserError:
@@ -89,8 +88,7 @@ def update_code(store: Store, code_id: str, **changes) -> Code:
     """Change a code's name, definition, criteria, examples, keywords, colour or valence."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
-        raise _fail(store, f"cannot change {', '.join(sorted(unknown))} of a code "
-                    "(use move to change the parent)")
+        raise _fail(store, f"cannot change {', '.join(sorted(unknown))} of a code (use move to change the parent)")
     old = store.codes.get(code_id)
     for key in ("examples", "keywords"):
         if key in changes:
@@ -101,8 +99,7 @@ def update_code(store: Store, code_id: str, **changes) -> Code:
     new = replace(old, **changes)
     row = _changed_row(old, new)
     if row:
-        label = f"Rename code {old.name} to {new.name}" if set(changes) == {"name"} else \
-            f"Edit code {new.name}"
+        label = f"Rename code {old.name} to {new.name}" if set(changes) == {"name"} else f"Edit code {new.name}"
         with store.action(label) as act:
             act.update("codes", {"id": code_id}, row)
     return new
@@ -194,11 +191,13 @@ def merge_codes(store: Store, sources: list[str], target: str) -> dict:
     clash = store.ratings.clashes(sources, target)
     if clash:
         c = clash[0]
-        raise _fail(store, f"{c[3]} rated both {c[0]!r} and {target!r} for {c[1]} {c[2]}; "
-                    "remove one of the ratings before merging")
-    counts = {"codings": 0, "folded": 0, "suggestions": 0, "ratings": 0, "memos": 0, "children": 0,
-              "theme_rules": 0}
+        raise _fail(
+            store,
+            f"{c[3]} rated both {c[0]!r} and {target!r} for {c[1]} {c[2]}; remove one of the ratings before merging",
+        )
+    counts = {"codings": 0, "folded": 0, "suggestions": 0, "ratings": 0, "memos": 0, "children": 0, "theme_rules": 0}
     from evalbench.findings.codes import keep_on_move, merge_rules
+
     tgt = index[target]
     history = list((tgt.extra or {}).get("merged_from", []))
     with store.action(f"Merge {', '.join(index[x].name for x in sources)} into {index[target].name}") as act:
@@ -248,8 +247,9 @@ def merge_codes(store: Store, sources: list[str], target: str) -> dict:
     return counts
 
 
-def split_code(store: Store, code_id: str, into: list[tuple[str, str]], *, as_children: bool = False,
-               codings_to: str | None = None) -> list[Code]:
+def split_code(
+    store: Store, code_id: str, into: list[tuple[str, str]], *, as_children: bool = False, codings_to: str | None = None
+) -> list[Code]:
     """Create new codes from one: ``into`` is [(id, name)]; they copy the original's guidance.
 
     New codes are siblings of the original (or its children with
@@ -277,8 +277,9 @@ def split_code(store: Store, code_id: str, into: list[tuple[str, str]], *, as_ch
     made = []
     with store.action(f"Split code {orig.name}") as act:
         for offset, (new_id, name) in enumerate(into):
-            code = replace(orig, id=new_id, name=name, parent_id=parent, position=pos + offset,
-                           extra={"split_from": code_id})
+            code = replace(
+                orig, id=new_id, name=name, parent_id=parent, position=pos + offset, extra={"split_from": code_id}
+            )
             act.insert("codes", code_to_row(code))
             made.append(code)
         if codings_to:
@@ -288,8 +289,7 @@ def split_code(store: Store, code_id: str, into: list[tuple[str, str]], *, as_ch
                 copy_rules(store.themes, act, code_id, codings_to)
             note = f'[split from {code_id} "{orig.name}"]'
             for cid, *_where, memo in store.codings.of_code(code_id):
-                act.update("codings", {"id": cid},
-                           {"code_id": codings_to, "memo": f"{memo}\n{note}" if memo else note})
+                act.update("codings", {"id": cid}, {"code_id": codings_to, "memo": f"{memo}\n{note}" if memo else note})
     return made
 
 
@@ -303,8 +303,11 @@ class PullReport:
     kept: dict[str, str] = field(default_factory=dict)  # code id -> why it was kept
 
     def to_json(self) -> dict:
-        return {**self.diff.to_json(), "deleted": self.removed,
-                "kept": [{"id": k, "reason": v} for k, v in self.kept.items()]}
+        return {
+            **self.diff.to_json(),
+            "deleted": self.removed,
+            "kept": [{"id": k, "reason": v} for k, v in self.kept.items()],
+        }
 
     def lines(self) -> list[str]:
         out = [line for line in self.diff.lines() if not line.startswith("- ")]

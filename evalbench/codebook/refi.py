@@ -88,12 +88,18 @@ def _readable(code: Code) -> str:
 
 def _xml_ready(code: Code) -> Code:
     """The code as an XML parser will hand it back: no control characters, no CR."""
+
     def clean(text: str) -> str:
         return xml_text(text).replace("\r\n", "\n").replace("\r", "\n")
 
-    return replace(code, definition=clean(code.definition), inclusion=clean(code.inclusion),
-                   exclusion=clean(code.exclusion), examples=tuple(clean(e) for e in code.examples),
-                   keywords=tuple(clean(k) for k in code.keywords))
+    return replace(
+        code,
+        definition=clean(code.definition),
+        inclusion=clean(code.inclusion),
+        exclusion=clean(code.exclusion),
+        examples=tuple(clean(e) for e in code.examples),
+        keywords=tuple(clean(k) for k in code.keywords),
+    )
 
 
 def description_for(code: Code) -> str:
@@ -104,8 +110,14 @@ def description_for(code: Code) -> str:
 def code_fields(code: Code) -> dict:
     """The exact fields of a code that its Description cannot carry, for evalbench's own storage."""
     code = _xml_ready(code)
-    fields: dict[str, Any] = {"id": code.id, "definition": code.definition, "inclusion": code.inclusion,
-              "exclusion": code.exclusion, "examples": list(code.examples), "keywords": list(code.keywords)}
+    fields: dict[str, Any] = {
+        "id": code.id,
+        "definition": code.definition,
+        "inclusion": code.inclusion,
+        "exclusion": code.exclusion,
+        "examples": list(code.examples),
+        "keywords": list(code.keywords),
+    }
     if not code.valence_applies:
         fields["valence_applies"] = False
     extra = {k: v for k, v in (code.extra or {}).items() if k not in (GUID_KEY, CODABLE_KEY)}
@@ -174,7 +186,7 @@ def parse_description(text: str, stored: dict | None = None) -> dict:
     lines = text.split("\n")
     machine = stored if isinstance(stored, dict) else None
     if lines and lines[-1].startswith(MARKER):
-        old = _json(lines[-1][len(MARKER):], "[evalbench] line")
+        old = _json(lines[-1][len(MARKER) :], "[evalbench] line")
         if isinstance(old, dict):
             text = "\n".join(lines[:-1]).strip()
             machine = machine or old
@@ -187,9 +199,15 @@ def parse_description(text: str, stored: dict | None = None) -> dict:
         "examples": _texts(machine.get("examples")),
         "keywords": _texts(machine.get("keywords")),
     }
-    probe = Code(id="x", name="x", definition=fields["definition"], inclusion=fields["inclusion"],
-                 exclusion=fields["exclusion"], examples=tuple(fields["examples"]),
-                 keywords=tuple(fields["keywords"]))
+    probe = Code(
+        id="x",
+        name="x",
+        definition=fields["definition"],
+        inclusion=fields["inclusion"],
+        exclusion=fields["exclusion"],
+        examples=tuple(fields["examples"]),
+        keywords=tuple(fields["keywords"]),
+    )
     if _readable(probe).strip() != text:
         fields = _parse_readable(text)  # edited in another program: the visible text wins
     if isinstance(machine.get("id"), str):
@@ -252,8 +270,9 @@ def codes_from_refi(codes_element, ns: str, stored: dict[str, dict] | None = Non
         for pos, el in enumerate(parent_el.findall(tag)):
             name = (el.get("name") or "").strip() or "(unnamed)"
             desc_el = el.find(desc_tag)
-            fields = parse_description(desc_el.text if desc_el is not None else "",
-                                       (stored or {}).get(_norm_guid(el.get("guid"))))
+            fields = parse_description(
+                desc_el.text if desc_el is not None else "", (stored or {}).get(_norm_guid(el.get("guid")))
+            )
             wanted = fields.pop("id", None)
             if not (isinstance(wanted, str) and wanted not in taken and ID_PATTERN.match(wanted)):
                 wanted = unique(f"{parent_id}.{slug(name)}" if parent_id else slug(name))
@@ -264,12 +283,22 @@ def codes_from_refi(codes_element, ns: str, stored: dict[str, dict] | None = Non
                 extra[GUID_KEY] = guid
             if (el.get("isCodable") or "true").strip().lower() in ("false", "0"):
                 extra[CODABLE_KEY] = False
-            codes.append(Code(
-                id=wanted, name=name, parent_id=parent_id,
-                definition=fields.get("definition", "").strip(), inclusion=fields.get("inclusion", "").strip(),
-                exclusion=fields.get("exclusion", "").strip(), examples=tuple(fields.get("examples", ())),
-                keywords=tuple(fields.get("keywords", ())), color=_color(el.get("color")),
-                valence_applies=fields.get("valence_applies", True), position=pos, extra=extra))
+            codes.append(
+                Code(
+                    id=wanted,
+                    name=name,
+                    parent_id=parent_id,
+                    definition=fields.get("definition", "").strip(),
+                    inclusion=fields.get("inclusion", "").strip(),
+                    exclusion=fields.get("exclusion", "").strip(),
+                    examples=tuple(fields.get("examples", ())),
+                    keywords=tuple(fields.get("keywords", ())),
+                    color=_color(el.get("color")),
+                    valence_applies=fields.get("valence_applies", True),
+                    position=pos,
+                    extra=extra,
+                )
+            )
             walk(el, wanted)
 
     walk(codes_element, None)
@@ -311,8 +340,9 @@ def codebook_to_qdc(book: Codebook) -> bytes:
     from evalbench import __version__
 
     if not book.codes:
-        raise CodebookError(book.source, "an empty codebook cannot be written as REFI-QDA "
-                            "(a .qdc needs at least one code)")
+        raise CodebookError(
+            book.source, "an empty codebook cannot be written as REFI-QDA (a .qdc needs at least one code)"
+        )
     root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS})
     root.set("origin", f"evalbench {__version__}")
     codes = book.tree_order()
@@ -348,8 +378,7 @@ def _codebook_from_root(root, source: str, stored: dict[str, dict] | None = None
     elif local == "CodeBook":
         book_el = root
     else:
-        raise CodebookError(source, f"not a REFI-QDA codebook: root element is <{local}>",
-                            root.sourceline)
+        raise CodebookError(source, f"not a REFI-QDA codebook: root element is <{local}>", root.sourceline)
     codes_el = book_el.find(f"{{{ns}}}Codes")
     if codes_el is None:
         raise CodebookError(source, "the <CodeBook> has no <Codes>", book_el.sourceline)
@@ -384,8 +413,10 @@ def read_qdpx(path: str | Path, *, source: str | None = None) -> Codebook:
             raise CodebookError(source, "no project.qde inside this .qdpx")
         data = zf.read(member)
         found = zf.find(EXTENSION_MEMBER)
-        ext = _json(zf.read(found, max_bytes=256 * 1024 * 1024).decode("utf-8", "replace"), EXTENSION_MEMBER) \
-            if found else None
-    stored = stored_codes(ext.get("codes")) if isinstance(ext, dict) and ext.get("format") == EXTENSION_FORMAT \
-        else {}
+        ext = (
+            _json(zf.read(found, max_bytes=256 * 1024 * 1024).decode("utf-8", "replace"), EXTENSION_MEMBER)
+            if found
+            else None
+        )
+    stored = stored_codes(ext.get("codes")) if isinstance(ext, dict) and ext.get("format") == EXTENSION_FORMAT else {}
     return _codebook_from_root(parse_xml(data, source=source), source, stored)

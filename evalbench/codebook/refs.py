@@ -54,8 +54,11 @@ class CodeFinder:
             return found[0].id
         if "/" in ref:
             parts = [p.strip().casefold() for p in ref.split("/") if p.strip()]
-            matches = [c for c in self.by_id.values()
-                       if [a.name.strip().casefold() for a in self.chain(c)][-len(parts):] == parts]
+            matches = [
+                c
+                for c in self.by_id.values()
+                if [a.name.strip().casefold() for a in self.chain(c)][-len(parts) :] == parts
+            ]
             if len(matches) == 1:
                 return matches[0].id
             if len(matches) > 1:

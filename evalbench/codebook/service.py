@@ -75,8 +75,9 @@ class CodebookService:
         """Merge codes into ``target``, moving their codings (memo records 'merged from'); counts of what moved."""
         return ops.merge_codes(self.store, sources, target)
 
-    def split(self, code_id: str, into: list[tuple[str, str]], *, as_children: bool = False,
-              codings_to: str | None = None) -> list[Code]:
+    def split(
+        self, code_id: str, into: list[tuple[str, str]], *, as_children: bool = False, codings_to: str | None = None
+    ) -> list[Code]:
         """Create new codes [(id, name)] from one; codings stay unless ``codings_to``."""
         return ops.split_code(self.store, code_id, into, as_children=as_children, codings_to=codings_to)
 
@@ -85,8 +86,9 @@ class CodebookService:
         from evalbench.codebook import load_codebook
 
         book = source if isinstance(source, Codebook) else load_codebook(source)
-        return ops.pull_codebook(self.store, book, dry_run=dry_run,
-                                 label=f"Pull codebook from {Path(book.source).name}")
+        return ops.pull_codebook(
+            self.store, book, dry_run=dry_run, label=f"Pull codebook from {Path(book.source).name}"
+        )
 
     def push(self, path: str | Path, fmt: str | None = None) -> CodebookDiff:
         """Write the codebook to a shared file (keeping its comments); returns the file's diff."""

@@ -41,8 +41,9 @@ def _yaml_text(value: Any, *, flow: bool = False) -> Any:
     """A string as it must be emitted to read back unchanged (double-quoted when needed)."""
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-    if isinstance(value, str) and (_ODD_BREAKS.search(value) or (
-            flow and (not _PLAIN_IN_FLOW.match(value) or value != value.strip()))):
+    if isinstance(value, str) and (
+        _ODD_BREAKS.search(value) or (flow and (not _PLAIN_IN_FLOW.match(value) or value != value.strip()))
+    ):
         return DoubleQuotedScalarString(value)
     return value
 
@@ -121,8 +122,9 @@ def _update_yaml_code(node, code: Code) -> None:
     from ruamel.yaml.comments import CommentedSeq
 
     want = code_to_data(code)
-    if _same(dict(node), want) or (_same({k: v for k, v in node.items() if k != "parent"}, want)
-                                   and node.get("parent") is None):
+    if _same(dict(node), want) or (
+        _same({k: v for k, v in node.items() if k != "parent"}, want) and node.get("parent") is None
+    ):
         return
     tail = _pop_tail_comment(node)  # e.g. a section header before the next code
     if "parent" not in want and "parent" in node and node["parent"] is not None:

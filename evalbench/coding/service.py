@@ -29,8 +29,9 @@ class CodingService:
         self.store = store
 
     # --- reading ------------------------------------------------------------------------------
-    def list(self, *, document_id: int | None = None, coder: str | None = None,
-             code_id: str | None = None) -> list[Coding]:
+    def list(
+        self, *, document_id: int | None = None, coder: str | None = None, code_id: str | None = None
+    ) -> list[Coding]:
         return self.store.codings.list(document_id=document_id, coder=coder, code_id=code_id)
 
     def get(self, coding_id: int) -> Coding:
@@ -45,8 +46,19 @@ class CodingService:
         return self.store.codings.recent_codes(self.store.coder, n)
 
     # --- writing ------------------------------------------------------------------------------
-    def row(self, document_id: int, start: int, end: int, code_id: str, *, valence: str = "none", memo: str = "",
-            origin: str = "manual", coder: str | None = None, suggestion_id: int | None = None) -> dict[str, Any]:
+    def row(
+        self,
+        document_id: int,
+        start: int,
+        end: int,
+        code_id: str,
+        *,
+        valence: str = "none",
+        memo: str = "",
+        origin: str = "manual",
+        coder: str | None = None,
+        suggestion_id: int | None = None,
+    ) -> dict[str, Any]:
         """The ``codings`` row for a new coding, checked: a UserError names what is wrong."""
         if valence not in VALENCES:
             raise UserError(f"valence must be one of {', '.join(VALENCES)}, not {valence!r}")
@@ -57,15 +69,44 @@ class CodingService:
             raise UserError(f"span {start}-{end} is outside the document (0-{length})")
         if not self.store.codes.exists(code_id):
             raise UserError(f"{self.store.where}: no code {code_id!r}")
-        return {"document_id": document_id, "start": start, "end": end, "code_id": code_id,
-                "coder": coder or self.store.coder, "valence": valence, "memo": memo, "origin": origin,
-                "suggestion_id": suggestion_id, "created_at": now()}
+        return {
+            "document_id": document_id,
+            "start": start,
+            "end": end,
+            "code_id": code_id,
+            "coder": coder or self.store.coder,
+            "valence": valence,
+            "memo": memo,
+            "origin": origin,
+            "suggestion_id": suggestion_id,
+            "created_at": now(),
+        }
 
-    def add(self, document_id: int, start: int, end: int, code_id: str, *, valence: str = "none", memo: str = "",
-            origin: str = "manual", coder: str | None = None, suggestion_id: int | None = None) -> int:
+    def add(
+        self,
+        document_id: int,
+        start: int,
+        end: int,
+        code_id: str,
+        *,
+        valence: str = "none",
+        memo: str = "",
+        origin: str = "manual",
+        coder: str | None = None,
+        suggestion_id: int | None = None,
+    ) -> int:
         """Code ``text[start:end]`` of a document; one undoable action. Returns the coding id."""
-        row = self.row(document_id, start, end, code_id, valence=valence, memo=memo, origin=origin, coder=coder,
-                       suggestion_id=suggestion_id)
+        row = self.row(
+            document_id,
+            start,
+            end,
+            code_id,
+            valence=valence,
+            memo=memo,
+            origin=origin,
+            coder=coder,
+            suggestion_id=suggestion_id,
+        )
         with self.store.action(f"Code {self.store.describe.span(document_id, start, end, code_id)}") as act:
             return act.insert("codings", row)
 
@@ -79,10 +120,19 @@ class CodingService:
         for i, r in enumerate(rows, 1):
             r = dict(r)
             try:
-                prepared.append(self.row(r.pop("document_id"), r.pop("start"), r.pop("end"), r.pop("code_id"),
-                                         valence=r.pop("valence", "none"), memo=r.pop("memo", ""),
-                                         origin=r.pop("origin", "manual"), coder=r.pop("coder", None),
-                                         suggestion_id=r.pop("suggestion_id", None)))
+                prepared.append(
+                    self.row(
+                        r.pop("document_id"),
+                        r.pop("start"),
+                        r.pop("end"),
+                        r.pop("code_id"),
+                        valence=r.pop("valence", "none"),
+                        memo=r.pop("memo", ""),
+                        origin=r.pop("origin", "manual"),
+                        coder=r.pop("coder", None),
+                        suggestion_id=r.pop("suggestion_id", None),
+                    )
+                )
             except UserError as exc:
                 raise UserError(f"row {i}: {exc}") from exc
         with self.store.action(label) as act:
@@ -101,8 +151,13 @@ class CodingService:
         if "code_id" in changes:
             self.store.codes.get(changes["code_id"])
         if "start" in changes or "end" in changes:
-            self.row(current.document_id, changes.get("start", current.start), changes.get("end", current.end),
-                     changes.get("code_id", current.code_id), valence=changes.get("valence", current.valence))
+            self.row(
+                current.document_id,
+                changes.get("start", current.start),
+                changes.get("end", current.end),
+                changes.get("code_id", current.code_id),
+                valence=changes.get("valence", current.valence),
+            )
         if "starred" in changes:
             changes["starred"] = int(bool(changes["starred"]))
         with self.store.action(self._change_label(current, changes)) as act:
@@ -154,5 +209,14 @@ class CodingService:
             elif found:
                 act.delete("memos", {"id": found[0]})
             elif text:
-                act.insert("memos", {"target_type": target_type, "target_id": str(target_id), "coder": coder,
-                                     "text": text, "created_at": now(), "updated_at": now()})
+                act.insert(
+                    "memos",
+                    {
+                        "target_type": target_type,
+                        "target_id": str(target_id),
+                        "coder": coder,
+                        "text": text,
+                        "created_at": now(),
+                        "updated_at": now(),
+                    },
+                )

@@ -27,8 +27,17 @@ if TYPE_CHECKING:
     from evalbench.export.source import ExportSource
 
 
-def write_export(project: ExportSource, fmt: str, out: Path, *, coder: str | None = None, all_coders: bool = False,
-                 progress: Progress | None = None, cancel: Event | None = None, **options: Any) -> ExportResult:
+def write_export(
+    project: ExportSource,
+    fmt: str,
+    out: Path,
+    *,
+    coder: str | None = None,
+    all_coders: bool = False,
+    progress: Progress | None = None,
+    cancel: Event | None = None,
+    **options: Any,
+) -> ExportResult:
     """Write ``project`` as ``fmt`` to ``out`` (and companion files); returns what was written.
 
     ``fmt`` is a name in :mod:`evalbench.export.registry`. ``coder`` /
@@ -57,8 +66,16 @@ def write_export(project: ExportSource, fmt: str, out: Path, *, coder: str | Non
     return result
 
 
-def export(project: ExportSource, fmt: str, out: Path, *, by: str | None = None, coder: str | None = None,
-           progress: Progress | None = None, cancel: Event | None = None, **options: Any) -> Path:
+def export(
+    project: ExportSource,
+    fmt: str,
+    out: Path,
+    *,
+    by: str | None = None,
+    coder: str | None = None,
+    progress: Progress | None = None,
+    cancel: Event | None = None,
+    **options: Any,
+) -> Path:
     """Write ``project`` as ``fmt`` to ``out`` and return ``out`` (see :func:`write_export`)."""
-    return write_export(project, fmt, out, coder=coder, progress=progress, cancel=cancel, by=by,
-                        **options).path
+    return write_export(project, fmt, out, coder=coder, progress=progress, cancel=cancel, by=by, **options).path

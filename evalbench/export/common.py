@@ -87,13 +87,34 @@ def excerpt_columns(frame: pd.DataFrame) -> list[str]:
     disclose which codings began as suggestions and from which model (issue 14).
     """
     attrs = [safe_cell(c[5:]) for c in frame.columns if c.startswith("attr.")]  # attribute names are user text
-    return ["document", "participant", *attrs, "turn", "speaker", "speaker_role", "code_id", "code",
-            "construct", "domain", "valence", "coder", "origin", "suggestion_model", "suggestion_model_version",
-            "starred", "memo", "text", "start", "end", "coding_id"]
+    return [
+        "document",
+        "participant",
+        *attrs,
+        "turn",
+        "speaker",
+        "speaker_role",
+        "code_id",
+        "code",
+        "construct",
+        "domain",
+        "valence",
+        "coder",
+        "origin",
+        "suggestion_model",
+        "suggestion_model_version",
+        "starred",
+        "memo",
+        "text",
+        "start",
+        "end",
+        "coding_id",
+    ]
 
 
-def excerpt_rows(frame: pd.DataFrame, tree: CodeTree,
-                 models: dict[int, tuple[str, str | None]] | None = None) -> Iterator[list[object]]:
+def excerpt_rows(
+    frame: pd.DataFrame, tree: CodeTree, models: dict[int, tuple[str, str | None]] | None = None
+) -> Iterator[list[object]]:
     """Rows (lists) of the excerpt table, in document order, values safe for spreadsheets.
 
     ``models`` maps a coding id to its suggesting model and version
@@ -107,13 +128,32 @@ def excerpt_rows(frame: pd.DataFrame, tree: CodeTree,
         turn = col["turn"][i]
         coding_id = int(col["coding_id"][i])
         model, version = models.get(coding_id, (None, None))
-        yield [safe_cell(v) for v in (
-            col["document"][i], col["participant"][i], *(_plain(col[c][i]) for c in attr_cols),
-            int_or_none(turn),
-            col["speaker"][i], col["speaker_role"][i], col["code_id"][i], col["code"][i],
-            tree.name(col["construct_id"][i]), tree.name(col["domain_id"][i]), col["valence"][i],
-            col["coder"][i], col["origin"][i], model, version, "yes" if col["starred"][i] else "", col["memo"][i],
-            col["text"][i], int(col["start"][i]), int(col["end"][i]), coding_id)]
+        yield [
+            safe_cell(v)
+            for v in (
+                col["document"][i],
+                col["participant"][i],
+                *(_plain(col[c][i]) for c in attr_cols),
+                int_or_none(turn),
+                col["speaker"][i],
+                col["speaker_role"][i],
+                col["code_id"][i],
+                col["code"][i],
+                tree.name(col["construct_id"][i]),
+                tree.name(col["domain_id"][i]),
+                col["valence"][i],
+                col["coder"][i],
+                col["origin"][i],
+                model,
+                version,
+                "yes" if col["starred"][i] else "",
+                col["memo"][i],
+                col["text"][i],
+                int(col["start"][i]),
+                int(col["end"][i]),
+                coding_id,
+            )
+        ]
 
 
 def int_or_none(value: object) -> int | None:

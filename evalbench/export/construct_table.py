@@ -32,8 +32,12 @@ if TYPE_CHECKING:
     from evalbench.analysis.frame import CodeTree
     from evalbench.export.context import ReportContext
 
-GROUPS = (("barrier", "Barrier", ("barrier",)), ("facilitator", "Facilitator", ("facilitator",)),
-          ("mixed", "Mixed", ("mixed",)), ("neutral", "Neutral or not specified", ("neutral", "none")))
+GROUPS = (
+    ("barrier", "Barrier", ("barrier",)),
+    ("facilitator", "Facilitator", ("facilitator",)),
+    ("mixed", "Mixed", ("mixed",)),
+    ("neutral", "Neutral or not specified", ("neutral", "none")),
+)
 VALENCED = ("barrier", "facilitator", "mixed")
 
 
@@ -71,8 +75,21 @@ def construct_table(ctx: ReportContext) -> GroupedTable:
     fold = opts.fold_subconstructs
     units: dict[str, list[dict]] = {}
     if len(frame):
-        cols = ["code_id", "valence", "participant", "role", "speaker_role", "text", "words", "starred",
-                "document", "document_id", "start", "end", "coding_id"]
+        cols = [
+            "code_id",
+            "valence",
+            "participant",
+            "role",
+            "speaker_role",
+            "text",
+            "words",
+            "starred",
+            "document",
+            "document_id",
+            "start",
+            "end",
+            "coding_id",
+        ]
         group_values = breakdown[1] if breakdown else [None] * len(frame)
         for rec, value in zip(records(frame, cols), group_values):
             rec["group"] = value
@@ -101,29 +118,44 @@ def construct_table(ctx: ReportContext) -> GroupedTable:
             used += [(r["document_id"], r["start"], r["end"]) for r in picked]
             quotes = tuple(Quote(clean_quote(r["text"]), r["participant"]) for r in picked)
             group = groups.setdefault(top, Group(tree.name(top)))
-            group.rows.append([row_label(tree, unit), label,
-                               count_text(people if by_label else None, len(people)), quotes])
+            group.rows.append(
+                [row_label(tree, unit), label, count_text(people if by_label else None, len(people)), quotes]
+            )
             sub_rows += tree.depth(unit) >= 2
     has_mixed = opts.mixed and any(row[1] == "Mixed" for g in groups.values() for row in g.rows)
-    title = ("Barriers, facilitators and mixed influences by construct" if has_mixed
-             else "Barriers and facilitators by construct")
+    title = (
+        "Barriers, facilitators and mixed influences by construct"
+        if has_mixed
+        else "Barriers and facilitators by construct"
+    )
     header = f"n participants ({by_label}s)" if by_label else "n participants"
     table = GroupedTable(
         title=title,
-        columns=[Column("Construct", "label"), Column("Barrier/ Facilitator", "short"), Column(header, "short"),
-                 Column("Exemplar quotes (participant ID)", "quotes")],
-        groups=list(groups.values()), group_label="Domain")
+        columns=[
+            Column("Construct", "label"),
+            Column("Barrier/ Facilitator", "short"),
+            Column(header, "short"),
+            Column("Exemplar quotes (participant ID)", "quotes"),
+        ],
+        groups=list(groups.values()),
+        group_label="Domain",
+    )
     table.notes += _notes(ctx, by_label, dropped=dropped, mixed_rows=mixed_rows, sub_rows=sub_rows)
     return table
 
 
 def _notes(ctx: ReportContext, by_label: str | None, *, dropped: int, mixed_rows: int, sub_rows: int) -> list[str]:
     opts = ctx.options
-    notes = ["n participants: distinct participants with at least one coded excerpt in the row"
-             + (f", by {by_label} (from the participants file)" if by_label else "") + "."]
+    notes = [
+        "n participants: distinct participants with at least one coded excerpt in the row"
+        + (f", by {by_label} (from the participants file)" if by_label else "")
+        + "."
+    ]
     if sub_rows:
-        notes.append("A subconstruct coded in its own right has its own row (Construct: Subconstruct); "
-                     "a construct's row counts the codings of the construct itself.")
+        notes.append(
+            "A subconstruct coded in its own right has its own row (Construct: Subconstruct); "
+            "a construct's row counts the codings of the construct itself."
+        )
     if opts.mixed:
         notes.append("Mixed: excerpts coded as both a barrier and a facilitator.")
     elif mixed_rows:
@@ -133,6 +165,8 @@ def _notes(ctx: ReportContext, by_label: str | None, *, dropped: int, mixed_rows
     if opts.quotes:
         notes.append("Quotes: starred exemplars first, then proposed ones spread across participants and roles.")
     if ctx.unlinked:
-        notes.append(f"Quotes marked “no participant” come from transcripts linked to no participant "
-                     f"({names(ctx.unlinked[:5])}{', …' if len(ctx.unlinked) > 5 else ''}).")
+        notes.append(
+            f"Quotes marked “no participant” come from transcripts linked to no participant "
+            f"({names(ctx.unlinked[:5])}{', …' if len(ctx.unlinked) > 5 else ''})."
+        )
     return notes

@@ -77,8 +77,9 @@ def choose(project: ExportSource, coder: str | None, all_coders: bool) -> Coding
     return choose_coding(project.store, coder, all_coders=all_coders, where=project.path.name)
 
 
-def report_context(project: ExportSource, *, coder: str | None, all_coders: bool, options: ReportOptions,
-                   result: ExportResult) -> ReportContext:
+def report_context(
+    project: ExportSource, *, coder: str | None, all_coders: bool, options: ReportOptions, result: ExportResult
+) -> ReportContext:
     """Choose the coding, read its frame, relabel unlinked transcripts, and note them in ``result``."""
     choice = choose(project, coder, all_coders)
     result.coding = choice.description
@@ -87,11 +88,16 @@ def report_context(project: ExportSource, *, coder: str | None, all_coders: bool
     linked = [name not in unlinked_names for name in frame["document"]]
     frame = frame.assign(
         linked=linked,
-        participant=[p if ok else f"no participant: {name}"
-                     for p, name, ok in zip(frame["participant"], frame["document"], linked)])
+        participant=[
+            p if ok else f"no participant: {name}"
+            for p, name, ok in zip(frame["participant"], frame["document"], linked)
+        ],
+    )
     unlinked = tuple(sorted({name for name, ok in zip(frame["document"], linked) if not ok}))
     if unlinked:
         shown = ", ".join(unlinked[:3]) + (f" and {len(unlinked) - 3} more" if len(unlinked) > 3 else "")
-        result.warn(f"{len(unlinked)} coded transcript(s) linked to no participant ({shown}): quoted as "
-                    "'no participant: FILE'; link them in a participants CSV and import it again")
+        result.warn(
+            f"{len(unlinked)} coded transcript(s) linked to no participant ({shown}): quoted as "
+            "'no participant: FILE'; link them in a participants CSV and import it again"
+        )
     return ReportContext(project, choice, frame, tree, options, result, unlinked)

@@ -41,8 +41,13 @@ def export_docx(job: ExportJob) -> None:
     steps = job.steps(7)
     steps("reading codings")
     embed = opts.figures is not False
-    report = build_report(job.ctx, ratings=opts.ratings, figures=embed or opts.figures_dir is not None,
-                          svg=opts.figures_dir is not None, steps=steps)
+    report = build_report(
+        job.ctx,
+        ratings=opts.ratings,
+        figures=embed or opts.figures_dir is not None,
+        svg=opts.figures_dir is not None,
+        steps=steps,
+    )
     job.files[job.out] = write_docx(report, codebook=opts.codebook, figures=embed, steps=steps)
     job.add_figures(report.figures)
 

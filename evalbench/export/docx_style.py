@@ -67,14 +67,27 @@ _STYLE_XML = f"""
 GROUP_FILL = "DCE3EE"  #: group rows (domains, categories): a light blue-grey, readable in greyscale
 GROUP_TEXT = "1F1F1F"
 #: Fill colours for rating cells (ColorBrewer RdBu, 5 classes; X and M neutral tints).
-RATING_FILLS = {"-2": "CA0020", "-1": "F4A582", "0": "F7F7F7", "+1": "92C5DE", "+2": "0571B0",
-                "X": "FFE8A3", "M": "D9D9D9"}
+RATING_FILLS = {
+    "-2": "CA0020",
+    "-1": "F4A582",
+    "0": "F7F7F7",
+    "+1": "92C5DE",
+    "+2": "0571B0",
+    "X": "FFE8A3",
+    "M": "D9D9D9",
+}
 #: Text colour on each fill (white on the two dark ends).
 RATING_TEXT = {"-2": "FFFFFF", "+2": "FFFFFF"}
 #: What each rating means (Damschroder & Lowery, 2013), for legends.
-RATING_MEANINGS = (("-2", "strong negative influence"), ("-1", "weak negative"), ("0", "neutral"),
-                   ("+1", "weak positive"), ("+2", "strong positive influence"), ("X", "mixed"),
-                   ("M", "missing"))
+RATING_MEANINGS = (
+    ("-2", "strong negative influence"),
+    ("-1", "weak negative"),
+    ("0", "neutral"),
+    ("+1", "weak positive"),
+    ("+2", "strong positive influence"),
+    ("X", "mixed"),
+    ("M", "missing"),
+)
 MINUS = "\u2212"  #: ratings print with a true minus sign, as journals set them
 
 
@@ -127,8 +140,14 @@ def style_table(table: Table, *, first_col: bool = False, header_row: bool = Tru
     if look is None:
         look = OxmlElement("w:tblLook")
         tbl_pr.append(look)
-    flags = (("firstRow", header_row, 0x20), ("lastRow", False, 0x40), ("firstColumn", first_col, 0x80),
-             ("lastColumn", False, 0x100), ("noHBand", True, 0x200), ("noVBand", True, 0x400))
+    flags = (
+        ("firstRow", header_row, 0x20),
+        ("lastRow", False, 0x40),
+        ("firstColumn", first_col, 0x80),
+        ("lastColumn", False, 0x100),
+        ("noHBand", True, 0x200),
+        ("noVBand", True, 0x400),
+    )
     for attr, on, _ in flags:
         look.set(qn(f"w:{attr}"), "1" if on else "0")
     look.set(qn("w:val"), f"{sum(bit for _, on, bit in flags if on):04X}")

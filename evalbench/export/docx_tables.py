@@ -79,8 +79,9 @@ def column_widths(table: GroupedTable, total_in: float) -> list[float]:
         slack = sum(inches) - sum(lows)
         need = min(floor - left, slack)
         if slack > 0:
-            inches = [w - (w - lo) * need / slack if i not in flexible else 0
-                      for i, (w, lo) in enumerate(zip(inches, lows))]
+            inches = [
+                w - (w - lo) * need / slack if i not in flexible else 0 for i, (w, lo) in enumerate(zip(inches, lows))
+            ]
         left = total_in - sum(inches)
     shares = sum(cols[i].share for i in flexible)
     for i in flexible:
@@ -179,8 +180,15 @@ def _fix(tbl: Table, widths: Sequence[Length], group_rows: list[_Row]) -> None:
         row.cells[0].width = Emu(sum(widths))
 
 
-def write_grouped_table(document: Document, table: GroupedTable, *, number: int, total_in: float,
-                        first_col_bold: bool = True, heading: bool = True) -> None:
+def write_grouped_table(
+    document: Document,
+    table: GroupedTable,
+    *,
+    number: int,
+    total_in: float,
+    first_col_bold: bool = True,
+    heading: bool = True,
+) -> None:
     """Add ``table`` to ``document`` as "Table ``number``. title" (unless ``heading`` is False, when the
     caller wrote it), its groups, then its notes."""
     from docx.shared import Inches

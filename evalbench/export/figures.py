@@ -56,10 +56,21 @@ class Figure:
 
 
 def _style() -> dict[RcKeyType, Any]:
-    return {"font.family": "DejaVu Sans", "font.size": 8, "axes.titlesize": 8.5, "axes.labelsize": 8,
-            "xtick.labelsize": 7.5, "ytick.labelsize": 7.5, "legend.fontsize": 7.5, "svg.hashsalt": "evalbench",
-            "axes.spines.top": False, "axes.spines.right": False, "axes.linewidth": 0.6,
-            "xtick.major.width": 0.6, "ytick.major.width": 0.6}
+    return {
+        "font.family": "DejaVu Sans",
+        "font.size": 8,
+        "axes.titlesize": 8.5,
+        "axes.labelsize": 8,
+        "xtick.labelsize": 7.5,
+        "ytick.labelsize": 7.5,
+        "legend.fontsize": 7.5,
+        "svg.hashsalt": "evalbench",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.linewidth": 0.6,
+        "xtick.major.width": 0.6,
+        "ytick.major.width": 0.6,
+    }
 
 
 def _render(fig: MplFigure, name: str, caption: str, svg: bool) -> Figure:
@@ -105,7 +116,7 @@ MAX_HEIGHT_IN = 8.6  #: a portrait page's text height (Letter or A4) less room f
 def _row_major(items: list[T], ncol: int) -> list[T]:
     """``items`` reordered so that a legend, which fills column by column, reads row by row."""
     nrow = -(-len(items) // ncol)
-    grid = [items[r * ncol:(r + 1) * ncol] for r in range(nrow)]
+    grid = [items[r * ncol : (r + 1) * ncol] for r in range(nrow)]
     return [row[c] for c in range(ncol) for row in grid if c < len(row)]
 
 
@@ -136,8 +147,7 @@ def rating_heatmap(cells: Sequence[RatingCell], tree: CodeTree, *, svg: bool = F
     for c in cells:
         by_code.setdefault(c.code_id, {})[c.site] = c
     order = sorted(by_code, key=lambda cid: (tree.order.get(cid, 10**9), cid))
-    rows = _heading_rows((tree.name(next(iter(by_code[cid].values())).domain_id), tree.name(cid), cid)
-                         for cid in order)
+    rows = _heading_rows((tree.name(next(iter(by_code[cid].values())).domain_id), tree.name(cid), cid) for cid in order)
     row_in = min(0.2, (MAX_HEIGHT_IN - 1.2) / len(rows))  # many constructs: smaller rows, still ≥ 6 pt text
     text_pt = max(6.0, min(7.5, row_in * 72 * 0.62))
     site_labels = [_wrap(site, 14) for site in sites]
@@ -158,8 +168,15 @@ def rating_heatmap(cells: Sequence[RatingCell], tree: CodeTree, *, svg: bool = F
                 key = (cell.rating or "") if cell else ""
                 image[y, x] = to_rgb("#" + ds.RATING_FILLS[key] if key in ds.RATING_FILLS else NOT_RATED_FILL)
                 if cell is not None:
-                    ax.text(x + 0.5, y + 0.55, cell.text, ha="center", va="center", fontsize=text_pt - 0.5,
-                            color="#" + ds.RATING_TEXT.get(key, "000000"))
+                    ax.text(
+                        x + 0.5,
+                        y + 0.55,
+                        cell.text,
+                        ha="center",
+                        va="center",
+                        fontsize=text_pt - 0.5,
+                        color="#" + ds.RATING_TEXT.get(key, "000000"),
+                    )
         ax.imshow(image, extent=(0, len(sites), len(rows), 0), aspect="auto", interpolation="nearest")
         ax.vlines(range(1, len(sites)), 0, len(rows), colors="white", linewidth=1.0)
         ax.hlines(range(1, len(rows)), 0, len(sites), colors="white", linewidth=1.0)
@@ -174,19 +191,41 @@ def rating_heatmap(cells: Sequence[RatingCell], tree: CodeTree, *, svg: bool = F
         ax.tick_params(length=0, pad=2)
         for side in ax.spines.values():
             side.set_visible(False)
-        legend = [Patch(facecolor="#" + ds.RATING_FILLS[k], edgecolor=MUTED, linewidth=0.4,
-                        label=f"{ds.rating_text(k)} {meaning}") for k, meaning in ds.RATING_MEANINGS]
-        ax.legend(handles=_row_major(legend, 4), loc="upper center",
-                  bbox_to_anchor=(0.5 - label_in / width / 2, -0.004), ncol=4, frameon=False, handlelength=1.2,
-                  columnspacing=1.0, fontsize=7)
-        caption = ("CFIR construct ratings by site. Colour and label give the rating (−2 strong negative to +2 "
-                   "strong positive influence; X mixed; M missing); * proposed by evalbench from the codings, not "
-                   "yet confirmed; – coded without a valence, not rated.")
+        legend = [
+            Patch(
+                facecolor="#" + ds.RATING_FILLS[k],
+                edgecolor=MUTED,
+                linewidth=0.4,
+                label=f"{ds.rating_text(k)} {meaning}",
+            )
+            for k, meaning in ds.RATING_MEANINGS
+        ]
+        ax.legend(
+            handles=_row_major(legend, 4),
+            loc="upper center",
+            bbox_to_anchor=(0.5 - label_in / width / 2, -0.004),
+            ncol=4,
+            frameon=False,
+            handlelength=1.2,
+            columnspacing=1.0,
+            fontsize=7,
+        )
+        caption = (
+            "CFIR construct ratings by site. Colour and label give the rating (−2 strong negative to +2 "
+            "strong positive influence; X mixed; M missing); * proposed by evalbench from the codings, not "
+            "yet confirmed; – coded without a valence, not rated."
+        )
         return _render(fig, "rating-heatmap", caption, svg)
 
 
-def participants_by_group(rows: Sequence[tuple[str | None, str, dict[str, int]]], by: str | None, what: str, *,
-                          limit: bool = True, svg: bool = False) -> Figure | None:
+def participants_by_group(
+    rows: Sequence[tuple[str | None, str, dict[str, int]]],
+    by: str | None,
+    what: str,
+    *,
+    limit: bool = True,
+    svg: bool = False,
+) -> Figure | None:
     """Horizontal bars: distinct participants per row (construct or theme), stacked by role (or ``by``).
 
     ``rows`` are (group heading or None, label, {group value: participants}) in table order; with ``by``
@@ -219,8 +258,14 @@ def participants_by_group(rows: Sequence[tuple[str | None, str, dict[str, int]]]
         heights = [0.16 if heading else 0.1 + 0.13 * (label.count("\n") + 1) for label, _, heading in lines]
         plot_in = max(2.2, MAX_WIDTH_IN - 0.3 - label_in)
         fig = MplFigure(figsize=(label_in + plot_in, sum(heights) + 0.5))
-        ax = fig.add_axes((label_in / (label_in + plot_in), 0.5 / (sum(heights) + 0.5), plot_in /
-                           (label_in + plot_in), sum(heights) / (sum(heights) + 0.5)))
+        ax = fig.add_axes(
+            (
+                label_in / (label_in + plot_in),
+                0.5 / (sum(heights) + 0.5),
+                plot_in / (label_in + plot_in),
+                sum(heights) / (sum(heights) + 0.5),
+            )
+        )
         ys, y = [], 0.0
         for h in heights:
             ys.append(y + h / 2)
@@ -229,8 +274,16 @@ def participants_by_group(rows: Sequence[tuple[str | None, str, dict[str, int]]]
         left = [0] * len(bars)
         for key in keys:
             widths = [c.get(key, 0) for _, c in bars]
-            ax.barh([yy for yy, _ in bars], widths, left=left, color=colors[key] if by else OKABE_ITO[0],
-                    height=0.2, label=key or "participants", edgecolor="white", linewidth=0.4)
+            ax.barh(
+                [yy for yy, _ in bars],
+                widths,
+                left=left,
+                color=colors[key] if by else OKABE_ITO[0],
+                height=0.2,
+                label=key or "participants",
+                edgecolor="white",
+                linewidth=0.4,
+            )
             left = [a + b for a, b in zip(left, widths)]
         for (yy, _), total in zip(bars, left):
             ax.text(total + 0.1, yy, str(total), va="center", fontsize=7)
@@ -244,11 +297,20 @@ def participants_by_group(rows: Sequence[tuple[str | None, str, dict[str, int]]]
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlim(0, max(left) * 1.08 + 0.8)
         if by:
-            ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=min(len(keys), 5), frameon=False,
-                      handlelength=1.2, columnspacing=1.2)
+            ax.legend(
+                loc="lower left",
+                bbox_to_anchor=(0, 1.0),
+                ncol=min(len(keys), 5),
+                frameon=False,
+                handlelength=1.2,
+                columnspacing=1.2,
+            )
         more = f" (the {MAX_BARS} with most participants; {dropped} more in the table)" if dropped else ""
-        caption = (f"Participants per {what}{more}" + (f", by {by}" if by else "")
-                   + ": distinct participants with at least one coded excerpt.")
+        caption = (
+            f"Participants per {what}{more}"
+            + (f", by {by}" if by else "")
+            + ": distinct participants with at least one coded excerpt."
+        )
         return _render(fig, "participants", caption, svg)
 
 
@@ -277,8 +339,14 @@ def cooccurrence_heatmap(table: pd.DataFrame | None, *, svg: bool = False) -> Fi
         cell = min(0.24, (MAX_WIDTH_IN - label_in - 0.9) / (n - 1))
         side = cell * (n - 1)
         fig = MplFigure(figsize=(label_in + side + 0.9, side + label_in))
-        ax = fig.add_axes((label_in / (label_in + side + 0.9), label_in / (side + label_in),
-                           side / (label_in + side + 0.9), side / (side + label_in)))
+        ax = fig.add_axes(
+            (
+                label_in / (label_in + side + 0.9),
+                label_in / (side + label_in),
+                side / (label_in + side + 0.9),
+                side / (side + label_in),
+            )
+        )
         cmap = mpl.colormaps["Blues"].with_extremes(bad="white")
         top = float(np.nanmax(masked))
         image = ax.imshow(masked, cmap=cmap, vmin=0, vmax=top, aspect="equal", interpolation="nearest")
@@ -286,8 +354,15 @@ def cooccurrence_heatmap(table: pd.DataFrame | None, *, svg: bool = False) -> Fi
             for j in range(i + 1):
                 value = masked[i, j]
                 if value == value:  # not NaN
-                    ax.text(j, i, f"{int(value)}", ha="center", va="center", fontsize=6,
-                            color="white" if value > 0.6 * top else "black")
+                    ax.text(
+                        j,
+                        i,
+                        f"{int(value)}",
+                        ha="center",
+                        va="center",
+                        fontsize=6,
+                        color="white" if value > 0.6 * top else "black",
+                    )
         ax.set_xticks(range(n - 1), labels[:-1], rotation=90)
         ax.set_yticks(range(n - 1), labels[1:])
         ax.tick_params(length=0)
@@ -298,6 +373,8 @@ def cooccurrence_heatmap(table: pd.DataFrame | None, *, svg: bool = False) -> Fi
         bar.locator = MaxNLocator(integer=True)
         bar.update_ticks()
         bar.outline.set_linewidth(0.4)
-        caption = (f"Co-occurrence of the {n} most coded constructs: participant turns coded with both "
-                   "(subconstructs counted with their construct; blank: never together).")
+        caption = (
+            f"Co-occurrence of the {n} most coded constructs: participant turns coded with both "
+            "(subconstructs counted with their construct; blank: never together)."
+        )
         return _render(fig, "cooccurrence", caption, svg)

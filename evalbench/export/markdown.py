@@ -26,8 +26,13 @@ def export_markdown(job: ExportJob) -> None:
     opts = job.options
     steps = job.steps(5)
     steps("reading codings")
-    report = build_report(job.ctx, ratings=opts.ratings, figures=opts.figures_dir is not None,
-                          svg=opts.figures_dir is not None, steps=steps)
+    report = build_report(
+        job.ctx,
+        ratings=opts.ratings,
+        figures=opts.figures_dir is not None,
+        svg=opts.figures_dir is not None,
+        steps=steps,
+    )
     steps("writing Markdown")
     job.files[job.out] = write_markdown(report, figures_dir=opts.figures_dir, out=job.out)
     job.add_figures(report.figures)

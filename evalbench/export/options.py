@@ -22,10 +22,21 @@ LAYOUTS = ("constructs", "themes")
 PAPERS = {"letter": (8.5, 11.0), "a4": (210 / 25.4, 297 / 25.4)}
 
 #: How each option is spelled at the command line, for messages.
-FLAGS = {"layout": "--layout", "by": "--by", "mixed": "--mixed/--no-mixed", "min_participants": "--min-participants",
-         "quotes": "--quotes", "paper": "--paper", "fold_subconstructs": "--fold-subconstructs",
-         "figures": "--figures/--no-figures", "figures_dir": "--figures-dir", "cfir": "--cfir",
-         "matrix": "--matrix", "ratings": "--ratings/--no-ratings", "codebook": "--codebook-appendix"}
+FLAGS = {
+    "layout": "--layout",
+    "by": "--by",
+    "mixed": "--mixed/--no-mixed",
+    "min_participants": "--min-participants",
+    "quotes": "--quotes",
+    "paper": "--paper",
+    "fold_subconstructs": "--fold-subconstructs",
+    "figures": "--figures/--no-figures",
+    "figures_dir": "--figures-dir",
+    "cfir": "--cfir",
+    "matrix": "--matrix",
+    "ratings": "--ratings/--no-ratings",
+    "codebook": "--codebook-appendix",
+}
 
 
 @dataclass(frozen=True)
@@ -78,8 +89,10 @@ def check_options(fmt: str, given: dict) -> ReportOptions:
         raise UserError(f"{fmt} export has no option {', '.join(sorted(unknown))}")
     unused = sorted(set(given) - registry.get(fmt).options, key=list(FLAGS).index)
     if unused:
-        raise UserError(f"{', '.join(FLAGS[n] for n in unused)}: not used by a .{fmt} export "
-                        f"(it applies to {_formats_of(unused[0])})")
+        raise UserError(
+            f"{', '.join(FLAGS[n] for n in unused)}: not used by a .{fmt} export "
+            f"(it applies to {_formats_of(unused[0])})"
+        )
     opts = ReportOptions(**given)
     layout_only = {"mixed": "constructs", "fold_subconstructs": "constructs", "cfir": "themes"}
     wrong = [n for n in given if layout_only.get(n, opts.layout) != opts.layout]

@@ -20,5 +20,7 @@ def export_qdpx(job: ExportJob) -> None:
     job.wrote(job.out)
     left_out = counts.theme_codings_left_out
     if left_out:
-        job.result.warn(f"{left_out} hand-picked coding(s) or exemplar(s) of themes are codings outside "
-                        f"{ctx.choice.description}; left out of {job.out.name}")
+        job.result.warn(
+            f"{left_out} hand-picked coding(s) or exemplar(s) of themes are codings outside "
+            f"{ctx.choice.description}; left out of {job.out.name}"
+        )

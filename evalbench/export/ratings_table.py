@@ -57,15 +57,24 @@ def rating_cells(ctx: ReportContext) -> list[RatingCell]:
     rated_constructs = {c for c, p in zip(table["code_id"], table["proposed"], strict=True) if p not in (None, "M")}
     stored = {(r.code_id, r.scope_value): r for r in ctx.project.ratings("site", coder=ctx.coder)}
     out = []
-    for code_id, site, proposed, why in zip(table["code_id"], table["scope_value"], table["proposed"],
-                                            table["rationale"], strict=True):
+    for code_id, site, proposed, why in zip(
+        table["code_id"], table["scope_value"], table["proposed"], table["rationale"], strict=True
+    ):
         mine = stored.get((code_id, site))
         if code_id not in used or (code_id not in rated_constructs and mine is None):
             continue
-        out.append(RatingCell(
-            code_id=code_id, construct=tree.name(code_id), domain_id=(tree.chain(code_id) or [code_id])[0],
-            site=site, rating=mine.rating if mine else proposed, confirmed=mine is not None,
-            proposed=proposed, rationale=mine.rationale if mine and mine.rationale else why))
+        out.append(
+            RatingCell(
+                code_id=code_id,
+                construct=tree.name(code_id),
+                domain_id=(tree.chain(code_id) or [code_id])[0],
+                site=site,
+                rating=mine.rating if mine else proposed,
+                confirmed=mine is not None,
+                proposed=proposed,
+                rationale=mine.rationale if mine and mine.rationale else why,
+            )
+        )
     return out
 
 
@@ -93,14 +102,20 @@ def rating_table(ctx: ReportContext, cells: list[RatingCell]) -> GroupedTable:
             fill, color = rating_fill(cell.rating if cell else None)
             row.append(Cell(cell.text if cell else "", fill=fill, color=color))
         group.rows.append(row)
-    table = GroupedTable("Construct ratings by site", [Column("Construct", "label")]
-                         + [Column(site, "short") for site in sites], list(groups.values()), group_label="Domain",
-                         repeat_groups=False)
+    table = GroupedTable(
+        "Construct ratings by site",
+        [Column("Construct", "label")] + [Column(site, "short") for site in sites],
+        list(groups.values()),
+        group_label="Domain",
+        repeat_groups=False,
+    )
     if any(c.rating is None for c in cells):
         table.notes.append(f"{NOT_RATED} coded at that site without a valence, so not rated.")
     return table
 
 
-LEGEND_NOTE = ("Ratings (Damschroder & Lowery, 2013): the construct's influence on implementation at the site. "
-               "* proposed by evalbench from the codings, not yet confirmed by the team; M missing (not discussed "
-               "at that site).")
+LEGEND_NOTE = (
+    "Ratings (Damschroder & Lowery, 2013): the construct's influence on implementation at the site. "
+    "* proposed by evalbench from the codings, not yet confirmed by the team; M missing (not discussed "
+    "at that site)."
+)

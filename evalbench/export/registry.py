@@ -158,19 +158,54 @@ def formats_with(option: str) -> list[str]:
 _TABLE = ("by", "quotes", "min_participants", "matrix")
 
 BUILT_IN = (
-    ExportFormat("docx", ".docx", "Word report: methods, findings table, matrix, ratings, figures",
-                 frozenset((*_TABLE, "layout", "mixed", "paper", "fold_subconstructs", "figures", "figures_dir",
-                           "cfir", "ratings", "codebook")),
-                 "evalbench.export.docx_report:export_docx"),
-    ExportFormat("xlsx", ".xlsx", "Excel workbook: excerpts, themes, matrices, frequencies, ratings, codebook",
-                 frozenset((*_TABLE, "figures_dir", "cfir")), "evalbench.export.tabular:export_xlsx"),
-    ExportFormat("csv", ".csv", "CSV: the excerpts, and every other table in a file beside it",
-                 frozenset((*_TABLE, "cfir")), "evalbench.export.tabular:export_csv"),
-    ExportFormat("md", ".md", "Markdown: the Word report as text, with links to the figures",
-                 frozenset((*_TABLE, "layout", "mixed", "fold_subconstructs", "figures_dir", "cfir")),
-                 "evalbench.export.markdown:export_markdown"),
-    ExportFormat("qdpx", ".qdpx", "REFI-QDA project for NVivo, ATLAS.ti, MAXQDA and other QDA programs",
-                 frozenset(), "evalbench.export.qdpx:export_qdpx"),
+    ExportFormat(
+        "docx",
+        ".docx",
+        "Word report: methods, findings table, matrix, ratings, figures",
+        frozenset(
+            (
+                *_TABLE,
+                "layout",
+                "mixed",
+                "paper",
+                "fold_subconstructs",
+                "figures",
+                "figures_dir",
+                "cfir",
+                "ratings",
+                "codebook",
+            )
+        ),
+        "evalbench.export.docx_report:export_docx",
+    ),
+    ExportFormat(
+        "xlsx",
+        ".xlsx",
+        "Excel workbook: excerpts, themes, matrices, frequencies, ratings, codebook",
+        frozenset((*_TABLE, "figures_dir", "cfir")),
+        "evalbench.export.tabular:export_xlsx",
+    ),
+    ExportFormat(
+        "csv",
+        ".csv",
+        "CSV: the excerpts, and every other table in a file beside it",
+        frozenset((*_TABLE, "cfir")),
+        "evalbench.export.tabular:export_csv",
+    ),
+    ExportFormat(
+        "md",
+        ".md",
+        "Markdown: the Word report as text, with links to the figures",
+        frozenset((*_TABLE, "layout", "mixed", "fold_subconstructs", "figures_dir", "cfir")),
+        "evalbench.export.markdown:export_markdown",
+    ),
+    ExportFormat(
+        "qdpx",
+        ".qdpx",
+        "REFI-QDA project for NVivo, ATLAS.ti, MAXQDA and other QDA programs",
+        frozenset(),
+        "evalbench.export.qdpx:export_qdpx",
+    ),
 )
 for _fmt in BUILT_IN:
     register(_fmt)

@@ -34,8 +34,14 @@ class Report:
     bars: list[tuple[str, str, dict[str, int]]] = field(default_factory=list)  #: (group, row, participants by …)
 
 
-def build_report(ctx: ReportContext, *, ratings: bool | None = None, figures: bool = False, svg: bool = False,
-                 steps: Step | None = None) -> Report:
+def build_report(
+    ctx: ReportContext,
+    *,
+    ratings: bool | None = None,
+    figures: bool = False,
+    svg: bool = False,
+    steps: Step | None = None,
+) -> Report:
     """Everything a report shows; ``steps`` (a :class:`Steps`) marks progress between the slow parts."""
     step = steps or (lambda _message: None)
     opts = ctx.options
@@ -97,9 +103,14 @@ def construct_matrix(ctx: ReportContext, by: str) -> GroupedTable:
         top = (tree.chain(unit) or [unit])[0]
         row = [row_label(tree, unit)] + [len(cells[unit].get(c, ())) for c in columns]
         groups.setdefault(top, Group(tree.name(top))).rows.append(row)
-    return GroupedTable(f"Participants per construct, by {by}",
-                        [Column("Construct", "label")] + [Column(c, "short") for c in columns],
-                        list(groups.values()), notes=[matrix_note(by)], group_label="Domain", repeat_groups=False)
+    return GroupedTable(
+        f"Participants per construct, by {by}",
+        [Column("Construct", "label")] + [Column(c, "short") for c in columns],
+        list(groups.values()),
+        notes=[matrix_note(by)],
+        group_label="Domain",
+        repeat_groups=False,
+    )
 
 
 def matrix_columns(ctx: ReportContext, by: str) -> tuple[list[str], list[str]]:
@@ -124,8 +135,10 @@ def _last_if_missing(value: str) -> tuple[bool, str]:
 
 
 def matrix_note(by: str) -> str:
-    return (f"Cells: distinct participants with at least one coded excerpt in the row, per {by}. "
-            "The quotes behind a cell: Enter on it in the workbench's analysis screen (F4).")
+    return (
+        f"Cells: distinct participants with at least one coded excerpt in the row, per {by}. "
+        "The quotes behind a cell: Enter on it in the workbench's analysis screen (F4)."
+    )
 
 
 def report_figures(report: Report, *, svg: bool = False) -> list[Figure]:
@@ -138,9 +151,9 @@ def report_figures(report: Report, *, svg: bool = False) -> list[Figure]:
     what = "theme" if ctx.options.layout == "themes" else "construct"
     made = [
         rating_heatmap(report.ratings, ctx.tree, svg=svg),
-        participants_by_group(report.bars, breakdown[0] if breakdown else None, what, limit=what == "construct",
-                              svg=svg),
-        cooccurrence_heatmap(cooccurrence(ctx.frame, ctx.tree, level="construct") if len(ctx.frame) else None,
-                             svg=svg),
+        participants_by_group(
+            report.bars, breakdown[0] if breakdown else None, what, limit=what == "construct", svg=svg
+        ),
+        cooccurrence_heatmap(cooccurrence(ctx.frame, ctx.tree, level="construct") if len(ctx.frame) else None, svg=svg),
     ]
     return [f for f in made if f is not None]

@@ -60,6 +60,11 @@ class ExportSource(Protocol):
 
     def agreement(self, coders: list[str]) -> AgreementReport: ...
 
-    def export_qdpx(self, out: str | Path, *, coder: str | None = None,
-                    progress: Callable[[int, int, str], None] | None = None,
-                    cancel: threading.Event | None = None) -> QdpxWritten: ...
+    def export_qdpx(
+        self,
+        out: str | Path,
+        *,
+        coder: str | None = None,
+        progress: Callable[[int, int, str], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> QdpxWritten: ...

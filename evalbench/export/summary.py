@@ -99,25 +99,33 @@ class StudySummary:
     @property
     def text(self) -> str:
         """The methods paragraph (deterministic for the same project)."""
-        first = (f"The analysis covers {plural(self.interviews, 'coded interview')} with "
-                 f"{plural(self.participants, 'participant')}")
+        first = (
+            f"The analysis covers {plural(self.interviews, 'coded interview')} with "
+            f"{plural(self.participants, 'participant')}"
+        )
         if self.roles:
             first += " (" + ", ".join(f"{n} {role}" for role, n in self.roles) + ")"
         if self.sites:
             first += f" at {plural(len(self.sites), 'site')} ({', '.join(self.sites)})"
         parts = [first + "."]
         if self.unlinked:
-            parts.append(f"{_cap(plural(self.unlinked, 'coded transcript'))} "
-                         f"{'is' if self.unlinked == 1 else 'are'} linked to no participant and "
-                         f"{'is' if self.unlinked == 1 else 'are'} quoted by file name.")
+            parts.append(
+                f"{_cap(plural(self.unlinked, 'coded transcript'))} "
+                f"{'is' if self.unlinked == 1 else 'are'} linked to no participant and "
+                f"{'is' if self.unlinked == 1 else 'are'} quoted by file name."
+            )
         if self.uncoded:
-            parts.append(f"{_cap(plural(self.uncoded, 'further transcript'))} in the project "
-                         f"{'has' if self.uncoded == 1 else 'have'} no codings in this coding and "
-                         f"{'is' if self.uncoded == 1 else 'are'} not counted.")
+            parts.append(
+                f"{_cap(plural(self.uncoded, 'further transcript'))} in the project "
+                f"{'has' if self.uncoded == 1 else 'have'} no codings in this coding and "
+                f"{'is' if self.uncoded == 1 else 'are'} not counted."
+            )
         coding = self.coding or (f"the codings of {names(self.coders)}" if self.coders else "no coding yet")
-        parts.append(f"The tables count {coding}: {self.codings:,} codings of {self.codes_used} of the "
-                     f"{self.codebook_size} codes in the codebook, each excerpt marked as a barrier or a "
-                     "facilitator where it applied.")
+        parts.append(
+            f"The tables count {coding}: {self.codings:,} codings of {self.codes_used} of the "
+            f"{self.codebook_size} codes in the codebook, each excerpt marked as a barrier or a "
+            "facilitator where it applied."
+        )
         if self.all_coders and len(self.coders) > 1:
             parts.append("A passage coded by more than one coder is quoted once.")
         if self.agreement:
@@ -151,8 +159,10 @@ def _agreement_text(a: Agreement, *, reconciled: bool) -> str:
     if not stats:
         return ""
     unit = "participant turns" if a.unit == "turn" else "characters"
-    return (("Before reconciliation, intercoder" if reconciled else "Intercoder") + " agreement between "
-            f"{names(a.coders)} over {plural(a.documents, 'transcript')} ({unit} as units): " + ", ".join(stats) + ".")
+    return (
+        ("Before reconciliation, intercoder" if reconciled else "Intercoder") + " agreement between "
+        f"{names(a.coders)} over {plural(a.documents, 'transcript')} ({unit} as units): " + ", ".join(stats) + "."
+    )
 
 
 def _assistance_text(a: Assistance) -> str:
@@ -162,10 +172,15 @@ def _assistance_text(a: Assistance) -> str:
         who = f" (accepted by {', '.join(f'{c}: {n}' for c, n in a.by_coder)})" if a.by_coder else ""
         model = f", made by {names(a.models)} running offline" if a.models else ""
         if a.unknown_model:
-            model += (f" ({a.unknown_model:,} by a model whose name and version were not recorded)" if a.models
-                      else ", by a model whose name and version were not recorded")
-        out.append(f"{a.accepted:,} of the {a.total:,} codings ({share:.0f}%) began as code suggestions from "
-                   f"evalbench{model}, each reviewed and accepted by a coder{who}.")
+            model += (
+                f" ({a.unknown_model:,} by a model whose name and version were not recorded)"
+                if a.models
+                else ", by a model whose name and version were not recorded"
+            )
+        out.append(
+            f"{a.accepted:,} of the {a.total:,} codings ({share:.0f}%) began as code suggestions from "
+            f"evalbench{model}, each reviewed and accepted by a coder{who}."
+        )
     if a.rule_codings:
         out.append(f"{a.rule_codings:,} coding(s) were applied by keyword rules without review.")
     elif a.accepted:
@@ -190,9 +205,17 @@ def agreement_of(project: ExportSource, coders: list[str]) -> Agreement | None:
     except (UserError, ValueError, KeyError):
         return None
     d = agreement_disclosure(report, code_labels(project.codes()))
-    return Agreement(coders=d.coders, documents=d.documents, unit=d.unit, percent=d.percent,
-                     kappa=d.kappa if len(d.coders) == 2 else None, mean_kappa=d.mean_kappa,
-                     low_codes=d.low_codes, ac1=d.ac1, alpha=d.alpha)
+    return Agreement(
+        coders=d.coders,
+        documents=d.documents,
+        unit=d.unit,
+        percent=d.percent,
+        kappa=d.kappa if len(d.coders) == 2 else None,
+        mean_kappa=d.mean_kappa,
+        low_codes=d.low_codes,
+        ac1=d.ac1,
+        alpha=d.alpha,
+    )
 
 
 def assistance_of(frame: pd.DataFrame, store: Store) -> Assistance:
@@ -206,13 +229,20 @@ def assistance_of(frame: pd.DataFrame, store: Store) -> Assistance:
     if not len(frame):
         return Assistance(0, 0)
     a = ai_assistance(store, coding_ids=[int(i) for i in frame["coding_id"]])
-    return Assistance(a.accepted, a.total, a.by_coder, tuple(m.label for m in a.models), a.rule_codings,
-                      a.unknown_model)
+    return Assistance(
+        a.accepted, a.total, a.by_coder, tuple(m.label for m in a.models), a.rule_codings, a.unknown_model
+    )
 
 
-def study_summary(project: ExportSource, frame: pd.DataFrame, choice: CodingChoice | None = None, *,
-                  agreement: Agreement | None = None, assistance: Assistance | None = None,
-                  coder: str | None = None) -> StudySummary:
+def study_summary(
+    project: ExportSource,
+    frame: pd.DataFrame,
+    choice: CodingChoice | None = None,
+    *,
+    agreement: Agreement | None = None,
+    assistance: Assistance | None = None,
+    coder: str | None = None,
+) -> StudySummary:
     """Counts for the codings in ``frame`` (the coding ``choice`` describes).
 
     ``agreement`` and ``assistance`` are the slots other areas fill; when not
@@ -238,10 +268,18 @@ def study_summary(project: ExportSource, frame: pd.DataFrame, choice: CodingChoi
         compared = reconciled or (coders if all_coders or choice is None else [])
         agreement = agreement_of(project, [c for c in compared if c != "consensus"])
     return StudySummary(
-        interviews=len(coded), participants=len(people),
-        roles=sorted(roles.items(), key=lambda rn: (-rn[1], rn[0])), sites=sites, coders=coders,
+        interviews=len(coded),
+        participants=len(people),
+        roles=sorted(roles.items(), key=lambda rn: (-rn[1], rn[0])),
+        sites=sites,
+        coders=coders,
         coding=(choice.description if choice is not None else "") or (f"{coder}'s coding" if coder else ""),
-        all_coders=all_coders, codings=len(frame),
-        codes_used=frame["code_id"].nunique() if len(frame) else 0, codebook_size=len(project.codes()),
-        uncoded=len(docs) - len(coded), unlinked=unlinked, agreement=agreement,
-        assistance=assistance if assistance is not None else assistance_of(frame, project.store))
+        all_coders=all_coders,
+        codings=len(frame),
+        codes_used=frame["code_id"].nunique() if len(frame) else 0,
+        codebook_size=len(project.codes()),
+        uncoded=len(docs) - len(coded),
+        unlinked=unlinked,
+        agreement=agreement,
+        assistance=assistance if assistance is not None else assistance_of(frame, project.store),
+    )

@@ -28,8 +28,7 @@ if TYPE_CHECKING:
     from evalbench.export.ratings_table import RatingCell
     from evalbench.export.registry import ExportJob
 
-CODEBOOK_COLUMNS = ["code_id", "name", "parent_id", "definition", "inclusion", "exclusion", "examples",
-                    "keywords"]
+CODEBOOK_COLUMNS = ["code_id", "name", "parent_id", "definition", "inclusion", "exclusion", "examples", "keywords"]
 RATING_COLUMNS = ["code_id", "construct", "site", "rating", "confirmed", "proposed", "rationale"]
 
 
@@ -63,45 +62,121 @@ def tables(ctx: ReportContext) -> list[tuple[str | None, SheetSpec]]:
     from evalbench.analysis.tables import frequencies, matrix
     from evalbench.export.ratings_table import rating_cells
     from evalbench.export.themes_table import theme_sheets
+
     project, frame, tree, opts = ctx.project, ctx.frame, ctx.tree, ctx.options
     columns = excerpt_columns(frame)
-    out: list[tuple[str | None, SheetSpec]] = [(None, SheetSpec(
-        "Excerpts", columns, list(excerpt_rows(frame, tree, project.store.provenance.suggestion_models())),
-        "One row per coded excerpt: transcript, participant and their attributes, turn, speaker, code, construct, "
-        "domain, valence, coder, origin (manual; suggestion: accepted by that coder from an evalbench suggestion; "
-        "rule: applied by keyword rules; import; merge), the suggesting model's name and version, starred, memo, "
-        "the text, and its character offsets.", wrap={columns.index("text"), columns.index("memo")},
-        freeze_cols=2))]
+    out: list[tuple[str | None, SheetSpec]] = [
+        (
+            None,
+            SheetSpec(
+                "Excerpts",
+                columns,
+                list(excerpt_rows(frame, tree, project.store.provenance.suggestion_models())),
+                "One row per coded excerpt: transcript, participant and their "
+                "attributes, turn, speaker, code, construct, "
+                "domain, valence, coder, origin (manual; suggestion: accepted by that "
+                "coder from an evalbench suggestion; "
+                "rule: applied by keyword rules; import; merge), the suggesting model's "
+                "name and version, starred, memo, "
+                "the text, and its character offsets.",
+                wrap={columns.index("text"), columns.index("memo")},
+                freeze_cols=2,
+            ),
+        )
+    ]
     out += theme_sheets(ctx)
     linked = sorted({d.participant for d in project.documents() if d.participant})
     for group in dict.fromkeys(["participant", *([opts.by] if opts.by else [])]):
         values = linked if group == "participant" else project.group_values(group)
         table = matrix(frame, tree, by=group, level="code", columns=values)
         header, rows = table_rows(table, index_label="code_id")
-        out.append((f"matrix-{group}", SheetSpec(
-            f"Matrix by {group}", header, rows,
-            f"Codes (rows) × {group}s: codings per cell, every code that has codings.",
-            scale=(2, len(header) - 1) if len(header) > 2 else None, freeze_cols=2)))
+        out.append(
+            (
+                f"matrix-{group}",
+                SheetSpec(
+                    f"Matrix by {group}",
+                    header,
+                    rows,
+                    f"Codes (rows) × {group}s: codings per cell, every code that has codings.",
+                    scale=(2, len(header) - 1) if len(header) > 2 else None,
+                    freeze_cols=2,
+                ),
+            )
+        )
     header, rows = table_rows(frequencies(frame, tree, by=opts.by, all_codes=True), index_label="code_id")
-    out.append(("frequencies", SheetSpec(
-        "Frequencies", header, rows, "Per code of the codebook: codings, transcripts, participants, codings by "
-        "valence" + (f", and participants per {opts.by}." if opts.by else "."), freeze_cols=2)))
+    out.append(
+        (
+            "frequencies",
+            SheetSpec(
+                "Frequencies",
+                header,
+                rows,
+                "Per code of the codebook: codings, transcripts, participants, codings by "
+                "valence" + (f", and participants per {opts.by}." if opts.by else "."),
+                freeze_cols=2,
+            ),
+        )
+    )
     cells = rating_cells(ctx)
     if cells:
         out.append((None, _rating_matrix(ctx, cells)))
-        out.append(("ratings-site", SheetSpec(
-            "Ratings by site", RATING_COLUMNS,
-            [[safe_cell(v) for v in (c.code_id, c.construct, c.site, _rating_value(c.rating),
-                                     "yes" if c.confirmed else "", _rating_value(c.proposed), c.rationale)]
-             for c in cells],
-            "One row per construct × site: the rating (confirmed by the team, else evalbench's proposal), whether "
-            "it is confirmed, the proposal, and why. Empty when the construct was coded there without a valence.",
-            wrap={6})))
-    codebook = [[safe_cell(v) for v in (c.id, c.name, c.parent_id, c.definition, c.inclusion, c.exclusion,
-                                        "; ".join(c.examples), "; ".join(c.keywords))] for c in project.codes()]
-    out.append(("codebook", SheetSpec("Codebook", CODEBOOK_COLUMNS, codebook,
-                                      "Every code: ID, name, parent, definition, inclusion and exclusion criteria, "
-                                      "examples, keywords.", wrap={3, 4, 5, 6})))
+        out.append(
+            (
+                "ratings-site",
+                SheetSpec(
+                    "Ratings by site",
+                    RATING_COLUMNS,
+                    [
+                        [
+                            safe_cell(v)
+                            for v in (
+                                c.code_id,
+                                c.construct,
+                                c.site,
+                                _rating_value(c.rating),
+                                "yes" if c.confirmed else "",
+                                _rating_value(c.proposed),
+                                c.rationale,
+                            )
+                        ]
+                        for c in cells
+                    ],
+                    "One row per construct × site: the rating (confirmed by the team, else "
+                    "evalbench's proposal), whether "
+                    "it is confirmed, the proposal, and why. Empty when the construct was "
+                    "coded there without a valence.",
+                    wrap={6},
+                ),
+            )
+        )
+    codebook = [
+        [
+            safe_cell(v)
+            for v in (
+                c.id,
+                c.name,
+                c.parent_id,
+                c.definition,
+                c.inclusion,
+                c.exclusion,
+                "; ".join(c.examples),
+                "; ".join(c.keywords),
+            )
+        ]
+        for c in project.codes()
+    ]
+    out.append(
+        (
+            "codebook",
+            SheetSpec(
+                "Codebook",
+                CODEBOOK_COLUMNS,
+                codebook,
+                "Every code: ID, name, parent, definition, inclusion and exclusion criteria, examples, keywords.",
+                wrap={3, 4, 5, 6},
+            ),
+        )
+    )
     return out
 
 
@@ -140,10 +215,15 @@ def _rating_matrix(ctx: ReportContext, cells: list[RatingCell]) -> SheetSpec:
         rows.append(row)
         looks.append(look)
     return SheetSpec(
-        "Rating matrix", ["domain", "construct", *[safe_cell(s) for s in sites]], rows,
+        "Rating matrix",
+        ["domain", "construct", *[safe_cell(s) for s in sites]],
+        rows,
         "Constructs × sites, coloured as in the Word report (red negative to blue positive influence, −2…+2, "
         "stored as numbers; X mixed; M missing); * proposed by evalbench, not yet confirmed; – coded without a "
-        "valence, not rated.", fill=lambda r, c, _v: looks[r][c] if c < len(looks[r]) else None, freeze_cols=2)
+        "valence, not rated.",
+        fill=lambda r, c, _v: looks[r][c] if c < len(looks[r]) else None,
+        freeze_cols=2,
+    )
 
 
 def write_xlsx(ctx: ReportContext, *, steps: Step | None = None) -> bytes:
@@ -156,11 +236,13 @@ def write_xlsx(ctx: ReportContext, *, steps: Step | None = None) -> bytes:
     specs = [spec for _, spec in tables(ctx)]
     step("writing workbook")
     project = ctx.project
-    intro = [f"Project: {project.path.name}",
-             f"Counts: {ctx.choice.description}",
-             *_assistance_line(ctx),
-             f"Written by evalbench {__version__}. Each sheet is an Excel table: filter and sort from its header.",
-             "Text that starts like a formula (= + - @) begins with an apostrophe, so it is never run."]
+    intro = [
+        f"Project: {project.path.name}",
+        f"Counts: {ctx.choice.description}",
+        *_assistance_line(ctx),
+        f"Written by evalbench {__version__}. Each sheet is an Excel table: filter and sort from its header.",
+        "Text that starts like a formula (= + - @) begins with an apostrophe, so it is never run.",
+    ]
     return write_book(specs, title=project.name, stamp=export_timestamp(project.store), intro=intro)
 
 

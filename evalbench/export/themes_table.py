@@ -33,14 +33,17 @@ def _rows(ctx: ReportContext, *, require: bool = True) -> list[FindingRow]:
         opts = ctx.options
         if not ctx.project.themes.list():
             if require:
-                raise UserError(f"{ctx.project.path.name}: no themes yet; add them with `evalbench themes add` "
-                                "or `evalbench themes import`, or export --layout constructs")
+                raise UserError(
+                    f"{ctx.project.path.name}: no themes yet; add them with `evalbench themes add` "
+                    "or `evalbench themes import`, or export --layout constructs"
+                )
             cache["rows"] = []
             return cache["rows"]
         by = opts.by or "role"
         cache["by"] = by if (by != "role" or ctx.breakdown("role") is not None) else None
-        cache["rows"] = ctx.project.themes.table(ctx.choice, by=by, quotes=opts.quotes,
-                                                 min_participants=opts.min_participants if require else 0)
+        cache["rows"] = ctx.project.themes.table(
+            ctx.choice, by=by, quotes=opts.quotes, min_participants=opts.min_participants if require else 0
+        )
     return cache["rows"]
 
 
@@ -70,26 +73,37 @@ def themes_table(ctx: ReportContext) -> GroupedTable:
         cells = [row.theme] + ([row.cfir or ""] if opts.cfir else []) + [row.description, _count(row, by), quotes]
         groups.setdefault(row.category, Group(row.category)).rows.append(cells)
     header = f"n participants ({by}s)" if by else "n participants"
-    columns = [Column("Theme", "label", max_in=1.6)] + (
-        [Column("CFIR construct", "short", max_in=1.3)] if opts.cfir else []) + [
-        Column("Description", "text", 1.0), Column(header, "short", max_in=1.1),
-        Column("Exemplar quotes (participant ID)", "quotes", 1.35)]
-    table = GroupedTable(_title([g.title for g in groups.values()]), columns, list(groups.values()),
-                         group_label="Category")
+    columns = (
+        [Column("Theme", "label", max_in=1.6)]
+        + ([Column("CFIR construct", "short", max_in=1.3)] if opts.cfir else [])
+        + [
+            Column("Description", "text", 1.0),
+            Column(header, "short", max_in=1.1),
+            Column("Exemplar quotes (participant ID)", "quotes", 1.35),
+        ]
+    )
+    table = GroupedTable(
+        _title([g.title for g in groups.values()]), columns, list(groups.values()), group_label="Category"
+    )
     total = len(ctx.project.themes.list())
-    notes = ["n participants: distinct participants whose coded words are evidence for the theme"
-             + (f", by {by} (from the participants file)" if by else "") + ". A theme gathers the codings of its "
-             "codes (optionally of one valence) and codings added by hand."]
+    notes = [
+        "n participants: distinct participants whose coded words are evidence for the theme"
+        + (f", by {by} (from the participants file)" if by else "")
+        + ". A theme gathers the codings of its "
+        "codes (optionally of one valence) and codings added by hand."
+    ]
     if len(rows) < total:
-        notes.append(f"{total - len(rows)} theme(s) with fewer than {opts.min_participants} participants are "
-                     "left out.")
+        notes.append(f"{total - len(rows)} theme(s) with fewer than {opts.min_participants} participants are left out.")
     if opts.quotes:
-        notes.append("Quotes: exemplars picked by the team first, then proposed ones spread across participants "
-                     "and roles.")
+        notes.append(
+            "Quotes: exemplars picked by the team first, then proposed ones spread across participants and roles."
+        )
     unlinked = sorted({d for row in rows for d in row.unlinked_documents})
     if unlinked:
-        notes.append(f"Quotes marked “no participant” come from transcripts linked to no participant "
-                     f"({names(unlinked[:5])}{', …' if len(unlinked) > 5 else ''}).")
+        notes.append(
+            f"Quotes marked “no participant” come from transcripts linked to no participant "
+            f"({names(unlinked[:5])}{', …' if len(unlinked) > 5 else ''})."
+        )
     table.notes = notes
     return table
 
@@ -117,9 +131,14 @@ def theme_matrix(ctx: ReportContext, by: str) -> GroupedTable:
     for row in frame.itertuples(index=False):
         category, theme, *counts = row
         groups.setdefault(category, Group(category)).rows.append([theme, *(int(n) for n in counts)])
-    return GroupedTable(f"Participants per theme, by {by}", [Column("Theme", "label")]
-                        + [Column(str(v).replace("_", " "), "short") for v in values], list(groups.values()),
-                        notes=[matrix_note(by)], group_label="Category", repeat_groups=False)
+    return GroupedTable(
+        f"Participants per theme, by {by}",
+        [Column("Theme", "label")] + [Column(str(v).replace("_", " "), "short") for v in values],
+        list(groups.values()),
+        notes=[matrix_note(by)],
+        group_label="Category",
+        repeat_groups=False,
+    )
 
 
 def theme_sheets(ctx: ReportContext) -> list[tuple[str | None, SheetSpec]]:
@@ -127,29 +146,74 @@ def theme_sheets(ctx: ReportContext) -> list[tuple[str | None, SheetSpec]]:
     rows = _rows(ctx, require=False)
     if not rows:
         if ctx.options.matrix:
-            ctx.result.warn(f"--matrix {ctx.options.matrix}: the project has no themes yet, so the workbook has no "
-                            "thematic matrix (the construct matrices are there)")
+            ctx.result.warn(
+                f"--matrix {ctx.options.matrix}: the project has no themes yet, so the workbook has no "
+                "thematic matrix (the construct matrices are there)"
+            )
         return []
     by = ctx.memo["theme_rows"]["by"] or "role"
-    header = ["category", "theme", "description", "cfir_code_id", "cfir", "participants", f"by {by}", "documents",
-              "codings", "unlinked transcripts", "exemplar quotes"]
-    body = [[safe_cell(v) for v in (
-        row.category, row.theme, row.description, row.cfir_code_id, row.cfir,
-        row.participants + len(row.unlinked_documents),
-        ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in row.by_group.items()), row.documents, row.codings,
-        "; ".join(row.unlinked_documents), cell_text(tuple(Quote(q.text, q.who) for q in row.quotes)))]
-        for row in rows]
-    sheets: list[tuple[str | None, SheetSpec]] = [("themes", SheetSpec(
-        "Themes", header, body, "The findings table: one row per theme in table order, with its category, "
-        "description, CFIR mapping, distinct participants (transcripts with no participant count as one person "
-        f"each) and their breakdown by {by}, transcripts, codings and exemplar quotes.", wrap={2, 10}))]
+    header = [
+        "category",
+        "theme",
+        "description",
+        "cfir_code_id",
+        "cfir",
+        "participants",
+        f"by {by}",
+        "documents",
+        "codings",
+        "unlinked transcripts",
+        "exemplar quotes",
+    ]
+    body = [
+        [
+            safe_cell(v)
+            for v in (
+                row.category,
+                row.theme,
+                row.description,
+                row.cfir_code_id,
+                row.cfir,
+                row.participants + len(row.unlinked_documents),
+                ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in row.by_group.items()),
+                row.documents,
+                row.codings,
+                "; ".join(row.unlinked_documents),
+                cell_text(tuple(Quote(q.text, q.who) for q in row.quotes)),
+            )
+        ]
+        for row in rows
+    ]
+    sheets: list[tuple[str | None, SheetSpec]] = [
+        (
+            "themes",
+            SheetSpec(
+                "Themes",
+                header,
+                body,
+                "The findings table: one row per theme in table order, with its category, "
+                "description, CFIR mapping, distinct participants (transcripts with no participant count as one person "
+                f"each) and their breakdown by {by}, transcripts, codings and exemplar quotes.",
+                wrap={2, 10},
+            ),
+        )
+    ]
     matrix_by = ctx.options.matrix or "participant"
     frame = ctx.project.themes.matrix(ctx.choice, matrix_by)
     values = [c for c in frame.columns if c not in ("category", "theme")]
-    sheets.append((f"theme-matrix-{matrix_by}", SheetSpec(
-        f"Themes by {matrix_by}", ["category", "theme", *[safe_cell(str(v)) for v in values]],
-        [[safe_cell(r[0]), safe_cell(r[1]), *(int(n) for n in r[2:])] for r in frame.itertuples(index=False)],
-        f"The thematic matrix: themes × {matrix_by}, distinct participants per cell (the same counts as "
-        f"`evalbench matrix PROJECT --themes --by {matrix_by}`; the quotes behind a cell: the analysis screen).",
-        scale=(2, 1 + len(values)) if values else None, freeze_cols=2)))
+    sheets.append(
+        (
+            f"theme-matrix-{matrix_by}",
+            SheetSpec(
+                f"Themes by {matrix_by}",
+                ["category", "theme", *[safe_cell(str(v)) for v in values]],
+                [[safe_cell(r[0]), safe_cell(r[1]), *(int(n) for n in r[2:])] for r in frame.itertuples(index=False)],
+                f"The thematic matrix: themes × {matrix_by}, distinct participants per cell (the same counts as "
+                f"`evalbench matrix PROJECT --themes --by {matrix_by}`; the quotes "
+                f"behind a cell: the analysis screen).",
+                scale=(2, 1 + len(values)) if values else None,
+                freeze_cols=2,
+            ),
+        )
+    )
     return sheets

@@ -58,14 +58,14 @@ def sheet_name(title: str, taken: set[str]) -> str:
     name, n = base, 2
     while name.lower() in taken:
         suffix = f" ({n})"
-        name, n = base[:31 - len(suffix)] + suffix, n + 1
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
     taken.add(name.lower())
     return name
 
 
 def _text(value: object) -> str:
     text = _ILLEGAL.sub("", str(value))
-    return text if len(text) <= MAX_CELL else text[:MAX_CELL - 1] + "…"
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
 def _headers(header: list[str]) -> list[str]:
@@ -92,8 +92,13 @@ def _widths(spec: SheetSpec, header: list[str]) -> list[float]:
     return [70.0 if i in spec.wrap else min(w, 45.0) for i, w in enumerate(widths)]
 
 
-def _write_sheet(book: Workbook, ws: Worksheet, spec: SheetSpec, formats: dict[str | tuple[object, ...], Format],
-                 table_names: set[str]) -> None:
+def _write_sheet(
+    book: Workbook,
+    ws: Worksheet,
+    spec: SheetSpec,
+    formats: dict[str | tuple[object, ...], Format],
+    table_names: set[str],
+) -> None:
     header = _headers(spec.header)
     wrap = formats["wrap"]
     for r, row in enumerate(spec.rows, 1):
@@ -122,9 +127,17 @@ def _write_sheet(book: Workbook, ws: Worksheet, spec: SheetSpec, formats: dict[s
     while name.lower() in table_names:
         name, n = f"{base}_{n}", n + 1
     table_names.add(name.lower())
-    ws.add_table(0, 0, last_row, len(header) - 1, {
-        "name": name, "style": "Table Style Light 9",
-        "columns": [{"header": h, "header_format": formats["header"]} for h in header]})
+    ws.add_table(
+        0,
+        0,
+        last_row,
+        len(header) - 1,
+        {
+            "name": name,
+            "style": "Table Style Light 9",
+            "columns": [{"header": h, "header_format": formats["header"]} for h in header],
+        },
+    )
     ws.freeze_panes(1, spec.freeze_cols)
     for c, width in enumerate(_widths(spec, header)):
         ws.set_column(c, c, width, wrap if c in spec.wrap else None)
@@ -132,8 +145,14 @@ def _write_sheet(book: Workbook, ws: Worksheet, spec: SheetSpec, formats: dict[s
         ws.conditional_format(1, spec.scale[0], len(spec.rows), spec.scale[1], SCALE)
 
 
-def _readme(book: Workbook, ws: Worksheet, title: str, intro: list[str], sheets: list[tuple[str, str]],
-            formats: dict[str | tuple[object, ...], Format]) -> None:
+def _readme(
+    book: Workbook,
+    ws: Worksheet,
+    title: str,
+    intro: list[str],
+    sheets: list[tuple[str, str]],
+    formats: dict[str | tuple[object, ...], Format],
+) -> None:
     ws.set_column(0, 0, 28)
     ws.set_column(1, 1, 100, formats["wrap"])
     ws.write_string(0, 0, _text(title), formats["title"])
@@ -157,12 +176,15 @@ def write_book(specs: list[SheetSpec], *, title: str, stamp: str, intro: list[st
     from evalbench.ooxml import deterministic_package
 
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                     "strings_to_numbers": False})
-    formats: dict[str | tuple[object, ...], Format] = {"wrap": book.add_format({"text_wrap": True, "valign": "top"}),
-               "header": book.add_format({"bold": True, "text_wrap": True, "valign": "top"}),
-               "bold": book.add_format({"bold": True, "valign": "top"}),
-               "title": book.add_format({"bold": True, "font_size": 14})}
+    book = xlsxwriter.Workbook(
+        buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    )
+    formats: dict[str | tuple[object, ...], Format] = {
+        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
+        "header": book.add_format({"bold": True, "text_wrap": True, "valign": "top"}),
+        "bold": book.add_format({"bold": True, "valign": "top"}),
+        "title": book.add_format({"bold": True, "font_size": 14}),
+    }
     taken = {"readme"}
     readme = book.add_worksheet("README")
     names = [sheet_name(s.title, taken) for s in specs]

@@ -60,8 +60,13 @@ class CodingChoice:
     reconciled: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
-        return {"coder": self.coder, "all_coders": self.all_coders, "coders": list(self.coders),
-                "reconciled": list(self.reconciled), "description": self.description}
+        return {
+            "coder": self.coder,
+            "all_coders": self.all_coders,
+            "coders": list(self.coders),
+            "reconciled": list(self.reconciled),
+            "description": self.description,
+        }
 
 
 def _names(coders) -> str:
@@ -69,8 +74,9 @@ def _names(coders) -> str:
     return coders[0] if len(coders) == 1 else ", ".join(coders[:-1]) + " and " + coders[-1]
 
 
-def choose_coding(store: Store, coder: str | None = None, *, all_coders: bool = False,
-                  where: str = "project") -> CodingChoice:
+def choose_coding(
+    store: Store, coder: str | None = None, *, all_coders: bool = False, where: str = "project"
+) -> CodingChoice:
     """The coding to count, by the rule in the module docstring; ``where`` names the file in errors."""
     coders = store.coders.with_codings()
     if coder is not None and all_coders:
@@ -78,9 +84,12 @@ def choose_coding(store: Store, coder: str | None = None, *, all_coders: bool = 
     if all_coders:
         if len(coders) == 1:
             return CodingChoice(None, True, tuple(coders), f"{coders[0]}'s coding (the only coder)")
-        return CodingChoice(None, True, tuple(coders),
-                            f"every coder's coding ({', '.join(coders)}), not reconciled" if coders
-                            else "no coding yet")
+        return CodingChoice(
+            None,
+            True,
+            tuple(coders),
+            f"every coder's coding ({', '.join(coders)}), not reconciled" if coders else "no coding yet",
+        )
     if coder is not None:
         return _named(store, coder, coders, where)
     if not coders:
@@ -98,22 +107,26 @@ def choose_coding(store: Store, coder: str | None = None, *, all_coders: bool = 
             raise UserError(
                 f"{where}: codings by {_names(coders)}, and the {name} coding is not complete "
                 f"({missing} turn × code settled by no consensus decision); choose --coder NAME, "
-                f"--coder {name} or --all-coders")
-    raise UserError(f"{where}: codings by {_names(coders)} and no consensus coding; choose --coder NAME "
-                    f"({', '.join(coders)}), --coder consensus (after `evalbench consensus`) or --all-coders")
+                f"--coder {name} or --all-coders"
+            )
+    raise UserError(
+        f"{where}: codings by {_names(coders)} and no consensus coding; choose --coder NAME "
+        f"({', '.join(coders)}), --coder consensus (after `evalbench consensus`) or --all-coders"
+    )
 
 
 def _consensus(name: str, reconciled: tuple[str, ...]) -> CodingChoice:
     what = f"the {name} coding" if name != CONSENSUS else "the consensus coding"
-    return CodingChoice(name, False, (name,), f"{what} of {_names(reconciled)}" if reconciled else what,
-                        reconciled)
+    return CodingChoice(name, False, (name,), f"{what} of {_names(reconciled)}" if reconciled else what, reconciled)
 
 
 def _named(store: Store, coder: str, coders: list[str], where: str) -> CodingChoice:
     if coder in store.consensus.coders():
         if coder not in coders:
-            raise UserError(f"{where}: no {coder} coding yet (build it with `evalbench consensus`); "
-                            f"coders: {', '.join(coders) or 'none'}")
+            raise UserError(
+                f"{where}: no {coder} coding yet (build it with `evalbench consensus`); "
+                f"coders: {', '.join(coders) or 'none'}"
+            )
         return _consensus(coder, tuple(c for c in coders if c != coder))
     known = set(coders) | set(store.coders.names())
     if coder not in known:

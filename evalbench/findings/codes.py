@@ -26,9 +26,11 @@ def removal_blocker(tables: ThemeTables, code_id: str) -> str | None:
     used = tables.rules_using([code_id])
     if used:
         names = sorted({r[4] for r in used})
-        return (f"code {code_id!r} is a rule of theme {names[0]!r}" + (f" and {len(names) - 1} more" if len(names) > 1
-                                                                         else "")
-                + "; unlink it first (evalbench themes unlink)")
+        return (
+            f"code {code_id!r} is a rule of theme {names[0]!r}"
+            + (f" and {len(names) - 1} more" if len(names) > 1 else "")
+            + "; unlink it first (evalbench themes unlink)"
+        )
     mapped = tables.mapped_to([code_id])
     if mapped:
         return f"theme {mapped[0][1]!r} maps to code {code_id!r}; change its CFIR mapping first"
@@ -59,9 +61,15 @@ def copy_rules(tables: ThemeTables, act: Action, code_id: str, to: str) -> int:
     for _rule, theme_id, _code, valence, _name in tables.rules_using([code_id]):
         if (theme_id, valence) not in have:
             have.add((theme_id, valence))
-            act.insert("theme_rules", {"theme_id": theme_id, "code_id": to, "valence": valence,
-                                       "position": tables.next_position("theme_rules", "WHERE theme_id = ?",
-                                                                        (theme_id,))})
+            act.insert(
+                "theme_rules",
+                {
+                    "theme_id": theme_id,
+                    "code_id": to,
+                    "valence": valence,
+                    "position": tables.next_position("theme_rules", "WHERE theme_id = ?", (theme_id,)),
+                },
+            )
             added += 1
     return added
 
@@ -76,8 +84,14 @@ def ancestors(parents: Mapping[str, str | None], code_id: str) -> list[str]:
     return out
 
 
-def keep_on_move(tables: ThemeTables, act: Action, code_id: str, old_parents: Mapping[str, str | None],
-                 new_parents: Mapping[str, str | None], ignore: Iterable[str] = ()) -> int:
+def keep_on_move(
+    tables: ThemeTables,
+    act: Action,
+    code_id: str,
+    old_parents: Mapping[str, str | None],
+    new_parents: Mapping[str, str | None],
+    ignore: Iterable[str] = (),
+) -> int:
     """Before ``code_id`` changes parent: themes that took it in through a lost ancestor get a rule on it.
 
     ``ignore``: ancestors whose rules follow the code anyway (a code being merged into the new parent).
@@ -90,9 +104,15 @@ def keep_on_move(tables: ThemeTables, act: Action, code_id: str, old_parents: Ma
     for _rule, theme_id, _code, valence, _name in tables.rules_using(sorted(lost)):
         if (theme_id, valence) not in have:
             have.add((theme_id, valence))
-            act.insert("theme_rules", {"theme_id": theme_id, "code_id": code_id, "valence": valence,
-                                       "position": tables.next_position("theme_rules", "WHERE theme_id = ?",
-                                                                        (theme_id,))})
+            act.insert(
+                "theme_rules",
+                {
+                    "theme_id": theme_id,
+                    "code_id": code_id,
+                    "valence": valence,
+                    "position": tables.next_position("theme_rules", "WHERE theme_id = ?", (theme_id,)),
+                },
+            )
             added += 1
     return added
 

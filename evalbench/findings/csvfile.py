@@ -38,9 +38,17 @@ if TYPE_CHECKING:
     from evalbench.findings.service import ThemeService
 
 COLUMNS = ("category", "theme", "description", "code", "valence")
-_ALIASES = {"category": "category", "group": "category", "theme": "theme", "finding": "theme",
-            "description": "description", "code": "code", "code_id": "code", "valence": "valence",
-            "cfir": "cfir"}
+_ALIASES = {
+    "category": "category",
+    "group": "category",
+    "theme": "theme",
+    "finding": "theme",
+    "description": "description",
+    "code": "code",
+    "code_id": "code",
+    "valence": "valence",
+    "cfir": "cfir",
+}
 _ANY = {"", "any", "all", "*"}
 _MAX_LISTED = 20
 
@@ -65,8 +73,11 @@ class ImportReport:
     removed: int = 0  #: themes removed first (``replace``)
 
     def summary(self) -> str:
-        parts = [f"{len(self.categories)} categor{'y' if len(self.categories) == 1 else 'ies'}",
-                 f"{len(self.themes)} theme(s)", f"{self.rules} rule(s)"]
+        parts = [
+            f"{len(self.categories)} categor{'y' if len(self.categories) == 1 else 'ies'}",
+            f"{len(self.themes)} theme(s)",
+            f"{self.rules} rule(s)",
+        ]
         text = "Added " + ", ".join(parts)
         if self.described:
             text += f"; described {self.described} existing theme(s)"
@@ -83,8 +94,10 @@ def read_rows(path: str | Path) -> list[tuple[int, dict[str, str]]]:
     columns = [_ALIASES.get(h) for h in sheet.header]
     if "category" not in columns or "theme" not in columns:
         raise UserError(f"{sheet.name}: row 1: needs 'category' and 'theme' columns (header: {sheet.header_text()})")
-    return [(row_no, {col: _unguarded(cell.strip()) for col, cell in zip(columns, cells, strict=False) if col})
-            for row_no, cells in sheet.rows]
+    return [
+        (row_no, {col: _unguarded(cell.strip()) for col, cell in zip(columns, cells, strict=False) if col})
+        for row_no, cells in sheet.rows
+    ]
 
 
 def _unguarded(cell: str) -> str:
@@ -179,8 +192,9 @@ def import_csv(service: ThemeService, path: str | Path, *, replace: bool = False
         for name in categories:
             found = find_category(existing, name)
             if found is None:
-                ids[name] = act.insert("theme_categories", {
-                    "name": name, "position": tables.next_position("theme_categories")})
+                ids[name] = act.insert(
+                    "theme_categories", {"name": name, "position": tables.next_position("theme_categories")}
+                )
                 report.categories.append(name)
             else:
                 ids[name] = found.id
@@ -189,10 +203,17 @@ def import_csv(service: ThemeService, path: str | Path, *, replace: bool = False
             category_id = ids[p.category]
             current = themes.get((category_id, p.name.casefold()))
             if current is None:
-                theme_id = act.insert("themes", {
-                    "category_id": category_id, "name": p.name, "description": p.description or "",
-                    "position": tables.next_position("themes", "WHERE category_id = ?", (category_id,)),
-                    "cfir_code_id": p.cfir, "created_at": now()})
+                theme_id = act.insert(
+                    "themes",
+                    {
+                        "category_id": category_id,
+                        "name": p.name,
+                        "description": p.description or "",
+                        "position": tables.next_position("themes", "WHERE category_id = ?", (category_id,)),
+                        "cfir_code_id": p.cfir,
+                        "created_at": now(),
+                    },
+                )
                 report.themes.append(p.name)
                 have: set = set()
             else:
@@ -208,9 +229,15 @@ def import_csv(service: ThemeService, path: str | Path, *, replace: bool = False
                 have = {(r.code_id, r.valence) for r in tables.rules(theme_id)}
             for code_id, valence in p.rules:
                 if (code_id, valence) not in have:
-                    act.insert("theme_rules", {"theme_id": theme_id, "code_id": code_id, "valence": valence,
-                                               "position": tables.next_position("theme_rules",
-                                                                               "WHERE theme_id = ?", (theme_id,))})
+                    act.insert(
+                        "theme_rules",
+                        {
+                            "theme_id": theme_id,
+                            "code_id": code_id,
+                            "valence": valence,
+                            "position": tables.next_position("theme_rules", "WHERE theme_id = ?", (theme_id,)),
+                        },
+                    )
                     report.rules += 1
     return report
 
@@ -228,15 +255,22 @@ def export_rows(service: ThemeService) -> list[dict[str, str]]:
         by_category.setdefault(theme.category_id, []).append(theme)
     for category in service.categories():
         if category.id not in with_themes:
-            rows.append({"category": category.name, "theme": "", "description": "", "code": "", "valence": "",
-                         "cfir": ""})
+            rows.append(
+                {"category": category.name, "theme": "", "description": "", "code": "", "valence": "", "cfir": ""}
+            )
         for theme in by_category.get(category.id, []):
             first = True
             for rule in rules.get(theme.id) or [None]:
-                rows.append({"category": category.name, "theme": theme.name,
-                             "description": theme.description if first else "",
-                             "code": rule.code_id if rule else "", "valence": (rule.valence or "") if rule else "",
-                             "cfir": (theme.cfir_code_id or "") if first else ""})
+                rows.append(
+                    {
+                        "category": category.name,
+                        "theme": theme.name,
+                        "description": theme.description if first else "",
+                        "code": rule.code_id if rule else "",
+                        "valence": (rule.valence or "") if rule else "",
+                        "cfir": (theme.cfir_code_id or "") if first else "",
+                    }
+                )
                 first = False
     return rows
 

@@ -57,8 +57,9 @@ def find_theme(themes: list[Theme], ref: int | str, where: str) -> Theme:
         found = [t for t in themes if t.name.casefold() == wanted]
         if not found and "/" in wanted:
             category, _, name = wanted.partition("/")
-            found = [t for t in themes if t.category.casefold() == category.strip()
-                     and t.name.casefold() == name.strip()]
+            found = [
+                t for t in themes if t.category.casefold() == category.strip() and t.name.casefold() == name.strip()
+            ]
         if not found and wanted.startswith("#") and wanted[1:].isdigit():
             found = [t for t in themes if t.id == int(wanted[1:])]
     if len(found) == 1:
@@ -136,8 +137,10 @@ def remove_category(service: ThemeService, ref: int | str) -> None:
     category = service.category(ref)
     inside = [t.name for t in service.list() if t.category_id == category.id]
     if inside:
-        raise UserError(f"{service.where}: category {category.name!r} still holds {len(inside)} theme(s) "
-                        f"({', '.join(inside[:3])}); move or remove them first")
+        raise UserError(
+            f"{service.where}: category {category.name!r} still holds {len(inside)} theme(s) "
+            f"({', '.join(inside[:3])}); move or remove them first"
+        )
     with service.action(f"Remove theme category {category.name}") as act:
         act.delete("theme_categories", {"id": category.id})
         service.tables.renumber(act, "theme_categories", [c.id for c in service.categories() if c.id != category.id])
@@ -152,8 +155,9 @@ def apply_preset(service: ThemeService, preset: str) -> list[Category]:
     if not missing:
         return []
     with service.action(f"Add theme categories {' / '.join(names)}") as act:
-        ids = [act.insert("theme_categories", {"name": n, "position": len(existing) + i})
-               for i, n in enumerate(missing)]
+        ids = [
+            act.insert("theme_categories", {"name": n, "position": len(existing) + i}) for i, n in enumerate(missing)
+        ]
     return [c for c in service.categories() if c.id in ids]
 
 
@@ -165,12 +169,18 @@ def _ensure_category(service: ThemeService, act, category: int | str) -> int:
     if isinstance(category, int):
         raise UserError(f"{service.where}: no theme category {category}")
     name = _name(category, "category", service.where)
-    return act.insert("theme_categories", {"name": name, "position": service.tables.next_position(
-        "theme_categories")})
+    return act.insert("theme_categories", {"name": name, "position": service.tables.next_position("theme_categories")})
 
 
-def add_theme(service: ThemeService, name: str, category: int | str, *, description: str = "",
-              cfir: str | None = None, position: int | None = None) -> Theme:
+def add_theme(
+    service: ThemeService,
+    name: str,
+    category: int | str,
+    *,
+    description: str = "",
+    cfir: str | None = None,
+    position: int | None = None,
+) -> Theme:
     name = _name(name, "theme", service.where)
     if cfir is not None:
         check_code(service, cfir)
@@ -179,9 +189,17 @@ def add_theme(service: ThemeService, name: str, category: int | str, *, descript
         siblings = [t.id for t in service.list() if t.category_id == category_id]
         if any(t.name.casefold() == name.casefold() for t in service.list() if t.category_id == category_id):
             raise UserError(f"{service.where}: there is already a theme {name!r} in that category")
-        new_id = act.insert("themes", {"category_id": category_id, "name": name,
-                                       "description": clean_text(description).strip(),
-                                       "position": len(siblings), "cfir_code_id": cfir, "created_at": now()})
+        new_id = act.insert(
+            "themes",
+            {
+                "category_id": category_id,
+                "name": name,
+                "description": clean_text(description).strip(),
+                "position": len(siblings),
+                "cfir_code_id": cfir,
+                "created_at": now(),
+            },
+        )
         if position is not None:
             siblings.insert(max(0, min(position, len(siblings))), new_id)
             service.tables.renumber(act, "themes", siblings)
@@ -192,8 +210,10 @@ def update_theme(service: ThemeService, ref: int | str, **changes) -> Theme:
     theme = service.theme(ref)
     if "name" in changes:
         changes["name"] = _name(changes["name"], "theme", service.where)
-        if any(t.name.casefold() == changes["name"].casefold() and t.id != theme.id
-               and t.category_id == theme.category_id for t in service.list()):
+        if any(
+            t.name.casefold() == changes["name"].casefold() and t.id != theme.id and t.category_id == theme.category_id
+            for t in service.list()
+        ):
             raise UserError(f"{service.where}: there is already a theme {changes['name']!r} in {theme.category}")
         label = f"Rename theme {theme.name} to {changes['name']}"
     elif "description" in changes:
@@ -201,8 +221,11 @@ def update_theme(service: ThemeService, ref: int | str, **changes) -> Theme:
         label = f"Describe theme {theme.name}"
     else:
         code = changes["cfir_code_id"]
-        label = (f"Map theme {theme.name} to {check_code(service, code)}" if code
-                 else f"Remove the CFIR mapping of theme {theme.name}")
+        label = (
+            f"Map theme {theme.name} to {check_code(service, code)}"
+            if code
+            else f"Remove the CFIR mapping of theme {theme.name}"
+        )
     current = {"name": theme.name, "description": theme.description, "cfir_code_id": theme.cfir_code_id}
     changed = {k: v for k, v in changes.items() if current[k] != v}
     if changed:
@@ -219,8 +242,9 @@ def move_theme(service: ThemeService, ref: int | str, category: int | str | None
             if any(t.name.casefold() == theme.name.casefold() for t in service.list() if t.category_id == target):
                 raise UserError(f"{service.where}: that category already has a theme {theme.name!r}")
             act.update("themes", {"id": theme.id}, {"category_id": target})
-            service.tables.renumber(act, "themes", [t.id for t in service.list()
-                                           if t.category_id == theme.category_id and t.id != theme.id])
+            service.tables.renumber(
+                act, "themes", [t.id for t in service.list() if t.category_id == theme.category_id and t.id != theme.id]
+            )
         order = [t.id for t in service.list() if t.category_id == target and t.id != theme.id]
         order.insert(len(order) if position is None else max(0, min(position, len(order))), theme.id)
         service.tables.renumber(act, "themes", order)
@@ -247,9 +271,15 @@ def link(service: ThemeService, ref: int | str, code_id: str, valence: str | Non
     if any(r.code_id == code_id and r.valence == valence for r in rules):
         raise UserError(f"{service.where}: theme {theme.name!r} already has the rule {rule_text(label, valence)}")
     with service.action(f"Link {rule_text(label, valence)} to theme {theme.name}") as act:
-        rule_id = act.insert("theme_rules", {"theme_id": theme.id, "code_id": code_id, "valence": valence,
-                                             "position": service.tables.next_position("theme_rules",
-                                                                             "WHERE theme_id = ?", (theme.id,))})
+        rule_id = act.insert(
+            "theme_rules",
+            {
+                "theme_id": theme.id,
+                "code_id": code_id,
+                "valence": valence,
+                "position": service.tables.next_position("theme_rules", "WHERE theme_id = ?", (theme.id,)),
+            },
+        )
     return next(r for r in service.tables.rules(theme.id) if r.id == rule_id)
 
 
@@ -257,8 +287,9 @@ def unlink(service: ThemeService, ref: int | str, code_id: str, valence: str | N
     theme = service.theme(ref)
     label = check_code(service, code_id)
     check_valence(service, valence)
-    gone = [r for r in service.tables.rules(theme.id)
-            if r.code_id == code_id and (valence is None or r.valence == valence)]
+    gone = [
+        r for r in service.tables.rules(theme.id) if r.code_id == code_id and (valence is None or r.valence == valence)
+    ]
     if not gone:
         raise UserError(f"{service.where}: theme {theme.name!r} has no rule {rule_text(label, valence)}")
     with service.action(f"Unlink {rule_text(label, valence)} from theme {theme.name}") as act:
@@ -329,8 +360,9 @@ def pick(service: ThemeService, ref: int | str, coding_id: int, position: int | 
     existing = next((r[0] for r in rows if r[2] == coding_id), None)
     with service.action(f"Pick {words} as an exemplar of theme {theme.name}") as act:
         if existing is None:
-            existing = act.insert("theme_exemplars", {"theme_id": theme.id, "coding_id": coding_id,
-                                                      "position": len(order)})
+            existing = act.insert(
+                "theme_exemplars", {"theme_id": theme.id, "coding_id": coding_id, "position": len(order)}
+            )
         else:
             order.remove(existing)
         order.insert(len(order) if position is None else max(0, min(position, len(order))), existing)
@@ -343,8 +375,11 @@ def unpick(service: ThemeService, ref: int | str, coding_id: int) -> None:
     row = next((r for r in rows if r[2] == coding_id), None)
     if row is None:
         raise UserError(f"{service.where}: coding {coding_id} is not a picked exemplar of theme {theme.name!r}")
-    words = quote_words(service, coding_id) if service.store.codings.opening(coding_id, 1) is not None \
+    words = (
+        quote_words(service, coding_id)
+        if service.store.codings.opening(coding_id, 1) is not None
         else "a removed quote"
+    )
     with service.action(f"Unpick {words} from theme {theme.name}") as act:
         act.delete("theme_exemplars", {"id": row[0]})
         service.tables.renumber(act, "theme_exemplars", [r[0] for r in rows if r[0] != row[0]])
@@ -355,7 +390,9 @@ def order_exemplars(service: ThemeService, ref: int | str, coding_ids: list[int]
     rows = service.tables.exemplars(theme.id)
     by_coding = {r[2]: r[0] for r in rows}
     if sorted(coding_ids) != sorted(by_coding) or len(set(coding_ids)) != len(coding_ids):
-        raise UserError(f"{service.where}: list each picked exemplar of theme {theme.name!r} once "
-                        f"(picked: {', '.join(str(c) for c in by_coding) or 'none'})")
+        raise UserError(
+            f"{service.where}: list each picked exemplar of theme {theme.name!r} once "
+            f"(picked: {', '.join(str(c) for c in by_coding) or 'none'})"
+        )
     with service.action(f"Reorder the exemplars of theme {theme.name}") as act:
         service.tables.renumber(act, "theme_exemplars", [by_coding[c] for c in coding_ids])

@@ -161,7 +161,7 @@ class EvidenceBase:
 
     def text(self, coding_id: int) -> str:
         c = self.codings[coding_id]
-        return self._texts[c.document_id][c.start:c.end]
+        return self._texts[c.document_id][c.start : c.end]
 
     def span_text(self, document_id: int, start: int, end: int) -> str:
         """Text of a span of a document read by :meth:`load_text`."""
@@ -242,8 +242,9 @@ def _passages(rows: list[tuple], tree: CodeTree, coders: list[str]) -> tuple[dic
         else:
             counts = Counter(m[6] for m in members)
             top = max(counts.values())
-            first = min((m for m in members if counts[m[6]] == top),
-                        key=lambda m: (rank.get(m[5], len(rank)), m[2], m[0]))
+            first = min(
+                (m for m in members if counts[m[6]] == top), key=lambda m: (rank.get(m[5], len(rank)), m[2], m[0])
+            )
             chosen = first[6]
         for m in members:
             passage[m[0]] = root

@@ -38,8 +38,10 @@ def columns(base: EvidenceBase, by: str, evidence: dict[int, list[int]]) -> list
         values = sorted({label for _name, label, _pid in base.documents.values() if label})
     else:
         values = sorted({a[by] for a in base.attributes.values() if a.get(by)})
-    extra = sorted({base.group(c, by) for ids in evidence.values() for c in ids} - set(values),
-                   key=lambda v: (v.startswith(NO_PARTICIPANT), v != UNKNOWN, v))
+    extra = sorted(
+        {base.group(c, by) for ids in evidence.values() for c in ids} - set(values),
+        key=lambda v: (v.startswith(NO_PARTICIPANT), v != UNKNOWN, v),
+    )
     return values + extra
 
 
@@ -73,8 +75,9 @@ def theme_evidence(store: Store, base: EvidenceBase) -> dict[int, list[int]]:
     return {t.id: base.match(rules.get(t.id, []), hand.get(t.id, [])) for t in store.themes.themes()}
 
 
-def cell_quotes(store: Store, base: EvidenceBase, theme_id: int, by: str = "site",
-                value: str | None = None) -> list[FindingQuote]:
+def cell_quotes(
+    store: Store, base: EvidenceBase, theme_id: int, by: str = "site", value: str | None = None
+) -> list[FindingQuote]:
     """The quotes behind one cell (every column when ``value`` is None): one per passage, in document order."""
     rules = store.themes.rules(theme_id)
     ids = base.match(rules, store.themes.hand_codings(theme_id))

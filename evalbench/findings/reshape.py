@@ -41,18 +41,28 @@ def merge(service: ThemeService, sources: list[int | str], into: int | str) -> T
             for rule in tables.rules(source_id):
                 if (rule.code_id, rule.valence) not in rules:
                     rules.add((rule.code_id, rule.valence))
-                    act.insert("theme_rules", {"theme_id": target.id, "code_id": rule.code_id,
-                                               "valence": rule.valence, "position": len(rules)})
+                    act.insert(
+                        "theme_rules",
+                        {
+                            "theme_id": target.id,
+                            "code_id": rule.code_id,
+                            "valence": rule.valence,
+                            "position": len(rules),
+                        },
+                    )
             for link in tables.hand_codings(source_id):
                 if link.coding_id not in hand:
                     hand.add(link.coding_id)
-                    act.insert("theme_codings", {"theme_id": target.id, "coding_id": link.coding_id,
-                                                 "included": int(link.included)})
+                    act.insert(
+                        "theme_codings",
+                        {"theme_id": target.id, "coding_id": link.coding_id, "included": int(link.included)},
+                    )
             for _row, _theme, coding_id, _pos in tables.exemplars(source_id):
                 if coding_id not in picks:
                     picks.append(coding_id)
-                    act.insert("theme_exemplars", {"theme_id": target.id, "coding_id": coding_id,
-                                                   "position": len(picks) - 1})
+                    act.insert(
+                        "theme_exemplars", {"theme_id": target.id, "coding_id": coding_id, "position": len(picks) - 1}
+                    )
             extra = by_id[source_id].description.strip()
             if extra and extra not in description:
                 description = f"{description}\n\n{extra}" if description else extra
@@ -84,9 +94,17 @@ def split(service: ThemeService, ref: int | str, name: str, rule_ids: list[int],
     hand = {h.coding_id: h for h in tables.hand_codings(theme.id)}
     picks = {r[2]: r[0] for r in tables.exemplars(theme.id)}
     with service.action(f"Split theme {name} from {theme.name}") as act:
-        new_id = act.insert("themes", {"category_id": theme.category_id, "name": name, "description": "",
-                                       "position": theme.position + 1, "cfir_code_id": theme.cfir_code_id,
-                                       "created_at": now()})
+        new_id = act.insert(
+            "themes",
+            {
+                "category_id": theme.category_id,
+                "name": name,
+                "description": "",
+                "position": theme.position + 1,
+                "cfir_code_id": theme.cfir_code_id,
+                "created_at": now(),
+            },
+        )
         order = [t.id for t in siblings]
         order.insert(order.index(theme.id) + 1, new_id)
         service.tables.renumber(act, "themes", order)

@@ -53,9 +53,10 @@ class ThemeService:
     # --- which coding, and the evidence base ---------------------------------------------
     def choose(self, coder: str | None = None, *, all_coders: bool = False) -> CodingChoice:
         """The coding to count (see :mod:`evalbench.findings.choice`); a UserError names the choices."""
-        found = self._cached(("choose", coder, all_coders),
-                             lambda: _attempt(lambda: choose_coding(self.store, coder, all_coders=all_coders,
-                                                                    where=self.where)))
+        found = self._cached(
+            ("choose", coder, all_coders),
+            lambda: _attempt(lambda: choose_coding(self.store, coder, all_coders=all_coders, where=self.where)),
+        )
         if isinstance(found, UserError):
             raise found
         return found
@@ -108,8 +109,9 @@ class ThemeService:
         """Coding ids the lead picked as the theme's exemplars, in their order."""
         return [r[2] for r in self.tables.exemplars(self.theme(theme).id)]
 
-    def table(self, choice: CodingChoice, *, by: str = "role", quotes: int = 3,
-              min_participants: int = 0) -> builtins.list[FindingRow]:
+    def table(
+        self, choice: CodingChoice, *, by: str = "role", quotes: int = 3, min_participants: int = 0
+    ) -> builtins.list[FindingRow]:
         """The findings table: one :class:`FindingRow` per theme, in table order."""
         from evalbench.findings.table import finding_rows
 
@@ -135,8 +137,9 @@ class ThemeService:
 
         return theme_matrix(self.store, self.evidence(choice), by, self.where)
 
-    def cell_quotes(self, choice: CodingChoice, theme: int | str, by: str = "site",
-                    value: str | None = None) -> builtins.list[FindingQuote]:
+    def cell_quotes(
+        self, choice: CodingChoice, theme: int | str, by: str = "site", value: str | None = None
+    ) -> builtins.list[FindingQuote]:
         """The quotes behind a matrix cell (the whole theme's evidence when ``value`` is None)."""
         from evalbench.findings.matrix import cell_quotes
 
@@ -202,8 +205,15 @@ class ThemeService:
         return edits.apply_preset(self, preset)
 
     # --- themes ----------------------------------------------------------------------------------
-    def add(self, name: str, category: int | str, *, description: str = "", cfir: str | None = None,
-            position: int | None = None) -> Theme:
+    def add(
+        self,
+        name: str,
+        category: int | str,
+        *,
+        description: str = "",
+        cfir: str | None = None,
+        position: int | None = None,
+    ) -> Theme:
         """A new theme, at the end of its category (created when new) unless ``position`` is given."""
         return edits.add_theme(self, name, category, description=description, cfir=cfir, position=position)
 
@@ -303,8 +313,9 @@ class _ThemeAction:
         self.inner = service.store.action(self.label)
         return self.inner.__enter__()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> bool | None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool | None:
         result = self.inner.__exit__(exc_type, exc, tb)
         if self.was_current and exc_type is None:
             self.service._cache_key = self.service.store.version()

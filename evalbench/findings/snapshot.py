@@ -58,11 +58,20 @@ def snapshot(store: Store) -> dict:
         picks.setdefault(theme_id, []).append(coding_id)
     themes: dict[int, list] = {}
     for t in store.themes.themes():
-        themes.setdefault(t.category_id, []).append({
-            "name": t.name, "description": t.description, "cfir": t.cfir_code_id,
-            "rules": rules.get(t.id, []), "codings": hand.get(t.id, []), "exemplars": picks.get(t.id, [])})
-    return {"version": VERSION, "categories": [{"name": c.name, "themes": themes.get(c.id, [])}
-                                               for c in store.themes.categories()]}
+        themes.setdefault(t.category_id, []).append(
+            {
+                "name": t.name,
+                "description": t.description,
+                "cfir": t.cfir_code_id,
+                "rules": rules.get(t.id, []),
+                "codings": hand.get(t.id, []),
+                "exemplars": picks.get(t.id, []),
+            }
+        )
+    return {
+        "version": VERSION,
+        "categories": [{"name": c.name, "themes": themes.get(c.id, [])} for c in store.themes.categories()],
+    }
 
 
 def coding_refs(data: Mapping) -> set:
@@ -98,11 +107,19 @@ def translate(data: Mapping, refs: Mapping) -> tuple[dict, int]:
         for theme in _list(category.get("themes")):
             if not isinstance(theme, Mapping):
                 continue
-            links = [{**link, "coding": one(link.get("coding"))} for link in _list(theme.get("codings"))
-                     if isinstance(link, Mapping)]
+            links = [
+                {**link, "coding": one(link.get("coding"))}
+                for link in _list(theme.get("codings"))
+                if isinstance(link, Mapping)
+            ]
             picks = [one(ref) for ref in _list(theme.get("exemplars"))]
-            themes.append({**theme, "codings": [link for link in links if link["coding"] is not None],
-                           "exemplars": [p for p in picks if p is not None]})
+            themes.append(
+                {
+                    **theme,
+                    "codings": [link for link in links if link["coding"] is not None],
+                    "exemplars": [p for p in picks if p is not None],
+                }
+            )
         categories.append({**category, "themes": themes})
     return {**data, "categories": categories}, dropped
 
@@ -127,9 +144,15 @@ class Restored:
 
     @property
     def counts(self) -> dict[str, int]:
-        return {"categories": len(self.categories), "themes": len(self.themes), "merged": len(self.merged),
-                "rules": self.rules, "codings": self.codings, "exemplars": self.exemplars,
-                "dropped": self.dropped_codes + self.dropped_codings}
+        return {
+            "categories": len(self.categories),
+            "themes": len(self.themes),
+            "merged": len(self.merged),
+            "rules": self.rules,
+            "codings": self.codings,
+            "exemplars": self.exemplars,
+            "dropped": self.dropped_codes + self.dropped_codings,
+        }
 
     @property
     def changed(self) -> bool:
@@ -165,8 +188,9 @@ def restore(store: Store, act: Action, data: Mapping, coding_ids: Mapping | None
         if name.casefold() in categories:
             category_id, name = categories[name.casefold()]  # the project's own spelling
         else:
-            category_id = act.insert("theme_categories", {
-                "name": name, "position": store.themes.next_position("theme_categories")})
+            category_id = act.insert(
+                "theme_categories", {"name": name, "position": store.themes.next_position("theme_categories")}
+            )
             categories[name.casefold()] = (category_id, name)
             done.categories.append(name)
         themes = {t.name.casefold(): t for t in store.themes.themes() if t.category_id == category_id}
@@ -179,8 +203,18 @@ def restore(store: Store, act: Action, data: Mapping, coding_ids: Mapping | None
     return done
 
 
-def _restore_theme(store: Store, act: Action, done: Restored, category: str, category_id: int, themes: dict,
-                   theme: Mapping, title: str, known_codes: set[str], mapped) -> None:
+def _restore_theme(
+    store: Store,
+    act: Action,
+    done: Restored,
+    category: str,
+    category_id: int,
+    themes: dict,
+    theme: Mapping,
+    title: str,
+    known_codes: set[str],
+    mapped,
+) -> None:
     description = _text(theme.get("description"))
     cfir = theme.get("cfir")
     if cfir is not None and not isinstance(cfir, str):
@@ -193,10 +227,17 @@ def _restore_theme(store: Store, act: Action, done: Restored, category: str, cat
     before = (done.rules, done.codings, done.exemplars)
     filled: set[str] = set()
     if found is None:
-        theme_id = act.insert("themes", {
-            "category_id": category_id, "name": title, "description": description,
-            "position": store.themes.next_position("themes", "WHERE category_id = ?", (category_id,)),
-            "cfir_code_id": cfir, "created_at": now()})
+        theme_id = act.insert(
+            "themes",
+            {
+                "category_id": category_id,
+                "name": title,
+                "description": description,
+                "position": store.themes.next_position("themes", "WHERE category_id = ?", (category_id,)),
+                "cfir_code_id": cfir,
+                "created_at": now(),
+            },
+        )
         themes[title.casefold()] = Theme(theme_id, category_id, category, title, description, 0, cfir)
         done.themes.append((category, title))
     else:
@@ -213,8 +254,11 @@ def _restore_theme(store: Store, act: Action, done: Restored, category: str, cat
             filled = {"description" if k == "description" else "cfir" for k in fill}
     have = {(r.code_id, r.valence) for r in store.themes.rules(theme_id)}
     for rule in _list(theme.get("rules")):
-        if not isinstance(rule, Mapping) or not isinstance(rule.get("code"), str) \
-                or rule.get("valence") not in (None, *VALENCES):
+        if (
+            not isinstance(rule, Mapping)
+            or not isinstance(rule.get("code"), str)
+            or rule.get("valence") not in (None, *VALENCES)
+        ):
             done.malformed += 1
             continue
         key = (rule["code"], rule.get("valence"))
@@ -222,9 +266,15 @@ def _restore_theme(store: Store, act: Action, done: Restored, category: str, cat
             done.dropped_codes += 1
         elif key not in have:
             have.add(key)
-            act.insert("theme_rules", {"theme_id": theme_id, "code_id": key[0], "valence": key[1],
-                                       "position": store.themes.next_position("theme_rules", "WHERE theme_id = ?",
-                                                                       (theme_id,))})
+            act.insert(
+                "theme_rules",
+                {
+                    "theme_id": theme_id,
+                    "code_id": key[0],
+                    "valence": key[1],
+                    "position": store.themes.next_position("theme_rules", "WHERE theme_id = ?", (theme_id,)),
+                },
+            )
             done.rules += 1
     decided = {h.coding_id: h.included for h in store.themes.hand_codings(theme_id)}
     for link in _list(theme.get("codings")):
@@ -248,16 +298,22 @@ def _restore_theme(store: Store, act: Action, done: Restored, category: str, cat
             done.dropped_codings += 1
         elif target not in picked:
             picked.append(target)
-            act.insert("theme_exemplars", {"theme_id": theme_id, "coding_id": target,
-                                           "position": store.themes.next_position("theme_exemplars",
-                                                                           "WHERE theme_id = ?", (theme_id,))})
+            act.insert(
+                "theme_exemplars",
+                {
+                    "theme_id": theme_id,
+                    "coding_id": target,
+                    "position": store.themes.next_position("theme_exemplars", "WHERE theme_id = ?", (theme_id,)),
+                },
+            )
             done.exemplars += 1
     if found is not None and (filled or before != (done.rules, done.codings, done.exemplars)):
         done.merged.append((category, found.name))
         after = (done.rules, done.codings, done.exemplars)
         done.gained[(category, found.name)] = {
             **{k: b - a for k, a, b in zip(("rules", "codings", "exemplars"), before, after, strict=True) if b > a},
-            **{k: 1 for k in ("description", "cfir") if k in filled}}
+            **{k: 1 for k in ("description", "cfir") if k in filled},
+        }
 
 
 def _themes(data: Mapping):

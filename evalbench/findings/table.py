@@ -35,8 +35,15 @@ def cfir_label(base: EvidenceBase, code_id: str | None) -> str | None:
     return " › ".join(base.tree.name(c) for c in base.tree.chain(code_id)) or code_id
 
 
-def finding_rows(store: Store, base: EvidenceBase, *, by: str = "role", quotes: int = 3,
-                 min_participants: int = 0, theme_ids: set[int] | None = None) -> list[FindingRow]:
+def finding_rows(
+    store: Store,
+    base: EvidenceBase,
+    *,
+    by: str = "role",
+    quotes: int = 3,
+    min_participants: int = 0,
+    theme_ids: set[int] | None = None,
+) -> list[FindingRow]:
     """The findings table's rows (only ``theme_ids`` if given), in table order.
 
     ``min_participants`` drops themes that fewer people speak to (participants
@@ -63,15 +70,31 @@ def finding_rows(store: Store, base: EvidenceBase, *, by: str = "role", quotes: 
     outside = _outside_codings(store, base, [c for ids in picked.values() for c in ids]) if quotes > 0 else {}
     rows = []
     for theme in themes:
-        row = _row(base, theme, evidence[theme.id], tuple(rules.get(theme.id, ())), by,
-                   picked.get(theme.id, []), outside, quotes)
+        row = _row(
+            base,
+            theme,
+            evidence[theme.id],
+            tuple(rules.get(theme.id, ())),
+            by,
+            picked.get(theme.id, []),
+            outside,
+            quotes,
+        )
         if row.participants + len(row.unlinked_documents) >= min_participants:
             rows.append(row)
     return rows
 
 
-def _row(base: EvidenceBase, theme: Theme, ids: list[int], rules: tuple, by: str, picked: list[int],
-         outside: dict[int, tuple], n_quotes: int) -> FindingRow:
+def _row(
+    base: EvidenceBase,
+    theme: Theme,
+    ids: list[int],
+    rules: tuple,
+    by: str,
+    picked: list[int],
+    outside: dict[int, tuple],
+    n_quotes: int,
+) -> FindingRow:
     documents = {base.codings[c].document_id for c in ids}
     people: dict[str, str] = {}  # person -> group value (a participant can have several transcripts)
     for doc in sorted(documents):
@@ -80,12 +103,22 @@ def _row(base: EvidenceBase, theme: Theme, ids: list[int], rules: tuple, by: str
     counts = Counter(NO_PARTICIPANT if person.startswith("\0") else value for person, value in people.items())
     by_group = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] in (UNKNOWN, NO_PARTICIPANT), kv[0])))
     return FindingRow(
-        theme_id=theme.id, category_id=theme.category_id, category=theme.category, theme=theme.name,
-        description=theme.description, cfir_code_id=theme.cfir_code_id, cfir=cfir_label(base, theme.cfir_code_id),
-        by=by, participants=sum(1 for p in people if not p.startswith("\0")), by_group=by_group,
-        documents=len(documents), codings=len(ids),
+        theme_id=theme.id,
+        category_id=theme.category_id,
+        category=theme.category,
+        theme=theme.name,
+        description=theme.description,
+        cfir_code_id=theme.cfir_code_id,
+        cfir=cfir_label(base, theme.cfir_code_id),
+        by=by,
+        participants=sum(1 for p in people if not p.startswith("\0")),
+        by_group=by_group,
+        documents=len(documents),
+        codings=len(ids),
         quotes=_quotes(base, ids, picked, outside, n_quotes) if n_quotes > 0 else (),
-        unlinked_documents=tuple(unlinked), rules=rules)
+        unlinked_documents=tuple(unlinked),
+        rules=rules,
+    )
 
 
 def _outside_codings(store: Store, base: EvidenceBase, coding_ids: list[int]) -> dict[int, tuple]:
@@ -103,8 +136,9 @@ def _same_passage(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
     return a[0] == b[0] and shared > 0 and shared >= SAME_PASSAGE * min(a[2] - a[1], b[2] - b[1])
 
 
-def _quotes(base: EvidenceBase, ids: list[int], picked: list[int], outside: dict[int, tuple],
-            n: int) -> tuple[FindingQuote, ...]:
+def _quotes(
+    base: EvidenceBase, ids: list[int], picked: list[int], outside: dict[int, tuple], n: int
+) -> tuple[FindingQuote, ...]:
     spans = {cid: (base.codings[cid].document_id, base.codings[cid].start, base.codings[cid].end) for cid in ids}
     members = set(ids)
     chosen: list[FindingQuote] = []
@@ -132,29 +166,58 @@ def _quotes(base: EvidenceBase, ids: list[int], picked: list[int], outside: dict
             if c.passage in seen_passages or any(_same_passage(spans[cid], t) for t in taken):
                 continue
             seen_passages.add(c.passage)
-            records.append({"coding_id": cid, "document": base.documents[c.document_id][0],
-                            "document_id": c.document_id, "start": c.start, "end": c.end, "starred": c.starred,
-                            "participant": base.person(cid), "role": base.role(cid) or UNKNOWN,
-                            "speaker_role": "interviewer" if base.interviewer(cid) else "participant",
-                            "words": base.words(cid)})
+            records.append(
+                {
+                    "coding_id": cid,
+                    "document": base.documents[c.document_id][0],
+                    "document_id": c.document_id,
+                    "start": c.start,
+                    "end": c.end,
+                    "starred": c.starred,
+                    "participant": base.person(cid),
+                    "role": base.role(cid) or UNKNOWN,
+                    "speaker_role": "interviewer" if base.interviewer(cid) else "participant",
+                    "words": base.words(cid),
+                }
+            )
         chosen += [quote(base, r["coding_id"]) for r in pick_exemplars(records, n - len(chosen))]
     return tuple(chosen)
 
 
-def quote(base: EvidenceBase, coding_id: int, *, picked: bool = False, span: tuple[int, int, int] | None = None,
-          extra: tuple[str, str, str] | None = None) -> FindingQuote:
+def quote(
+    base: EvidenceBase,
+    coding_id: int,
+    *,
+    picked: bool = False,
+    span: tuple[int, int, int] | None = None,
+    extra: tuple[str, str, str] | None = None,
+) -> FindingQuote:
     """A coding of the evidence base (or, with ``span`` and ``extra``, a picked one outside it) as a quote."""
     if extra is None:
         c = base.codings[coding_id]
-        span, (code, coder, valence), starred = (c.document_id, c.start, c.end), (c.code_id, c.coder, c.valence), \
-            c.starred
+        span, (code, coder, valence), starred = (
+            (c.document_id, c.start, c.end),
+            (c.code_id, c.coder, c.valence),
+            c.starred,
+        )
     elif span is None:
         raise TypeError("quote(): a coding outside the evidence base needs its span")
     else:
         (code, coder, valence), starred = extra, False
     doc, start, end = span
     name, label, pid = base.documents[doc]
-    return FindingQuote(participant=label, text=clean_quote(base.span_text(doc, start, end)), coding_id=coding_id,
-                        document=name, document_id=doc, start=start, end=end,
-                        role=base.attributes.get(pid, {}).get("role") if pid is not None else None,
-                        code_id=code, valence=valence, coder=coder, starred=starred, picked=picked)
+    return FindingQuote(
+        participant=label,
+        text=clean_quote(base.span_text(doc, start, end)),
+        coding_id=coding_id,
+        document=name,
+        document_id=doc,
+        start=start,
+        end=end,
+        role=base.attributes.get(pid, {}).get("role") if pid is not None else None,
+        code_id=code,
+        valence=valence,
+        coder=coder,
+        starred=starred,
+        picked=picked,
+    )

@@ -43,7 +43,7 @@ def document_speakers(parsed: ParsedDocument, words: list[int] | None = None) ->
     for turn, n in zip(parsed.turns, words):
         entry = counts.setdefault(turn.speaker, [0, 0, 0])
         entry[0] += 1
-        entry[1] += asks_question(text[turn.start:turn.end])
+        entry[1] += asks_question(text[turn.start : turn.end])
         entry[2] += n
     return [SpeakerStats(label, t, q, w) for label, (t, q, w) in counts.items()]
 
@@ -126,9 +126,14 @@ class _Batch:
         roles = document_roles(stats, parsed.legend)
         warnings = structure_warnings(parsed, roles, words)
         turns = {s.label: s.turns for s in stats}
-        line = FileReport(parsed.name, "would import" if self.dry_run else "imported",
-                          speakers=[(label, roles[label][0], turns[label]) for label in turns],
-                          turns=len(parsed.turns), words=sum(words), warnings=warnings)
+        line = FileReport(
+            parsed.name,
+            "would import" if self.dry_run else "imported",
+            speakers=[(label, roles[label][0], turns[label]) for label in turns],
+            turns=len(parsed.turns),
+            words=sum(words),
+            warnings=warnings,
+        )
         if self.strict and warnings:
             line.status, line.reason = "failed", f"not imported (--strict): {warnings[0]}"
             report.failed.append((parsed.name, line.reason))
@@ -165,8 +170,7 @@ class _Batch:
         else:
             self.imports.refresh_roles()
             stored = self.imports.store.speakers.roles()
-            final = {(key, label): role for key in self.new_roles
-                     for label, role in stored.get(int(key), {}).items()}
+            final = {(key, label): role for key in self.new_roles for label, role in stored.get(int(key), {}).items()}
         for key, line in self.by_key.items():
             roles = {label: final.get((key, label), role) for label, role in self.new_roles[key].items()}
             line.speakers = [(label, roles[label][0], n) for label, _, n in line.speakers]
@@ -184,8 +188,11 @@ class _Batch:
         matches = match_rows(rows, docs)
         if not self.dry_run:
             self.imports.link_participants(matches.links)
-        rows_out = [f"{csv_name}: line {row.line}: document '{row.document}' of participant {row.participant} "
-                    "is not in the project" for row in matches.unmatched]
+        rows_out = [
+            f"{csv_name}: line {row.line}: document '{row.document}' of participant {row.participant} "
+            "is not in the project"
+            for row in matches.unmatched
+        ]
         docs_out = [f"{name}: no row in {csv_name}, so no participant is linked to it" for name in matches.without_row]
         self.report.warnings.extend(_first(rows_out, f"{csv_name}: {{n}} more rows name documents not in the project"))
         self.report.warnings.extend(_first(docs_out, f"{{n}} more documents have no row in {csv_name}"))

@@ -36,8 +36,9 @@ def _words(n: int) -> str:
     return f"{n:,} word" + ("" if n == 1 else "s")
 
 
-def structure_warnings(parsed: ParsedDocument, roles: dict[str | None, tuple[str, str]] | None = None,
-                       words: list[int] | None = None) -> list[str]:
+def structure_warnings(
+    parsed: ParsedDocument, roles: dict[str | None, tuple[str, str]] | None = None, words: list[int] | None = None
+) -> list[str]:
     """Warnings about a parsed document's structure (empty when it looks right); ``words``: per turn, if known."""
     out: list[str] = []
     text, turns = parsed.text, parsed.turns
@@ -48,14 +49,18 @@ def structure_warnings(parsed: ParsedDocument, roles: dict[str | None, tuple[str
     elif len(turns) > 1 and total >= BIG_TURN_WORDS and max(words) >= BIG_TURN_SHARE * total:
         i = words.index(max(words))
         who = turns[i].speaker or "unlabelled text"
-        out.append(f"turn {i + 1} ({who}) holds {max(words) / total:.0%} of the {_words(total)}: "
-                   "speaker labels inside it not recognised?")
+        out.append(
+            f"turn {i + 1} ({who}) holds {max(words) / total:.0%} of the {_words(total)}: "
+            "speaker labels inside it not recognised?"
+        )
     missing = no_participant(roles) if roles is not None else None
     if missing:
         out.append(missing)
     if parsed.outside > OUTSIDE_CHARS and parsed.outside > OUTSIDE_SHARE * len(text):
-        out.append(f"{parsed.outside / max(1, len(text)):.0%} of the text ({parsed.outside:,} characters) is "
-                   "before the first speaker label and in no turn")
+        out.append(
+            f"{parsed.outside / max(1, len(text)):.0%} of the text ({parsed.outside:,} characters) is "
+            "before the first speaker label and in no turn"
+        )
     inside = _label_inside(parsed)
     if inside:
         out.append(inside)
@@ -78,8 +83,10 @@ def no_participant(roles: dict[str | None, tuple[str, str]]) -> str | None:
     people = [label for label in roles if label is not None]
     if not people or any(roles[label][0] == "participant" for label in people):
         return None
-    return ("no participant: every speaker is an interviewer (" + ", ".join(people[:4]) + "); "
-            "set one with 'evalbench speakers set-role'")
+    return (
+        "no participant: every speaker is an interviewer (" + ", ".join(people[:4]) + "); "
+        "set one with 'evalbench speakers set-role'"
+    )
 
 
 _LABEL_COLON = re.compile(r":[ \t]")
@@ -107,7 +114,7 @@ def _label_inside(parsed: ParsedDocument) -> str | None:
             continue
         turn = parsed.turns[i]
         end = m.start()
-        before = text[max(turn.start, end - reach):end]
+        before = text[max(turn.start, end - reach) : end]
         ends = [end]
         if before.endswith(")") and "(" in before:
             ends.append(end - len(before) + before.rindex("(") - 1)  # "Jane (she/her):" -> "Jane"
@@ -117,8 +124,9 @@ def _label_inside(parsed: ParsedDocument) -> str | None:
                 if at <= turn.start or text[at:stop] != name:
                     continue
                 starts_line = text[at - 1] == "\n"
-                after_sentence = (name in names and at - 2 >= turn.start and text[at - 1] == " "
-                                  and text[at - 2] in ".?!…")
+                after_sentence = (
+                    name in names and at - 2 >= turn.start and text[at - 1] == " " and text[at - 2] in ".?!…"
+                )
                 if starts_line or after_sentence:
                     who = turn.speaker or "unlabelled text"
                     return f"speaker label '{name}:' inside turn {i + 1} ({who}): two speakers in one turn?"

@@ -160,8 +160,9 @@ def build_document(
             add(para)
     outside = pos
     turns: list[ParsedTurn] = []
-    for block in merge_blocks([Block(storable(b.speaker) if b.speaker else b.speaker, b.time, storable(b.text))
-                               for b in blocks]):
+    for block in merge_blocks(
+        [Block(storable(b.speaker) if b.speaker else b.speaker, b.time, storable(b.text)) for b in blocks]
+    ):
         speaker = clean(block.speaker) if block.speaker else None
         prefix = f"[{block.time}] " if block.time else ""
         if speaker:
@@ -183,8 +184,9 @@ def build_document(
     )
 
 
-def transcript(name: str, turns: list[tuple[str | None, str]], *, sha256: str | None = None,
-               fmt: str = "txt") -> ParsedDocument:
+def transcript(
+    name: str, turns: list[tuple[str | None, str]], *, sha256: str | None = None, fmt: str = "txt"
+) -> ParsedDocument:
     """A ParsedDocument from (speaker, content) pairs, laid out exactly as the importers do.
 
     For generated corpora (tests, benchmarks, synthetic projects) that need a
@@ -192,7 +194,13 @@ def transcript(name: str, turns: list[tuple[str | None, str]], *, sha256: str | 
     """
     import hashlib
 
-    doc = build_document(name=name, path=name, fmt=fmt, sha256="", preamble=[],
-                         blocks=[Block(speaker=s, time=None, text=c) for s, c in turns])
+    doc = build_document(
+        name=name,
+        path=name,
+        fmt=fmt,
+        sha256="",
+        preamble=[],
+        blocks=[Block(speaker=s, time=None, text=c) for s, c in turns],
+    )
     doc.sha256 = sha256 or hashlib.sha256(doc.text.encode()).hexdigest()
     return doc

@@ -43,8 +43,10 @@ def read_json(data: bytes, path: str, encoding: str | None = None) -> Extract:
     if segments is None:
         raise NotATranscript(path, "not a transcript: JSON without a list of segments holding 'text'")
     scale = 0.001 if millis else 1.0
-    rows = [(_speaker(seg), _seconds(seg.get("start"), scale), _seconds(seg.get("end"), scale), _text(seg))
-            for seg in segments]
+    rows = [
+        (_speaker(seg), _seconds(seg.get("start"), scale), _seconds(seg.get("end"), scale), _text(seg))
+        for seg in segments
+    ]
     rows = [r for r in rows if r[3]]
     if not rows:
         raise IngestError(path, "no transcript text found in the JSON segments")
@@ -99,8 +101,13 @@ def _speaker(segment: dict) -> str | None:
             return f"Speaker {value}" if len(value) == 1 or value.isdigit() else value
     words = segment.get("words")
     if isinstance(words, list):
-        found = Counter(str(w[k]).strip() for w in words if isinstance(w, dict)
-                        for k in _SPEAKER_KEYS[:1] if isinstance(w.get(k), str) and w[k].strip())
+        found = Counter(
+            str(w[k]).strip()
+            for w in words
+            if isinstance(w, dict)
+            for k in _SPEAKER_KEYS[:1]
+            if isinstance(w.get(k), str) and w[k].strip()
+        )
         if found:
             return found.most_common(1)[0][0][:60]
     return None

@@ -31,8 +31,10 @@ from evalbench.ingest.roles import role_from_label
 TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _TIME_RE = re.compile(TIME)
 #: A time range as Teams and subtitle tools write it (loose: ``0:0:3.720 --> 0:0:8.1``).
-_RANGE = re.compile(r"^[\[(]?(?P<t>\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?)[\])]?[ \t]*(?:-->|–|—|-)[ \t]*"
-                    r"[\[(]?\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?[\])]?$")
+_RANGE = re.compile(
+    r"^[\[(]?(?P<t>\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?)[\])]?[ \t]*(?:-->|–|—|-)[ \t]*"
+    r"[\[(]?\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?[\])]?$"
+)
 _TIME_ONLY = re.compile(rf"^[\[(]?(?P<t>{TIME})[\])]?$")
 _LEAD = re.compile(rf"^(?:[\[(](?P<t>{TIME})[\])]|(?P<t0>{TIME}))[ \t]*(?:[-–—|][ \t]*)?")
 _TRAIL = re.compile(rf"[ \t]*(?:[-–—|][ \t]*)?(?:[\[(](?P<t>{TIME})[\])]|(?P<t0>{TIME}))$")
@@ -194,8 +196,11 @@ def _colon(text: str) -> int:
     if first < 0:
         return -1
     before = head[:first]
-    if "(" not in before and "[" not in before and not (
-            first and head[first - 1].isdigit() and head[first + 1 : first + 2].isdigit()):
+    if (
+        "(" not in before
+        and "[" not in before
+        and not (first and head[first - 1].isdigit() and head[first + 1 : first + 2].isdigit())
+    ):
         return first  # the usual case, without a character-by-character walk
     depth = 0
     for i, ch in enumerate(text[:90]):
@@ -324,8 +329,13 @@ def split_label(line: str, *, bold: bool = True) -> Hit | None:
     if not text:
         return None
     head = text[:100]
-    if (":" not in head and "：" not in head and "\t" not in head and text[0] not in "[*_"
-            and not text.startswith(("Q.", "A."))):
+    if (
+        ":" not in head
+        and "：" not in head
+        and "\t" not in head
+        and text[0] not in "[*_"
+        and not text.startswith(("Q.", "A."))
+    ):
         return None  # every layout needs a colon (or clock time) or tab near the start, a bracket, bold or Q./A.
     if _MD_HEADING.match(text):
         return None

@@ -29,10 +29,15 @@ _PARTICIPANT_TERMS = (
     "participant", "respondent", "interviewee", "informant", "patient", "subject", "responder",
     "client", "service user", "carer", "caregiver", "person interviewed", "answering",
 )  # fmt: skip
-_PREFIX = re.compile(r"^\s*(?:speaker\s+)?(?:key|legend|speakers|abbreviations|participants|roles|"
-                     r"who is who|speaker ids?|labels)\s*[:=\-–—]\s*", re.I)
-_ENTRY = re.compile(r"^\s*(?P<key>[^=:–—()]{1,40}?(?:\s*\([^()]{1,20}\))?)\s*(?:=|:|–|—|\s-\s|\bis\b)\s*"
-                    r"(?P<val>.{1,90}?)\s*[.;]?\s*$")
+_PREFIX = re.compile(
+    r"^\s*(?:speaker\s+)?(?:key|legend|speakers|abbreviations|participants|roles|"
+    r"who is who|speaker ids?|labels)\s*[:=\-–—]\s*",
+    re.I,
+)
+_ENTRY = re.compile(
+    r"^\s*(?P<key>[^=:–—()]{1,40}?(?:\s*\([^()]{1,20}\))?)\s*(?:=|:|–|—|\s-\s|\bis\b)\s*"
+    r"(?P<val>.{1,90}?)\s*[.;]?\s*$"
+)
 _NAME_PAREN = re.compile(r"^(?P<name>[^()]{1,60}?)\s*\((?P<paren>[^()]{1,40})\)\s*$")
 _ARTICLE = re.compile(r"^(?:the|an?|our)\s+", re.I)
 
@@ -53,8 +58,12 @@ def _name_like(text: str) -> bool:
     from evalbench.ingest.labels import is_label, is_speaker_id
 
     text = text.strip()
-    return (bool(text) and len(text.split()) <= 5 and text[-1] not in "?!"
-            and (is_label(text) or is_speaker_id(text) and text[0].isupper()))
+    return (
+        bool(text)
+        and len(text.split()) <= 5
+        and text[-1] not in "?!"
+        and (is_label(text) or is_speaker_id(text) and text[0].isupper())
+    )
 
 
 def _aliases(name: str) -> set[str]:
@@ -121,8 +130,11 @@ def legend_entries(line: str) -> dict[str, str]:
             found = _entry(m["key"], m["val"])
         else:
             pm = _NAME_PAREN.match(part.strip())
-            found = ([(alias, _term_role(pm["paren"])) for alias in _aliases(pm["name"])]
-                     if pm and _term_role(pm["paren"]) and _name_like(pm["name"]) else [])
+            found = (
+                [(alias, _term_role(pm["paren"])) for alias in _aliases(pm["name"])]
+                if pm and _term_role(pm["paren"]) and _name_like(pm["name"])
+                else []
+            )
         if not found:
             return {}  # one part that is not an entry: ordinary text
         pairs += found

@@ -70,8 +70,11 @@ class _Walker:
     def table(self, table) -> None:
         rows = []
         for row in _descendants(table, (_TABLE, "table-row"), stop=(_TABLE, "table")):
-            cells = [self.text(cell).strip() for cell in row.childNodes
-                     if cell.nodeType == cell.ELEMENT_NODE and cell.qname == (_TABLE, "table-cell")]
+            cells = [
+                self.text(cell).strip()
+                for cell in row.childNodes
+                if cell.nodeType == cell.ELEMENT_NODE and cell.qname == (_TABLE, "table-cell")
+            ]
             if any(cells):
                 rows.append(cells)
         turns = transcript_rows(rows)

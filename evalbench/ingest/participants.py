@@ -25,13 +25,48 @@ from evalbench.errors import IngestError
 from evalbench.ingest.decode import decode_bytes
 
 #: Header names (normalised: lower case, single spaces) for the participant column, most specific first.
-PARTICIPANT_COLUMNS = ("participant", "participant id", "participantid", "participant code", "participant no",
-                       "pid", "respondent", "respondent id", "interviewee", "interviewee id", "informant",
-                       "informant id", "subject", "subject id", "case", "case id", "person", "person id")
+PARTICIPANT_COLUMNS = (
+    "participant",
+    "participant id",
+    "participantid",
+    "participant code",
+    "participant no",
+    "pid",
+    "respondent",
+    "respondent id",
+    "interviewee",
+    "interviewee id",
+    "informant",
+    "informant id",
+    "subject",
+    "subject id",
+    "case",
+    "case id",
+    "person",
+    "person id",
+)
 #: Header names for the column naming each transcript file.
-DOCUMENT_COLUMNS = ("document", "documents", "document name", "doc", "file", "filename", "file name", "files",
-                    "transcript", "transcripts", "transcript file", "transcript name", "transcript filename",
-                    "source", "source file", "interview", "interview file", "path", "file path")
+DOCUMENT_COLUMNS = (
+    "document",
+    "documents",
+    "document name",
+    "doc",
+    "file",
+    "filename",
+    "file name",
+    "files",
+    "transcript",
+    "transcripts",
+    "transcript file",
+    "transcript name",
+    "transcript filename",
+    "source",
+    "source file",
+    "interview",
+    "interview file",
+    "path",
+    "file path",
+)
 
 
 @dataclass
@@ -91,12 +126,16 @@ def read_participants_csv(path: str | Path, encoding: str | None = None) -> list
             raise IngestError(path, f"line 1: column '{_shown([header[i]])}' appears twice")
     p_col = _column(lower, PARTICIPANT_COLUMNS)
     if p_col is None:
-        raise IngestError(path, "line 1: no participant column (such as 'participant'); "
-                                f"columns found: {_shown(header)}")
+        raise IngestError(
+            path, f"line 1: no participant column (such as 'participant'); columns found: {_shown(header)}"
+        )
     d_col = _column(lower, DOCUMENT_COLUMNS)
     if d_col is None:
-        raise IngestError(path, "line 1: no column naming each transcript file (such as 'document', 'file' or "
-                                f"'transcript'); columns found: {_shown(header)}")
+        raise IngestError(
+            path,
+            "line 1: no column naming each transcript file (such as 'document', 'file' or "
+            f"'transcript'); columns found: {_shown(header)}",
+        )
 
     rows: list[ParticipantRow] = []
     owner: dict[str, tuple[str, int]] = {}

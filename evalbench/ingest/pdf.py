@@ -70,6 +70,7 @@ def _without_furniture(pages: list[str]) -> list[str]:
     for lines in split:
         filled_at = [i for i, line in enumerate(lines) if line.strip()]
         edge = set(filled_at[:2] + filled_at[-2:])
-        out.append("\n".join(line for i, line in enumerate(lines)
-                             if not (i in edge and _furniture_key(line) in common)))
+        out.append(
+            "\n".join(line for i, line in enumerate(lines) if not (i in edge and _furniture_key(line) in common))
+        )
     return out

@@ -73,8 +73,9 @@ def file_line(f: FileReport) -> str:
     return f"{f.name}: {_speakers(f)}; {f.turns:,} turn{'s' * (f.turns != 1)}, {f.words:,} words"
 
 
-def report_lines(report: BatchReport, project_name: str = "the project", documents: int | None = None
-                 ) -> list[ReportLine]:
+def report_lines(
+    report: BatchReport, project_name: str = "the project", documents: int | None = None
+) -> list[ReportLine]:
     """The report as lines, in the order a user should read them, ending with the summary."""
     out: list[ReportLine] = []
     # A rerun after Ctrl+C skips what is there already: name a few, count the rest.
@@ -113,7 +114,9 @@ def summary(report: BatchReport, project_name: str = "the project", documents: i
     if report.dry_run:
         return f"Dry run: {n} file(s) would be imported into {project_name}{extra}; nothing was written."
     if report.interrupted:
-        return (f"Interrupted: {n} file(s) imported into {project_name}{extra}, {report.remaining} not reached; "
-                "run the same import again to finish (files already imported are skipped).")
+        return (
+            f"Interrupted: {n} file(s) imported into {project_name}{extra}, {report.remaining} not reached; "
+            "run the same import again to finish (files already imported are skipped)."
+        )
     docs = f"; {documents} document(s) in the project" if documents is not None else ""
     return f"Imported {n} file(s) into {project_name}{extra}{docs}."

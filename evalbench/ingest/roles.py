@@ -46,9 +46,31 @@ PARTICIPANT_WORDS = frozenset(
     }
 )  # fmt: skip
 #: Labels that name nobody in particular: they never count as a recurring name.
-GENERIC_WORDS = frozenset({"speaker", "unknown", "unknown speaker", "guest", "user", "caller", "spk", "person",
-                           "voice", "male", "female", "man", "woman", "audience", "group", "all", "everyone",
-                           "multiple", "several", "various", "crosstalk"})
+GENERIC_WORDS = frozenset(
+    {
+        "speaker",
+        "unknown",
+        "unknown speaker",
+        "guest",
+        "user",
+        "caller",
+        "spk",
+        "person",
+        "voice",
+        "male",
+        "female",
+        "man",
+        "woman",
+        "audience",
+        "group",
+        "all",
+        "everyone",
+        "multiple",
+        "several",
+        "various",
+        "crosstalk",
+    }
+)
 
 #: Why a speaker has their role, in words (``role_source`` -> phrase): what the ``speakers``
 #: command and the workbench's speaker-roles screen both show. ``detected`` covers both the
@@ -158,8 +180,9 @@ def _legend_role(label: str, legend: dict[str, str]) -> str | None:
     return None
 
 
-def document_roles(speakers: list[SpeakerStats], legend: dict[str, str] | None = None,
-                   fixed: dict[str | None, Role] | None = None) -> dict[str | None, Role]:
+def document_roles(
+    speakers: list[SpeakerStats], legend: dict[str, str] | None = None, fixed: dict[str | None, Role] | None = None
+) -> dict[str | None, Role]:
     """Roles of one document's speakers from what the document itself says (rules 1, 2 and 4).
 
     ``legend`` maps a normalised label (:func:`norm_label`) to a role; ``fixed``

@@ -35,10 +35,18 @@ class ImportService:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def import_paths(self, paths: Iterable[str | Path], *, participants_csv: str | Path | None = None,
-                     encoding: str | None = None, max_bytes: int | None = None, strict: bool = False,
-                     dry_run: bool = False, progress: Progress | None = None,
-                     cancel: threading.Event | None = None) -> BatchReport:
+    def import_paths(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        participants_csv: str | Path | None = None,
+        encoding: str | None = None,
+        max_bytes: int | None = None,
+        strict: bool = False,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> BatchReport:
         """Import transcript files and folders; returns an ``ingest.report.BatchReport``.
 
         Each file lands in its own transaction or not at all; files already
@@ -53,9 +61,17 @@ class ImportService:
         from evalbench.ingest.batch import import_batch
         from evalbench.ingest.files import DEFAULT_MAX_BYTES
 
-        return import_batch(self, paths, participants_csv=participants_csv, encoding=encoding,
-                            max_bytes=max_bytes or DEFAULT_MAX_BYTES, strict=strict, dry_run=dry_run,
-                            progress=progress, cancel=cancel)
+        return import_batch(
+            self,
+            paths,
+            participants_csv=participants_csv,
+            encoding=encoding,
+            max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+            strict=strict,
+            dry_run=dry_run,
+            progress=progress,
+            cancel=cancel,
+        )
 
     def has_document(self, sha256: str) -> str | None:
         """Name of the document already imported with these bytes, if any."""
@@ -74,8 +90,7 @@ class ImportService:
         with self.store.transaction():
             return self.store.documents.insert(parsed, roles or {}, words=words, imported_at=now())
 
-    def set_participant(self, document_id: int | None, label: str,
-                        attributes: dict[str, str] | None = None) -> int:
+    def set_participant(self, document_id: int | None, label: str, attributes: dict[str, str] | None = None) -> int:
         """Link a document (if given) to a participant (created if new) and set their attributes."""
         with self.store.transaction():
             return self.store.participants.link(document_id, label, attributes)
@@ -94,9 +109,12 @@ class ImportService:
 
         current = self.store.speakers.roles()
         final = project_roles({str(doc_id): roles for doc_id, roles in current.items()})
-        changes = [(doc_id, label, *final[(str(doc_id), label)])
-                   for doc_id, roles in current.items() for label, role in roles.items()
-                   if final[(str(doc_id), label)] != role]
+        changes = [
+            (doc_id, label, *final[(str(doc_id), label)])
+            for doc_id, roles in current.items()
+            for label, role in roles.items()
+            if final[(str(doc_id), label)] != role
+        ]
         if not changes:
             return 0
         with self.store.transaction():
@@ -130,5 +148,7 @@ class ImportService:
 
         matches = match_rows(rows, self.store.documents.names())
         self.link_participants(matches.links)
-        return [f"line {row.line}: document '{row.document}' of participant {row.participant} is not in the project"
-                for row in matches.unmatched]
+        return [
+            f"line {row.line}: document '{row.document}' of participant {row.participant} is not in the project"
+            for row in matches.unmatched
+        ]

@@ -17,15 +17,61 @@ from dataclasses import dataclass
 from evalbench.ingest.labels import is_label, is_speaker_id, normalise_time, split_label, time_line
 
 #: Header cells naming a column's part (normalised: lower case, single spaces, no colon).
-_SPEAKER_HEADS = frozenset({"speaker", "speakers", "name", "who", "person", "speaker name", "speaker id",
-                            "speaker label", "role", "participant"})
-_TEXT_HEADS = frozenset({"text", "transcript", "transcription", "content", "dialogue", "dialog", "utterance",
-                         "speech", "what was said", "response", "verbatim", "statement", "comment", "comments",
-                         "notes", "words", "said"})
-_TIME_HEADS = frozenset({"time", "timestamp", "timecode", "time code", "start", "start time", "begin", "in", "tc",
-                         "time stamp", "timespan", "time span", "times"})
-_OTHER_HEADS = frozenset({"#", "no", "no.", "nr", "line", "row", "id", "end", "end time", "out", "duration",
-                          "paragraph", "para"})
+_SPEAKER_HEADS = frozenset(
+    {
+        "speaker",
+        "speakers",
+        "name",
+        "who",
+        "person",
+        "speaker name",
+        "speaker id",
+        "speaker label",
+        "role",
+        "participant",
+    }
+)
+_TEXT_HEADS = frozenset(
+    {
+        "text",
+        "transcript",
+        "transcription",
+        "content",
+        "dialogue",
+        "dialog",
+        "utterance",
+        "speech",
+        "what was said",
+        "response",
+        "verbatim",
+        "statement",
+        "comment",
+        "comments",
+        "notes",
+        "words",
+        "said",
+    }
+)
+_TIME_HEADS = frozenset(
+    {
+        "time",
+        "timestamp",
+        "timecode",
+        "time code",
+        "start",
+        "start time",
+        "begin",
+        "in",
+        "tc",
+        "time stamp",
+        "timespan",
+        "time span",
+        "times",
+    }
+)
+_OTHER_HEADS = frozenset(
+    {"#", "no", "no.", "nr", "line", "row", "id", "end", "end time", "out", "duration", "paragraph", "para"}
+)
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -121,21 +167,26 @@ def transcript_rows(rows: list[list[str]], *, started: bool = False) -> list[Tab
     if not candidates:
         return None
     speaker_col = min(candidates)[2]
-    text_col = max((i for i in range(width) if i not in (speaker_col, time_col)), key=lambda i: length[i],
-                   default=None)
+    text_col = max((i for i in range(width) if i not in (speaker_col, time_col)), key=lambda i: length[i], default=None)
     if text_col is None:
         return None
     words = sum(len(c.split()) for c in filled[text_col]) / max(1, len(filled[text_col]))
     labels = Counter(f[0] for f in (_speaker_cell(c) for c in filled[speaker_col]) if f)
     sentences = sum(1 for c in filled[text_col] if c.rstrip("\"'”’)").endswith((".", "?", "!", "…")))
-    if (not started and time_col is None and not any(n > 1 for n in labels.values()) and words < 8
-            and sentences < 0.5 * len(filled[text_col])):
+    if (
+        not started
+        and time_col is None
+        and not any(n > 1 for n in labels.values())
+        and words < 8
+        and sentences < 0.5 * len(filled[text_col])
+    ):
         return None  # a short key/value block (Participant | P03, Mode | Zoom), not an exchange
     return _turns(rows, speaker_col, time_col, text_col, width)
 
 
-def _turns(rows: list[list[str]], speaker_col: int, time_col: int | None, text_col: int,
-           width: int) -> list[TableTurn] | None:
+def _turns(
+    rows: list[list[str]], speaker_col: int, time_col: int | None, text_col: int, width: int
+) -> list[TableTurn] | None:
     out: list[TableTurn] = []
     extra = [i for i in range(width) if i not in (speaker_col, time_col, text_col)]
     for row in rows:

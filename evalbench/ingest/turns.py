@@ -41,8 +41,16 @@ from evalbench.ingest.roles import role_from_label
 from evalbench.ingest.tables import find_tables, transcript_rows
 
 # Re-exported for readers that import them from here.
-__all__ = ["Para", "ParsedLines", "is_label", "normalise_time", "parse_lines", "parse_paras", "parse_text",
-           "split_label"]
+__all__ = [
+    "Para",
+    "ParsedLines",
+    "is_label",
+    "normalise_time",
+    "parse_lines",
+    "parse_paras",
+    "parse_text",
+    "split_label",
+]
 
 #: How many leading lines may hold a legend or a key/value header block.
 _LEADING = 40
@@ -91,7 +99,7 @@ def _classify(para: Para) -> Tag:
     if para.front or para.heading or is_md_heading(text):
         return Tag("front" if para.front else "heading", text, raw=text)
     if para.bold:
-        rest = text[len(para.bold.strip()):] if text.startswith(para.bold.strip()) else ""
+        rest = text[len(para.bold.strip()) :] if text.startswith(para.bold.strip()) else ""
         hit = bold_label(para.bold, rest) if rest or text == para.bold.strip() else None
         if hit:
             return Tag("label", hit.content, hit.speaker, hit.time, False, text, hit.weak, "bold")
@@ -110,7 +118,7 @@ def _as_text(tag: Tag) -> Tag:
 
 def _next_kind(tags: list[Tag], i: int) -> str:
     """Kind of the next line after ``i`` that is not blank or a timestamp."""
-    for t in tags[i + 1:]:
+    for t in tags[i + 1 :]:
         if t.kind not in ("blank", "time"):
             return t.kind
     return "end"
@@ -120,8 +128,9 @@ def _settle_weak(tags: list[Tag]) -> list[Tag]:
     """Weak labels stand only if repeated (or a role word, or a speaker the document names strongly)."""
     counts = Counter(t.speaker for t in tags if t.kind == "label")
     strong = {t.speaker for t in tags if t.kind == "label" and not t.weak}
-    bare = Counter(t.speaker for i, t in enumerate(tags)
-                   if t.kind == "label" and t.how == "bare" and _next_kind(tags, i) == "text")
+    bare = Counter(
+        t.speaker for i, t in enumerate(tags) if t.kind == "label" and t.how == "bare" and _next_kind(tags, i) == "text"
+    )
     bare_ok = {s for s, n in bare.items() if n >= 2}
     # A way of writing labels that the document bears out (a repeated or role-word bold name, or
     # two different names written so) vouches for its other labels written the same way.
@@ -129,8 +138,11 @@ def _settle_weak(tags: list[Tag]) -> list[Tag]:
     for t in tags:
         if t.kind == "label" and t.speaker is not None and t.weak and t.how not in ("bare", "qa"):
             weak_by_how.setdefault(t.how, set()).add(t.speaker)
-    trusted = {how for how, names in weak_by_how.items()
-               if len(names) >= 2 or any(counts[n] >= 2 or role_from_label(n) for n in names)}
+    trusted = {
+        how
+        for how, names in weak_by_how.items()
+        if len(names) >= 2 or any(counts[n] >= 2 or role_from_label(n) for n in names)
+    }
     out = []
     for i, t in enumerate(tags):
         if t.kind == "label" and t.weak:
@@ -238,7 +250,7 @@ def _front_block(tags: list[Tag]) -> list[Tag]:
     one_off = any(tags[i].kind in ("text", "front") or counts[tags[i].speaker] == 1 for i in run)
     if len(run) < 2 or not labels or not one_off:
         return tags
-    if not any(t.kind == "label" for t in tags[run[-1] + 1:]):
+    if not any(t.kind == "label" for t in tags[run[-1] + 1 :]):
         return tags
     out = list(tags)
     for i in labels:

@@ -35,11 +35,19 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 #: Run children that are text, and what they stand for.
-_TEXT = {f"{W}t": None, f"{W}tab": "\t", f"{W}ptab": "\t", f"{W}br": "\n", f"{W}cr": "\n",
-         f"{W}noBreakHyphen": "-"}
+_TEXT = {f"{W}t": None, f"{W}tab": "\t", f"{W}ptab": "\t", f"{W}br": "\n", f"{W}cr": "\n", f"{W}noBreakHyphen": "-"}
 #: Containers whose runs belong to the paragraph's text.
-_INLINE = {f"{W}hyperlink", f"{W}ins", f"{W}smartTag", f"{W}sdt", f"{W}sdtContent", f"{W}fldSimple",
-           f"{W}customXml", f"{W}dir", f"{W}bdo"}
+_INLINE = {
+    f"{W}hyperlink",
+    f"{W}ins",
+    f"{W}smartTag",
+    f"{W}sdt",
+    f"{W}sdtContent",
+    f"{W}fldSimple",
+    f"{W}customXml",
+    f"{W}dir",
+    f"{W}bdo",
+}
 #: Body elements to walk into (content controls and the like hold paragraphs of their own).
 _BLOCK = {f"{W}sdt", f"{W}sdtContent", f"{W}customXml", f"{W}ins", f"{W}smartTag"}
 _FALSE = {"0", "false", "off", "none"}
@@ -53,8 +61,9 @@ def read_docx(data: bytes, path: str, encoding: str | None = None) -> Extract:
         main = _main_part(archive, path)
         document = _xml(read_member(archive, main, path, "Word"), path)
         styles_name = posixpath.join(posixpath.dirname(main), "styles.xml")
-        styles = _styles(read_member(archive, styles_name, path, "Word") if styles_name in archive.namelist()
-                         else b"", path)
+        styles = _styles(
+            read_member(archive, styles_name, path, "Word") if styles_name in archive.namelist() else b"", path
+        )
     body = document.find(f"{W}body")
     if body is None:
         raise IngestError(path, "corrupt Word file (the document has no body)")
@@ -237,7 +246,7 @@ def _bold_label(runs, first_line: str, styles: _Styles, paragraph_style: str | N
     line = first_line.lstrip()
     if not label or not line.startswith(label):
         return None
-    rest = line[len(label):]
+    rest = line[len(label) :]
     if label.endswith(":") or rest.lstrip().startswith(":"):
         joined = label if label.endswith(":") else label + ":"
         found = split_label(f"{joined} {rest.lstrip().removeprefix(':').strip()}", bold=False)

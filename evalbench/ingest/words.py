@@ -39,8 +39,8 @@ def count_words(text: str) -> int:
 def turn_word_counts(text: str, turns) -> list[int]:
     """Words in each turn's content, looking for CJK once for the whole text."""
     if not _CJK.search(text):
-        return [len(text[t.start:t.end].split()) for t in turns]
-    return [count_words(text[t.start:t.end]) for t in turns]
+        return [len(text[t.start : t.end].split()) for t in turns]
+    return [count_words(text[t.start : t.end]) for t in turns]
 
 
 def count_turn_words(text: str, turns) -> int:

@@ -38,14 +38,36 @@ from evalbench.errors import IngestError
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 _CHUNK = 1 << 16
 #: Compression methods this Python's zipfile unpacks (stored, deflate, bzip2, LZMA).
-READABLE_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate",
-                    zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA"}
+READABLE_METHODS = {
+    zipfile.ZIP_STORED: "stored",
+    zipfile.ZIP_DEFLATED: "deflate",
+    zipfile.ZIP_BZIP2: "bzip2",
+    zipfile.ZIP_LZMA: "LZMA",
+}
 #: Names of other methods seen in the wild, for the message.
-_OTHER_METHODS = {9: "Deflate64", 10: "PKWARE DCL Implode", 6: "Implode", 93: "Zstandard", 95: "XZ",
-                  96: "JPEG", 97: "WavPack", 98: "PPMd", 99: "AES encryption"}
+_OTHER_METHODS = {
+    9: "Deflate64",
+    10: "PKWARE DCL Implode",
+    6: "Implode",
+    93: "Zstandard",
+    95: "XZ",
+    96: "JPEG",
+    97: "WavPack",
+    98: "PPMd",
+    99: "AES encryption",
+}
 #: What reading a damaged member raises, by library.
-_DAMAGE = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, ValueError, NotImplementedError,
-           RuntimeError, struct.error)
+_DAMAGE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    OSError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    struct.error,
+)
 
 
 class ArchiveError(IngestError):
@@ -103,8 +125,9 @@ class SafeZip:
         except PermissionError:
             raise ArchiveError(self.path, "cannot be read (permission denied)") from None
         except _DAMAGE:
-            raise ArchiveError(self.path, f"not a valid {kind} (zip) archive; it is damaged or "
-                               "not a zip file at all") from None
+            raise ArchiveError(
+                self.path, f"not a valid {kind} (zip) archive; it is damaged or not a zip file at all"
+            ) from None
         try:
             self._infos = self._check_listing(self._zip.infolist())
         except ArchiveError:
@@ -135,14 +158,18 @@ class SafeZip:
                 raise self._fail(f"member {name!r} is encrypted; export the project without a password")
             if info.compress_type not in READABLE_METHODS:
                 method = _OTHER_METHODS.get(info.compress_type, f"method {info.compress_type}")
-                raise self._fail(f"member {name!r} is packed with {method}, a compression evalbench cannot "
-                                 "unpack; export it again with ordinary (deflate) compression")
+                raise self._fail(
+                    f"member {name!r} is packed with {method}, a compression evalbench cannot "
+                    "unpack; export it again with ordinary (deflate) compression"
+                )
             key = name.replace("\\", "/")
             if key in out:
                 raise self._fail(f"member {name!r} appears twice; refusing an ambiguous archive")
             if info.file_size > lim.max_member_bytes:
-                raise self._fail(f"member {name!r} unpacks to {_mb(info.file_size)}, over the "
-                                 f"{_mb(lim.max_member_bytes)} limit (zip bomb?)")
+                raise self._fail(
+                    f"member {name!r} unpacks to {_mb(info.file_size)}, over the "
+                    f"{_mb(lim.max_member_bytes)} limit (zip bomb?)"
+                )
             self._check_ratio(name, info.file_size, info.compress_size)
             declared += info.file_size
             out[key] = info
@@ -154,13 +181,21 @@ class SafeZip:
     def _check_ratio(self, name: str, size: int, packed: int) -> None:
         lim = self.limits
         if size > lim.ratio_floor and size > lim.max_ratio * max(packed, 1):
-            raise self._fail(f"member {name!r} expands {size // max(packed, 1)}-fold "
-                             f"(more than {lim.max_ratio}x); refusing a likely zip bomb")
+            raise self._fail(
+                f"member {name!r} expands {size // max(packed, 1)}-fold "
+                f"(more than {lim.max_ratio}x); refusing a likely zip bomb"
+            )
 
     def _check_overlap(self, infos: list[zipfile.ZipInfo]) -> None:
         """Refuse members whose data overlap: the trick behind non-recursive zip bombs."""
-        spans = sorted((i.header_offset, i.header_offset + 30 + len(i.orig_filename.encode("utf-8", "replace"))
-                        + i.compress_size, i.filename) for i in infos)
+        spans = sorted(
+            (
+                i.header_offset,
+                i.header_offset + 30 + len(i.orig_filename.encode("utf-8", "replace")) + i.compress_size,
+                i.filename,
+            )
+            for i in infos
+        )
         for (_, end, name), (start, _, other) in zip(spans, spans[1:]):
             if start < end:
                 raise self._fail(f"members {name!r} and {other!r} overlap; refusing a likely zip bomb")
@@ -197,8 +232,9 @@ class SafeZip:
                     if size > cap:
                         raise self._fail(f"member {key!r} unpacks to more than {_mb(cap)} (zip bomb?); refusing")
                     if size > budget:
-                        raise self._fail(f"unpacks to more than {_mb(self.limits.max_total_bytes)} "
-                                         "in all (zip bomb?); refusing")
+                        raise self._fail(
+                            f"unpacks to more than {_mb(self.limits.max_total_bytes)} in all (zip bomb?); refusing"
+                        )
                     self._check_ratio(key, size, info.compress_size)
                     chunks.append(chunk)
         except _DAMAGE as exc:
@@ -218,8 +254,7 @@ class SafeZip:
 
 def project_xml_member(zf: SafeZip) -> str | None:
     """The member holding a .qdpx's project XML: ``project.qde``, else a lone top-level ``.qde``."""
-    return zf.find("project.qde") or next((n for n in zf.names() if n.lower().endswith(".qde") and "/" not in n),
-                                          None)
+    return zf.find("project.qde") or next((n for n in zf.names() if n.lower().endswith(".qde") and "/" not in n), None)
 
 
 def _damage(exc: BaseException) -> str:
@@ -280,4 +315,3 @@ def zip_writer(path: str | Path) -> Iterator[ZipWriter]:
         raise IngestError(path, f"folder {path.parent} does not exist")
     with replacing(path) as raw, zipfile.ZipFile(raw, "w") as zf:
         yield ZipWriter(zf)
-

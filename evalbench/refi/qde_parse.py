@@ -66,8 +66,15 @@ class QdeStream:
         #: Source elements in the file, counted from their tags: a progress total, not a promise.
         self.total = sum(data.count(start) for start in _SOURCE_STARTS)  # a start tag always has a guid
         self._events = etree.iterparse(
-            io.BytesIO(data), events=("start", "end"), resolve_entities=False, load_dtd=False,
-            no_network=True, dtd_validation=False, huge_tree=False, remove_comments=False)
+            io.BytesIO(data),
+            events=("start", "end"),
+            resolve_entities=False,
+            load_dtd=False,
+            no_network=True,
+            dtd_validation=False,
+            huge_tree=False,
+            remove_comments=False,
+        )
         self._syntax = etree.XMLSyntaxError
         #: lxml elements (lxml ships no type information)
         self.root: Any = None

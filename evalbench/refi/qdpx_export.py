@@ -87,10 +87,15 @@ def _xml(value: object) -> str:
 
 def _xml_code(code: Code) -> Code:
     """A code whose texts XML can hold (the codebook writer sets them as they are)."""
-    return replace(code, name=_xml(code.name), definition=_xml(code.definition),
-                   inclusion=_xml(code.inclusion), exclusion=_xml(code.exclusion),
-                   examples=tuple(_xml(e) for e in code.examples),
-                   keywords=tuple(_xml(k) for k in code.keywords))
+    return replace(
+        code,
+        name=_xml(code.name),
+        definition=_xml(code.definition),
+        inclusion=_xml(code.inclusion),
+        exclusion=_xml(code.exclusion),
+        examples=tuple(_xml(e) for e in code.examples),
+        keywords=tuple(_xml(k) for k in code.keywords),
+    )
 
 
 def _q(name: str) -> str:
@@ -130,8 +135,7 @@ class _QdeStream:
 
     def _serialise(self) -> bytes:
         """The stand-in tree as text; on the first call the XML declaration and start tag go out too."""
-        text = self.E.tostring(self.root, xml_declaration=not self.started, encoding="utf-8",
-                               pretty_print=True)
+        text = self.E.tostring(self.root, xml_declaration=not self.started, encoding="utf-8", pretty_print=True)
         cut = text.index(b"\n") + 1
         if not self.started:
             cut = text.index(b"\n", cut) + 1  # the declaration, then the <Project ...> start tag
@@ -147,7 +151,7 @@ class _QdeStream:
             parent.remove(el)
         if not (text.startswith(lead) and text.endswith(tail)):
             raise RuntimeError("lxml laid out project.qde unexpectedly")  # a bug, not a user error
-        self._emit(text[len(lead):len(text) - len(tail)])
+        self._emit(text[len(lead) : len(text) - len(tail)])
 
     def add(self, el: Element) -> None:
         """Write a direct child of ``<Project>`` (closing the open container first)."""
@@ -258,8 +262,14 @@ class _Writer:
         fh.write(b"}")
 
 
-def export_qdpx(store: Store, out: str | Path, *, coder: str | None = None, progress: Progress | None = None,
-                cancel: threading.Event | None = None) -> QdpxExport:
+def export_qdpx(
+    store: Store,
+    out: str | Path,
+    *,
+    coder: str | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> QdpxExport:
     """Write the project of ``store`` (or one coder's work) to ``out``; returns counts of what was written.
 
     Streams: project.qde is written piece by piece into its archive member, one
@@ -283,7 +293,7 @@ def export_qdpx(store: Store, out: str | Path, *, coder: str | None = None, prog
     codes = [_xml_code(c) for c in store.codes.list()]
     memos = store.exchange.memos(coder)
     n_codings = store.exchange.coding_count(coder)
-    for name in ([coder] if coder else store.coders.names()):  # every coder of a coding is among the names
+    for name in [coder] if coder else store.coders.names():  # every coder of a coding is among the names
         w.user(name)
     for m in memos:
         w.user(m.coder)
@@ -291,8 +301,9 @@ def export_qdpx(store: Store, out: str | Path, *, coder: str | None = None, prog
     memo_by_target: MemosByTarget = defaultdict(list)
     for m in memos:
         memo_by_target[(m.target_type, m.target_id)].append(m)
-    turn_memos = {target: (rank, items) for rank, ((kind, target), items) in enumerate(memo_by_target.items())
-                  if kind == "turn"}
+    turn_memos = {
+        target: (rank, items) for rank, ((kind, target), items) in enumerate(memo_by_target.items()) if kind == "turn"
+    }
     roles: dict[int, dict[str, list[str]]] = defaultdict(dict)
     for speaker in store.speakers.list():
         roles[speaker.document_id][speaker.label or ""] = [speaker.role, speaker.role_source]
@@ -331,9 +342,19 @@ def export_qdpx(store: Store, out: str | Path, *, coder: str | None = None, prog
                 _check(cancel, out)
                 if progress:
                     progress(done, total, doc.name)
-                qde.add_to("Sources", _source(w, doc, store.codings.list(document_id=doc.id, coder=coder),
-                                              store.turns.list(doc.id), roles[doc.id], memo_by_target,
-                                              turn_memos, code_guids))
+                qde.add_to(
+                    "Sources",
+                    _source(
+                        w,
+                        doc,
+                        store.codings.list(document_id=doc.id, coder=coder),
+                        store.turns.list(doc.id),
+                        roles[doc.id],
+                        memo_by_target,
+                        turn_memos,
+                        code_guids,
+                    ),
+                )
             project_refs = _closing_notes(w, memo_by_target, code_guids)
             sets, dropped = write_themes(w, store, themes, codes)
             for note in w.notes:
@@ -352,9 +373,16 @@ def export_qdpx(store: Store, out: str | Path, *, coder: str | None = None, prog
             w.write_extension(fh, qde.sha.hexdigest())
     if progress:
         progress(total, total, "done")
-    return QdpxExport(sources=len(docs), codes=len(codes), codings=n_codings, users=len(w.users),
-                      cases=len(participants), notes=len(w.notes),
-                      themes=sum(len(c["themes"]) for c in themes["categories"]), theme_codings_left_out=dropped)
+    return QdpxExport(
+        sources=len(docs),
+        codes=len(codes),
+        codings=n_codings,
+        users=len(w.users),
+        cases=len(participants),
+        notes=len(w.notes),
+        themes=sum(len(c["themes"]) for c in themes["categories"]),
+        theme_codings_left_out=dropped,
+    )
 
 
 def _check(cancel: threading.Event | None, out: Path) -> None:
@@ -399,7 +427,8 @@ def _valence_group(w: _Writer, codes_el: Element) -> None:
     group = w.sub(codes_el, "Code", guid=VALENCE_GROUP, name="Valence", isCodable="false")
     w.sub(group, "Description").text = (
         "Barrier/facilitator valence of evalbench codings: each coded excerpt with a valence is "
-        "also coded with one of these codes.")
+        "also coded with one of these codes."
+    )
     for valence, (code_guid_, name, color) in VALENCE_CODES.items():
         el = w.sub(group, "Code", guid=code_guid_, name=name, isCodable="true", color=color)
         w.sub(el, "Description").text = f"evalbench valence: {valence}"
@@ -433,18 +462,31 @@ def _cases(w: _Writer, participants: list[Participant], docs: list[Document]) ->
     return [*out, cases]
 
 
-def _source(w: _Writer, doc: Document, codings: list[Coding], turns: list[Turn], roles: dict[str, list[str]],
-            memo_by_target: MemosByTarget, turn_memos: dict[str, tuple[int, list[MemoRow]]],
-            code_guids: dict[str, str]) -> Element:
+def _source(
+    w: _Writer,
+    doc: Document,
+    codings: list[Coding],
+    turns: list[Turn],
+    roles: dict[str, list[str]],
+    memo_by_target: MemosByTarget,
+    turn_memos: dict[str, tuple[int, list[MemoRow]]],
+    code_guids: dict[str, str],
+) -> Element:
     """One ``<TextSource>`` with its selections and memo refs; its extension entry goes into ``w``."""
     source_guid = guid("source", doc.sha256)
     el = w.sub(None, "TextSource", guid=source_guid, name=doc.name, plainTextPath=f"internal://{source_guid}.txt")
     _stamp(el, "creationDateTime", doc.imported_at)
-    w.ext_sources[source_guid] = _dumps({
-        # the file name only: the folder it was imported from names the user and their machine
-        "sha256": doc.sha256, "format": doc.format, "path": Path(doc.path).name if doc.path else doc.path,
-        "metadata": doc.metadata,
-        "turns": [[t.start, t.end, t.speaker, t.time] for t in turns], "roles": roles})
+    w.ext_sources[source_guid] = _dumps(
+        {
+            # the file name only: the folder it was imported from names the user and their machine
+            "sha256": doc.sha256,
+            "format": doc.format,
+            "path": Path(doc.path).name if doc.path else doc.path,
+            "metadata": doc.metadata,
+            "turns": [[t.start, t.end, t.speaker, t.time] for t in turns],
+            "roles": roles,
+        }
+    )
 
     # (start, 0, coding id | 1, turn, element): in text order, and codings that start together in the order they
     # were made, so an import numbers them in that order and every "first of equals" (the quote a theme shows
@@ -460,8 +502,12 @@ def _source(w: _Writer, doc: Document, codings: list[Coding], turns: list[Turn],
         sel_guid = guid("selection", key)
         if c.id in w.wanted:
             w.selection_of[c.id] = sel_guid
-        for attr, value in (("guid", sel_guid), ("startPosition", c.start), ("endPosition", c.end),
-                            ("creatingUser", w.user(c.coder))):
+        for attr, value in (
+            ("guid", sel_guid),
+            ("startPosition", c.start),
+            ("endPosition", c.end),
+            ("creatingUser", w.user(c.coder)),
+        ):
             sel.set(attr, str(value))
         _stamp(sel, "creationDateTime", c.created_at)
         coding = w.sub(sel, "Coding", guid=guid("coding", key), creatingUser=w.user(c.coder))
@@ -473,8 +519,16 @@ def _source(w: _Writer, doc: Document, codings: list[Coding], turns: list[Turn],
         if c.memo:
             ref = w.note("coding", key, c.coder, c.memo, c.created_at, f"Memo on {doc.name} {c.start}-{c.end}")
             w.sub(sel, "NoteRef", targetGUID=ref)
-        extra = {k: v for k, v in (("origin", c.origin), ("starred", c.starred), ("model", c.suggest_model),
-                                   ("model_version", c.suggest_model_version)) if v and v != "manual"}
+        extra = {
+            k: v
+            for k, v in (
+                ("origin", c.origin),
+                ("starred", c.starred),
+                ("model", c.suggest_model),
+                ("model_version", c.suggest_model_version),
+            )
+            if v and v != "manual"
+        }
         if extra:
             w.ext["selections"][sel_guid] = extra
         selections.append((c.start, 0, c.id, sel))
@@ -483,17 +537,25 @@ def _source(w: _Writer, doc: Document, codings: list[Coding], turns: list[Turn],
         key = f"{doc.sha256}:turn:{t.seq}"
         sel = w.E.Element(_q("PlainTextSelection"))
         sel_guid = guid("selection", key)
-        for attr, value in (("guid", sel_guid), ("name", f"Turn {t.seq}"), ("startPosition", t.start),
-                            ("endPosition", t.end)):
+        for attr, value in (
+            ("guid", sel_guid),
+            ("name", f"Turn {t.seq}"),
+            ("startPosition", t.start),
+            ("endPosition", t.end),
+        ):
             sel.set(attr, str(value))
         for _, _, who, text, created in items:
-            w.sub(sel, "NoteRef", targetGUID=w.note("turn", key, who, text, created,
-                                                     f"Memo on {doc.name} turn {t.seq} by {who}"))
+            w.sub(
+                sel,
+                "NoteRef",
+                targetGUID=w.note("turn", key, who, text, created, f"Memo on {doc.name} turn {t.seq} by {who}"),
+            )
         w.ext["selections"][sel_guid] = {"turn_memo": True}
         selections.append((t.start, 1, t.seq, sel))
     for *_, sel in sorted(selections, key=lambda s: s[:3]):
         el.append(sel)
     for _, _, who, text, created in memo_by_target.get(("document", str(doc.id)), []):
-        w.sub(el, "NoteRef", targetGUID=w.note("document", doc.sha256, who, text, created,
-                                               f"Memo on {doc.name} by {who}"))
+        w.sub(
+            el, "NoteRef", targetGUID=w.note("document", doc.sha256, who, text, created, f"Memo on {doc.name} by {who}")
+        )
     return el

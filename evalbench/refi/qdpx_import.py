@@ -38,8 +38,14 @@ CoderOf = Callable[[str | None], str]
 _DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$")
 
 
-def import_qdpx(path: str | Path, qdpx: str | Path, *, progress: Progress | None = None,
-                cancel: threading.Event | None = None, report: ImportReport | None = None) -> Path:
+def import_qdpx(
+    path: str | Path,
+    qdpx: str | Path,
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    report: ImportReport | None = None,
+) -> Path:
     """Create the project file ``path`` from the archive ``qdpx``; returns its path (closed: open it to use it).
 
     ``report`` (if given) receives the imported document names and warnings
@@ -57,8 +63,15 @@ def import_qdpx(path: str | Path, qdpx: str | Path, *, progress: Progress | None
     try:
         first = data.users.get(data.default_user) or next(iter(sorted(data.users.values())), None)
         with Store.create(tmp, name=data.name, coder=first) as store:
-            fill(store, ImportService(store), CodebookService(store), data, progress=progress, cancel=cancel,
-                 report=report)
+            fill(
+                store,
+                ImportService(store),
+                CodebookService(store),
+                data,
+                progress=progress,
+                cancel=cancel,
+                report=report,
+            )
         _move_into_place(tmp, target)
     except BaseException:
         _remove(tmp)
@@ -75,7 +88,7 @@ def _remove_stale(target: Path) -> None:
     """
     prefix = f".{target.name}.importing-"
     for leftover in target.parent.iterdir():
-        pid = leftover.name[len(prefix):].split("-", 1)[0] if leftover.name.startswith(prefix) else ""
+        pid = leftover.name[len(prefix) :].split("-", 1)[0] if leftover.name.startswith(prefix) else ""
         if not pid.isdigit() or int(pid) == os.getpid():
             continue
         try:
@@ -105,15 +118,23 @@ def _move_into_place(tmp: Path, target: Path) -> None:
     tmp.unlink()
 
 
-def fill(store: Store, imports: ImportService, codebook: CodebookService, data: RefiProject, *,
-         progress: Progress | None = None, cancel: threading.Event | None = None,
-         report: ImportReport | None = None) -> None:
+def fill(
+    store: Store,
+    imports: ImportService,
+    codebook: CodebookService,
+    data: RefiProject,
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    report: ImportReport | None = None,
+) -> None:
     """Store everything ``data`` holds in the new, empty project ``store``, in one transaction.
 
     ``imports`` and ``codebook`` are the new store's services (documents and
     participants, codes). Warnings about what could not be carried go into
     ``data.warnings``.
     """
+
     def coder_of(user_guid: str | None) -> str:
         return data.users.get(user_guid or "") or data.users.get(data.default_user) or "imported"
 
@@ -133,8 +154,9 @@ def fill(store: Store, imports: ImportService, codebook: CodebookService, data: 
         _themes(store, data, {ref: ids[i] for ref, i in row_of.items()})
 
 
-def _coding_rows(data: RefiProject, doc_ids: dict[str, int], coder_of: CoderOf,
-                 wanted: set) -> tuple[list[NewCoding], set[str], dict[str, int]]:
+def _coding_rows(
+    data: RefiProject, doc_ids: dict[str, int], coder_of: CoderOf, wanted: set
+) -> tuple[list[NewCoding], set[str], dict[str, int]]:
     """Rows for the codings table (exact duplicates dropped), the notes they used as memos, and the row of
     each selection GUID in ``wanted`` (the codings our member's themes name)."""
     rows: list[NewCoding] = []
@@ -156,9 +178,21 @@ def _coding_rows(data: RefiProject, doc_ids: dict[str, int], coder_of: CoderOf,
         created = c.created_at if c.created_at and _DATETIME.match(c.created_at) else stamp
         origin = c.origin if c.origin in ORIGINS else "import"
         model = (c.model, c.model_version) if origin == "suggestion" else (None, None)
-        rows.append(NewCoding(doc_ids[c.source_guid], c.start, c.end, c.code_id, key[4],
-                              c.valence if c.valence in VALENCES else "none", memo, origin, int(c.starred), created,
-                              *model))
+        rows.append(
+            NewCoding(
+                doc_ids[c.source_guid],
+                c.start,
+                c.end,
+                c.code_id,
+                key[4],
+                c.valence if c.valence in VALENCES else "none",
+                memo,
+                origin,
+                int(c.starred),
+                created,
+                *model,
+            )
+        )
     return rows, used, row_of
 
 
@@ -173,8 +207,10 @@ def _themes(store: Store, data: RefiProject, coding_ids: dict[str, int]) -> None
     source: dict | None = data.themes
     mapping = coding_ids
     if source is not None and source.get("version") != VERSION:
-        data.warnings.append(f"themes in evalbench.json have an unknown version ({source.get('version')!r}); "
-                             "read from the archive's sets instead")
+        data.warnings.append(
+            f"themes in evalbench.json have an unknown version ({source.get('version')!r}); "
+            "read from the archive's sets instead"
+        )
         source = None
     if source is None:
         if not data.sets:
@@ -187,11 +223,14 @@ def _themes(store: Store, data: RefiProject, coding_ids: dict[str, int]) -> None
     with store.action(f"Import themes from {data.archive}") as act:
         done = restore(store, act, source, mapping)
     if done.dropped_codings:
-        data.warnings.append(f"themes: {done.dropped_codings} hand-picked coding(s) or exemplar(s) point at "
-                             f"codings not in {data.archive}; left out")
+        data.warnings.append(
+            f"themes: {done.dropped_codings} hand-picked coding(s) or exemplar(s) point at "
+            f"codings not in {data.archive}; left out"
+        )
     if done.dropped_codes:
-        data.warnings.append(f"themes: {done.dropped_codes} rule(s) or CFIR mapping(s) name codes not in the "
-                             "codebook; left out")
+        data.warnings.append(
+            f"themes: {done.dropped_codes} rule(s) or CFIR mapping(s) name codes not in the codebook; left out"
+        )
     if done.malformed:
         data.warnings.append(f"themes: {done.malformed} damaged theme entries in evalbench.json skipped")
 
@@ -200,8 +239,13 @@ def _join(texts: list[str]) -> str:
     return "\n\n".join(t for t in texts if t)
 
 
-def _documents(imports: ImportService, data: RefiProject, progress: Progress | None,
-               cancel: threading.Event | None, report: ImportReport | None) -> dict[str, int]:
+def _documents(
+    imports: ImportService,
+    data: RefiProject,
+    progress: Progress | None,
+    cancel: threading.Event | None,
+    report: ImportReport | None,
+) -> dict[str, int]:
     from evalbench.ingest.batch import document_speakers
     from evalbench.ingest.roles import document_roles
 
@@ -218,9 +262,15 @@ def _documents(imports: ImportService, data: RefiProject, progress: Progress | N
             turns = [ParsedTurn(s, a, b, t) for a, b, s, t in src.turns]
         else:
             turns, legend = derive_turns_and_legend(src.text)
-        parsed = ParsedDocument(name=src.name, path=src.path or f"{data.archive}/{src.name}",
-                                format=src.format, text=src.text, turns=turns, sha256=src.sha256,
-                                metadata=src.metadata)
+        parsed = ParsedDocument(
+            name=src.name,
+            path=src.path or f"{data.archive}/{src.name}",
+            format=src.format,
+            text=src.text,
+            turns=turns,
+            sha256=src.sha256,
+            metadata=src.metadata,
+        )
         roles: dict[str | None, tuple[str, str]]
         if src.roles:
             roles = {(label or None): pair for label, pair in src.roles.items()}
@@ -243,8 +293,7 @@ def _participants(imports: ImportService, data: RefiProject, doc_ids: dict[str, 
             imports.set_participant(None, case.name, case.attributes)
         for g in docs:
             if g in linked and linked[g] != case.name:
-                data.warnings.append(f"source linked to cases {linked[g]!r} and {case.name!r}; "
-                                     f"kept {linked[g]!r}")
+                data.warnings.append(f"source linked to cases {linked[g]!r} and {case.name!r}; kept {linked[g]!r}")
                 imports.set_participant(None, case.name, case.attributes)
                 continue
             linked[g] = case.name
@@ -303,12 +352,14 @@ def _memos(store: Store, data: RefiProject, doc_ids: dict[str, int], used: set[s
         memos.setdefault((target[0], target[1], coder), []).append((note.name, text))
     rows = _joined(store, data, memos)
     rows.update(_project_memos(loose))
-    store.exchange.insert_memos([MemoRow(kind, target_id, who, body, None)
-                                 for (kind, target_id, who), body in sorted(rows.items())])
+    store.exchange.insert_memos(
+        [MemoRow(kind, target_id, who, body, None) for (kind, target_id, who), body in sorted(rows.items())]
+    )
 
 
-def _joined(store: Store, data: RefiProject,
-            memos: dict[tuple[str, str, str], list[tuple[str, str]]]) -> dict[tuple[str, str, str], str]:
+def _joined(
+    store: Store, data: RefiProject, memos: dict[tuple[str, str, str], list[tuple[str, str]]]
+) -> dict[tuple[str, str, str], str]:
     """One memo per (target type, target, coder): several notes on one target joined under their titles."""
     rows: dict[tuple[str, str, str], str] = {}
     for (kind, target, coder), notes in memos.items():
@@ -316,8 +367,10 @@ def _joined(store: Store, data: RefiProject,
             rows[(kind, target, coder)] = notes[0][1]
             continue
         rows[(kind, target, coder)] = "\n\n".join(f"{title}\n{text}" if title else text for title, text in notes)
-        data.warnings.append(f"{len(notes)} notes by {coder} on {_describe(store, kind, target)} joined into one "
-                             "memo (evalbench keeps one memo per coder there)")
+        data.warnings.append(
+            f"{len(notes)} notes by {coder} on {_describe(store, kind, target)} joined into one "
+            "memo (evalbench keeps one memo per coder there)"
+        )
     return rows
 
 

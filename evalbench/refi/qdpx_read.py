@@ -51,6 +51,8 @@ from evalbench.textsafe import clean_text
 __all__ = ["RefiCase", "RefiCoding", "RefiNote", "RefiProject", "RefiSet", "RefiSource", "read_qdpx"]
 
 Progress = Callable[[int, int, str], None]
+
+
 class _Reader:
     def __init__(self, path: Path, zf: SafeZip) -> None:
         self.path = path
@@ -75,7 +77,7 @@ class _Reader:
         ref = ref.strip()
         for scheme in ("internal://", "relative://", "absolute://", "file://"):
             if ref.lower().startswith(scheme):
-                ref = ref[len(scheme):]
+                ref = ref[len(scheme) :]
                 break
         ref = ref.replace("\\", "/").lstrip("/")
         base = ref.rsplit("/", 1)[-1]
@@ -99,8 +101,10 @@ class _Reader:
             return content.text or "", ""
         rich = self.member_for(el.get("richTextPath"))
         if rich and rich.lower().endswith(".docx"):
-            self.warn(f"{what}: no plain text in {self.path.name}; read its Word file {rich} instead "
-                      "(coded positions may shift)")
+            self.warn(
+                f"{what}: no plain text in {self.path.name}; read its Word file {rich} instead "
+                "(coded positions may shift)"
+            )
             return _docx_text(self.zf.read(rich), f"{self.path.name}: {what} ({rich})"), ""
         if ref:
             return None, f"its text {ref} is not in {self.path.name}"
@@ -140,8 +144,13 @@ def _docx_text(data: bytes, source: str) -> str:
         raise UserError(f"{source}: corrupt Word file ({describe_failure(exc)})") from None
 
 
-def read_qdpx(path: str | Path, *, limits: Limits | None = None, progress: Progress | None = None,
-              cancel: threading.Event | None = None) -> RefiProject:
+def read_qdpx(
+    path: str | Path,
+    *,
+    limits: Limits | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> RefiProject:
     """Read and check a whole .qdpx; raises a one-line UserError when it cannot be imported."""
     from evalbench.xmlsafe import parse_xml
 
@@ -149,7 +158,8 @@ def read_qdpx(path: str | Path, *, limits: Limits | None = None, progress: Progr
     with SafeZip(path, limits=limits or DEFAULT_LIMITS) as zf:
         r = _Reader(path, zf)
         qde = zf.find("project.qde") or next(
-            (n for n in zf.names() if n.lower().endswith(".qde") and "/" not in n), None)
+            (n for n in zf.names() if n.lower().endswith(".qde") and "/" not in n), None
+        )
         if qde is None:
             raise r.fail("no project.qde inside; not a REFI-QDA project archive")
         data = zf.read(qde)
@@ -192,8 +202,7 @@ def _extension(r: _Reader, zf: SafeZip, qde: bytes) -> dict:
         return {}
     r.stored_codes = stored_codes(ext.get("codes"))
     if ext.get("qde_sha256") != hashlib.sha256(qde).hexdigest():
-        r.warn(f"{EXTENSION_MEMBER} does not match project.qde (edited elsewhere?); "
-               "turns are re-derived from the text")
+        r.warn(f"{EXTENSION_MEMBER} does not match project.qde (edited elsewhere?); turns are re-derived from the text")
         return {}
     for key in ("sources", "selections", "notes", "codes", "themes"):  # a hand-edited file may hold anything
         if not isinstance(ext.get(key, {}), dict):
@@ -235,12 +244,15 @@ def _codes(r: _Reader, root: Element) -> tuple[list[Code], dict[str, str]]:
 
 def _variables(root: Element) -> dict[str, str]:
     el = kid(root, "Variables")
-    return {norm_guid(v.get("guid")): (v.get("name") or "").strip()
-            for v in (kids(el, "Variable") if el is not None else [])}
+    return {
+        norm_guid(v.get("guid")): (v.get("name") or "").strip()
+        for v in (kids(el, "Variable") if el is not None else [])
+    }
 
 
-def _project(r: _Reader, parsed: QdeStream | WholeTree, progress: Progress | None,
-             cancel: threading.Event | None) -> RefiProject | None:
+def _project(
+    r: _Reader, parsed: QdeStream | WholeTree, progress: Progress | None, cancel: threading.Event | None
+) -> RefiProject | None:
     """The project's plain data; None if a streamed file turned out to need reading whole."""
     root = parsed.head()
     users = _users(root)
@@ -287,13 +299,17 @@ def _project(r: _Reader, parsed: QdeStream | WholeTree, progress: Progress | Non
                 sources.append(src)
                 areas = len(kids(el, "PDFSelection")) + len(kids(el, "PictureSelection"))
                 if areas:
-                    r.warn(f"source {name!r}: {areas} selection(s) of page areas have no place in its text; "
-                           "skipped")
+                    r.warn(f"source {name!r}: {areas} selection(s) of page areas have no place in its text; skipped")
         elif kind:
-            what = {"AudioSource": "an audio recording", "VideoSource": "a video", "PDFSource": "a PDF",
-                    "PictureSource": "a picture"}.get(kind, f"a {kind}")
-            r.warn(f"source {name!r} skipped: {what} without a text transcript or representation "
-                   "(evalbench imports text)")
+            what = {
+                "AudioSource": "an audio recording",
+                "VideoSource": "a video",
+                "PDFSource": "a PDF",
+                "PictureSource": "a picture",
+            }.get(kind, f"a {kind}")
+            r.warn(
+                f"source {name!r} skipped: {what} without a text transcript or representation (evalbench imports text)"
+            )
     if not parsed.finish():
         return None
 
@@ -304,11 +320,22 @@ def _project(r: _Reader, parsed: QdeStream | WholeTree, progress: Progress | Non
         if isinstance(info, dict) and info.get("target_type") in ("cell", "project", "theme"):
             note_targets[norm_guid(g)] = (info["target_type"], str(info.get("target_id", "")))
     return RefiProject(
-        archive=r.path.name, name=(root.get("name") or r.path.stem).strip() or r.path.stem,
-        origin=root.get("origin") or "", users=users, default_user=default_user, codes=codes,
-        sources=sources, codings=codings, cases=_cases(root, variables), notes=notes,
-        note_targets=note_targets, warnings=r.warnings, bare_selections=bare, sets=_sets(root, code_ids),
-        themes=(r.ext.get("themes") or None) if r.ext else None)
+        archive=r.path.name,
+        name=(root.get("name") or r.path.stem).strip() or r.path.stem,
+        origin=root.get("origin") or "",
+        users=users,
+        default_user=default_user,
+        codes=codes,
+        sources=sources,
+        codings=codings,
+        cases=_cases(root, variables),
+        notes=notes,
+        note_targets=note_targets,
+        warnings=r.warnings,
+        bare_selections=bare,
+        sets=_sets(root, code_ids),
+        themes=(r.ext.get("themes") or None) if r.ext else None,
+    )
 
 
 def _notes(r: _Reader, root: Element) -> dict[str, RefiNote]:
@@ -336,9 +363,14 @@ def _sets(root: Element, code_ids: dict[str, str]) -> list[RefiSet]:
     out = []
     for s in kids(el, "Set") if el is not None else []:
         g = norm_guid(s.get("guid"))
-        found = RefiSet(g, (s.get("name") or "").strip() or f"set-{g[:8]}",
-                        clean_text(_element_text(kid(s, "Description")))[0], [],
-                        sources=len(kids(s, "MemberSource")), notes=refs(s, "MemberNote"))
+        found = RefiSet(
+            g,
+            (s.get("name") or "").strip() or f"set-{g[:8]}",
+            clean_text(_element_text(kid(s, "Description")))[0],
+            [],
+            sources=len(kids(s, "MemberSource")),
+            notes=refs(s, "MemberNote"),
+        )
         for ref in refs(s, "MemberCode"):
             if ref in VALENCE_BY_GUID:
                 found.valence_codes.append(VALENCE_BY_GUID[ref])
@@ -362,8 +394,12 @@ def _cases(root: Element, variables: dict[str, str]) -> list[RefiCase]:
     out = []
     for case in kids(el, "Case") if el is not None else []:
         g = norm_guid(case.get("guid"))
-        out.append(RefiCase(g, (case.get("name") or "").strip() or f"case-{g[:8]}",
-                            variable_values(case, variables), refs(case, "SourceRef")))
+        out.append(
+            RefiCase(
+                g,
+                (case.get("name") or "").strip() or f"case-{g[:8]}",
+                variable_values(case, variables),
+                refs(case, "SourceRef"),
+            )
+        )
     return out
-
-

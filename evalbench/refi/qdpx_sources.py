@@ -47,9 +47,17 @@ class Reader(Protocol):
 class SourceContext:
     """What turning one source element into a RefiSource (and its codings) needs."""
 
-    def __init__(self, r: Reader, code_ids: dict[str, str], variables: dict[str, str],
-                 ext_sources: dict[str, Any], ext_selections: dict[str, Any], codings: list[RefiCoding],
-                 bare: list[BareSelection], note_targets: dict[str, tuple[str, NoteKey]]) -> None:
+    def __init__(
+        self,
+        r: Reader,
+        code_ids: dict[str, str],
+        variables: dict[str, str],
+        ext_sources: dict[str, Any],
+        ext_selections: dict[str, Any],
+        codings: list[RefiCoding],
+        bare: list[BareSelection],
+        note_targets: dict[str, tuple[str, NoteKey]],
+    ) -> None:
         self.r, self.code_ids, self.variables = r, code_ids, variables
         self.ext_sources, self.ext_selections = ext_sources, ext_selections
         self.codings, self.bare, self.note_targets = codings, bare, note_targets
@@ -79,25 +87,35 @@ class SourceContext:
             if sha in self.hashes:  # identical text twice (e.g. two empty sources): keep both, apart
                 sha = hashlib.sha256(f"{sha}:{g}".encode()).hexdigest()
         self.hashes.add(sha)
-        src = RefiSource(guid=g, name=name, text=st.text, sha256=sha,
-                         format=str(ext.get("format") or "txt"),
-                         path=ext.get("path") if isinstance(ext.get("path"), str) else None,
-                         metadata={str(k): str(v) for k, v in meta.items()},
-                         note_guids=refs(el, "NoteRef"))
+        src = RefiSource(
+            guid=g,
+            name=name,
+            text=st.text,
+            sha256=sha,
+            format=str(ext.get("format") or "txt"),
+            path=ext.get("path") if isinstance(ext.get("path"), str) else None,
+            metadata={str(k): str(v) for k, v in meta.items()},
+            note_guids=refs(el, "NoteRef"),
+        )
         src.variables = variable_values(el, self.variables)
         src.metadata.update({f"variable:{k}": v for k, v in src.variables.items()})
         _ext_turns(r, src, ext)
         for ref in src.note_guids:
             self.note_targets.setdefault(ref, ("document", g))
         whole = [(c, el) for c in kids(el, "Coding")]
-        spans = [(sel, int_or_none(sel.get("startPosition")), int_or_none(sel.get("endPosition")))
-                 for sel in kids(el, "PlainTextSelection")]
+        spans = [
+            (sel, int_or_none(sel.get("startPosition")), int_or_none(sel.get("endPosition")))
+            for sel in kids(el, "PlainTextSelection")
+        ]
         if local(el) == "Transcript":
             sync = {norm_guid(p.get("guid")): int_or_none(p.get("position")) for p in kids(el, "SyncPoint")}
-            spans = [(sel, sync.get(norm_guid(sel.get("fromSyncPoint"))), sync.get(norm_guid(sel.get("toSyncPoint"))))
-                     for sel in kids(el, "TranscriptSelection")]
-        _selections(r, src, st, spans, whole, self.code_ids, self.ext_selections, self.codings, self.bare,
-                    self.note_targets)
+            spans = [
+                (sel, sync.get(norm_guid(sel.get("fromSyncPoint"))), sync.get(norm_guid(sel.get("toSyncPoint"))))
+                for sel in kids(el, "TranscriptSelection")
+            ]
+        _selections(
+            r, src, st, spans, whole, self.code_ids, self.ext_selections, self.codings, self.bare, self.note_targets
+        )
         return src
 
 
@@ -108,8 +126,12 @@ def _ext_turns(r: Reader, src: RefiSource, ext: dict[str, Any]) -> None:
         return
     out = []
     for t in turns:
-        if (isinstance(t, list) and len(t) == 4 and all(isinstance(x, int) for x in t[:2])
-                and 0 <= t[0] <= t[1] <= len(src.text)):
+        if (
+            isinstance(t, list)
+            and len(t) == 4
+            and all(isinstance(x, int) for x in t[:2])
+            and 0 <= t[0] <= t[1] <= len(src.text)
+        ):
             out.append((t[0], t[1], t[2] if isinstance(t[2], str) else None, t[3] if isinstance(t[3], str) else None))
         else:
             r.warn(f"source {src.name!r}: turn layout in {EXTENSION_MEMBER} does not fit; re-derived")
@@ -122,19 +144,34 @@ def _ext_turns(r: Reader, src: RefiSource, ext: dict[str, Any]) -> None:
             src.roles[label] = (pair[0], pair[1])
 
 
-def _selections(r: Reader, src: RefiSource, st: SourceText, spans: list[tuple[Element, int | None, int | None]],
-                whole: list[tuple[Element, Element]], code_ids: dict[str, str], ext_selections: dict[str, Any],
-                codings: list[RefiCoding], bare: list[BareSelection],
-                note_targets: dict[str, tuple[str, NoteKey]]) -> None:
+def _selections(
+    r: Reader,
+    src: RefiSource,
+    st: SourceText,
+    spans: list[tuple[Element, int | None, int | None]],
+    whole: list[tuple[Element, Element]],
+    code_ids: dict[str, str],
+    ext_selections: dict[str, Any],
+    codings: list[RefiCoding],
+    bare: list[BareSelection],
+    note_targets: dict[str, tuple[str, NoteKey]],
+) -> None:
     unknown = 0
     bad = 0
     for coding_el, _ in whole:  # codings of the whole source
         ref = kid(coding_el, "CodeRef")
         cid = code_ids.get(norm_guid(ref.get("targetGUID"))) if ref is not None else None
         if cid and src.text:
-            codings.append(RefiCoding(src.guid, 0, len(src.text), cid,
-                                      norm_guid(coding_el.get("creatingUser")) or "",
-                                      note_guids=refs(coding_el, "NoteRef")))
+            codings.append(
+                RefiCoding(
+                    src.guid,
+                    0,
+                    len(src.text),
+                    cid,
+                    norm_guid(coding_el.get("creatingUser")) or "",
+                    note_guids=refs(coding_el, "NoteRef"),
+                )
+            )
     for sel, a, b in spans:
         if a is None or b is None:
             bad += 1
@@ -162,14 +199,22 @@ def _selections(r: Reader, src: RefiSource, st: SourceText, spans: list[tuple[El
             if cid is None:
                 unknown += 1
                 continue
-            found.append(RefiCoding(src.guid, start, end, cid,
-                                    norm_guid(coding_el.get("creatingUser")) or sel_user,
-                                    note_guids=sel_notes + refs(coding_el, "NoteRef"),
-                                    origin=str(extra.get("origin") or ("manual" if r.ext else "import")),
-                                    starred=bool(extra.get("starred")),
-                                    created_at=coding_el.get("creationDateTime") or sel.get("creationDateTime"),
-                                    model=_short(extra.get("model")), model_version=_short(extra.get("model_version")),
-                                    selection=sel_guid))
+            found.append(
+                RefiCoding(
+                    src.guid,
+                    start,
+                    end,
+                    cid,
+                    norm_guid(coding_el.get("creatingUser")) or sel_user,
+                    note_guids=sel_notes + refs(coding_el, "NoteRef"),
+                    origin=str(extra.get("origin") or ("manual" if r.ext else "import")),
+                    starred=bool(extra.get("starred")),
+                    created_at=coding_el.get("creationDateTime") or sel.get("creationDateTime"),
+                    model=_short(extra.get("model")),
+                    model_version=_short(extra.get("model_version")),
+                    selection=sel_guid,
+                )
+            )
         for c in found:
             c.valence = valence
         codings.extend(found)

@@ -49,8 +49,13 @@ if TYPE_CHECKING:
 #: The category of themes made from another program's sets.
 IMPORTED_CATEGORY = "Imported sets"
 #: A rule's valence as the Codes: line words it, and back.
-VALENCE_WORDS = {"barrier": "barriers only", "facilitator": "facilitators only", "mixed": "mixed only",
-                 "neutral": "neutral only", "none": "without a valence only"}
+VALENCE_WORDS = {
+    "barrier": "barriers only",
+    "facilitator": "facilitators only",
+    "mixed": "mixed only",
+    "neutral": "neutral only",
+    "none": "without a valence only",
+}
 _WORD_VALENCE = {words: valence for valence, words in VALENCE_WORDS.items()}
 _ENTRY = re.compile(r"^(?P<code>.+?) \((?P<words>" + "|".join(map(re.escape, _WORD_VALENCE)) + r")\)$")
 LABELS = ("Category: ", "CFIR: ", "Codes: ")
@@ -89,8 +94,9 @@ def _rule_words(rule: dict, labels: dict[str, str]) -> str:
     return f"{label} ({VALENCE_WORDS[rule['valence']]})" if rule.get("valence") in VALENCE_WORDS else label
 
 
-def note_text(theme: dict, category: str, labels: dict[str, str], quotes: dict[int, tuple[str, str]],
-              exported: set[int]) -> str:
+def note_text(
+    theme: dict, category: str, labels: dict[str, str], quotes: dict[int, tuple[str, str]], exported: set[int]
+) -> str:
     """The theme in words, for the Note other programs show: evidence, hand decisions, exemplar quotes.
 
     ``quotes`` maps a coding id to (quote text, who and where); ``exported``
@@ -109,8 +115,10 @@ def note_text(theme: dict, category: str, labels: dict[str, str], quotes: dict[i
     if added or kept_out:
         evidence.append(f"{len(added)} coding(s) added by hand, {len(kept_out)} kept out by hand.")
     parts.append(" ".join(evidence))
-    for title, ids in (("Exemplar quotes, in the order picked:", theme["exemplars"]),
-                       ("Codings added by hand:", added)):
+    for title, ids in (
+        ("Exemplar quotes, in the order picked:", theme["exemplars"]),
+        ("Codings added by hand:", added),
+    ):
         shown = [i for i in ids if i in exported and i in quotes]
         if not shown:
             continue
@@ -165,13 +173,15 @@ def write_themes(w: ThemeWriter, store: Store, data: dict, codes: list[Code]) ->
         return None, dropped
     labels = code_labels(codes)
     code_guids = {c.id: w.code_guid(c) for c in codes}
-    quotes = quote_texts(store, {i for _, t in themes for i in [*t["exemplars"], *(link["coding"]
-                                                                                 for link in t["codings"])]})
+    quotes = quote_texts(
+        store, {i for _, t in themes for i in [*t["exemplars"], *(link["coding"] for link in t["codings"])]}
+    )
     sets = w.sub(None, "Sets")
     for category, theme in themes:
         ref = note_guid(category, theme["name"])
-        w.theme_note(ref, f"Theme: {theme['name']} ({category})",
-                     note_text(theme, category, labels, quotes, set(w.selection_of)))
+        w.theme_note(
+            ref, f"Theme: {theme['name']} ({category})", note_text(theme, category, labels, quotes, set(w.selection_of))
+        )
         w.ext["notes"][ref] = {"target_type": "theme", "target_id": set_name(category, theme["name"])}
         el = w.sub(sets, "Set", guid=set_guid(category, theme["name"]), name=set_name(category, theme["name"]))
         w.sub(el, "Description").text = w.xml(set_description(theme, category, labels))
@@ -217,25 +227,29 @@ def themes_from_sets(sets: list[RefiSet], codes: list[Code]) -> tuple[dict, list
     for s in sets:
         what = f"set {s.name!r}"
         if s.valence_codes:
-            warnings.append(f"{what}: its valence codes ({', '.join(s.valence_codes)}) are not codes here; "
-                            "left out of the theme")
+            warnings.append(
+                f"{what}: its valence codes ({', '.join(s.valence_codes)}) are not codes here; left out of the theme"
+            )
         if s.unknown_codes:
             warnings.append(f"{what}: {s.unknown_codes} member code(s) not in the codebook; left out")
         paragraph, lines = parse_description(s.description)
         if not s.codes and not lines.get("Category"):  # a theme evalbench wrote may have no rule yet
             if s.sources:
-                warnings.append(f"{what} holds {s.sources} document(s) and no codes: not a theme (evalbench keeps "
-                                "no document sets; a participant attribute groups documents); not imported")
+                warnings.append(
+                    f"{what} holds {s.sources} document(s) and no codes: not a theme (evalbench keeps "
+                    "no document sets; a participant attribute groups documents); not imported"
+                )
             elif not s.valence_codes and not s.unknown_codes:
                 warnings.append(f"{what} has no codes: not imported")
             continue
         if s.sources:
-            warnings.append(f"{what}: its {s.sources} document(s) have no place in a theme; only its codes were "
-                            "carried")
+            warnings.append(
+                f"{what}: its {s.sources} document(s) have no place in a theme; only its codes were carried"
+            )
         category = lines.get("Category") or IMPORTED_CATEGORY
         name = s.name
         if lines.get("Category") and name.startswith(f"{category}: "):
-            name = name[len(category) + 2:]
+            name = name[len(category) + 2 :]
         name = name.strip() or "Set"
         base, n = name, 2
         while name.casefold() in taken.setdefault(category.casefold(), set()):
@@ -246,9 +260,16 @@ def themes_from_sets(sets: list[RefiSet], codes: list[Code]) -> tuple[dict, list
             cfir = by_label.get(lines["CFIR"]) or _only(names.get(lines["CFIR"]))
             if cfir is None:
                 warnings.append(f"{what}: CFIR mapping {lines['CFIR']!r} is not a code here; left out")
-        categories.setdefault(category, []).append({
-            "name": name, "description": paragraph, "cfir": cfir,
-            "rules": _rules(s.codes, lines.get("Codes", ""), labels, names), "codings": [], "exemplars": []})
+        categories.setdefault(category, []).append(
+            {
+                "name": name,
+                "description": paragraph,
+                "cfir": cfir,
+                "rules": _rules(s.codes, lines.get("Codes", ""), labels, names),
+                "codings": [],
+                "exemplars": [],
+            }
+        )
     data = {"version": VERSION, "categories": [{"name": k, "themes": v} for k, v in categories.items()]}
     return data, warnings
 

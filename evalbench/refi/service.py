@@ -31,8 +31,14 @@ class RefiService:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def export(self, out: str | Path, *, coder: str | None = None, progress: Progress | None = None,
-               cancel: threading.Event | None = None) -> QdpxExport:
+    def export(
+        self,
+        out: str | Path,
+        *,
+        coder: str | None = None,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> QdpxExport:
         """Write the project (or one coder's codings and memos) as a REFI-QDA .qdpx archive.
 
         Valid against the REFI-QDA 1.0 project schema; an unchanged project
@@ -41,8 +47,14 @@ class RefiService:
         return export_qdpx(self.store, out, coder=coder, progress=progress, cancel=cancel)
 
     @staticmethod
-    def create(path: str | Path, qdpx: str | Path, *, progress: Progress | None = None,
-               cancel: threading.Event | None = None, report: ImportReport | None = None) -> Path:
+    def create(
+        path: str | Path,
+        qdpx: str | Path,
+        *,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+        report: ImportReport | None = None,
+    ) -> Path:
         """Create the project file ``path`` from a .qdpx (NVivo, ATLAS.ti, MAXQDA, QualCoder, evalbench).
 
         The archive is checked completely before anything is written, and a

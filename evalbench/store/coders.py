@@ -15,8 +15,7 @@ def choose_coder(given: str | None, remembered: str | None) -> str:
     A project file travels between team members, so the name it remembers
     must not override the one a person set for themselves in their shell.
     """
-    return (given or os.environ.get("EVALBENCH_CODER") or remembered or getpass.getuser()
-            or "coder")
+    return given or os.environ.get("EVALBENCH_CODER") or remembered or getpass.getuser() or "coder"
 
 
 class Coders(Repository):
@@ -27,8 +26,9 @@ class Coders(Repository):
         self._conn.execute("INSERT OR IGNORE INTO coders(name, created_at) VALUES (?, ?)", (name, now()))
 
     def ensure_all(self, names: list[str]) -> None:
-        self._conn.executemany("INSERT OR IGNORE INTO coders(name, created_at) VALUES (?, ?)",
-                               [(name, now()) for name in names])
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO coders(name, created_at) VALUES (?, ?)", [(name, now()) for name in names]
+        )
 
     def names(self) -> list[str]:
         """Every coder who has coded in this project (or was set as coder), alphabetically."""
@@ -41,5 +41,9 @@ class Coders(Repository):
 
     def by_codings(self) -> list[tuple[str, int]]:
         """(coder, codings) of every coder with a coding, most codings first."""
-        return [(r[0], r[1]) for r in self._conn.execute(
-            "SELECT coder, count(*) AS n FROM codings GROUP BY coder ORDER BY n DESC, coder")]
+        return [
+            (r[0], r[1])
+            for r in self._conn.execute(
+                "SELECT coder, count(*) AS n FROM codings GROUP BY coder ORDER BY n DESC, coder"
+            )
+        ]

@@ -9,24 +9,44 @@ from evalbench.errors import UserError
 from evalbench.model import Code
 from evalbench.store.repo import Repository
 
-_COLS = ("id, name, parent_id, definition, inclusion, exclusion, examples, keywords, color, "
-         "valence_applies, position, extra")
+_COLS = (
+    "id, name, parent_id, definition, inclusion, exclusion, examples, keywords, color, valence_applies, position, extra"
+)
 
 
 def code_from_row(r: tuple) -> Code:
-    return Code(id=r[0], name=r[1], parent_id=r[2], definition=r[3], inclusion=r[4],
-                exclusion=r[5], examples=tuple(json.loads(r[6])), keywords=tuple(json.loads(r[7])),
-                color=r[8], valence_applies=bool(r[9]), position=r[10], extra=json.loads(r[11]))
+    return Code(
+        id=r[0],
+        name=r[1],
+        parent_id=r[2],
+        definition=r[3],
+        inclusion=r[4],
+        exclusion=r[5],
+        examples=tuple(json.loads(r[6])),
+        keywords=tuple(json.loads(r[7])),
+        color=r[8],
+        valence_applies=bool(r[9]),
+        position=r[10],
+        extra=json.loads(r[11]),
+    )
 
 
 def code_to_row(code: Code) -> dict[str, Any]:
     """A code as the ``codes`` row an undoable action inserts or compares."""
-    return {"id": code.id, "name": code.name, "parent_id": code.parent_id,
-            "definition": code.definition, "inclusion": code.inclusion,
-            "exclusion": code.exclusion, "examples": json.dumps(list(code.examples)),
-            "keywords": json.dumps(list(code.keywords)), "color": code.color,
-            "valence_applies": int(code.valence_applies), "position": code.position,
-            "extra": json.dumps(code.extra or {}, sort_keys=True)}
+    return {
+        "id": code.id,
+        "name": code.name,
+        "parent_id": code.parent_id,
+        "definition": code.definition,
+        "inclusion": code.inclusion,
+        "exclusion": code.exclusion,
+        "examples": json.dumps(list(code.examples)),
+        "keywords": json.dumps(list(code.keywords)),
+        "color": code.color,
+        "valence_applies": int(code.valence_applies),
+        "position": code.position,
+        "extra": json.dumps(code.extra or {}, sort_keys=True),
+    }
 
 
 class Codes(Repository):
@@ -73,8 +93,9 @@ class Codes(Repository):
 
     def sharing_name(self, code_id: str) -> tuple[str, int] | None:
         """(name, how many codes have that name) of a code, or None when there is no such code."""
-        row = self._conn.execute("SELECT name, (SELECT count(*) FROM codes b WHERE b.name = a.name) FROM codes a "
-                                 "WHERE id = ?", (code_id,)).fetchone()
+        row = self._conn.execute(
+            "SELECT name, (SELECT count(*) FROM codes b WHERE b.name = a.name) FROM codes a WHERE id = ?", (code_id,)
+        ).fetchone()
         return (row[0], row[1]) if row else None
 
     def usage(self) -> dict[str, int]:
@@ -83,5 +104,9 @@ class Codes(Repository):
 
     def key(self) -> tuple:
         """Changes when a code's id, name, keywords or valence switch change (for the suggester's cache)."""
-        return tuple(self._conn.execute("SELECT count(*), total(length(id) + length(keywords) + length(name) + "
-                                        "valence_applies), max(id) FROM codes").fetchone())
+        return tuple(
+            self._conn.execute(
+                "SELECT count(*), total(length(id) + length(keywords) + length(name) + "
+                "valence_applies), max(id) FROM codes"
+            ).fetchone()
+        )

@@ -36,8 +36,7 @@ def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
     # The header is not read with open(): closing any descriptor of a file drops every POSIX
     # lock this process holds on it, so a second connection here (a TUI worker) would let
     # another process delete the WAL under the first. SQLite reports a foreign file itself.
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                           check_same_thread=True)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=True)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -52,18 +51,22 @@ def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
             _check_version(conn, path)
     except UnicodeDecodeError as exc:  # text SQLite hands back is not UTF-8: damage, e.g. in the header
         conn.close()
-        raise ProjectError(f"{path}: project file is damaged (it holds text that is not UTF-8); `evalbench check "
-                           f"{path}` lists what is wrong and `evalbench recover {path} -o NEW.evb` copies out what "
-                           "can be read") from exc
+        raise ProjectError(
+            f"{path}: project file is damaged (it holds text that is not UTF-8); `evalbench check "
+            f"{path}` lists what is wrong and `evalbench recover {path} -o NEW.evb` copies out what "
+            "can be read"
+        ) from exc
     except sqlite3.DatabaseError as exc:
         conn.close()
         if "file is not a database" in str(exc):
             raise ProjectError(f"{path}: not an evalbench project (not an SQLite file)") from exc
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
             raise ProjectBusyError(f"{path}: project is busy (another evalbench is writing); try again") from exc
-        raise ProjectError(f"{path}: project file is damaged ({one_line(exc, 80)}); `evalbench check {path}` "
-                           f"lists what is wrong and `evalbench recover {path} -o NEW.evb` copies out what can "
-                           "be read") from exc
+        raise ProjectError(
+            f"{path}: project file is damaged ({one_line(exc, 80)}); `evalbench check {path}` "
+            f"lists what is wrong and `evalbench recover {path} -o NEW.evb` copies out what can "
+            "be read"
+        ) from exc
     except ProjectError:
         conn.close()
         raise
@@ -99,8 +102,10 @@ def _check_structure(conn: sqlite3.Connection, path: Path) -> None:
     result = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
     if result != ["ok"]:
         # SQLite's report runs over several lines; it belongs to `evalbench check`, not this one-line refusal.
-        raise ProjectError(f"{path}: project file is damaged; `evalbench check {path}` lists what is wrong and "
-                           f"`evalbench recover {path} -o NEW.evb` copies out what can be read")
+        raise ProjectError(
+            f"{path}: project file is damaged; `evalbench check {path}` lists what is wrong and "
+            f"`evalbench recover {path} -o NEW.evb` copies out what can be read"
+        )
 
 
 def _check_version(conn: sqlite3.Connection, path: Path) -> None:
@@ -114,9 +119,7 @@ def _check_version(conn: sqlite3.Connection, path: Path) -> None:
         )
     version = schema_version(conn)
     if version > SCHEMA_VERSION:
-        raise ProjectError(
-            f"{path}: written by a newer evalbench (schema {version}, this one reads {SCHEMA_VERSION})"
-        )
+        raise ProjectError(f"{path}: written by a newer evalbench (schema {version}, this one reads {SCHEMA_VERSION})")
     if version < SCHEMA_VERSION:
         migrate(conn, path, version)
 
@@ -186,4 +189,3 @@ class write_transaction:
             self.conn.execute("COMMIT")
         else:
             self.conn.execute("ROLLBACK")
-

@@ -28,7 +28,7 @@ def first_words(text: str, words: int = QUOTE_WORDS, chars: int = QUOTE_CHARS) -
         taken.append(word)
     head = " ".join(taken)
     if len(head) > chars:
-        head = head[:chars - 1]
+        head = head[: chars - 1]
     if len(taken) < len(parts) or len(head) < len(" ".join(taken)):
         return f"“{head.rstrip('.,;:!?')}…”"
     return f"“{head}”"
@@ -52,32 +52,41 @@ class Describe(Repository):
 
     def who(self, document_id: int) -> str:
         """The participant a document belongs to, else the document's name."""
-        row = self._conn.execute("SELECT p.label, d.name FROM documents d LEFT JOIN participants p "
-                                 "ON p.id = d.participant_id WHERE d.id = ?", (document_id,)).fetchone()
+        row = self._conn.execute(
+            "SELECT p.label, d.name FROM documents d LEFT JOIN participants p "
+            "ON p.id = d.participant_id WHERE d.id = ?",
+            (document_id,),
+        ).fetchone()
         if row is None:
             return "a removed document"
         return str(row[0] or row[1])
 
     def span(self, document_id: int, start: int, end: int, code_id: str | None = None) -> str:
         """``Culture, P03 “we never had protected…”``: a code (if given), whose words, and the first of them."""
-        row = self._conn.execute("SELECT substr(text, ?, ?) FROM documents WHERE id = ?",
-                                 (start + 1, max(0, min(end - start, 400)), document_id)).fetchone()
+        row = self._conn.execute(
+            "SELECT substr(text, ?, ?) FROM documents WHERE id = ?",
+            (start + 1, max(0, min(end - start, 400)), document_id),
+        ).fetchone()
         quote = first_words(row[0]) if row and row[0] else ""
         head = f"{self.code(code_id)}, " if code_id else ""
         return f"{head}{self.who(document_id)} {quote}".rstrip()
 
     def coding(self, coding_id: int) -> str:
         """A coding in the user's words (see :meth:`span`)."""
-        row = self._conn.execute('SELECT document_id, start, "end", code_id FROM codings WHERE id = ?',
-                                 (coding_id,)).fetchone()
+        row = self._conn.execute(
+            'SELECT document_id, start, "end", code_id FROM codings WHERE id = ?', (coding_id,)
+        ).fetchone()
         if row is None:
             return "a removed coding"
         return self.span(*row)
 
     def turn(self, turn_id: int) -> str:
         """``turn 12 of P03 (Dr Patel)``."""
-        row = self._conn.execute("SELECT t.seq, t.document_id, s.label FROM turns t LEFT JOIN speakers s "
-                                 "ON s.id = t.speaker_id WHERE t.id = ?", (turn_id,)).fetchone()
+        row = self._conn.execute(
+            "SELECT t.seq, t.document_id, s.label FROM turns t LEFT JOIN speakers s "
+            "ON s.id = t.speaker_id WHERE t.id = ?",
+            (turn_id,),
+        ).fetchone()
         if row is None:
             return "a removed turn"
         seq, document_id, speaker = row

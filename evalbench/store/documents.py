@@ -56,11 +56,25 @@ class Documents(Repository):
         text_col = ", d.text" if with_text else ""
         rows = self._conn.execute(
             f"SELECT {_COLS}{text_col} FROM documents d "
-            f"LEFT JOIN participants p ON p.id = d.participant_id {where} ORDER BY d.name, d.id", args).fetchall()
-        return [Document(id=r[0], name=r[1], format=r[2], sha256=r[3], words=r[4], participant=r[5],
-                         imported_at=r[6], path=r[7], metadata=json.loads(r[8] or "{}"),
-                         attributes=dict(attrs.get(r[9], {})), text=r[10] if with_text else None)
-                for r in rows]
+            f"LEFT JOIN participants p ON p.id = d.participant_id {where} ORDER BY d.name, d.id",
+            args,
+        ).fetchall()
+        return [
+            Document(
+                id=r[0],
+                name=r[1],
+                format=r[2],
+                sha256=r[3],
+                words=r[4],
+                participant=r[5],
+                imported_at=r[6],
+                path=r[7],
+                metadata=json.loads(r[8] or "{}"),
+                attributes=dict(attrs.get(r[9], {})),
+                text=r[10] if with_text else None,
+            )
+            for r in rows
+        ]
 
     def text(self, document_id: int) -> str:
         row = self._conn.execute("SELECT text FROM documents WHERE id = ?", (document_id,)).fetchone()
@@ -78,8 +92,10 @@ class Documents(Repository):
     def named_texts(self, document_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
         """document id -> (name, text), for the given documents."""
         ids = sorted(set(document_ids))
-        return {r[0]: (r[1], r[2]) for r in self._conn.execute(
-            f"SELECT id, name, text FROM documents WHERE id IN ({marks(ids)})", ids)}
+        return {
+            r[0]: (r[1], r[2])
+            for r in self._conn.execute(f"SELECT id, name, text FROM documents WHERE id IN ({marks(ids)})", ids)
+        }
 
     def length(self, document_id: int) -> int | None:
         """Characters in a document's text (None when there is no such document)."""
@@ -93,18 +109,26 @@ class Documents(Repository):
 
     def names(self) -> builtins.list[tuple[int, str, str | None]]:
         """(id, file name, linked participant label) of every document, in import order."""
-        return [(r[0], r[1], r[2]) for r in self._conn.execute(
-            "SELECT d.id, d.name, p.label FROM documents d LEFT JOIN participants p ON p.id = d.participant_id "
-            "ORDER BY d.id")]
+        return [
+            (r[0], r[1], r[2])
+            for r in self._conn.execute(
+                "SELECT d.id, d.name, p.label FROM documents d LEFT JOIN participants p ON p.id = d.participant_id "
+                "ORDER BY d.id"
+            )
+        ]
 
     def names_by_id(self) -> dict[int, str]:
         return dict(self._conn.execute("SELECT id, name FROM documents"))
 
     def owners(self) -> dict[int, tuple[str, str | None, int | None]]:
         """document id -> (name, participant label or None, participant id or None)."""
-        return {r[0]: (r[1], r[2], r[3]) for r in self._conn.execute(
-            "SELECT d.id, d.name, p.label, d.participant_id FROM documents d "
-            "LEFT JOIN participants p ON p.id = d.participant_id")}
+        return {
+            r[0]: (r[1], r[2], r[3])
+            for r in self._conn.execute(
+                "SELECT d.id, d.name, p.label, d.participant_id FROM documents d "
+                "LEFT JOIN participants p ON p.id = d.participant_id"
+            )
+        }
 
     def insert(self, parsed: ParsedDocument, roles: Roles, *, words: int, imported_at: str) -> int:
         """Store ``parsed`` with its speakers, turns and FTS rows; returns the document id.
@@ -120,27 +144,46 @@ class Documents(Repository):
 
     def _insert(self, parsed: ParsedDocument, roles: Roles, *, words: int, imported_at: str) -> int:
         conn = self._conn
-        doc_id = int(conn.execute(
-            "INSERT INTO documents(name, path, sha256, format, text, length, words, metadata, imported_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (parsed.name, parsed.path, parsed.sha256, parsed.format, parsed.text, len(parsed.text), words,
-             json.dumps(parsed.metadata, sort_keys=True, ensure_ascii=False), imported_at)).lastrowid or 0)
+        doc_id = int(
+            conn.execute(
+                "INSERT INTO documents(name, path, sha256, format, text, length, words, metadata, imported_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    parsed.name,
+                    parsed.path,
+                    parsed.sha256,
+                    parsed.format,
+                    parsed.text,
+                    len(parsed.text),
+                    words,
+                    json.dumps(parsed.metadata, sort_keys=True, ensure_ascii=False),
+                    imported_at,
+                ),
+            ).lastrowid
+            or 0
+        )
         speaker_ids: dict[str | None, int | None] = {}
         for turn in parsed.turns:
             if turn.speaker not in speaker_ids:
                 role, source = roles.get(turn.speaker, ("participant", "default"))
                 speaker_ids[turn.speaker] = conn.execute(
                     "INSERT INTO speakers(document_id, label, role, role_source) VALUES (?, ?, ?, ?)",
-                    (doc_id, turn.speaker, role, source)).lastrowid
+                    (doc_id, turn.speaker, role, source),
+                ).lastrowid
         # Explicit turn ids (we hold the write lock) so the index rows can name them without a query.
         first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM turns").fetchone()[0]
         conn.executemany(
             'INSERT INTO turns(id, document_id, seq, speaker_id, start, "end", time) VALUES (?, ?, ?, ?, ?, ?, ?)',
-            [(first + i, doc_id, i + 1, speaker_ids[t.speaker], t.start, t.end, t.time)
-             for i, t in enumerate(parsed.turns)])
+            [
+                (first + i, doc_id, i + 1, speaker_ids[t.speaker], t.start, t.end, t.time)
+                for i, t in enumerate(parsed.turns)
+            ],
+        )
         text = parsed.text
-        conn.executemany("INSERT INTO turns_fts(rowid, text) VALUES (?, ?)",
-                         [(first + i, text[t.start:t.end]) for i, t in enumerate(parsed.turns)])
+        conn.executemany(
+            "INSERT INTO turns_fts(rowid, text) VALUES (?, ?)",
+            [(first + i, text[t.start : t.end]) for i, t in enumerate(parsed.turns)],
+        )
         return doc_id
 
     def progress(self, coder: str) -> dict[int, tuple[int, int, int, int]]:
@@ -154,15 +197,16 @@ class Documents(Repository):
         starts: dict[int, list[int]] = {}
         reach: dict[int, list[int]] = {}  # running max of coding ends, in start order
         for doc, start, end in conn.execute(
-                'SELECT document_id, start, "end" FROM codings WHERE coder = ? ORDER BY document_id, start',
-                (coder,)):
+            'SELECT document_id, start, "end" FROM codings WHERE coder = ? ORDER BY document_id, start', (coder,)
+        ):
             ends = reach.setdefault(doc, [])
             starts.setdefault(doc, []).append(start)
             ends.append(max(end, ends[-1]) if ends else end)
             out[doc][3] += 1
         for doc, start, end, role in conn.execute(
-                'SELECT t.document_id, t.start, t."end", COALESCE(s.role, \'participant\') FROM turns t '
-                "LEFT JOIN speakers s ON s.id = t.speaker_id"):
+            "SELECT t.document_id, t.start, t.\"end\", COALESCE(s.role, 'participant') FROM turns t "
+            "LEFT JOIN speakers s ON s.id = t.speaker_id"
+        ):
             row = out[doc]
             row[0] += 1
             if role == "participant":

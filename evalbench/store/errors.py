@@ -18,8 +18,10 @@ class RowRejected(ProjectError):
 
 
 def damaged(detail: object) -> ProjectError:
-    return ProjectError(f"the project file is damaged ({one_line(detail, 80)}); `evalbench check PROJECT` lists "
-                        "what is wrong and `evalbench recover PROJECT -o NEW.evb` copies out what can be read")
+    return ProjectError(
+        f"the project file is damaged ({one_line(detail, 80)}); `evalbench check PROJECT` lists "
+        "what is wrong and `evalbench recover PROJECT -o NEW.evb` copies out what can be read"
+    )
 
 
 def user_error(exc: BaseException) -> UserError | None:
@@ -29,8 +31,10 @@ def user_error(exc: BaseException) -> UserError | None:
             return ProjectBusyError("the project is busy (another evalbench is writing); try again")
         return damaged(exc)
     if isinstance(exc, sqlite3.IntegrityError):  # a row another process stored between our check and our write
-        return ProjectError(f"another evalbench changed the project at the same time ({one_line(exc, 80)}); "
-                            "nothing of this command was written; run it again")
+        return ProjectError(
+            f"another evalbench changed the project at the same time ({one_line(exc, 80)}); "
+            "nothing of this command was written; run it again"
+        )
     if isinstance(exc, sqlite3.DatabaseError):
         return damaged(exc)
     if isinstance(exc, UnicodeDecodeError):  # from sqlite3 reading text: user files are decoded by evalbench itself

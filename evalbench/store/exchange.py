@@ -54,9 +54,14 @@ class Exchange(Repository):
     def memos(self, coder: str | None = None) -> list[MemoRow]:
         """Every memo (of ``coder``, or of all coders), by target type, target and coder."""
         where, args = ("WHERE coder = ?", (coder,)) if coder else ("", ())
-        return [MemoRow(*r) for r in self._conn.execute(
-            f"SELECT target_type, target_id, coder, text, created_at FROM memos {where} "
-            "ORDER BY target_type, target_id, coder", args)]
+        return [
+            MemoRow(*r)
+            for r in self._conn.execute(
+                f"SELECT target_type, target_id, coder, text, created_at FROM memos {where} "
+                "ORDER BY target_type, target_id, coder",
+                args,
+            )
+        ]
 
     def coding_count(self, coder: str | None = None) -> int:
         """Codings of ``coder`` (or of all coders)."""
@@ -79,12 +84,16 @@ class Exchange(Repository):
         Only for a project being built, which nobody else can write to: rowids
         then follow the order of insertion.
         """
-        self._conn.executemany("INSERT OR IGNORE INTO coders(name, created_at) VALUES (?, ?)",
-                               [(name, now()) for name in sorted({r.coder for r in rows})])
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO coders(name, created_at) VALUES (?, ?)",
+            [(name, now()) for name in sorted({r.coder for r in rows})],
+        )
         before = int(self._conn.execute("SELECT coalesce(max(id), 0) FROM codings").fetchone()[0])
         self._conn.executemany(
             'INSERT INTO codings(document_id, start, "end", code_id, coder, valence, memo, origin, starred, '
-            "created_at, suggest_model, suggest_model_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            "created_at, suggest_model, suggest_model_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
         ids = [int(r[0]) for r in self._conn.execute("SELECT id FROM codings WHERE id > ? ORDER BY id", (before,))]
         if len(ids) != len(rows):
             raise RuntimeError(f"{self._where}: another writer added codings during the import")  # a bug
@@ -93,18 +102,22 @@ class Exchange(Repository):
     def insert_memos(self, rows: list[MemoRow]) -> None:
         """Insert memos (and their coders) without undo entries, inside the caller's transaction."""
         stamp = now()
-        self._conn.executemany("INSERT OR IGNORE INTO coders(name, created_at) VALUES (?, ?)",
-                               [(name, stamp) for name in sorted({r.coder for r in rows})])
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO coders(name, created_at) VALUES (?, ?)",
+            [(name, stamp) for name in sorted({r.coder for r in rows})],
+        )
         self._conn.executemany(
             "INSERT INTO memos(target_type, target_id, coder, text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [(r.target_type, r.target_id, r.coder, r.text, r.created_at or stamp, r.created_at or stamp)
-             for r in rows])
+            [(r.target_type, r.target_id, r.coder, r.text, r.created_at or stamp, r.created_at or stamp) for r in rows],
+        )
 
     # --- what merge looks up -------------------------------------------------------------------------
     def passages(self) -> dict[PassageKey, int]:
         """:data:`PassageKey` -> coding id of every coding (one id per passage)."""
-        return {(r[1], r[2], r[3], r[4], r[5]): int(r[0]) for r in self._conn.execute(
-            'SELECT id, document_id, start, "end", code_id, coder FROM codings')}
+        return {
+            (r[1], r[2], r[3], r[4], r[5]): int(r[0])
+            for r in self._conn.execute('SELECT id, document_id, start, "end", code_id, coder FROM codings')
+        }
 
     def document_lengths(self) -> dict[int, int]:
         """document id -> characters in its text."""

@@ -31,8 +31,12 @@ def _rows(conn: sqlite3.Connection, sql: str) -> list[tuple]:
 
 
 #: What a file that is not an SQLite database probably is, by its first bytes.
-_KINDS = ((b"PK\x03\x04", "a ZIP archive (a .docx, .xlsx or .qdpx?)"), (b"%PDF", "a PDF"),
-          (b"{\\rtf", "an RTF document"), (b"\xd0\xcf\x11\xe0", "an old Office document"))
+_KINDS = (
+    (b"PK\x03\x04", "a ZIP archive (a .docx, .xlsx or .qdpx?)"),
+    (b"%PDF", "a PDF"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document"),
+)
 #: SQLite's file header is this long; a shorter file cannot hold a database.
 SQLITE_HEADER_BYTES = 100
 
@@ -60,8 +64,7 @@ def file_problem(path: Path) -> str | None:
         kind = next((what for magic, what in _KINDS if head.startswith(magic)), None)
         if kind is None and not any(b < 32 and b not in b"\t\n\r\f" for b in head):
             kind = "a text file"
-        return f"is {kind}, not an evalbench project" if kind else \
-            "is not an evalbench project (not an SQLite file)"
+        return f"is {kind}, not an evalbench project" if kind else "is not an evalbench project (not an SQLite file)"
     if size < SQLITE_HEADER_BYTES:
         return f"is cut short ({size} bytes, less than an SQLite header); nothing can be read from it"
     return None
@@ -112,17 +115,26 @@ def _check(conn: sqlite3.Connection) -> list[Problem]:
         return problems  # the structural checks below would only repeat the damage
     for table, rowid, parent, _ in _rows(conn, "PRAGMA foreign_key_check"):
         problems.append(Problem("orphan", f"{table} row {rowid} points to a missing {parent} row"))
-    for doc, stored, actual in _rows(conn, "SELECT name, length, length(text) FROM documents "
-                                          "WHERE length IS NOT length(text)"):
+    for doc, stored, actual in _rows(
+        conn, "SELECT name, length, length(text) FROM documents WHERE length IS NOT length(text)"
+    ):
         problems.append(Problem("bounds", f"{doc} records {stored} characters but holds {actual}"))
-    for cid, doc, start, end, length in _rows(conn, (
+    for cid, doc, start, end, length in _rows(
+        conn,
+        (
             'SELECT c.id, d.name, c.start, c."end", d.length FROM codings c '
             'JOIN documents d ON d.id = c.document_id WHERE c.start < 0 OR c."end" > d.length '
-            'OR c."end" <= c.start')):
+            'OR c."end" <= c.start'
+        ),
+    ):
         problems.append(Problem("bounds", f"coding {cid} ({start}-{end}) lies outside {doc} (0-{length})"))
-    for tid, doc, start, end, length in _rows(conn, (
+    for tid, doc, start, end, length in _rows(
+        conn,
+        (
             'SELECT t.id, d.name, t.start, t."end", d.length FROM turns t '
-            'JOIN documents d ON d.id = t.document_id WHERE t.start < 0 OR t."end" > d.length')):
+            'JOIN documents d ON d.id = t.document_id WHERE t.start < 0 OR t."end" > d.length'
+        ),
+    ):
         problems.append(Problem("bounds", f"turn {tid} ({start}-{end}) lies outside {doc} (0-{length})"))
     for (cid,) in _rows(conn, "SELECT id FROM codes WHERE parent_id IS NOT NULL AND parent_id = id"):
         problems.append(Problem("codebook", f"code {cid} is its own parent"))
@@ -156,14 +168,20 @@ def search_index_problems(conn: sqlite3.Connection) -> list[Problem]:
     except sqlite3.DatabaseError as exc:
         if "decode" in str(exc):  # sqlite3's own message when stored text is not UTF-8
             return [Problem("sqlite", "a document's text holds bytes that are not UTF-8: the file is damaged")]
-        return [Problem("search index", f"the full-text index cannot be compared with the turns "
-                                        f"({one_line(exc, 120)})")]
+        return [
+            Problem("search index", f"the full-text index cannot be compared with the turns ({one_line(exc, 120)})")
+        ]
     if not differing:
         return []
     shown = ", ".join(str(t) for t in differing[:_LISTED])
     more = f" and {len(differing) - _LISTED} more" if len(differing) > _LISTED else ""
-    return [Problem("search index", f"full-text index is out of step with the turns (turn {shown}{more}); "
-                                    "`evalbench check --repair-index` rebuilds it")]
+    return [
+        Problem(
+            "search index",
+            f"full-text index is out of step with the turns (turn {shown}{more}); "
+            "`evalbench check --repair-index` rebuilds it",
+        )
+    ]
 
 
 _LISTED = 10
@@ -187,8 +205,10 @@ def _index_differences(conn: sqlite3.Connection) -> list[int]:
             turns = conn.cursor()
             for doc_id, text in conn.execute("SELECT id, text FROM documents"):  # one text in memory at a time
                 spans = turns.execute('SELECT id, start, "end" FROM turns WHERE document_id = ?', (doc_id,))
-                conn.executemany("INSERT INTO temp.evb_check_fts(rowid, text) VALUES (?, ?)",
-                                 [(tid, text[start:end]) for tid, start, end in spans.fetchall()])
+                conn.executemany(
+                    "INSERT INTO temp.evb_check_fts(rowid, text) VALUES (?, ?)",
+                    [(tid, text[start:end]) for tid, start, end in spans.fetchall()],
+                )
         except BaseException:
             conn.execute("ROLLBACK TO evb_check")
             raise
@@ -197,10 +217,14 @@ def _index_differences(conn: sqlite3.Connection) -> list[int]:
         conn.execute("CREATE VIRTUAL TABLE temp.evb_check_words USING fts5vocab(temp, evb_check_fts, instance)")
         conn.execute("CREATE VIRTUAL TABLE temp.evb_index_words USING fts5vocab(main, turns_fts, instance)")
         words = "SELECT term, doc, offset FROM temp.{}"
-        return [r[0] for r in conn.execute(
-            f"SELECT doc FROM ({words.format('evb_index_words')} EXCEPT {words.format('evb_check_words')}) "
-            f"UNION SELECT doc FROM ({words.format('evb_check_words')} EXCEPT {words.format('evb_index_words')}) "
-            f"ORDER BY 1 LIMIT {_LISTED + 1}")]
+        return [
+            r[0]
+            for r in conn.execute(
+                f"SELECT doc FROM ({words.format('evb_index_words')} EXCEPT {words.format('evb_check_words')}) "
+                f"UNION SELECT doc FROM ({words.format('evb_check_words')} EXCEPT {words.format('evb_index_words')}) "
+                f"ORDER BY 1 LIMIT {_LISTED + 1}"
+            )
+        ]
     finally:
         for name in reversed(names):
             conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
@@ -243,8 +267,10 @@ def check_file(path: Path, *, repair_index: bool = False) -> FileCheck:
             rebuild_search_index(conn)
             problems, rebuilt = check(conn), True
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-        raise ProjectError(f"{path}: damaged beyond checking ({exc}); `evalbench recover {path} -o NEW.evb` "
-                           "copies out what can be read") from exc
+        raise ProjectError(
+            f"{path}: damaged beyond checking ({exc}); `evalbench recover {path} -o NEW.evb` "
+            "copies out what can be read"
+        ) from exc
     finally:
         conn.close()
     return FileCheck(problems, rebuilt)
@@ -320,8 +346,7 @@ def recover(damaged: Path, target: Path) -> dict[str, tuple[int, int]]:
                     except sqlite3.DatabaseError:
                         lost += 1
                 report[table] = (copied, lost)
-            dest.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
-                         (str(SCHEMA_VERSION),))
+            dest.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             dest.execute("DELETE FROM meta WHERE key IN ('migration_in_progress', 'migration_backup')")
             # Drop what lost its parent, so the copy passes its own check.
             while orphans := dest.execute("PRAGMA foreign_key_check").fetchall():

@@ -15,8 +15,10 @@ class Memos(Repository):
 
     def find(self, target_type: str, target_id: str | int, coder: str) -> tuple[int, str] | None:
         """(id, text) of ``coder``'s memo on a target, or None."""
-        row = self._conn.execute("SELECT id, text FROM memos WHERE target_type = ? AND target_id = ? AND coder = ?",
-                                 (target_type, str(target_id), coder)).fetchone()
+        row = self._conn.execute(
+            "SELECT id, text FROM memos WHERE target_type = ? AND target_id = ? AND coder = ?",
+            (target_type, str(target_id), coder),
+        ).fetchone()
         return (row[0], row[1]) if row else None
 
     def text(self, target_type: str, target_id: str | int, coder: str) -> str:
@@ -26,10 +28,12 @@ class Memos(Repository):
 
     def on(self, target_type: str, target_id: str) -> list[tuple[int, str, str]]:
         """(id, coder, text) of every coder's memo on a target."""
-        return self._conn.execute("SELECT id, coder, text FROM memos WHERE target_type = ? AND target_id = ?",
-                                  (target_type, target_id)).fetchall()
+        return self._conn.execute(
+            "SELECT id, coder, text FROM memos WHERE target_type = ? AND target_id = ?", (target_type, target_id)
+        ).fetchall()
 
     def cell_summaries(self, coder: str) -> dict[str, str]:
         """cell key -> summary text of ``coder``'s rapid-analysis cells."""
-        return dict(self._conn.execute("SELECT target_id, text FROM memos WHERE target_type = 'cell' AND coder = ?",
-                                       (coder,)))
+        return dict(
+            self._conn.execute("SELECT target_id, text FROM memos WHERE target_type = 'cell' AND coder = ?", (coder,))
+        )

@@ -19,8 +19,10 @@ from evalbench.store.repo import Repository
 #: The row of the suggestion ranker.
 SUGGESTER = "suggester"
 
-DDL = ("CREATE TABLE IF NOT EXISTS models (name TEXT PRIMARY KEY, version TEXT NOT NULL, "
-       "info TEXT NOT NULL DEFAULT '{}', data BLOB NOT NULL, created_at TEXT NOT NULL)")
+DDL = (
+    "CREATE TABLE IF NOT EXISTS models (name TEXT PRIMARY KEY, version TEXT NOT NULL, "
+    "info TEXT NOT NULL DEFAULT '{}', data BLOB NOT NULL, created_at TEXT NOT NULL)"
+)
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,10 @@ class Models(Repository):
     def save(self, version: str, info: dict[str, Any], data: bytes, name: str = SUGGESTER) -> None:
         """Store (replace) a trained model; the caller holds the transaction."""
         self._conn.execute(DDL)
-        self._conn.execute("INSERT OR REPLACE INTO models(name, version, info, data, created_at) "
-                           "VALUES (?, ?, ?, ?, ?)", (name, version, json.dumps(info, sort_keys=True), data, now()))
+        self._conn.execute(
+            "INSERT OR REPLACE INTO models(name, version, info, data, created_at) VALUES (?, ?, ?, ?, ?)",
+            (name, version, json.dumps(info, sort_keys=True), data, now()),
+        )
 
     def count(self) -> int:
         """Models stored (0 in a file from before models)."""

@@ -19,8 +19,9 @@ class Positions(Repository):
 
     def get(self, coder: str, document_id: int) -> int | None:
         """Where ``coder`` left off in a document (a document offset), or None if they never opened it."""
-        row = self._conn.execute('SELECT "offset" FROM reading_positions WHERE coder = ? AND document_id = ?',
-                                 (coder, document_id)).fetchone()
+        row = self._conn.execute(
+            'SELECT "offset" FROM reading_positions WHERE coder = ? AND document_id = ?', (coder, document_id)
+        ).fetchone()
         return int(row[0]) if row else None
 
     def put(self, coder: str, document_id: int, offset: int) -> None:
@@ -28,4 +29,6 @@ class Positions(Repository):
         self._conn.execute(
             'INSERT INTO reading_positions(coder, document_id, "offset", updated_at) VALUES (?, ?, ?, ?) '
             'ON CONFLICT(coder, document_id) DO UPDATE SET "offset" = excluded."offset", '
-            "updated_at = excluded.updated_at", (coder, document_id, max(0, int(offset)), now()))
+            "updated_at = excluded.updated_at",
+            (coder, document_id, max(0, int(offset)), now()),
+        )

@@ -15,8 +15,9 @@ OriginCount = tuple[str, str, str | None, str | None, int]
 class Provenance(Repository):
     """Codings counted by origin, accepting coder and suggesting model."""
 
-    def origin_counts(self, *, coding_ids: Iterable[int] | None = None,
-                      coders: Iterable[str] | None = None) -> builtins.list[OriginCount]:
+    def origin_counts(
+        self, *, coding_ids: Iterable[int] | None = None, coders: Iterable[str] | None = None
+    ) -> builtins.list[OriginCount]:
         """(origin, coder, suggesting model, its version, codings) for the codings named or of ``coders``.
 
         With neither, every coding of the project counts.
@@ -31,9 +32,10 @@ class Provenance(Repository):
         ids = list(coding_ids)
         totals: dict[tuple[str, str, str | None, str | None], int] = {}
         for lo in range(0, len(ids), CHUNK):
-            part = ids[lo:lo + CHUNK]
+            part = ids[lo : lo + CHUNK]
             for origin, coder, model, version, n in self._conn.execute(
-                    f"{cols} WHERE id IN ({marks(part)}){group}", part):
+                f"{cols} WHERE id IN ({marks(part)}){group}", part
+            ):
                 key = (origin, coder, model, version)
                 totals[key] = totals.get(key, 0) + n
         return [(*key, n) for key, n in totals.items()]
@@ -44,5 +46,9 @@ class Provenance(Repository):
         Only those rows are read (a partial scan of the codings, no text), so an
         export can add the two columns to 12,000 excerpt rows for a few milliseconds.
         """
-        return {r[0]: (r[1], r[2]) for r in self._conn.execute(
-            "SELECT id, suggest_model, suggest_model_version FROM codings WHERE suggest_model IS NOT NULL")}
+        return {
+            r[0]: (r[1], r[2])
+            for r in self._conn.execute(
+                "SELECT id, suggest_model, suggest_model_version FROM codings WHERE suggest_model IS NOT NULL"
+            )
+        }

@@ -248,9 +248,7 @@ def create_schema(conn: sqlite3.Connection) -> None:
     run_script(conn, _V1)
     for version in range(2, SCHEMA_VERSION + 1):
         MIGRATIONS[version](conn)
-    conn.execute(
-        "INSERT INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-    )
+    conn.execute("INSERT INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
 
 def run_script(conn: sqlite3.Connection, script: str) -> None:
@@ -364,9 +362,11 @@ CREATE TABLE IF NOT EXISTS turn_words (
 
 def _migrate_v3(conn: sqlite3.Connection) -> None:
     run_script(conn, _V3)
-    conn.execute("UPDATE codings SET suggest_model = (SELECT s.model FROM suggestions s WHERE s.id = suggestion_id), "
-                 "suggest_model_version = (SELECT s.model_version FROM suggestions s WHERE s.id = suggestion_id) "
-                 "WHERE suggestion_id IS NOT NULL")
+    conn.execute(
+        "UPDATE codings SET suggest_model = (SELECT s.model FROM suggestions s WHERE s.id = suggestion_id), "
+        "suggest_model_version = (SELECT s.model_version FROM suggestions s WHERE s.id = suggestion_id) "
+        "WHERE suggestion_id IS NOT NULL"
+    )
 
 
 #: version -> function upgrading a file from ``version - 1`` to ``version``.

@@ -9,10 +9,12 @@ from evalbench.model import SearchHit
 from evalbench.store.repo import Repository
 
 _FTS_SYNTAX = re.compile(r'["*]|\b(AND|OR|NOT|NEAR)\b')
-_SQL = ('SELECT d.name, d.id, t.seq, t.start, t."end", substr(d.text, t.start + 1, t."end" - t.start), '
-        "s.label, s.role FROM turns_fts f JOIN turns t ON t.id = f.rowid "
-        "JOIN documents d ON d.id = t.document_id LEFT JOIN speakers s ON s.id = t.speaker_id "
-        "WHERE turns_fts MATCH ? ORDER BY rank LIMIT ?")
+_SQL = (
+    'SELECT d.name, d.id, t.seq, t.start, t."end", substr(d.text, t.start + 1, t."end" - t.start), '
+    "s.label, s.role FROM turns_fts f JOIN turns t ON t.id = f.rowid "
+    "JOIN documents d ON d.id = t.document_id LEFT JOIN speakers s ON s.id = t.speaker_id "
+    "WHERE turns_fts MATCH ? ORDER BY rank LIMIT ?"
+)
 
 
 def fts_queries(query: str) -> list[str]:
@@ -44,5 +46,9 @@ class Search(Repository):
                 break
             except sqlite3.OperationalError:
                 continue
-        return [SearchHit(document=r[0], document_id=r[1], turn=r[2], start=r[3], end=r[4], text=r[5],
-                          speaker=r[6], role=r[7]) for r in rows]
+        return [
+            SearchHit(
+                document=r[0], document_id=r[1], turn=r[2], start=r[3], end=r[4], text=r[5], speaker=r[6], role=r[7]
+            )
+            for r in rows
+        ]

@@ -16,13 +16,22 @@ class Stats(Repository):
         conn = self._conn
         speakers: dict[int, list[dict]] = {}
         for doc_id, label, role, n in conn.execute(
-                "SELECT s.document_id, s.label, s.role, count(t.id) FROM speakers s "
-                "LEFT JOIN turns t ON t.speaker_id = s.id GROUP BY s.id ORDER BY s.document_id, s.id"):
+            "SELECT s.document_id, s.label, s.role, count(t.id) FROM speakers s "
+            "LEFT JOIN turns t ON t.speaker_id = s.id GROUP BY s.id ORDER BY s.document_id, s.id"
+        ):
             speakers.setdefault(doc_id, []).append({"name": label, "role": role, "turns": n})
         turn_counts = dict(conn.execute("SELECT document_id, count(*) FROM turns GROUP BY document_id"))
-        docs = [{"name": d.name, "participant": d.participant, "attributes": d.attributes,
-                 "turns": turn_counts.get(d.id, 0), "words": d.words,
-                 "speakers": speakers.get(d.id, [])} for d in Documents(conn, self._where).list()]
+        docs = [
+            {
+                "name": d.name,
+                "participant": d.participant,
+                "attributes": d.attributes,
+                "turns": turn_counts.get(d.id, 0),
+                "words": d.words,
+                "speakers": speakers.get(d.id, []),
+            }
+            for d in Documents(conn, self._where).list()
+        ]
         return {
             "documents": docs,
             "codes": conn.execute("SELECT count(*) FROM codes").fetchone()[0],

@@ -18,8 +18,10 @@ from evalbench.model import Suggestion, TurnText
 from evalbench.store.db import now
 from evalbench.store.repo import CHUNK, Repository, marks
 
-SUGGESTION_COLS = ('id, document_id, turn_id, start, "end", code_id, score, valence, evidence, '
-                   "source, model, model_version, status, confidence")
+SUGGESTION_COLS = (
+    'id, document_id, turn_id, start, "end", code_id, score, valence, evidence, '
+    "source, model, model_version, status, confidence"
+)
 
 
 class Proposed(Protocol):
@@ -44,22 +46,47 @@ class Proposed(Protocol):
 
 
 def suggestion_from_row(r: tuple) -> Suggestion:
-    return Suggestion(id=r[0], document_id=r[1], turn_id=r[2], start=r[3], end=r[4], code_id=r[5],
-                      score=r[6], valence=r[7], evidence=tuple(json.loads(r[8])), source=r[9],
-                      model=r[10], model_version=r[11], status=r[12], confidence=r[13])
+    return Suggestion(
+        id=r[0],
+        document_id=r[1],
+        turn_id=r[2],
+        start=r[3],
+        end=r[4],
+        code_id=r[5],
+        score=r[6],
+        valence=r[7],
+        evidence=tuple(json.loads(r[8])),
+        source=r[9],
+        model=r[10],
+        model_version=r[11],
+        status=r[12],
+        confidence=r[13],
+    )
 
 
 def _suggestion(sid: int, turn: TurnText, c: Proposed) -> Suggestion:
-    return Suggestion(sid, turn.document_id, turn.id, turn.start, turn.end, c.code_id, c.score, c.valence,
-                      c.evidence, c.source, c.model, c.model_version, confidence=c.confidence)
+    return Suggestion(
+        sid,
+        turn.document_id,
+        turn.id,
+        turn.start,
+        turn.end,
+        c.code_id,
+        c.score,
+        c.valence,
+        c.evidence,
+        c.source,
+        c.model,
+        c.model_version,
+        confidence=c.confidence,
+    )
 
 
 class Suggestions(Repository):
     """Stored suggestions of every coder."""
 
     def get(self, suggestion_id: int) -> Suggestion | None:
-        row = self._conn.execute(f"SELECT {SUGGESTION_COLS} FROM suggestions WHERE id = ?",
-                                 (suggestion_id,)).fetchone()
+        row = self._conn.execute(f"SELECT {SUGGESTION_COLS} FROM suggestions WHERE id = ?", (suggestion_id,)).fetchone()
         return suggestion_from_row(row) if row else None
 
     def of_code(self, code_id: str) -> builtins.list[int]:
@@ -71,28 +98,37 @@ class Suggestions(Repository):
         """turn id -> codes ``coder`` rejected for it, for the turns named (read by turn: the turn index serves)."""
         out: dict[int, set[str]] = {}
         for lo in range(0, len(turn_ids), CHUNK):
-            part = turn_ids[lo:lo + CHUNK]
+            part = turn_ids[lo : lo + CHUNK]
             for tid, code in self._conn.execute(
-                    f"SELECT turn_id, code_id FROM suggestions WHERE turn_id IN ({marks(part)}) "
-                    "AND status = 'rejected' AND coder = ?", (*part, coder)):
+                f"SELECT turn_id, code_id FROM suggestions WHERE turn_id IN ({marks(part)}) "
+                "AND status = 'rejected' AND coder = ?",
+                (*part, coder),
+            ):
                 out.setdefault(tid, set()).add(code)
         return out
 
     def rejected_pairs(self, coder: str | None = None) -> builtins.list[tuple[int, str]]:
         """(turn id, code id) of every rejected suggestion (of ``coder``, or of anyone)."""
         who, args = (" AND coder = ?", (coder,)) if coder else ("", ())
-        return self._conn.execute("SELECT turn_id, code_id FROM suggestions WHERE status = 'rejected' "
-                                  f"AND turn_id IS NOT NULL{who}", args).fetchall()
+        return self._conn.execute(
+            f"SELECT turn_id, code_id FROM suggestions WHERE status = 'rejected' AND turn_id IS NOT NULL{who}", args
+        ).fetchall()
 
     def rejected_turns(self, code_id: str, coder: str) -> set[int]:
         """Turns ``coder`` rejected ``code_id`` for."""
-        return {r[0] for r in self._conn.execute(
-            "SELECT turn_id FROM suggestions WHERE code_id = ? AND status = 'rejected' AND coder = ? "
-            "AND turn_id IS NOT NULL", (code_id, coder))}
+        return {
+            r[0]
+            for r in self._conn.execute(
+                "SELECT turn_id FROM suggestions WHERE code_id = ? AND status = 'rejected' AND coder = ? "
+                "AND turn_id IS NOT NULL",
+                (code_id, coder),
+            )
+        }
 
     # --- refreshing the open suggestions -------------------------------------------------------------
-    def sync_open(self, turns: Sequence[TurnText],
-                  proposed: Sequence[Sequence[Proposed]]) -> builtins.list[builtins.list[Suggestion]]:
+    def sync_open(
+        self, turns: Sequence[TurnText], proposed: Sequence[Sequence[Proposed]]
+    ) -> builtins.list[builtins.list[Suggestion]]:
         """Make the open suggestions of each turn match what is proposed for it; the stored rows, in order.
 
         The caller holds the write transaction.
@@ -100,10 +136,12 @@ class Suggestions(Repository):
         existing: dict[int, dict[str, tuple]] = {}
         ids = [t.id for t in turns]
         for lo in range(0, len(ids), CHUNK):
-            part = ids[lo:lo + CHUNK]
+            part = ids[lo : lo + CHUNK]
             for sid, tid, code, *values in self._conn.execute(
-                    "SELECT id, turn_id, code_id, score, valence, evidence, source, model, model_version, confidence "
-                    f"FROM suggestions WHERE status = 'open' AND turn_id IN ({marks(part)})", part):
+                "SELECT id, turn_id, code_id, score, valence, evidence, source, model, model_version, confidence "
+                f"FROM suggestions WHERE status = 'open' AND turn_id IN ({marks(part)})",
+                part,
+            ):
                 existing.setdefault(tid, {})[code] = (sid, *values)
         stamp = now()
         inserts: list[tuple] = []
@@ -115,8 +153,15 @@ class Suggestions(Repository):
             have = existing.get(turn.id, {})
             stored: list[Suggestion | None] = []
             for c in cands:
-                values = (c.score, c.valence, json.dumps(list(c.evidence), ensure_ascii=False), c.source,
-                          c.model, c.model_version, c.confidence)
+                values = (
+                    c.score,
+                    c.valence,
+                    json.dumps(list(c.evidence), ensure_ascii=False),
+                    c.source,
+                    c.model,
+                    c.model_version,
+                    c.confidence,
+                )
                 old = have.pop(c.code_id, None)
                 if old is None:  # numbered below, after one executemany
                     inserts.append((turn.document_id, turn.id, turn.start, turn.end, c.code_id, *values, stamp))
@@ -132,8 +177,11 @@ class Suggestions(Repository):
             for sid, (stored, i, turn, c) in zip(self._insert(inserts), pending):
                 stored[i] = _suggestion(sid, turn, c)
         if updates:
-            self._conn.executemany("UPDATE suggestions SET score = ?, valence = ?, evidence = ?, source = ?, "
-                                   "model = ?, model_version = ?, confidence = ? WHERE id = ?", updates)
+            self._conn.executemany(
+                "UPDATE suggestions SET score = ?, valence = ?, evidence = ?, source = ?, "
+                "model = ?, model_version = ?, confidence = ? WHERE id = ?",
+                updates,
+            )
         if deletes:
             keep = self._ids_with_history()
             gone = [(sid,) for sid in deletes if sid not in keep]
@@ -150,7 +198,9 @@ class Suggestions(Repository):
         self._conn.executemany(
             'INSERT INTO suggestions(document_id, turn_id, start, "end", code_id, score, valence, '
             "evidence, source, model, model_version, confidence, status, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)", rows)
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+            rows,
+        )
         ids = [sid for (sid,) in self._conn.execute("SELECT id FROM suggestions WHERE id > ? ORDER BY id", (top,))]
         if len(ids) != len(rows):
             raise RuntimeError(f"inserted {len(rows)} suggestions but found {len(ids)} new rows")

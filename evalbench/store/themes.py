@@ -27,15 +27,18 @@ class ThemeTables(Repository):
     # --- reads ----------------------------------------------------------------------------------
     def categories(self) -> list[Category]:
         """Every category in table order."""
-        return [Category(*r) for r in self._conn.execute(
-            "SELECT id, name, position FROM theme_categories ORDER BY position, id")]
+        return [
+            Category(*r)
+            for r in self._conn.execute("SELECT id, name, position FROM theme_categories ORDER BY position, id")
+        ]
 
     def themes(self) -> list[Theme]:
         """Every theme, in table order (category order, then position within the category)."""
         rows = self._conn.execute(
             "SELECT t.id, t.category_id, c.name, t.name, t.description, t.position, t.cfir_code_id, t.created_at "
             "FROM themes t JOIN theme_categories c ON c.id = t.category_id "
-            "ORDER BY c.position, c.id, t.position, t.id")
+            "ORDER BY c.position, c.id, t.position, t.id"
+        )
         return [Theme(*r) for r in rows]
 
     def rules(self, theme_id: int | None = None) -> list[Rule]:
@@ -67,17 +70,24 @@ class ThemeTables(Repository):
         ids = list(code_ids)
         if not ids:
             return []
-        return list(self._conn.execute(
-            f"SELECT r.id, r.theme_id, r.code_id, r.valence, t.name FROM theme_rules r "
-            f"JOIN themes t ON t.id = r.theme_id WHERE r.code_id IN ({marks(ids)}) ORDER BY t.id, r.id", ids))
+        return list(
+            self._conn.execute(
+                f"SELECT r.id, r.theme_id, r.code_id, r.valence, t.name FROM theme_rules r "
+                f"JOIN themes t ON t.id = r.theme_id WHERE r.code_id IN ({marks(ids)}) ORDER BY t.id, r.id",
+                ids,
+            )
+        )
 
     def mapped_to(self, code_ids: Iterable[str]) -> list[tuple[int, str, str]]:
         """(theme id, theme name, code id) of themes whose CFIR mapping is one of ``code_ids``."""
         ids = list(code_ids)
         if not ids:
             return []
-        return list(self._conn.execute(
-            f"SELECT id, name, cfir_code_id FROM themes WHERE cfir_code_id IN ({marks(ids)}) ORDER BY id", ids))
+        return list(
+            self._conn.execute(
+                f"SELECT id, name, cfir_code_id FROM themes WHERE cfir_code_id IN ({marks(ids)}) ORDER BY id", ids
+            )
+        )
 
     def next_position(self, table: str, where: str = "", args: tuple = ()) -> int:
         """One past the largest ``position`` among the rows ``where`` selects (0 when none)."""
@@ -91,8 +101,13 @@ class ThemeTables(Repository):
         """Give rows of ``table`` positions 0, 1, 2 … in the order of ``ordered_ids`` (only changed rows)."""
         if table not in _ORDERED:
             raise ValueError(f"{table} has no position column")
-        current = dict(self._conn.execute(f"SELECT id, position FROM {table} WHERE id IN ({marks(ordered_ids)})",
-                                          ordered_ids)) if ordered_ids else {}
+        current = (
+            dict(
+                self._conn.execute(f"SELECT id, position FROM {table} WHERE id IN ({marks(ordered_ids)})", ordered_ids)
+            )
+            if ordered_ids
+            else {}
+        )
         for position, row_id in enumerate(ordered_ids):
             if current.get(row_id) != position:
                 act.update(table, {"id": row_id}, {"position": position})
@@ -100,7 +115,6 @@ class ThemeTables(Repository):
     def delete_theme(self, act: Action, theme_id: int) -> None:
         """Delete a theme and everything hanging on it, row by row, so undo brings all of it back."""
         for table in ("theme_exemplars", "theme_codings", "theme_rules"):
-            for (row_id,) in self._conn.execute(f"SELECT id FROM {table} WHERE theme_id = ?",
-                                                (theme_id,)).fetchall():
+            for (row_id,) in self._conn.execute(f"SELECT id FROM {table} WHERE theme_id = ?", (theme_id,)).fetchall():
                 act.delete(table, {"id": row_id})
         act.delete("themes", {"id": theme_id})

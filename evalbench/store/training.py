@@ -33,36 +33,51 @@ class TrainingReads(Repository):
         return self._conn.execute(
             'SELECT t.id, c.code_id, c.id, max(c.start, t.start), min(c."end", t."end") FROM codings c '
             'JOIN turns t ON t.document_id = c.document_id AND c.start < t."end" AND c."end" > t.start '
-            f"WHERE c.origin IN {_ORIGINS_SQL}{who}", args).fetchall()
+            f"WHERE c.origin IN {_ORIGINS_SQL}{who}",
+            args,
+        ).fetchall()
 
     def coded_documents(self, coder: str | None = None) -> set[int]:
         """Documents with a human coding (of ``coder``, or of anyone)."""
         who, args = (" AND coder = ?", (coder,)) if coder else ("", ())
-        return {r[0] for r in self._conn.execute(
-            f"SELECT DISTINCT document_id FROM codings WHERE origin IN {_ORIGINS_SQL}{who}", args)}
+        return {
+            r[0]
+            for r in self._conn.execute(
+                f"SELECT DISTINCT document_id FROM codings WHERE origin IN {_ORIGINS_SQL}{who}", args
+            )
+        }
 
     def coded_turns(self, code_id: str, coder: str) -> set[int]:
         """Turns ``coder`` coded with ``code_id`` (any overlap, any origin)."""
-        return {r[0] for r in self._conn.execute(
-            'SELECT DISTINCT t.id FROM codings c JOIN turns t ON t.document_id = c.document_id '
-            'AND c.start < t."end" AND c."end" > t.start WHERE c.code_id = ? AND c.coder = ?', (code_id, coder))}
+        return {
+            r[0]
+            for r in self._conn.execute(
+                "SELECT DISTINCT t.id FROM codings c JOIN turns t ON t.document_id = c.document_id "
+                'AND c.start < t."end" AND c."end" > t.start WHERE c.code_id = ? AND c.coder = ?',
+                (code_id, coder),
+            )
+        }
 
     def coded_passages(self, code_id: str, *, limit: int = 200) -> builtins.list[tuple[int, str]]:
         """(document id, text, at most 600 characters) of the newest ``limit`` human codings of ``code_id``."""
         return self._conn.execute(
             'SELECT c.document_id, substr(d.text, c.start + 1, min(c."end" - c.start, 600)) FROM codings c '
             f"JOIN documents d ON d.id = c.document_id WHERE c.code_id = ? AND c.origin IN {_ORIGINS_SQL} "
-            "ORDER BY c.id DESC LIMIT ?", (code_id, limit)).fetchall()
+            "ORDER BY c.id DESC LIMIT ?",
+            (code_id, limit),
+        ).fetchall()
 
     def valence_codings(self, coder: str | None = None) -> builtins.list[ValenceCoding]:
         """Human codings marked barrier, facilitator or mixed, with their document's text and their turn's span."""
-        sql = ("SELECT d.text, c.start, c.\"end\", c.valence, c.coder, c.code_id, "
-               "(SELECT t.start FROM turns t WHERE t.document_id = c.document_id AND t.start <= c.start "
-               " AND t.\"end\" > c.start), "
-               "(SELECT t.\"end\" FROM turns t WHERE t.document_id = c.document_id AND t.start <= c.start "
-               " AND t.\"end\" > c.start) "
-               "FROM codings c JOIN documents d ON d.id = c.document_id "
-               f"WHERE c.origin IN {_ORIGINS_SQL} AND c.valence IN ('barrier', 'facilitator', 'mixed')")
+        sql = (
+            'SELECT d.text, c.start, c."end", c.valence, c.coder, c.code_id, '
+            "(SELECT t.start FROM turns t WHERE t.document_id = c.document_id AND t.start <= c.start "
+            ' AND t."end" > c.start), '
+            '(SELECT t."end" FROM turns t WHERE t.document_id = c.document_id AND t.start <= c.start '
+            ' AND t."end" > c.start) '
+            "FROM codings c JOIN documents d ON d.id = c.document_id "
+            f"WHERE c.origin IN {_ORIGINS_SQL} AND c.valence IN ('barrier', 'facilitator', 'mixed')"
+        )
         args: tuple = ()
         if coder:
             sql += " AND c.coder = ?"
@@ -71,8 +86,10 @@ class TrainingReads(Repository):
 
     def counts(self) -> tuple[int, int]:
         """(codings a person made or accepted, rejected suggestions): how far the coding has moved since training."""
-        row = self._conn.execute("SELECT (SELECT count(*) FROM codings WHERE origin != 'rule'), "
-                                 "(SELECT count(*) FROM suggestions WHERE status = 'rejected')").fetchone()
+        row = self._conn.execute(
+            "SELECT (SELECT count(*) FROM codings WHERE origin != 'rule'), "
+            "(SELECT count(*) FROM suggestions WHERE status = 'rejected')"
+        ).fetchone()
         return int(row[0]), int(row[1])
 
     # --- change detection ----------------------------------------------------------------------------
@@ -86,8 +103,9 @@ class TrainingReads(Repository):
         """
         log = self._conn.execute("SELECT count(*), coalesce(max(id), 0), total(undone * id) FROM undo_log").fetchone()
         top = self._conn.execute("SELECT coalesce(max(id), 0) FROM codings").fetchone()
-        k = self._conn.execute("SELECT count(*), total(length(id) + length(keywords) + length(definition) "
-                               "+ length(examples)) FROM codes").fetchone()
+        k = self._conn.execute(
+            "SELECT count(*), total(length(id) + length(keywords) + length(definition) + length(examples)) FROM codes"
+        ).fetchone()
         return ":".join(str(int(x)) for x in (*log, *top, *k))
 
     def digest(self) -> str:
@@ -100,13 +118,14 @@ class TrainingReads(Repository):
         """
         h = hashlib.blake2b(digest_size=16)
         for sql in (
-                f"SELECT group_concat(document_id || ' ' || start || ' ' || \"end\" || ' ' || code_id, char(10)) "
-                f"FROM (SELECT * FROM codings WHERE origin IN {_ORIGINS_SQL} ORDER BY id)",
-                "SELECT group_concat(turn_id || ' ' || code_id, char(10)) "
-                "FROM (SELECT * FROM suggestions WHERE status = 'rejected' ORDER BY id)",
-                "SELECT json_group_array(json_array(id, name, definition, inclusion, examples, keywords)) "
-                "FROM (SELECT * FROM codes ORDER BY id)",
-                "SELECT group_concat(id || ' ' || role, char(10)) FROM (SELECT * FROM speakers ORDER BY id)"):
+            f"SELECT group_concat(document_id || ' ' || start || ' ' || \"end\" || ' ' || code_id, char(10)) "
+            f"FROM (SELECT * FROM codings WHERE origin IN {_ORIGINS_SQL} ORDER BY id)",
+            "SELECT group_concat(turn_id || ' ' || code_id, char(10)) "
+            "FROM (SELECT * FROM suggestions WHERE status = 'rejected' ORDER BY id)",
+            "SELECT json_group_array(json_array(id, name, definition, inclusion, examples, keywords)) "
+            "FROM (SELECT * FROM codes ORDER BY id)",
+            "SELECT group_concat(id || ' ' || role, char(10)) FROM (SELECT * FROM speakers ORDER BY id)",
+        ):
             h.update((self._conn.execute(sql).fetchone()[0] or "").encode())
             h.update(b"\0")
         return h.hexdigest()

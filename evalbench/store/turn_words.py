@@ -17,8 +17,10 @@ from evalbench.errors import ProjectBusyError
 from evalbench.store.db import write_transaction
 from evalbench.store.repo import CHUNK, Repository, marks
 
-DDL = ("CREATE TABLE IF NOT EXISTS turn_words (turn_id INTEGER PRIMARY KEY REFERENCES turns(id) ON DELETE CASCADE, "
-       "reader TEXT NOT NULL, data BLOB NOT NULL)")
+DDL = (
+    "CREATE TABLE IF NOT EXISTS turn_words (turn_id INTEGER PRIMARY KEY REFERENCES turns(id) ON DELETE CASCADE, "
+    "reader TEXT NOT NULL, data BLOB NOT NULL)"
+)
 
 
 class TurnWords(Repository):
@@ -29,9 +31,13 @@ class TurnWords(Repository):
         out: dict[int, bytes] = {}
         try:
             for lo in range(0, len(turn_ids), CHUNK):
-                part = turn_ids[lo:lo + CHUNK]
-                out.update(self._conn.execute(f"SELECT turn_id, data FROM turn_words WHERE reader = ? AND turn_id IN "
-                                              f"({marks(part)})", (reader, *part)))
+                part = turn_ids[lo : lo + CHUNK]
+                out.update(
+                    self._conn.execute(
+                        f"SELECT turn_id, data FROM turn_words WHERE reader = ? AND turn_id IN ({marks(part)})",
+                        (reader, *part),
+                    )
+                )
         except sqlite3.OperationalError:  # a file made before the table existed
             return {}
         return out
@@ -44,8 +50,9 @@ class TurnWords(Repository):
         try:
             with write_transaction(self._conn, self._where):
                 self._conn.execute(DDL)
-                self._conn.executemany("INSERT OR REPLACE INTO turn_words(turn_id, reader, data) VALUES (?, ?, ?)",
-                                       rows)
+                self._conn.executemany(
+                    "INSERT OR REPLACE INTO turn_words(turn_id, reader, data) VALUES (?, ?, ?)", rows
+                )
         except (ProjectBusyError, sqlite3.DatabaseError):
             return False
         return True

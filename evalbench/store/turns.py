@@ -14,8 +14,10 @@ from collections.abc import Iterable
 from evalbench.model import Speaker, Turn, TurnText
 from evalbench.store.repo import CHUNK, Repository, marks
 
-_TURN_SQL = ('SELECT t.id, t.document_id, t.seq, s.label, COALESCE(s.role, \'participant\'), t.start, t."end", '
-             "t.time FROM turns t LEFT JOIN speakers s ON s.id = t.speaker_id")
+_TURN_SQL = (
+    "SELECT t.id, t.document_id, t.seq, s.label, COALESCE(s.role, 'participant'), t.start, t.\"end\", "
+    "t.time FROM turns t LEFT JOIN speakers s ON s.id = t.speaker_id"
+)
 
 
 class Speakers(Repository):
@@ -31,15 +33,18 @@ class Speakers(Repository):
 
     def named(self, speaker_id: int) -> tuple[str | None, str] | None:
         """(speaker label, document name) of a speaker, or None when there is no such speaker."""
-        row = self._conn.execute("SELECT s.label, d.name FROM speakers s JOIN documents d ON d.id = s.document_id "
-                                 "WHERE s.id = ?", (speaker_id,)).fetchone()
+        row = self._conn.execute(
+            "SELECT s.label, d.name FROM speakers s JOIN documents d ON d.id = s.document_id WHERE s.id = ?",
+            (speaker_id,),
+        ).fetchone()
         return (row[0], row[1]) if row else None
 
     def roles(self) -> dict[int, dict[str | None, tuple[str, str]]]:
         """Every document's speakers: document id -> {label: (role, role_source)}."""
         out: dict[int, dict[str | None, tuple[str, str]]] = {}
         for doc_id, label, role, source in self._conn.execute(
-                "SELECT document_id, label, role, role_source FROM speakers ORDER BY document_id, id"):
+            "SELECT document_id, label, role, role_source FROM speakers ORDER BY document_id, id"
+        ):
             out.setdefault(doc_id, {})[label] = (role, source)
         return out
 
@@ -53,7 +58,8 @@ class Speakers(Repository):
             changed += self._conn.execute(
                 "UPDATE speakers SET role = ?, role_source = ? WHERE document_id = ? AND label IS ? "
                 "AND role_source != 'user' AND (role != ? OR role_source != ?)",
-                (role, source, doc_id, label, role, source)).rowcount
+                (role, source, doc_id, label, role, source),
+            ).rowcount
         return changed
 
 
@@ -71,7 +77,8 @@ class Turns(Repository):
         """The turn containing character ``offset`` of a document, if any."""
         row = self._conn.execute(
             _TURN_SQL + ' WHERE t.document_id = ? AND t.start <= ? AND t."end" > ? ORDER BY t.start DESC LIMIT 1',
-            (document_id, offset, offset)).fetchone()
+            (document_id, offset, offset),
+        ).fetchone()
         return Turn(*row) if row else None
 
     def exists(self, turn_id: int) -> bool:
@@ -82,13 +89,19 @@ class Turns(Repository):
 
     def key(self) -> tuple[int, int, float]:
         """(turns, largest turn id, a sum over speaker roles): changes when turns or roles change (for caches)."""
-        row = self._conn.execute("SELECT count(*), coalesce(max(id), 0), "
-                                 "(SELECT total(id * length(role)) FROM speakers) FROM turns").fetchone()
+        row = self._conn.execute(
+            "SELECT count(*), coalesce(max(id), 0), (SELECT total(id * length(role)) FROM speakers) FROM turns"
+        ).fetchone()
         return (row[0], row[1], row[2])
 
-    def participant_texts(self, document_id: int | None = None, turn_id: int | None = None,
-                          turn_ids: builtins.list[int] | None = None, *,
-                          with_text: bool = True) -> builtins.list[TurnText]:
+    def participant_texts(
+        self,
+        document_id: int | None = None,
+        turn_id: int | None = None,
+        turn_ids: builtins.list[int] | None = None,
+        *,
+        with_text: bool = True,
+    ) -> builtins.list[TurnText]:
         """Participant turns (optionally of one document, one turn or a few) with their text.
 
         ``with_text=False`` leaves ``text`` empty: over 200,000 turns the texts
@@ -96,9 +109,11 @@ class Turns(Repository):
         (:meth:`with_texts`).
         """
         text = 'substr(d.text, t.start + 1, t."end" - t.start)' if with_text else "''"
-        sql = (f'SELECT t.id, t.document_id, t.seq, t.start, t."end", {text} FROM turns t '
-               "JOIN documents d ON d.id = t.document_id LEFT JOIN speakers s ON s.id = t.speaker_id "
-               "WHERE COALESCE(s.role, 'participant') = 'participant'")
+        sql = (
+            f'SELECT t.id, t.document_id, t.seq, t.start, t."end", {text} FROM turns t '
+            "JOIN documents d ON d.id = t.document_id LEFT JOIN speakers s ON s.id = t.speaker_id "
+            "WHERE COALESCE(s.role, 'participant') = 'participant'"
+        )
         args: list = []
         if document_id is not None:
             sql += " AND t.document_id = ?"
@@ -118,20 +133,26 @@ class Turns(Repository):
         texts: dict[int, str] = {}
         ids = [t.id for t in turns]
         for lo in range(0, len(ids), CHUNK):
-            part = ids[lo:lo + CHUNK]
-            texts.update(self._conn.execute(
-                'SELECT t.id, substr(d.text, t.start + 1, t."end" - t.start) FROM turns t '
-                f"JOIN documents d ON d.id = t.document_id WHERE t.id IN ({marks(part)})", part))
+            part = ids[lo : lo + CHUNK]
+            texts.update(
+                self._conn.execute(
+                    'SELECT t.id, substr(d.text, t.start + 1, t."end" - t.start) FROM turns t '
+                    f"JOIN documents d ON d.id = t.document_id WHERE t.id IN ({marks(part)})",
+                    part,
+                )
+            )
         return [TurnText(t.id, t.document_id, t.seq, t.start, t.end, texts.get(t.id, "")) for t in turns]
 
     def spans(self) -> builtins.list[tuple[int, int, int, int, str | None, str | None]]:
         """(document id, start, end, seq, speaker label, speaker role) of every turn, by document and start."""
         return self._conn.execute(
             'SELECT t.document_id, t.start, t."end", t.seq, s.label, s.role FROM turns t '
-            "LEFT JOIN speakers s ON s.id = t.speaker_id ORDER BY t.document_id, t.start").fetchall()
+            "LEFT JOIN speakers s ON s.id = t.speaker_id ORDER BY t.document_id, t.start"
+        ).fetchall()
 
-    def units(self, document_ids: builtins.list[int], *,
-              include_interviewer: bool) -> builtins.list[tuple[int, int, int, int, int]]:
+    def units(
+        self, document_ids: builtins.list[int], *, include_interviewer: bool
+    ) -> builtins.list[tuple[int, int, int, int, int]]:
         """(turn id, document id, seq, start, end) of the non-empty turns of some documents, by document and start.
 
         Only participant turns (a turn with no speaker counts) unless ``include_interviewer``.
@@ -141,10 +162,12 @@ class Turns(Repository):
         return self._conn.execute(
             f'SELECT t.id, t.document_id, t.seq, t.start, t."end" FROM turns t '
             f"LEFT JOIN speakers s ON s.id = t.speaker_id WHERE t.document_id IN ({docs}) "
-            f'AND t."end" > t.start{role} ORDER BY t.document_id, t.start').fetchall()
+            f'AND t."end" > t.start{role} ORDER BY t.document_id, t.start'
+        ).fetchall()
 
-    def interviewer_spans(self, document_ids: Iterable[int]) -> dict[int, tuple[builtins.list[int],
-                                                                               builtins.list[int]]]:
+    def interviewer_spans(
+        self, document_ids: Iterable[int]
+    ) -> dict[int, tuple[builtins.list[int], builtins.list[int]]]:
         """document id -> (starts, ends) of its interviewer turns, in text order.
 
         Only these are read (half the turns, and no join per turn): 29 ms instead of
@@ -154,7 +177,9 @@ class Turns(Repository):
         out: dict[int, tuple[list[int], list[int]]] = {}
         rows = self._conn.execute(
             f'SELECT document_id, start, "end" FROM turns WHERE document_id IN ({marks(ids)}) '
-            "AND speaker_id IN (SELECT id FROM speakers WHERE role = 'interviewer') ORDER BY document_id, start", ids)
+            "AND speaker_id IN (SELECT id FROM speakers WHERE role = 'interviewer') ORDER BY document_id, start",
+            ids,
+        )
         for doc, start, end in rows:
             starts, ends = out.setdefault(doc, ([], []))
             starts.append(start)
@@ -166,7 +191,8 @@ class Turns(Repository):
         out: dict[int, tuple[list[int], list[int]]] = {}
         rows = self._conn.execute(
             'SELECT document_id, start, "end" FROM turns WHERE "end" > start AND (speaker_id IS NULL OR speaker_id '
-            "NOT IN (SELECT id FROM speakers WHERE role = 'interviewer')) ORDER BY document_id, start")
+            "NOT IN (SELECT id FROM speakers WHERE role = 'interviewer')) ORDER BY document_id, start"
+        )
         for doc, start, end in rows:
             starts, ends = out.setdefault(doc, ([], []))
             starts.append(start)

@@ -97,10 +97,16 @@ class Action:
             raise UserError(f"{table} {key} no longer exists")
         _update(self.conn, table, key, values)
         after = _written_row(self.conn, table, self._key(table, {**before, **values}))
-        self.changes.append({"op": "update", "table": table, "key": self._key(table, after),
-                             "before": {k: before[k] for k in values},
-                             "after": {k: after[k] for k in values},
-                             "old_key": self._key(table, before)})
+        self.changes.append(
+            {
+                "op": "update",
+                "table": table,
+                "key": self._key(table, after),
+                "before": {k: before[k] for k in values},
+                "after": {k: after[k] for k in values},
+                "old_key": self._key(table, before),
+            }
+        )
 
     def delete(self, table: str, key: Row) -> None:
         """Delete the row at ``key`` and record its full before-image."""
@@ -108,8 +114,7 @@ class Action:
         if before is None:
             return
         _delete(self.conn, table, key)
-        self.changes.append({"op": "delete", "table": table, "key": self._key(table, before),
-                             "before": before})
+        self.changes.append({"op": "delete", "table": table, "key": self._key(table, before), "before": before})
 
     def write_log(self, created_at: str) -> int | None:
         """Append this action to the undo log (clearing the coder's redo stack)."""
@@ -148,8 +153,9 @@ def _replay(conn: sqlite3.Connection, change: dict) -> None:
 
 def next_label(conn: sqlite3.Connection, coder: str) -> str | None:
     """Label of the action :func:`undo` would reverse for ``coder``."""
-    row = conn.execute("SELECT label FROM undo_log WHERE coder = ? AND undone = 0 ORDER BY id DESC LIMIT 1",
-                       (coder,)).fetchone()
+    row = conn.execute(
+        "SELECT label FROM undo_log WHERE coder = ? AND undone = 0 ORDER BY id DESC LIMIT 1", (coder,)
+    ).fetchone()
     return row[0] if row else None
 
 

@@ -62,8 +62,13 @@ class Calibration:
         return 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0
 
     def to_json(self) -> dict:
-        return {"a": round(self.a, 6), "b": round(self.b, 6), "pairs": self.pairs, "turns": self.turns,
-                "documents": self.documents}
+        return {
+            "a": round(self.a, 6),
+            "b": round(self.b, 6),
+            "pairs": self.pairs,
+            "turns": self.turns,
+            "documents": self.documents,
+        }
 
     @classmethod
     def from_json(cls, data: dict | None) -> Calibration | None:
@@ -98,8 +103,14 @@ def platt(scores: list[float], right: list[bool], *, turns: int = 0, documents: 
     return Calibration(float(w[0]), float(w[1]), len(scores), turns, documents)
 
 
-def from_scores(matrix: NDArray[np.floating[Any]], gold: list[set[str]], labels: list[str], *, documents: int = 0,
-                per_turn: int = PER_TURN) -> Calibration:
+def from_scores(
+    matrix: NDArray[np.floating[Any]],
+    gold: list[set[str]],
+    labels: list[str],
+    *,
+    documents: int = 0,
+    per_turn: int = PER_TURN,
+) -> Calibration:
     """Calibrate on out-of-fold scores: each turn's ``per_turn`` best codes, right when in its gold set."""
     import numpy as np
 
@@ -122,7 +133,14 @@ def reliability(shown: list[float], right: list[bool], bins: tuple[float, ...] =
         band = [(s, r) for s, r in zip(shown, right) if lo <= s < hi]
         if not band:
             continue
-        out.append({"label": label(lo), "from": lo, "to": min(hi, 1.0), "suggestions": len(band),
-                    "mean_shown": round(sum(s for s, _ in band) / len(band), 4),
-                    "observed": round(sum(r for _, r in band) / len(band), 4)})
+        out.append(
+            {
+                "label": label(lo),
+                "from": lo,
+                "to": min(hi, 1.0),
+                "suggestions": len(band),
+                "mean_shown": round(sum(s for s, _ in band) / len(band), 4),
+                "observed": round(sum(r for _, r in band) / len(band), 4),
+            }
+        )
     return out

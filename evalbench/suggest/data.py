@@ -60,9 +60,14 @@ def labelled_turns(store: Store, *, coder: str | None = None, include_uncoded: b
     out = []
     for turn in store.turns.participant_texts():
         if turn.id in codes or turn.id in rejects or (include_uncoded and turn.document_id in coded_docs):
-            out.append(LabelledTurn(turn, codes.get(turn.id, set()),
-                                    rejects.get(turn.id, set()) - codes.get(turn.id, set()),
-                                    excerpts(turn, spans.get(turn.id, []))))
+            out.append(
+                LabelledTurn(
+                    turn,
+                    codes.get(turn.id, set()),
+                    rejects.get(turn.id, set()) - codes.get(turn.id, set()),
+                    excerpts(turn, spans.get(turn.id, [])),
+                )
+            )
     return out
 
 
@@ -75,9 +80,8 @@ def excerpts(turn: TurnText, spans: list[tuple[int, int, str, int]]) -> list[Exc
     """
     out = []
     for start, end in sorted({(s, e) for s, e, _, _ in spans}):
-        here = [(code, cid) for s, e, code, cid in spans
-                if min(e, end) - max(s, start) > 0.5 * min(e - s, end - start)]
-        text = turn.text[start - turn.start:end - turn.start]
+        here = [(code, cid) for s, e, code, cid in spans if min(e, end) - max(s, start) > 0.5 * min(e - s, end - start)]
+        text = turn.text[start - turn.start : end - turn.start]
         if text.strip():
             out.append(Excerpt(text, {code for code, _ in here}, sorted({cid for _, cid in here})))
     return out

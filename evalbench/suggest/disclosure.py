@@ -76,15 +76,21 @@ class AiAssistance:
             share = 100 * self.accepted / self.total
             who = ", ".join(f"{c} {n:,}" for c, n in self.by_coder)
             models = "; ".join(m.label for m in self.models) or "a model whose version was not recorded"
-            head = (f"{self.accepted:,} of {self.total:,} codings ({share:.0f}%) began as code suggestions made "
-                    f"offline by evalbench ({models}) and were each reviewed and accepted by a coder ({who}).")
-        tail = (" Every coding was made or accepted by a person." if self.all_by_person else
-                f" {self.rule_codings:,} coding(s) were applied by keyword rules without review.")
+            head = (
+                f"{self.accepted:,} of {self.total:,} codings ({share:.0f}%) began as code suggestions made "
+                f"offline by evalbench ({models}) and were each reviewed and accepted by a coder ({who})."
+            )
+        tail = (
+            " Every coding was made or accepted by a person."
+            if self.all_by_person
+            else f" {self.rule_codings:,} coding(s) were applied by keyword rules without review."
+        )
         return head + tail
 
 
-def ai_assistance(store: Store, *, coding_ids: Iterable[int] | None = None,
-                  coders: Iterable[str] | None = None) -> AiAssistance:
+def ai_assistance(
+    store: Store, *, coding_ids: Iterable[int] | None = None, coders: Iterable[str] | None = None
+) -> AiAssistance:
     """AI assistance among the codings named by ``coding_ids`` (else those of ``coders``, else all)."""
     total = accepted = rules = unknown = 0
     by_coder: Counter[str] = Counter()
@@ -101,10 +107,14 @@ def ai_assistance(store: Store, *, coding_ids: Iterable[int] | None = None,
             else:
                 unknown += n
     return AiAssistance(
-        total=total, accepted=accepted,
+        total=total,
+        accepted=accepted,
         by_coder=tuple(sorted(by_coder.items(), key=lambda cn: (-cn[1], cn[0]))),
         models=tuple(ModelUse(m, v, n) for (m, v), n in sorted(models.items(), key=lambda kv: (-kv[1], kv[0]))),
-        unknown_model=unknown, rule_codings=rules, by_person=total - rules)
+        unknown_model=unknown,
+        rule_codings=rules,
+        by_person=total - rules,
+    )
 
 
 @dataclass(frozen=True)
@@ -131,8 +141,9 @@ class AgreementDisclosure:
         parts = [f"percent agreement {fmt(self.percent, 1)}%"]
         if self.kappa is not None:
             parts.append(f"pooled Cohen's κ {fmt(self.kappa)}")
-        parts.append(f"mean per-code {name} {fmt(self.mean_kappa)} ({len(self.low_codes)} of {self.codes_rated} "
-                     "codes below 0.4)")
+        parts.append(
+            f"mean per-code {name} {fmt(self.mean_kappa)} ({len(self.low_codes)} of {self.codes_rated} codes below 0.4)"
+        )
         parts += [f"Gwet's AC1 {fmt(self.ac1)}", f"Krippendorff's α {fmt(self.alpha)}"]
         head = f"Agreement between {', '.join(self.coders)} over {self.documents} transcript(s): "
         return head + ", ".join(parts) + "."
@@ -145,12 +156,22 @@ def agreement_disclosure(report: AgreementReport, labels: dict[str, str] | None 
     labels = labels or {}
     two = len(report.coders) == 2
     rated: list[tuple[CodeAgreement, float]] = [
-        (c, v) for c in report.codes if c.n_units and (v := c.kappa if two else c.alpha) is not None]
+        (c, v) for c in report.codes if c.n_units and (v := c.kappa if two else c.alpha) is not None
+    ]
     low = [labels.get(c.code, c.name) for c, v in sorted(rated, key=lambda cv: cv[1]) if v < BELOW]
     o = report.overall
     return AgreementDisclosure(
-        coders=tuple(report.coders), documents=len(report.documents), unit=report.unit, percent=o.percent,
-        kappa=o.kappa, mean_kappa=o.mean_kappa if two else o.mean_alpha, low_codes=tuple(low),
-        codes_rated=len(rated), ac1=o.ac1, alpha=o.alpha,
-        prevalence={labels.get(c.code, c.name): c.prevalence for c in report.codes
-                    if c.n_units and c.prevalence is not None})
+        coders=tuple(report.coders),
+        documents=len(report.documents),
+        unit=report.unit,
+        percent=o.percent,
+        kappa=o.kappa,
+        mean_kappa=o.mean_kappa if two else o.mean_alpha,
+        low_codes=tuple(low),
+        codes_rated=len(rated),
+        ac1=o.ac1,
+        alpha=o.alpha,
+        prevalence={
+            labels.get(c.code, c.name): c.prevalence for c in report.codes if c.n_units and c.prevalence is not None
+        },
+    )

@@ -71,8 +71,9 @@ class Candidate:
 class Suggester:
     """The ranker over one codebook and one pipeline, with the project's display threshold."""
 
-    def __init__(self, codes: list[Code], pipeline: Pipeline, model: Ranker, *,
-                 threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(
+        self, codes: list[Code], pipeline: Pipeline, model: Ranker, *, threshold: float = DEFAULT_THRESHOLD
+    ) -> None:
         from evalbench.suggest.rules import RuleMatcher
 
         self.pipeline = pipeline
@@ -82,8 +83,9 @@ class Suggester:
         self.threshold = threshold
         self.calibrated = model.calibration is not None
         self.name = f"{MODEL_NAME} + codebook-keywords ({pipeline.name})"
-        self.version = (f"evalbench {__version__}; {pipeline.version}; model {model.version}; "
-                        f"rules {self.matcher.version}")
+        self.version = (
+            f"evalbench {__version__}; {pipeline.version}; model {model.version}; rules {self.matcher.version}"
+        )
         self._index = [j for j, code in enumerate(model.labels) if code in self.codes]
 
     def confidence(self, raw: float) -> tuple[float, str]:
@@ -99,9 +101,17 @@ class Suggester:
             threshold = self.threshold if self.calibrated else max(UNMEASURED_FLOOR, self.threshold)
         return score >= threshold
 
-    def rank(self, texts: list[str], *, k: int = 3, exclude: list[set[str]] | None = None,
-             history: dict[str, Counter] | None = None, with_valence: bool = True,
-             threshold: float | None = None, words: list[TextWords] | None = None) -> list[list[Candidate]]:
+    def rank(
+        self,
+        texts: list[str],
+        *,
+        k: int = 3,
+        exclude: list[set[str]] | None = None,
+        history: dict[str, Counter] | None = None,
+        with_valence: bool = True,
+        threshold: float | None = None,
+        words: list[TextWords] | None = None,
+    ) -> list[list[Candidate]]:
         """The best ``k`` candidates of each text that pass the threshold, best first.
 
         ``threshold`` 0 shows every candidate (evaluation); ``words`` are the
@@ -112,16 +122,29 @@ class Suggester:
         out: list[list[Candidate]] = []
         for lo in range(0, len(texts), RANK_BATCH):
             hi = lo + RANK_BATCH
-            batch_words = (words[lo:hi] if words is not None
-                           else read_texts(self.pipeline, texts[lo:hi], self.matcher))
-            out += self._rank_batch(texts[lo:hi], batch_words, k=k,
-                                    exclude=exclude[lo:hi] if exclude else None, history=history,
-                                    with_valence=with_valence, threshold=threshold)
+            batch_words = words[lo:hi] if words is not None else read_texts(self.pipeline, texts[lo:hi], self.matcher)
+            out += self._rank_batch(
+                texts[lo:hi],
+                batch_words,
+                k=k,
+                exclude=exclude[lo:hi] if exclude else None,
+                history=history,
+                with_valence=with_valence,
+                threshold=threshold,
+            )
         return out
 
-    def _rank_batch(self, texts: list[str], words: list[TextWords], *, k: int, exclude: list[set[str]] | None,
-                    history: dict[str, Counter] | None, with_valence: bool,
-                    threshold: float | None) -> list[list[Candidate]]:
+    def _rank_batch(
+        self,
+        texts: list[str],
+        words: list[TextWords],
+        *,
+        k: int,
+        exclude: list[set[str]] | None,
+        history: dict[str, Counter] | None,
+        with_valence: bool,
+        threshold: float | None,
+    ) -> list[list[Candidate]]:
         import numpy as np
 
         scores = self.model.scores(words)
@@ -142,15 +165,24 @@ class Suggester:
                 score, words_for = self.confidence(float(row[j]))
                 if not self.shown(score, threshold):
                     break
-                found.append(self._candidate(scores, i, j, words[i], text, score, words_for, history,
-                                             with_valence))
+                found.append(self._candidate(scores, i, j, words[i], text, score, words_for, history, with_valence))
                 if len(found) == k:
                     break
             out.append(found)
         return out
 
-    def _candidate(self, scores: Scores, i: int, j: int, words: TextWords, text: str, score: float, confidence: str,
-                   history: dict[str, Counter] | None, with_valence: bool) -> Candidate:
+    def _candidate(
+        self,
+        scores: Scores,
+        i: int,
+        j: int,
+        words: TextWords,
+        text: str,
+        score: float,
+        confidence: str,
+        history: dict[str, Counter] | None,
+        with_valence: bool,
+    ) -> Candidate:
         import math
 
         code_id = self.model.labels[j]
@@ -168,5 +200,14 @@ class Suggester:
                 first, last = window
                 spans = [(words.starts[first], words.starts[last - 1] + words.lengths[last - 1])]
             valence = suggest_valence(text, spans, (history or {}).get(code_id))
-        return Candidate(code_id, score, confidence, source, tuple(evidence[:MAX_EVIDENCE]), valence, self.name,
-                         self.version, float(scores.combined[i, j]))
+        return Candidate(
+            code_id,
+            score,
+            confidence,
+            source,
+            tuple(evidence[:MAX_EVIDENCE]),
+            valence,
+            self.name,
+            self.version,
+            float(scores.combined[i, j]),
+        )

@@ -76,8 +76,13 @@ def _ratio(a: float, b: float) -> float:
     return a / b if b else 0.0
 
 
-def ranking_metrics(gold: list[set[str]], ranked: list[list[str]], shown: list[set[str]] | None = None,
-                    k: int = 3, domain: dict[str, str] | None = None) -> dict[str, Any]:
+def ranking_metrics(
+    gold: list[set[str]],
+    ranked: list[list[str]],
+    shown: list[set[str]] | None = None,
+    k: int = 3,
+    domain: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """Recall@1/@k, precision@1/@k, domain recall@k of rankings and per-code P/R/F1 of what is shown.
 
     ``shown`` defaults to the top ``k`` of each ranking; ``domain`` maps a
@@ -91,8 +96,10 @@ def ranking_metrics(gold: list[set[str]], ranked: list[list[str]], shown: list[s
     r1 = sum(_ratio(len(set(r[:1]) & g), len(g)) for g, r in zip(gold, ranked))
     pk = sum(len(set(r[:k]) & g) / k for g, r in zip(gold, ranked))
     rk = sum(_ratio(len(set(r[:k]) & g), len(g)) for g, r in zip(gold, ranked))
-    dk = sum(_ratio(len({dom(c) for c in r[:k]} & {dom(c) for c in g}), len({dom(c) for c in g}))
-             for g, r in zip(gold, ranked))
+    dk = sum(
+        _ratio(len({dom(c) for c in r[:k]} & {dom(c) for c in g}), len({dom(c) for c in g}))
+        for g, r in zip(gold, ranked)
+    )
     tp: Counter = Counter()
     fp: Counter = Counter()
     fn: Counter = Counter()
@@ -105,14 +112,23 @@ def ranking_metrics(gold: list[set[str]], ranked: list[list[str]], shown: list[s
     for code in sorted(set(tp) | set(fp) | set(fn)):
         precision = _ratio(tp[code], tp[code] + fp[code])
         recall = _ratio(tp[code], tp[code] + fn[code])
-        per_code[code] = {"precision": round(precision, 4), "recall": round(recall, 4),
-                          "f1": round(_ratio(2 * precision * recall, precision + recall), 4),
-                          "support": tp[code] + fn[code]}
+        per_code[code] = {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(_ratio(2 * precision * recall, precision + recall), 4),
+            "support": tp[code] + fn[code],
+        }
     supported = [v["f1"] for v in per_code.values() if v["support"]]
-    return {"recall_at_1": round(_ratio(r1, n), 4), f"recall_at_{k}": round(_ratio(rk, n), 4),
-            "precision_at_1": round(_ratio(p1, n), 4), f"precision_at_{k}": round(_ratio(pk, n), 4),
-            f"domain_recall_at_{k}": round(_ratio(dk, n), 4),
-            "macro_f1": round(_ratio(sum(supported), len(supported)), 4), "turns": n, "per_code": per_code}
+    return {
+        "recall_at_1": round(_ratio(r1, n), 4),
+        f"recall_at_{k}": round(_ratio(rk, n), 4),
+        "precision_at_1": round(_ratio(p1, n), 4),
+        f"precision_at_{k}": round(_ratio(pk, n), 4),
+        f"domain_recall_at_{k}": round(_ratio(dk, n), 4),
+        "macro_f1": round(_ratio(sum(supported), len(supported)), 4),
+        "turns": n,
+        "per_code": per_code,
+    }
 
 
 def fold_of(n: int, folds: int, seed: int = 0) -> list[int]:
@@ -140,9 +156,14 @@ def domains(codes: list[Code]) -> dict[str, str]:
     return out
 
 
-def evaluate(service: SuggestService, *, coder: str | None = None, folds: int = 5,
-             progress: Callable[[int, int, str], None] | None = None,
-             cancel: threading.Event | None = None) -> Evaluation:
+def evaluate(
+    service: SuggestService,
+    *,
+    coder: str | None = None,
+    folds: int = 5,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> Evaluation:
     """Cross-validate the suggester by document on the project's coding (see module doc)."""
     import numpy as np
 
@@ -162,9 +183,11 @@ def evaluate(service: SuggestService, *, coder: str | None = None, folds: int = 
     coded_docs = sorted({td.documents[i] for i in coded})
     who = f"coder {coder!r}" if coder else "the project"
     if len(coded_docs) < 2 or len(coded) < 10:
-        raise UserError(f"{store.where}: {who} has {len(coded)} coded participant turns in "
-                        f"{len(coded_docs)} document(s); evaluation holds out whole documents, so it needs "
-                        "coding in at least 2 documents and 10 turns")
+        raise UserError(
+            f"{store.where}: {who} has {len(coded)} coded participant turns in "
+            f"{len(coded_docs)} document(s); evaluation holds out whole documents, so it needs "
+            "coding in at least 2 documents and 10 turns"
+        )
     folds = min(folds, len(coded_docs))
     oof = training.out_of_fold(td, folds, progress=progress, cancel=cancel)
     if oof is None:
@@ -186,18 +209,30 @@ def evaluate(service: SuggestService, *, coder: str | None = None, folds: int = 
     n_shown = sum(shown_flags)
     if progress:
         progress(folds, folds, "done")
-    return {"coder": coder, "folds": folds, "unit": "document", "documents": len(coded_docs),
-            "turns": len(coded), "turns_all": len(td.gold), "threshold": threshold, "pipeline": pipeline.name,
-            "codes_coded": len(set().union(*gold)), "methods": methods,
-            "calibration": {"bands": calibration.reliability(shown_conf, right),
-                            "shown": n_shown, "shown_per_turn": round(_ratio(n_shown, len(td.gold)), 3),
-                            "shown_precision": round(_ratio(sum(r for r, f in zip(right, shown_flags) if f),
-                                                            n_shown), 4)},
-            "valence": valence_agreement(store, coder=coder)}
+    return {
+        "coder": coder,
+        "folds": folds,
+        "unit": "document",
+        "documents": len(coded_docs),
+        "turns": len(coded),
+        "turns_all": len(td.gold),
+        "threshold": threshold,
+        "pipeline": pipeline.name,
+        "codes_coded": len(set().union(*gold)),
+        "methods": methods,
+        "calibration": {
+            "bands": calibration.reliability(shown_conf, right),
+            "shown": n_shown,
+            "shown_per_turn": round(_ratio(n_shown, len(td.gold)), 3),
+            "shown_precision": round(_ratio(sum(r for r, f in zip(right, shown_flags) if f), n_shown), 4),
+        },
+        "valence": valence_agreement(store, coder=coder),
+    }
 
 
-def _calibration_check(oof: OutOfFold, td: TrainingData,
-                       threshold: float) -> tuple[list[float], list[bool], list[set[str]]]:
+def _calibration_check(
+    oof: OutOfFold, td: TrainingData, threshold: float
+) -> tuple[list[float], list[bool], list[set[str]]]:
     """Shown confidence and rightness of each turn's top three, each fold calibrated on the others."""
     import numpy as np
 
@@ -279,8 +314,10 @@ def valence_agreement(store: Store, *, coder: str | None = None) -> dict[str, An
                 confusion[(gold, found or "none")] += 1
     out: dict[str, Any] = {"coder": coder, "codings": n}
     for name, c in scores.items():
-        out[name] = {"accuracy": round(_ratio(c["correct"], n), 4),
-                     "covered": round(_ratio(c["covered"], n), 4),
-                     "accuracy_covered": round(_ratio(c["correct"], c["covered"]), 4)}
+        out[name] = {
+            "accuracy": round(_ratio(c["correct"], n), 4),
+            "covered": round(_ratio(c["covered"], n), 4),
+            "accuracy_covered": round(_ratio(c["correct"], c["covered"]), 4),
+        }
     out["confusion"] = {f"{g}->{f}": k for (g, f), k in sorted(confusion.items())}
     return out

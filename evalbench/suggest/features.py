@@ -70,8 +70,10 @@ class TextWords:
         spans = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i + 1] > bounds[i]]
         if len(spans) <= size:  # the whole text is one window: its own row says it
             return []
-        return [self.keys[spans[i][0]:spans[min(i + size, len(spans)) - 1][1]]
-                for i in range(max(1, len(spans) - size + 1))]
+        return [
+            self.keys[spans[i][0] : spans[min(i + size, len(spans)) - 1][1]]
+            for i in range(max(1, len(spans) - size + 1))
+        ]
 
 
 def pack(words: TextWords) -> bytes:
@@ -81,8 +83,15 @@ def pack(words: TextWords) -> bytes:
     lengths = array("H", (min(n, 65535) for n in words.lengths)).tobytes()
     sentences = array("I", words.sentences).tobytes()
     matches = "\x1e".join("\x1f".join(map(str, m)) for m in words.matches).encode("utf-8")
-    return zlib.compress(_HEAD.pack(len(keys), len(words.keys), len(words.sentences), len(matches)) + keys
-                         + starts + lengths + sentences + matches, 1)
+    return zlib.compress(
+        _HEAD.pack(len(keys), len(words.keys), len(words.sentences), len(matches))
+        + keys
+        + starts
+        + lengths
+        + sentences
+        + matches,
+        1,
+    )
 
 
 def unpack(blob: bytes) -> TextWords:
@@ -91,16 +100,17 @@ def unpack(blob: bytes) -> TextWords:
     n_bytes, n_keys, n_sentences, n_matches = _HEAD.unpack_from(blob)
     at = _HEAD.size
     # interned: 200,000 turns unpacked held 1.5 KB each of copies of the same few thousand words
-    keys = list(map(sys.intern, blob[at:at + n_bytes].decode("utf-8").split("\x1f"))) if n_keys else []
+    keys = list(map(sys.intern, blob[at : at + n_bytes].decode("utf-8").split("\x1f"))) if n_keys else []
     at += n_bytes
-    starts = array("I", blob[at:at + 4 * n_keys])
+    starts = array("I", blob[at : at + 4 * n_keys])
     at += 4 * n_keys
-    lengths = array("H", blob[at:at + 2 * n_keys])
+    lengths = array("H", blob[at : at + 2 * n_keys])
     at += 2 * n_keys
-    sentences = array("I", blob[at:at + 4 * n_sentences]).tolist()
+    sentences = array("I", blob[at : at + 4 * n_sentences]).tolist()
     at += 4 * n_sentences
-    matches = [_match(m.split("\x1f")) for m in blob[at:at + n_matches].decode("utf-8").split("\x1e")] \
-        if n_matches else []
+    matches = (
+        [_match(m.split("\x1f")) for m in blob[at : at + n_matches].decode("utf-8").split("\x1e")] if n_matches else []
+    )
     return TextWords(keys, starts, lengths, sentences, matches)
 
 
@@ -177,8 +187,9 @@ class Vocabulary:
         get = self.index.get
         return self._rows([[get(k, -1) for k in keys] for keys in key_lists])
 
-    def text_rows(self, texts: list[TextWords], *,
-                  windows: bool = True) -> tuple[Rows, Rows, NDArray[np.int64], list[tuple[int, int]]]:
+    def text_rows(
+        self, texts: list[TextWords], *, windows: bool = True
+    ) -> tuple[Rows, Rows, NDArray[np.int64], list[tuple[int, int]]]:
         """Rows for whole texts and for their sentence windows, each window's text number and key span.
 
         A window's key span is (first key, one past the last key) in its text's ``keys``.

@@ -54,9 +54,15 @@ def class_weights(targets: NDArray[np.float32], known: NDArray[np.float32]) -> N
     return (known * (targets * w_pos + (1.0 - targets) * w_neg)).astype(np.float32)
 
 
-def fit(rows: Any, targets: NDArray[np.float32], known: NDArray[np.float32], *, c: float | None = None,
-        max_iter: int = MAX_ITER,
-        cancel: Callable[[], bool] | None = None) -> tuple[NDArray[np.float32], int] | None:
+def fit(
+    rows: Any,
+    targets: NDArray[np.float32],
+    known: NDArray[np.float32],
+    *,
+    c: float | None = None,
+    max_iter: int = MAX_ITER,
+    cancel: Callable[[], bool] | None = None,
+) -> tuple[NDArray[np.float32], int] | None:
     """(coefficients (n_cols, K) float32, iterations) minimising the loss in the module notes; None when cancelled.
 
     ``rows`` is a scipy CSR matrix whose last column is the constant 1.
@@ -91,8 +97,13 @@ def fit(rows: Any, targets: NDArray[np.float32], known: NDArray[np.float32], *, 
     return theta.reshape(shape), steps
 
 
-def lbfgs(loss_grad: Callable[[NDArray[np.float32]], tuple[float, NDArray[np.float32]]], x0: NDArray[np.float32], *,
-          max_iter: int, tol: float = 1e-5) -> tuple[NDArray[np.float32], int]:
+def lbfgs(
+    loss_grad: Callable[[NDArray[np.float32]], tuple[float, NDArray[np.float32]]],
+    x0: NDArray[np.float32],
+    *,
+    max_iter: int,
+    tol: float = 1e-5,
+) -> tuple[NDArray[np.float32], int]:
     """(x, iterations): limited-memory BFGS with a backtracking (Armijo) line search, in float32.
 
     Vector updates are in place, through one scratch vector, in numpy rather
@@ -143,7 +154,7 @@ def lbfgs(loss_grad: Callable[[NDArray[np.float32]], tuple[float, NDArray[np.flo
         y = np.subtract(g_new, g)
         sy = float(np.dot(s, y))
         if sy > 1e-10:
-            hist = [*hist[-(_HISTORY - 1):], (s, y, 1.0 / sy)]
+            hist = [*hist[-(_HISTORY - 1) :], (s, y, 1.0 / sy)]
         done = f - f_new <= tol * max(1.0, abs(f))
         x, f, g = x_new, f_new, g_new
         if done:

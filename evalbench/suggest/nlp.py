@@ -52,8 +52,7 @@ class Pipeline:
         """Docs for many texts, streamed."""
         if not self.use_lemmas:
             return (self.doc(t) for t in texts)
-        return (_keep_text(_lemma_norms(d), t)
-                for d, t in zip(self.nlp.pipe(texts, batch_size=256), texts))
+        return (_keep_text(_lemma_norms(d), t) for d, t in zip(self.nlp.pipe(texts, batch_size=256), texts))
 
     def norm_keys(self, norms: list[int]) -> list[str | None]:
         """Each NORM hash's matching key, or None for a token without a letter."""
@@ -72,9 +71,11 @@ class Pipeline:
         """
         text = doc_text(doc)
         norms, stops, starts, lengths = doc_columns(doc)
-        return [(text[i:i + n], key, stop == 1, i)
-                for key, stop, i, n in zip(self.norm_keys(norms), stops, starts, lengths)
-                if key is not None]
+        return [
+            (text[i : i + n], key, stop == 1, i)
+            for key, stop, i, n in zip(self.norm_keys(norms), stops, starts, lengths)
+            if key is not None
+        ]
 
 
 def _keep_text(doc: Any, text: str) -> Any:
@@ -147,8 +148,10 @@ def load_pipeline(name: str | None = None) -> Pipeline:
         _only_needed_attributes(pipe.nlp)
     else:
         if not spacy.util.is_package(name):
-            raise UserError(f"spaCy pipeline {name!r} is not installed; evalbench never downloads "
-                            f"models: install it yourself or use {BLANK}")
+            raise UserError(
+                f"spaCy pipeline {name!r} is not installed; evalbench never downloads "
+                f"models: install it yourself or use {BLANK}"
+            )
         try:
             nlp = spacy.load(name, exclude=["parser", "ner", "textcat", "textcat_multilabel"])
         except (OSError, ValueError) as exc:

@@ -126,8 +126,11 @@ class Ranker:
         whole, parts, owner, spans = self.vocab.text_rows(texts)
         logits = whole @ self.coef
         wl = parts @ self.coef if parts.shape[0] else np.zeros((0, len(self.labels)), np.float32)
-        start = np.searchsorted(owner, np.arange(len(texts) + 1)) if len(owner) else np.zeros(len(texts) + 1,
-                                                                                              dtype=np.int64)
+        start = (
+            np.searchsorted(owner, np.arange(len(texts) + 1))
+            if len(owner)
+            else np.zeros(len(texts) + 1, dtype=np.int64)
+        )
         if len(owner):
             has = np.flatnonzero(np.diff(start) > 0)
             best = np.maximum.reduceat(wl, start[has], axis=0)
@@ -161,14 +164,19 @@ class Ranker:
                 break
             at = first.get(self.vocab.terms[int(cols[o])])
             if at is not None:
-                out.append(text[words.starts[at]:words.starts[at] + words.lengths[at]])
+                out.append(text[words.starts[at] : words.starts[at] + words.lengths[at]])
         return out
 
     def to_bytes(self) -> bytes:
         """A JSON header line, then the zlib-compressed float32 coefficients."""
-        header = {"labels": self.labels, "terms": self.vocab.terms, "idf": [round(float(x), 5) for x in self.vocab.idf],
-                  "shape": list(self.coef.shape), "info": self.info,
-                  "calibration": self.calibration.to_json() if self.calibration else None}
+        header = {
+            "labels": self.labels,
+            "terms": self.vocab.terms,
+            "idf": [round(float(x), 5) for x in self.vocab.idf],
+            "shape": list(self.coef.shape),
+            "info": self.info,
+            "calibration": self.calibration.to_json() if self.calibration else None,
+        }
         return json.dumps(header).encode() + b"\n" + zlib.compress(self.coef.tobytes(), 6)
 
     @classmethod
@@ -178,12 +186,18 @@ class Ranker:
         head, _, body = blob.partition(b"\n")
         meta = json.loads(head)
         coef = np.frombuffer(zlib.decompress(body), dtype=np.float32).reshape(meta["shape"])
-        return cls(meta["labels"], Vocabulary(meta["terms"], meta["idf"]), coef,
-                   Calibration.from_json(meta.get("calibration")), meta.get("info", {}))
+        return cls(
+            meta["labels"],
+            Vocabulary(meta["terms"], meta["idf"]),
+            coef,
+            Calibration.from_json(meta.get("calibration")),
+            meta.get("info", {}),
+        )
 
 
-def combine(logits: NDArray[np.float32], texts: list[TextWords], labels: list[str],
-            df: dict[str, float]) -> NDArray[np.floating[Any]]:
+def combine(
+    logits: NDArray[np.float32], texts: list[TextWords], labels: list[str], df: dict[str, float]
+) -> NDArray[np.floating[Any]]:
     """Model and keywords as one score: ``1 − (1 − σ(logit)) · (1 − RULE_WEIGHT · rule score)``."""
     import numpy as np
 
@@ -224,10 +238,16 @@ def merge_duplicates(examples: list[Example]) -> list[Example]:
     return list(seen.values())
 
 
-def train(examples: list[Example], labels: list[str], *, info: dict[str, Any] | None = None,
-          max_iter: int = linear.MAX_ITER, max_rows: int = MAX_ROWS,
-          progress: Callable[[int, int, str], None] | None = None,
-          cancel: threading.Event | None = None) -> Ranker | None:
+def train(
+    examples: list[Example],
+    labels: list[str],
+    *,
+    info: dict[str, Any] | None = None,
+    max_iter: int = linear.MAX_ITER,
+    max_rows: int = MAX_ROWS,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> Ranker | None:
     """Fit the ranker on ``examples`` (see the module notes); None when cancelled. Deterministic."""
     import numpy as np
 
@@ -260,13 +280,21 @@ def train(examples: list[Example], labels: list[str], *, info: dict[str, Any] | 
         return None
     coef, iterations = fitted
     meta = dict(info or {})
-    meta.update({"examples": len(examples), "rows_used": len(used), "features": len(vocab.terms),
-                 "iterations": iterations, "seconds": round(time.perf_counter() - started, 3)})
+    meta.update(
+        {
+            "examples": len(examples),
+            "rows_used": len(used),
+            "features": len(vocab.terms),
+            "iterations": iterations,
+            "seconds": round(time.perf_counter() - started, 3),
+        }
+    )
     return Ranker(list(labels), vocab, coef, None, meta)
 
 
 def codebook_digest(codes: list[Code]) -> str:
     """A short hash of what the seed texts are written from (for the model's version)."""
-    data = json.dumps([[c.id, c.name, c.definition, c.inclusion, list(c.examples), list(c.keywords)]
-                       for c in codes], sort_keys=True)
+    data = json.dumps(
+        [[c.id, c.name, c.definition, c.inclusion, list(c.examples), list(c.keywords)] for c in codes], sort_keys=True
+    )
     return hashlib.sha1(data.encode()).hexdigest()[:10]

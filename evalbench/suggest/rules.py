@@ -31,6 +31,7 @@ def normalise_phrase(text: str) -> str:
     """One key for a matched phrase, so "Leaders" and "leadership" count once."""
     return " ".join(normalise(w) for w in text.split())
 
+
 #: Weight of one matched keyword: multi-word phrases are more specific than single words.
 SINGLE_WORD_WEIGHT = 0.35
 PHRASE_WEIGHT = 0.55
@@ -131,9 +132,15 @@ def scores_from(matches: list[Match], df: dict[str, float]) -> dict[str, float]:
     found: dict[str, dict[str, int]] = {}
     for code_id, key, _s, _e, n in matches:
         found.setdefault(code_id, {}).setdefault(key, n)
-    return {code_id: combine([(PHRASE_WEIGHT if n > 1 else SINGLE_WORD_WEIGHT)
-                              * (df_factor(df[key]) if key in df else 1.0) for key, n in here.items()])
-            for code_id, here in found.items()}
+    return {
+        code_id: combine(
+            [
+                (PHRASE_WEIGHT if n > 1 else SINGLE_WORD_WEIGHT) * (df_factor(df[key]) if key in df else 1.0)
+                for key, n in here.items()
+            ]
+        )
+        for code_id, here in found.items()
+    }
 
 
 def hits_from(matches: list[Match], text: str, df: dict[str, float]) -> dict[str, RuleHit]:
@@ -144,8 +151,10 @@ def hits_from(matches: list[Match], text: str, df: dict[str, float]) -> dict[str
     hits = {}
     for code_id, matches_here in found.items():
         ordered = sorted(matches_here.values())
-        weights = [(PHRASE_WEIGHT if n > 1 else SINGLE_WORD_WEIGHT) * (df_factor(df[key]) if key in df else 1.0)
-                   for key, (_, _, n) in matches_here.items()]
+        weights = [
+            (PHRASE_WEIGHT if n > 1 else SINGLE_WORD_WEIGHT) * (df_factor(df[key]) if key in df else 1.0)
+            for key, (_, _, n) in matches_here.items()
+        ]
         evidence = tuple(dict.fromkeys(text[s:e] for s, e, _ in ordered))
         hits[code_id] = RuleHit(code_id, round(combine(weights), 4), evidence, tuple((s, e) for s, e, _ in ordered))
     return hits
@@ -176,7 +185,7 @@ def keyword_df(matcher: RuleMatcher, texts: list[str], *, sample: int = DF_SAMPL
     seen: dict[str, int] = {}
     for doc in matcher.pipeline.docs(picked):
         text = doc_text(doc)
-        keys = {normalise_phrase(text[doc[s:e].start_char:doc[s:e].end_char]) for _, s, e in matcher.matcher(doc)}
+        keys = {normalise_phrase(text[doc[s:e].start_char : doc[s:e].end_char]) for _, s, e in matcher.matcher(doc)}
         for key in keys:
             seen[key] = seen.get(key, 0) + 1
     return {k: round(n / len(picked), 4) for k, n in sorted(seen.items()) if n / len(picked) > DF_FREE}

@@ -75,14 +75,16 @@ def calibration_folds(td: training.TrainingData) -> int:
     return min(CALIBRATION_FOLDS, coded_docs)
 
 
-def calibrate(td: training.TrainingData, *, progress: Progress | None = None,
-              cancel: threading.Event | None = None) -> calibration.Calibration | None:
+def calibrate(
+    td: training.TrainingData, *, progress: Progress | None = None, cancel: threading.Event | None = None
+) -> calibration.Calibration | None:
     """Calibration from out-of-fold scores (None: too little coding, or cancelled)."""
     folds = calibration_folds(td)
     if not folds:
         return None
-    oof = training.out_of_fold(td, folds, max_rows=CALIBRATION_ROWS, max_iter=CALIBRATION_ITER,
-                               progress=progress, cancel=cancel)
+    oof = training.out_of_fold(
+        td, folds, max_rows=CALIBRATION_ROWS, max_iter=CALIBRATION_ITER, progress=progress, cancel=cancel
+    )
     if oof is None:
         return None
     coded_docs = len({d for d, g in zip(td.documents, td.gold) if g})
@@ -153,8 +155,9 @@ class SuggestService:
         pipeline = load_pipeline(key[0])
         model = self.load_model()
         if model is None:
-            raise UserError(f"{self.store.where}: the stored suggestion model could not be read; "
-                            "run `evalbench suggest --train`")
+            raise UserError(
+                f"{self.store.where}: the stored suggestion model could not be read; run `evalbench suggest --train`"
+            )
         suggester = Suggester(self.codes(), pipeline, model, threshold=key[3])
         self._engine = (key, suggester)
         return suggester
@@ -164,10 +167,17 @@ class SuggestService:
         from evalbench.suggest.rules import RuleMatcher, rules_fingerprint
 
         version = rules_fingerprint(codes)
-        if self._words is None or self._words[0] != pipeline.name or self._words[1] != version \
-                or self._words[2].pipeline is not pipeline:
-            self._words = (pipeline.name, version, WordCache(pipeline, RuleMatcher(codes, pipeline),
-                                                             self.store.turn_words))
+        if (
+            self._words is None
+            or self._words[0] != pipeline.name
+            or self._words[1] != version
+            or self._words[2].pipeline is not pipeline
+        ):
+            self._words = (
+                pipeline.name,
+                version,
+                WordCache(pipeline, RuleMatcher(codes, pipeline), self.store.turn_words),
+            )
         return self._words[2]
 
     def keyword_df(self, reader: WordCache) -> dict[str, float]:
@@ -207,10 +217,15 @@ class SuggestService:
         # A batch's texts, words and exclusions at a time: memory stays flat, and fewer objects outlive a
         # batch for the garbage collector to walk (20,000 exclusion sets held to the end cost it ~0.1 s).
         for lo in range(0, len(turns), RANK_BATCH):
-            batch = self.store.turns.with_texts(turns[lo:lo + RANK_BATCH])
+            batch = self.store.turns.with_texts(turns[lo : lo + RANK_BATCH])
             texts = [t.text for t in batch]
-            found = suggester.rank(texts, k=k, exclude=self._exclusions(self.store.coder, batch), history=history,
-                                   words=reader.turns(batch))
+            found = suggester.rank(
+                texts,
+                k=k,
+                exclude=self._exclusions(self.store.coder, batch),
+                history=history,
+                words=reader.turns(batch),
+            )
             ranked += [[self._with_evidence(suggester, c, text) for c in cands] for cands, text in zip(found, texts)]
         with self.store.transaction():
             return self.store.suggestions.sync_open(turns, ranked)
@@ -219,8 +234,10 @@ class SuggestService:
         """Per turn: codes ``coder`` already applied to it or rejected for it."""
         applied = {doc: self.store.codings.applied(doc, coder) for doc in sorted({t.document_id for t in turns})}
         rejected = self.store.suggestions.rejected_codes([t.id for t in turns], coder)
-        return [{code for s, e, code in applied[t.document_id] if s < t.end and e > t.start}
-                | rejected.get(t.id, set()) for t in turns]
+        return [
+            {code for s, e, code in applied[t.document_id] if s < t.end and e > t.start} | rejected.get(t.id, set())
+            for t in turns
+        ]
 
     def _valence_history(self) -> dict[str, Counter]:
         """The coder's valence habits, re-read only after coding changed (20 ms at 40,000 codings)."""
@@ -244,21 +261,32 @@ class SuggestService:
         or an export can say where it came from without the suggestion row.
         """
         s = self._open_suggestion(suggestion_id)
-        row = self.coding.row(s.document_id, s.start, s.end, s.code_id, valence=valence or s.valence or "none",
-                              memo="", origin="suggestion", coder=None, suggestion_id=s.id)
+        row = self.coding.row(
+            s.document_id,
+            s.start,
+            s.end,
+            s.code_id,
+            valence=valence or s.valence or "none",
+            memo="",
+            origin="suggestion",
+            coder=None,
+            suggestion_id=s.id,
+        )
         row.update(suggest_model=s.model, suggest_model_version=s.model_version)
         with self.store.action(self._label("Accept", s)) as act:
             coding_id = act.insert("codings", row)
-            act.update("suggestions", {"id": s.id},
-                       {"status": "accepted", "coder": self.store.coder, "decided_at": now()})
+            act.update(
+                "suggestions", {"id": s.id}, {"status": "accepted", "coder": self.store.coder, "decided_at": now()}
+            )
         return coding_id
 
     def reject(self, suggestion_id: int) -> None:
         """Reject an open suggestion; one undoable action, remembered and learned from."""
         s = self._open_suggestion(suggestion_id)
         with self.store.action(self._label("Reject", s)) as act:
-            act.update("suggestions", {"id": s.id},
-                       {"status": "rejected", "coder": self.store.coder, "decided_at": now()})
+            act.update(
+                "suggestions", {"id": s.id}, {"status": "rejected", "coder": self.store.coder, "decided_at": now()}
+            )
 
     def _label(self, verb: str, s: Suggestion) -> str:
         """Undo-log label in the user's words: ``Accept suggestion: Culture, P03 “we never…”``."""
@@ -293,14 +321,32 @@ class SuggestService:
         version = f"{kind}-{coded_all}-{now()}-{uuid.uuid4().hex[:6]}"
         td.counts["coded_turns_sampled"] = td.counts["coded_turns"]
         td.counts["coded_turns"] = coded_all
-        info = {"version": version, "kind": MODEL_NAME, "fingerprint": fingerprint, "training_digest": digest,
-                "pipeline": pipeline.name, "codebook": codebook_digest(codes), "keyword_df": td.keyword_df,
-                "human_codings": human, "rejected_total": rejected, **td.counts}
+        info = {
+            "version": version,
+            "kind": MODEL_NAME,
+            "fingerprint": fingerprint,
+            "training_digest": digest,
+            "pipeline": pipeline.name,
+            "codebook": codebook_digest(codes),
+            "keyword_df": td.keyword_df,
+            "human_codings": human,
+            "rejected_total": rejected,
+            **td.counts,
+        }
         name = f"{MODEL_NAME} + codebook-keywords ({pipeline.name})"
 
         def cancelled() -> TrainReport:
-            return TrainReport(name, "", len(td.examples), td.counts["coded_turns"], td.counts["rejections"],
-                               len(codes), 0, round(time.perf_counter() - started, 3), cancelled=True)
+            return TrainReport(
+                name,
+                "",
+                len(td.examples),
+                td.counts["coded_turns"],
+                td.counts["rejections"],
+                len(codes),
+                0,
+                round(time.perf_counter() - started, 3),
+                cancelled=True,
+            )
 
         model = train(td.examples, td.labels, info=info, progress=progress, cancel=cancel)
         if model is None:
@@ -313,8 +359,16 @@ class SuggestService:
         small["calibrated"] = model.calibration is not None
         with self.store.transaction():
             self.store.models.save(version, small, model.to_bytes())
-        return TrainReport(name, version, len(td.examples), td.counts["coded_turns"], td.counts["rejections"],
-                           len(codes), model.info.get("iterations", 0), round(time.perf_counter() - started, 3))
+        return TrainReport(
+            name,
+            version,
+            len(td.examples),
+            td.counts["coded_turns"],
+            td.counts["rejections"],
+            len(codes),
+            model.info.get("iterations", 0),
+            round(time.perf_counter() - started, 3),
+        )
 
     def stale(self) -> bool:
         """True when the training data (coding, rejections, the codebook) or the pipeline changed since training.
@@ -345,16 +399,28 @@ class SuggestService:
         return abs(human - then[0]) + abs(rejected - then[1])
 
     # --- "more like this" and evaluation -------------------------------------------------------------
-    def similar(self, coding_id: int, *, limit: int = 20, progress: Progress | None = None,
-                cancel: threading.Event | None = None) -> list[SimilarTurn]:
+    def similar(
+        self,
+        coding_id: int,
+        *,
+        limit: int = 20,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> list[SimilarTurn]:
         """The participant turns most like coding ``coding_id`` (see :mod:`evalbench.suggest.similar`).
 
         Leaves out turns the current coder already coded with that code or rejected it for.
         """
         return more_like_this.to_coding(self, coding_id, limit=limit, progress=progress, cancel=cancel)
 
-    def evaluate(self, *, coder: str | None = None, folds: int = 5, progress: Progress | None = None,
-                 cancel: threading.Event | None = None) -> Evaluation:
+    def evaluate(
+        self,
+        *,
+        coder: str | None = None,
+        folds: int = 5,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Evaluation:
         """Cross-validation by document of the ranker, the keyword rules and a most-frequent baseline."""
         from evalbench.suggest.evaluate import evaluate
 

@@ -1,4 +1,4 @@
-""""More like this": the participant turns most like a coded passage, to code them in a row.
+""" "More like this": the participant turns most like a coded passage, to code them in a row.
 
 Two things make a turn like a coding: it says similar things, and it fits the
 code. *Similarity*: every participant turn of the project, and each run of two
@@ -50,8 +50,6 @@ BATCH = 2000
 
 
 @dataclass(frozen=True)
-
-
 class SimilarTurn:
     """A participant turn like the coded passage, with where it is and why."""
 
@@ -70,8 +68,6 @@ class SimilarTurn:
 
 
 @dataclass
-
-
 class Index:
     """Vectors of every participant turn and of its two-sentence windows, and where each turn is."""
 
@@ -95,21 +91,28 @@ def _drop_intercept(rows: Any) -> Any:
     return rows[:, :-1].tocsr()
 
 
-def to_coding(service: SuggestService, coding_id: int, *, limit: int = 20,
-              progress: Callable[[int, int, str], None] | None = None,
-              cancel: threading.Event | None = None) -> list[SimilarTurn]:
+def to_coding(
+    service: SuggestService,
+    coding_id: int,
+    *,
+    limit: int = 20,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> list[SimilarTurn]:
     """The ``limit`` uncoded participant turns most like coding ``coding_id``'s passage, most alike first."""
     coding = service.store.codings.find(coding_id)
     if coding is None:
-        raise UserError(f"{service.store.where}: no coding {coding_id} "
-                        "(`evalbench quotes` lists codings with their IDs)")
-    text = service.store.documents.text(coding.document_id)[coding.start:coding.end]
+        raise UserError(
+            f"{service.store.where}: no coding {coding_id} (`evalbench quotes` lists codings with their IDs)"
+        )
+    text = service.store.documents.text(coding.document_id)[coding.start : coding.end]
     index = build_index(service, progress=progress, cancel=cancel)
     if index is None:
         return []
     coder = service.store.coder
-    skip = service.store.training.coded_turns(coding.code_id, coder) | \
-        service.store.suggestions.rejected_turns(coding.code_id, coder)
+    skip = service.store.training.coded_turns(coding.code_id, coder) | service.store.suggestions.rejected_turns(
+        coding.code_id, coder
+    )
     own = (index.document_ids == coding.document_id) & (index.starts < coding.end) & (index.ends > coding.start)
     skip |= set(index.turn_ids[own].tolist())
     if not len(index.turn_ids):
@@ -117,8 +120,12 @@ def to_coding(service: SuggestService, coding_id: int, *, limit: int = 20,
     return rank(service, index, text, coding.code_id, skip, limit=limit)
 
 
-def build_index(service: SuggestService, *, progress: Callable[[int, int, str], None] | None = None,
-                cancel: threading.Event | None = None) -> Index | None:
+def build_index(
+    service: SuggestService,
+    *,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> Index | None:
     """The project's similarity index, reused while its turns and pipeline stay the same (None if cancelled).
 
     Turns are read in batches and only their words and sentence starts kept
@@ -142,13 +149,13 @@ def build_index(service: SuggestService, *, progress: Callable[[int, int, str], 
             return None
         if progress:
             progress(lo, len(turns), "reading the participant turns")
-        words = reader.turns(service.store.turns.with_texts(turns[lo:lo + BATCH]))
+        words = reader.turns(service.store.turns.with_texts(turns[lo : lo + BATCH]))
         fit.append(suggester.model.scores(words).combined)
         kept += [TextWords(w.keys, [], [], w.sentences) for w in words]
     vocab = Vocabulary.fit(w.keys for w in kept)
     wholes, parts, owners = [], [], []
     for lo in range(0, len(kept), BATCH):  # rows a batch at a time: building all at once took 1 GB more at 10x
-        whole, windows, owner, _ = vocab.text_rows(kept[lo:lo + BATCH])
+        whole, windows, owner, _ = vocab.text_rows(kept[lo : lo + BATCH])
         wholes.append(_drop_intercept(whole))
         parts.append(_drop_intercept(windows))
         owners.append(owner + lo)
@@ -161,9 +168,21 @@ def build_index(service: SuggestService, *, progress: Callable[[int, int, str], 
         return np.array([getattr(t, name) for t in turns], dtype=np.int64)
 
     labels = list(suggester.model.labels)
-    service.similar_index = Index(key, vocab, column("id"), column("document_id"), column("seq"), column("start"),
-                        column("end"), all_whole, all_windows, all_owner, suggester.model.version,
-                        np.vstack(fit) if fit else np.zeros((0, len(labels)), np.float32), labels)
+    service.similar_index = Index(
+        key,
+        vocab,
+        column("id"),
+        column("document_id"),
+        column("seq"),
+        column("start"),
+        column("end"),
+        all_whole,
+        all_windows,
+        all_owner,
+        suggester.model.version,
+        np.vstack(fit) if fit else np.zeros((0, len(labels)), np.float32),
+        labels,
+    )
     return service.similar_index
 
 
@@ -176,8 +195,10 @@ def fit_scores(service: SuggestService, index: Index, code_id: str) -> NDArray[n
     if index.fit_version != model.version or index.fit is None:
         reader = service.words_reader(suggester.pipeline, list(suggester.codes.values()))
         turns = service.store.turns.participant_texts(with_text=False)
-        parts = [model.scores(reader.turns(service.store.turns.with_texts(turns[lo:lo + BATCH]))).combined
-                 for lo in range(0, len(turns), BATCH)]
+        parts = [
+            model.scores(reader.turns(service.store.turns.with_texts(turns[lo : lo + BATCH]))).combined
+            for lo in range(0, len(turns), BATCH)
+        ]
         index.fit = np.vstack(parts) if parts else np.zeros((0, len(model.labels)), np.float32)
         index.fit_labels = list(model.labels)
         index.fit_version = model.version
@@ -186,8 +207,9 @@ def fit_scores(service: SuggestService, index: Index, code_id: str) -> NDArray[n
     return index.fit[:, index.fit_labels.index(code_id)]
 
 
-def rank(service: SuggestService, index: Index, text: str, code_id: str, skip: set[int], *,
-         limit: int) -> list[SimilarTurn]:
+def rank(
+    service: SuggestService, index: Index, text: str, code_id: str, skip: set[int], *, limit: int
+) -> list[SimilarTurn]:
     """Turns of ``index`` most like ``text`` and ``code_id``, leaving out the turn ids in ``skip``."""
     import numpy as np
 
@@ -223,9 +245,22 @@ def rank(service: SuggestService, index: Index, text: str, code_id: str, skip: s
         if t is None:  # removed since the index was built
             continue
         name, participant = who.get(t.document_id, ("", None))
-        out.append(SimilarTurn(t.id, t.document_id, name, participant or name, t.seq, t.start, t.end,
-                               round(float(scores[i]), 4), round(float(similarity[i]), 4),
-                               round(float(fit[i]), 4), _shared(index, i, q, t.text, words[t.id]), t.text))
+        out.append(
+            SimilarTurn(
+                t.id,
+                t.document_id,
+                name,
+                participant or name,
+                t.seq,
+                t.start,
+                t.end,
+                round(float(scores[i]), 4),
+                round(float(similarity[i]), 4),
+                round(float(fit[i]), 4),
+                _shared(index, i, q, t.text, words[t.id]),
+                t.text,
+            )
+        )
     return out
 
 
@@ -233,8 +268,7 @@ def _who(store: Store) -> dict[int, tuple[str, str | None]]:
     return {d.id: (d.name, d.participant) for d in store.documents.list()}
 
 
-def like_passage(service: SuggestService, model: Ranker, code_id: str, text: str, *,
-                 limit: int = 200) -> str | None:
+def like_passage(service: SuggestService, model: Ranker, code_id: str, text: str, *, limit: int = 200) -> str | None:
     """Evidence when no word stands out: the coded passage of ``code_id`` most like ``text``.
 
     Returned in the user's words, ``like P03 “we never had protected…”``; None
@@ -270,5 +304,5 @@ def _shared(index: Index, i: int, q: Any, text: str, words: TextWords) -> tuple[
             break
         at = first.get(index.vocab.terms[int(row.indices[o])])
         if at is not None:
-            out.append(text[words.starts[at]:words.starts[at] + words.lengths[at]])
+            out.append(text[words.starts[at] : words.starts[at] + words.lengths[at]])
     return tuple(out)

@@ -30,8 +30,7 @@ class Target(Protocol):
 
     def add_codes(self, codes: list[Code], *, label: str = ...) -> int: ...
 
-    def add_document(self, parsed: ParsedDocument, roles: Roles | None = None, *, words: int | None = None) -> int:
-        ...
+    def add_document(self, parsed: ParsedDocument, roles: Roles | None = None, *, words: int | None = None) -> int: ...
 
     def add_codings(self, rows: list[dict[str, Any]], *, label: str) -> list[int]: ...
 
@@ -43,8 +42,7 @@ def pseudo_words(rng: random.Random, n: int, taken: set[str]) -> list[str]:
     """``n`` distinct made-up words (CVCVC) that the normaliser leaves whole."""
     out: list[str] = []
     while len(out) < n:
-        w = (rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_ONSETS) + rng.choice(_VOWELS)
-             + rng.choice(_CODAS))
+        w = rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS)
         if w not in taken:
             taken.add(w)
             out.append(w)
@@ -60,14 +58,22 @@ def synthetic_codes(n_codes: int, rng: random.Random, vocab_size: int = 12) -> t
         words = pseudo_words(rng, vocab_size, taken)
         code_id = f"syn.c{i:02d}"
         vocab[code_id] = words
-        codes.append(Code(id=code_id, name=f"Synthetic code {i}", definition=f"Talk about {words[0]}.",
-                          keywords=tuple(words[:2]), position=i))
+        codes.append(
+            Code(
+                id=code_id,
+                name=f"Synthetic code {i}",
+                definition=f"Talk about {words[0]}.",
+                keywords=tuple(words[:2]),
+                position=i,
+            )
+        )
     vocab["_filler"] = pseudo_words(rng, 400, taken)
     return codes, vocab
 
 
-def synthetic_turn(rng: random.Random, vocab: dict[str, list[str]], codes: list[str], *, keyword_rate: float = 0.3,
-                   words: int = 40) -> str:
+def synthetic_turn(
+    rng: random.Random, vocab: dict[str, list[str]], codes: list[str], *, keyword_rate: float = 0.3, words: int = 40
+) -> str:
     """A turn mentioning each of ``codes`` through its vocabulary, in filler words."""
     out = [rng.choice(vocab["_filler"]) for _ in range(words)]
     for code in codes:
@@ -82,9 +88,18 @@ def synthetic_turn(rng: random.Random, vocab: dict[str, list[str]], codes: list[
     return " ".join(out).capitalize() + "."
 
 
-def build_project(project: T, *, n_codes: int = 12, n_docs: int = 20, turns_per_doc: int = 20,
-                  coded_share: float = 0.8, noise: float = 0.1, seed: int = 0, coder: str = "alex",
-                  words: int = 40) -> T:
+def build_project(
+    project: T,
+    *,
+    n_codes: int = 12,
+    n_docs: int = 20,
+    turns_per_doc: int = 20,
+    coded_share: float = 0.8,
+    noise: float = 0.1,
+    seed: int = 0,
+    coder: str = "alex",
+    words: int = 40,
+) -> T:
     """Write synthetic interviews with one coder's codings into an empty ``project``; returns it."""
     from evalbench.ingest.document import transcript
 
@@ -117,8 +132,16 @@ def build_project(project: T, *, n_codes: int = 12, n_docs: int = 20, turns_per_
                 continue
             given = [rng.choice(ids) if rng.random() < noise else c for c in true]
             for code in dict.fromkeys(given):
-                rows.append({"document_id": doc_id, "start": turn.start, "end": turn.end,
-                             "code_id": code, "coder": coder, "valence": "none"})
+                rows.append(
+                    {
+                        "document_id": doc_id,
+                        "start": turn.start,
+                        "end": turn.end,
+                        "code_id": code,
+                        "coder": coder,
+                        "valence": "none",
+                    }
+                )
     if rows:
         project.add_codings(rows, label="Synthetic codings")
     return project

@@ -44,7 +44,6 @@ class TrainingData:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-
 class TextReader(Protocol):
     """Reads texts as the ranker does (the suggestion service's :class:`~evalbench.suggest.service.WordCache`)."""
 
@@ -57,8 +56,9 @@ class TextReader(Protocol):
         ...
 
 
-def build(codes: list[Code], labelled: list[data.LabelledTurn], read: TextReader,
-          keyword_df: dict[str, float] | None = None) -> TrainingData:
+def build(
+    codes: list[Code], labelled: list[data.LabelledTurn], read: TextReader, keyword_df: dict[str, float] | None = None
+) -> TrainingData:
     """Examples from coded turns, their excerpts, uncoded turns, rejections and codebook seeds.
 
     ``read`` tokenises with the project's pipeline and matches the codebook's
@@ -71,8 +71,8 @@ def build(codes: list[Code], labelled: list[data.LabelledTurn], read: TextReader
     excerpt_texts = [e.text for lt in labelled if lt.codes & known for e in lt.excerpts if e.codes & known]
     turn_words = read.turns([lt.turn for lt in labelled])
     other = read(excerpt_texts + [t for _, t in seeds])
-    excerpt_words = iter(other[:len(excerpt_texts)])
-    seed_words = other[len(excerpt_texts):]
+    excerpt_words = iter(other[: len(excerpt_texts)])
+    seed_words = other[len(excerpt_texts) :]
     out = TrainingData(labels, [], dict(keyword_df or {}))
     coded = rejections = excerpts = 0
     for lt, w in zip(labelled, turn_words):
@@ -84,8 +84,9 @@ def build(codes: list[Code], labelled: list[data.LabelledTurn], read: TextReader
             for ex in lt.excerpts:
                 if ex.codes & known:
                     excerpts += 1
-                    out.examples.append(Example(next(excerpt_words).keys, frozenset(ex.codes & known), None, 1.0,
-                                                "excerpt", doc))
+                    out.examples.append(
+                        Example(next(excerpt_words).keys, frozenset(ex.codes & known), None, 1.0, "excerpt", doc)
+                    )
         elif lt.rejected & known:
             rejections += len(lt.rejected & known)
             out.examples.append(Example(w.keys, frozenset(), frozenset(lt.rejected & known), 1.0, "rejection", doc))
@@ -98,8 +99,13 @@ def build(codes: list[Code], labelled: list[data.LabelledTurn], read: TextReader
         out.documents.append(doc)
     for (code_id, _), w in zip(seeds, seed_words):
         out.examples.append(Example(w.keys, frozenset({code_id}), None, 1.0, "seed", None))
-    out.counts = {"coded_turns": coded, "excerpts": excerpts, "rejections": rejections, "seeds": len(seeds),
-                  "coded_documents": len({d for d, g in zip(out.documents, out.gold) if g})}
+    out.counts = {
+        "coded_turns": coded,
+        "excerpts": excerpts,
+        "rejections": rejections,
+        "seeds": len(seeds),
+        "coded_documents": len({d for d, g in zip(out.documents, out.gold) if g}),
+    }
     return out
 
 
@@ -134,9 +140,15 @@ class OutOfFold:
     models: list[Ranker] = field(default_factory=list)
 
 
-def out_of_fold(td: TrainingData, folds: int, *, max_rows: int | None = None, max_iter: int | None = None,
-                progress: Callable[[int, int, str], None] | None = None,
-                cancel: threading.Event | None = None) -> OutOfFold | None:
+def out_of_fold(
+    td: TrainingData,
+    folds: int,
+    *,
+    max_rows: int | None = None,
+    max_iter: int | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> OutOfFold | None:
     """Cross-validate by document (see the module notes); None when cancelled.
 
     ``max_rows`` caps each fold model's training rows (an evenly spaced
@@ -158,8 +170,14 @@ def out_of_fold(td: TrainingData, folds: int, *, max_rows: int | None = None, ma
         if progress:
             progress(f, folds, f"checking on interviews held out, {f + 1} of {folds}")
         train_rows = [e for e in td.examples if e.document_id is None or fold_of.get(e.document_id) != f]
-        model = train(train_rows, td.labels, info={"fold": f, "keyword_df": td.keyword_df},
-                      max_rows=max_rows or MAX_ROWS, max_iter=max_iter or MAX_ITER, cancel=cancel)
+        model = train(
+            train_rows,
+            td.labels,
+            info={"fold": f, "keyword_df": td.keyword_df},
+            max_rows=max_rows or MAX_ROWS,
+            max_iter=max_iter or MAX_ITER,
+            cancel=cancel,
+        )
         if model is None:
             return None
         models.append(model)

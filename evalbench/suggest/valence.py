@@ -50,7 +50,8 @@ FACILITATOR = _keys(
     "championed encouraged encouraging committed engaged enthusiastic trust trusted appreciated "
     "protected dedicated improved improvement safe motivated value valued empowered "
     "welcome welcomed strength strong positive wonderful excellent effective thanked grateful "
-    "glad proud thoughtful enough able flexible responsive")
+    "glad proud thoughtful enough able flexible responsive"
+)
 #: Generic praise: half weight, because it often describes something other than the code.
 WEAK_FACILITATOR = _keys("good great love loved nice fine decent better best happy excited")
 BARRIER = _keys(
@@ -62,26 +63,70 @@ BARRIER = _keys(
     "fragile risky afraid fear blame blamed punitive cut cuts competing stretched poor "
     "lost lose loses loss vacant turnover infuriating annoying expensive scarce "
     "shortage absence insufficient inadequate limited understaffed reassigned wasted waste "
-    "worried worry unfortunately complain complained")
+    "worried worry unfortunately complain complained"
+)
 #: Words that flip a cue that follows them in the same clause.
-NEGATORS = {"no", "not", "never", "without", "hardly", "barely", "nobody", "nothing", "neither",
-            "nor", "none", "cannot", "lack", "lacked", "lacking", "less", "fewer"}
+NEGATORS = {
+    "no",
+    "not",
+    "never",
+    "without",
+    "hardly",
+    "barely",
+    "nobody",
+    "nothing",
+    "neither",
+    "nor",
+    "none",
+    "cannot",
+    "lack",
+    "lacked",
+    "lacking",
+    "less",
+    "fewer",
+}
 #: Negators that say something is missing even when no cue follows ("nobody gave us time").
 LACK = {"no", "never", "without", "nobody", "nothing", "none", "lack", "lacked", "lacking"}
 #: Inability: a barrier on its own ("we couldn't export it").
 INABILITY = {"cannot", "can't", "couldn't", "unable"}
 #: Having, getting, giving: "we didn't have", "they don't get" are barriers.
-HAVING = _keys("have has had having get gets got gotten give gave given receive received "
-               "enough afford access")
+HAVING = _keys("have has had having get gets got gotten give gave given receive received enough afford access")
 PHRASES = {  # multi-word cues: words -> +1 facilitator / -1 barrier
-    "made it easy": 1, "made it easier": 1, "made it work": 1, "made it possible": 1,
-    "made a difference": 1, "made a real difference": 1, "made a big difference": 1,
-    "got it done": 1, "worth it": 1, "paid off": 1, "on board": 1, "bought in": 1, "buy in": 1,
-    "turning point": 1, "went well": 1,
-    "made it hard": -1, "made it harder": -1, "made it difficult": -1, "got in the way": -1,
-    "too much": -1, "too many": -1, "too busy": -1, "too slow": -1, "too long": -1, "too late": -1,
-    "fell through": -1, "fell apart": -1, "fell away": -1, "falls away": -1, "dried up": -1,
-    "ran out": -1, "on top of": -1, "own time": -1, "by hand": -1, "from scratch": -1,
+    "made it easy": 1,
+    "made it easier": 1,
+    "made it work": 1,
+    "made it possible": 1,
+    "made a difference": 1,
+    "made a real difference": 1,
+    "made a big difference": 1,
+    "got it done": 1,
+    "worth it": 1,
+    "paid off": 1,
+    "on board": 1,
+    "bought in": 1,
+    "buy in": 1,
+    "turning point": 1,
+    "went well": 1,
+    "made it hard": -1,
+    "made it harder": -1,
+    "made it difficult": -1,
+    "got in the way": -1,
+    "too much": -1,
+    "too many": -1,
+    "too busy": -1,
+    "too slow": -1,
+    "too long": -1,
+    "too late": -1,
+    "fell through": -1,
+    "fell apart": -1,
+    "fell away": -1,
+    "falls away": -1,
+    "dried up": -1,
+    "ran out": -1,
+    "on top of": -1,
+    "own time": -1,
+    "by hand": -1,
+    "from scratch": -1,
 }
 _PHRASES = {tuple(normalise(w) for w in k.split()): v for k, v in PHRASES.items()}
 #: Words after a lack-word that make it an idiom, not an absence ("no doubt", "never mind").
@@ -134,7 +179,7 @@ def _clause_cues(words: list[str]) -> tuple[float, float]:
         w = words[i]
         if w in _PHRASE_START:
             for size in range(min(_MAX_PHRASE, n - i), 1, -1):
-                polarity = _PHRASES.get(tuple(words[i:i + size]))
+                polarity = _PHRASES.get(tuple(words[i : i + size]))
                 if polarity:
                     cues.append((i, polarity, 1.0))
                     width = size
@@ -162,7 +207,7 @@ def _clause_cues(words: list[str]) -> tuple[float, float]:
     for j in negators:
         if j in used:
             continue
-        w, rest = words[j], words[j + 1:j + 1 + NEG_SCOPE]
+        w, rest = words[j], words[j + 1 : j + 1 + NEG_SCOPE]
         if not rest:  # "No." as an answer, "I don't." : nothing is said to be missing
             continue
         if w != "without" and "without" in rest:  # "couldn't have done it without her"
@@ -236,8 +281,9 @@ def window_cues(text: str, spans: list[tuple[int, int]]) -> tuple[float, float]:
     return sum(b for b, _ in parts), sum(f for _, f in parts)
 
 
-def suggest_valence(text: str, spans: list[tuple[int, int]] | None = None,
-                    history: Counter | None = None) -> str | None:
+def suggest_valence(
+    text: str, spans: list[tuple[int, int]] | None = None, history: Counter | None = None
+) -> str | None:
     """barrier / facilitator / mixed for a turn and code, or None when nothing points anywhere.
 
     The sentences around ``spans`` (keyword evidence) are read first, then the

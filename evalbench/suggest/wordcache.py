@@ -32,8 +32,9 @@ class WordCache:
     Locked, so that a caller may share it with its own helper threads.
     """
 
-    def __init__(self, pipeline: Pipeline, matcher: RuleMatcher, turn_words: TurnWords | None = None,
-                 limit: int = WORDS_CACHE) -> None:
+    def __init__(
+        self, pipeline: Pipeline, matcher: RuleMatcher, turn_words: TurnWords | None = None, limit: int = WORDS_CACHE
+    ) -> None:
         self.pipeline = pipeline
         self.matcher = matcher
         self.limit = limit
@@ -75,5 +76,5 @@ class WordCache:
                 packed = {text: pack(known[text]) for text in texts}
                 self._stored.save([(t.id, self.reader, packed[t.text]) for t in unread])
         with self._lock:
-            self._remember((t.text, known[t.text]) for t in turns[-self.limit:])
+            self._remember((t.text, known[t.text]) for t in turns[-self.limit :])
         return [known[t.text] for t in turns]

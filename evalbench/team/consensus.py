@@ -37,8 +37,9 @@ def chosen_coders(d: Disagreement, decision: str) -> tuple[str, ...]:
     return {"keep_a": coders[:1], "keep_b": coders[1:2], "both": tuple(coders), "neither": ()}[decision]
 
 
-def _spans(store: Store, document_id: int, code: str, start: int, end: int,
-           keep: tuple[str, ...]) -> tuple[list[tuple[int, int]], str, str]:
+def _spans(
+    store: Store, document_id: int, code: str, start: int, end: int, keep: tuple[str, ...]
+) -> tuple[list[tuple[int, int]], str, str]:
     """The chosen coders' codings of ``code`` clipped to [start, end) and merged, with valence and memo."""
     sources = store.consensus.sources(document_id, code, start, end, keep)
     spans = _union([(max(s, start), min(e, end)) for s, e, _, _ in sources])
@@ -46,10 +47,20 @@ def _spans(store: Store, document_id: int, code: str, start: int, end: int,
     return spans, valence, memo
 
 
-def _coding_row(document_id: int, code: str, span: tuple[int, int], coder: str, valence: str,
-                memo: str) -> dict[str, Any]:
-    return {"document_id": document_id, "start": span[0], "end": span[1], "code_id": code, "coder": coder,
-            "valence": valence, "memo": memo, "origin": "manual", "created_at": now()}
+def _coding_row(
+    document_id: int, code: str, span: tuple[int, int], coder: str, valence: str, memo: str
+) -> dict[str, Any]:
+    return {
+        "document_id": document_id,
+        "start": span[0],
+        "end": span[1],
+        "code_id": code,
+        "coder": coder,
+        "valence": valence,
+        "memo": memo,
+        "origin": "manual",
+        "created_at": now(),
+    }
 
 
 def resolve(store: Store, d: Disagreement, decision: str, *, consensus_coder: str = "consensus") -> list[int]:
@@ -69,17 +80,32 @@ def resolve(store: Store, d: Disagreement, decision: str, *, consensus_coder: st
         if old:
             act.delete("consensus_decisions", {"id": old[0]})
         store.coders.ensure(consensus_coder)
-        ids = [act.insert("codings", _coding_row(d.document_id, d.code, span, consensus_coder, valence, memo))
-               for span in spans]
-        act.insert("consensus_decisions", {
-            "document_id": d.document_id, "start": d.start, "end": d.end, "code_id": d.code, "unit": d.unit,
-            "coders": json.dumps(list(d.coders)), "decision": decision, "consensus_coder": consensus_coder,
-            "coding_ids": json.dumps(ids), "decided_by": store.coder, "decided_at": now()})
+        ids = [
+            act.insert("codings", _coding_row(d.document_id, d.code, span, consensus_coder, valence, memo))
+            for span in spans
+        ]
+        act.insert(
+            "consensus_decisions",
+            {
+                "document_id": d.document_id,
+                "start": d.start,
+                "end": d.end,
+                "code_id": d.code,
+                "unit": d.unit,
+                "coders": json.dumps(list(d.coders)),
+                "decision": decision,
+                "consensus_coder": consensus_coder,
+                "coding_ids": json.dumps(ids),
+                "decided_by": store.coder,
+                "decided_at": now(),
+            },
+        )
     return ids
 
 
-def adopt_agreed(store: Store, coders: list[str], *, include_interviewer: bool = False,
-                 consensus_coder: str = "consensus") -> int:
+def adopt_agreed(
+    store: Store, coders: list[str], *, include_interviewer: bool = False, consensus_coder: str = "consensus"
+) -> int:
     """Copy to the consensus coder every (turn, code) that all ``coders`` applied; one undoable action.
 
     The consensus coding is the union of the coders' codings clipped to the

@@ -86,20 +86,30 @@ class SourceReport:
 
     def to_json(self) -> dict[str, Any]:
         t = self.themes or Restored()
-        return {"source": self.source, "documents_added": self.documents_added,
-                "documents_matched": self.documents_matched, "documents_differing": self.documents_differing,
-                "codes_added": self.codes_added,
-                "conflicts": self.conflicts, "codings_added": self.codings_added,
-                "codings_skipped": self.codings_skipped, "codings_from_suggestions": self.suggested_added,
-                "coders": self.coders,
-                "themes": {"categories_added": t.categories,
-                           "added": [{"category": c, "theme": n} for c, n in t.themes],
-                           "merged": [{"category": c, "theme": n, "added": t.gained.get((c, n), {})}
-                                      for c, n in t.merged],
-                           "rules_added": t.rules, "hand_codings_added": t.codings, "exemplars_added": t.exemplars,
-                           "left_out": t.dropped_codings + t.dropped_codes, "decisions_kept": t.decisions_kept,
-                           "descriptions_kept": [{"category": c, "theme": n} for c, n in t.descriptions_kept]},
-                "warnings": self.warnings}
+        return {
+            "source": self.source,
+            "documents_added": self.documents_added,
+            "documents_matched": self.documents_matched,
+            "documents_differing": self.documents_differing,
+            "codes_added": self.codes_added,
+            "conflicts": self.conflicts,
+            "codings_added": self.codings_added,
+            "codings_skipped": self.codings_skipped,
+            "codings_from_suggestions": self.suggested_added,
+            "coders": self.coders,
+            "themes": {
+                "categories_added": t.categories,
+                "added": [{"category": c, "theme": n} for c, n in t.themes],
+                "merged": [{"category": c, "theme": n, "added": t.gained.get((c, n), {})} for c, n in t.merged],
+                "rules_added": t.rules,
+                "hand_codings_added": t.codings,
+                "exemplars_added": t.exemplars,
+                "left_out": t.dropped_codings + t.dropped_codes,
+                "decisions_kept": t.decisions_kept,
+                "descriptions_kept": [{"category": c, "theme": n} for c, n in t.descriptions_kept],
+            },
+            "warnings": self.warnings,
+        }
 
 
 @dataclass
@@ -117,8 +127,11 @@ class MergeReport:
         return [c for s in self.sources for c in s.conflicts]
 
     def to_json(self) -> dict[str, Any]:
-        return {"sources": [s.to_json() for s in self.sources], "codings_added": self.codings_added,
-                "conflicts": len(self.conflicts)}
+        return {
+            "sources": [s.to_json() for s in self.sources],
+            "codings_added": self.codings_added,
+            "conflicts": len(self.conflicts),
+        }
 
     def lines(self, labels: dict[str, str] | None = None) -> list[str]:
         """A readable account, one line per fact; ``labels`` name codes (code ID -> label)."""
@@ -126,13 +139,20 @@ class MergeReport:
         out = []
         for s in self.sources:
             from_suggestions = f", {s.suggested_added} accepted from suggestions" if s.suggested_added else ""
-            out.append(f"{s.source}: {s.codings_added} coding(s) added{from_suggestions}, {s.codings_skipped} "
-                       f"already present; {len(s.documents_added)} document(s) added, {s.documents_matched} "
-                       f"matched; {len(s.codes_added)} code(s) added; coders {', '.join(s.coders) or 'none'}")
-            out += [f"  conflict: code {labels.get(c['code'], c['code'])} differs in {', '.join(c['fields'])} "
-                    "(target kept)" for c in s.conflicts]
-            out += [f"  skipped: {name} has the same file but a different text here (its codings were not "
-                    "merged; re-import it in one of the projects)" for name in s.documents_differing]
+            out.append(
+                f"{s.source}: {s.codings_added} coding(s) added{from_suggestions}, {s.codings_skipped} "
+                f"already present; {len(s.documents_added)} document(s) added, {s.documents_matched} "
+                f"matched; {len(s.codes_added)} code(s) added; coders {', '.join(s.coders) or 'none'}"
+            )
+            out += [
+                f"  conflict: code {labels.get(c['code'], c['code'])} differs in {', '.join(c['fields'])} (target kept)"
+                for c in s.conflicts
+            ]
+            out += [
+                f"  skipped: {name} has the same file but a different text here (its codings were not "
+                "merged; re-import it in one of the projects)"
+                for name in s.documents_differing
+            ]
             out += _theme_lines(s.themes) if s.themes is not None else []
             out += [f"  warning: {w}" for w in s.warnings]
         return out
@@ -148,14 +168,17 @@ def _gained(what: dict[str, int]) -> str:
 
 def _theme_lines(t: Restored) -> list[str]:
     """The themes part of a source's account: what was added, merged, kept and left out."""
+
     def named(pairs: list[tuple[str, str]]) -> str:
         shown = [f"{c}: {n}" for c, n in pairs[:5]]
         return "; ".join(shown) + (f"; and {len(pairs) - 5} more" if len(pairs) > 5 else "")
 
     out = []
     if t.categories:
-        out.append(f"  themes: {len(t.categories)} categor{'y' if len(t.categories) == 1 else 'ies'} added "
-                   f"({', '.join(t.categories)})")
+        out.append(
+            f"  themes: {len(t.categories)} categor{'y' if len(t.categories) == 1 else 'ies'} added "
+            f"({', '.join(t.categories)})"
+        )
     if t.themes:
         out.append(f"  themes: {len(t.themes)} added ({named(t.themes)})")
     if t.merged:
@@ -164,19 +187,28 @@ def _theme_lines(t: Restored) -> list[str]:
         out.append(f"  themes: {len(t.merged)} merged into the target's of the same name: {'; '.join(shown)}{more}")
     out += [f"  theme {c}: {n}: the descriptions differ (target's kept)" for c, n in t.descriptions_kept]
     if t.decisions_kept:
-        out.append(f"  themes: {t.decisions_kept} hand decision(s) on a coding differ from the target's "
-                   "(target's kept)")
+        out.append(
+            f"  themes: {t.decisions_kept} hand decision(s) on a coding differ from the target's (target's kept)"
+        )
     if t.dropped_codings:
-        out.append(f"  themes: {t.dropped_codings} hand-picked coding(s) or exemplar(s) left out (their codings "
-                   "were not merged)")
+        out.append(
+            f"  themes: {t.dropped_codings} hand-picked coding(s) or exemplar(s) left out (their codings "
+            "were not merged)"
+        )
     return out
 
 
 Progress = Callable[[int, int, str], None] | None
 
 
-def merge_sources(target: Store, imports: ImportService, sources: list[Path], *, progress: Progress = None,
-                  cancel: threading.Event | None = None) -> MergeReport:
+def merge_sources(
+    target: Store,
+    imports: ImportService,
+    sources: list[Path],
+    *,
+    progress: Progress = None,
+    cancel: threading.Event | None = None,
+) -> MergeReport:
     """Merge every source into ``target`` in one transaction (see the module notes).
 
     ``imports`` is the target's import service, which stores the documents it gains.
@@ -187,8 +219,10 @@ def merge_sources(target: Store, imports: ImportService, sources: list[Path], *,
         if src.resolve() == target.path.resolve():
             raise UserError(f"{src}: cannot merge a project into itself")
     report = MergeReport()
-    with tempfile.TemporaryDirectory(prefix="evalbench-merge-") as tmp, \
-            target.action(f"Merge {', '.join(s.name for s in sources)}") as act:
+    with (
+        tempfile.TemporaryDirectory(prefix="evalbench-merge-") as tmp,
+        target.action(f"Merge {', '.join(s.name for s in sources)}") as act,
+    ):
         for i, src in enumerate(sources):
             if progress:
                 progress(i, len(sources), f"Merging {src.name}")
@@ -222,8 +256,9 @@ def _check_cancel(cancel: threading.Event | None) -> None:
         raise UserError("merge cancelled; the target project is unchanged")
 
 
-def _merge_one(target: Store, imports: ImportService, source: Store, act: Action, name: str,
-               cancel: threading.Event | None) -> SourceReport:
+def _merge_one(
+    target: Store, imports: ImportService, source: Store, act: Action, name: str, cancel: threading.Event | None
+) -> SourceReport:
     from evalbench.codebook.diff import diff_codes, field_value
 
     rep = SourceReport(source=name)
@@ -234,8 +269,9 @@ def _merge_one(target: Store, imports: ImportService, source: Store, act: Action
     for ch in diff.changed:
         t, s = target.codes.get(ch.id), source.codes.get(ch.id)
         names = (["name"] if ch.renamed else []) + (["parent"] if ch.moved else []) + list(ch.fields)
-        rep.conflicts.append({"code": ch.id, "fields": {
-            f: {"target": field_value(t, f), "source": field_value(s, f)} for f in names}})
+        rep.conflicts.append(
+            {"code": ch.id, "fields": {f: {"target": field_value(t, f), "source": field_value(s, f)} for f in names}}
+        )
     doc_map = _match_documents(target, imports, source, rep, cancel)
     existing = target.exchange.passages()
     lengths = target.exchange.document_lengths()
@@ -254,11 +290,23 @@ def _merge_one(target: Store, imports: ImportService, source: Store, act: Action
             continue
         coders.add(c.coder)
         target.coders.ensure(c.coder)
-        existing[key] = coding_ids[c.id] = act.insert("codings", {
-            "document_id": doc, "start": c.start, "end": c.end, "code_id": c.code_id, "coder": c.coder,
-            "valence": c.valence, "memo": c.memo, "origin": c.origin, "starred": int(c.starred),
-            "created_at": c.created_at, "suggest_model": c.suggest_model,
-            "suggest_model_version": c.suggest_model_version})
+        existing[key] = coding_ids[c.id] = act.insert(
+            "codings",
+            {
+                "document_id": doc,
+                "start": c.start,
+                "end": c.end,
+                "code_id": c.code_id,
+                "coder": c.coder,
+                "valence": c.valence,
+                "memo": c.memo,
+                "origin": c.origin,
+                "starred": int(c.starred),
+                "created_at": c.created_at,
+                "suggest_model": c.suggest_model,
+                "suggest_model_version": c.suggest_model_version,
+            },
+        )
         rep.codings_added += 1
         rep.suggested_added += c.origin == "suggestion"
     rep.coders = sorted(coders | {c.coder for c in codings})
@@ -277,8 +325,9 @@ def _merge_themes(target: Store, source: Store, act: Action, coding_ids: dict[in
     return restore(target, act, data, coding_ids)
 
 
-def _match_documents(target: Store, imports: ImportService, source: Store, rep: SourceReport,
-                     cancel: threading.Event | None) -> dict[int, int]:
+def _match_documents(
+    target: Store, imports: ImportService, source: Store, rep: SourceReport, cancel: threading.Event | None
+) -> dict[int, int]:
     """Source document id -> target document id, importing the documents the target lacks."""
     docs = target.documents.list(with_text=True)
     by_sha = {d.sha256: d.id for d in docs}
@@ -319,7 +368,13 @@ def _import_document(imports: ImportService, source: Store, doc: Document) -> in
 
     turns = source.turns.list(doc.id)
     roles = {s.label: (s.role, s.role_source) for s in source.speakers.list(doc.id)}
-    parsed = ParsedDocument(name=doc.name, path=doc.path or doc.name, format=doc.format, text=doc.text or "",
-                            turns=[ParsedTurn(t.speaker, t.start, t.end, t.time) for t in turns],
-                            sha256=doc.sha256, metadata=dict(doc.metadata))
+    parsed = ParsedDocument(
+        name=doc.name,
+        path=doc.path or doc.name,
+        format=doc.format,
+        text=doc.text or "",
+        turns=[ParsedTurn(t.speaker, t.start, t.end, t.time) for t in turns],
+        sha256=doc.sha256,
+        metadata=dict(doc.metadata),
+    )
     return imports.add_document(parsed, roles)

@@ -19,11 +19,13 @@ if TYPE_CHECKING:
     from docx.document import Document as WordDocument
 
 MAX_LISTED = 25
-NOTE = ("Codes no coder used are listed without statistics. A code only one of two coders used has "
-        "κ = 0 by the formula; κ and α are unstable for rarely applied codes (low prevalence, the share of "
-        "decisions that applied the code), so read them beside percent agreement, Gwet's AC1 and how often "
-        "each coder applied the code. Pooled κ counts every unit × code decision and is lifted by codes "
-        "applied almost everywhere; the mean of the per-code κ is not.")
+NOTE = (
+    "Codes no coder used are listed without statistics. A code only one of two coders used has "
+    "κ = 0 by the formula; κ and α are unstable for rarely applied codes (low prevalence, the share of "
+    "decisions that applied the code), so read them beside percent agreement, Gwet's AC1 and how often "
+    "each coder applied the code. Pooled κ counts every unit × code decision and is lifted by codes "
+    "applied almost everywhere; the mean of the per-code κ is not."
+)
 UNIT_WORDS = {"turn": "participant turns", "char": "characters"}
 
 
@@ -58,9 +60,11 @@ def summary_sentence(report: AgreementReport) -> str:
     if o.ac1 is not None:
         parts.append(f"Gwet's AC1 = {fmt(o.ac1)}")
     used = sum(1 for c in report.codes if c.n_units)
-    out = (f"Coders {', '.join(report.coders)} independently coded {len(report.documents)} document(s); "
-           f"agreement was computed on {unit} for {used} code(s) in use, pooling {o.n_units:,} "
-           f"unit × code decisions: {', '.join(parts)}.")
+    out = (
+        f"Coders {', '.join(report.coders)} independently coded {len(report.documents)} document(s); "
+        f"agreement was computed on {unit} for {used} code(s) in use, pooling {o.n_units:,} "
+        f"unit × code decisions: {', '.join(parts)}."
+    )
     return out + (" " + per_code_sentence(report) if o.codes_rated else "")
 
 
@@ -68,22 +72,40 @@ def per_code_sentence(report: AgreementReport) -> str:
     """``Per code, mean κ = 0.52; 12 of 40 codes below 0.4.`` (α with three or more coders)."""
     o = report.overall
     name, mean = ("κ", o.mean_kappa) if len(report.coders) == 2 else ("α", o.mean_alpha)
-    return (f"Per code, mean {name} = {fmt(mean)}; {o.codes_below} of {o.codes_rated} code(s) below "
-            f"{BELOW:g}.")
+    return f"Per code, mean {name} = {fmt(mean)}; {o.codes_below} of {o.codes_rated} code(s) below {BELOW:g}."
 
 
 def code_row(report: AgreementReport, c: CodeAgreement, labels: dict[str, str] | None = None) -> list:
-    return ([(labels or {}).get(c.code, c.name), fmt(c.percent, 1), fmt(c.kappa), fmt(c.alpha), fmt(c.ac1),
-             fmt(c.prevalence), c.n_units] + [c.n_applied.get(k, 0) for k in report.coders] + [c.n_disagreements])
+    return (
+        [
+            (labels or {}).get(c.code, c.name),
+            fmt(c.percent, 1),
+            fmt(c.kappa),
+            fmt(c.alpha),
+            fmt(c.ac1),
+            fmt(c.prevalence),
+            c.n_units,
+        ]
+        + [c.n_applied.get(k, 0) for k in report.coders]
+        + [c.n_disagreements]
+    )
 
 
 def headers(report: AgreementReport) -> list[str]:
-    return (["Code", "% agreement", "Cohen's κ", "Krippendorff's α", "Gwet's AC1", "Prevalence", "Units"]
-            + [f"Applied: {k}" for k in report.coders] + ["Disagreements"])
+    return (
+        ["Code", "% agreement", "Cohen's κ", "Krippendorff's α", "Gwet's AC1", "Prevalence", "Units"]
+        + [f"Applied: {k}" for k in report.coders]
+        + ["Disagreements"]
+    )
 
 
-def write_report(report: AgreementReport, disagreements: list[Disagreement], path: str | Path,
-                 labels: dict[str, str] | None = None, who: dict[int, str] | None = None) -> Path:
+def write_report(
+    report: AgreementReport,
+    disagreements: list[Disagreement],
+    path: str | Path,
+    labels: dict[str, str] | None = None,
+    who: dict[int, str] | None = None,
+) -> Path:
     """Write ``report`` to a .docx or .xlsx file, chosen by the file's suffix.
 
     ``labels`` name codes (code ID -> label, :func:`evalbench.codebook.labels.code_labels`);
@@ -106,8 +128,9 @@ def where(d: Disagreement, who: dict[int, str]) -> str:
     return f"{person} · {place}" if person and person != d.document else place
 
 
-def _write_docx(report: AgreementReport, disagreements: list[Disagreement], path: Path, labels: dict,
-                who: dict) -> None:
+def _write_docx(
+    report: AgreementReport, disagreements: list[Disagreement], path: Path, labels: dict, who: dict
+) -> None:
     from docx import Document
 
     doc = Document()
@@ -123,9 +146,14 @@ def _write_docx(report: AgreementReport, disagreements: list[Disagreement], path
         if not c.n_units:
             continue
         doc.add_heading(labels.get(c.code, c.name), level=2)
-        figures = [["% agreement", fmt(c.percent, 1)], ["Cohen's κ", fmt(c.kappa)],
-                   ["Krippendorff's α", fmt(c.alpha)], ["Gwet's AC1", fmt(c.ac1)], ["Prevalence", fmt(c.prevalence)],
-                   ["Units compared", f"{c.n_units:,}"]]
+        figures = [
+            ["% agreement", fmt(c.percent, 1)],
+            ["Cohen's κ", fmt(c.kappa)],
+            ["Krippendorff's α", fmt(c.alpha)],
+            ["Gwet's AC1", fmt(c.ac1)],
+            ["Prevalence", fmt(c.prevalence)],
+            ["Units compared", f"{c.n_units:,}"],
+        ]
         figures += [[f"Applied by {k}", f"{c.n_applied.get(k, 0):,}"] for k in report.coders]
         _docx_table(doc, ["Measure", "Value"], figures)
         listed = by_code.get(c.code, [])
@@ -149,8 +177,9 @@ def _docx_table(doc: WordDocument, head: list[str], rows: list[list]) -> None:
             cell.text = str(value)
 
 
-def _write_xlsx(report: AgreementReport, disagreements: list[Disagreement], path: Path, labels: dict,
-                who: dict) -> None:
+def _write_xlsx(
+    report: AgreementReport, disagreements: list[Disagreement], path: Path, labels: dict, who: dict
+) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -164,18 +193,40 @@ def _write_xlsx(report: AgreementReport, disagreements: list[Disagreement], path
     for cell in ws[3]:
         cell.font = Font(bold=True)
     for c in report.worst_first():
-        ws.append([labels.get(c.code, c.name), _cell(c.percent), _cell(c.kappa), _cell(c.alpha), _cell(c.ac1),
-                   _cell(c.prevalence), c.n_units] + [c.n_applied.get(k, 0) for k in report.coders]
-                  + [c.n_disagreements, c.code])
+        ws.append(
+            [
+                labels.get(c.code, c.name),
+                _cell(c.percent),
+                _cell(c.kappa),
+                _cell(c.alpha),
+                _cell(c.ac1),
+                _cell(c.prevalence),
+                c.n_units,
+            ]
+            + [c.n_applied.get(k, 0) for k in report.coders]
+            + [c.n_disagreements, c.code]
+        )
     ws.column_dimensions["A"].width = 44
     ds = wb.create_sheet("Disagreements")
-    ds.append(["Participant", "Document", "Turn", "Code", "Applied by", "Not applied by", "Decision", "Text",
-               "Code ID"])
+    ds.append(
+        ["Participant", "Document", "Turn", "Code", "Applied by", "Not applied by", "Decision", "Text", "Code ID"]
+    )
     for cell in ds[1]:
         cell.font = Font(bold=True)
     for d in disagreements:
-        ds.append([who.get(d.document_id, ""), d.document, d.turn, labels.get(d.code, d.code),
-                   ", ".join(d.applied_by), ", ".join(d.not_applied_by), d.decision or "", d.text, d.code])
+        ds.append(
+            [
+                who.get(d.document_id, ""),
+                d.document,
+                d.turn,
+                labels.get(d.code, d.code),
+                ", ".join(d.applied_by),
+                ", ".join(d.not_applied_by),
+                d.decision or "",
+                d.text,
+                d.code,
+            ]
+        )
     wb.save(str(path))
 
 

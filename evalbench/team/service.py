@@ -39,8 +39,7 @@ class TeamService:
         """Coders with at least one coding, most codings first (the consensus coder left out)."""
         return [name for name, _n in self.store.coders.by_codings() if name not in exclude]
 
-    def agreement(self, coders: list[str], *, unit: str = "turn",
-                  include_interviewer: bool = False) -> AgreementReport:
+    def agreement(self, coders: list[str], *, unit: str = "turn", include_interviewer: bool = False) -> AgreementReport:
         """Intercoder agreement (percent, Cohen's κ, Krippendorff's α, Gwet's AC1) per code and overall.
 
         ``unit`` is 'turn' (participant turns) or 'char' (characters, as NVivo
@@ -48,16 +47,19 @@ class TeamService:
         """
         from evalbench.analysis.agreement import compute_agreement
 
-        return compute_agreement(self.store, coders, unit=unit, include_interviewer=include_interviewer,
-                                 where=self.store.where)
+        return compute_agreement(
+            self.store, coders, unit=unit, include_interviewer=include_interviewer, where=self.store.where
+        )
 
-    def disagreements(self, coders: list[str], *, code: str | None = None, unit: str = "turn",
-                      include_interviewer: bool = False) -> list[Disagreement]:
+    def disagreements(
+        self, coders: list[str], *, code: str | None = None, unit: str = "turn", include_interviewer: bool = False
+    ) -> list[Disagreement]:
         """The units on which ``coders`` differ (only for ``code`` if given), in document order."""
         from evalbench.analysis.disagreements import list_disagreements
 
-        return list_disagreements(self.store, coders, code=code, unit=unit, include_interviewer=include_interviewer,
-                                  where=self.store.where)
+        return list_disagreements(
+            self.store, coders, code=code, unit=unit, include_interviewer=include_interviewer, where=self.store.where
+        )
 
     def resolve(self, d: Disagreement, decision: str, *, consensus_coder: str = "consensus") -> list[int]:
         """Resolve a disagreement into the consensus coder's coding; one undoable action.
@@ -67,25 +69,27 @@ class TeamService:
         """
         return consensus.resolve(self.store, d, decision, consensus_coder=consensus_coder)
 
-    def adopt_agreed(self, coders: list[str], *, include_interviewer: bool = False,
-                     consensus_coder: str = "consensus") -> int:
+    def adopt_agreed(
+        self, coders: list[str], *, include_interviewer: bool = False, consensus_coder: str = "consensus"
+    ) -> int:
         """Give the consensus coder every turn × code all ``coders`` applied; one undoable action.
 
         Together with :meth:`resolve` this completes the consensus coding.
         Returns the number of codings added (0 when run again).
         """
-        return consensus.adopt_agreed(self.store, coders, include_interviewer=include_interviewer,
-                                      consensus_coder=consensus_coder)
+        return consensus.adopt_agreed(
+            self.store, coders, include_interviewer=include_interviewer, consensus_coder=consensus_coder
+        )
 
     def decisions(self, consensus_coder: str = "consensus") -> list[ConsensusDecision]:
         """Every decision the consensus coder recorded, oldest first."""
         return consensus.decisions(self.store, consensus_coder)
 
-    def merge(self, sources: list[str | Path], *, progress: Progress | None = None,
-              cancel: threading.Event | None = None) -> MergeReport:
+    def merge(
+        self, sources: list[str | Path], *, progress: Progress | None = None, cancel: threading.Event | None = None
+    ) -> MergeReport:
         """Bring other projects (.evb) or REFI-QDA exports (.qdpx) into this one, their themes included.
 
         See :mod:`evalbench.team.merge` for the rules.
         """
-        return merge_sources(self.store, self.imports, [Path(s) for s in sources], progress=progress,
-                             cancel=cancel)
+        return merge_sources(self.store, self.imports, [Path(s) for s in sources], progress=progress, cancel=cancel)

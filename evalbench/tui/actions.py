@@ -17,6 +17,7 @@ from evalbench.tui.screens.task import TaskResult, TaskScreen
 
 def run_task(app, title: str, job, done) -> None:
     """Run ``job(project, progress, cancel)`` in a worker, then call ``done(value)`` on success."""
+
     def finished(result: TaskResult | None) -> None:
         if result is None or result.cancelled:
             app.notify(f"{title}: cancelled", severity="warning")
@@ -41,12 +42,19 @@ def switch_coder(app) -> None:
         app.writes.run(lambda: app.project.set_coder(name), done, what=f"coding as {name.strip()}", owner=app)
 
     others = ", ".join(c for c in app.project.coders() if c != app.project.coder)
-    app.push_screen(LinePrompt("Code as (your codings are kept apart from other coders')",
-                               app.project.coder, f"coders so far: {others or 'none'}"), chosen)
+    app.push_screen(
+        LinePrompt(
+            "Code as (your codings are kept apart from other coders')",
+            app.project.coder,
+            f"coders so far: {others or 'none'}",
+        ),
+        chosen,
+    )
 
 
 def import_files(app) -> None:
     """Ask for files or folders, a participants CSV and an encoding (as ``evalbench import``), then import."""
+
     def chosen(request: ImportRequest | None) -> None:
         if request is None:
             return
@@ -57,8 +65,9 @@ def import_files(app) -> None:
             return
 
         def job(project, progress, cancel):
-            return project.import_paths(paths, participants_csv=participants, encoding=encoding,
-                                        progress=progress, cancel=cancel)
+            return project.import_paths(
+                paths, participants_csv=participants, encoding=encoding, progress=progress, cancel=cancel
+            )
 
         def finished(result: TaskResult | None) -> None:
             # Cancel stops after the file under way: what landed is reported like any import.
@@ -109,8 +118,15 @@ def export(app, default: str = "evalbench-export.xlsx", **options) -> None:
             return
 
         def job(project, progress, cancel):
-            return project.write_export(plan.fmt, plan.out, coder=plan.coder, all_coders=plan.all_coders,
-                                        progress=progress, cancel=cancel, **plan.options)
+            return project.write_export(
+                plan.fmt,
+                plan.out,
+                coder=plan.coder,
+                all_coders=plan.all_coders,
+                progress=progress,
+                cancel=cancel,
+                **plan.options,
+            )
 
         def done(result) -> None:
             for warning in result.warnings:
@@ -161,9 +177,15 @@ def screenshot(app, filename: str | None = None, path: str | None = None, time_f
 
 
 #: Label shapes written before labels were in the user's words, with the code IDs they held.
-_LEGACY_CODES = [re.compile(p) for p in (r"^Code (?P<id>\S+)$", r"^Rate (?P<id>\S+) for ",
-                                         r"^Consensus [a-z ]+ on (?P<id>\S+) \(",
-                                         r"^(?:Accept|Reject) suggestion(?P<num> #\d+)?: (?P<id>\S+)$")]
+_LEGACY_CODES = [
+    re.compile(p)
+    for p in (
+        r"^Code (?P<id>\S+)$",
+        r"^Rate (?P<id>\S+) for ",
+        r"^Consensus [a-z ]+ on (?P<id>\S+) \(",
+        r"^(?:Accept|Reject) suggestion(?P<num> #\d+)?: (?P<id>\S+)$",
+    )
+]
 _LEGACY_CODING = re.compile(r"^(?:Change [a-z_, ]+ of|Remove|Memo on) coding (?P<num>\d+)$")
 
 
@@ -188,11 +210,11 @@ def in_words(project, label: str) -> str:
         try:
             c = project.coding(int(coding.group("num")))
             doc = project.document(c.document_id, with_text=False)
-            quote = first_words(project.document_text(c.document_id)[c.start:c.end])
+            quote = first_words(project.document_text(c.document_id)[c.start : c.end])
             words = f"{labels.get(c.code_id, c.code_id)}, {doc.participant or doc.name} {quote}"
         except UserError:
             words = "a coding"  # removed since: nothing left to name it by
-        return label[:coding.start("num") - len("coding ")] + words
+        return label[: coding.start("num") - len("coding ")] + words
     match = codes[0]
     if match.group("id") not in labels:
         return label

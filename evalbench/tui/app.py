@@ -62,8 +62,15 @@ class EvalbenchApp(App):
         Binding("ctrl+o", "switch_coder", "Switch coder", show=False, id="app.switch-coder"),
     ]
 
-    def __init__(self, project, *, settings: tui_settings.Settings | None = None, light: bool | None = None,
-                 suggestions: Suggestions | None = None, suggest_delay: float = SETTLE_SECONDS) -> None:
+    def __init__(
+        self,
+        project,
+        *,
+        settings: tui_settings.Settings | None = None,
+        light: bool | None = None,
+        suggestions: Suggestions | None = None,
+        suggest_delay: float = SETTLE_SECONDS,
+    ) -> None:
         """The workbench on an open ``project``; build it with :func:`evalbench.tui.launch.make_app`.
 
         ``settings`` default to the user's config file; ``light`` says the
@@ -103,8 +110,11 @@ class EvalbenchApp(App):
         self._theme_ready = True
         if self.settings.keymap:
             known = keys.binding_ids(screen_classes())
-            self.settings.problems += [f"keymap: no key binding {i!r} (the help screen, ?, lists them)"
-                                       for i in self.settings.keymap if i not in known]
+            self.settings.problems += [
+                f"keymap: no key binding {i!r} (the help screen, ?, lists them)"
+                for i in self.settings.keymap
+                if i not in known
+            ]
         for problem in self.settings.problems:
             self.notify(problem, title="Settings", severity="warning", timeout=12)
 
@@ -134,11 +144,16 @@ class EvalbenchApp(App):
         new = {f"{b.id or b.action} ({keys.display(b.key)})" for b in clashed_bindings} - self._clashes
         if new:
             self._clashes |= new
-            self.notify("Keymap: these bindings lost their key to another: " + ", ".join(sorted(new)),
-                        title="Settings", severity="warning", timeout=12)
+            self.notify(
+                "Keymap: these bindings lost their key to another: " + ", ".join(sorted(new)),
+                title="Settings",
+                severity="warning",
+                timeout=12,
+            )
 
-    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
-                           time_format: str | None = None) -> str | None:
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
         """Save an SVG of the screen in the current folder (Textual's default, a Downloads folder,
         does not exist on most servers) and say where it went."""
         return actions.screenshot(self, filename, path, time_format)
@@ -153,6 +168,7 @@ class EvalbenchApp(App):
         A closed coding view leaves tens of thousands of objects to collect; left
         alone they are collected in the middle of the next view's first paint.
         """
+
         def settle() -> None:
             from evalbench.tui.screens.coding import CodingScreen
 
@@ -209,14 +225,28 @@ class EvalbenchApp(App):
         from evalbench.tui.screens.help import HelpScreen
         from evalbench.tui.screens.themes import ThemesScreen
 
-        self.push_screen(HelpScreen([
-            ("Everywhere", [*self.BINDINGS, Binding("ctrl+p", "", "Command palette: every action"),
-                            Binding("ctrl+q", "", "Quit")]),
-            ("Documents", DocumentsScreen.BINDINGS), ("Coding", CodingScreen.BINDINGS),
-            ("Code browser", CodeBrowserScreen.BINDINGS), ("Analysis", AnalysisScreen.BINDINGS),
-            ("Themes", ThemesScreen.BINDINGS), ("Agreement", AgreementScreen.BINDINGS),
-            ("Consensus", ConsensusScreen.BINDINGS),
-        ], self.settings.keymap))
+        self.push_screen(
+            HelpScreen(
+                [
+                    (
+                        "Everywhere",
+                        [
+                            *self.BINDINGS,
+                            Binding("ctrl+p", "", "Command palette: every action"),
+                            Binding("ctrl+q", "", "Quit"),
+                        ],
+                    ),
+                    ("Documents", DocumentsScreen.BINDINGS),
+                    ("Coding", CodingScreen.BINDINGS),
+                    ("Code browser", CodeBrowserScreen.BINDINGS),
+                    ("Analysis", AnalysisScreen.BINDINGS),
+                    ("Themes", ThemesScreen.BINDINGS),
+                    ("Agreement", AgreementScreen.BINDINGS),
+                    ("Consensus", ConsensusScreen.BINDINGS),
+                ],
+                self.settings.keymap,
+            )
+        )
 
     # --- changes ----------------------------------------------------------------
     def refresh_screen(self) -> None:
@@ -278,6 +308,9 @@ def screen_classes() -> list[type]:
     for package in (screens, widgets):
         for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
             module = importlib.import_module(info.name)
-            found += [obj for obj in vars(module).values()
-                      if isinstance(obj, type) and obj.__module__ == module.__name__ and "BINDINGS" in vars(obj)]
+            found += [
+                obj
+                for obj in vars(module).values()
+                if isinstance(obj, type) and obj.__module__ == module.__name__ and "BINDINGS" in vars(obj)
+            ]
     return found

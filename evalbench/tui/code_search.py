@@ -72,8 +72,14 @@ class Entry:
 
     @classmethod
     def of(cls, code: Code, label: str, path: str) -> Entry:
-        return cls(code, code.name.lower(), _norm(label), path.lower(), code.id.lower(),
-                   tuple(k.lower() for k in code.keywords))
+        return cls(
+            code,
+            code.name.lower(),
+            _norm(label),
+            path.lower(),
+            code.id.lower(),
+            tuple(k.lower() for k in code.keywords),
+        )
 
 
 def entries(codes: list[Code], labels: dict[str, str] | None = None) -> list[Entry]:
@@ -110,12 +116,13 @@ def rank(query: str, entry: Entry) -> tuple[int, float] | None:
         return (4, base)
     if all(_at_word_start(w, entry.path) for w in words):
         return (3, base)
-    plain = [max(_word_score(w, entry.name), _word_score(w, entry.path), _word_score(w, entry.id))
-             for w in words]
+    plain = [max(_word_score(w, entry.name), _word_score(w, entry.path), _word_score(w, entry.id)) for w in words]
     if all(plain):
         return (2, sum(plain))
-    with_keywords = [max(s, *(_word_score(w, k) for k in entry.keywords)) if entry.keywords else s
-                     for w, s in zip(words, plain, strict=True)]
+    with_keywords = [
+        max(s, *(_word_score(w, k) for k in entry.keywords)) if entry.keywords else s
+        for w, s in zip(words, plain, strict=True)
+    ]
     if all(with_keywords):
         return (1, sum(with_keywords))
     return None

@@ -22,13 +22,35 @@ from rich.color import Color
 from evalbench.model import Code
 
 #: Twelve hues around the colour wheel, far enough apart to tell neighbouring codes by.
-PALETTE = ("#e06c75", "#f0a050", "#e5c07b", "#b8d65a", "#7fc97f", "#4fc1a6",
-           "#56b6e2", "#6f8ff5", "#a98bf0", "#c678dd", "#e86fb8", "#c49a6c")
+PALETTE = (
+    "#e06c75",
+    "#f0a050",
+    "#e5c07b",
+    "#b8d65a",
+    "#7fc97f",
+    "#4fc1a6",
+    "#56b6e2",
+    "#6f8ff5",
+    "#a98bf0",
+    "#c678dd",
+    "#e86fb8",
+    "#c49a6c",
+)
 VALENCE_MARK = {"barrier": "▼", "facilitator": "▲", "mixed": "◆", "neutral": "○", "none": "·"}
-_VALENCE_DARK = {"barrier": "bold #e06c75", "facilitator": "bold #98c379", "mixed": "bold #e5c07b",
-                 "neutral": "#8a8a8a", "none": "dim"}
-_VALENCE_LIGHT = {"barrier": "bold #b3261e", "facilitator": "bold #2e7d32", "mixed": "bold #8a5a00",
-                  "neutral": "#5f5f5f", "none": "dim"}
+_VALENCE_DARK = {
+    "barrier": "bold #e06c75",
+    "facilitator": "bold #98c379",
+    "mixed": "bold #e5c07b",
+    "neutral": "#8a8a8a",
+    "none": "dim",
+}
+_VALENCE_LIGHT = {
+    "barrier": "bold #b3261e",
+    "facilitator": "bold #2e7d32",
+    "mixed": "bold #8a5a00",
+    "neutral": "#5f5f5f",
+    "none": "dim",
+}
 #: Valence styles for the theme in force (updated in place by :func:`set_theme`).
 VALENCE_STYLE = dict(_VALENCE_DARK)
 
@@ -66,8 +88,14 @@ def code_colors(codes: list[Code]) -> dict[str, str]:
         if not color:
             used = taken.get(code.parent_id, set()) | ({raw[code.parent_id]} if code.parent_id in raw else set())
             start = zlib.crc32(code.id.encode()) % len(PALETTE)
-            color = next((PALETTE[(start + i) % len(PALETTE)] for i in range(len(PALETTE))
-                          if PALETTE[(start + i) % len(PALETTE)] not in used), PALETTE[start])
+            color = next(
+                (
+                    PALETTE[(start + i) % len(PALETTE)]
+                    for i in range(len(PALETTE))
+                    if PALETTE[(start + i) % len(PALETTE)] not in used
+                ),
+                PALETTE[start],
+            )
         raw[code.id] = color
         taken.setdefault(code.parent_id, set()).add(color)
     return {code_id: ink(color) for code_id, color in raw.items()}
@@ -84,6 +112,7 @@ def _luminance(rgb: tuple[int, int, int]) -> float:
     def channel(c: int) -> float:
         c = c / 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
     r, g, b = rgb
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 

@@ -31,20 +31,35 @@ def palette_commands(app) -> Iterator[SystemCommand]:
     """The evalbench commands; documents and codes appear when you type."""
     for title, help_text, action in ACTIONS:
         yield SystemCommand(title, help_text, lambda a=action: app.run_action(a))
-    yield SystemCommand("Construct ratings", "Confirm or set CFIR ratings per participant or site (F4, then v)",
-                        lambda: show_ratings(app))
+    yield SystemCommand(
+        "Construct ratings",
+        "Confirm or set CFIR ratings per participant or site (F4, then v)",
+        lambda: show_ratings(app),
+    )
     project = app.project
     for doc in project.documents():
         who = f" — {doc.participant}" if doc.participant else ""
-        yield SystemCommand(f"Open {doc.name}{who}", "Jump to this document",
-                            lambda d=doc.id: app.post_message(OpenDocument(d)), discover=False)
-        yield SystemCommand(f"Speaker roles of {doc.name}{who}", "Correct who is the interviewer",
-                            lambda d=doc.id: show_speakers(app, d), discover=False)
+        yield SystemCommand(
+            f"Open {doc.name}{who}",
+            "Jump to this document",
+            lambda d=doc.id: app.post_message(OpenDocument(d)),
+            discover=False,
+        )
+        yield SystemCommand(
+            f"Speaker roles of {doc.name}{who}",
+            "Correct who is the interviewer",
+            lambda d=doc.id: show_speakers(app, d),
+            discover=False,
+        )
     codes = project.codes()
     labels = code_labels(codes)
     for code in codes:
-        yield SystemCommand(f"Code {labels.get(code.id, code.name)}", "Browse this code's excerpts",
-                            lambda c=code.id: app.post_message(BrowseCode(c)), discover=False)
+        yield SystemCommand(
+            f"Code {labels.get(code.id, code.name)}",
+            "Browse this code's excerpts",
+            lambda c=code.id: app.post_message(BrowseCode(c)),
+            discover=False,
+        )
 
 
 async def show_ratings(app) -> None:

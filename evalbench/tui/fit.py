@@ -63,7 +63,7 @@ def clip(text: str, width: int) -> str:
     """``text`` cut to ``width`` characters with an ellipsis."""
     if width <= 0:
         return ""
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,14 @@ if TYPE_CHECKING:
     from evalbench.tui.suggest_service import Suggestions
 
 
-def make_app(project: Project, *, settings: Settings | None = None, light: bool | None = None,
-             suggestions: Suggestions | None = None, suggest_delay: float = SETTLE_SECONDS) -> EvalbenchApp:
+def make_app(
+    project: Project,
+    *,
+    settings: Settings | None = None,
+    light: bool | None = None,
+    suggestions: Suggestions | None = None,
+    suggest_delay: float = SETTLE_SECONDS,
+) -> EvalbenchApp:
     """The workbench on an open ``project``.
 
     Args:
@@ -37,8 +43,13 @@ def make_app(project: Project, *, settings: Settings | None = None, light: bool 
     from evalbench.tui import settings as tui_settings
     from evalbench.tui.app import EvalbenchApp
 
-    return EvalbenchApp(project, settings=settings if settings is not None else tui_settings.load(), light=light,
-                        suggestions=suggestions, suggest_delay=suggest_delay)
+    return EvalbenchApp(
+        project,
+        settings=settings if settings is not None else tui_settings.load(),
+        light=light,
+        suggestions=suggestions,
+        suggest_delay=suggest_delay,
+    )
 
 
 def run_app(project: Project) -> None:

@@ -53,8 +53,7 @@ class TranscriptLayout:
 
     def __init__(self, text: str, turns: list[Turn]) -> None:
         if not turns:  # a document without speaker turns is shown as one block
-            turns = [Turn(id=0, document_id=0, seq=1, speaker=None, role="participant",
-                          start=0, end=len(text))]
+            turns = [Turn(id=0, document_id=0, seq=1, speaker=None, role="participant", start=0, end=len(text))]
         self.text = text
         pieces: list[str] = []
         blocks: list[Block] = []
@@ -62,7 +61,7 @@ class TranscriptLayout:
         line = 0
         for turn in turns:
             header = turn_header(turn)
-            content = text[turn.start:turn.end]
+            content = text[turn.start : turn.end]
             n_lines = content.count("\n")
             blocks.append(Block(turn, line, pos + len(header) + 1, line + 1, line + 1 + n_lines))
             pieces.append(f"{header}\n{content}\n\n")
@@ -146,7 +145,7 @@ class TranscriptLayout:
     def sentences(self, index: int) -> list[tuple[int, int]]:
         """Sentence spans (document offsets, trimmed) in the content of turn ``index``."""
         turn = self.blocks[index].turn
-        content = self.text[turn.start:turn.end]
+        content = self.text[turn.start : turn.end]
         spans, begin = [], 0
         for m in _SENTENCE_END.finditer(content):
             spans.append((begin, m.end()))
@@ -164,7 +163,7 @@ class TranscriptLayout:
     def words(self, index: int) -> list[tuple[int, int]]:
         """Word spans (document offsets) in the content of turn ``index``."""
         turn = self.blocks[index].turn
-        content = self.text[turn.start:turn.end]
+        content = self.text[turn.start : turn.end]
         return [(turn.start + m.start(), turn.start + m.end()) for m in _WORD.finditer(content)]
 
 

@@ -38,5 +38,4 @@ class DocumentRow:
 
 def document_rows(documents: list[Document], progress: dict[int, tuple[int, int, int, int]]) -> list[DocumentRow]:
     """Join documents with their (turns, participant turns, coded turns, codings) counts."""
-    return [DocumentRow(doc, *progress.get(doc.id, (0, 0, 0, 0)), attributes=doc.attributes)
-            for doc in documents]
+    return [DocumentRow(doc, *progress.get(doc.id, (0, 0, 0, 0)), attributes=doc.attributes) for doc in documents]

@@ -109,11 +109,11 @@ def load(known_ids: set[str] | None = None) -> Settings:
     settings = Settings(problems=problems)
     keymap = config.get("keymap", {})
     if not isinstance(keymap, dict):
-        settings.problems.append(f"{path}: [keymap] must be a table of binding id = \"keys\"")
+        settings.problems.append(f'{path}: [keymap] must be a table of binding id = "keys"')
         keymap = {}
     for binding_id, keys in _flatten(keymap).items():
         if not isinstance(keys, str) or not keys.strip():
-            settings.problems.append(f"{path}: keymap {binding_id!r} must be keys in quotes, e.g. \"j,down\"")
+            settings.problems.append(f'{path}: keymap {binding_id!r} must be keys in quotes, e.g. "j,down"')
         elif known_ids is not None and binding_id not in known_ids:
             settings.problems.append(f"{path}: keymap: no key binding {binding_id!r} (the help screen, ?, lists them)")
         else:

@@ -69,8 +69,14 @@ class Writes:
         """How many changes are kept until the file is free."""
         return len(self._kept)
 
-    def run(self, make: Callable[[], Any], then: Callable[[Any], None] | None = None, *,
-            what: str = "your change", owner: Any = None) -> None:
+    def run(
+        self,
+        make: Callable[[], Any],
+        then: Callable[[Any], None] | None = None,
+        *,
+        what: str = "your change",
+        owner: Any = None,
+    ) -> None:
         """Make a change now, or keep it for when the file is free; ``then(result)`` once it is made."""
         change = Change(make, then, what, owner if owner is not None else self.app.screen)
         if self._kept:  # changes are waiting: this one goes after them, in the order they were asked
@@ -110,9 +116,14 @@ class Writes:
         self._kept.append(change)
         self._since = time.monotonic()
         self._saved_late = 0
-        self.app.notify(f"{self.project.path.name} is busy: another program is writing to it. "
-                        f"{change.what[:1].upper()}{change.what[1:]} and what you do next are kept and saved as "
-                        "soon as it is free.", title="Waiting to save", severity="warning", timeout=8)
+        self.app.notify(
+            f"{self.project.path.name} is busy: another program is writing to it. "
+            f"{change.what[:1].upper()}{change.what[1:]} and what you do next are kept and saved as "
+            "soon as it is free.",
+            title="Waiting to save",
+            severity="warning",
+            timeout=8,
+        )
         if self._timer is None:
             self._timer = self.app.set_interval(self.RETRY, self.retry)
 
@@ -135,15 +146,20 @@ class Writes:
             self.project.store.set_busy_timeout(self.WAIT)
         if not self._kept:
             self._stop()
-            self.app.notify(f"Saved {self._saved_late} change(s) that waited for the other program.",
-                            title="Saved", timeout=5)
+            self.app.notify(
+                f"Saved {self._saved_late} change(s) that waited for the other program.", title="Saved", timeout=5
+            )
         elif self._since is not None and time.monotonic() - self._since >= self.GIVE_UP:
             lost = [c.what for c in self._kept]
             self._kept.clear()
             self._stop()
-            self.app.notify(f"Not saved: {self.project.path.name} stayed busy for {self.GIVE_UP:.0f} s. "
-                            f"Make these again when the other program is done: {'; '.join(lost)}.",
-                            title="Not saved", severity="error", timeout=30)
+            self.app.notify(
+                f"Not saved: {self.project.path.name} stayed busy for {self.GIVE_UP:.0f} s. "
+                f"Make these again when the other program is done: {'; '.join(lost)}.",
+                title="Not saved",
+                severity="error",
+                timeout=30,
+            )
 
     def _stop(self) -> None:
         if self._timer is not None:

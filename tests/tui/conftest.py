@@ -43,13 +43,30 @@ class FakeSuggestions:
 
     def request(self, turn_id, coder, callback) -> None:
         turn = next(t for t in self.project.turns() if t.id == turn_id)
-        found = [Suggestion(id=-i, document_id=turn.document_id, turn_id=turn_id, start=turn.start,
-                            end=turn.end, code_id=code, score=score, valence=valence, evidence=evidence,
-                            source="model", model="fake", model_version="1")
-                 for i, (code, score, valence, evidence) in enumerate([
-                     ("inner.priority", 0.82, "barrier", ("competing priorities", "no time")),
-                     ("inner.culture", 0.41, "facilitator", ("learning",)),
-                     ("inner", 0.12, None, ())], 1)]
+        found = [
+            Suggestion(
+                id=-i,
+                document_id=turn.document_id,
+                turn_id=turn_id,
+                start=turn.start,
+                end=turn.end,
+                code_id=code,
+                score=score,
+                valence=valence,
+                evidence=evidence,
+                source="model",
+                model="fake",
+                model_version="1",
+            )
+            for i, (code, score, valence, evidence) in enumerate(
+                [
+                    ("inner.priority", 0.82, "barrier", ("competing priorities", "no time")),
+                    ("inner.culture", 0.41, "facilitator", ("learning",)),
+                    ("inner", 0.12, None, ()),
+                ],
+                1,
+            )
+        ]
         callback(turn_id, found, False, None)
 
     def call(self, job, coder, callback) -> None:

@@ -69,8 +69,7 @@ async def test_consensus_keys_store_decisions_and_undo_takes_one_back(app, proje
         await pilot.pause()
         await pilot.press("n")  # cursor moved on: neither for the second
         await pilot.pause()
-        assert decisions(project) == [(first.document, first.turn, "keep_a"),
-                                      (second.document, second.turn, "neither")]
+        assert decisions(project) == [(first.document, first.turn, "keep_a"), (second.document, second.turn, "neither")]
         with stored(project) as fresh:
             kept = [(c.document_id, c.code_id) for c in fresh.codings(coder="consensus")]
         assert kept == ([(first.document_id, first.code)] if "alex" in first.applied_by else [])

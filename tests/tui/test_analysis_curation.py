@@ -30,9 +30,11 @@ def link_participants(project) -> None:
 def code_barriers(project) -> list[int]:
     """Relative Priority barriers: Dr Patel's turns 2 and 4 (P01) and Nurse Kim's turn 2 (P02)."""
     p01, p02 = project.turns(1), project.turns(2)
-    return [project.add_coding(1, p01[1].start, p01[1].end, "inner.priority", valence="barrier"),
-            project.add_coding(1, p01[3].start, p01[3].end, "inner.priority", valence="barrier"),
-            project.add_coding(2, p02[1].start, p02[1].end, "inner.priority", valence="barrier")]
+    return [
+        project.add_coding(1, p01[1].start, p01[1].end, "inner.priority", valence="barrier"),
+        project.add_coding(1, p01[3].start, p01[3].end, "inner.priority", valence="barrier"),
+        project.add_coding(2, p02[1].start, p02[1].end, "inner.priority", valence="barrier"),
+    ]
 
 
 async def settle(app, pilot) -> None:
@@ -72,8 +74,15 @@ async def test_confirm_a_proposed_rating_then_set_others_and_undo_each(app, proj
         await settle(app, pilot)
         assert my_rating(project) == ("-1", "-1", True)
         assert str(table.get_cell_at(cell)) == "-1✓" and table.cursor_coordinate == cell
-        for key, rating in (("2", "+2"), ("at", "-2"), ("exclamation_mark", "-1"), ("1", "+1"),
-                            ("0", "0"), ("x", "X"), ("m", "M")):
+        for key, rating in (
+            ("2", "+2"),
+            ("at", "-2"),
+            ("exclamation_mark", "-1"),
+            ("1", "+1"),
+            ("0", "0"),
+            ("x", "X"),
+            ("m", "M"),
+        ):
             await pilot.press(key)
             await settle(app, pilot)
             assert my_rating(project) == (rating, "-1", True), key

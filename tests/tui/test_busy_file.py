@@ -47,7 +47,7 @@ def busy(project):
 def codings(project) -> list[tuple]:
     with stored(project) as fresh:
         text = fresh.document_text(1)
-        return [(text[c.start:c.end], c.code_id, c.valence, c.starred, c.memo) for c in fresh.codings()]
+        return [(text[c.start : c.end], c.code_id, c.valence, c.starred, c.memo) for c in fresh.codings()]
 
 
 @pytest.fixture
@@ -214,11 +214,19 @@ async def test_changes_kept_too_long_are_named_and_dropped(app, project):
 
 async def test_a_second_process_holding_the_file(app, project):
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sqlite3, sys\n"
-         "conn = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-         "conn.execute('BEGIN IMMEDIATE')\nprint('holding', flush=True)\nsys.stdin.readline()\n"
-         "conn.execute('ROLLBACK')\n", str(project.path)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys\n"
+            "conn = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "conn.execute('BEGIN IMMEDIATE')\nprint('holding', flush=True)\nsys.stdin.readline()\n"
+            "conn.execute('ROLLBACK')\n",
+            str(project.path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "holding"
         async with app.run_test(size=SIZE) as pilot:

@@ -15,7 +15,7 @@ PATEL_2 = "Honestly, competing priorities. We had no protected time for the case
 def coded_texts(project) -> list[tuple[str, str, str, str]]:
     with stored(project) as fresh:
         text = fresh.document_text(1)
-        return [(text[c.start:c.end], c.code_id, c.valence, c.coder) for c in fresh.codings()]
+        return [(text[c.start : c.end], c.code_id, c.valence, c.coder) for c in fresh.codings()]
 
 
 async def pick(pilot, query: str) -> None:
@@ -313,5 +313,4 @@ async def test_recent_codes_head_the_picker_and_dot_repeats_the_last_code(app, p
     with stored(project) as fresh:
         by_turn = {(c.start, c.code_id) for c in fresh.codings()}
         turns = fresh.turns(1)
-    assert by_turn == {(turns[1].start, "inner.culture"), (turns[1].start, "inner"),
-                       (turns[3].start, "inner")}
+    assert by_turn == {(turns[1].start, "inner.culture"), (turns[1].start, "inner"), (turns[3].start, "inner")}

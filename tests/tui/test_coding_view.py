@@ -18,16 +18,20 @@ from evalbench.tui.widgets.turn_codes import TurnCodes
 
 from .conftest import SIZE, open_first_document, stored
 
-TWINS = [Code("assess", "Assessing Needs"), Code("assess.deliverers", "Innovation Deliverers", parent_id="assess"),
-         Code("engage", "Engaging"), Code("engage.deliverers", "Innovation Deliverers", parent_id="engage"),
-         Code("engage.design", "Innovation Design", parent_id="engage"),
-         Code("engage.source", "Innovation Source", parent_id="engage", keywords=("designed by", "design"))]
+TWINS = [
+    Code("assess", "Assessing Needs"),
+    Code("assess.deliverers", "Innovation Deliverers", parent_id="assess"),
+    Code("engage", "Engaging"),
+    Code("engage.deliverers", "Innovation Deliverers", parent_id="engage"),
+    Code("engage.design", "Innovation Design", parent_id="engage"),
+    Code("engage.source", "Innovation Source", parent_id="engage", keywords=("designed by", "design")),
+]
 
 
 def codings(project) -> list[tuple[str, str, str]]:
     with stored(project) as fresh:
         text = fresh.document_text(1)
-        return [(text[c.start:c.end], c.code_id, c.coder) for c in fresh.codings()]
+        return [(text[c.start : c.end], c.code_id, c.coder) for c in fresh.codings()]
 
 
 def said(app) -> list[str]:
@@ -221,5 +225,7 @@ async def test_undo_labels_stored_by_an_older_evalbench_are_said_in_words_too(ap
         await pilot.pause()
         await pilot.press("ctrl+z", "ctrl+z")
         await pilot.pause()
-    assert seen == ["Undid: Accept suggestion: Culture",
-                    "Undid: Change memo of Relative Priority, p01.txt “Honestly, competing priorities…”"]
+    assert seen == [
+        "Undid: Accept suggestion: Culture",
+        "Undid: Change memo of Relative Priority, p01.txt “Honestly, competing priorities…”",
+    ]

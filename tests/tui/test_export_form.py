@@ -16,8 +16,9 @@ from .conftest import SIZE
 def test_the_form_plans_only_options_the_format_uses(fake_format):  # noqa: F811
     plan = plan_export(ExportRequest("out.xlsx", layout="", coding="all", paper="a4", figures="no"))
     assert (plan.fmt, plan.coder, plan.all_coders, plan.options) == ("xlsx", None, True, {})
-    plan = plan_export(ExportRequest("t.docx", layout="themes", coding="sam", paper="A4", figures="n"),
-                       {"by": "site", "coder": "alex"})
+    plan = plan_export(
+        ExportRequest("t.docx", layout="themes", coding="sam", paper="A4", figures="n"), {"by": "site", "coder": "alex"}
+    )
     assert (plan.coder, plan.options) == ("sam", {"by": "site", "layout": "themes", "paper": "a4", "figures": False})
     assert plan_export(ExportRequest("t.md"), {"coder": "alex"}).coder == "alex"  # the analysis view's coder
     with pytest.raises(UserError, match="give a file ending in"):
@@ -51,4 +52,3 @@ async def test_export_form_writes_the_report_it_describes(fake_format, app, proj
     assert len(report.inline_shapes) == 0  # figures: no
     methods = next(p.text for p in report.paragraphs if p.text.startswith("The analysis covers"))
     assert "The tables count alex's coding" in methods
-

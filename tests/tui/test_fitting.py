@@ -17,9 +17,17 @@ from tests.test_agreement_project import build_team
 
 from .conftest import SIZE
 
-DOC_COLUMNS = [Column("Document", 0, 35, 12, 26), Column("Participant", 2, 11, 5), Column("Role", 4, 14, 6, 12),
-               Column("Site", 5, 28, 6, 16), Column("Words", 3, 5, 5), Column("Turns", 6, 5, 5),
-               Column("% coded", 1, 7, 7), Column("Codings", 1, 7, 7), Column("Interviewer", 7, 14, 8, 16)]
+DOC_COLUMNS = [
+    Column("Document", 0, 35, 12, 26),
+    Column("Participant", 2, 11, 5),
+    Column("Role", 4, 14, 6, 12),
+    Column("Site", 5, 28, 6, 16),
+    Column("Words", 3, 5, 5),
+    Column("Turns", 6, 5, 5),
+    Column("% coded", 1, 7, 7),
+    Column("Codings", 1, 7, 7),
+    Column("Interviewer", 7, 14, 8, 16),
+]
 
 
 def test_columns_by_priority_whole_where_there_is_room():
@@ -33,8 +41,12 @@ def test_columns_by_priority_whole_where_there_is_room():
 
 
 def test_status_parts_shorten_then_give_way_least_important_first():
-    parts = [Part(3, "alex"), Part(0, "turn 4/46"), Part(2, "participant"),
-             Part(1, "code applies to: whole turn", "whole turn")]
+    parts = [
+        Part(3, "alex"),
+        Part(0, "turn 4/46"),
+        Part(2, "participant"),
+        Part(1, "code applies to: whole turn", "whole turn"),
+    ]
     assert fit_parts(parts, 200) == ["alex", "turn 4/46", "participant", "code applies to: whole turn"]
     assert fit_parts(parts, 40) == ["turn 4/46", "participant", "whole turn"]
     assert fit_parts(parts, 12) == ["turn 4/46"]
@@ -100,8 +112,10 @@ async def test_agreement_and_consensus_have_the_common_title_and_no_ids_or_posit
         await pilot.pause()
         screen = app.screen
         assert screen.query_one(TitleBar) and not screen.query("Header")
-        names = [str(row[0]) for row in (screen.query_one(DataTable).get_row_at(i)
-                                         for i in range(screen.query_one(DataTable).row_count))]
+        names = [
+            str(row[0])
+            for row in (screen.query_one(DataTable).get_row_at(i) for i in range(screen.query_one(DataTable).row_count))
+        ]
         assert names and all("inner" not in n for n in names)  # names, not code IDs
         await pilot.press("enter")
         await pilot.pause()

@@ -6,8 +6,10 @@ from evalbench.model import Turn
 from evalbench.tui.layout import TranscriptLayout, extend
 
 TEXT = "Interviewer: What helped?\n\nDr Patel: Leaders came. Time was protected! It worked."
-TURNS = [Turn(1, 1, 1, "Interviewer", "interviewer", 13, 25),
-         Turn(2, 1, 2, "Dr Patel", "participant", 37, len(TEXT), "00:01:02")]
+TURNS = [
+    Turn(1, 1, 1, "Interviewer", "interviewer", 13, 25),
+    Turn(2, 1, 2, "Dr Patel", "participant", 37, len(TEXT), "00:01:02"),
+]
 
 
 def test_display_shows_headers_and_maps_offsets_both_ways():
@@ -18,7 +20,7 @@ def test_display_shows_headers_and_maps_offsets_both_ways():
         back = layout.to_doc(layout.to_display(doc_offset))
         assert back == doc_offset
     start = layout.to_display(37)
-    assert layout.display[start:start + 7] == "Leaders"
+    assert layout.display[start : start + 7] == "Leaders"
     # a position in a header belongs to the start of that turn's content
     assert layout.to_doc(layout.offset((layout.blocks[1].header_line, 3))) == 37
 
@@ -60,5 +62,5 @@ def test_find_searches_turn_text_only_ignoring_case_and_spacing_and_wraps():
     again = layout.find("e", end)  # the next one after the last match
     assert again[0] >= end and not again[2]
     start2, _end2, wrapped2 = layout.find("helped", 40)  # past it: wraps to the top
-    assert TEXT[start2:start2 + 6] == "helped" and wrapped2
+    assert TEXT[start2 : start2 + 6] == "helped" and wrapped2
     assert layout.find("   ", 0) is None and layout.find("nowhere", 0) is None

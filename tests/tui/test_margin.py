@@ -11,8 +11,13 @@ A, B, C, THEIRS = ("a", True), ("b", True), ("c", True), ("a", False)
 def test_a_stripe_keeps_its_lane_and_stripes_starting_together_are_named_one_a_row():
     rows = assign_lanes([[], [B, A], [A, B], [B], [B, C], []], lanes=2, order=ORDER)
     assert [r.lanes for r in rows] == [
-        (None, None), (Stripe(*A), Stripe(*B)), (Stripe(*A), Stripe(*B)), (None, Stripe(*B)),
-        (Stripe(*C), Stripe(*B)), (None, None)]
+        (None, None),
+        (Stripe(*A), Stripe(*B)),
+        (Stripe(*A), Stripe(*B)),
+        (None, Stripe(*B)),
+        (Stripe(*C), Stripe(*B)),
+        (None, None),
+    ]
     assert [r.labels for r in rows] == [(), (Stripe(*A),), (Stripe(*B),), (), (Stripe(*C),), ()]
     wide = assign_lanes([[A, B], [A, B]], lanes=2, order=ORDER, names={"a": "Alpha", "b": "Beta"}, room=12)
     assert [r.labels for r in wide] == [(Stripe(*A), Stripe(*B)), ()]  # both names fit on the row they start

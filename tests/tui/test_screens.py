@@ -121,8 +121,15 @@ async def test_switch_coder_is_remembered_in_the_project(app, project):
 async def test_palette_offers_every_action_and_jumps_to_documents(app):
     async with app.run_test(size=SIZE) as pilot:
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for title in ("Import transcripts…", "Export…", "Switch coder…", "Retrain suggestions",
-                      "Code browser", "Analysis", "Open p02.txt"):
+        for title in (
+            "Import transcripts…",
+            "Export…",
+            "Switch coder…",
+            "Retrain suggestions",
+            "Code browser",
+            "Analysis",
+            "Open p02.txt",
+        ):
             assert title in titles
         opener = next(c for c in app.get_system_commands(app.screen) if c.title == "Open p02.txt")
         opener.callback()

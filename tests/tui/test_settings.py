@@ -106,11 +106,18 @@ def test_every_binding_has_an_id_and_the_guide_lists_it():
     from evalbench.tui.keys import binding_ids
 
     classes = screen_classes()
-    nameless = [f"{cls.__name__}: {b.key}" for cls in classes for b in vars(cls)["BINDINGS"]
-                if isinstance(b, Binding) and not b.id]
+    nameless = [
+        f"{cls.__name__}: {b.key}"
+        for cls in classes
+        for b in vars(cls)["BINDINGS"]
+        if isinstance(b, Binding) and not b.id
+    ]
     assert not nameless, f"bindings without an id: {nameless}"
     guide = (Path(__file__).resolve().parents[2] / "docs" / "guide.md").read_text(encoding="utf-8")
     lines = {line.split("`")[1]: line for line in guide.splitlines() if line.startswith("- `") and "`: " in line}
-    missing = [i for i in binding_ids(classes) if i.split(".", 1)[1] not in
-               lines.get(i.split(".", 1)[0] + ".", "").split(": ", 1)[-1].split(", ")]
+    missing = [
+        i
+        for i in binding_ids(classes)
+        if i.split(".", 1)[1] not in lines.get(i.split(".", 1)[0] + ".", "").split(": ", 1)[-1].split(", ")
+    ]
     assert not missing, f"binding ids not in docs/guide.md's list: {missing}"

@@ -12,8 +12,10 @@ from tests.conftest import make_parsed
 
 from .conftest import SIZE, stored
 
-CODES = [Code("res", "Available Resources", keywords=("protected time",)),
-         Code("lead", "High-Level Leaders", keywords=("executive",))]
+CODES = [
+    Code("res", "Available Resources", keywords=("protected time",)),
+    Code("lead", "High-Level Leaders", keywords=("executive",)),
+]
 ROLES = {"Interviewer": ("interviewer", "label"), "Kim": ("participant", "label"), "Lee": ("participant", "label")}
 
 
@@ -21,14 +23,20 @@ def build(path) -> Project:
     project = Project.init(path, coder="alex")
     project.add_codes(CODES)
     for i, who in enumerate(("Kim", "Lee", "Kim")):
-        project.add_document(make_parsed(f"p{i}.txt", [
-            ("Interviewer", "What got in the way?"),
-            (who, f"We never had protected time for the reviews, nurses least of all ({i})."),
-            ("Interviewer", "And leadership?"),
-            (who, f"The executive sponsor came to every meeting and cleared the way ({i})."),
-            ("Interviewer", "Anything else?"),
-            (who, f"The weather was nice that spring ({i})."),
-        ]), ROLES)
+        project.add_document(
+            make_parsed(
+                f"p{i}.txt",
+                [
+                    ("Interviewer", "What got in the way?"),
+                    (who, f"We never had protected time for the reviews, nurses least of all ({i})."),
+                    ("Interviewer", "And leadership?"),
+                    (who, f"The executive sponsor came to every meeting and cleared the way ({i})."),
+                    ("Interviewer", "Anything else?"),
+                    (who, f"The weather was nice that spring ({i})."),
+                ],
+            ),
+            ROLES,
+        )
     return project
 
 
@@ -77,8 +85,12 @@ async def test_suggestions_retrain_in_the_background_when_the_coding_changed_eno
     participant = [t for t in project.turns() if t.role == "participant"]
     before = project.train_suggester().model_version
     for t in participant[:RETRAIN_CHANGES]:  # enough new coding to be worth a retrain
-        project.add_coding(t.document_id, t.start, t.end, "lead" if "executive" in project.document_text(
-            t.document_id)[t.start:t.end] else "res")
+        project.add_coding(
+            t.document_id,
+            t.start,
+            t.end,
+            "lead" if "executive" in project.document_text(t.document_id)[t.start : t.end] else "res",
+        )
     assert project.suggester_stale()
     app = make_app(project)
     shown = []

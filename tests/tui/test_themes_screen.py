@@ -16,9 +16,11 @@ def coded(project) -> dict[str, int]:
     project.set_participant(1, "P01", {"role": "physician", "site": "North"})
     project.set_participant(2, "P02", {"role": "nurse", "site": "South"})
     t1, t2 = project.turns(1), project.turns(2)
-    return {"barrier": project.add_coding(1, t1[1].start, t1[1].end, "inner.priority", valence="barrier"),
-            "culture1": project.add_coding(1, t1[3].start, t1[3].end, "inner.culture", valence="facilitator"),
-            "culture2": project.add_coding(2, t2[1].start, t2[1].end, "inner.culture", valence="facilitator")}
+    return {
+        "barrier": project.add_coding(1, t1[1].start, t1[1].end, "inner.priority", valence="barrier"),
+        "culture1": project.add_coding(1, t1[3].start, t1[3].end, "inner.culture", valence="facilitator"),
+        "culture2": project.add_coding(2, t2[1].start, t2[1].end, "inner.culture", valence="facilitator"),
+    }
 
 
 async def open_themes(app, pilot) -> ThemesScreen:
@@ -49,7 +51,8 @@ async def test_a_new_project_gets_a_preset_then_themes_rules_and_counts(app, pro
         await pilot.press("l", *"relat", "enter", *"bar", "enter")
         await pilot.pause()
         assert [(r.code_id, r.valence) for r in stored(project).themes.rules(theme.id)] == [
-            ("inner.priority", "barrier")]
+            ("inner.priority", "barrier")
+        ]
         head = str(screen.query_one("#theme-head", Static).render())
         assert "1 participant: 1 physician · 1 interview · 1 coding" in head
         assert listed(screen, "theme-quotes") == [f"table:{ids['barrier']}"]
@@ -179,8 +182,9 @@ async def test_the_code_browser_sends_an_excerpt_to_a_theme_and_the_themes_scree
         await pilot.pause()
         excerpts = app.screen.query_one("#excerpt-list", OptionList)
         excerpts.focus()
-        excerpts.highlighted = [excerpts.get_option_at_index(i).id
-                                for i in range(excerpts.option_count)].index(str(ids["culture1"]))
+        excerpts.highlighted = [excerpts.get_option_at_index(i).id for i in range(excerpts.option_count)].index(
+            str(ids["culture1"])
+        )
         await pilot.press("T")
         await pilot.pause()
         await pilot.press(*"leaders", "enter")

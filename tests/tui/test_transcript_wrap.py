@@ -15,8 +15,9 @@ from textual.widgets.text_area import Document, DocumentNavigator, WrappedDocume
 from evalbench.tui.widgets.transcript_wrap import WrapTable, plain_wrap_offsets
 
 # Words, runs of spaces, very long words, tabs, wide (CJK) and combining characters.
-pieces = st.sampled_from(["a", "word", "  ", " ", "supercalifragilistic", "\t", "漢字", "é", "e\u0301",
-                          "—", ".", "x" * 45])
+pieces = st.sampled_from(
+    ["a", "word", "  ", " ", "supercalifragilistic", "\t", "漢字", "é", "e\u0301", "—", ".", "x" * 45]
+)
 lines = st.lists(pieces, max_size=30).map("".join)
 texts = st.lists(lines, min_size=1, max_size=6).map("\n".join)
 
@@ -53,5 +54,11 @@ def test_a_plain_line_breaks_between_words_and_folds_a_long_word():
     assert plain_wrap_offsets(line, 10) == [10, 20, 25, 35, 45]
     table = WrapTable([line], 10)
     assert [line[a:b] for _l, a, b in map(table.row_span, range(table.height))] == [
-        "We had no ", "protected ", "time ", "x" * 10, "x" * 10, "x" * 5]
+        "We had no ",
+        "protected ",
+        "time ",
+        "x" * 10,
+        "x" * 10,
+        "x" * 5,
+    ]
     assert table.row_span(table.height) is None

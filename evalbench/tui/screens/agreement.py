@@ -31,16 +31,24 @@ def figures(report) -> list[Part]:
     paragraph; a screen at 80×24 keeps its rows for the codes)."""
     o = report.overall
     used = sum(1 for c in report.codes if c.n_units)
-    parts = [Part(0, f"{' vs '.join(report.coders)}"), Part(0, f"agreement {stat(o.percent, 1)}%"),
-             Part(0, f"κ {stat(o.kappa)}"), Part(1, f"α {stat(o.alpha)}")]
+    parts = [
+        Part(0, f"{' vs '.join(report.coders)}"),
+        Part(0, f"agreement {stat(o.percent, 1)}%"),
+        Part(0, f"κ {stat(o.kappa)}"),
+        Part(1, f"α {stat(o.alpha)}"),
+    ]
     if o.ac1 is not None:
         parts.append(Part(3, f"AC1 {stat(o.ac1)}"))
     if o.codes_rated:
         name, mean = ("κ", o.mean_kappa) if len(report.coders) == 2 else ("α", o.mean_alpha)
-        parts += [Part(1, f"mean per-code {name} {stat(mean)}"),
-                  Part(1, f"{o.codes_below} of {o.codes_rated} codes below 0.4", f"{o.codes_below} codes below 0.4")]
-    parts += [Part(2, f"{len(report.documents)} documents, {used} codes in use"),
-              Part(3, f"{o.n_units:,} unit × code decisions")]
+        parts += [
+            Part(1, f"mean per-code {name} {stat(mean)}"),
+            Part(1, f"{o.codes_below} of {o.codes_rated} codes below 0.4", f"{o.codes_below} codes below 0.4"),
+        ]
+    parts += [
+        Part(2, f"{len(report.documents)} documents, {used} codes in use"),
+        Part(3, f"{o.n_units:,} unit × code decisions"),
+    ]
     if unused := len(report.codes) - used:
         parts.append(Part(4, f"{unused} codes unused"))
     return parts
@@ -97,8 +105,10 @@ class AgreementScreen(Screen):
 
     def reload(self) -> None:
         if not self.coders or len(self.coders) < 2:
-            self._message("Agreement needs codings by at least two coders (switch coder with ctrl+o, "
-                          "or merge another coder's project with `evalbench merge`).")
+            self._message(
+                "Agreement needs codings by at least two coders (switch coder with ctrl+o, "
+                "or merge another coder's project with `evalbench merge`)."
+            )
             return
         self.sub_title = f"{' vs '.join(self.coders)} · {self.unit} units"
         self.query_one("#agreement-bar", Static).update("Computing agreement…")
@@ -122,15 +132,21 @@ class AgreementScreen(Screen):
 
     def _fill(self, report) -> None:
         if (list(report.coders), report.unit, report.include_interviewer) != (
-                self.coders, self.unit, self.include_interviewer):
+            self.coders,
+            self.unit,
+            self.include_interviewer,
+        ):
             return
         self.report = report
         self.labels = code_labels(self.app.project.codes())
         table = self.query_one(DataTable)
         table.clear(columns=True)
         names = [self.labels.get(c.code, c.name) for c in report.codes if c.n_units]
-        table.add_column("Code", key="code",  # the names take what they need, up to 40 % of the screen
-                         width=min(max([len(n) for n in names] + [4]), max(16, round(self.size.width * 0.4))))
+        table.add_column(
+            "Code",
+            key="code",  # the names take what they need, up to 40 % of the screen
+            width=min(max([len(n) for n in names] + [4]), max(16, round(self.size.width * 0.4))),
+        )
         for label in ("%", "κ", "α", "Units"):
             table.add_column(label, key=label)
         for coder in report.coders:
@@ -139,11 +155,16 @@ class AgreementScreen(Screen):
         for c in report.worst_first():
             if not c.n_units:
                 continue
-            table.add_row(Text(self.labels.get(c.code, c.name), style="bold", no_wrap=True, overflow="ellipsis"),
-                          stat(c.percent, 1), Text(stat(c.kappa), style=stat_style(c.kappa)),
-                          Text(stat(c.alpha), style=stat_style(c.alpha)), f"{c.n_units:,}",
-                          *[f"{c.n_applied.get(k, 0):,}" for k in report.coders], str(c.n_disagreements),
-                          key=c.code)
+            table.add_row(
+                Text(self.labels.get(c.code, c.name), style="bold", no_wrap=True, overflow="ellipsis"),
+                stat(c.percent, 1),
+                Text(stat(c.kappa), style=stat_style(c.kappa)),
+                Text(stat(c.alpha), style=stat_style(c.alpha)),
+                f"{c.n_units:,}",
+                *[f"{c.n_applied.get(k, 0):,}" for k in report.coders],
+                str(c.n_disagreements),
+                key=c.code,
+            )
         self.query_one("#agreement-bar", Static).update(" · ".join(fit_parts(figures(report), 2 * self.size.width - 6)))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -152,8 +173,9 @@ class AgreementScreen(Screen):
     def show_disagreements(self, code_id: str) -> None:
         """List the disagreements on one code in the panel below and focus it."""
         self.code_id = code_id
-        self.shown = self.app.project.disagreements(self.coders, code=code_id, unit=self.unit,
-                                                    include_interviewer=self.include_interviewer)
+        self.shown = self.app.project.disagreements(
+            self.coders, code=code_id, unit=self.unit, include_interviewer=self.include_interviewer
+        )
         whose = {d.id: d.participant for d in self.app.project.documents() if d.participant}
         options = []
         for i, d in enumerate(self.shown):
@@ -166,11 +188,11 @@ class AgreementScreen(Screen):
             text.append("\n“" + clip(d.text) + "”")
             options.append(Option(text, id=str(i)))
         listing = self.query_one("#disagreements", OptionList)
-        listing.set_options(options or [Option(Text("No disagreements on this code.", style="dim"),
-                                               disabled=True)])
+        listing.set_options(options or [Option(Text("No disagreements on this code.", style="dim"), disabled=True)])
         listing.remove_class("hidden")
         self.query_one("#disagreements-title", Static).update(
-            f"{len(self.shown)} disagreement(s) on {self._label(code_id)} · Enter opens one in the coding view")
+            f"{len(self.shown)} disagreement(s) on {self._label(code_id)} · Enter opens one in the coding view"
+        )
         if options:
             listing.highlighted = 0
             listing.focus()
@@ -204,15 +226,20 @@ class AgreementScreen(Screen):
                 self.app.notify("Name at least two coders, separated by commas", severity="warning")
 
         known = ", ".join(self.app.project.team_coders())
-        self.app.push_screen(LinePrompt("Coders to compare (separated by commas)", ",".join(self.coders or []),
-                                        f"coders: {known}"), chosen)
+        self.app.push_screen(
+            LinePrompt("Coders to compare (separated by commas)", ",".join(self.coders or []), f"coders: {known}"),
+            chosen,
+        )
 
     def action_consensus(self) -> None:
         from evalbench.tui.screens.consensus import ConsensusScreen
 
         if self.coders and len(self.coders) >= 2:
-            self.app.push_screen(ConsensusScreen(self.coders, code=self.code_id, unit=self.unit,
-                                                 include_interviewer=self.include_interviewer))
+            self.app.push_screen(
+                ConsensusScreen(
+                    self.coders, code=self.code_id, unit=self.unit, include_interviewer=self.include_interviewer
+                )
+            )
 
     def on_screen_resume(self) -> None:
         """Back from consensus or the coding view: refresh figures and the open list."""

@@ -140,14 +140,19 @@ class AnalysisScreen(Screen):
     def _build(self, by: str, level: str, coder: str | None) -> None:
         try:
             with self.app.project.reopen() as project:
-                data = (themes.load_theme_matrix(project, by, coder) if level == themes.THEMES else
-                        load_matrix(project, by, level, coder, ratings=by in RATING_SCOPES and level == "construct"))
+                data = (
+                    themes.load_theme_matrix(project, by, coder)
+                    if level == themes.THEMES
+                    else load_matrix(project, by, level, coder, ratings=by in RATING_SCOPES and level == "construct")
+                )
         except UserError as exc:
             self.app.call_from_thread(self._show_message, str(exc))
             return
         if data is None:
-            self.app.call_from_thread(self._show_message, "No themes yet: F5 adds them." if level == themes.THEMES
-                                      else "No codings yet: code some turns first.")
+            self.app.call_from_thread(
+                self._show_message,
+                "No themes yet: F5 adds them." if level == themes.THEMES else "No codings yet: code some turns first.",
+            )
             return
         self.app.call_from_thread(self._fill, by, level, coder, data)
 
@@ -179,13 +184,30 @@ class AnalysisScreen(Screen):
         if keep and keep[0] in self.names:
             col = table.get_column_index(keep[1]) if keep[1] in columns else 0
             table.cursor_coordinate = Coordinate(table.get_row_index(keep[0]), col)
-        legend = ("+1? proposed, +1✓ yours, X mixed, M missing" if self.view == "ratings" else
-                  "participants per cell" if level == themes.THEMES else "▼ barrier ▲ facilitator, other valences dim")
-        self.query_one("#analysis-bar", Static).update(" · ".join(fit_parts(
-            [Part(0, self._describe(), self._describe(short=True)),
-             Part(2, f"{len(rows)} {'themes' if level == themes.THEMES else 'codes'} × {len(columns)}"),
-             Part(1, legend, "▼ barrier ▲ facilitator" if self.view != "ratings" else "+1? proposed, +1✓ yours"),
-             Part(3, "✎ summary")], max(20, self.size.width - 2))))
+        legend = (
+            "+1? proposed, +1✓ yours, X mixed, M missing"
+            if self.view == "ratings"
+            else "participants per cell"
+            if level == themes.THEMES
+            else "▼ barrier ▲ facilitator, other valences dim"
+        )
+        self.query_one("#analysis-bar", Static).update(
+            " · ".join(
+                fit_parts(
+                    [
+                        Part(0, self._describe(), self._describe(short=True)),
+                        Part(2, f"{len(rows)} {'themes' if level == themes.THEMES else 'codes'} × {len(columns)}"),
+                        Part(
+                            1,
+                            legend,
+                            "▼ barrier ▲ facilitator" if self.view != "ratings" else "+1? proposed, +1✓ yours",
+                        ),
+                        Part(3, "✎ summary"),
+                    ],
+                    max(20, self.size.width - 2),
+                )
+            )
+        )
         self._show_info()
         if self.quote_cell is not None:
             self._list_quotes(*self.quote_cell, focus=False)
@@ -200,8 +222,13 @@ class AnalysisScreen(Screen):
     def _cell_text(self, code_id: str, column: str):
         if self.level == themes.THEMES:
             return themes.theme_cell_text(self.cells.get((code_id, column)), self.top)
-        return cell_text(self.view, self.cells.get((code_id, column)), self.top,
-                         self.ratings.get((code_id, column)), self.summaries.get((code_id, column), ""))
+        return cell_text(
+            self.view,
+            self.cells.get((code_id, column)),
+            self.top,
+            self.ratings.get((code_id, column)),
+            self.summaries.get((code_id, column), ""),
+        )
 
     def _update_cell(self, cell: tuple[str, str]) -> None:
         """Show one cell's new rating at once (undo and redo rebuild the whole matrix).
@@ -244,8 +271,16 @@ class AnalysisScreen(Screen):
         if self.level == themes.THEMES:
             info.update(themes.theme_cell_info(self.names.get(code_id, code_id), self.by, column, self.cells.get(keys)))
             return
-        info.update(cell_info(self.names.get(code_id, code_id), self.by, column, self.cells.get(keys),
-                              self.ratings.get(keys), self.summaries.get(keys, "")))
+        info.update(
+            cell_info(
+                self.names.get(code_id, code_id),
+                self.by,
+                column,
+                self.cells.get(keys),
+                self.ratings.get(keys),
+                self.summaries.get(keys, ""),
+            )
+        )
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
         code_id = str(event.cell_key.row_key.value)
@@ -255,9 +290,11 @@ class AnalysisScreen(Screen):
     def _list_quotes(self, code_id: str, value: str | None, *, focus: bool) -> None:
         listing = self.query_one("#quotes", OptionList)
         keep = listing.highlighted
-        quotes = (themes.theme_quotes(self.app.project, code_id, self.by, value, self.coder, self._code_label)
-                  if self.level == themes.THEMES else
-                  self.app.project.matrix_quotes(code_id, by=self.by, value=value, coder=self.coder, level=self.level))
+        quotes = (
+            themes.theme_quotes(self.app.project, code_id, self.by, value, self.coder, self._code_label)
+            if self.level == themes.THEMES
+            else self.app.project.matrix_quotes(code_id, by=self.by, value=value, coder=self.coder, level=self.level)
+        )
         self.quote_cell = (code_id, value)
         self.quotes = {str(q.coding_id): q for q in quotes}
         options = [Option(quote_text(q, self._code_label(q.code_id)), id=str(q.coding_id)) for q in quotes]
@@ -266,8 +303,10 @@ class AnalysisScreen(Screen):
         where = f"{self.by} {value}" if value else f"every {self.by}"
         starred = sum(q.starred for q in quotes)
         self.query_one("#quotes-title", Static).update(
-            f"{len(quotes)} quote(s)" + (f", {starred} ★" if starred else "")
-            + f": {self.names.get(code_id, code_id)} · {where} · Enter opens · * stars an exemplar")
+            f"{len(quotes)} quote(s)"
+            + (f", {starred} ★" if starred else "")
+            + f": {self.names.get(code_id, code_id)} · {where} · Enter opens · * stars an exemplar"
+        )
         if options:
             listing.highlighted = min(keep, len(options) - 1) if keep is not None and not focus else 0
             if focus:
@@ -318,16 +357,21 @@ class AnalysisScreen(Screen):
         if rating is None and current.rating is None:
             self.notify("You have not rated this cell.")
             return
-        said = (f"{self.names.get(code_id, code_id)} × {value}: "
-                + (f"rated {rating}" if rating is not None else "rating cleared"))
+        said = f"{self.names.get(code_id, code_id)} × {value}: " + (
+            f"rated {rating}" if rating is not None else "rating cleared"
+        )
 
         def done(_result) -> None:
             self.notify(said + " (u undoes)")
             self.ratings[cell] = CellRating(current.proposed, current.rationale, rating, rating is not None)
             self._update_cell(cell)
 
-        self.app.writes.run(lambda: self.app.project.set_rating(code_id, self.by, value, rating, coder=self.coder),
-                            done, what=said, owner=self)
+        self.app.writes.run(
+            lambda: self.app.project.set_rating(code_id, self.by, value, rating, coder=self.coder),
+            done,
+            what=said,
+            owner=self,
+        )
 
     def action_rationale(self) -> None:
         """Record why you rated a cell as you did (kept beside the proposal's rationale)."""
@@ -346,17 +390,27 @@ class AnalysisScreen(Screen):
 
             def done(_result) -> None:
                 self.notify("Rationale saved (u undoes)")
-                self.ratings[cell] = CellRating(current.proposed, current.rationale, current.rating, True,
-                                                text.strip())  # the screen reloads as the prompt closes
+                self.ratings[cell] = CellRating(
+                    current.proposed, current.rationale, current.rating, True, text.strip()
+                )  # the screen reloads as the prompt closes
 
-            self.app.writes.run(lambda: self.app.project.set_rating(code_id, self.by, value, current.rating,
-                                                                    rationale=text.strip(), coder=self.coder),
-                                done, what=f"the rationale for {self.names.get(code_id, code_id)} × {value}",
-                                owner=self)
+            self.app.writes.run(
+                lambda: self.app.project.set_rating(
+                    code_id, self.by, value, current.rating, rationale=text.strip(), coder=self.coder
+                ),
+                done,
+                what=f"the rationale for {self.names.get(code_id, code_id)} × {value}",
+                owner=self,
+            )
 
-        self.app.push_screen(LinePrompt(f"Why {current.rating} for {self.names.get(code_id, code_id)} × {value}?",
-                                        current.note if current.note != current.rationale else "",
-                                        current.rationale), saved)
+        self.app.push_screen(
+            LinePrompt(
+                f"Why {current.rating} for {self.names.get(code_id, code_id)} × {value}?",
+                current.note if current.note != current.rationale else "",
+                current.rationale,
+            ),
+            saved,
+        )
 
     def action_summary(self) -> None:
         from evalbench.tui.screens.prompt import MemoPrompt
@@ -378,11 +432,20 @@ class AnalysisScreen(Screen):
                 self.notify("Summary saved (u undoes)" if text else "Summary deleted (u undoes)")
                 self.summaries[cell] = text  # the screen reloads as the prompt closes
 
-            self.app.writes.run(lambda: project.set_cell_summary(participant, code_id, text), done,
-                                what=f"the summary of {participant} × {self.names.get(code_id, code_id)}", owner=self)
+            self.app.writes.run(
+                lambda: project.set_cell_summary(participant, code_id, text),
+                done,
+                what=f"the summary of {participant} × {self.names.get(code_id, code_id)}",
+                owner=self,
+            )
 
-        self.app.push_screen(MemoPrompt(f"Summary: {participant} × {self.names.get(code_id, code_id)}",
-                                        project.cell_summary(participant, code_id)), saved)
+        self.app.push_screen(
+            MemoPrompt(
+                f"Summary: {participant} × {self.names.get(code_id, code_id)}",
+                project.cell_summary(participant, code_id),
+            ),
+            saved,
+        )
 
     def action_star(self) -> None:
         listing = self.query_one("#quotes", OptionList)
@@ -392,12 +455,17 @@ class AnalysisScreen(Screen):
         if quote is None:
             self.notify("List a cell's quotes (Enter) and highlight one to star it.", severity="warning")
             return
+
         def done(_result) -> None:
             self.notify(("Starred" if not quote.starred else "Unstarred") + " as an exemplar (u undoes)")
             self.reload()
 
-        self.app.writes.run(lambda: self.app.project.star_coding(quote.coding_id, not quote.starred), done,
-                            what="unstarring a quote" if quote.starred else "starring a quote", owner=self)
+        self.app.writes.run(
+            lambda: self.app.project.star_coding(quote.coding_id, not quote.starred),
+            done,
+            what="unstarring a quote" if quote.starred else "starring a quote",
+            owner=self,
+        )
 
     # --- grouping, level, coders, export ---------------------------------------
     def _forget_quotes(self) -> None:
@@ -439,4 +507,3 @@ class AnalysisScreen(Screen):
     def action_export(self) -> None:
         """Export what the matrix shows: your codings, or every coder's (the export otherwise asks which)."""
         actions.export(self.app, by=self.by, coder=self.coder, **({} if self.mine_only else {"all_coders": True}))
-

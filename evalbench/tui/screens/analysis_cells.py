@@ -17,14 +17,23 @@ from evalbench.tui.colors import VALENCE_STYLE, theme_is_light
 HEAT = ("#1e2a3a", "#1f3b57", "#235174", "#2a6791", "#327eb0", "#3b96cf")
 HEAT_LIGHT = ("#eef4fb", "#dbe8f6", "#c4daf0", "#a9c9e8", "#8db6df", "#6fa2d5")
 #: Ratings from red (a strong barrier) to green (a strong facilitator), as in the Word export's Table 2.
-RATING_STYLE = {"-2": "bold #ffffff on #9b2226", "-1": "#ff8a80", "0": "#b0b0b0", "+1": "#9be29b",
-                "+2": "bold #ffffff on #2d6a4f", "X": "bold #e9c46a", "M": "dim"}
+RATING_STYLE = {
+    "-2": "bold #ffffff on #9b2226",
+    "-1": "#ff8a80",
+    "0": "#b0b0b0",
+    "+1": "#9be29b",
+    "+2": "bold #ffffff on #2d6a4f",
+    "X": "bold #e9c46a",
+    "M": "dim",
+}
 RATING_STYLE_LIGHT = {**RATING_STYLE, "-1": "bold #b3261e", "0": "#5f5f5f", "+1": "bold #2e7d32", "X": "bold #8a5a00"}
 
 
 def rating_style(rating: str) -> str:
     """The style of a rating on the theme in force."""
     return (RATING_STYLE_LIGHT if theme_is_light() else RATING_STYLE).get(rating, "")
+
+
 SUMMARY_MARK = "✎"
 STAR = "★"
 RATING_SCOPES = ("participant", "site")
@@ -65,22 +74,32 @@ def load_matrix(project, by: str, level: str, coder: str | None, *, ratings: boo
     if frame.empty:
         return None
     total = matrix(frame, tree, by=by, level=level)
-    split = {v: matrix(frame[frame["valence"] == v], tree, by=by, level=level)
-             if (frame["valence"] == v).any() else None for v in ("barrier", "facilitator")}
+    split = {
+        v: matrix(frame[frame["valence"] == v], tree, by=by, level=level) if (frame["valence"] == v).any() else None
+        for v in ("barrier", "facilitator")
+    }
     data = MatrixData([str(c) for c in total.columns[1:]], [])
     for code_id in total.index:
-        values = {str(column): {"total": int(total.at[code_id, column]),
-                                "barrier": _count(split["barrier"], code_id, column),
-                                "facilitator": _count(split["facilitator"], code_id, column)}
-                  for column in total.columns[1:]}
+        values = {
+            str(column): {
+                "total": int(total.at[code_id, column]),
+                "barrier": _count(split["barrier"], code_id, column),
+                "facilitator": _count(split["facilitator"], code_id, column),
+            }
+            for column in total.columns[1:]
+        }
         data.rows.append((code_id, str(total.at[code_id, "code"]), values))
     if ratings:
         notes = {(r.code_id, r.scope_value): r.rationale for r in project.ratings(by)}
         for r in project.propose_ratings(by, coder, level=level).to_dict("records"):
             key = (r["code_id"], str(r["scope_value"]))
             data.ratings[key] = CellRating(
-                r["proposed"], r["rationale"], r["rating"] if isinstance(r["rating"], str) else None,  # NaN: unrated
-                bool(r["confirmed"]), notes.get(key))
+                r["proposed"],
+                r["rationale"],
+                r["rating"] if isinstance(r["rating"], str) else None,  # NaN: unrated
+                bool(r["confirmed"]),
+                notes.get(key),
+            )
     if by == "participant":
         for code_id, _name, _values in data.rows:
             for column in data.columns:
@@ -134,8 +153,7 @@ def rating_text(r: CellRating | None) -> Text:
     return Text(f"{r.proposed}?", style=f"{rating_style(r.proposed)} italic")
 
 
-def cell_text(view: str, counts: dict[str, int] | None, top: int, rating: CellRating | None,
-              summary: str) -> Text:
+def cell_text(view: str, counts: dict[str, int] | None, top: int, rating: CellRating | None, summary: str) -> Text:
     """The whole cell: counts or rating, then a mark when the cell has a summary."""
     if view == "ratings":
         text = rating_text(rating)
@@ -146,8 +164,9 @@ def cell_text(view: str, counts: dict[str, int] | None, top: int, rating: CellRa
     return text
 
 
-def cell_info(code_name: str, by: str, value: str, counts: dict[str, int] | None,
-              rating: CellRating | None, summary: str) -> Text:
+def cell_info(
+    code_name: str, by: str, value: str, counts: dict[str, int] | None, rating: CellRating | None, summary: str
+) -> Text:
     """The line under the matrix about the focused cell: counts, rating and why, the summary."""
     text = Text()
     text.append(f"{code_name} × {value}", style="bold")
@@ -196,4 +215,3 @@ def quote_text(q: Quote, code: str | None = None) -> Text:
     text.append(f"  [{q.coder}]\n", style="dim")
     text.append("“" + " ".join(q.text.split())[:400] + "”\n")
     return text
-

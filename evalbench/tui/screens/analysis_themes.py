@@ -67,8 +67,9 @@ def theme_cell_text(counts: dict[str, int] | None, top: int) -> Text:
 def theme_cell_info(name: str, by: str, value: str, counts: dict[str, int] | None) -> Text:
     n = (counts or {}).get("total", 0)
     text = Text(f"{name} × {value}", style="bold")
-    text.append(f"  {n} participant{'s' if n != 1 else ''} of this {by} speak to it" if n else "  nobody here",
-                style="dim")
+    text.append(
+        f"  {n} participant{'s' if n != 1 else ''} of this {by} speak to it" if n else "  nobody here", style="dim"
+    )
     text.append(" · enter lists the quotes", style="dim")
     return text
 
@@ -77,7 +78,24 @@ def theme_quotes(project, key: str, by: str, value: str | None, coder: str | Non
     """The quotes behind a cell (the whole row's when ``value`` is None), as the screen lists quotes."""
     choice = choice_for(project, coder)
     found = project.themes.cell_quotes(choice, int(key.removeprefix(PREFIX)), by, value)
-    return [Quote(coding_id=q.coding_id, document=q.document, participant=q.who, role=q.role or "", site=None,
-                  turn=None, speaker=None, code_id=q.code_id, code=label(q.code_id), valence=q.valence,
-                  coder=q.coder, text=q.text, starred=q.starred, document_id=q.document_id, start=q.start,
-                  end=q.end) for q in found]
+    return [
+        Quote(
+            coding_id=q.coding_id,
+            document=q.document,
+            participant=q.who,
+            role=q.role or "",
+            site=None,
+            turn=None,
+            speaker=None,
+            code_id=q.code_id,
+            code=label(q.code_id),
+            valence=q.valence,
+            coder=q.coder,
+            text=q.text,
+            starred=q.starred,
+            document_id=q.document_id,
+            start=q.start,
+            end=q.end,
+        )
+        for q in found
+    ]

@@ -75,8 +75,10 @@ class ChoicePrompt(ModalScreen[str | None]):
     def _fill(self, query: str) -> None:
         shown = matching(self.choices, query)
         listing = self.query_one(OptionList)
-        listing.set_options([Option(c.label, id=c.id, disabled=c.disabled) for c in shown]
-                            or [Option(Text("nothing matches", style="dim"), disabled=True)])
+        listing.set_options(
+            [Option(c.label, id=c.id, disabled=c.disabled) for c in shown]
+            or [Option(Text("nothing matches", style="dim"), disabled=True)]
+        )
         first = next((i for i, c in enumerate(shown) if not c.disabled), None)
         listing.highlighted = first
 

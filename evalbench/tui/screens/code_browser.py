@@ -152,9 +152,9 @@ class CodeBrowserScreen(Screen):
             doc = self.docs.get(c.document_id)
             if c.document_id not in texts:
                 texts[c.document_id] = project.document_text(c.document_id)
-            excerpt = " ".join(texts[c.document_id][c.start:c.end].split())
+            excerpt = " ".join(texts[c.document_id][c.start : c.end].split())
             if len(excerpt) > EXCERPT_CHARS:
-                excerpt = excerpt[:EXCERPT_CHARS - 1] + "…"
+                excerpt = excerpt[: EXCERPT_CHARS - 1] + "…"
             attrs = doc.attributes if doc else {}
             head = Text()
             if c.starred:
@@ -174,12 +174,14 @@ class CodeBrowserScreen(Screen):
         listing = self.query_one("#excerpt-list", OptionList)
         keep = listing.highlighted if code_id == self._listed else None
         self._listed = code_id
-        listing.set_options(options or [Option(Text("No excerpts coded with this code yet.", style="dim"),
-                                                disabled=True)])
+        listing.set_options(
+            options or [Option(Text("No excerpts coded with this code yet.", style="dim"), disabled=True)]
+        )
         self.query_one("#excerpt-title", Static).update(
             f"Excerpts of {names.get(code_id, code_id)} — {len(shown)}"
             + (f", {starred} ★" if (starred := sum(c.starred for c in shown)) else "")
-            + " · Enter opens · * stars")
+            + " · Enter opens · * stars"
+        )
         if options and keep is not None:
             listing.highlighted = min(keep, len(options) - 1)
 
@@ -200,12 +202,17 @@ class CodeBrowserScreen(Screen):
         if coding is None:
             self.notify("Highlight an excerpt (tab to the list) to star it.", severity="warning")
             return
+
         def done(_result) -> None:
             self.notify(("Unstarred" if coding.starred else "Starred as an exemplar") + " (u undoes)")
             self.reload()
 
-        self.app.writes.run(lambda: self.app.project.star_coding(coding.id, not coding.starred), done,
-                            what="unstarring an excerpt" if coding.starred else "starring an excerpt", owner=self)
+        self.app.writes.run(
+            lambda: self.app.project.star_coding(coding.id, not coding.starred),
+            done,
+            what="unstarring an excerpt" if coding.starred else "starring an excerpt",
+            owner=self,
+        )
 
     def action_send_to_theme(self) -> None:
         """Add the highlighted excerpt to a theme, picked from a list (evalbench/tui/screens/theme_send.py)."""

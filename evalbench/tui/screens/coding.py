@@ -146,8 +146,9 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
         margin = self.query_one(CodeMargin)
         margin.display = self.margin_on
         margin.follow(transcript)
-        margin.set_codes({c.id: c.name for c in self.codes}, self.code_palette,
-                         {c.id: i for i, c in enumerate(self.codes)})
+        margin.set_codes(
+            {c.id: c.name for c in self.codes}, self.code_palette, {c.id: i for i, c in enumerate(self.codes)}
+        )
         self.query_one(CodebookTree).load(self.codes, self.code_palette, self._counts())
         offset = self.start_offset
         if offset is None:
@@ -181,16 +182,16 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
     def _load_codings(self) -> None:
         project = self.project
         self.mine = project.codings(document_id=self.document_id, coder=project.coder)
-        self.others = (project.codings(document_id=self.document_id, coder=self.other_coder)
-                       if self.other_coder else [])
+        self.others = project.codings(document_id=self.document_id, coder=self.other_coder) if self.other_coder else []
         self.sub_title = f"coder {project.coder}" + (f" · showing {self.other_coder}" if self.other_coder else "")
 
     def theme_changed(self) -> None:
         """Another colour theme: draw the codes in colours readable on it."""
         self.code_palette = code_colors(self.codes)
         self.query_one(Transcript).forget_paint()
-        self.query_one(CodeMargin).set_codes({c.id: c.name for c in self.codes}, self.code_palette,
-                                             {c.id: i for i, c in enumerate(self.codes)})
+        self.query_one(CodeMargin).set_codes(
+            {c.id: c.name for c in self.codes}, self.code_palette, {c.id: i for i, c in enumerate(self.codes)}
+        )
         self.query_one(CodebookTree).load(self.codes, self.code_palette, self._counts())
         self._repaint()
 
@@ -276,17 +277,26 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
 
     def quote_of(self, coding: Coding) -> str:
         """The first words of a coding's text, in quotes."""
-        return first_words((self.doc.text or "")[coding.start:coding.end])
+        return first_words((self.doc.text or "")[coding.start : coding.end])
 
     def _show_turn(self) -> None:
         rows = []
         text = self.doc.text or ""
-        for coding, mine in [(c, True) for c in self._turn_codings(self.mine)] + \
-                            [(c, False) for c in self._turn_codings(self.others)]:
-            excerpt = " ".join(text[coding.start:min(coding.end, coding.start + 200)].split())
-            rows.append(TurnCodeRow(coding, self.code_name(coding.code_id),
-                                    self.code_palette.get(coding.code_id, "white"),
-                                    excerpt, mine, bool(coding.memo), coding.starred))
+        for coding, mine in [(c, True) for c in self._turn_codings(self.mine)] + [
+            (c, False) for c in self._turn_codings(self.others)
+        ]:
+            excerpt = " ".join(text[coding.start : min(coding.end, coding.start + 200)].split())
+            rows.append(
+                TurnCodeRow(
+                    coding,
+                    self.code_name(coding.code_id),
+                    self.code_palette.get(coding.code_id, "white"),
+                    excerpt,
+                    mine,
+                    bool(coding.memo),
+                    coding.starred,
+                )
+            )
         if self.active_id not in {r.coding.id for r in rows if r.mine}:
             mine_rows = [r for r in rows if r.mine]
             self.active_id = mine_rows[-1].coding.id if mine_rows else None
@@ -299,9 +309,12 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
 
     def _show_code(self, code_id: str | None) -> None:
         code = self.code_by_id.get(code_id) if code_id else None
-        self.query_one(CodeDetail).show(code, memo=self.memo_of("code", code.id) if code else "",
-                                        label=self.labels.get(code.id, "") if code else "",
-                                        path=self._path_of(code.id) if code else "")
+        self.query_one(CodeDetail).show(
+            code,
+            memo=self.memo_of("code", code.id) if code else "",
+            label=self.labels.get(code.id, "") if code else "",
+            path=self._path_of(code.id) if code else "",
+        )
 
     def _path_of(self, code_id: str) -> str:
         """The names of a code's ancestors, outermost first: 'Process › Engaging'."""
@@ -353,8 +366,12 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
                 self.active_id = new_id
             self._took(new_id)
 
-        self.app.writes.run(lambda: self.project.add_coding(self.document_id, start, end, code_id), done,
-                            what=f"{self.code_name(code_id)} on turn {self.turn.seq}", owner=self)
+        self.app.writes.run(
+            lambda: self.project.add_coding(self.document_id, start, end, code_id),
+            done,
+            what=f"{self.code_name(code_id)} on turn {self.turn.seq}",
+            owner=self,
+        )
 
     def _took(self, coding_id: int) -> None:
         """Show one new or changed coding of yours: read only that row, not every coding of the document
@@ -386,9 +403,10 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
     async def action_recode(self) -> None:
         coding = self._active()
         if coding is not None:
-            await self.pick_code(f"Recode {self.code_name(coding.code_id)} as",
-                                 lambda code_id: self._change(coding.id, f"recoding as {self.code_name(code_id)}",
-                                                              code_id=code_id))
+            await self.pick_code(
+                f"Recode {self.code_name(coding.code_id)} as",
+                lambda code_id: self._change(coding.id, f"recoding as {self.code_name(code_id)}", code_id=code_id),
+            )
 
     def action_remove_coding(self) -> None:
         coding = self._active()
@@ -401,8 +419,12 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
             self.reload()
             self.notify(f"Removed {self.code_name(coding.code_id)} (u to undo)")
 
-        self.app.writes.run(lambda: self.project.remove_coding(coding.id), done,
-                            what=f"removing {self.code_name(coding.code_id)}", owner=self)
+        self.app.writes.run(
+            lambda: self.project.remove_coding(coding.id),
+            done,
+            what=f"removing {self.code_name(coding.code_id)}",
+            owner=self,
+        )
 
     def action_send_to_theme(self) -> None:
         """Add the active coding to a theme picked from a list (evalbench/tui/screens/theme_send.py)."""
@@ -425,9 +447,14 @@ class CodingScreen(FrameMixin, NavigationMixin, SuggestionsMixin, PickingMixin, 
         coding = self._active()
         if coding is not None:
             name = self.code_name(coding.code_id)
-            self._change(coding.id, f"{'unstarring' if coding.starred else 'starring'} {name}",
-                         lambda: self.notify(f"{'Unstarred' if coding.starred else 'Starred'} {name} as an exemplar "
-                                             "quote (u to undo)"), starred=not coding.starred)
+            self._change(
+                coding.id,
+                f"{'unstarring' if coding.starred else 'starring'} {name}",
+                lambda: self.notify(
+                    f"{'Unstarred' if coding.starred else 'Starred'} {name} as an exemplar quote (u to undo)"
+                ),
+                starred=not coding.starred,
+            )
 
     def action_cycle_coding(self, step: int) -> None:
         ids = [c.id for c in self._turn_codings(self.mine)]

@@ -78,16 +78,22 @@ class FrameMixin:
         """The status line, redrawn only when something it says changed (it is asked on every key)."""
         t = self.turn
         sel = self.query_one(Transcript).doc_selection()
-        words = len((self.doc.text or "")[sel[0]:sel[1]].split()) if sel else None
+        words = len((self.doc.text or "")[sel[0] : sel[1]].split()) if sel else None
         width = self.size.width or self.app.size.width or 120
-        said = (t.seq, words, self.memo_of("turn", t.id), self.other_coder, self.margin_on, width,
-                self.project.coder)
+        said = (t.seq, words, self.memo_of("turn", t.id), self.other_coder, self.margin_on, width, self.project.coder)
         if said == self._status:
             return
         self._status = said
-        parts = status_parts(coder=self.project.coder, turn=t.seq, turns=len(self.layout_map.blocks), role=t.role,
-                             selected_words=words, turn_memo=bool(said[2]), other_coder=self.other_coder,
-                             margin=self.margin_on)
+        parts = status_parts(
+            coder=self.project.coder,
+            turn=t.seq,
+            turns=len(self.layout_map.blocks),
+            role=t.role,
+            selected_words=words,
+            turn_memo=bool(said[2]),
+            other_coder=self.other_coder,
+            margin=self.margin_on,
+        )
         room = max(20, width - coding_columns(width, self.margin_on).side - 3)
         self.query_one("#status", Static).update(status_line(parts, room), layout=False)
 

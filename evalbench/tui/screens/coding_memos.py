@@ -23,8 +23,9 @@ class MemosMixin:
             key, title = coding.id, f"Memo on {self.code_name(coding.code_id)}: {self.quote_of(coding)}"
         elif target == "turn":
             if self.turn.id == 0:
-                self.notify("This document has no speaker turns; memo the document from the command line.",
-                            severity="warning")
+                self.notify(
+                    "This document has no speaker turns; memo the document from the command line.", severity="warning"
+                )
                 return
             key, title = self.turn.id, f"Memo on turn {self.turn.seq} ({self.turn.speaker or 'no speaker'})"
         else:
@@ -46,8 +47,9 @@ class MemosMixin:
                 self.reload()
                 self.notify("Memo saved" if text else "Memo deleted")
 
-            self.app.writes.run(lambda: self.project.set_memo(target, key, text), done,
-                                what=f"the memo ({title})", owner=self)
+            self.app.writes.run(
+                lambda: self.project.set_memo(target, key, text), done, what=f"the memo ({title})", owner=self
+            )
 
         self.app.push_screen(MemoPrompt(title, current), save)
 
@@ -58,8 +60,12 @@ class MemosMixin:
             self.notify("No other coder has coded this project yet.")
             return
         order = [None, *others]
-        self.other_coder = order[(order.index(self.other_coder) + 1) % len(order)] \
-            if self.other_coder in order else others[0]
+        self.other_coder = (
+            order[(order.index(self.other_coder) + 1) % len(order)] if self.other_coder in order else others[0]
+        )
         self.reload()
-        self.notify(f"Showing {self.other_coder}'s codings (underlined, dimmed in the margin)" if self.other_coder
-                    else "Showing only your codings")
+        self.notify(
+            f"Showing {self.other_coder}'s codings (underlined, dimmed in the margin)"
+            if self.other_coder
+            else "Showing only your codings"
+        )

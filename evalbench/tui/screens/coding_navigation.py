@@ -60,13 +60,16 @@ class NavigationMixin:
 
     def action_find(self) -> None:
         """Ask for a word or phrase and select its next match, ready to code (``c``)."""
+
         def search(query: str | None) -> None:
             if query and query.strip():
                 self.last_find = query.strip()
                 self.action_find_next()
 
-        self.app.push_screen(LinePrompt("Find in this transcript", self.last_find,
-                                        "a word or phrase; case and spacing do not matter"), search)
+        self.app.push_screen(
+            LinePrompt("Find in this transcript", self.last_find, "a word or phrase; case and spacing do not matter"),
+            search,
+        )
 
     def action_find_next(self) -> None:
         """Select the next match of the last search after the cursor (wrapping to the start)."""

@@ -35,8 +35,9 @@ class PickingMixin:
         if self._picker is None:
             self._picker = CodePicker(id="picker")
             await self.query_one("#side").mount(self._picker)
-        self._picker.open(title, self.codes, self.code_palette, self.depth, self.project.recent_codes(),
-                          labels=self.labels)
+        self._picker.open(
+            title, self.codes, self.code_palette, self.depth, self.project.recent_codes(), labels=self.labels
+        )
 
     def _open_picker(self) -> CodePicker | None:
         picker = self._picker

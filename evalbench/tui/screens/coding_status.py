@@ -49,11 +49,23 @@ def key_hints(width: int, key_of: Callable[[str], str]) -> Text:
     return text
 
 
-def status_parts(*, coder: str, turn: int, turns: int, role: str, selected_words: int | None,
-                 turn_memo: bool, other_coder: str | None, margin: bool) -> list[Part]:
+def status_parts(
+    *,
+    coder: str,
+    turn: int,
+    turns: int,
+    role: str,
+    selected_words: int | None,
+    turn_memo: bool,
+    other_coder: str | None,
+    margin: bool,
+) -> list[Part]:
     """What the status line may say, each part with its priority and a short form."""
-    target = (Part(1, f"code applies to: {selected_words} selected words", f"{selected_words} words")
-              if selected_words is not None else Part(1, "code applies to: whole turn", "whole turn"))
+    target = (
+        Part(1, f"code applies to: {selected_words} selected words", f"{selected_words} words")
+        if selected_words is not None
+        else Part(1, "code applies to: whole turn", "whole turn")
+    )
     parts = [Part(3, coder), Part(0, f"turn {turn}/{turns}"), Part(2, role), target]
     if turn_memo:
         parts.append(Part(2, "✎ turn memo", "✎"))

@@ -74,8 +74,12 @@ class SuggestionsMixin:
             self.reload()
             self._load_suggestions()
 
-        self.app.writes.run(lambda: self.project.accept_suggestion(s.id), done,
-                            what=f"accepting {self.code_name(s.code_id)}", owner=self)
+        self.app.writes.run(
+            lambda: self.project.accept_suggestion(s.id),
+            done,
+            what=f"accepting {self.code_name(s.code_id)}",
+            owner=self,
+        )
 
     def action_reject(self, n: int) -> None:
         s = self._suggestion(n)
@@ -86,5 +90,9 @@ class SuggestionsMixin:
             self.notify(f"Rejected {self.code_name(s.code_id)}")
             self._load_suggestions()
 
-        self.app.writes.run(lambda: self.project.reject_suggestion(s.id), done,
-                            what=f"rejecting {self.code_name(s.code_id)}", owner=self)
+        self.app.writes.run(
+            lambda: self.project.reject_suggestion(s.id),
+            done,
+            what=f"rejecting {self.code_name(s.code_id)}",
+            owner=self,
+        )

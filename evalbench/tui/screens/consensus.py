@@ -47,8 +47,14 @@ class ConsensusScreen(Screen):
         Binding("escape", "app.pop_screen", "Back", id="consensus.back"),
     ]
 
-    def __init__(self, coders: list[str] | None = None, *, code: str | None = None, unit: str = "turn",
-                 include_interviewer: bool = False) -> None:
+    def __init__(
+        self,
+        coders: list[str] | None = None,
+        *,
+        code: str | None = None,
+        unit: str = "turn",
+        include_interviewer: bool = False,
+    ) -> None:
         super().__init__()
         self.labels: dict[str, str] = {}
         self.whose: dict[int, str] = {}
@@ -70,13 +76,13 @@ class ConsensusScreen(Screen):
         if self.coders is None:
             self.coders = self.app.project.team_coders()[:2]
         if len(self.coders) < 2:
-            self.query_one("#consensus-bar", Static).update(
-                "Consensus needs codings by at least two coders.")
+            self.query_one("#consensus-bar", Static).update("Consensus needs codings by at least two coders.")
             return
         self.labels = code_labels(self.app.project.codes())
         self.whose = {d.id: d.participant for d in self.app.project.documents() if d.participant}
-        self.sub_title = (f"A = {self.coders[0]}, B = {self.coders[1]}"
-                          + (f" · {self.labels.get(self.code, self.code)}" if self.code else ""))
+        self.sub_title = f"A = {self.coders[0]}, B = {self.coders[1]}" + (
+            f" · {self.labels.get(self.code, self.code)}" if self.code else ""
+        )
         self._load(list(self.coders), self.code, self.unit, self.include_interviewer)
         self.query_one(OptionList).focus()
 
@@ -116,7 +122,8 @@ class ConsensusScreen(Screen):
         a, b = self.coders[0], self.coders[1]
         self.query_one("#consensus-bar", Static).update(
             f"{len(self.items)} disagreement(s), {done} resolved · a keep {a} · b keep {b} · c both · "
-            "n neither · g copy agreed codings · Enter open in coding view · ctrl+z undo")
+            "n neither · g copy agreed codings · Enter open in coding view · ctrl+z undo"
+        )
         self._detail()
 
     @property
@@ -155,8 +162,12 @@ class ConsensusScreen(Screen):
         d = self.current
         if d is None:
             return
-        self.app.writes.run(lambda: self.app.project.resolve_disagreement(d, decision),
-                            lambda _result: self._decided(d, decision), what=f"the decision ({decision})", owner=self)
+        self.app.writes.run(
+            lambda: self.app.project.resolve_disagreement(d, decision),
+            lambda _result: self._decided(d, decision),
+            what=f"the decision ({decision})",
+            owner=self,
+        )
 
     def _decided(self, d, decision: str) -> None:
         """Show a decision that was saved, and move to the next undecided disagreement."""
@@ -173,13 +184,20 @@ class ConsensusScreen(Screen):
 
     def action_adopt_agreed(self) -> None:
         """Give the consensus coder every turn and code both coders applied (one undoable action)."""
-        def done(added: int) -> None:
-            self.app.notify(f"Copied {added} agreed coding(s) to the consensus coder" if added
-                            else "The consensus coder already has every agreed coding")
 
-        self.app.writes.run(lambda: self.app.project.adopt_agreed(self.coders,
-                                                                  include_interviewer=self.include_interviewer),
-                            done, what="adopting the agreed codings", owner=self)
+        def done(added: int) -> None:
+            self.app.notify(
+                f"Copied {added} agreed coding(s) to the consensus coder"
+                if added
+                else "The consensus coder already has every agreed coding"
+            )
+
+        self.app.writes.run(
+            lambda: self.app.project.adopt_agreed(self.coders, include_interviewer=self.include_interviewer),
+            done,
+            what="adopting the agreed codings",
+            owner=self,
+        )
 
     def reload(self) -> None:
         """Called by the app after undo/redo: re-read the decisions."""

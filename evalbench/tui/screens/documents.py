@@ -24,8 +24,7 @@ from evalbench.tui.messages import OpenDocument
 from evalbench.tui.overview import DocumentRow, document_rows
 from evalbench.tui.widgets.title_bar import TitleBar
 
-COLUMNS = ("Document", "Participant", "Role", "Site", "Words", "Turns", "% coded", "Codings",
-           "Interviewer")
+COLUMNS = ("Document", "Participant", "Role", "Site", "Words", "Turns", "% coded", "Codings", "Interviewer")
 #: How much each column matters (0 most) and the narrowest it may get before it is left out.
 PRIORITY = (0, 2, 4, 5, 3, 6, 1, 1, 7)
 MINIMUM = (12, 5, 6, 6, 5, 5, 7, 7, 8)
@@ -33,9 +32,17 @@ PREFERRED = (26, None, 12, 16, None, None, None, None, 16)
 
 
 def _values(row: DocumentRow, interviewer: str) -> tuple[str, ...]:
-    return (row.document.name, row.document.participant or "—", row.attribute("role", "job", "position"),
-            row.attribute("site", "location", "organisation", "organization"), str(row.document.words),
-            str(row.turns), f"{row.percent_coded:5.0f}%", str(row.codings), interviewer or "none")
+    return (
+        row.document.name,
+        row.document.participant or "—",
+        row.attribute("role", "job", "position"),
+        row.attribute("site", "location", "organisation", "organization"),
+        str(row.document.words),
+        str(row.turns),
+        f"{row.percent_coded:5.0f}%",
+        str(row.codings),
+        interviewer or "none",
+    )
 
 
 def _cells(row: DocumentRow, interviewer: str, widths: list[int | None]) -> tuple:
@@ -57,9 +64,17 @@ def _cells(row: DocumentRow, interviewer: str, widths: list[int | None]) -> tupl
 
 
 def _sort_key(row: DocumentRow, column: int, interviewer: str):
-    values = (row.document.name, row.document.participant or "", row.attribute("role", "job", "position"),
-              row.attribute("site", "location", "organisation", "organization"),
-              row.document.words, row.turns, row.percent_coded, row.codings, interviewer)
+    values = (
+        row.document.name,
+        row.document.participant or "",
+        row.attribute("role", "job", "position"),
+        row.attribute("site", "location", "organisation", "organization"),
+        row.document.words,
+        row.turns,
+        row.percent_coded,
+        row.codings,
+        interviewer,
+    )
     return values[column]
 
 
@@ -73,8 +88,7 @@ def matches(row: DocumentRow, query: str) -> bool:
             if value not in attrs.get(key, "\0"):
                 return False
         else:
-            haystack = " ".join([row.document.name, row.document.participant or "",
-                                 *row.attributes.values()]).lower()
+            haystack = " ".join([row.document.name, row.document.participant or "", *row.attributes.values()]).lower()
             if word not in haystack:
                 return False
     return True
@@ -102,8 +116,11 @@ class DocumentsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield Input(placeholder="filter: site=NFG role=nurse or any text · Enter to apply · Escape to clear",
-                    id="doc-filter", classes="hidden")
+        yield Input(
+            placeholder="filter: site=NFG role=nurse or any text · Enter to apply · Escape to clear",
+            id="doc-filter",
+            classes="hidden",
+        )
         yield DataTable(id="documents", cursor_type="row", zebra_stripes=True)
         yield Static(id="doc-summary")
         yield Footer()
@@ -119,8 +136,10 @@ class DocumentsScreen(Screen):
     def _fit(self, rows: list[DocumentRow]) -> list[int | None]:
         """Column widths for the table's width: whole values where there is room, by priority where not."""
         values = [_values(r, self.interviewers.get(r.document.id, "")) for r in rows]
-        specs = [Column(name, PRIORITY[i], max([len(name)] + [len(v[i]) for v in values]), MINIMUM[i],
-                        PREFERRED[i]) for i, name in enumerate(COLUMNS)]
+        specs = [
+            Column(name, PRIORITY[i], max([len(name)] + [len(v[i]) for v in values]), MINIMUM[i], PREFERRED[i])
+            for i, name in enumerate(COLUMNS)
+        ]
         width = (self.query_one(DataTable).size.width or self.app.size.width) - 4  # cell padding, scrollbar
         return fit_columns(specs, width, gap=2)
 
@@ -144,8 +163,7 @@ class DocumentsScreen(Screen):
         keep = table.cursor_row
         rows = [r for r in self.rows if matches(r, self.filter_text)]
         who = self.interviewers
-        rows.sort(key=lambda r: _sort_key(r, self.sort_column, who.get(r.document.id, "")),
-                  reverse=self.sort_reverse)
+        rows.sort(key=lambda r: _sort_key(r, self.sort_column, who.get(r.document.id, "")), reverse=self.sort_reverse)
         widths = self._fit(self.rows)
         if widths != self.widths or not table.columns:
             table.clear(columns=True)
@@ -162,10 +180,11 @@ class DocumentsScreen(Screen):
         total_turns = sum(r.participant_turns for r in self.rows)
         coded = sum(r.coded_turns for r in self.rows)
         arrow = "↓" if self.sort_reverse else "↑"
-        parts = [Part(0, f"{len(rows)} of {len(self.rows)} documents", f"{len(rows)}/{len(self.rows)} docs"),
-                 Part(2, f"sorted by {COLUMNS[self.sort_column]} {arrow}", f"by {COLUMNS[self.sort_column]} {arrow}"),
-                 Part(1, f"you have coded {coded} of {total_turns} participant turns",
-                      f"coded {coded}/{total_turns} turns")]
+        parts = [
+            Part(0, f"{len(rows)} of {len(self.rows)} documents", f"{len(rows)}/{len(self.rows)} docs"),
+            Part(2, f"sorted by {COLUMNS[self.sort_column]} {arrow}", f"by {COLUMNS[self.sort_column]} {arrow}"),
+            Part(1, f"you have coded {coded} of {total_turns} participant turns", f"coded {coded}/{total_turns} turns"),
+        ]
         if self.filter_text:
             parts.insert(1, Part(1, f"filter: {self.filter_text}"))
         if not self.rows:

@@ -82,15 +82,17 @@ class ExportPrompt(ModalScreen[ExportPlan | None]):
                                                    background: $boost; }
     ExportPrompt Input:focus { background: $primary 30%; }
     """
-    FIELDS = (("path", "File ({suffixes})", ""),  # the suffixes registered when the form opens
-              ("layout", "Findings table: constructs or themes", "constructs"),
-              ("coding", "Which coding: blank (default rule), NAME, consensus, all",
-               "blank"),
-              ("paper", "Paper (Word): letter or a4", "letter"),
-              ("figures", "Figures in the Word report: yes or no", "yes"))
+    FIELDS = (
+        ("path", "File ({suffixes})", ""),  # the suffixes registered when the form opens
+        ("layout", "Findings table: constructs or themes", "constructs"),
+        ("coding", "Which coding: blank (default rule), NAME, consensus, all", "blank"),
+        ("paper", "Paper (Word): letter or a4", "letter"),
+        ("figures", "Figures in the Word report: yes or no", "yes"),
+    )
 
-    def __init__(self, default: str = "", defaults: dict | None = None,
-                 check: Callable[[ExportRequest], object] | None = None) -> None:
+    def __init__(
+        self, default: str = "", defaults: dict | None = None, check: Callable[[ExportRequest], object] | None = None
+    ) -> None:
         super().__init__()
         self.default, self.defaults = default, defaults or {}
         self.check = check or (lambda request: plan_export(request, self.defaults))
@@ -105,8 +107,7 @@ class ExportPrompt(ModalScreen[ExportPlan | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        request = ExportRequest(**{name: self.query_one(f"#export-{name}", Input).value
-                                   for name, _, _ in self.FIELDS})
+        request = ExportRequest(**{name: self.query_one(f"#export-{name}", Input).value for name, _, _ in self.FIELDS})
         try:
             plan = self.check(request)
         except UserError as exc:

@@ -48,9 +48,14 @@ class ImportReportScreen(ModalScreen[None]):
         failed = sum(1 for line in self.lines if line.kind == "failed")
         title = "Import report"
         if warnings or failed:
-            title += " — " + ", ".join(part for part in (
-                f"{warnings} WARNING{'S' * (warnings != 1)}" if warnings else "",
-                f"{failed} failed" if failed else "") if part)
+            title += " — " + ", ".join(
+                part
+                for part in (
+                    f"{warnings} WARNING{'S' * (warnings != 1)}" if warnings else "",
+                    f"{failed} failed" if failed else "",
+                )
+                if part
+            )
         with VerticalScroll(classes="modal import-report", id="import-report"):
             yield Label(title, classes="modal-title", id="import-report-title")
             yield Static(report_text(self.lines), id="import-report-lines")

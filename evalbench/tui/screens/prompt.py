@@ -39,8 +39,10 @@ class LinePrompt(ModalScreen[str | None]):
 class MemoPrompt(ModalScreen[str | None]):
     """Edit a memo; Ctrl+S saves (an empty memo deletes it), Escape cancels — asking first if you typed."""
 
-    BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True, id="memo.save"),
-                Binding("escape", "cancel", "Cancel (asks before discarding changes)", id="memo.cancel")]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True, id="memo.save"),
+        Binding("escape", "cancel", "Cancel (asks before discarding changes)", id="memo.cancel"),
+    ]
 
     def __init__(self, title: str, text: str = "") -> None:
         super().__init__()
@@ -69,15 +71,18 @@ class MemoPrompt(ModalScreen[str | None]):
             else:
                 self.query_one(TextArea).focus()
 
-        self.app.push_screen(ConfirmPrompt("Discard your changes to this memo?",
-                                           "y discard · n or escape: back to the memo"), answered)
+        self.app.push_screen(
+            ConfirmPrompt("Discard your changes to this memo?", "y discard · n or escape: back to the memo"), answered
+        )
 
 
 class ConfirmPrompt(ModalScreen[bool]):
     """A yes-or-no question: ``y`` answers yes; ``n`` or Escape answers no."""
 
-    BINDINGS = [Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-                Binding("n,escape", "answer(False)", "No", id="confirm.no")]
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
 
     def __init__(self, question: str, hint: str = "y yes · n or escape no") -> None:
         super().__init__()
@@ -122,11 +127,11 @@ class ImportPrompt(ModalScreen[ImportRequest | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal prompt import"):
             yield Label("Import transcripts", classes="modal-title")
-            yield Label("Files or folders (separate with spaces; quote names with spaces)",
-                        classes="field-label first")
+            yield Label("Files or folders (separate with spaces; quote names with spaces)", classes="field-label first")
             yield Input(placeholder="interviews/ or p01.docx p02.vtt", id="import-paths")
-            yield Label("Participants CSV (optional: study IDs and attributes such as role and site)",
-                        classes="field-label")
+            yield Label(
+                "Participants CSV (optional: study IDs and attributes such as role and site)", classes="field-label"
+            )
             yield Input(placeholder="participants.csv", id="import-participants")
             yield Label("Encoding of .txt/.md/.vtt/.srt files (optional; default: detect)", classes="field-label")
             yield Input(placeholder="cp1252, utf-8, latin-1 …", id="import-encoding")
@@ -134,8 +139,10 @@ class ImportPrompt(ModalScreen[ImportRequest | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        values = {name: self.query_one(f"#import-{name}", Input).value.strip()
-                  for name in ("paths", "participants", "encoding")}
+        values = {
+            name: self.query_one(f"#import-{name}", Input).value.strip()
+            for name in ("paths", "participants", "encoding")
+        }
         if not values["paths"] and not values["participants"]:
             self.notify("Type files or folders to import (or a participants CSV).", severity="warning")
             return

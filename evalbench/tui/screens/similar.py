@@ -1,4 +1,4 @@
-""""More like this": from a coding, the participant turns most like it, to code them in a row.
+""" "More like this": from a coding, the participant turns most like it, to code them in a row.
 
 Opened from the coding view on the coding under the cursor. The list comes
 from the app's suggestion thread (:class:`~evalbench.tui.suggest_service.SuggestionService`),
@@ -94,11 +94,15 @@ class SimilarScreen(Screen):
 
     def _status(self) -> None:
         coded = sum(1 for v in self.state.values() if v == "coded")
-        head = (f"{len(self.items)} turn(s) like it" if self.items
-                else "No uncoded participant turn shares its words or fits its code.")
+        head = (
+            f"{len(self.items)} turn(s) like it"
+            if self.items
+            else "No uncoded participant turn shares its words or fits its code."
+        )
         self.query_one("#similar-bar", Static).update(
             f"{head}, {coded} coded here · c code it ({self.origin.valence}) · b f m n with that valence · "
-            "x skip · Enter open in coding view · ctrl+z undo")
+            "x skip · Enter open in coding view · ctrl+z undo"
+        )
         self._detail()
 
     @property
@@ -132,9 +136,14 @@ class SimilarScreen(Screen):
         s = self.current
         if s is None or self.state.get(s.turn_id) == "coded":
             return
-        self.app.writes.run(lambda: self.app.project.add_coding(s.document_id, s.start, s.end, self.origin.code_id,
-                                                                valence=valence or self.origin.valence),
-                            lambda _new: self._mark(s, "coded"), what="coding a turn like this", owner=self)
+        self.app.writes.run(
+            lambda: self.app.project.add_coding(
+                s.document_id, s.start, s.end, self.origin.code_id, valence=valence or self.origin.valence
+            ),
+            lambda _new: self._mark(s, "coded"),
+            what="coding a turn like this",
+            owner=self,
+        )
 
     def action_skip(self) -> None:
         s = self.current

@@ -48,8 +48,10 @@ class SpeakerRolesScreen(ModalScreen[None]):
         with Vertical(classes="modal speakers"):
             yield Label("", id="speakers-title", classes="modal-title")
             yield OptionList(id="speaker-list")
-            yield Label("enter switches interviewer ↔ participant · i / p set it · u undoes · escape closes",
-                        classes="modal-hint")
+            yield Label(
+                "enter switches interviewer ↔ participant · i / p set it · u undoes · escape closes",
+                classes="modal-hint",
+            )
 
     def on_mount(self) -> None:
         self.reload()
@@ -62,7 +64,8 @@ class SpeakerRolesScreen(ModalScreen[None]):
         self.speakers = project.speakers(self.document_id)
         turns = Counter(t.speaker for t in project.turns(self.document_id))
         self.query_one("#speakers-title", Label).update(
-            f"Speakers of {doc.name}" + (f" ({doc.participant})" if doc.participant else ""))
+            f"Speakers of {doc.name}" + (f" ({doc.participant})" if doc.participant else "")
+        )
         listing = self.query_one(OptionList)
         keep = listing.highlighted
         width = max([len(s.label or "(no name)") for s in self.speakers] + [8])
@@ -71,8 +74,7 @@ class SpeakerRolesScreen(ModalScreen[None]):
             text = Text(f"{(s.label or '(no name)'):<{width}}  ", style="bold")
             text.append(f"{s.role:<11}", style=ROLE_STYLE.get(s.role, ""))
             n = turns.get(s.label, 0)
-            text.append(f"  {n} turn{'s' if n != 1 else ''} · {describe_role_source(s.role_source)}",
-                        style="dim")
+            text.append(f"  {n} turn{'s' if n != 1 else ''} · {describe_role_source(s.role_source)}", style="dim")
             options.append(Option(text, id=str(s.id)))
         listing.set_options(options or [Option("This document has no speaker turns.", disabled=True)])
         if options:
@@ -101,8 +103,9 @@ class SpeakerRolesScreen(ModalScreen[None]):
             self.notify(f"{name[:1].upper()}{name[1:]} is now {role} (u undoes)")
             self.reload()
 
-        self.app.writes.run(lambda: self.app.project.set_speaker_role(speaker.id, role), done,
-                            what=f"{name} as {role}", owner=self)
+        self.app.writes.run(
+            lambda: self.app.project.set_speaker_role(speaker.id, role), done, what=f"{name} as {role}", owner=self
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)

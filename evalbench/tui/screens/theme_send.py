@@ -16,8 +16,7 @@ from evalbench.tui.screens.choice_prompt import Choice, ChoicePrompt
 from evalbench.tui.screens.prompt import LinePrompt
 
 NEW = "\0new"
-MARKS = {"rule": ("✓ by its rules", "green"), "added": ("+ added by hand", "green"),
-         "excluded": ("✗ excluded", "red")}
+MARKS = {"rule": ("✓ by its rules", "green"), "added": ("+ added by hand", "green"), "excluded": ("✗ excluded", "red")}
 
 
 def send_to_theme(screen, coding_id: int) -> None:
@@ -45,8 +44,9 @@ def send_to_theme(screen, coding_id: int) -> None:
         elif value:
             _add(screen, int(value), coding_id, how.get(int(value)))
 
-    screen.app.push_screen(ChoicePrompt("Send this coding to the theme", choices,
-                                        hint="type part of a theme's name"), chosen)
+    screen.app.push_screen(
+        ChoicePrompt("Send this coding to the theme", choices, hint="type part of a theme's name"), chosen
+    )
 
 
 def _add(screen, theme_id: int, coding_id: int, how: str | None) -> None:
@@ -59,14 +59,17 @@ def _add(screen, theme_id: int, coding_id: int, how: str | None) -> None:
     def add() -> None:
         if how == "excluded":
             service.follow_rules(theme_id, [coding_id])
-            if theme_id not in service.themes_of(service.choose(screen.app.project.coding(coding_id).coder),
-                                                 coding_id):
+            if theme_id not in service.themes_of(service.choose(screen.app.project.coding(coding_id).coder), coding_id):
                 service.include(theme_id, [coding_id])
         else:
             service.include(theme_id, [coding_id])
 
-    screen.app.writes.run(add, lambda _r: screen.notify(f"Added to theme {theme.name} (u undoes; F5 shows the themes)"),
-                          what=f"adding to the theme {theme.name}", owner=screen)
+    screen.app.writes.run(
+        add,
+        lambda _r: screen.notify(f"Added to theme {theme.name} (u undoes; F5 shows the themes)"),
+        what=f"adding to the theme {theme.name}",
+        owner=screen,
+    )
 
 
 def _new_theme(screen, coding_id: int) -> None:
@@ -82,18 +85,25 @@ def _new_theme(screen, coding_id: int) -> None:
             service.include(theme.id, [coding_id])
             return theme
 
-        screen.app.writes.run(add, lambda theme: screen.notify(f"New theme {theme.name} in {theme.category}, with "
-                                                               "this coding (u undoes each)"),
-                              what=f"the new theme {name.strip()}", owner=screen)
+        screen.app.writes.run(
+            add,
+            lambda theme: screen.notify(
+                f"New theme {theme.name} in {theme.category}, with this coding (u undoes each)"
+            ),
+            what=f"the new theme {name.strip()}",
+            owner=screen,
+        )
 
     if not categories:
-        screen.app.push_screen(LinePrompt("New theme (in a new category Themes; F5 renames it)"),
-                               lambda name: named(name, "Themes"))
+        screen.app.push_screen(
+            LinePrompt("New theme (in a new category Themes; F5 renames it)"), lambda name: named(name, "Themes")
+        )
         return
 
     def category_chosen(value: str | None) -> None:
         if value:
             screen.app.push_screen(LinePrompt("New theme"), lambda name: named(name, int(value)))
 
-    screen.app.push_screen(ChoicePrompt("New theme in the category",
-                                        [Choice(str(c.id), c.name) for c in categories]), category_chosen)
+    screen.app.push_screen(
+        ChoicePrompt("New theme in the category", [Choice(str(c.id), c.name) for c in categories]), category_chosen
+    )

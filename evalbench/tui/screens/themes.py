@@ -27,9 +27,11 @@ from evalbench.tui.widgets.title_bar import TitleBar
 
 # A fixed hint line instead of Textual's Footer: the Footer recomposes on every focus change (tab between
 # the panes), which cost more than the recount after a rule change.
-KEYS_HINT = ("[b]n[/] new  [b]r[/] rename  [b]e[/] describe  [b]l[/] rule  [b]m[/] move  [b]M S[/] merge/split  "
-             "[b]p[/] pick  [b]x[/] exclude  [b]d[/] delete  [b]c[/] coding  [b]tab[/] pane  [b]u[/] undo  "
-             "[b]?[/] help")
+KEYS_HINT = (
+    "[b]n[/] new  [b]r[/] rename  [b]e[/] describe  [b]l[/] rule  [b]m[/] move  [b]M S[/] merge/split  "
+    "[b]p[/] pick  [b]x[/] exclude  [b]d[/] delete  [b]c[/] coding  [b]tab[/] pane  [b]u[/] undo  "
+    "[b]?[/] help"
+)
 
 #: Quotes the table prints per theme (picked exemplars first): what the ★/○ marks show.
 TABLE_QUOTES = 3
@@ -145,13 +147,17 @@ class ThemesScreen(ThemeActions, Screen):
         self._shown_at = self._state()
         categories, themes = project.themes.categories(), project.themes.list()
         self.query_one("#themes-bar", Static).update(
-            f"Counting {self.choice.description}" + (f" · {note}" if note else " · c changes")
-            + (f" · by {self.by}" if self.by != "role" else ""))
+            f"Counting {self.choice.description}"
+            + (f" · {note}" if note else " · c changes")
+            + (f" · by {self.by}" if self.by != "role" else "")
+        )
         listing = self.query_one("#theme-list", OptionList)
         options = view.list_options(categories, themes, self.rows)
         keep = self._selected_key()
-        listing.set_options([Option(text, id=key) for key, text in options]
-                            or [Option("No themes yet: P adds a category preset, n a theme.", disabled=True)])
+        listing.set_options(
+            [Option(text, id=key) for key, text in options]
+            or [Option("No themes yet: P adds a category preset, n a theme.", disabled=True)]
+        )
         if options:
             keys = [k for k, _ in options]
             wanted = keep if keep in keys else next((k for k in keys if k.startswith("theme:")), keys[0])
@@ -175,8 +181,9 @@ class ThemesScreen(ThemeActions, Screen):
         self.rows[self.theme_id] = row
         self._shown_at = self._state()
         theme = project.themes.theme(self.theme_id)
-        self.query_one("#theme-list", OptionList).replace_option_prompt(f"theme:{theme.id}",
-                                                                        view.theme_line(theme, row))
+        self.query_one("#theme-list", OptionList).replace_option_prompt(
+            f"theme:{theme.id}", view.theme_line(theme, row)
+        )
         self._show_selected(row)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -198,8 +205,11 @@ class ThemesScreen(ThemeActions, Screen):
         if theme is None:
             self.theme_id = None
             category = next((c for c in project.themes.categories() if c.id == self.category_id), None)
-            head.update(f"[b]{category.name}[/b]\n[dim]A category: n adds a theme to it, r renames it, K/J move "
-                        "it[/]" if category else "[dim]n adds a theme; P adds a category preset[/]")
+            head.update(
+                f"[b]{category.name}[/b]\n[dim]A category: n adds a theme to it, r renames it, K/J move it[/]"
+                if category
+                else "[dim]n adds a theme; P adds a category preset[/]"
+            )
             description.update("")
             rules.clear_options()
             quotes.clear_options()
@@ -213,10 +223,13 @@ class ThemesScreen(ThemeActions, Screen):
         description.update(view.description_text(theme))
         labels, colors = self._code_labels()
         keep_rule = rules.highlighted
-        rules.set_options([Option(view.rule_text(r, labels.get(r.code_id, r.code_id), colors.get(r.code_id)),
-                                  id=f"rule:{r.id}") for r in row.rules]
-                          or [Option("No rules yet: l adds one (a code, optionally with a valence).",
-                                     disabled=True)])
+        rules.set_options(
+            [
+                Option(view.rule_text(r, labels.get(r.code_id, r.code_id), colors.get(r.code_id)), id=f"rule:{r.id}")
+                for r in row.rules
+            ]
+            or [Option("No rules yet: l adds one (a code, optionally with a valence).", disabled=True)]
+        )
         if row.rules:
             rules.highlighted = min(keep_rule or 0, len(row.rules) - 1)
         self._fill_quotes(theme, row, labels)
@@ -242,16 +255,26 @@ class ThemesScreen(ThemeActions, Screen):
         for q in row.quotes:
             key = f"table:{q.coding_id}"
             self.quotes[key] = q
-            options.append(Option(view.quote_text(q, view.PICKED if q.picked else view.PROPOSED,
-                                                  labels.get(q.code_id, q.code_id)), id=key))
+            options.append(
+                Option(
+                    view.quote_text(q, view.PICKED if q.picked else view.PROPOSED, labels.get(q.code_id, q.code_id)),
+                    id=key,
+                )
+            )
         rest = [q for q in evidence if q.coding_id not in in_table]
         if rest:
             options.append(None)
-        for q in rest[:self.quote_limit]:
+        for q in rest[: self.quote_limit]:
             key = f"quote:{q.coding_id}"
             self.quotes[key] = q
-            options.append(Option(view.quote_text(q, view.ADDED if hand.get(q.coding_id) else "",
-                                                  labels.get(q.code_id, q.code_id), limit=200), id=key))
+            options.append(
+                Option(
+                    view.quote_text(
+                        q, view.ADDED if hand.get(q.coding_id) else "", labels.get(q.code_id, q.code_id), limit=200
+                    ),
+                    id=key,
+                )
+            )
         if len(rest) > self.quote_limit:
             more = len(rest) - self.quote_limit
             options.append(Option(f"… {more} more quote(s): enter lists {min(more, QUOTE_PAGE)} more", id="more"))
@@ -260,14 +283,21 @@ class ThemesScreen(ThemeActions, Screen):
             key = f"excluded:{q.coding_id}"
             self.quotes[key] = q
             options.append(Option(view.quote_text(q, view.EXCLUDED, labels.get(q.code_id, q.code_id)), id=key))
-        listing.set_options(options or [Option("No evidence yet: add a rule (l), or send codings here with T "
-                                               "from the coding view.", disabled=True)])
+        listing.set_options(
+            options
+            or [
+                Option(
+                    "No evidence yet: add a rule (l), or send codings here with T from the coding view.", disabled=True
+                )
+            ]
+        )
         if options:
             listing.highlighted = min(keep or 0, listing.option_count - 1)
         picked = sum(q.picked for q in row.quotes)
         self.query_one("#quotes-title", Static).update(
             f"Quotes: {len(row.quotes)} in the table ({picked} ★ picked, {len(row.quotes) - picked} ○ proposed), "
-            f"{len(evidence)} in all · p picks · x excludes · enter opens")
+            f"{len(evidence)} in all · p picks · x excludes · enter opens"
+        )
 
     def _excluded_quotes(self, coding_ids: list[int]):
         """The excluded codings of the chosen coding, as quotes (to show them struck through, for x to undo)."""

@@ -28,13 +28,20 @@ class ThemeActions:
     def service(self):
         return self.app.project.themes
 
-    def _change(self, change: Callable[[], object], message: str | Callable[[object], str], *,
-                local: bool = False, then: Callable[[object], None] | None = None) -> None:
+    def _change(
+        self,
+        change: Callable[[], object],
+        message: str | Callable[[object], str],
+        *,
+        local: bool = False,
+        then: Callable[[object], None] | None = None,
+    ) -> None:
         """Run one change (app.writes: a busy file keeps it for later); say what happened and show the result.
 
         ``local``: the change touched only the selected theme, so only it is
         recounted; ``then(result)`` runs first (to select a new theme).
         """
+
         def done(result: object) -> None:
             self.notify((message(result) if callable(message) else message) + " (u undoes)")
             if then is not None:
@@ -44,8 +51,7 @@ class ThemeActions:
             else:
                 self.reload()
 
-        self.app.writes.run(change, done, what=message if isinstance(message, str) else "the theme change",
-                            owner=self)
+        self.app.writes.run(change, done, what=message if isinstance(message, str) else "the theme change", owner=self)
 
     def _theme(self):
         theme = next((t for t in self.service.list() if t.id == self.theme_id), None)
@@ -53,8 +59,15 @@ class ThemeActions:
             self.notify("Highlight a theme first.", severity="warning")
         return theme
 
-    def _ask(self, title: str, choices: list[Choice], then: Callable[[str | None], object], *, hint: str = "",
-             highlight: str | None = None) -> None:
+    def _ask(
+        self,
+        title: str,
+        choices: list[Choice],
+        then: Callable[[str | None], object],
+        *,
+        hint: str = "",
+        highlight: str | None = None,
+    ) -> None:
         """Open the chooser over the details; ``then(option id or None)`` runs when it closes."""
         from evalbench.tui.widgets.theme_chooser import ThemeChooser
 
@@ -91,8 +104,10 @@ class ThemeActions:
         depth: dict[str, int] = {}
         for c in codes:
             depth[c.id] = depth.get(c.parent_id, -1) + 1 if c.parent_id else 0
-        return [*extra, *(Choice(c.id, Text("  " * depth[c.id] + labels[c.id]), f"{labels[c.id]} {c.id}")
-                          for c in codes)]
+        return [
+            *extra,
+            *(Choice(c.id, Text("  " * depth[c.id] + labels[c.id]), f"{labels[c.id]} {c.id}") for c in codes),
+        ]
 
     # --- themes and categories --------------------------------------------------------------------
     def action_new_theme(self) -> None:
@@ -105,11 +120,15 @@ class ThemeActions:
 
         def named(name: str | None) -> None:
             if name and name.strip():
-                self._change(lambda: self.service.add(name, category.id), f"Added theme {name.strip()}",
-                             then=lambda theme: self._select(theme.id))
+                self._change(
+                    lambda: self.service.add(name, category.id),
+                    f"Added theme {name.strip()}",
+                    then=lambda theme: self._select(theme.id),
+                )
 
-        self.app.push_screen(LinePrompt(f"New theme in {category.name}", "", "a short name, as a paper's table "
-                                        "prints it"), named)
+        self.app.push_screen(
+            LinePrompt(f"New theme in {category.name}", "", "a short name, as a paper's table prints it"), named
+        )
 
     def action_new_category(self) -> None:
         after = self._category_here()
@@ -118,18 +137,21 @@ class ThemeActions:
 
         def named(name: str | None) -> None:
             if name and name.strip():
-                self._change(lambda: self.service.add_category(name, position), f"Added category {name.strip()}",
-                             then=lambda category: self._select(None, category.id))
+                self._change(
+                    lambda: self.service.add_category(name, position),
+                    f"Added category {name.strip()}",
+                    then=lambda category: self._select(None, category.id),
+                )
 
         self.app.push_screen(LinePrompt("New category", "", "e.g. Unexpected effects"), named)
 
     def action_rename(self) -> None:
         theme = next((t for t in self.service.list() if t.id == self.theme_id), None)
         if theme is not None:
+
             def renamed(name: str | None) -> None:
                 if name:
-                    self._change(lambda: self.service.rename(theme.id, name), f"Renamed to {name.strip()}",
-                                 local=True)
+                    self._change(lambda: self.service.rename(theme.id, name), f"Renamed to {name.strip()}", local=True)
 
             self.app.push_screen(LinePrompt(f"Rename theme {theme.name}", theme.name), renamed)
             return
@@ -137,9 +159,13 @@ class ThemeActions:
         if category is None:
             self.notify("Highlight a theme or a category to rename.", severity="warning")
             return
-        self.app.push_screen(LinePrompt(f"Rename category {category.name}", category.name), lambda name: name and
-                             self._change(lambda: self.service.rename_category(category.id, name),
-                                          f"Renamed to {name.strip()}"))
+        self.app.push_screen(
+            LinePrompt(f"Rename category {category.name}", category.name),
+            lambda name: (
+                name
+                and self._change(lambda: self.service.rename_category(category.id, name), f"Renamed to {name.strip()}")
+            ),
+        )
 
     def action_describe(self) -> None:
         theme = self._theme()
@@ -148,11 +174,13 @@ class ThemeActions:
 
         def saved(text: str | None) -> None:
             if text is not None and text != theme.description:
-                self._change(lambda: self.service.describe(theme.id, text), f"Description of {theme.name} saved",
-                             local=True)
+                self._change(
+                    lambda: self.service.describe(theme.id, text), f"Description of {theme.name} saved", local=True
+                )
 
-        self.app.push_screen(MemoPrompt(f"Description of {theme.name} (the paragraph a paper prints)",
-                                        theme.description), saved)
+        self.app.push_screen(
+            MemoPrompt(f"Description of {theme.name} (the paragraph a paper prints)", theme.description), saved
+        )
 
     def action_move_to(self) -> None:
         theme = self._theme()
@@ -163,12 +191,21 @@ class ThemeActions:
 
         def chosen(value: str | None) -> None:
             if value == NEW:
-                self.app.push_screen(LinePrompt(f"Move {theme.name} to a new category"), lambda name: name and
-                                     self._change(lambda: self.service.move(theme.id, category=name.strip()),
-                                                  f"Moved {theme.name} to {name.strip()}"))
+                self.app.push_screen(
+                    LinePrompt(f"Move {theme.name} to a new category"),
+                    lambda name: (
+                        name
+                        and self._change(
+                            lambda: self.service.move(theme.id, category=name.strip()),
+                            f"Moved {theme.name} to {name.strip()}",
+                        )
+                    ),
+                )
             elif value:
-                self._change(lambda: self.service.move(theme.id, category=int(value)),
-                             lambda t: f"Moved {t.name} to {t.category}")
+                self._change(
+                    lambda: self.service.move(theme.id, category=int(value)),
+                    lambda t: f"Moved {t.name} to {t.category}",
+                )
 
         self._ask(f"Move {theme.name} to", choices, chosen)
 
@@ -186,8 +223,10 @@ class ThemeActions:
             return
         order = [c.id for c in self.service.categories()]
         if self.category_id in order and 0 <= order.index(self.category_id) + step < len(order):
-            self._change(lambda: self.service.move_category(self.category_id, order.index(self.category_id) + step),
-                         "Moved the category")
+            self._change(
+                lambda: self.service.move_category(self.category_id, order.index(self.category_id) + step),
+                "Moved the category",
+            )
 
     def _shift_exemplar(self, step: int) -> None:
         theme, coding = self._theme(), self._quote_coding()
@@ -199,8 +238,9 @@ class ThemeActions:
             return
         place = picked.index(coding) + step
         if 0 <= place < len(picked):
-            self._change(lambda: self.service.pick(theme.id, coding, place), f"Exemplar moved to place {place + 1}",
-                         local=True)
+            self._change(
+                lambda: self.service.pick(theme.id, coding, place), f"Exemplar moved to place {place + 1}", local=True
+            )
 
     def action_merge(self) -> None:
         theme = self._theme()
@@ -213,9 +253,11 @@ class ThemeActions:
 
         def chosen(value: str | None) -> None:
             if value:
-                self._change(lambda: self.service.merge([theme.id], int(value)),
-                             lambda t: f"Merged {theme.name} into {t.name}",
-                             then=lambda merged: self._select(merged.id))
+                self._change(
+                    lambda: self.service.merge([theme.id], int(value)),
+                    lambda t: f"Merged {theme.name} into {t.name}",
+                    then=lambda merged: self._select(merged.id),
+                )
 
         self._ask(f"Merge {theme.name} into (its rules, codings and exemplars move)", choices, chosen)
 
@@ -229,14 +271,19 @@ class ThemeActions:
         elif self._focus_id() == "theme-quotes" and (coding := self._quote_coding()) is not None:
             codings = [coding]
         else:
-            self.notify("Highlight the rule or quote the new theme takes (tab to the rules or quotes), then S.",
-                        severity="warning")
+            self.notify(
+                "Highlight the rule or quote the new theme takes (tab to the rules or quotes), then S.",
+                severity="warning",
+            )
             return
 
         def named(name: str | None) -> None:
             if name and name.strip():
-                self._change(lambda: self.service.split(theme.id, name, rules=rules, codings=codings),
-                             f"Split {name.strip()} off {theme.name}", then=lambda new: self._select(new.id))
+                self._change(
+                    lambda: self.service.split(theme.id, name, rules=rules, codings=codings),
+                    f"Split {name.strip()} off {theme.name}",
+                    then=lambda new: self._select(new.id),
+                )
 
         what = "the highlighted rule" if rules else "the highlighted quote"
         self.app.push_screen(LinePrompt(f"Split off {theme.name}: a new theme taking {what}"), named)
@@ -270,19 +317,34 @@ class ThemeActions:
         def chosen(value: str | None) -> None:
             if value:
                 code = None if value == NEW else value
-                self._change(lambda: self.service.map_cfir(theme.id, code),
-                             "CFIR mapping removed" if code is None else "CFIR mapping set", local=True)
+                self._change(
+                    lambda: self.service.map_cfir(theme.id, code),
+                    "CFIR mapping removed" if code is None else "CFIR mapping set",
+                    local=True,
+                )
 
-        self._ask(f"{theme.name} maps to the CFIR domain or construct", self._code_choices([none]), chosen,
-                  highlight=theme.cfir_code_id)
+        self._ask(
+            f"{theme.name} maps to the CFIR domain or construct",
+            self._code_choices([none]),
+            chosen,
+            highlight=theme.cfir_code_id,
+        )
 
     def action_preset(self) -> None:
         from evalbench.findings.edits import PRESETS
 
         choices = [Choice(key, " / ".join(names)) for key, names in PRESETS.items()]
-        self._ask("Add the categories of", choices, lambda key: key and self._change(
-            lambda: self.service.apply_preset(key), lambda added: f"Added {len(added)} categor"
-            + ("y" if len(added) == 1 else "ies")))
+        self._ask(
+            "Add the categories of",
+            choices,
+            lambda key: (
+                key
+                and self._change(
+                    lambda: self.service.apply_preset(key),
+                    lambda added: f"Added {len(added)} categor" + ("y" if len(added) == 1 else "ies"),
+                )
+            ),
+        )
 
     # --- evidence ----------------------------------------------------------------------------------
     def action_link(self) -> None:
@@ -298,13 +360,20 @@ class ThemeActions:
             def valence_chosen(valence: str | None) -> None:
                 if valence is None:
                     return
-                self._change(lambda: self.service.link(theme.id, code_id, valence or None),
-                             f"Rule added to {theme.name}", local=True)
+                self._change(
+                    lambda: self.service.link(theme.id, code_id, valence or None),
+                    f"Rule added to {theme.name}",
+                    local=True,
+                )
 
             self._ask("Only codings of the valence", valences, valence_chosen)
 
-        self._ask(f"Add a rule to {theme.name}: every coding of the code (and the codes under it)",
-                  self._code_choices(), code_chosen, hint="type part of a code's name")
+        self._ask(
+            f"Add a rule to {theme.name}: every coding of the code (and the codes under it)",
+            self._code_choices(),
+            code_chosen,
+            hint="type part of a code's name",
+        )
 
     def _quote_coding(self) -> int | None:
         key = self._highlighted("theme-quotes")
@@ -326,11 +395,11 @@ class ThemeActions:
         if coding is None:
             return
         if coding in self.service.exemplars(theme.id):
-            self._change(lambda: self.service.unpick(theme.id, coding), "Unpicked: evalbench proposes in its place",
-                         local=True)
+            self._change(
+                lambda: self.service.unpick(theme.id, coding), "Unpicked: evalbench proposes in its place", local=True
+            )
         else:
-            self._change(lambda: self.service.pick(theme.id, coding), "Picked as an exemplar (K/J reorder)",
-                         local=True)
+            self._change(lambda: self.service.pick(theme.id, coding), "Picked as an exemplar (K/J reorder)", local=True)
 
     def action_exclude(self) -> None:
         theme = self._theme()
@@ -344,8 +413,11 @@ class ThemeActions:
             return
         hand = {h.coding_id: h.included for h in self.service.hand_codings(theme.id)}
         if key.startswith("excluded:") or hand.get(coding):
-            self._change(lambda: self.service.follow_rules(theme.id, [coding]),
-                         "Back to the rules" if key.startswith("excluded:") else "No longer added by hand", local=True)
+            self._change(
+                lambda: self.service.follow_rules(theme.id, [coding]),
+                "Back to the rules" if key.startswith("excluded:") else "No longer added by hand",
+                local=True,
+            )
         else:
             self._change(lambda: self.service.exclude(theme.id, [coding]), f"Excluded from {theme.name}", local=True)
 

@@ -52,11 +52,17 @@ def counts_line(row: FindingRow | None) -> Text:
     groups = [(v, n) for v, n in row.by_group.items() if v != NO_PARTICIPANT]
     if groups:
         text.append(": " + ", ".join(f"{n} {people(v)}" for v, n in groups))
-    text.append(f" · {row.documents} interview{'s' if row.documents != 1 else ''} · {row.codings} coding"
-                + ("s" if row.codings != 1 else ""), style="dim")
+    text.append(
+        f" · {row.documents} interview{'s' if row.documents != 1 else ''} · {row.codings} coding"
+        + ("s" if row.codings != 1 else ""),
+        style="dim",
+    )
     if row.unlinked_documents:
-        text.append(f" · {len(row.unlinked_documents)} transcript(s) with no participant linked: "
-                    + ", ".join(row.unlinked_documents[:3]), style="yellow")
+        text.append(
+            f" · {len(row.unlinked_documents)} transcript(s) with no participant linked: "
+            + ", ".join(row.unlinked_documents[:3]),
+            style="yellow",
+        )
     return text
 
 
@@ -130,6 +136,8 @@ def quote_text(q: FindingQuote, mark: str, label: str, limit: int = 300) -> Text
         text.append(f"  {q.valence}", style=VALENCE_STYLE.get(q.valence, ""))
     text.append(f"  [{q.coder}]\n", style="dim")
     words = " ".join(q.text.split())
-    text.append("  “" + (words if len(words) <= limit else words[:limit - 1] + "…") + "”",
-                style="dim strike" if mark == EXCLUDED else "")
+    text.append(
+        "  “" + (words if len(words) <= limit else words[: limit - 1] + "…") + "”",
+        style="dim strike" if mark == EXCLUDED else "",
+    )
     return text

@@ -55,8 +55,13 @@ def row_codes(line_codes: LineCodes, line: int, start: int, end: int) -> list[tu
     return list(seen)
 
 
-def assign_lanes(rows: list[list[tuple[str, bool]]], lanes: int, order: dict[str, int],
-                 names: dict[str, str] | None = None, room: int = 0) -> list[MarginRow]:
+def assign_lanes(
+    rows: list[list[tuple[str, bool]]],
+    lanes: int,
+    order: dict[str, int],
+    names: dict[str, str] | None = None,
+    room: int = 0,
+) -> list[MarginRow]:
     """Lay stripes into ``lanes`` lanes, row by row: a code keeps its lane while it continues.
 
     New codes take the free lanes in order: yours before another coder's, then
@@ -100,7 +105,7 @@ def short_name(name: str, width: int) -> str:
         return name
     if width >= 8:
         return clip(name, width)
-    return name[:max(0, width)].rstrip()
+    return name[: max(0, width)].rstrip()
 
 
 class CodeMargin(Widget):
@@ -208,8 +213,12 @@ class CodeMargin(Widget):
             if not name:
                 break
             color = self._colors.get(stripe.code_id, "grey50")
-            segments.append(Segment((" " if used else "") + name, Style(color=color, bold=stripe.mine,
-                                                                         dim=not stripe.mine, italic=not stripe.mine)))
+            segments.append(
+                Segment(
+                    (" " if used else "") + name,
+                    Style(color=color, bold=stripe.mine, dim=not stripe.mine, italic=not stripe.mine),
+                )
+            )
             used += len(name) + (1 if used else 0)
         if more and used + len(more) + 1 <= room:
             segments.append(Segment((" " if used else "") + more, Style(dim=True, bold=True)))

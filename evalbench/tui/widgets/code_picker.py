@@ -57,8 +57,15 @@ class CodePicker(Vertical):
         yield listing
         yield Label("enter apply · ↑↓ move · esc cancel", classes="modal-hint")
 
-    def open(self, title: str, codes: list[Code], colors: dict[str, str], depth: dict[str, int],
-             recent: list[str] = (), labels: dict[str, str] | None = None) -> None:
+    def open(
+        self,
+        title: str,
+        codes: list[Code],
+        colors: dict[str, str],
+        depth: dict[str, int],
+        recent: list[str] = (),
+        labels: dict[str, str] | None = None,
+    ) -> None:
         """Show the picker with an empty query: the ``recent`` codes first, then every code.
 
         ``labels`` are the codes' distinguishing labels (``Engaging › Innovation Deliverers``).
@@ -118,8 +125,9 @@ class CodePicker(Vertical):
         found = search(query, self._entries)
         options += [self._option(code, query, code.id) for code in found]
         if query and not found:
-            options.append(Option(Text("No code matches — backspace to change the search", style="dim italic"),
-                                  disabled=True))
+            options.append(
+                Option(Text("No code matches — backspace to change the search", style="dim italic"), disabled=True)
+            )
         listing = self.query_one(OptionList)
         listing.set_options(options)
         if options:
@@ -132,7 +140,7 @@ class CodePicker(Vertical):
         text.append("■ ", style=self.code_palette.get(code.id, "white"))
         label = self.labels.get(code.id, code.name)
         if indent == 0 and label != code.name and label.endswith(code.name):  # same-named codes: say whose
-            text.append(label[:-len(code.name)], style="dim")
+            text.append(label[: -len(code.name)], style="dim")
         text.append(code.name, style="bold")
         entry = self._entry_by_id.get(code.id) if query else None
         keyword = matched_keyword(query, entry) if entry is not None else None

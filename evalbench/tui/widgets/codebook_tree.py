@@ -38,8 +38,7 @@ class CodebookTree(Tree[str]):
         for code in codes:
             parent = self._code_nodes.get(code.parent_id) if code.parent_id else None
             anchor = parent if parent is not None else self.root
-            node = anchor.add(self._label(code, counts.get(code.id, 0)), data=code.id,
-                              expand=parent is None)
+            node = anchor.add(self._label(code, counts.get(code.id, 0)), data=code.id, expand=parent is None)
             self._code_nodes[code.id] = node
         for node in self._code_nodes.values():
             if not node.children:

@@ -96,8 +96,9 @@ class ThemeChooser(Vertical):
         self.query_one("#chooser-query", Static).update(shown)
         found = matching(self.choices, text)
         listing = self.query_one(OptionList)
-        listing.set_options([Option(c.label, id=c.id, disabled=c.disabled) for c in found]
-                            or [Option("nothing matches", disabled=True)])
+        listing.set_options(
+            [Option(c.label, id=c.id, disabled=c.disabled) for c in found] or [Option("nothing matches", disabled=True)]
+        )
         listing.highlighted = next((i for i, c in enumerate(found) if not c.disabled), None)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -142,8 +142,9 @@ class Transcript(ScrollView, can_focus=True):
         self._when_sized: Callable[[], None] | None = None
 
     # --- content ------------------------------------------------------------
-    def show(self, layout: TranscriptLayout, codings: list[Coding], others: list[Coding],
-             colors: dict[str, str]) -> None:
+    def show(
+        self, layout: TranscriptLayout, codings: list[Coding], others: list[Coding], colors: dict[str, str]
+    ) -> None:
         """Load a laid-out transcript and paint its codings."""
         self.layout_map = layout
         self.lines = layout.display.split("\n")
@@ -235,8 +236,11 @@ class Transcript(ScrollView, can_focus=True):
     # --- drawing ------------------------------------------------------------------
     def render_lines(self, crop):
         self.ensure_wrapped()  # drawn before its resize event was handled: wrap now, at the width it is drawn at
-        styles = (self.rich_style, self.get_component_rich_style("transcript--cursor"),
-                  self.get_component_rich_style("transcript--selection"))
+        styles = (
+            self.rich_style,
+            self.get_component_rich_style("transcript--cursor"),
+            self.get_component_rich_style("transcript--selection"),
+        )
         if styles != self._styles:  # a new theme, or the first frame: rows drawn before are stale
             self._styles = styles
             self._rows.clear()
@@ -268,8 +272,12 @@ class Transcript(ScrollView, can_focus=True):
                 header = index == self.current_block
         selection = self._selection
         top, bottom = sorted((selection.start[0], selection.end[0]))
-        return (version, header, selection if top <= line <= bottom else None,
-                self.has_focus if line == selection.end[0] else None)
+        return (
+            version,
+            header,
+            selection if top <= line <= bottom else None,
+            self.has_focus if line == selection.end[0] else None,
+        )
 
     def _styled_line(self, line: int) -> Text:
         """A display line with its header, interviewer and coding styles."""
@@ -315,7 +323,7 @@ class Transcript(ScrollView, can_focus=True):
             text = pieces[section]
             text.end = ""
             tabs_before = sum(piece.plain.count("\t") for piece in pieces[:section])
-            widths = self.wrap.tab_widths[line][tabs_before:tabs_before + text.plain.count("\t")]
+            widths = self.wrap.tab_widths[line][tabs_before : tabs_before + text.plain.count("\t")]
             text = expand_text_tabs_from_widths(text, widths)
         else:
             text.expand_tabs(TAB)
@@ -372,8 +380,9 @@ class Transcript(ScrollView, can_focus=True):
         line = max(0, min(line, len(self.lines) - 1))
         return line, max(0, min(column, len(self.lines[line])))
 
-    def move_cursor(self, location: Location, select: bool = False, center: bool = False,
-                    record_width: bool = True) -> None:
+    def move_cursor(
+        self, location: Location, select: bool = False, center: bool = False, record_width: bool = True
+    ) -> None:
         """Put the cursor at ``location`` (extending the selection if ``select``)."""
         self.selection = Selection(self._selection.start if select else location, location)
         if record_width and self.is_wrapped:
@@ -404,7 +413,7 @@ class Transcript(ScrollView, can_focus=True):
         (r0, c0), (r1, c1) = sorted((start, end))
         if r0 == r1:
             return self.lines[r0][c0:c1]
-        return "\n".join([self.lines[r0][c0:], *self.lines[r0 + 1:r1], self.lines[r1][:c1]])
+        return "\n".join([self.lines[r0][c0:], *self.lines[r0 + 1 : r1], self.lines[r1][:c1]])
 
     @property
     def selected_text(self) -> str:
@@ -424,8 +433,9 @@ class Transcript(ScrollView, can_focus=True):
         """Select a document span (cursor at its end) and keep it in view."""
         layout = self.layout_map
         if layout is not None:
-            self.selection = Selection(layout.location(layout.to_display(start)),
-                                       layout.location(layout.to_display(end)))
+            self.selection = Selection(
+                layout.location(layout.to_display(start)), layout.location(layout.to_display(end))
+            )
 
     def cursor_doc(self) -> int:
         """Document offset under the cursor."""
@@ -455,14 +465,16 @@ class Transcript(ScrollView, can_focus=True):
     def action_cursor_up(self, select: bool = False) -> None:
         if self.is_wrapped:
             here = self.cursor_location
-            self.move_cursor(self.wrap.above(here, max(self.wrap.row_x(here), self._last_x)),
-                             select=select, record_width=False)
+            self.move_cursor(
+                self.wrap.above(here, max(self.wrap.row_x(here), self._last_x)), select=select, record_width=False
+            )
 
     def action_cursor_down(self, select: bool = False) -> None:
         if self.is_wrapped:
             here = self.cursor_location
-            self.move_cursor(self.wrap.below(here, max(self.wrap.row_x(here), self._last_x)),
-                             select=select, record_width=False)
+            self.move_cursor(
+                self.wrap.below(here, max(self.wrap.row_x(here), self._last_x)), select=select, record_width=False
+            )
 
     def action_cursor_line_start(self, select: bool = False) -> None:
         if self.is_wrapped:

@@ -200,7 +200,7 @@ class WrapTable:
         section = self.section_of((line, column))
         start, end = self.section_bounds(line, section)
         text = self.lines[line][start:end]
-        before = text[:column - start]
+        before = text[: column - start]
         x = len(before) if before.isascii() and before.isprintable() else cell_len(expand_tabs(before, self.tab))
         return x, self.first_row[line] + section
 

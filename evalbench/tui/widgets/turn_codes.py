@@ -55,13 +55,15 @@ class TurnCodes(Static):
         rows, active_id = self.rows, self.active_id
         width = self.content_size.width or 44
         if not rows:
-            self.update(Text(clip(f"No codes on this turn — press {self.code_key} to code it", width),
-                             style="dim"), layout=False)
+            self.update(
+                Text(clip(f"No codes on this turn — press {self.code_key} to code it", width), style="dim"),
+                layout=False,
+            )
             return
         ids = [r.coding.id for r in rows]
         first = max(0, ids.index(active_id) - MAX_ROWS + 1) if active_id in ids else 0
         text = Text(no_wrap=True, overflow="ellipsis")
-        for row in rows[first:first + MAX_ROWS]:
+        for row in rows[first : first + MAX_ROWS]:
             text.append_text(_row_line(row, row.coding.id == active_id, width))
             text.append(f"\n\u00a0\u00a0\u00a0\u00a0{clip(f'“{row.excerpt}”', width - 4)}\n", style="dim")
         hidden = len(rows) - MAX_ROWS
