@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test test-full lint typecheck imports constraints bench
+.PHONY: format install demo test test-full lint typecheck imports constraints bench
 
 # pyproject.toml says which versions work; constraints.txt pins the exact ones the suite was run
 # with (the TUI snapshots need the exact Textual), so every clean clone installs the tested set.
@@ -26,8 +26,9 @@ test-full: lint  ## the same, with the long Hypothesis profile (10x the generate
 
 # The static checks, cheapest first; each stops make before the suite runs. Measured on this 2-core machine:
 # mypy ~10 s from a clean clone (0.5 s with its cache), lint-imports 0.5 s, against ~3 min of pytest.
-lint: install  ## ruff, mypy on the core, and the import contracts
+lint: install  ## ruff (lint and format), mypy on the core, and the import contracts
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-logo
 
@@ -44,3 +45,6 @@ constraints: install  ## after changing a dependency and running the tests: pin 
 
 bench: install  ## run the benchmark suite (slow; by hand, not in CI)
 	$(PY) -m benchmarks
+
+format: install  ## format the code the house way (make lint checks it)
+	$(VENV)/bin/ruff format .
