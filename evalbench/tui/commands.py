@@ -16,7 +16,7 @@ ACTIONS = (
     ("Analysis", "Code × participant/role/site matrix, exports (F4)", "analysis"),
     ("Themes", "The findings: categories, themes, their counts and quotes (F5)", "themes"),
     ("Import transcripts…", "Add interview files or a folder to the project", "import_files"),
-    ("Export…", "Write the coding to Word, xlsx, csv, Markdown or REFI-QDA", "export"),
+    ("Export…", "Write the findings and the coding to a file: {formats}", "export"),
     ("Switch coder…", "Code as someone else (remembered for this project)", "switch_coder"),
     ("Retrain suggestions", "Learn from the codings so far (runs in the background)", "retrain"),
     ("Agreement", "Compare two coders' codings", "agreement"),
@@ -29,8 +29,11 @@ ACTIONS = (
 
 def palette_commands(app) -> Iterator[SystemCommand]:
     """The evalbench commands; documents and codes appear when you type."""
+    from evalbench.export import registry
+
+    formats = " ".join(registry.suffixes())  # the export registry is the one list of formats
     for title, help_text, action in ACTIONS:
-        yield SystemCommand(title, help_text, lambda a=action: app.run_action(a))
+        yield SystemCommand(title, help_text.format(formats=formats), lambda a=action: app.run_action(a))
     yield SystemCommand(
         "Construct ratings",
         "Confirm or set CFIR ratings per participant or site (F4, then v)",

@@ -35,6 +35,8 @@ async def test_export_form_writes_the_report_it_describes(fake_format, app, proj
     project.add_coding(1, turns[3].start, turns[3].end, "inner.culture", valence="facilitator", coder="sam")
     out = tmp_path / "report.docx"
     async with app.run_test(size=SIZE) as pilot:
+        export = next(c for c in app.get_system_commands(app.screen) if c.title == "Export…")
+        assert export.help.endswith(".docx .xlsx .csv .md .qdpx .tally")  # the palette reads the registry too
         await app.run_action("export")
         await pilot.pause()
         assert isinstance(app.screen, ExportPrompt)
