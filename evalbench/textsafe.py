@@ -17,6 +17,12 @@ import re
 _SURROGATE = re.compile("[\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
 
+#: Characters XML 1.0 cannot hold (C0 controls but tab, newline and carriage return; U+FFFE, U+FFFF), so
+#: no .docx, .xlsx, .qdc or .qdpx can carry them: each writer removes or replaces what this matches.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: The same, and lone surrogates too (for text that has not been through :func:`clean_text`).
+NOT_XML_OR_SURROGATE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
 
 def clean_text(text: str) -> tuple[str, int]:
     """``text`` with surrogate pairs joined and lone surrogates replaced; and how many were replaced."""

@@ -17,6 +17,7 @@ from typing import Any
 
 from evalbench.errors import UserError
 from evalbench.model import Code
+from evalbench.textsafe import NOT_XML
 
 #: What a code ID may look like: no spaces, so IDs work on a command line.
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:\-]*$")
@@ -244,9 +245,6 @@ def make_codebook(
 
 
 _TEXT_FIELDS = ("id", "parent_id", "name", "definition", "inclusion", "exclusion", "color")
-#: Characters no XML file can hold (Word, Excel, REFI-QDA): C0 controls other than tab and line
-#: breaks, and the non-characters U+FFFE/U+FFFF. A codebook holding one could be stored but not exported.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _storable(value: str) -> tuple[str, int]:
@@ -254,8 +252,8 @@ def _storable(value: str) -> tuple[str, int]:
     from evalbench.textsafe import clean_text
 
     value, replaced = clean_text(value)
-    if _NOT_XML.search(value):
-        value, n = _NOT_XML.subn("\ufffd", value)
+    if NOT_XML.search(value):  # storable, but no Word, Excel or REFI-QDA export could carry it
+        value, n = NOT_XML.subn("\ufffd", value)
         replaced += n
     return value, replaced
 

@@ -38,6 +38,7 @@ from typing import Any
 
 from evalbench.codebook.model import ID_PATTERN, Codebook, CodebookError, make_codebook
 from evalbench.model import Code
+from evalbench.textsafe import NOT_XML
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -53,12 +54,9 @@ GUID_KEY, CODABLE_KEY = "refi_guid", "refi_codable"
 _GUID = re.compile(r"^\{?[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\}?$")
 
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
 def xml_text(text: str) -> str:
     """Text XML 1.0 can hold: control characters other than tab and newlines are dropped."""
-    return _NOT_XML.sub("", text)
+    return NOT_XML.sub("", text)
 
 
 def code_guid(code: Code) -> str:

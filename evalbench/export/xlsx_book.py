@@ -25,12 +25,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from evalbench.textsafe import NOT_XML
+
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 MAX_CELL = 32767  #: Excel refuses longer cells
 SCALE = {"type": "2_color_scale", "min_color": "#FFFFFF", "max_color": "#3182BD"}  # ColorBrewer Blues
@@ -64,7 +65,7 @@ def sheet_name(title: str, taken: set[str]) -> str:
 
 
 def _text(value: object) -> str:
-    text = _ILLEGAL.sub("", str(value))
+    text = NOT_XML.sub("", str(value))
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 

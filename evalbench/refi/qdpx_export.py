@@ -54,6 +54,7 @@ from evalbench.refi.common import (
 from evalbench.refi.qdpx_model import Element
 from evalbench.refi.qdpx_themes import write_themes
 from evalbench.store.exchange import MemoRow
+from evalbench.textsafe import NOT_XML_OR_SURROGATE
 
 if TYPE_CHECKING:
     from evalbench.model import Code, Coding, Document, Participant, Turn
@@ -62,7 +63,6 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int, str], None]
 _DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$")
 #: Characters XML 1.0 cannot hold (lxml refuses them): dropped from names, memos and values.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class QdpxExport:
 
 def _xml(value: object) -> str:
     """``value`` as a string XML can hold."""
-    return _NOT_XML.sub("", str(value))
+    return NOT_XML_OR_SURROGATE.sub("", str(value))
 
 
 def _xml_code(code: Code) -> Code:
