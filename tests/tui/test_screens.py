@@ -160,6 +160,26 @@ async def test_long_job_shows_progress_and_can_be_cancelled(app, project):
     assert results and results[0].cancelled and results[0].value == "stopped"
 
 
+async def test_a_failed_job_is_said_in_words_a_busy_file_as_busy_and_a_bug_as_a_bug(app, project):
+    import sqlite3
+
+    def busy(proj, progress, cancel):
+        raise sqlite3.OperationalError("database is locked")
+
+    def bug(proj, progress, cancel):
+        raise ValueError("an internal slip")
+
+    results = []
+    async with app.run_test(size=SIZE) as pilot:
+        for job in (busy, bug):
+            app.push_screen(TaskScreen("Busy", job, project), results.append)
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+    assert "busy" in results[0].error and "OperationalError" not in results[0].error
+    assert results[1].error.startswith("evalbench hit a bug (ValueError: an internal slip)")
+
+
 async def test_import_from_the_palette_runs_in_a_worker(app, project, tmp_path):
     (tmp_path / "p03.txt").write_text("Interviewer: Hello?\n\nP03: We had no time at all.\n", encoding="utf-8")
     async with app.run_test(size=SIZE) as pilot:

@@ -22,7 +22,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, ProgressBar
 
-from evalbench.errors import UserError
+from evalbench.errors import UserError, one_line
+from evalbench.store.errors import user_error
 
 Job = Callable[[Any, Callable[[int, int, str], None], threading.Event], Any]
 
@@ -66,8 +67,12 @@ class TaskScreen(ModalScreen[TaskResult]):
                 result.value = self.job(project, self._progress, self.cancel_event)
         except UserError as exc:
             result.error = str(exc)
-        except Exception as exc:  # a bug: show it rather than kill the session
-            result.error = f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # a busy or damaged file says so in words; a bug is shown, not a crash
+            said = user_error(exc)
+            if said is not None:
+                result.error = str(said)
+            else:
+                result.error = f"evalbench hit a bug ({type(exc).__name__}: {one_line(exc, 200)}); please report it"
         result.cancelled = self.cancel_event.is_set() and result.error is None
         self.app.call_from_thread(self.dismiss, result)
 
