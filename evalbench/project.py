@@ -377,8 +377,8 @@ class Project:
         """Link a document (if given) to a participant (created if new) and set their attributes."""
         return self.imports.set_participant(document_id, label, attributes)
 
-    def refresh_roles(self, known: dict | None = None) -> int:
-        """Re-check speaker roles across all documents, keeping roles the user set (``known`` is ignored)."""
+    def refresh_roles(self) -> int:
+        """Re-check speaker roles across all documents, keeping roles the user set."""
         return self.imports.refresh_roles()
 
     def link_participants(self, links: Iterable[tuple[ParticipantRow, list[int]]]) -> None:
